@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pingshen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pingshen", targets: ["pingshen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // ncursesw, seen through a small C shim (macros Swift cannot import).
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // Programme definitions, dossiers, roster, eligibility rules, import.
+        .target(name: "Panel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Canonical records, SSHSIG, OpenSSH keys, ssh-agent, durable store, verify.
+        .target(name: "Records", dependencies: ["Panel", .product(name: "Crypto", package: "swift-crypto")]),
+        // Aggregation, ranking, ties, quota, statistics: pure functions.
+        .target(name: "Scoring", dependencies: ["Panel"]),
+        // The review session: a store opened with its verified records, tallied; actions that append.
+        .target(name: "Review", dependencies: ["Panel", "Records", "Scoring"]),
+        // Every screen as state -> update -> view into a cell grid. No curses calls.
+        .target(name: "TerminalUI", dependencies: ["Panel", "Records", "Scoring", "Review", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // The only code that calls ncursesw.
+        .target(name: "Curses", dependencies: ["CNcursesw", "TerminalUI"]),
+        .executableTarget(name: "pingshen", dependencies: [
+            "Panel", "Records", "Scoring", "Review", "TerminalUI", "Curses",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PanelTests", dependencies: ["Panel"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Panel", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Review", "Records", "Scoring", "Panel"]),
+        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Panel"]),
+    ]
+)

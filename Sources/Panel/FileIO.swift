@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Durable file writes: a temp file created with O_EXCL in the target's directory, written in
+/// full, fsync'd, then published by rename (replacing) or link (never replacing), and the
+/// directory fsync'd. A crash leaves either the old file or the new one, plus at most a temp
+/// file named `.tmp-*` that `cleanTempFiles` removes.
+public enum DurableFile {
+    public enum Failure: Error, CustomStringConvertible {
+        case exists(String)
+        case system(String, String, Int32)
+        public var description: String {
+            switch self {
+            case .exists(let p): return "\(p): already exists"
+            case .system(let what, let p, let e): return "\(p): \(what): \(String(cString: strerror(e)))"
+            }
+        }
+    }
+
+    /// Writes `data` to `path`. With `replace: false` the publish fails with `.exists` when
+    /// `path` is already there (link(2) never replaces).
+    public static func write(_ data: Data, to path: String, replace: Bool = true, sync: Bool = true) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        var tmp = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            tmp = dir + "/.tmp-" + base + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw Failure.system("create", tmp, errno) }
+        var ok = false
+        defer {
+            if fd >= 0 { close(fd) }
+            if !ok { unlink(tmp) }
+        }
+        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 { if errno == EINTR { continue }; throw Failure.system("write", tmp, errno) }
+                off += n
+            }
+        }
+        if sync, fsync(fd) != 0 { throw Failure.system("fsync", tmp, errno) }
+        close(fd); fd = -1
+        if replace {
+            guard rename(tmp, path) == 0 else { throw Failure.system("rename", path, errno) }
+        } else {
+            if link(tmp, path) != 0 {
+                let e = errno
+                if e == EEXIST { throw Failure.exists(path) }
+                throw Failure.system("link", path, e)
+            }
+            unlink(tmp)
+        }
+        ok = true
+        if sync { try syncDirectory(dir) }
+    }
+
+    public static func syncDirectory(_ dir: String) throws {
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dfd >= 0 else { throw Failure.system("open directory", dir, errno) }
+        defer { close(dfd) }
+        if fsync(dfd) != 0 { throw Failure.system("fsync directory", dir, errno) }
+    }
+
+    /// Removes temp files a crashed writer left in `dir`. Returns how many.
+    @discardableResult
+    public static func cleanTempFiles(in dir: String) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return 0 }
+        var n = 0
+        for name in names where name.hasPrefix(".tmp-") {
+            if unlink(dir + "/" + name) == 0 { n += 1 }
+        }
+        return n
+    }
+}

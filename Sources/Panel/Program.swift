@@ -1,0 +1,157 @@
+import Foundation
+
+/// Text in both UI languages. Programme data carries both; dossier text is shown as written.
+public struct LocalizedText: Codable, Hashable, Sendable {
+    public var zh: String
+    public var en: String
+    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+    public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
+}
+
+/// A stage of the programme's calendar (动员部署, 选拔推荐, 评审公示 …).
+public struct Stage: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: LocalizedText
+    /// ISO dates (YYYY-MM-DD); either may be absent when the seed gives only a month.
+    public var start: String?
+    public var end: String?
+    public init(id: String, name: LocalizedText, start: String? = nil, end: String? = nil) {
+        self.id = id; self.name = name; self.start = start; self.end = end
+    }
+}
+
+/// One field of the application form (申报表).
+public struct FieldSpec: Codable, Hashable, Sendable {
+    public var id: String
+    public var label: LocalizedText
+    public var required: Bool
+    /// Limit in characters (Unicode scalars as a reader counts them), not bytes.
+    public var maxChars: Int?
+    /// For yes/no and choice fields: the accepted values as written on the form.
+    public var choices: [String]?
+    public init(id: String, label: LocalizedText, required: Bool = false, maxChars: Int? = nil, choices: [String]? = nil) {
+        self.id = id; self.label = label; self.required = required; self.maxChars = maxChars; self.choices = choices
+    }
+    enum CodingKeys: String, CodingKey { case id, label, required, maxChars = "max_chars", choices }
+}
+
+/// A criterion of the scoring sheet. Weights are expressed as max points.
+public struct Criterion: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: LocalizedText
+    public var rubric: LocalizedText
+    public var max: Int
+    public init(id: String, name: LocalizedText, rubric: LocalizedText, max: Int) {
+        self.id = id; self.name = name; self.rubric = rubric; self.max = max
+    }
+}
+
+public struct ScoringSheet: Codable, Hashable, Sendable {
+    public var criteria: [Criterion]
+    /// Whether members also cast a recommend/reject/abstain vote.
+    public var votes: Bool
+    public var commentMaxChars: Int?
+    public init(criteria: [Criterion], votes: Bool = true, commentMaxChars: Int? = 500) {
+        self.criteria = criteria; self.votes = votes; self.commentMaxChars = commentMaxChars
+    }
+    public var maxTotal: Int { criteria.reduce(0) { $0 + $1.max } }
+    public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
+    enum CodingKeys: String, CodingKey { case criteria, votes, commentMaxChars = "comment_max_chars" }
+}
+
+/// How the panel's sheets become a ranking (see the Scoring target).
+public struct Aggregation: Codable, Hashable, Sendable {
+    /// trimmed-mean | mean | median | z-score | borda
+    public var method: String
+    /// For trimmed-mean: how many highest and how many lowest totals are dropped…
+    public var trim: Int
+    /// …when there are at least this many valid sheets (else the plain mean).
+    public var trimMin: Int
+    /// Fewer valid sheets than this: no-quorum.
+    public var quorum: Int
+    /// Tie-breaks in order: "median" (higher median of totals), "recommend" (more recommend votes).
+    public var tieBreaks: [String]
+    /// Optional approval threshold on recommend votes among cast votes, as a fraction "2/3".
+    public var approvalThreshold: String?
+    /// Members see others' scores only after they signed their own sheet for that dossier.
+    public var hideOthersUntilSubmitted: Bool
+    /// Whether the host-held key mode (signing with a key file on the review host) is allowed.
+    public var hostKeyAllowed: Bool
+    public init(method: String = "trimmed-mean", trim: Int = 1, trimMin: Int = 5, quorum: Int = 3,
+                tieBreaks: [String] = ["median", "recommend"], approvalThreshold: String? = nil,
+                hideOthersUntilSubmitted: Bool = true, hostKeyAllowed: Bool = false) {
+        self.method = method; self.trim = trim; self.trimMin = trimMin; self.quorum = quorum
+        self.tieBreaks = tieBreaks; self.approvalThreshold = approvalThreshold
+        self.hideOthersUntilSubmitted = hideOthersUntilSubmitted; self.hostKeyAllowed = hostKeyAllowed
+    }
+    enum CodingKeys: String, CodingKey {
+        case method, trim, trimMin = "trim_min", quorum, tieBreaks = "tie_breaks"
+        case approvalThreshold = "approval_threshold", hideOthersUntilSubmitted = "hide_others_until_submitted"
+        case hostKeyAllowed = "host_key_allowed"
+    }
+}
+
+/// An eligibility rule of the qualification check (资格审核). `type` selects the rule; the
+/// other members are its parameters (unused ones stay nil).
+public struct RuleSpec: Codable, Hashable, Sendable {
+    public var id: String
+    public var type: String
+    public var description: LocalizedText?
+    public var field: String?
+    public var value: String?
+    public var values: [String]?
+    public var max: Int?
+    public var min: Int?
+    public var unlessField: String?
+    public var unlessValues: [String]?
+    public init(id: String, type: String, description: LocalizedText? = nil, field: String? = nil, value: String? = nil,
+                values: [String]? = nil, max: Int? = nil, min: Int? = nil, unlessField: String? = nil, unlessValues: [String]? = nil) {
+        self.id = id; self.type = type; self.description = description; self.field = field; self.value = value
+        self.values = values; self.max = max; self.min = min; self.unlessField = unlessField; self.unlessValues = unlessValues
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, type, description, field, value, values, max, min
+        case unlessField = "unless_field", unlessValues = "unless_values"
+    }
+}
+
+/// A programme: what its seed document says, as data. Templates are embedded in the binary;
+/// `init` copies one into the store's program.yaml, where the secretary may edit it.
+public struct Program: Codable, Hashable, Sendable {
+    public var id: String
+    public var title: LocalizedText
+    public var organiser: LocalizedText
+    /// The document number, e.g. 沪工总经〔2015〕260号.
+    public var document: String
+    public var seed: String?
+    public var year: Int?
+    public var quota: Int
+    /// The date ages and years are counted at (the nomination deadline), YYYY-MM-DD.
+    public var referenceDate: String?
+    /// "person" for craftsmen, "project"/"studio" for unit applications.
+    public var subject: String
+    public var stages: [Stage]
+    public var channels: [String]
+    public var fields: [FieldSpec]
+    public var rules: [RuleSpec]
+    public var sheet: ScoringSheet
+    public var aggregation: Aggregation
+    /// Set by `pingshen init`: the identity of this programme instance, named by every record.
+    public var instance: String?
+    public var notes: [String]?
+
+    public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
+                year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
+                stages: [Stage] = [], channels: [String] = [], fields: [FieldSpec] = [], rules: [RuleSpec] = [],
+                sheet: ScoringSheet, aggregation: Aggregation = Aggregation(), instance: String? = nil, notes: [String]? = nil) {
+        self.id = id; self.title = title; self.organiser = organiser; self.document = document; self.seed = seed
+        self.year = year; self.quota = quota; self.referenceDate = referenceDate; self.subject = subject
+        self.stages = stages; self.channels = channels; self.fields = fields; self.rules = rules
+        self.sheet = sheet; self.aggregation = aggregation; self.instance = instance; self.notes = notes
+    }
+    enum CodingKeys: String, CodingKey {
+        case id, title, organiser, document, seed, year, quota, referenceDate = "reference_date", subject
+        case stages, channels, fields, rules, sheet, aggregation, instance, notes
+    }
+    public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
+}
