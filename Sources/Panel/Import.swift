@@ -1,0 +1,281 @@
+import Foundation
+import Yams
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Importing nominations (申报材料) from CSV or YAML into a store, all or nothing.
+public enum DossierImport {
+    public enum Encoding: String, Sendable, CaseIterable { case auto, utf8 = "utf-8", gb18030 }
+
+    /// The field id a CSV header or YAML key names: a form label or id of design.md §4, or a
+    /// field of the programme (its id, Chinese or English label). Nil when unknown.
+    public static func fieldID(forHeader header: String, program: Program) -> String? {
+        if let id = DossierFields.id(forHeader: header) { return id }
+        let h = header.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
+        let normalized = h.replacingOccurrences(of: "(", with: "（").replacingOccurrences(of: ")", with: "）")
+        for f in program.fields where f.id == h || f.label.zh == h || f.label.zh == normalized
+            || f.label.en.caseInsensitiveCompare(h) == .orderedSame {
+            return f.id
+        }
+        return nil
+    }
+
+    /// Parses FILE (.csv, or .yaml/.yml) into dossiers, validated against the programme and the
+    /// existing ids. Throws `InputError` (file, line, field).
+    public static func read(path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(path: path, message: localized("无法读取文件", "cannot read the file"))
+        }
+        let ext = (path as NSString).pathExtension.lowercased()
+        switch ext {
+        case "csv", "txt":
+            return try readCSV(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
+        case "yaml", "yml":
+            return try readYAML(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
+        default:
+            throw InputError(path: path, message: localized("不认识的文件类型“.\(ext)”：请用 .csv、.yaml 或 .yml",
+                                                            "unknown file type '.\(ext)': use .csv, .yaml or .yml"))
+        }
+    }
+
+    // MARK: CSV
+
+    public static func readCSV(data: Data, path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
+        let text = try TextDecoding.decode(data, path: path, encoding: encoding).text
+        let records = try CSV.parse(text, path: path)
+        guard let headerIndex = records.firstIndex(where: { !$0.isBlank }) else {
+            throw InputError(path: path, line: 1, message: localized("文件是空的：第一行应是表头（编号、姓名……）",
+                                                                     "the file is empty: the first line should be the header (编号, 姓名 …)"))
+        }
+        let header = records[headerIndex]
+        var ids: [String] = []
+        var seenColumn: [String: Int] = [:]
+        for (col, h) in header.fields.enumerated() {
+            let trimmed = h.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                throw InputError(path: path, line: header.line, field: "column \(col + 1)",
+                                 message: localized("第 \(col + 1) 列的表头是空的", "the header of column \(col + 1) is empty"))
+            }
+            guard let id = fieldID(forHeader: trimmed, program: program) else {
+                throw InputError(path: path, line: header.line, field: trimmed,
+                                 message: localized("不认识的表头“\(trimmed)”（可用的表头见 design.md §4，例如 编号、姓名、出生日期）",
+                                                    "unknown header '\(trimmed)' (headers are the form labels or ids, e.g. 编号/id, 姓名/name, 出生日期/birth_date)"))
+            }
+            if let first = seenColumn[id] {
+                throw InputError(path: path, line: header.line, field: trimmed,
+                                 message: localized("第 \(col + 1) 列与第 \(first + 1) 列是同一个字段（\(id)）",
+                                                    "column \(col + 1) names the same field (\(id)) as column \(first + 1)"))
+            }
+            seenColumn[id] = col
+            ids.append(id)
+        }
+        guard ids.contains("id") else {
+            throw InputError(path: path, line: header.line, field: "id",
+                             message: localized("缺少“编号”列（每份材料的编号，用作文件名）",
+                                                "no 编号 (id) column: each dossier needs an id, which names its file"))
+        }
+        var out: [Dossier] = []
+        var lineOf: [String: Int] = [:]
+        for rec in records[(headerIndex + 1)...] where !rec.isBlank {
+            if rec.fields.count != ids.count {
+                let field = rec.fields.count > ids.count ? "column \(ids.count + 1)" : "column \(rec.fields.count + 1)"
+                throw InputError(path: path, line: rec.line, field: field,
+                                 message: rec.fields.count > ids.count
+                                    ? localized("这一行有 \(rec.fields.count) 个字段，比表头的 \(ids.count) 列多（未加引号的逗号？）",
+                                                "this row has \(rec.fields.count) fields, more than the \(ids.count) columns of the header (an unquoted comma?)")
+                                    : localized("这一行只有 \(rec.fields.count) 个字段，表头有 \(ids.count) 列（未加引号的换行？）",
+                                                "this row has only \(rec.fields.count) fields, the header has \(ids.count) columns (an unquoted line break?)"))
+            }
+            var fields: [String: String] = [:]
+            for (k, id) in ids.enumerated() {
+                let v = clean(rec.fields[k])
+                if !v.isEmpty { fields[id] = v }
+            }
+            let d = try makeDossier(fields, path: path, line: rec.line, existingIDs: existingIDs, lineOf: &lineOf)
+            out.append(d)
+        }
+        return out
+    }
+
+    // MARK: YAML
+
+    public static func readYAML(data: Data, path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
+        let text = try TextDecoding.decode(data, path: path, encoding: encoding).text
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let e as YamlError {
+            throw InputError(path: path, line: yamlLine(e), message: localized("YAML 格式错误：\(e)", "malformed YAML: \(e)"))
+        }
+        guard var node = root else { return [] }
+        if case .mapping(let m) = node, let list = m["dossiers"] { node = list }
+        guard case .sequence(let seq) = node else {
+            throw InputError(path: path, line: node.mark?.line,
+                             message: localized("应是一个列表：每项一份材料（键为字段编号或中文表头）",
+                                                "expected a list with one mapping per dossier (keys are field ids or Chinese labels)"))
+        }
+        var out: [Dossier] = []
+        var lineOf: [String: Int] = [:]
+        for item in seq {
+            let line = item.mark?.line
+            guard case .mapping(let mapping) = item else {
+                throw InputError(path: path, line: line, message: localized("列表的每一项应是一份材料（键: 值）",
+                                                                            "each item of the list should be a mapping (key: value)"))
+            }
+            var fields: [String: String] = [:]
+            for (k, v) in mapping {
+                let key = k.string ?? ""
+                guard let id = fieldID(forHeader: key, program: program) else {
+                    throw InputError(path: path, line: k.mark?.line ?? line, field: key,
+                                     message: localized("不认识的字段“\(key)”", "unknown field '\(key)'"))
+                }
+                if fields[id] != nil {
+                    throw InputError(path: path, line: k.mark?.line ?? line, field: key,
+                                     message: localized("字段“\(key)”重复（\(id)）", "field '\(key)' given twice (\(id))"))
+                }
+                let value: String
+                switch v {
+                case .scalar(let s):
+                    value = (s.style == .plain && (s.string == "~" || s.string == "null" || s.string == "Null" || s.string == "NULL")) ? "" : s.string
+                case .sequence(let items):
+                    var parts: [String] = []
+                    for it in items {
+                        guard case .scalar(let s) = it else {
+                            throw InputError(path: path, line: it.mark?.line ?? line, field: key,
+                                             message: localized("列表里只能写文字", "a list value may hold only text"))
+                        }
+                        parts.append(s.string)
+                    }
+                    value = parts.joined(separator: "、")
+                default:
+                    throw InputError(path: path, line: v.mark?.line ?? line, field: key,
+                                     message: localized("值应是文字，不能是嵌套的映射", "the value should be text, not a nested mapping"))
+                }
+                let c = clean(value)
+                if !c.isEmpty { fields[id] = c }
+            }
+            out.append(try makeDossier(fields, path: path, line: line ?? 0, existingIDs: existingIDs, lineOf: &lineOf))
+        }
+        return out
+    }
+
+    static func yamlLine(_ e: YamlError) -> Int? {
+        switch e {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    static func clean(_ v: String) -> String {
+        v.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func makeDossier(_ fields: [String: String], path: String, line: Int, existingIDs: Set<String>, lineOf: inout [String: Int]) throws -> Dossier {
+        guard let id = fields["id"], !id.isEmpty else {
+            throw InputError(path: path, line: line, field: "id", message: localized("编号是空的", "the id (编号) is blank"))
+        }
+        guard isSafeFileName(id) else {
+            throw InputError(path: path, line: line, field: "id",
+                             message: localized("编号“\(id)”不能用作文件名：只能用 1–64 个英文字母、数字、- _ .，且不以 . 开头",
+                                                "id '\(id)' is not a safe file name: use 1–64 letters, digits, '-', '_' or '.', not starting with '.'"))
+        }
+        if let first = lineOf[id] {
+            throw InputError(path: path, line: line, field: "id",
+                             message: localized("编号“\(id)”重复：第 \(first) 行已经用过", "duplicate id '\(id)': already used on line \(first)"))
+        }
+        if existingIDs.contains(id) {
+            throw InputError(path: path, line: line, field: "id",
+                             message: localized("编号“\(id)”在评审库中已经存在", "id '\(id)' already exists in the store"))
+        }
+        lineOf[id] = line
+        return Dossier(id: id, fields: fields)
+    }
+
+    // MARK: writing
+
+    /// The YAML text of a dossier file (STORE/dossiers/ID.yaml): keys sorted, so that the same
+    /// dossier always gives the same bytes.
+    public static func yaml(_ d: Dossier) throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.allowUnicode = true
+        encoder.options.sortKeys = true
+        encoder.options.width = -1
+        return try encoder.encode(d)
+    }
+
+    /// All or nothing into STORE/dossiers: every file is written and fsync'd under a temp name
+    /// first, then published by link(2) (never replacing); on any failure what this call
+    /// published is removed again and the temp files are deleted.
+    @discardableResult
+    public static func importFile(path: String, into store: PanelStore, encoding: Encoding = .auto) throws -> [Dossier] {
+        let existing = Set(store.dossiers.map(\.id))
+        let dossiers = try read(path: path, program: store.program, encoding: encoding, existingIDs: existing)
+        try publish(dossiers, into: store.layout, source: path)
+        return dossiers
+    }
+
+    /// Writes `dossiers` into `layout.dossiersDir` all or nothing (see `importFile`).
+    public static func publish(_ dossiers: [Dossier], into layout: StoreLayout, source: String) throws {
+        let dir = layout.dossiersDir
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(path: dir, message: localized("无法创建目录：\(error.localizedDescription)", "cannot create the directory: \(error.localizedDescription)"))
+        }
+        var temps: [(tmp: String, final: String, id: String)] = []
+        var published: [String] = []
+        func rollback() {
+            for p in published { unlink(p) }
+            for t in temps { unlink(t.tmp) }
+            try? DurableFile.syncDirectory(dir)
+        }
+        do {
+            for d in dossiers {
+                let bytes = Array(try yaml(d).utf8)
+                let final = layout.dossierFile(d.id)
+                var tmp = ""
+                var fd: Int32 = -1
+                for _ in 0..<16 {
+                    tmp = dir + "/.tmp-" + d.id + ".yaml-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+                    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+                    if fd >= 0 || errno != EEXIST { break }
+                }
+                guard fd >= 0 else { throw DurableFile.Failure.system("create", tmp, errno) }
+                temps.append((tmp, final, d.id))
+                defer { close(fd) }
+                var off = 0
+                while off < bytes.count {
+                    let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+                    if n < 0 { if errno == EINTR { continue }; throw DurableFile.Failure.system("write", tmp, errno) }
+                    off += n
+                }
+                if fsync(fd) != 0 { throw DurableFile.Failure.system("fsync", tmp, errno) }
+            }
+            for t in temps {
+                if link(t.tmp, t.final) != 0 {
+                    let e = errno
+                    if e == EEXIST {
+                        throw InputError(path: source, field: "id",
+                                         message: localized("编号“\(t.id)”在评审库中已经存在（\(t.final)）",
+                                                            "id '\(t.id)' already exists in the store (\(t.final))"))
+                    }
+                    throw DurableFile.Failure.system("link", t.final, e)
+                }
+                published.append(t.final)
+            }
+            for t in temps { unlink(t.tmp) }
+            temps = []
+            try DurableFile.syncDirectory(dir)
+        } catch let e as InputError {
+            rollback(); throw e
+        } catch {
+            rollback()
+            throw InputError(path: dir, message: localized("写入失败，评审库保持原样：\(error)", "writing failed, the store is unchanged: \(error)"))
+        }
+    }
+}
