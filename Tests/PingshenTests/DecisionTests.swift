@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// The decision after the vote, end to end: tie at the cut → chair's resolution → finalize →
+/// objection upheld → the next moves up → approval → published lists → promotion.
+@Suite struct DecisionTests {
+    @Test func finalizeObjectionApprovePromote() throws {
+        let fx = try Fixture(quota: 1)
+        // D001 and D002 tie on every tie-break (same totals, same median, same votes) → tie-at-cut.
+        for m in ["m1", "m2", "m3"] {
+            #expect(try fx.score(m, "D001", [20, 20, 20, 20], vote: "recommend").status == 0)
+            #expect(try fx.score(m, "D002", [20, 20, 20, 20], vote: "recommend").status == 0)
+            #expect(try fx.score(m, "D003", [15, 15, 15, 15]).status == 0)
+        }
+        var rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
+        var status = Dictionary(uniqueKeysWithValues: (rank["entries"] as! [[String: Any]]).map { ($0["dossier"] as! String, $0["status"] as! String) })
+        #expect(status["D001"] == "tie-at-cut")
+        #expect(status["D002"] == "tie-at-cut")
+        // Only the chair finalizes, and not with an unresolved tie.
+        #expect(try Harness.pingshen(["finalize", fx.store, "--as", "m1", "--key", fx.key("m1")]).status == 1)
+        let unresolved = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(unresolved.status == 1)
+        #expect(unresolved.stderr.contains("D001"))
+        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair"),
+                                        "--resolve", "D001=selected:获世界技能大赛奖项，贡献更突出", "--resolve", "D002=not-selected:同上"])
+        #expect(fin.status == 0, "\(fin.stderr)")
+        let finRecord = try #require(Harness.records(fx.store, "chair").last)
+        #expect(try Harness.sshVerify(store: fx.store, member: "chair", record: finRecord).status == 0)
+        let body = try Harness.json(try String(contentsOfFile: finRecord, encoding: .utf8))["body"] as! [String: Any]
+        #expect((body["merkle_root"] as? String)?.count == 64)
+        #expect((body["counted"] as? [String: Any])?["m1"] as? Int == 3)
+        rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
+        status = Dictionary(uniqueKeysWithValues: (rank["entries"] as! [[String: Any]]).map { ($0["dossier"] as! String, $0["status"] as! String) })
+        #expect(status["D001"] == "selected")
+        #expect(status["D002"] == "not-selected")
+        // No scores after finalization.
+        let late = try fx.score("m4", "D003", [25, 25, 25, 25])
+        #expect(late.status == 1)
+        #expect(Harness.records(fx.store, "m4").isEmpty)
+        // Public notice: the list, then an objection that is upheld; the next moves up.
+        let publicity = try Harness.pingshen(["export", fx.store, "publicity", "--format", "csv"])
+        #expect(publicity.status == 0)
+        #expect(publicity.stdout.contains("D001"))
+        #expect(!publicity.stdout.contains("D002"))
+        #expect(try Harness.pingshen(["objection", fx.store, "--as", "m1", "--dossier", "D001", "--text", "x", "--key", fx.key("m1")]).status == 1)
+        #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "获奖证书系伪造", "--outcome", "pending", "--key", fx.key("sec")]).status == 0)
+        #expect(try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 1)  // pending objection
+        #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "经查属实", "--outcome", "upheld", "--key", fx.key("sec")]).status == 0)
+        rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
+        let entries = rank["entries"] as! [[String: Any]]
+        #expect(!entries.contains { $0["dossier"] as? String == "D001" })
+        #expect(entries.first { $0["dossier"] as? String == "D002" }?["status"] as? String == "selected")
+        // Approval closes it; the final list and the promotion carry it.
+        let approve = try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(approve.status == 0, "\(approve.stderr)")
+        let final = try Harness.pingshen(["export", fx.store, "final", "--format", "md"])
+        #expect(final.status == 0)
+        #expect(final.stdout.contains("李师傅"))
+        #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
+        let city = fx.dir + "/city"
+        #expect(try Harness.pingshen(["init", city, "--program", "shanghai-craftsman", "--year", "2027"]).status == 0)
+        let promote = try Harness.pingshen(["promote", fx.store, "--to", city])
+        #expect(promote.status == 0, "\(promote.stderr)")
+        let promoted = try String(contentsOfFile: city + "/dossiers/D002.yaml", encoding: .utf8)
+        #expect(promoted.contains("promotion_approval"))
+        #expect(!FileManager.default.fileExists(atPath: city + "/dossiers/D001.yaml"))
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// Runs the real `pingshen` binary and the real OpenSSH tools.
+enum Harness {
+    /// The built binary: $PINGSHEN_BIN, else beside the test bundle (scripts/test builds it first).
+    static var binary: String {
+        if let env = ProcessInfo.processInfo.environment["PINGSHEN_BIN"] { return env }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("pingshen").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/pingshen").path
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func run(_ exe: String, _ args: [String], env: [String: String] = [:], stdin: Data? = nil, cwd: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment["LANG"] = "C.UTF-8"
+        environment.removeValue(forKey: "SSH_AUTH_SOCK")
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        p.standardInput = inPipe
+        try p.run()
+        if let stdin { inPipe.fileHandleForWriting.write(stdin) }
+        try? inPipe.fileHandleForWriting.close()
+        // Read both pipes fully before waiting (large outputs would block the child).
+        let group = DispatchGroup()
+        var outData = Data(), errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.wait()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// `pingshen ARGS` in English.
+    @discardableResult
+    static func pingshen(_ args: [String], env: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+        try run(binary, args + ["--lang", "en"], env: env, stdin: stdin)
+    }
+
+    static func tempDir(_ tag: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-\(tag)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A key pair made by stock ssh-keygen.
+    static func sshKeygen(_ path: String, comment: String = "test") throws {
+        let r = try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path])
+        #expect(r.status == 0, "ssh-keygen: \(r.stderr)")
+    }
+
+    /// `ssh-keygen -Y verify` of one record against the store's allowed_signers.
+    static func sshVerify(store: String, member: String, record: String) throws -> Result {
+        try run("/usr/bin/ssh-keygen", ["-Y", "verify", "-f", store + "/allowed_signers", "-I", member, "-n", "review-record@pingshen",
+                                         "-s", record + ".sig"], stdin: try Data(contentsOf: URL(fileURLWithPath: record)))
+    }
+
+    static func records(_ store: String, _ member: String) -> [String] {
+        let dir = store + "/records/" + member
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { dir + "/" + $0 }
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        let obj = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        guard let dict = obj as? [String: Any] else { throw StoreFailure("not a JSON object: \(text.prefix(200))") }
+        return dict
+    }
+}
+
+struct StoreFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A store with a panel: five members, a chair and a secretary, each with a stock ssh-keygen key.
+struct Fixture {
+    let dir: String
+    let store: String
+    let keys: String
+    static let members = ["m1", "m2", "m3", "m4", "m5"]
+
+    init(program: String = "shanghai-craftsman", quota: Int = 2, dossiers csv: String? = nil) throws {
+        dir = try Harness.tempDir("fx")
+        store = dir + "/store"
+        keys = dir + "/keys"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        var r = try Harness.pingshen(["init", store, "--program", program, "--year", "2026", "--quota", String(quota)])
+        #expect(r.status == 0, "init: \(r.stderr)")
+        let seats: [(String, String, String)] = Fixture.members.map { ($0, "member", "专家单位\($0)") } + [("chair", "chair", "市总工会"), ("sec", "secretary", "市总工会")]
+        for (id, role, unit) in seats {
+            try Harness.sshKeygen(keys + "/" + id, comment: id)
+            r = try Harness.pingshen(["member", "add", store, "--id", id, "--name", "专家" + id, "--role", role, "--unit", unit, "--key", keys + "/" + id + ".pub"])
+            #expect(r.status == 0, "member add \(id): \(r.stderr)")
+        }
+        let file = dir + "/dossiers.csv"
+        try (csv ?? Fixture.defaultCSV).write(toFile: file, atomically: true, encoding: .utf8)
+        r = try Harness.pingshen(["import", store, file])
+        #expect(r.status == 0, "import: \(r.stderr)")
+    }
+
+    static let defaultCSV = """
+    编号,姓名,性别,出生日期,民族,国籍,工会会员,专业领域,职称（技能等级）,联系电话,手机,联系地址,工作单位,推荐单位,推荐方式,从业年限,获奖情况,竞赛获奖,已获荣誉,突出贡献,单位排序,主要事迹
+    D001,王师傅,男,1970-03-01,汉族,中国,是,数控加工,高级技师,021-1,139,上海,上海电气,市总工会,单位推荐,25,全国技术能手,,,否,1,"长期扎根一线，攻克“卡脖子”难题。"
+    D002,李师傅,女,1975-06-01,汉族,中国,是,焊接,技师,021-2,138,上海,江南造船,市总工会,单位推荐,20,,,,否,1,焊接工艺改进……
+    D003,张师傅,男,1980-01-01,汉族,中国,是,电气维修,高级技师,021-3,137,上海,上海地铁,市总工会,社团推荐,18,,,,否,1,带教徒弟二十余名—成效显著
+    D004,赵师傅,男,1968-09-09,回族,中国,是,装配钳工,高级技师,021-4,136,上海,上汽集团,市总工会,个人自荐,30,,,,是,1,总结先进操作法
+    """
+
+    func key(_ id: String) -> String { keys + "/" + id }
+
+    /// Signs a sheet with the member's key file; all four criteria get `each` unless given.
+    @discardableResult
+    func score(_ member: String, _ dossier: String, _ points: [Int], vote: String? = nil, extra: [String] = []) throws -> Harness.Result {
+        let ids = ["craft", "skill", "leadership", "contribution"]
+        var args = ["score", store, "--as", member, "--dossier", dossier, "--key", key(member), "--score"]
+        args += zip(ids, points).map { "\($0)=\($1)" }
+        if let vote { args += ["--vote", vote] }
+        return try Harness.pingshen(args + extra)
+    }
+}
