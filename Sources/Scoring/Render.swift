@@ -1,0 +1,161 @@
+import Foundation
+import Panel
+
+/// Renderers for `pingshen rank --format table|json|csv|md`: pure string functions.
+///
+/// Entry keys (JSON object keys in this order, and the CSV header): `rank`, `dossier`, `name`,
+/// `score` (two decimals, half up, as a string), `exact` (reduced fraction as a string, an integer
+/// written without "/1", e.g. "86" — as Python's `str(Fraction)`), `sheets`, `status` — the
+/// contract keys — then `median` (exact, string), `recommend`, `reject`, `abstain` (numbers) and
+/// `approval` ("met" | "below-threshold", null when the programme has no threshold or the dossier
+/// has no quorum). `score`, `exact` and `median` are null for a dossier with no valid sheet.
+/// Top-level keys: `program`, `method`, `quota`, `entries` (contract order), then `quorum` and
+/// `approval_threshold` (the threshold as a reduced fraction string, or null).
+extension Ranking {
+    public static let entryKeys = ["rank", "dossier", "name", "score", "exact", "sheets", "status",
+                                   "median", "recommend", "reject", "abstain", "approval"]
+
+    /// JSON (UTF-8 text, one entry per line, trailing newline).
+    public func json() -> String {
+        var out = "{\"program\":\(jsonString(program)),\"method\":\(jsonString(method)),\"quota\":\(quota),\"entries\":["
+        for (i, e) in entries.enumerated() {
+            out += i == 0 ? "\n" : ",\n"
+            out += "{\"rank\":\(e.rank),\"dossier\":\(jsonString(e.dossier)),\"name\":\(jsonString(e.name))"
+            out += ",\"score\":\(e.score.map { jsonString($0.rounded2()) } ?? "null")"
+            out += ",\"exact\":\(e.score.map { jsonString($0.description) } ?? "null")"
+            out += ",\"sheets\":\(e.sheets),\"status\":\(jsonString(e.status.rawValue))"
+            out += ",\"median\":\(e.median.map { jsonString($0.description) } ?? "null")"
+            out += ",\"recommend\":\(e.recommend),\"reject\":\(e.reject),\"abstain\":\(e.abstain)"
+            out += ",\"approval\":\(e.approval.map { jsonString($0.rawValue) } ?? "null")}"
+        }
+        out += entries.isEmpty ? "]" : "\n]"
+        out += ",\"quorum\":\(quorum),\"approval_threshold\":\(approvalThreshold.map { jsonString($0.description) } ?? "null")}\n"
+        return out
+    }
+
+    /// The values of an entry in `entryKeys` order, as text (empty for null).
+    func fields(_ e: RankEntry) -> [String] {
+        [String(e.rank), e.dossier, e.name, e.score?.rounded2() ?? "", e.score?.description ?? "", String(e.sheets),
+         e.status.rawValue, e.median?.description ?? "", String(e.recommend), String(e.reject), String(e.abstain),
+         e.approval?.rawValue ?? ""]
+    }
+
+    /// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF; UTF-8,
+    /// no byte-order mark). The header is the JSON entry keys.
+    public func csv() -> String {
+        var out = Ranking.entryKeys.joined(separator: ",") + "\r\n"
+        for e in entries {
+            out += fields(e).map(csvField).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    func headers(_ lang: Language) -> [String] {
+        [lang.pick("名次", "Rank"), lang.pick("编号", "Dossier"), lang.pick("姓名", "Name"), lang.pick("得分", "Score"),
+         lang.pick("精确值", "Exact"), lang.pick("评分表", "Sheets"), lang.pick("状态", "Status"),
+         lang.pick("中位数", "Median"), lang.pick("推荐", "Rec."), lang.pick("不推荐", "Rej."),
+         lang.pick("弃权", "Abst."), lang.pick("推荐比例", "Approval")]
+    }
+
+    func localizedFields(_ e: RankEntry, _ lang: Language) -> [String] {
+        var f = fields(e)
+        f[6] = e.status.label(lang)
+        f[11] = e.approval?.label(lang) ?? ""
+        return f
+    }
+
+    /// Columns aligned right (numbers).
+    static let numeric: Set<Int> = [0, 3, 4, 5, 7, 8, 9, 10]
+
+    func title(_ lang: Language) -> String {
+        let m = Method(rawValue: method)?.label(lang) ?? method
+        var t = lang.pick("\(program) · 计分方法：\(m) · 名额 \(quota) · 法定评分表数 \(quorum)",
+                          "\(program) · method: \(m) · quota \(quota) · quorum \(quorum)")
+        if let a = approvalThreshold {
+            t += lang.pick(" · 推荐比例不低于 \(a)", " · approval threshold \(a)")
+        }
+        return t
+    }
+
+    /// Markdown table, headers in `lang`; "|" in text is escaped, line breaks become spaces.
+    public func markdown(_ lang: Language) -> String {
+        let hs = headers(lang)
+        var out = "**\(mdCell(title(lang)))**\n\n"
+        out += "| " + hs.map(mdCell).joined(separator: " | ") + " |\n"
+        out += "|" + hs.indices.map { Ranking.numeric.contains($0) ? "---:|" : "---|" }.joined() + "\n"
+        for e in entries {
+            out += "| " + localizedFields(e, lang).map(mdCell).joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    /// A plain-text table aligned by terminal cells (`DisplayWidth`: CJK characters take two),
+    /// headers in `lang`. Columns that are empty for every entry (approval without a threshold) are left out.
+    public func table(_ lang: Language) -> String {
+        var hs = headers(lang)
+        var rows = entries.map { localizedFields($0, lang).map(oneLine) }
+        var keep = Array(hs.indices)
+        if approvalThreshold == nil { keep.removeAll { $0 == 11 } }
+        hs = keep.map { hs[$0] }
+        rows = rows.map { r in keep.map { r[$0] } }
+        let numeric = Set(keep.enumerated().filter { Ranking.numeric.contains($0.element) }.map(\.offset))
+        var widths = hs.map { DisplayWidth.of($0) }
+        for r in rows {
+            for (i, c) in r.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(c)) }
+        }
+        func line(_ cells: [String]) -> String {
+            var s = ""
+            for (i, c) in cells.enumerated() {
+                let padded = DisplayWidth.pad(c, to: widths[i], alignRight: numeric.contains(i))
+                s += i == 0 ? padded : "  " + padded
+            }
+            // No trailing blanks.
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s
+        }
+        var out = title(lang) + "\n"
+        out += line(hs) + "\n"
+        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for r in rows { out += line(r) + "\n" }
+        if entries.isEmpty { out += lang.pick("（没有申报材料）", "(no dossiers)") + "\n" }
+        return out
+    }
+}
+
+/// A JSON string literal: quotes, backslash and control characters escaped; other text as UTF-8.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    out.reserveCapacity(s.utf8.count + 2)
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 || u.value == 0x7F || u.value == 0x2028 || u.value == 0x2029 {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+func csvField(_ s: String) -> String {
+    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return s
+}
+
+func oneLine(_ s: String) -> String {
+    String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+}
+
+func mdCell(_ s: String) -> String {
+    oneLine(s).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+}
