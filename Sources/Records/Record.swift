@@ -1,0 +1,149 @@
+import Foundation
+import Crypto
+import Panel
+
+public enum RecordKind: String, CaseIterable, Sendable, Codable {
+    case score, recusal, eligibility, finalize, objection, approval
+}
+
+/// Which role may sign which kind of record.
+public enum KindPolicy {
+    /// score, recusal: member | chair; eligibility, objection: secretary; finalize: chair;
+    /// approval: chair | approver.
+    public static func allowed(_ kind: RecordKind, role: Role) -> Bool {
+        switch kind {
+        case .score, .recusal: return role == .member || role == .chair
+        case .eligibility, .objection: return role == .secretary
+        case .finalize: return role == .chair
+        case .approval: return role == .chair || role == .approver
+        }
+    }
+
+    public static func roles(for kind: RecordKind) -> [Role] { Role.allCases.filter { allowed(kind, role: $0) } }
+}
+
+/// One signed record (design.md §3): canonical JSON with exactly these fields.
+public struct Record: Hashable, Sendable {
+    public static let version = 1
+    public static let zeroHash = String(repeating: "0", count: 64)
+
+    public var v: Int
+    public var kind: RecordKind
+    public var program: String
+    public var signer: String
+    public var seq: Int
+    public var prev: String
+    public var created: String
+    public var body: [String: JSONValue]
+
+    public init(v: Int = Record.version, kind: RecordKind, program: String, signer: String, seq: Int,
+                prev: String, created: String, body: [String: JSONValue]) {
+        self.v = v; self.kind = kind; self.program = program; self.signer = signer; self.seq = seq
+        self.prev = prev; self.created = created; self.body = body
+    }
+
+    public var json: JSONValue {
+        .object(["v": .int(Int64(v)), "kind": .string(kind.rawValue), "program": .string(program),
+                 "signer": .string(signer), "seq": .int(Int64(seq)), "prev": .string(prev),
+                 "created": .string(created), "body": .object(body)])
+    }
+
+    public func canonicalBytes() -> Data { CanonicalJSON.encode(json) }
+
+    static let fields: Set<String> = ["v", "kind", "program", "signer", "seq", "prev", "created", "body"]
+
+    /// Strict: canonical JSON, exactly the record's fields, each of the right type and form.
+    public init(bytes: Data) throws {
+        let value: JSONValue
+        do { value = try CanonicalJSON.decode(bytes) } catch let e as CanonicalJSON.DecodeError {
+            throw RecordsError("不是规范 JSON：\(e.message(.zh))", "not canonical JSON: \(e.message(.en))")
+        }
+        guard case .object(let o) = value else {
+            throw RecordsError("记录应为 JSON 对象", "a record must be a JSON object")
+        }
+        for k in o.keys where !Record.fields.contains(k) {
+            throw RecordsError("未知字段 “\(k)”", "unknown field '\(k)'")
+        }
+        func need(_ k: String) throws -> JSONValue {
+            guard let v = o[k] else { throw RecordsError("缺少字段 “\(k)”", "missing field '\(k)'") }
+            return v
+        }
+        func str(_ k: String) throws -> String {
+            guard let s = try need(k).string else { throw RecordsError("字段 “\(k)” 应为字符串", "field '\(k)' must be a string") }
+            return s
+        }
+        func int(_ k: String) throws -> Int64 {
+            guard let i = try need(k).int else { throw RecordsError("字段 “\(k)” 应为整数", "field '\(k)' must be an integer") }
+            return i
+        }
+        let v = try int("v")
+        guard v == Int64(Record.version) else {
+            throw RecordsError("不支持的记录版本 \(v)", "unsupported record version \(v)")
+        }
+        let kindText = try str("kind")
+        guard let kind = RecordKind(rawValue: kindText) else {
+            throw RecordsError("未知的记录类型 “\(kindText)”", "unknown record kind '\(kindText)'")
+        }
+        let program = try str("program")
+        let signer = try str("signer")
+        guard isSafeFileName(signer) else {
+            throw RecordsError("字段 “signer” 不是安全的标识 “\(signer)”", "field 'signer' is not a safe id: '\(signer)'")
+        }
+        let seq = try int("seq")
+        guard seq >= 1, seq <= Int64(Int32.max) else {
+            throw RecordsError("字段 “seq” 应为正整数", "field 'seq' must be a positive integer")
+        }
+        let prev = try str("prev")
+        guard prev.utf8.count == 64, Hex.decode(prev) != nil else {
+            throw RecordsError("字段 “prev” 应为 64 位小写十六进制", "field 'prev' must be 64 lowercase hex digits")
+        }
+        let created = try str("created")
+        guard Timestamp.isValid(created) else {
+            throw RecordsError("字段 “created” 应为 UTC 时间 “YYYY-MM-DDTHH:MM:SSZ”", "field 'created' must be a UTC time 'YYYY-MM-DDTHH:MM:SSZ'")
+        }
+        guard case .object(let body) = try need("body") else {
+            throw RecordsError("字段 “body” 应为对象", "field 'body' must be an object")
+        }
+        self.init(v: Int(v), kind: kind, program: program, signer: signer, seq: Int(seq), prev: prev, created: created, body: body)
+    }
+
+    /// SHA-256 of bytes, lowercase hex.
+    public static func sha256Hex(_ bytes: Data) -> String { Hex.encode(SHA256.hash(data: bytes)) }
+}
+
+/// A record read from (or just written to) the store.
+public struct StoredRecord: Sendable {
+    public var record: Record
+    /// The exact bytes of the .json file.
+    public var bytes: Data
+    /// Relative to the store root: records/MEMBER/NNNNNN.json
+    public var path: String
+    /// Lowercase hex SHA-256 of `bytes`.
+    public var sha256: String
+    public init(record: Record, bytes: Data, path: String, sha256: String) {
+        self.record = record; self.bytes = bytes; self.path = path; self.sha256 = sha256
+    }
+}
+
+/// RFC 3339 UTC seconds: "2026-11-21T13:04:05Z".
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func p(_ v: Int32, _ w: Int) -> String {
+            let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2))Z"
+    }
+
+    public static func isValid(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard u.count == 20 else { return false }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+        for i in digits where !(u[i] >= 0x30 && u[i] <= 0x39) { return false }
+        guard u[4] == 0x2D, u[7] == 0x2D, u[10] == UInt8(ascii: "T"), u[13] == 0x3A, u[16] == 0x3A, u[19] == UInt8(ascii: "Z") else { return false }
+        func n(_ i: Int) -> Int { Int(u[i] - 0x30) * 10 + Int(u[i + 1] - 0x30) }
+        return (1...12).contains(n(5)) && (1...31).contains(n(8)) && n(11) <= 23 && n(14) <= 59 && n(17) <= 60
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+import Panel
+
+/// An error of the Records target, worded in both UI languages.
+public struct RecordsError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var zh: String
+    public var en: String
+    public init(_ zh: String, _ en: String) { self.zh = zh; self.en = en }
+    public func message(_ lang: Language) -> String { lang.pick(zh, en) }
+    /// In the language the environment asks for (LC_ALL / LANG, else zh-CN).
+    public var description: String { message(Language.resolve(flag: nil)) }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Panel
+
+/// SSH wire encoding (RFC 4251 §5): uint32 big-endian, string = uint32 length + bytes.
+struct SSHWriter {
+    var bytes: [UInt8] = []
+    init() { bytes.reserveCapacity(128) }
+    mutating func u32(_ v: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24)); bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8)); bytes.append(UInt8(truncatingIfNeeded: v))
+    }
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+    mutating func raw<C: Collection>(_ d: C) where C.Element == UInt8 { bytes.append(contentsOf: d) }
+    mutating func string<C: Collection>(_ d: C) where C.Element == UInt8 { u32(UInt32(d.count)); bytes.append(contentsOf: d) }
+    mutating func string(_ s: String) { string(Array(s.utf8)) }
+    var data: Data { Data(bytes) }
+}
+
+struct SSHReader {
+    let bytes: [UInt8]
+    var pos = 0
+    let what: String
+    init<C: Collection>(_ d: C, what: String) where C.Element == UInt8 { bytes = Array(d); self.what = what }
+    var atEnd: Bool { pos == bytes.count }
+    var remaining: Int { bytes.count - pos }
+
+    func truncated() -> RecordsError {
+        RecordsError("\(what)：数据不完整", "\(what): truncated data")
+    }
+    mutating func u32() throws -> UInt32 {
+        guard remaining >= 4 else { throw truncated() }
+        let v = UInt32(bytes[pos]) << 24 | UInt32(bytes[pos + 1]) << 16 | UInt32(bytes[pos + 2]) << 8 | UInt32(bytes[pos + 3])
+        pos += 4
+        return v
+    }
+    mutating func byte() throws -> UInt8 {
+        guard remaining >= 1 else { throw truncated() }
+        pos += 1
+        return bytes[pos - 1]
+    }
+    mutating func raw(_ n: Int) throws -> ArraySlice<UInt8> {
+        guard n >= 0, remaining >= n else { throw truncated() }
+        pos += n
+        return bytes[(pos - n)..<pos]
+    }
+    mutating func string() throws -> ArraySlice<UInt8> {
+        let n = Int(try u32())
+        return try raw(n)
+    }
+    mutating func text() throws -> String {
+        let s = try string()
+        guard let t = String(validating: s, as: UTF8.self) else {
+            throw RecordsError("\(what)：字符串不是有效的 UTF-8", "\(what): string is not valid UTF-8")
+        }
+        return t
+    }
+    /// Reads an exact expected string (e.g. a key type or magic).
+    mutating func expect(_ s: String, field: String) throws {
+        let got = try string()
+        guard got.elementsEqual(s.utf8) else {
+            let g = String(decoding: got, as: UTF8.self)
+            throw RecordsError("\(what)：\(field) 应为 “\(s)”，实为 “\(g)”", "\(what): \(field) should be '\(s)', is '\(g)'")
+        }
+    }
+}
+
+enum Armor {
+    /// Base64, wrapped at `width` columns, between BEGIN/END lines, ending in a newline.
+    static func wrap(_ bytes: [UInt8], label: String, width: Int = 70) -> String {
+        let b64 = Data(bytes).base64EncodedString()
+        var out = "-----BEGIN \(label)-----\n"
+        var i = b64.startIndex
+        while i < b64.endIndex {
+            let j = b64.index(i, offsetBy: width, limitedBy: b64.endIndex) ?? b64.endIndex
+            out += b64[i..<j]; out += "\n"
+            i = j
+        }
+        out += "-----END \(label)-----\n"
+        return out
+    }
+
+    /// The bytes between the BEGIN/END lines of `label`, or nil when the armor is not there.
+    static func unwrap(_ text: String, label: String) -> [UInt8]? {
+        let begin = "-----BEGIN \(label)-----", end = "-----END \(label)-----"
+        guard let b = text.range(of: begin), let e = text.range(of: end, range: b.upperBound..<text.endIndex) else { return nil }
+        return Base64.decode(text.utf8[b.upperBound..<e.lowerBound])
+    }
+}
+
+/// A small, strict base64 decoder that skips ASCII white space (armor line breaks).
+enum Base64 {
+    static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        return t
+    }()
+
+    static func decode<C: Sequence>(_ chars: C) -> [UInt8]? where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        var acc: UInt32 = 0, n = 0, pad = 0
+        for c in chars {
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { continue }
+            if c == UInt8(ascii: "=") { pad += 1; continue }
+            if pad > 0 { return nil }
+            let v = table[Int(c)]
+            if v == 0xFF { return nil }
+            acc = acc << 6 | UInt32(v); n += 1
+            if n == 4 {
+                out.append(UInt8(truncatingIfNeeded: acc >> 16)); out.append(UInt8(truncatingIfNeeded: acc >> 8)); out.append(UInt8(truncatingIfNeeded: acc))
+                acc = 0; n = 0
+            }
+        }
+        switch n {
+        case 0: guard pad == 0 else { return nil }
+        case 2: out.append(UInt8(truncatingIfNeeded: acc >> 4)); guard pad == 0 || pad == 2 else { return nil }
+        case 3: out.append(UInt8(truncatingIfNeeded: acc >> 10)); out.append(UInt8(truncatingIfNeeded: acc >> 2)); guard pad == 0 || pad == 1 else { return nil }
+        default: return nil
+        }
+        return out
+    }
+}
+
+enum Hex {
+    static let digits = Array("0123456789abcdef".utf8)
+    static func encode<C: Sequence>(_ bytes: C) -> String where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+    /// Lowercase hex only.
+    static func decode(_ s: String) -> [UInt8]? {
+        let u = Array(s.utf8)
+        guard u.count % 2 == 0 else { return nil }
+        func v(_ c: UInt8) -> UInt8? {
+            switch c { case 0x30...0x39: return c - 0x30; case 0x61...0x66: return c - 0x61 + 10; default: return nil }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count / 2)
+        var i = 0
+        while i < u.count {
+            guard let h = v(u[i]), let l = v(u[i + 1]) else { return nil }
+            out.append(h << 4 | l); i += 2
+        }
+        return out
+    }
+}

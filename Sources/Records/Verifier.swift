@@ -1,0 +1,388 @@
+import Foundation
+import Crypto
+import Dispatch
+import Panel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One thing wrong with a store. `path` is relative to the store root.
+public struct Problem: Codable, Hashable, Sendable {
+    public var path: String
+    /// bad-signature, unknown-signer, wrong-key, role, foreign-program, chain-gap, chain-fork,
+    /// chain-prev, missing-signature, malformed, signer-mismatch, after-finalize, merkle
+    public var kind: String
+    public var message: String
+    public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }
+}
+
+/// `pingshen verify --format json` (a contract): {"ok":bool,"records":N,"problems":[…]}.
+public struct VerifyReport: Codable, Sendable {
+    public var ok: Bool
+    public var records: Int
+    public var problems: [Problem]
+    public init(ok: Bool, records: Int, problems: [Problem]) { self.ok = ok; self.records = records; self.problems = problems }
+}
+
+public enum Verifier {
+    /// What a record is checked against: the programme instance and the roster's keys and roles.
+    public struct Context: Sendable {
+        public var instance: String
+        public var members: [String: (key: Data, role: Role)]
+        /// Roster member by key (to name who really signed a wrong-key record).
+        public var byKey: [Data: String]
+        public var language: Language
+
+        public init(instance: String, roster: Roster, language: Language = .en) {
+            self.instance = instance
+            self.language = language
+            var m: [String: (key: Data, role: Role)] = [:]
+            var k: [Data: String] = [:]
+            for member in roster.members {
+                guard let key = try? SSHPublicKey(line: member.key) else { continue }
+                m[member.id] = (key.raw, member.role)
+                k[key.raw] = member.id
+            }
+            self.members = m; self.byKey = k
+        }
+    }
+
+    /// What one record check leaves behind: small, no record bytes.
+    public struct Checked: Sendable {
+        public var path: String
+        public var fileSeq: Int
+        public var sha: [UInt8]?
+        /// nil when the record could not be read or parsed.
+        public var record: Record?
+        /// Signature, signer, key, role and programme all hold.
+        public var valid: Bool
+        public var problems: [Problem]
+    }
+
+    /// Checks one record on its own: pure (no file system), safe to run on any thread.
+    public static func check(json: Data?, signature: String?, member: String, fileSeq: Int, context: Context) -> Checked {
+        let lang = context.language
+        let path = "records/" + member + "/" + RecordFileName.json(fileSeq)
+        var out = Checked(path: path, fileSeq: fileSeq, sha: nil, record: nil, valid: false, problems: [])
+        func problem(_ kind: String, _ zh: String, _ en: String, sig: Bool = false) {
+            out.problems.append(Problem(path: sig ? path + ".sig" : path, kind: kind, message: lang.pick(zh, en)))
+        }
+        guard let json else {
+            problem("malformed", "无法读取记录文件", "cannot read the record file")
+            return out
+        }
+        out.sha = Array(SHA256.hash(data: json))
+        let record: Record
+        do { record = try Record(bytes: json) } catch let e as RecordsError {
+            problem("malformed", e.zh, e.en)
+            return out
+        } catch {
+            problem("malformed", "\(error)", "\(error)")
+            return out
+        }
+        out.record = record
+        var ok = true
+        guard let signature else {
+            problem("missing-signature", "签名文件无法读取", "the signature file cannot be read", sig: true)
+            return out
+        }
+        let sigKey: SSHPublicKey
+        do {
+            sigKey = try SSHSig.verify(armored: signature, message: json)
+        } catch let e as RecordsError {
+            problem("bad-signature", "签名无效：\(e.zh)", "invalid signature: \(e.en)", sig: true)
+            return out
+        } catch {
+            problem("bad-signature", "签名无效：\(error)", "invalid signature: \(error)", sig: true)
+            return out
+        }
+        if record.signer != member {
+            ok = false
+            problem("signer-mismatch", "记录的签名者是 “\(record.signer)”，却在 “\(member)” 的目录中",
+                    "the record's signer is '\(record.signer)' but it is in the directory of '\(member)'")
+        }
+        if let m = context.members[record.signer] {
+            if m.key != sigKey.raw {
+                ok = false
+                let who = context.byKey[sigKey.raw].map { lang.pick("（这是 “\($0)” 的密钥）", " (that is the key of '\($0)')") } ?? lang.pick("（不在名单上）", " (not on the roster)")
+                problem("wrong-key", "由密钥 \(sigKey.fingerprint) 签名\(who)，不是名单上 “\(record.signer)” 的密钥",
+                        "signed by key \(sigKey.fingerprint)\(who), not the roster's key for '\(record.signer)'", sig: true)
+            }
+            if !KindPolicy.allowed(record.kind, role: m.role) {
+                ok = false
+                let roles = KindPolicy.roles(for: record.kind).map(\.rawValue).joined(separator: "/")
+                problem("role", "“\(record.signer)” 的角色是 \(m.role.rawValue)，不能签署 \(record.kind.rawValue) 记录（需要 \(roles)）",
+                        "'\(record.signer)' has role \(m.role.rawValue) and may not sign a \(record.kind.rawValue) record (needs \(roles))")
+            }
+        } else {
+            ok = false
+            problem("unknown-signer", "签名者 “\(record.signer)” 不在名单上（密钥 \(sigKey.fingerprint)）",
+                    "signer '\(record.signer)' is not on the roster (key \(sigKey.fingerprint))")
+        }
+        if record.program != context.instance {
+            ok = false
+            problem("foreign-program", "记录属于评审 “\(record.program)”，本存储是 “\(context.instance)”（从别的存储复制而来？）",
+                    "the record belongs to programme instance '\(record.program)', this store is '\(context.instance)' (copied from another store?)")
+        }
+        out.valid = ok
+        return out
+    }
+
+    /// Reads a whole file with plain system calls (cheaper than FileManager for many small files).
+    static func readFile(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var cap = max(Int(st.st_size), 0) + 1
+        var buf = [UInt8](repeating: 0, count: cap)
+        var n = 0
+        while true {
+            if n == cap { cap *= 2; buf += [UInt8](repeating: 0, count: cap - buf.count) }
+            let r = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + n, cap - n) }
+            if r < 0 { if errno == EINTR { continue }; return nil }
+            if r == 0 { break }
+            n += r
+        }
+        return Data(buf[0..<n])
+    }
+
+    /// Each worker writes only its own slots.
+    final class ResultBuffer: @unchecked Sendable {
+        let buf: UnsafeMutableBufferPointer<Checked?>
+        init(count: Int) { buf = .allocate(capacity: count); buf.initialize(repeating: nil) }
+        func free() { buf.deinitialize(); buf.deallocate() }
+    }
+
+    struct MemberFiles {
+        var member: String
+        var published: [Int]           // seqs with a .sig, ascending
+        var unsigned: [Int]            // seqs with only a .json
+        var sigOnly: [Int]             // seqs with only a .sig
+    }
+
+    /// Verifies the whole store. Throws only when the store itself cannot be read (exit 2).
+    public static func verify(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                              language: Language = Language.resolve(flag: nil)) throws -> VerifyReport {
+        let lang = language
+        guard FileManager.default.fileExists(atPath: layout.programFile) else {
+            throw StoreError(lang.pick("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 存储吗？",
+                                       "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
+        }
+        let program = try YAMLFile.decode(Program.self, path: layout.programFile)
+        let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
+            ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
+        let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang)
+
+        var problems: [Problem] = []
+        var isDir: ObjCBool = false
+        var memberFiles: [MemberFiles] = []
+        if FileManager.default.fileExists(atPath: layout.recordsDir, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw StoreError(lang.pick("\(layout.recordsDir)：不是目录", "\(layout.recordsDir): not a directory")) }
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: layout.recordsDir) } catch {
+                throw StoreError(lang.pick("\(layout.recordsDir)：无法读取", "\(layout.recordsDir): cannot be read"))
+            }
+            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
+                var d: ObjCBool = false
+                let dir = layout.recordsDir + "/" + name
+                guard FileManager.default.fileExists(atPath: dir, isDirectory: &d), d.boolValue, isSafeFileName(name) else {
+                    problems.append(Problem(path: "records/" + name, kind: "malformed",
+                                            message: lang.pick("不是成员记录目录", "not a member's record directory")))
+                    continue
+                }
+                let entries: [String]
+                do { entries = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
+                    throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read"))
+                }
+                var jsons = Set<Int>(), sigs = Set<Int>()
+                for e in entries {
+                    switch RecordFileName.parse(e) {
+                    case .json(let s): jsons.insert(s)
+                    case .sig(let s): sigs.insert(s)
+                    case nil: break
+                    }
+                }
+                memberFiles.append(MemberFiles(member: name, published: jsons.intersection(sigs).sorted(),
+                                               unsigned: jsons.subtracting(sigs).sorted(), sigOnly: sigs.subtracting(jsons).sorted()))
+            }
+        }
+
+        // Tasks in (member, seq) order; checked in parallel chunk by chunk, then chained in order.
+        var tasks: [(m: Int32, seq: Int32)] = []
+        for (i, mf) in memberFiles.enumerated() { for s in mf.published { tasks.append((Int32(i), Int32(s))) } }
+        let total = tasks.count
+
+        struct ChainState {
+            var lastSeq = 0
+            var lastSha: [UInt8]?
+            var lastPrev: String?
+            var shas: [[UInt8]?] = []
+            var kinds: [RecordKind?] = []
+        }
+        var chains = [ChainState](repeating: ChainState(), count: memberFiles.count)
+        struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String }
+        var finals: [Final] = []
+
+        let chunk = 8192
+        let workers = max(1, threads)
+        var start = 0
+        while start < total {
+            let end = min(total, start + chunk)
+            let n = end - start
+            let results = ResultBuffer(count: n)
+            defer { results.free() }
+            let slices = min(n, workers * 8)
+            let base = start
+            let files = memberFiles
+            let tasksCopy = tasks
+            DispatchQueue.concurrentPerform(iterations: slices) { sl in
+                let lo = n * sl / slices, hi = n * (sl + 1) / slices
+                for i in lo..<hi {
+                    let t = tasksCopy[base + i]
+                    let member = files[Int(t.m)].member
+                    let seq = Int(t.seq)
+                    let jp = layout.memberRecordsDir(member) + "/" + RecordFileName.json(seq)
+                    let json = readFile(jp)
+                    let sig = readFile(jp + ".sig").flatMap { String(data: $0, encoding: .utf8) }
+                    results.buf[i] = check(json: json, signature: sig, member: member, fileSeq: seq, context: context)
+                }
+            }
+            for i in 0..<n {
+                let t = tasks[start + i]
+                let mi = Int(t.m)
+                let member = memberFiles[mi].member
+                var c = results.buf[i]!
+                var st = chains[mi]
+                let seq = c.fileSeq
+                if seq > st.lastSeq + 1 {
+                    let missing = st.lastSeq + 1 == seq - 1 ? RecordFileName.json(st.lastSeq + 1)
+                        : RecordFileName.json(st.lastSeq + 1) + "…" + RecordFileName.json(seq - 1)
+                    c.problems.append(Problem(path: c.path, kind: "chain-gap",
+                        message: lang.pick("链中缺少记录 \(missing)（被删除？）", "records \(missing) are missing from the chain (removed?)")))
+                }
+                if let r = c.record {
+                    if r.seq != seq {
+                        if r.seq < seq {
+                            c.problems.append(Problem(path: c.path, kind: "chain-fork",
+                                message: lang.pick("文件序号 \(seq)，记录却声明 seq \(r.seq)：同一序号的第二条记录",
+                                                   "file number \(seq) holds a record claiming seq \(r.seq): a second record for that seq")))
+                        } else {
+                            c.problems.append(Problem(path: c.path, kind: "chain-prev",
+                                message: lang.pick("文件序号 \(seq)，记录却声明 seq \(r.seq)（顺序被调换或改名？）",
+                                                   "file number \(seq) holds a record claiming seq \(r.seq) (reordered or renamed?)")))
+                        }
+                    } else if seq == 1 {
+                        if r.prev != Record.zeroHash {
+                            c.problems.append(Problem(path: c.path, kind: "chain-prev",
+                                message: lang.pick("第一条记录的 prev 应为 64 个 0", "the first record's prev must be 64 zeros")))
+                        }
+                    } else if seq == st.lastSeq + 1, let lastSha = st.lastSha {
+                        let want = Hex.encode(lastSha)
+                        if r.prev != want {
+                            if let lp = st.lastPrev, r.prev == lp {
+                                c.problems.append(Problem(path: c.path, kind: "chain-fork",
+                                    message: lang.pick("与前一条记录接在同一条记录之后（链分叉）", "follows the same record as the previous one (a fork of the chain)")))
+                            } else {
+                                c.problems.append(Problem(path: c.path, kind: "chain-prev",
+                                    message: lang.pick("prev 与前一条记录的 SHA-256 不符（记录被改动或调换？）",
+                                                       "prev does not match the previous record's SHA-256 (changed or reordered?)")))
+                            }
+                        }
+                    }
+                    if c.valid, r.kind == .finalize {
+                        if let f = finalizeBody(r.body) {
+                            finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root))
+                        } else {
+                            c.problems.append(Problem(path: c.path, kind: "malformed",
+                                message: lang.pick("finalize 记录的 body 缺少 counted（成员→序号）或 merkle_root",
+                                                   "the finalize record's body lacks counted (member → seq) or merkle_root")))
+                        }
+                    }
+                }
+                // Keep the little that chain and Merkle checks need.
+                while st.shas.count < seq - 1 { st.shas.append(nil); st.kinds.append(nil) }
+                st.shas.append(c.sha)
+                st.kinds.append(c.valid ? c.record?.kind : nil)
+                st.lastSeq = seq
+                st.lastSha = c.sha
+                st.lastPrev = c.record?.prev
+                chains[mi] = st
+                _ = member
+                problems.append(contentsOf: c.problems)
+            }
+            start = end
+        }
+
+        // Record files whose signature is missing (only a problem when a later record exists).
+        for (mi, mf) in memberFiles.enumerated() {
+            let last = mf.published.last ?? 0
+            for s in mf.unsigned where s < last {
+                problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(s), kind: "missing-signature",
+                    message: lang.pick("记录没有签名文件，而其后还有记录", "the record has no signature file but later records exist")))
+            }
+            for s in mf.sigOnly {
+                problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.sig(s), kind: "malformed",
+                    message: lang.pick("签名文件没有对应的记录", "a signature file without its record")))
+            }
+            _ = mi
+        }
+
+        // Finalizations: each Merkle root must match the records it counted; after the latest,
+        // no score or recusal may follow.
+        let index = Dictionary(uniqueKeysWithValues: memberFiles.enumerated().map { ($1.member, $0) })
+        for f in finals {
+            var b = Merkle.Builder()
+            var missing: [String] = []
+            for m in f.counted.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                let upto = f.counted[m]!
+                guard upto >= 1 else { continue }
+                let st = index[m].map { chains[$0] }
+                for s in 1...upto {
+                    if let st, s - 1 < st.shas.count, let h = st.shas[s - 1] { b.add(h) } else {
+                        missing.append("records/\(m)/" + RecordFileName.json(s))
+                    }
+                }
+            }
+            if !missing.isEmpty {
+                let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " …" : "")
+                problems.append(Problem(path: f.path, kind: "merkle",
+                    message: lang.pick("定稿计入的记录缺失：\(list)", "records counted by the finalization are missing: \(list)")))
+            } else if b.root() != f.root {
+                problems.append(Problem(path: f.path, kind: "merkle",
+                    message: lang.pick("Merkle 根不符：记录为 \(f.root)，重算为 \(b.root())", "Merkle root mismatch: recorded \(f.root), recomputed \(b.root())")))
+            }
+        }
+        if let latest = finals.max(by: { ($0.created, $0.path) < ($1.created, $1.path) }) {
+            for (mi, mf) in memberFiles.enumerated() {
+                let st = chains[mi]
+                let upto = latest.counted[mf.member] ?? 0
+                for (i, k) in st.kinds.enumerated() where i + 1 > upto {
+                    guard k == .score || k == .recusal else { continue }
+                    problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(i + 1), kind: "after-finalize",
+                        message: lang.pick("\(k!.rawValue) 记录未被定稿 \(latest.path) 计入（在定稿之后）",
+                                           "\(k!.rawValue) record not counted by the finalization \(latest.path) (comes after it)")))
+                }
+            }
+        }
+
+        let sorted = problems.enumerated().sorted { a, b in
+            a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset
+        }.map(\.element)
+        return VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted)
+    }
+
+    /// counted (member → seq) and merkle_root from a finalize body.
+    public static func finalizeBody(_ body: [String: JSONValue]) -> (counted: [String: Int], root: String)? {
+        guard let c = body["counted"]?.object, let root = body["merkle_root"]?.string else { return nil }
+        var counted: [String: Int] = [:]
+        for (k, v) in c {
+            guard let i = v.int, i >= 0, i <= Int64(Int32.max) else { return nil }
+            counted[k] = Int(i)
+        }
+        return (counted, root)
+    }
+}
