@@ -1,0 +1,139 @@
+extension Templates {
+    /// 青浦工匠, 青总工〔2018〕39号 (seed 002).
+    static let qingpuCraftsman = #"""
+id: qingpu-craftsman
+title:
+  zh: "“青浦工匠”培养选树"
+  en: Qingpu Craftsman
+organiser:
+  zh: 上海市青浦区总工会、上海市青浦区人力资源和社会保障局
+  en: Qingpu District Federation of Trade Unions and Qingpu District Human Resources and Social Security Bureau
+document: 青总工〔2018〕39号
+seed: 002_c1b8120a7186beca.txt
+year: 2018
+quota: 10
+reference_date: "2018-09-10"
+subject: person
+stages:
+  - id: mobilisation
+    name: {zh: 动员部署阶段, en: Mobilisation}
+    start: "2018-05-01"
+    end: "2018-05-31"
+  - id: cultivation
+    name: {zh: 培育阶段, en: Cultivation}
+    start: "2018-06-01"
+    end: "2018-06-30"
+  - id: nomination
+    name: {zh: 选拔推荐阶段, en: Selection and nomination}
+    start: "2018-07-01"
+    end: "2018-07-31"
+  - id: review_notice
+    name: {zh: 评审公示阶段, en: Expert review and public notice}
+    start: "2018-08-01"
+    end: "2018-08-31"
+  - id: commendation
+    name: {zh: 总结表彰阶段, en: Approval and commendation}
+    start: "2018-09-01"
+    end: "2018-09-30"
+channels: [单位推荐, 个人自荐]
+fields:
+  - {id: id, label: {zh: 编号, en: No.}, required: true}
+  - {id: name, label: {zh: 姓名, en: Name}, required: true}
+  - {id: gender, label: {zh: 性别, en: Gender}, required: true, choices: [男, 女]}
+  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, required: true}
+  - {id: ethnicity, label: {zh: 民族, en: Ethnicity}, required: true}
+  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: true}
+  - {id: union_member, label: {zh: 工会会员, en: Union member}, required: true, choices: [是, 否]}
+  - {id: field, label: {zh: 专业领域, en: Field}, required: true}
+  - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: true}
+  - {id: mobile, label: {zh: 手机, en: Mobile}, required: true}
+  - {id: address, label: {zh: 联系地址, en: Address}, required: true}
+  - {id: employer, label: {zh: 工作单位, en: Employer}, required: true}
+  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, required: true, choices: [单位推荐, 个人自荐]}
+  - {id: years_in_trade, label: {zh: 从业年限, en: Years in the trade}, required: true}
+  - {id: awards, label: {zh: 获奖情况, en: Awards}, required: true}
+  - {id: honors, label: {zh: 已获荣誉, en: Honours held}, required: true}
+  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, required: true, max_chars: 1000}
+rules:
+  - id: nationality
+    type: equals
+    field: nationality
+    value: 中国
+    description: {zh: 一般应具有中国国籍, en: Chinese nationality}
+  - id: union_member
+    type: equals
+    field: union_member
+    value: 是
+    description: {zh: 必须是工会会员, en: Must be a trade-union member}
+  - id: complete_form
+    type: required
+    description: {zh: 《申报审批表》不得缺项、漏项, en: The application form may not leave any item blank}
+  - id: unit_nomination
+    type: required
+    values: [recommender, unit_rank]
+    unless_field: channel
+    unless_values: [个人自荐]
+    description: {zh: 单位推荐的须写明推荐单位并在推荐汇总表上排序, en: A unit nomination names the unit and its rank on the unit's summary list}
+  - id: deeds_length
+    type: max_chars
+    field: deeds
+    max: 1000
+    description: {zh: 详细事迹材料1000字, en: Deeds at most 1000 characters}
+  - id: channel
+    type: one_of
+    field: channel
+    values: [单位推荐, 个人自荐]
+    description: {zh: 推荐途径分为单位推荐和个人自荐, en: Nominated by a unit or self-nominated}
+  - id: excluded_honours
+    type: excluded_values
+    field: honors
+    values: [上海市十大工人发明家, 上海市十大职工科技创新英才, 上海市职工技术创新能手, 上海市职工科技创新标兵]
+    description: {zh: 已被授予上海市十大工人发明家等称号者不再参评, en: Holders of the listed Shanghai titles are not eligible}
+  - id: falsified_material
+    type: sanctions
+    max: 5
+    description: {zh: 弄虚作假的单位或个人5年内不再接受申报, en: A unit or person found to have falsified material is barred for 5 years}
+sheet:
+  votes: true
+  comment_max_chars: 500
+  criteria:
+    - id: craft
+      name: {zh: 工艺专长, en: Craft expertise}
+      max: 25
+      rubric:
+        zh: 在从事的岗位和职业中，具有一技之长或高超绝技，具有丰富的实践经验和理论知识，在实施工艺、技术等方面拥有重要的地位。
+        en: "Has a special skill or a superb technique in the post and trade, rich practical experience and theoretical knowledge, and an important place in carrying out processes and techniques."
+    - id: skill
+      name: {zh: 先进技能, en: Advanced skill}
+      max: 25
+      rubric:
+        zh: 所具备的技能、技艺在本单位、本行业、本领域处于领先水平，创新成果达到青浦区或上海市先进水平，获得国家专利或在区级以上（包含区级）科技创新成果评选中获奖；拥有一定的社会影响力和知名度。
+        en: "Skills lead the unit, trade and field; innovations reach the advanced level of Qingpu or Shanghai, with a national patent or an award in a district-level or higher innovation contest; a certain public influence and renown."
+    - id: leadership
+      name: {zh: 领军作用, en: Leadership}
+      max: 25
+      rubric:
+        zh: 善于攻坚克难，运用个人技能、技艺带领团队解决实际问题；热心带教徒弟，积极参加“高师带徒”等活动，善于向青年职工普及知识、传授技艺、传承精神，乐于帮助并带动身边的职工共同进步、共同成长。
+        en: "Tackles hard problems and leads a team with personal skill to solve real problems; keen to teach apprentices, passes knowledge, skill and spirit on to young workers and helps colleagues grow."
+    - id: contribution
+      name: {zh: 重要贡献, en: Important contribution}
+      max: 25
+      rubric:
+        zh: 在本单位、本行业、本系统做出重要贡献、取得重要成果，在新技术、新产业、新业态、新模式“四新”经济领域引领创新、做出重要贡献、取得重要成果。
+        en: "Has made an important contribution and achievements in the unit, trade or system, and leads innovation in the 'four new' economy."
+aggregation:
+  method: trimmed-mean
+  trim: 1
+  trim_min: 5
+  quorum: 3
+  tie_breaks: [median, recommend]
+  hide_others_until_submitted: true
+  host_key_allowed: false
+notes:
+  - "Seed 002 gives no points: the four selection conditions are scored 0–25 integer points each, 100 in all."
+  - "不得缺项、漏项: every field of the form is required; write 无 where there is nothing (e.g. 已获荣誉 无)."
+  - "推荐单位 and 单位排序 are asked of unit nominations only (a self-nominee has no unit list): rule unit_nomination."
+  - "reference_date is the nomination deadline 2018-09-10 (工作要求 3); the stage calendar says July for nomination."
+  - "详细事迹材料1000字 is read as a limit of 1000 characters, counted as characters, not bytes."
+"""#
+}

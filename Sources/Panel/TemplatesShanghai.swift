@@ -1,0 +1,118 @@
+extension Templates {
+    /// 上海工匠, 沪工总经〔2015〕260号 (seed 000).
+    static let shanghaiCraftsman = #"""
+id: shanghai-craftsman
+title:
+  zh: "“上海工匠”培养选树千人计划"
+  en: Shanghai Craftsman (the thousand-craftsmen plan)
+organiser:
+  zh: 上海市总工会
+  en: Shanghai Federation of Trade Unions
+document: 沪工总经〔2015〕260号
+seed: 000_625f08780075687d.txt
+year: 2016
+quota: 100
+reference_date: "2016-08-31"
+subject: person
+stages:
+  - id: nomination
+    name: {zh: 集中推荐（每年9月前）, en: Nomination (each year before September)}
+    end: "2016-08-31"
+  - id: qualification
+    name: {zh: 资格审核, en: Qualification check}
+  - id: expert_review
+    name: {zh: 专家评审, en: Expert review}
+  - id: public_notice
+    name: {zh: 社会公示, en: Public notice}
+  - id: approval
+    name: {zh: 市总审定, en: Approval by the city federation}
+channels: [单位推荐, 社团推荐, 个人自荐]
+fields:
+  - {id: id, label: {zh: 编号, en: No.}, required: true}
+  - {id: name, label: {zh: 姓名, en: Name}, required: true}
+  - {id: gender, label: {zh: 性别, en: Gender}, required: false, choices: [男, 女]}
+  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, required: false}
+  - {id: ethnicity, label: {zh: 民族, en: Ethnicity}, required: false}
+  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: true}
+  - {id: union_member, label: {zh: 工会会员, en: Union member}, required: true, choices: [是, 否]}
+  - {id: field, label: {zh: 专业领域, en: Field}, required: true}
+  - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: false}
+  - {id: mobile, label: {zh: 手机, en: Mobile}, required: false}
+  - {id: employer, label: {zh: 工作单位, en: Employer}, required: true}
+  - {id: recommender, label: {zh: 推荐单位, en: Recommended by}, required: false}
+  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, required: true, choices: [单位推荐, 社团推荐, 个人自荐]}
+  - {id: years_in_trade, label: {zh: 从业年限, en: Years in the trade}, required: false}
+  - {id: awards, label: {zh: 获奖情况, en: Awards}, required: false}
+  - {id: honors, label: {zh: 已获荣誉, en: Honours held}, required: false}
+  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, required: true, max_chars: 2000}
+rules:
+  - id: nationality
+    type: equals
+    field: nationality
+    value: 中国
+    description: {zh: 一般应具有中国国籍, en: Chinese nationality}
+  - id: union_member
+    type: equals
+    field: union_member
+    value: 是
+    description: {zh: 必须是工会会员, en: Must be a trade-union member}
+  - id: required_fields
+    type: required
+    description: {zh: 申报材料必填项齐全, en: The required fields of the form are filled}
+  - id: deeds_length
+    type: max_chars
+    field: deeds
+    max: 2000
+    description: {zh: 主要事迹不超过2000字, en: Main deeds at most 2000 characters}
+  - id: channel
+    type: one_of
+    field: channel
+    values: [单位推荐, 社团推荐, 个人自荐]
+    description: {zh: 推荐途径：单位推荐、社团推荐或个人自荐, en: "Nominated by a unit, an association, or self-nominated"}
+  - id: falsified_material
+    type: sanctions
+    max: 5
+    description: {zh: 弄虚作假的单位或个人5年内不再接受申报, en: A unit or person found to have falsified material is barred for 5 years}
+sheet:
+  votes: true
+  comment_max_chars: 500
+  criteria:
+    - id: craft
+      name: {zh: 工艺专长, en: Craft expertise}
+      max: 25
+      rubric:
+        zh: 在从事的岗位和职业中，拥有一技之长或绝技高招，具有丰富的实践经验和理论知识，在实施工艺、技术等方面拥有不可替代、至关重要的地位。
+        en: "Has a special skill or a masterly technique in the post and trade, rich practical experience and theoretical knowledge, and an irreplaceable, vital place in carrying out processes and techniques."
+    - id: skill
+      name: {zh: 高超技能, en: Superb skill}
+      max: 25
+      rubric:
+        zh: 所具备的技能、技艺在本单位、本行业、本领域处于领先水平，对标上海、全国处于一流水平，同时拥有一定的社会影响力和知名度。
+        en: "Skills and techniques lead the unit, the trade and the field, are first-class measured against Shanghai and the nation, with a certain public influence and renown."
+    - id: leadership
+      name: {zh: 领军作用, en: Leadership}
+      max: 25
+      rubric:
+        zh: 善于解决疑难杂症、善于攻坚克难，运用个人技能、技艺带领团队解决实际问题并屡建战功；热心带教徒弟，积极参加“高师带徒”等活动，善于向青年职工普及知识、传授技艺、传播理念、传承精神，乐于帮助并带动身边的职工共同进步、共同成长。
+        en: "Solves hard problems, leads a team with personal skill to solve real problems time and again; keen to teach apprentices (e.g. the master-apprentice scheme), passes knowledge, skill and spirit on to young workers and helps colleagues grow."
+    - id: contribution
+      name: {zh: 突出贡献, en: Outstanding contribution}
+      max: 25
+      rubric:
+        zh: 在本单位、本行业、本系统做出卓越贡献、取得重要成果，在新技术、新产业、新业态、新模式“四新”经济领域引领创新、做出突出贡献、取得重要成果。
+        en: "Has made an outstanding contribution and important achievements in the unit, trade or system, and leads innovation in the 'four new' economy (new technology, industries, business forms and models)."
+aggregation:
+  method: trimmed-mean
+  trim: 1
+  trim_min: 5
+  quorum: 3
+  tie_breaks: [median, recommend]
+  hide_others_until_submitted: true
+  host_key_allowed: false
+notes:
+  - "Seed 000 gives no points: the four selection conditions (选树条件) are scored 0–25 integer points each, 100 in all."
+  - "The seed sets no length for the deeds; 2000 characters is this template's choice (edit deeds max_chars and the deeds_length rule)."
+  - "The seed gives only 每年9月前: the nomination stage ends 2016-08-31 for the first year (2016); set --year at init."
+  - "资格审核 checks: nationality 中国, union member 是, required fields, channel, the 5-year bar of sanctions.yaml."
+"""#
+}
