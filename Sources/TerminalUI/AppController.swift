@@ -1,0 +1,85 @@
+import Panel
+
+/// The headless runtime: holds the state, feeds events to `update`, performs the effects on the
+/// backend, and renders frames. The curses front end drives one of these; tests and benchmarks
+/// drive it directly.
+public final class AppController {
+    public let backend: ReviewBackend
+    public var theme: Theme
+    public private(set) var state: AppState
+    /// Effects performed so far (for tests).
+    public private(set) var performed: [Effect] = []
+
+    public init(backend: ReviewBackend, lang: Language, theme: Theme = .default, size: (cols: Int, rows: Int)) {
+        self.backend = backend
+        self.theme = theme
+        self.state = AppState(lang: lang, cols: size.cols, rows: size.rows)
+        if !Permissions.canScore(backend.me.role) && Permissions.canQualify(backend.me.role) {
+            // Secretaries start on the qualification results.
+            state.stack = [.list, .eligibility(ListPos())]
+        }
+        UI.reload(&state, backend)
+    }
+
+    public var shouldQuit: Bool { state.quit }
+
+    /// Sends an event and performs the resulting effects.
+    public func send(_ event: Event) {
+        var effects = UI.update(&state, event, backend)
+        while !effects.isEmpty {
+            let e = effects.removeFirst()
+            performed.append(e)
+            if let result = perform(e) {
+                effects += UI.update(&state, .done(result), backend)
+            }
+        }
+    }
+
+    func perform(_ e: Effect) -> EffectResult? {
+        let lang = state.lang
+        do {
+            switch e {
+            case .saveDraft(let input):
+                try backend.saveDraft(input)
+                return .draftSaved(dossier: input.dossier)
+            case .sign(let input):
+                let path = try backend.submitScore(input)
+                return .signed(dossier: input.dossier, path: path)
+            case .recuse(let d, let reason):
+                try backend.recuse(d, reason: reason)
+                return .recused(dossier: d)
+            case .finalize(let res):
+                return .finalized(path: try backend.finalize(resolutions: res))
+            case .quit:
+                return nil
+            }
+        } catch {
+            if case .saveDraft = e {
+                return .failed(lang.pick("草稿未能保存：", "The draft could not be saved: ") + error.userMessage(lang))
+            }
+            return .failed(lang.pick("签名失败，未保存任何记录：", "Signing failed; nothing was recorded: ") + error.userMessage(lang))
+        }
+    }
+
+    /// Handles a key and returns the new frame.
+    @discardableResult
+    public func handle(_ key: Key) -> Grid {
+        send(.key(key))
+        return frame()
+    }
+
+    public func resize(cols: Int, rows: Int) -> Grid {
+        send(.resize(cols, rows))
+        return frame()
+    }
+
+    /// Checks the store for records written by other sessions; true when the screen changed.
+    @discardableResult
+    public func poll() -> Bool {
+        guard backend.refreshIfChanged() else { return false }
+        send(.dataChanged)
+        return true
+    }
+
+    public func frame() -> Grid { UI.view(state, backend) }
+}

@@ -1,0 +1,253 @@
+import Panel
+import Scoring
+
+/// Selection and scroll of a list.
+public struct ListPos: Hashable, Sendable {
+    public var selected: Int = 0
+    public var scroll: Int = 0
+    public init(selected: Int = 0, scroll: Int = 0) { self.selected = selected; self.scroll = scroll }
+
+    /// Keeps `selected` in 0..<count and visible in a window of `height` rows.
+    public mutating func clamp(count: Int, height: Int) {
+        let h = max(1, height)
+        selected = count == 0 ? 0 : min(max(0, selected), count - 1)
+        if selected < scroll { scroll = selected }
+        if selected >= scroll + h { scroll = selected - h + 1 }
+        scroll = max(0, min(scroll, max(0, count - h)))
+    }
+
+    public mutating func move(_ action: Action, count: Int, height: Int) {
+        switch action {
+        case .up: selected -= 1
+        case .down: selected += 1
+        case .pageUp: selected -= max(1, height - 1); scroll -= max(1, height - 1)
+        case .pageDown: selected += max(1, height - 1); scroll += max(1, height - 1)
+        case .top: selected = 0
+        case .bottom: selected = count - 1
+        default: break
+        }
+        clamp(count: count, height: height)
+    }
+}
+
+/// A line of editable text with a cursor (grapheme clusters, so Chinese and combining text
+/// edit as a reader sees them).
+public struct TextBuffer: Hashable, Sendable {
+    public var chars: [Character]
+    public var cursor: Int
+    public init(_ text: String = "") { chars = Array(text); cursor = chars.count }
+    public var text: String { String(chars) }
+    public var isEmpty: Bool { chars.isEmpty }
+
+    public mutating func insert(_ c: Character) { chars.insert(c, at: cursor); cursor += 1 }
+    public mutating func backspace() { if cursor > 0 { chars.remove(at: cursor - 1); cursor -= 1 } }
+    public mutating func deleteForward() { if cursor < chars.count { chars.remove(at: cursor) } }
+    public mutating func left() { cursor = max(0, cursor - 1) }
+    public mutating func right() { cursor = min(chars.count, cursor + 1) }
+    public mutating func home() { cursor = 0 }
+    public mutating func end() { cursor = chars.count }
+}
+
+public enum SortKey: String, CaseIterable, Sendable {
+    case id, name, status, employer
+    public func label(_ lang: Language) -> String {
+        switch self {
+        case .id: return lang.pick("编号", "number")
+        case .name: return lang.pick("姓名", "name")
+        case .status: return lang.pick("状态", "status")
+        case .employer: return lang.pick("工作单位", "employer")
+        }
+    }
+}
+
+/// One row of the dossier list, precomputed on data change (never per frame).
+public struct ListRow: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var employer: String
+    public var field: String
+    public var status: SheetStatus
+    /// nil when unknown; shown to those who do not score.
+    public var eligible: Bool?
+    /// Lower-cased text the `/` search looks in.
+    public var haystack: String
+}
+
+/// The scoring sheet being edited.
+public struct SheetEditor: Hashable, Sendable {
+    public enum Field: Hashable, Sendable {
+        case criterion(Int), vote, comment, conflict, reason
+    }
+    public var dossier: String
+    /// Digits as typed, per criterion in programme order ("" = not yet scored).
+    public var points: [String]
+    public var vote: String?
+    public var comment: TextBuffer
+    public var conflict: Bool
+    public var reason: TextBuffer
+    public var focus: Field
+    /// Whether the last edit reached the draft file: nil = nothing typed yet.
+    public var saved: Bool?
+    /// Whether a signed sheet already exists (signing again supersedes it).
+    public var wasSigned: Bool
+
+    public init(dossier: String, criteria: [Criterion], from input: SheetInput?, wasSigned: Bool) {
+        self.dossier = dossier
+        self.points = criteria.map { c in input?.points[c.id].map(String.init) ?? "" }
+        self.vote = input?.vote
+        self.comment = TextBuffer(input?.comment ?? "")
+        self.conflict = input?.recuseReason != nil
+        self.reason = TextBuffer(input?.recuseReason ?? "")
+        self.focus = .criterion(0)
+        self.saved = nil
+        self.wasSigned = wasSigned
+        if criteria.isEmpty { focus = .comment }
+    }
+
+    public func fields(votes: Bool) -> [Field] {
+        var f: [Field] = points.indices.map { .criterion($0) }
+        if votes { f.append(.vote) }
+        f.append(.comment)
+        f.append(.conflict)
+        if conflict { f.append(.reason) }
+        return f
+    }
+
+    public func input(criteria: [Criterion]) -> SheetInput {
+        var p: [String: Int] = [:]
+        for (i, c) in criteria.enumerated() where i < points.count {
+            if let v = Int(points[i]) { p[c.id] = v }
+        }
+        return SheetInput(dossier: dossier, points: p, vote: vote, comment: comment.text, recuseReason: conflict ? reason.text : nil)
+    }
+
+    public var total: Int { points.compactMap { Int($0) }.reduce(0, +) }
+}
+
+/// The chair's finalization: decisions for the ties at the quota line.
+public struct FinalizeState: Hashable, Sendable {
+    public var ties: [String]
+    public var decisions: [String: String]
+    public var reasons: [String: TextBuffer]
+    public var pos: ListPos
+    public var editingReason: Bool
+    public init(ties: [String]) {
+        self.ties = ties; decisions = [:]; reasons = [:]; pos = ListPos(); editingReason = false
+    }
+    public var resolutions: [String: TieResolution] {
+        var out: [String: TieResolution] = [:]
+        for t in ties { if let d = decisions[t] { out[t] = TieResolution(decision: d, reason: reasons[t]?.text ?? "") } }
+        return out
+    }
+}
+
+public enum Screen: Hashable, Sendable {
+    case list
+    case dossier(id: String, scroll: Int)
+    case sheet(SheetEditor)
+    case progress(ListPos, column: Int)
+    case ranking(ListPos)
+    case breakdown(id: String, ListPos)
+    case finalize(FinalizeState)
+    case eligibility(ListPos)
+    case objections(ListPos)
+
+    public var context: KeyContext {
+        switch self {
+        case .list: return .list
+        case .dossier: return .dossier
+        case .sheet: return .sheet
+        case .progress: return .progress
+        case .ranking: return .ranking
+        case .breakdown: return .breakdown
+        case .finalize: return .finalize
+        case .eligibility: return .eligibility
+        case .objections: return .objections
+        }
+    }
+}
+
+/// What is waiting for a `y`.
+public enum Pending: Hashable, Sendable {
+    case score(SheetInput)
+    case recuse(dossier: String, reason: String)
+    case finalize([String: TieResolution])
+}
+
+public struct ConfirmState: Hashable, Sendable {
+    public var pending: Pending
+    /// Human-readable summary lines.
+    public var summary: [String]
+    /// The exact record text that will be signed.
+    public var record: String
+    public var scroll: Int
+}
+
+public enum Modal: Hashable, Sendable {
+    case help(scroll: Int)
+    case confirm(ConfirmState)
+}
+
+/// Chair and secretary data, computed when their screens open or data changes.
+public struct ChairData: Sendable {
+    public var ranking: Ranking
+    public var report: PanelReport
+    /// Scoring members (member and chair roles), in roster order.
+    public var members: [Member]
+    /// progress[dossierIndex][memberIndex]
+    public var progress: [[SheetStatus]]
+    /// Per member: counts of todo, draft, signed, recused.
+    public var counts: [[SheetStatus: Int]]
+    /// Dossier id → index into the ranking's entries.
+    public var rankIndex: [String: Int]
+}
+
+/// The whole UI state. `update` changes it; `view` draws it.
+public struct AppState: Sendable {
+    public var lang: Language
+    public var cols: Int
+    public var rows: Int
+    public var stack: [Screen] = [.list]
+    public var modal: Modal?
+    // dossier list
+    public var list = ListPos()
+    public var sort: SortKey = .id
+    public var query = ""
+    public var searching = false
+    public var all: [ListRow] = []
+    /// Indices into `all`, filtered by `query` and sorted by `sort`.
+    public var visible: [Int] = []
+    public var byID: [String: Int] = [:]
+    /// My sheets by status, over all dossiers.
+    public var counts: [SheetStatus: Int] = [:]
+    // chair / secretary
+    public var chair: ChairData?
+    public var objections: [ObjectionItem] = []
+    public var finalized = false
+    // feedback
+    public var message: String?
+    public var messageRole: StyleRole = .message
+    public var busy = false
+    public var quit = false
+
+    public init(lang: Language, cols: Int, rows: Int) {
+        self.lang = lang; self.cols = cols; self.rows = rows
+    }
+
+    public var top: Screen { stack.last ?? .list }
+
+    public var context: KeyContext {
+        switch modal {
+        case .help?: return .help
+        case .confirm?: return .confirm
+        case nil: return searching ? .search : top.context
+        }
+    }
+
+    public static let minCols = 80
+    public static let minRows = 24
+    public var tooSmall: Bool { cols < AppState.minCols || rows < AppState.minRows }
+
+    /// Rows available to a list body: the screen minus title, column header, message and hints.
+    public var bodyHeight: Int { max(1, rows - 4) }
+}

@@ -1,0 +1,190 @@
+import Panel
+import Scoring
+
+/// A member's status on one dossier: 待评 / 草稿 / 已签 / 回避.
+public enum SheetStatus: String, Sendable, Hashable, CaseIterable {
+    case todo, draft, signed, recused
+
+    public func label(_ lang: Language) -> String {
+        switch self {
+        case .todo: return lang.pick("待评", "to do")
+        case .draft: return lang.pick("草稿", "draft")
+        case .signed: return lang.pick("已签", "signed")
+        case .recused: return lang.pick("回避", "recused")
+        }
+    }
+
+    /// A one-cell marker that carries the meaning without colour (progress grid).
+    public func marker(_ lang: Language) -> String {
+        switch self {
+        case .todo: return lang.pick("缺", "-")
+        case .draft: return lang.pick("稿", "d")
+        case .signed: return lang.pick("签", "S")
+        case .recused: return lang.pick("避", "R")
+        }
+    }
+
+    public var role: StyleRole {
+        switch self {
+        case .todo: return .missing
+        case .draft: return .draft
+        case .signed: return .signed
+        case .recused: return .recused
+        }
+    }
+}
+
+/// What a member has typed on a scoring sheet (a draft), or what a signed sheet says.
+public struct SheetInput: Codable, Hashable, Sendable {
+    public var dossier: String
+    public var points: [String: Int]
+    /// "recommend" | "reject" | "abstain" | nil
+    public var vote: String?
+    public var comment: String
+    /// Set when the member declares a conflict of interest (回避); the text is the reason.
+    public var recuseReason: String?
+    public init(dossier: String, points: [String: Int] = [:], vote: String? = nil, comment: String = "", recuseReason: String? = nil) {
+        self.dossier = dossier; self.points = points; self.vote = vote; self.comment = comment; self.recuseReason = recuseReason
+    }
+    public var total: Int { points.values.reduce(0, +) }
+}
+
+/// One member's sheet as the chair's breakdown shows it.
+public struct PanelSheet: Hashable, Sendable {
+    public var member: String
+    public var status: SheetStatus
+    /// nil unless signed
+    public var sheet: SheetInput?
+    public init(member: String, status: SheetStatus, sheet: SheetInput?) {
+        self.member = member; self.status = status; self.sheet = sheet
+    }
+}
+
+/// Outliers and the stability of the ranking, as lines in both languages.
+public struct PanelReport: Hashable, Sendable {
+    /// e.g. "名额线上下 0.5 分内有 3 份" / "3 dossiers within 0.5 points of the cut".
+    public var stability: [LocalizedText]
+    /// dossier id → notes about outlying sheets ("评委 m3 总分 52，偏离中位数 30 分").
+    public var outliers: [String: [LocalizedText]]
+    public init(stability: [LocalizedText] = [], outliers: [String: [LocalizedText]] = [:]) {
+        self.stability = stability; self.outliers = outliers
+    }
+}
+
+/// An objection from the public notice (公示异议) and its outcome.
+public struct ObjectionItem: Hashable, Sendable {
+    public var dossier: String
+    public var text: String
+    /// "pending" | "upheld" | "dismissed" (shown as written when other)
+    public var outcome: String
+    public init(dossier: String, text: String, outcome: String) {
+        self.dossier = dossier; self.text = text; self.outcome = outcome
+    }
+}
+
+/// A chair's resolution of a tie at the quota line.
+public struct TieResolution: Hashable, Sendable {
+    /// "selected" | "not-selected"
+    public var decision: String
+    public var reason: String
+    public init(decision: String, reason: String) { self.decision = decision; self.reason = reason }
+}
+
+/// What the terminal UI needs from the store. The review session implements it
+/// (`ReviewSession+Backend.swift`); tests use a fake. Reads are cheap and side-effect free;
+/// writes (`saveDraft`, `submitScore`, `recuse`, `finalize`) happen only through effects.
+public protocol ReviewBackend: AnyObject {
+    var program: Program { get }
+    var me: Member { get }
+    var roster: Roster { get }
+    /// How records will be signed, e.g. "ssh-agent · ED25519 SHA256:…" or "key file /path".
+    var signingDescription: String { get }
+    /// Sorted by id.
+    var dossiers: [Dossier] { get }
+    func eligibility(_ dossier: String) -> EligibilityResult?
+    /// My status on a dossier.
+    func status(_ dossier: String) -> SheetStatus
+    /// My latest signed sheet.
+    func signedSheet(_ dossier: String) -> SheetInput?
+    /// Everyone's status and latest signed sheet (the UI hides them per programme rule).
+    func panelSheets(_ dossier: String) -> [PanelSheet]
+    func loadDraft(_ dossier: String) -> SheetInput?
+    func saveDraft(_ input: SheetInput) throws
+    /// The exact canonical JSON that will be signed; throws with a clear message on invalid input.
+    func previewScoreRecord(_ input: SheetInput) throws -> String
+    /// Signs and appends; returns the record path.
+    func submitScore(_ input: SheetInput) throws -> String
+    func previewRecusal(_ dossier: String, reason: String) throws -> String
+    func recuse(_ dossier: String, reason: String) throws
+    func ranking() -> Ranking
+    /// Scoring's statistics (outliers, stability report); the UI turns them into `PanelReport`.
+    func statistics() -> PanelStatistics
+    /// A member's status on a dossier, for the chair's progress grid (draft = a draft file exists).
+    func progressStatus(member: String, dossier: String) -> SheetStatus
+    func previewFinalize(resolutions: [String: TieResolution]) throws -> String
+    func finalize(resolutions: [String: TieResolution]) throws -> String
+    var finalized: Bool { get }
+    func objections() -> [ObjectionItem]
+    /// Cheap: stats the records directories; true when something new was loaded.
+    func refreshIfChanged() -> Bool
+}
+
+extension Error {
+    /// The message to show for an error thrown by the backend.
+    public func userMessage(_ lang: Language) -> String {
+        if let l = self as? BilingualError { return l.message(lang) }
+        // Errors of other targets that carry `zh` and `en` texts (e.g. Review's ActionError).
+        var zh: String?, en: String?
+        for child in Mirror(reflecting: self).children {
+            if child.label == "zh" { zh = child.value as? String }
+            if child.label == "en" { en = child.value as? String }
+        }
+        if let zh, let en { return lang.pick(zh, en) }
+        return String(describing: self)
+    }
+}
+
+/// Errors that carry both languages (the backend may throw these).
+public protocol BilingualError: Error {
+    func message(_ lang: Language) -> String
+}
+
+/// A plain bilingual error.
+public struct UIError: BilingualError, CustomStringConvertible {
+    public var zh: String
+    public var en: String
+    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+    public func message(_ lang: Language) -> String { lang.pick(zh, en) }
+    public var description: String { en }
+}
+
+extension PanelReport {
+    /// The UI's lines from Scoring's statistics.
+    public init(_ st: PanelStatistics, roster: Roster) {
+        func name(_ m: String) -> String { roster.member(m)?.name ?? m }
+        var outliers: [String: [LocalizedText]] = [:]
+        for o in st.outliers {
+            outliers[o.dossier, default: []].append(LocalizedText(
+                zh: "评委 \(name(o.member)) 总分 \(o.total)，其余评委中位数 \(o.othersMedian.rounded2())，偏离 \(o.deviation.rounded2())（阈值 \(o.threshold.rounded2())）",
+                en: "\(name(o.member)) gave \(o.total); others' median \(o.othersMedian.rounded2()), off by \(o.deviation.rounded2()) (threshold \(o.threshold.rounded2()))"))
+        }
+        var stability: [LocalizedText] = []
+        if st.stability.isEmpty {
+            stability.append(LocalizedText(zh: "稳定性：去掉任何一位评委的评分，入选名单都不变。",
+                                           en: "Stability: leaving out any one member's sheets changes no selection."))
+        } else {
+            stability.append(LocalizedText(zh: "稳定性：以下结果取决于单个评委的评分（共 \(st.stability.count) 处）：",
+                                           en: "Stability: these results hinge on a single member's sheets (\(st.stability.count)):"))
+            for c in st.stability {
+                stability.append(LocalizedText(
+                    zh: "  去掉 \(name(c.member)) 的评分：\(c.dossier) \(c.name) 由“\(c.from.label(.zh))”变为“\(c.to.label(.zh))”",
+                    en: "  without \(name(c.member)): \(c.dossier) \(c.name) goes from \(c.from.label(.en)) to \(c.to.label(.en))"))
+            }
+        }
+        if let w = st.kendallW {
+            stability.insert(LocalizedText(zh: "评委一致性 Kendall W = \(w.w.rounded2())（\(w.members) 位评委，\(w.dossiers) 份申报）",
+                                           en: "Agreement Kendall W = \(w.w.rounded2()) (\(w.members) members, \(w.dossiers) dossiers)"), at: 0)
+        }
+        self.init(stability: stability, outliers: outliers)
+    }
+}

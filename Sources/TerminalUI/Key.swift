@@ -1,0 +1,36 @@
+/// A key as the UI sees it. The curses backend maps `get_wch` results to these.
+public enum Key: Hashable, Sendable {
+    case char(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace, delete
+    /// Ctrl plus a letter, lower case: Ctrl-S is `.ctrl("s")`.
+    case ctrl(Character)
+    /// F1…F12.
+    case function(Int)
+    case resize
+
+    /// A printable character, if this key is one.
+    public var printable: Character? {
+        if case .char(let c) = self, !(c.unicodeScalars.first.map { $0.value < 0x20 || $0.value == 0x7F } ?? true) { return c }
+        return nil
+    }
+}
+
+/// Everything the update function reacts to.
+public enum Event: Sendable {
+    case key(Key)
+    /// The terminal has a new size (columns, rows).
+    case resize(Int, Int)
+    /// The backend has loaded new records (another session wrote something).
+    case dataChanged
+    /// An effect finished.
+    case done(EffectResult)
+}
+
+public enum EffectResult: Sendable, Equatable {
+    case signed(dossier: String, path: String)
+    case recused(dossier: String)
+    case finalized(path: String)
+    case draftSaved(dossier: String)
+    case failed(String)
+}

@@ -1,0 +1,153 @@
+import Panel
+
+/// The dossier list: number, name, employer, field, my status; sort and `/` search.
+public enum ListView {
+    struct Columns { var id, name, employer, field, status: Int }
+
+    static func columns(_ width: Int) -> Columns {
+        let id = 10, name = 10, status = 8
+        let rest = max(10, width - 2 - id - name - status - 4)
+        let field = min(20, rest * 2 / 5)
+        return Columns(id: id, name: name, employer: rest - field - 1, field: field, status: status)
+    }
+
+    public static func draw(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
+        let lang = s.lang
+        let scorer = Permissions.canScore(b.me.role)
+        let c = columns(g.width)
+        Chrome.header(&g, [
+            (lang.pick("编号", "No."), c.id), (lang.pick("姓名", "Name"), c.name),
+            (lang.pick("工作单位", "Employer"), c.employer), (lang.pick("专业领域", "Field"), c.field),
+            (scorer ? lang.pick("我的状态", "My status") : lang.pick("资格", "Qualified"), c.status),
+        ], y: 1)
+        let h = s.bodyHeight
+        if s.visible.isEmpty {
+            let msg: String
+            if s.all.isEmpty { msg = lang.pick("尚无申报材料。请工作人员先导入申报（pingshen import）。", "No dossiers yet. The secretary imports them first (pingshen import).") }
+            else { msg = lang.pick("没有符合“\(s.query)”的申报。按 Esc 清除搜索。", "No dossier matches “\(s.query)”. Press Esc to clear the search.") }
+            for (i, l) in TextLayout.wrap(msg, width: g.width - 4).prefix(h).enumerated() { g.put(l, x: 2, y: 3 + i, role: .dim) }
+        }
+        var pos = s.list
+        pos.clamp(count: s.visible.count, height: h)
+        let end = min(s.visible.count, pos.scroll + h)
+        if pos.scroll < end {
+            for (k, vi) in (pos.scroll..<end).enumerated() {
+                let row = s.all[s.visible[vi]]
+                let y = 2 + k
+                let sel = vi == pos.selected
+                let base: StyleRole = sel ? .selection : .normal
+                g.fill(x: 0, y: y, count: g.width, role: base)
+                if sel { g.put("▶", x: 0, y: y, role: base) }
+                var x = 1
+                g.put(DisplayWidth.truncate(row.id, to: c.id), x: x, y: y, role: base); x += c.id + 1
+                g.put(DisplayWidth.truncate(row.name, to: c.name), x: x, y: y, role: base); x += c.name + 1
+                g.put(DisplayWidth.truncate(row.employer, to: c.employer), x: x, y: y, role: base); x += c.employer + 1
+                g.put(DisplayWidth.truncate(row.field, to: c.field), x: x, y: y, role: base); x += c.field + 1
+                if scorer {
+                    g.put("[" + row.status.label(lang) + "]", x: x, y: y, role: sel ? .selection : row.status.role)
+                } else if let e = row.eligible {
+                    g.put(e ? lang.pick("合格", "yes") : lang.pick("不合格", "no"), x: x, y: y, role: sel ? .selection : (e ? .signed : .warning))
+                } else {
+                    g.put("—", x: x, y: y, role: .dim)
+                }
+            }
+        }
+        // Footer in the message line when there is nothing else to say.
+        if s.message == nil && !s.searching {
+            var parts = [lang.pick("共 \(s.visible.count) 份", "\(s.visible.count) dossiers")]
+            if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
+            if scorer {
+                parts.append(SheetStatus.allCases.map { "\($0.label(lang)) \(s.counts[$0] ?? 0)" }.joined(separator: lang.pick("  ", "  ")))
+            }
+            parts.append(lang.pick("排序：", "sort: ") + s.sort.label(lang))
+            if !s.query.isEmpty { parts.append(lang.pick("搜索：", "search: ") + s.query) }
+            g.put(DisplayWidth.truncate(parts.joined(separator: " · "), to: g.width), x: 0, y: g.height - 2, role: .dim)
+        }
+    }
+}
+
+/// One dossier: every form field, the qualification result, the deeds wrapped by cell width.
+public enum DossierView {
+    public struct Line: Hashable, Sendable {
+        public var text: String
+        public var role: StyleRole
+        public var indent: Int
+    }
+
+    /// The dossier's lines at the current width (shared by the view and by scrolling).
+    public static func lines(_ s: AppState, _ b: ReviewBackend, _ id: String) -> [Line] {
+        let lang = s.lang
+        let width = max(10, s.cols - 2)
+        guard let i = s.byID[id], i < b.dossiers.count, b.dossiers[i].id == id else {
+            return [Line(text: lang.pick("找不到申报 \(id)", "No dossier \(id)"), role: .error, indent: 0)]
+        }
+        let d = b.dossiers[i]
+        var out: [Line] = []
+        func add(_ text: String, _ role: StyleRole = .normal, indent: Int = 0, hanging: Int = 0) {
+            let w = width - indent
+            var first = true
+            for l in TextLayout.wrap(text, width: max(4, first ? w : w - hanging)) {
+                out.append(Line(text: l, role: role, indent: first ? indent : indent + hanging))
+                first = false
+            }
+        }
+        // Form fields in programme order (or the standard form), then any others the dossier has.
+        var order: [(id: String, label: String)] = b.program.fields.isEmpty
+            ? DossierFields.all.map { ($0.id, lang == .zh ? $0.zh : $0.en) }
+            : b.program.fields.map { ($0.id, $0.label.text(lang)) }
+        for k in d.fields.keys.sorted() where !order.contains(where: { $0.id == k }) {
+            order.append((k, DossierFields.label(k, lang)))
+        }
+        add(lang.pick("申报表", "Application form"), .header)
+        let labelWidth = min(20, order.filter { $0.id != "deeds" }.map { DisplayWidth.of($0.label) }.max() ?? 8)
+        for f in order where f.id != "deeds" {
+            let value = d[f.id] ?? lang.pick("（未填）", "(blank)")
+            let label = DisplayWidth.pad(f.label, to: labelWidth)
+            let w = width - labelWidth - 2
+            let parts = TextLayout.wrap(value, width: max(4, w))
+            for (k, p) in parts.enumerated() {
+                out.append(Line(text: (k == 0 ? label : String(repeating: " ", count: labelWidth)) + "  " + p,
+                                role: d[f.id] == nil ? .dim : .normal, indent: 0))
+            }
+        }
+        out.append(Line(text: "", role: .normal, indent: 0))
+        add(lang.pick("资格审核", "Qualification check"), .header)
+        if let e = b.eligibility(id) {
+            if e.eligible {
+                add(lang.pick("✓ 合格：符合全部申报条件", "✓ Eligible: meets every condition"), .signed, indent: 2)
+            } else {
+                add(lang.pick("✗ 不合格：", "✗ Not eligible:"), .warning, indent: 2)
+                for f in e.failures { add("• " + f.message(lang) + " [\(f.rule)]", .warning, indent: 4, hanging: 2) }
+            }
+        } else {
+            add(lang.pick("尚未审核", "Not yet checked"), .dim, indent: 2)
+        }
+        if Permissions.canScore(b.me.role) {
+            let st = s.byID[id].map { s.all[$0].status } ?? .todo
+            add(lang.pick("我的状态：", "My status: ") + st.label(lang), st.role, indent: 2)
+        }
+        out.append(Line(text: "", role: .normal, indent: 0))
+        let deeds = d.deeds
+        add(lang.pick("主要事迹（\(deeds.count) 字）", "Main deeds (\(deeds.count) characters)"), .header)
+        if deeds.isEmpty { add(lang.pick("（未填）", "(blank)"), .dim, indent: 2) }
+        else { add(deeds, .normal, indent: 2) }
+        return out
+    }
+
+    public static func draw(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend, _ id: String, _ scroll: Int) {
+        let lang = s.lang
+        let name = s.byID[id].map { s.all[$0].name } ?? ""
+        let ls = lines(s, b, id)
+        let h = s.bodyHeight
+        let top = max(0, min(scroll, ls.count - h))
+        g.fill(x: 0, y: 1, count: g.width, role: .header)
+        let pos = ls.count > h ? "  \(top + 1)–\(min(ls.count, top + h))/\(ls.count)" : ""
+        g.put(" " + id + "  " + name + "  " + lang.pick("申报材料", "dossier") + pos, x: 0, y: 1, role: .header)
+        for (k, l) in ls[top..<min(ls.count, top + h)].enumerated() {
+            g.put(l.text, x: 1 + l.indent, y: 2 + k, role: l.role)
+        }
+        if top + h < ls.count, s.message == nil {
+            g.put(lang.pick("↓ 还有 \(ls.count - top - h) 行（↓/j、PgDn）", "↓ \(ls.count - top - h) more lines (↓/j, PgDn)"), x: 0, y: g.height - 2, role: .dim)
+        }
+    }
+}

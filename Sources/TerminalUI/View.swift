@@ -1,0 +1,157 @@
+import Panel
+import Scoring
+
+extension UI {
+    /// Draws the whole screen. Pure: the same state and backend give the same grid.
+    public static func view(_ s: AppState, _ b: ReviewBackend) -> Grid {
+        var g = Grid(width: s.cols, height: s.rows)
+        if s.tooSmall {
+            Chrome.tooSmall(&g, s)
+            return g
+        }
+        Chrome.titleBar(&g, s, b)
+        switch s.top {
+        case .list: ListView.draw(&g, s, b)
+        case .dossier(let id, let scroll): DossierView.draw(&g, s, b, id, scroll)
+        case .sheet(let ed): SheetView.draw(&g, s, b, ed)
+        case .progress(let p, let col): ChairViews.progress(&g, s, b, p, col)
+        case .ranking(let p): ChairViews.ranking(&g, s, b, p)
+        case .breakdown(let id, let p): ChairViews.breakdown(&g, s, b, id, p)
+        case .finalize(let f): ChairViews.finalize(&g, s, b, f)
+        case .eligibility(let p): SecretaryViews.eligibility(&g, s, b, p)
+        case .objections(let p): SecretaryViews.objections(&g, s, b, p)
+        }
+        Chrome.messageLine(&g, s)
+        Chrome.hintBar(&g, s, b)
+        switch s.modal {
+        case .help?: HelpView.draw(&g, s)
+        case .confirm(let c)?: ConfirmView.draw(&g, s, c)
+        case nil: break
+        }
+        return g
+    }
+
+    public static func screenName(_ sc: Screen, _ lang: Language) -> String {
+        switch sc {
+        case .list: return lang.pick("申报列表", "Dossiers")
+        case .dossier: return lang.pick("申报材料", "Dossier")
+        case .sheet: return lang.pick("评分表", "Scoring sheet")
+        case .progress: return lang.pick("评审进度", "Progress")
+        case .ranking: return lang.pick("排名", "Ranking")
+        case .breakdown: return lang.pick("评分明细", "Breakdown")
+        case .finalize: return lang.pick("定稿", "Finalize")
+        case .eligibility: return lang.pick("资格审核", "Qualification")
+        case .objections: return lang.pick("公示异议", "Objections")
+        }
+    }
+}
+
+/// Title bar, message line, hint bar, the too-small message: the frame around every screen.
+public enum Chrome {
+    public static func tooSmall(_ g: inout Grid, _ s: AppState) {
+        let text = s.lang.pick("窗口太小：至少需要 80×24，当前 \(s.cols)×\(s.rows)。请放大窗口，放大后自动恢复。",
+                               "Window too small: needs at least 80×24, now \(s.cols)×\(s.rows). Enlarge it and the screen comes back.")
+        let lines = TextLayout.wrap(text, width: max(1, s.cols - 2))
+        let top = max(0, (s.rows - lines.count) / 2)
+        for (i, l) in lines.enumerated() {
+            let x = max(0, (s.cols - DisplayWidth.of(l)) / 2)
+            g.put(l, x: x, y: top + i, role: .warning)
+        }
+    }
+
+    public static func titleBar(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
+        let lang = s.lang
+        g.fill(x: 0, y: 0, count: g.width, role: .title)
+        let p = b.program
+        var left = " " + lang.pick("评审", "pingshen") + " · " + p.title.text(lang)
+        if let y = p.year { left += " \(y)" }
+        var right = b.me.name + lang.pick("（", " (") + UI.roleName(b.me.role, lang) + lang.pick("）", ")") + " · " + UI.screenName(s.top, lang)
+        if s.finalized { right = lang.pick("已定稿 · ", "finalized · ") + right }
+        right += " "
+        let rw = DisplayWidth.of(right)
+        let room = max(0, g.width - rw - 1)
+        g.put(DisplayWidth.truncate(left, to: room), x: 0, y: 0, role: .title)
+        g.put(right, x: max(0, g.width - rw), y: 0, role: .title)
+    }
+
+    public static func messageLine(_ g: inout Grid, _ s: AppState) {
+        let y = g.height - 2
+        g.fill(x: 0, y: y, count: g.width, role: .normal)
+        if s.searching {
+            let label = s.lang.pick("搜索：", "Search: ")
+            let w = g.put(label, x: 0, y: y, role: .key)
+            let q = s.query
+            let room = g.width - w - 2
+            var shown = q
+            while DisplayWidth.of(shown) > room, !shown.isEmpty { shown.removeFirst() }
+            let qw = g.put(shown, x: w, y: y, role: .input)
+            g.put(" ", x: w + qw, y: y, role: .focus)
+            g.cursor = (w + qw, y)
+            return
+        }
+        if let m = s.message {
+            g.put(DisplayWidth.truncate(m.replacingOccurrences(of: "\n", with: " "), to: g.width), x: 0, y: y, role: s.messageRole)
+        }
+    }
+
+    public static func hintBar(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
+        let y = g.height - 1
+        g.fill(x: 0, y: y, count: g.width, role: .hint)
+        let role = b.me.role
+        var ctx = s.context
+        if case .sheet(let ed) = s.top, s.modal == nil {
+            // In the sheet the hints depend on the field.
+            ctx = .sheet
+            var parts: [(String, String)] = []
+            switch ed.focus {
+            case .criterion: parts.append(("0-9", s.lang.pick("输入分数", "type points")))
+            case .vote: parts.append(("←/→ 1-3", s.lang.pick("投票", "vote")))
+            case .comment, .reason: parts.append(("", s.lang.pick("直接输入文字", "type text")))
+            case .conflict: parts.append(("Enter", s.lang.pick("声明/取消回避", "declare/undo conflict")))
+            }
+            parts += Keymap.hintBar(ctx, s.lang).map { ($0.key, $0.text) }
+            parts.append(("F1", s.lang.pick("帮助", "help")))
+            drawHints(&g, parts, y)
+            return
+        }
+        let parts = Keymap.hintBar(ctx, s.lang) { Permissions.allowed($0, role: role) }.map { ($0.key, $0.text) }
+        drawHints(&g, parts, y)
+    }
+
+    static func drawHints(_ g: inout Grid, _ parts: [(String, String)], _ y: Int) {
+        var x = 1
+        for (k, t) in parts {
+            let need = DisplayWidth.of(k) + (k.isEmpty ? 0 : 1) + DisplayWidth.of(t) + 2
+            if x + need > g.width { break }
+            if !k.isEmpty { x += g.put(k, x: x, y: y, role: .key); x += 1 }
+            x += g.put(t, x: x, y: y, role: .hint)
+            x += 2
+        }
+    }
+
+    /// A column header row.
+    public static func header(_ g: inout Grid, _ cols: [(String, Int)], y: Int, x0: Int = 1) {
+        g.fill(x: 0, y: y, count: g.width, role: .header)
+        var x = x0
+        for (t, w) in cols {
+            g.put(DisplayWidth.pad(t, to: w), x: x, y: y, role: .header, maxWidth: w)
+            x += w + 1
+        }
+    }
+
+    /// A box with a title, for overlays. Returns the inner rectangle (x, y, w, h).
+    @discardableResult
+    public static func box(_ g: inout Grid, x: Int, y: Int, w: Int, h: Int, title: String) -> (Int, Int, Int, Int) {
+        for row in y..<(y + h) { g.fill(x: x, y: row, count: w, role: .normal) }
+        let horiz = String(repeating: "─", count: max(0, w - 2))
+        g.put("┌" + horiz + "┐", x: x, y: y, role: .border)
+        for row in (y + 1)..<(y + h - 1) {
+            g.put("│", x: x, y: row, role: .border)
+            g.put("│", x: x + w - 1, y: row, role: .border)
+        }
+        g.put("└" + horiz + "┘", x: x, y: y + h - 1, role: .border)
+        let t = " " + DisplayWidth.truncate(title, to: w - 6) + " "
+        g.put(t, x: x + 2, y: y, role: .header)
+        return (x + 2, y + 1, w - 4, h - 2)
+    }
+}
