@@ -93,10 +93,15 @@ public enum TextDecoding {
         case .gb18030: return (try gb(), .gb18030)
         case .auto:
             if hadBOM || firstInvalidUTF8(bytes) == nil { return (try utf8(), .utf8) }
-            if let bad = firstInvalidGB18030(bytes) {
+            if let badGB = firstInvalidGB18030(bytes) {
+                // Report the place of the encoding that got further: that is the one the file
+                // was meant to be in.
+                let badU = firstInvalidUTF8(bytes) ?? 0
+                let bad = max(badGB, badU)
+                let likely = badU >= badGB ? "UTF-8" : "GB18030"
                 throw InputError(path: path, line: line(ofOffset: bad, in: bytes), field: nil,
-                                 message: localized("第 \(bad + 1) 字节起的内容既不是 UTF-8 也不是 GB18030（可用 --encoding 指定编码）",
-                                                    "the bytes at offset \(bad + 1) are neither UTF-8 nor GB18030 (use --encoding to choose one)"))
+                                 message: localized("第 \(bad + 1) 字节起的内容既不是 UTF-8 也不是 GB18030（此前的内容像 \(likely)；可用 --encoding 指定编码）",
+                                                    "the bytes at offset \(bad + 1) are neither UTF-8 nor GB18030 (the text before looks like \(likely); use --encoding to choose one)"))
             }
             return (try gb(), .gb18030)
         }
