@@ -1,5 +1,6 @@
 #ifndef PINGSHEN_CNCURSESW_SHIM_H
 #define PINGSHEN_CNCURSESW_SHIM_H
+/* pkg-config's -D_XOPEN_SOURCE=600 is dropped by SwiftPM, so these defines are what count. */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700
 #endif
@@ -12,5 +13,62 @@
 #include <locale.h>
 #include <wchar.h>
 #include <langinfo.h>
+#include <strings.h>
 #include <ncursesw/curses.h>
+
+/* Macros and variables Swift does not import (or imports awkwardly), as static inline functions. */
+static inline WINDOW *ps_stdscr(void) { return stdscr; }
+static inline int ps_lines(void) { return getmaxy(stdscr); }
+static inline int ps_cols(void) { return getmaxx(stdscr); }
+static inline int ps_ok(void) { return OK; }
+static inline int ps_err(void) { return ERR; }
+static inline int ps_key_code_yes(void) { return KEY_CODE_YES; }
+
+/* Reads one key: returns OK (a character in *out), KEY_CODE_YES (a key code in *out) or ERR. */
+static inline int ps_get_wch(unsigned int *out) {
+    wint_t c = 0;
+    int rc = wget_wch(stdscr, &c);
+    *out = (unsigned int)c;
+    return rc;
+}
+
+static inline int ps_mvaddwstr(int y, int x, const wchar_t *s) { return mvwaddwstr(stdscr, y, x, s); }
+static inline int ps_move(int y, int x) { return wmove(stdscr, y, x); }
+static inline int ps_attrset(unsigned int a) { return wattrset(stdscr, (int)a); }
+static inline int ps_timeout(int ms) { wtimeout(stdscr, ms); return OK; }
+static inline int ps_keypad(int on) { return keypad(stdscr, on ? TRUE : FALSE); }
+static inline int ps_refresh(void) { return wrefresh(stdscr); }
+static inline int ps_clearok(int on) { return clearok(stdscr, on ? TRUE : FALSE); }
+static inline int ps_erase(void) { return werase(stdscr); }
+
+static inline unsigned int ps_a_normal(void) { return (unsigned int)A_NORMAL; }
+static inline unsigned int ps_a_bold(void) { return (unsigned int)A_BOLD; }
+static inline unsigned int ps_a_reverse(void) { return (unsigned int)A_REVERSE; }
+static inline unsigned int ps_a_underline(void) { return (unsigned int)A_UNDERLINE; }
+static inline unsigned int ps_a_dim(void) { return (unsigned int)A_DIM; }
+static inline unsigned int ps_color_pair(int n) { return (unsigned int)COLOR_PAIR(n); }
+static inline int ps_colors(void) { return COLORS; }
+static inline int ps_color_pairs(void) { return COLOR_PAIRS; }
+
+static inline int ps_key_f(int n) { return KEY_F(n); }
+static inline int ps_key_resize(void) { return KEY_RESIZE; }
+static inline int ps_key_btab(void) { return KEY_BTAB; }
+static inline int ps_key_up(void) { return KEY_UP; }
+static inline int ps_key_down(void) { return KEY_DOWN; }
+static inline int ps_key_left(void) { return KEY_LEFT; }
+static inline int ps_key_right(void) { return KEY_RIGHT; }
+static inline int ps_key_ppage(void) { return KEY_PPAGE; }
+static inline int ps_key_npage(void) { return KEY_NPAGE; }
+static inline int ps_key_home(void) { return KEY_HOME; }
+static inline int ps_key_end(void) { return KEY_END; }
+static inline int ps_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int ps_key_dc(void) { return KEY_DC; }
+static inline int ps_key_enter(void) { return KEY_ENTER; }
+
+/* The locale's character set is UTF-8. */
+static inline int ps_codeset_is_utf8(void) {
+    const char *cs = nl_langinfo(CODESET);
+    if (!cs) return 0;
+    return (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
 #endif
