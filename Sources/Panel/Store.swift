@@ -103,6 +103,8 @@ public struct PanelStore: Sendable {
             throw StoreError("\(layout.programFile): missing; is \(layout.root) a pingshen store?")
         }
         let program = try YAMLFile.decode(Program.self, path: layout.programFile)
+        // An unknown rule type (or a rule missing its parameters) is an error here, not a silent pass.
+        try Eligibility.validate(program, path: layout.programFile)
         let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         let sanctions = FileManager.default.fileExists(atPath: layout.sanctionsFile)

@@ -329,3 +329,21 @@ func listing(_ dir: String) -> [String] {
         #expect(failed(results[2]) == ["complete_form", "deeds_length"])
     }
 }
+
+@Suite struct StoreValidationTests {
+    @Test func openingAStoreWithAnUnknownRuleTypeFails() throws {
+        let dir = TempDir()
+        let store = try dir.store("shanghai-craftsman")
+        var p = store.program
+        p.rules.append(RuleSpec(id: "zodiac", type: "zodiac_sign", field: "birth_date"))
+        try Data(try YAMLFile.encode(p).utf8).write(to: URL(fileURLWithPath: store.layout.programFile))
+        do {
+            _ = try PanelStore.open(store.layout.root)
+            Issue.record("opened")
+        } catch let e as InputError {
+            #expect(e.path == store.layout.programFile)
+            #expect(e.field?.contains("zodiac") == true)
+            #expect(e.message.contains("zodiac_sign"))
+        }
+    }
+}
