@@ -1,0 +1,378 @@
+import Foundation
+import Testing
+import Panel
+@testable import Records
+
+@Suite struct RosterTests {
+    @Test func addMemberWritesRosterAndAllowedSigners() throws {
+        let s = try TestStore()
+        let roster = try YAMLFile.decode(Roster.self, path: s.layout.rosterFile)
+        #expect(roster.members.map(\.id) == ["m1", "m2", "chair", "sec"])
+        #expect(roster.member("chair")?.role == .chair)
+        let allowed = try String(contentsOfFile: s.layout.allowedSigners, encoding: .utf8)
+        let lines = allowed.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines.count == 4)
+        let m1 = try SSHPublicKey(line: roster.member("m1")!.key)
+        #expect(lines[0] == "m1 namespaces=\"review-record@pingshen\" ssh-ed25519 \(m1.blob.base64EncodedString())")
+    }
+
+    @Test func refusesDuplicatesAndBadInputLeavingTheRosterAsItWas() throws {
+        var s = try TestStore(members: [("m1", .member)])
+        let before = try Data(contentsOf: URL(fileURLWithPath: s.layout.rosterFile))
+        let m1key = try String(contentsOfFile: s.keys["m1"]! + ".pub", encoding: .utf8)
+        try KeyGen.write(to: s.dir.path + "/other", comment: "o")
+        let otherKey = try String(contentsOfFile: s.dir.path + "/other.pub", encoding: .utf8)
+        let cases: [(Member, String)] = [
+            (Member(id: "m1", name: "Again", role: .member, key: otherKey), "id"),        // duplicate id
+            (Member(id: "m9", name: "Copy", role: .member, key: m1key), "key"),           // duplicate key
+            (Member(id: "../evil", name: "E", role: .member, key: otherKey), "id"),       // unsafe id
+            (Member(id: ".hidden", name: "E", role: .member, key: otherKey), "id"),
+            (Member(id: "m9", name: "E", role: .member, key: "ssh-rsa AAAAB3NzaC1yc2E= x"), "key"),
+            (Member(id: "m9", name: "  ", role: .member, key: otherKey), "name"),
+        ]
+        for (m, field) in cases {
+            #expect { try RosterOps.addMember(m, to: s.layout) } throws: { ($0 as? InputError)?.field == field }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.layout.rosterFile)) == before)
+        try s.addMember("m2", role: .member)
+        #expect(try YAMLFile.decode(Roster.self, path: s.layout.rosterFile).members.count == 2)
+    }
+}
+
+@Suite struct StoreTests {
+    @Test func appendBuildsAChainThatSSHKeygenVerifies() throws {
+        let s = try TestStore()
+        let store = RecordStore(layout: s.layout)
+        let t0 = Date(timeIntervalSince1970: 1_795_266_245)
+        let r1 = try store.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 41], "comment": "工艺精湛\n\"好\""],
+                                  program: s.instance, signerID: "m1", signer: try s.signer("m1"), now: t0)
+        let r2 = try store.append(kind: .recusal, body: ["dossier": "D002", "reason": "同单位"],
+                                  program: s.instance, signerID: "m1", signer: try s.signer("m1"))
+        let r3 = try s.score("m1", dossier: "D001", points: 45)
+        #expect(r1.record.seq == 1 && r2.record.seq == 2 && r3.record.seq == 3)
+        #expect(r1.record.prev == Record.zeroHash)
+        #expect(r2.record.prev == r1.sha256 && r3.record.prev == r2.sha256)
+        #expect(r1.record.created == "2026-11-21T13:04:05Z")
+        #expect(r1.path == "records/m1/000001.json")
+        try s.score("m2")
+        _ = try store.append(kind: .eligibility, body: ["dossier": "D001", "result": "eligible", "reasons": []],
+                             program: s.instance, signerID: "sec", signer: try s.signer("sec"))
+        _ = try store.append(kind: .objection, body: ["dossier": "D002", "text": "材料存疑"],
+                             program: s.instance, signerID: "sec", signer: try s.signer("sec"))
+        let summary = try store.finalizeSummary()
+        #expect(summary.counted == ["m1": 3, "m2": 1, "sec": 2])
+        _ = try store.append(kind: .finalize, body: ["method": "trimmed-mean", "quota": 2,
+                                                     "counted": .object(summary.counted.mapValues { .int(Int64($0)) }),
+                                                     "merkle_root": .string(summary.merkleRoot), "ranking": ["D001"], "resolutions": []],
+                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        _ = try store.append(kind: .approval, body: ["finalize": "records/chair/000001.json"],
+                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+
+        // Bytes on disk are the canonical bytes, and read back the same.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.path(r1.path))) == r1.record.canonicalBytes())
+        #expect(try store.records(of: "m1").map(\.record) == [r1.record, r2.record, r3.record])
+        #expect(store.members() == ["chair", "m1", "m2", "sec"])
+        #expect(try store.allRecords().count == 8)
+
+        let report = try s.verify()
+        #expect(report.ok, "\(report.problems)")
+        #expect(report.records == 8)
+
+        // Every record verifies with stock OpenSSH against the store's allowed_signers.
+        for rec in try store.allRecords() {
+            let v = try run(sshKeygen, ["-Y", "verify", "-f", s.layout.allowedSigners, "-I", rec.record.signer,
+                                        "-n", "review-record@pingshen", "-s", s.path(rec.path) + ".sig"], stdin: rec.bytes)
+            #expect(v.status == 0, "\(rec.path): \(v.stdout) \(v.stderr)")
+        }
+        // …and not as somebody else.
+        let wrong = try run(sshKeygen, ["-Y", "verify", "-f", s.layout.allowedSigners, "-I", "m2", "-n", "review-record@pingshen",
+                                        "-s", s.path(r1.path) + ".sig"], stdin: r1.bytes)
+        #expect(wrong.status != 0)
+    }
+
+    @Test func aSignatureMadeBySSHKeygenIsAcceptedByVerify() throws {
+        let s = try TestStore(members: [("m1", .member)])
+        // Write record 1 by hand and sign it with `ssh-keygen -Y sign`.
+        let rec = Record(kind: .score, program: s.instance, signer: "m1", seq: 1, prev: Record.zeroHash,
+                         created: "2026-11-21T13:04:05Z", body: ["dossier": "D001", "points": ["craft": 30]])
+        let dir = s.layout.memberRecordsDir("m1")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try rec.canonicalBytes().write(to: URL(fileURLWithPath: dir + "/000001.json"))
+        let sign = try run(sshKeygen, ["-Y", "sign", "-f", s.keys["m1"]!, "-n", "review-record@pingshen", dir + "/000001.json"])
+        #expect(sign.status == 0, "\(sign.stderr)")
+        let report = try s.verify()
+        #expect(report.ok && report.records == 1, "\(report.problems)")
+        // And pingshen continues that chain.
+        let next = try s.score("m1")
+        #expect(next.record.seq == 2 && next.record.prev == Record.sha256Hex(rec.canonicalBytes()))
+        #expect(try s.verify().ok)
+    }
+
+    @Test func appendRefusesWhatVerifyWouldFlag() throws {
+        let s = try TestStore()
+        let store = RecordStore(layout: s.layout)
+        // A member signing a chair-only kind.
+        #expect { try store.append(kind: .finalize, body: [:], program: s.instance, signerID: "m1", signer: try s.signer("m1")) }
+            throws: { ($0 as? RecordsError)?.en.contains("may not sign a finalize") == true }
+        // Someone else's key.
+        #expect { try store.append(kind: .score, body: [:], program: s.instance, signerID: "m1", signer: try s.signer("m2")) }
+            throws: { ($0 as? RecordsError)?.en.contains("not the roster's key") == true }
+        // Not on the roster; not a safe id.
+        #expect(throws: RecordsError.self) { try store.append(kind: .score, body: [:], program: s.instance, signerID: "zz", signer: try s.signer("m1")) }
+        #expect(throws: RecordsError.self) { try store.append(kind: .score, body: [:], program: s.instance, signerID: "../m1", signer: try s.signer("m1")) }
+        #expect(!FileManager.default.fileExists(atPath: s.layout.memberRecordsDir("m1") + "/000001.json"))
+    }
+
+    @Test func reportEncodesAsTheContract() throws {
+        let r = VerifyReport(ok: false, records: 3, problems: [Problem(path: "records/m1/000002.json", kind: "chain-gap", message: "x")])
+        let enc = JSONEncoder(); enc.outputFormatting = .sortedKeys
+        let text = String(decoding: try enc.encode(r), as: UTF8.self)
+        #expect(text == #"{"ok":false,"problems":[{"kind":"chain-gap","message":"x","path":"records\/m1\/000002.json"}],"records":3}"#)
+    }
+
+    @Test func unreadableStoreThrows() throws {
+        let d = TempDir("nostore")
+        #expect(throws: (any Error).self) { try Verifier.verify(layout: StoreLayout(d.path + "/none")) }
+        try "id: [unclosed".write(toFile: d.path + "/program.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try Verifier.verify(layout: StoreLayout(d.path)) }
+    }
+
+    @Test func emptyStoreIsValid() throws {
+        let s = try TestStore()
+        let r = try s.verify()
+        #expect(r.ok && r.records == 0)
+    }
+
+    @Test func problemMessagesInBothLanguages() throws {
+        let s = try TestStore()
+        try s.score("m1"); try s.score("m1")
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000001.json"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000001.json.sig"))
+        let en = try Verifier.verify(layout: s.layout, language: .en)
+        let zh = try Verifier.verify(layout: s.layout, language: .zh)
+        #expect(en.problems.map(\.kind) == zh.problems.map(\.kind))
+        #expect(en.problems.first?.message.contains("missing") == true)
+        #expect(zh.problems.first?.message.contains("缺少") == true)
+    }
+}
+
+/// Each tampering is caught and named by path.
+@Suite struct TamperTests {
+    func flip(_ path: String, from: String, to: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(from))
+        try text.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    @Test func aChangedByteIsCaught() throws {
+        let s = try TestStore()
+        try s.score("m1", points: 40); try s.score("m1", points: 42)
+        try flip(s.path("records/m1/000001.json"), from: "\"craft\":40", to: "\"craft\":49")
+        let r = try s.verify()
+        #expect(!r.ok)
+        #expect(r.has("bad-signature", "records/m1/000001.json.sig"))
+        // The next record's prev no longer matches either.
+        #expect(r.has("chain-prev", "records/m1/000002.json"))
+    }
+
+    @Test func aChangedByteInTheSignatureIsCaught() throws {
+        let s = try TestStore()
+        try s.score("m1")
+        let p = s.path("records/m1/000001.json.sig")
+        var lines = try String(contentsOfFile: p, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var l = Array(lines[3].utf8); l[10] = l[10] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        lines[3] = String(decoding: l, as: UTF8.self)
+        try lines.joined(separator: "\n").write(toFile: p, atomically: false, encoding: .utf8)
+        let r = try s.verify()
+        #expect(r.has("bad-signature", "records/m1/000001.json.sig"), "\(r.problems)")
+    }
+
+    @Test func aRemovedRecordIsCaught() throws {
+        let s = try TestStore()
+        for _ in 0..<4 { try s.score("m1") }
+        for f in ["000002.json", "000002.json.sig"] { try FileManager.default.removeItem(atPath: s.path("records/m1/" + f)) }
+        let r = try s.verify()
+        #expect(!r.ok)
+        #expect(r.has("chain-gap", "records/m1/000003.json"), "\(r.problems)")
+        #expect(r.records == 3)
+    }
+
+    @Test func aRemovedLastRecordIsCaughtByTheFinalization() throws {
+        let s = try TestStore()
+        let store = RecordStore(layout: s.layout)
+        try s.score("m1"); try s.score("m1"); try s.score("m2")
+        let sum = try store.finalizeSummary()
+        _ = try store.append(kind: .finalize, body: ["counted": .object(sum.counted.mapValues { .int(Int64($0)) }), "merkle_root": .string(sum.merkleRoot)],
+                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        #expect(try s.verify().ok)
+        for f in ["000002.json", "000002.json.sig"] { try FileManager.default.removeItem(atPath: s.path("records/m1/" + f)) }
+        let r = try s.verify()
+        #expect(r.has("merkle", "records/chair/000001.json"), "\(r.problems)")
+    }
+
+    @Test func aSignatureByANonMemberIsCaught() throws {
+        let s = try TestStore()
+        try s.score("m1")
+        let stranger = KeyFileSigner(privateKey: .init(), comment: "stranger")
+        let loose = RecordStore(layout: s.layout, checkRoster: false)
+        // In a member's name…
+        _ = try loose.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 50]], program: s.instance, signerID: "m1", signer: stranger)
+        // …and under a name of its own.
+        _ = try loose.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 50]], program: s.instance, signerID: "ghost", signer: stranger)
+        // A member signing in another member's name.
+        _ = try loose.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 50]], program: s.instance, signerID: "m2", signer: try s.signer("m1"))
+        let r = try s.verify()
+        #expect(r.has("wrong-key", "records/m1/000002.json.sig"), "\(r.problems)")
+        #expect(r.has("unknown-signer", "records/ghost/000001.json"))
+        #expect(r.problems.contains { $0.path == "records/m2/000001.json.sig" && $0.kind == "wrong-key" && $0.message.contains("'m1'") })
+        // ssh-keygen agrees the stranger's record is not m1's.
+        let v = try run(sshKeygen, ["-Y", "verify", "-f", s.layout.allowedSigners, "-I", "m1", "-n", "review-record@pingshen",
+                                    "-s", s.path("records/m1/000002.json.sig")],
+                        stdin: try Data(contentsOf: URL(fileURLWithPath: s.path("records/m1/000002.json"))))
+        #expect(v.status != 0)
+    }
+
+    @Test func aRecordCopiedFromAnotherStoreIsCaught() throws {
+        let a = try TestStore(instance: "shanghai-2026-a")
+        let b = try TestStore(instance: "shanghai-2026-b", members: [])
+        // Store B shares A's roster (the same panel) but is another programme instance.
+        for f in ["roster.yaml", "allowed_signers"] {
+            try FileManager.default.copyItem(atPath: a.layout.root + "/" + f, toPath: b.layout.root + "/" + f)
+        }
+        var bk = b; bk.keys = a.keys
+        try bk.score("m1")
+        try a.score("m2")
+        try FileManager.default.copyItem(atPath: b.layout.memberRecordsDir("m1"), toPath: a.layout.memberRecordsDir("m1"))
+        let r = try a.verify()
+        #expect(r.has("foreign-program", "records/m1/000001.json"), "\(r.problems)")
+        #expect(r.problems.count == 1)
+    }
+
+    @Test func aMemberSigningAChairOnlyKindIsCaught() throws {
+        let s = try TestStore()
+        let loose = RecordStore(layout: s.layout, checkRoster: false)
+        _ = try loose.append(kind: .finalize, body: ["counted": [:], "merkle_root": "00"], program: s.instance, signerID: "m1", signer: try s.signer("m1"))
+        _ = try loose.append(kind: .eligibility, body: ["dossier": "D1", "result": "eligible", "reasons": []], program: s.instance, signerID: "m2", signer: try s.signer("m2"))
+        _ = try loose.append(kind: .score, body: ["dossier": "D1", "points": ["craft": 1]], program: s.instance, signerID: "sec", signer: try s.signer("sec"))
+        let r = try s.verify()
+        #expect(r.has("role", "records/m1/000001.json"), "\(r.problems)")
+        #expect(r.has("role", "records/m2/000001.json"))
+        #expect(r.has("role", "records/sec/000001.json"))
+        // An invalid finalize does not count as a finalization.
+        #expect(!r.kinds.contains("merkle") && !r.kinds.contains("after-finalize"))
+    }
+
+    @Test func reorderedRecordsAreCaught() throws {
+        let s = try TestStore()
+        for p in [10, 20, 30] { try s.score("m1", points: Int64(p)) }
+        let d = s.layout.memberRecordsDir("m1")
+        let fm = FileManager.default
+        for ext in ["json", "json.sig"] {
+            try fm.moveItem(atPath: "\(d)/000002.\(ext)", toPath: "\(d)/tmp.\(ext)")
+            try fm.moveItem(atPath: "\(d)/000003.\(ext)", toPath: "\(d)/000002.\(ext)")
+            try fm.moveItem(atPath: "\(d)/tmp.\(ext)", toPath: "\(d)/000003.\(ext)")
+        }
+        let r = try s.verify()
+        #expect(!r.ok)
+        #expect(r.has("chain-prev", "records/m1/000002.json"), "\(r.problems)")
+        #expect(r.problems.contains { $0.path == "records/m1/000003.json" && $0.kind.hasPrefix("chain-") })
+    }
+
+    @Test func aForkIsCaught() throws {
+        // Two sessions that both continued from record 1 (one made elsewhere and copied in).
+        let s = try TestStore()
+        let r1 = try s.score("m1")
+        let sibling = Record(kind: .score, program: s.instance, signer: "m1", seq: 2, prev: r1.sha256,
+                             created: "2026-11-21T13:04:05Z", body: ["dossier": "D009", "points": ["craft": 1]])
+        try s.score("m1")
+        let sig = try SSHSig.sign(sibling.canonicalBytes(), signer: try s.signer("m1"))
+        let d = s.layout.memberRecordsDir("m1")
+        try sibling.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000003.json"))
+        try sig.write(toFile: d + "/000003.json.sig", atomically: false, encoding: .utf8)
+        let r = try s.verify()
+        #expect(r.has("chain-fork", "records/m1/000003.json"), "\(r.problems)")
+    }
+
+    @Test func aRecordInTheWrongDirectoryIsCaught() throws {
+        let s = try TestStore()
+        try s.score("m1")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: s.layout.memberRecordsDir("m2"), withIntermediateDirectories: true)
+        for ext in ["json", "json.sig"] {
+            try fm.copyItem(atPath: s.path("records/m1/000001.\(ext)"), toPath: s.path("records/m2/000001.\(ext)"))
+        }
+        let r = try s.verify()
+        #expect(r.has("signer-mismatch", "records/m2/000001.json"), "\(r.problems)")
+    }
+
+    @Test func missingSignaturesAndStrayFiles() throws {
+        let s = try TestStore()
+        for _ in 0..<3 { try s.score("m1") }
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000002.json.sig"))
+        try FileManager.default.copyItem(atPath: s.path("records/m1/000001.json.sig"), toPath: s.path("records/m1/000007.json.sig"))
+        let r = try s.verify()
+        #expect(r.has("missing-signature", "records/m1/000002.json"), "\(r.problems)")
+        #expect(r.has("malformed", "records/m1/000007.json.sig"))
+    }
+
+    @Test func anUnsignedLastRecordIsPendingNotAProblem() throws {
+        // What a writer killed between the record and its signature leaves.
+        let s = try TestStore()
+        try s.score("m1")
+        let d = s.layout.memberRecordsDir("m1")
+        try Data("{\"half\":".utf8).write(to: URL(fileURLWithPath: d + "/000002.json"))
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: d + "/.tmp-000002.json.sig-abc"))
+        let r = try s.verify()
+        #expect(r.ok && r.records == 1, "\(r.problems)")
+        let next = try s.score("m1")
+        #expect(next.record.seq == 2)
+        #expect(try s.verify().ok)
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: d)).contains { $0.hasPrefix(".tmp-") })
+    }
+
+    @Test func scoresAfterTheFinalizationAndABadRootAreCaught() throws {
+        let s = try TestStore()
+        let store = RecordStore(layout: s.layout)
+        try s.score("m1"); try s.score("m2")
+        let sum = try store.finalizeSummary()
+        _ = try store.append(kind: .finalize, body: ["counted": .object(sum.counted.mapValues { .int(Int64($0)) }), "merkle_root": .string(sum.merkleRoot)],
+                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        #expect(try s.verify().ok)
+        try s.score("m1")      // after the finalization
+        try s.score("chair")   // the chair is absent from counted
+        _ = try store.append(kind: .objection, body: ["dossier": "D001"], program: s.instance, signerID: "sec", signer: try s.signer("sec"))
+        var r = try s.verify()
+        #expect(r.has("after-finalize", "records/m1/000002.json"), "\(r.problems)")
+        #expect(r.has("after-finalize", "records/chair/000002.json"))
+        #expect(r.problems.count == 2)   // an objection after the finalization is fine
+        // A finalization whose root does not match what it counted.
+        _ = try store.append(kind: .finalize, body: ["counted": ["m1": 2, "m2": 1, "chair": 2], "merkle_root": .string(Record.zeroHash)],
+                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        r = try s.verify()
+        #expect(r.has("merkle", "records/chair/000003.json"), "\(r.problems)")
+        #expect(!r.kinds.contains("after-finalize"))   // the later finalization counted them
+    }
+
+    @Test func malformedRecordsAreNamed() throws {
+        let s = try TestStore()
+        try s.score("m1")
+        let d = s.layout.memberRecordsDir("m1")
+        // A non-canonical record that is properly signed.
+        let text = Data("{\"v\": 1}".utf8)
+        try text.write(to: URL(fileURLWithPath: d + "/000002.json"))
+        try SSHSig.sign(text, signer: try s.signer("m1")).write(toFile: d + "/000002.json.sig", atomically: false, encoding: .utf8)
+        let r = try s.verify()
+        #expect(r.has("malformed", "records/m1/000002.json"), "\(r.problems)")
+        #expect(r.problems.first { $0.kind == "malformed" }?.message.contains("canonical") == true)
+    }
+
+    @Test func verifyGivesTheSameAnswerOnOneThreadAndMany() throws {
+        let s = try TestStore()
+        for i in 0..<30 { try s.score(i % 2 == 0 ? "m1" : "m2", points: Int64(i)) }
+        try flip(s.path("records/m2/000004.json"), from: "\"craft\":7", to: "\"craft\":8")
+        let one = try Verifier.verify(layout: s.layout, threads: 1, language: .en)
+        let many = try Verifier.verify(layout: s.layout, threads: 8, language: .en)
+        #expect(one.problems == many.problems && one.records == 30 && many.records == 30)
+        #expect(one.has("bad-signature", "records/m2/000004.json.sig"))
+    }
+}
