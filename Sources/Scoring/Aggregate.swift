@@ -106,6 +106,26 @@ struct Grouped {
         maxTotal = m > 0 ? m : 100
     }
 
+    /// The same panel without one member's sheets (the member keeps its index; it simply has no sheet).
+    func without(member m: Int32) -> Grouped {
+        var g = self
+        g.totals.removeAll(keepingCapacity: true)
+        g.memberOf.removeAll(keepingCapacity: true)
+        g.voteOf.removeAll(keepingCapacity: true)
+        var offsets = [0]
+        offsets.reserveCapacity(count + 1)
+        for d in 0..<count {
+            for i in range(d) where memberOf[i] != m {
+                g.totals.append(totals[i])
+                g.memberOf.append(memberOf[i])
+                g.voteOf.append(voteOf[i])
+            }
+            offsets.append(g.totals.count)
+        }
+        g.offsets = offsets
+        return g
+    }
+
     var count: Int { ids.count }
     func range(_ d: Int) -> Range<Int> { offsets[d]..<offsets[d + 1] }
     func sortedTotals(_ d: Int) -> [Int] { totals[range(d)].sorted() }

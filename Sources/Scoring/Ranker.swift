@@ -146,7 +146,9 @@ public enum Ranker {
     static func rank(program: Program, grouped g: Grouped) -> Ranking {
         let a = program.aggregation
         let method = method(a)
-        let scores = Aggregate.scores(g, method: method, aggregation: a)
+        // z-score and Borda need every member's sheets first; the others work per dossier on the
+        // sorted totals computed below anyway.
+        let global: [Fraction?]? = (method == .zScore || method == .borda) ? Aggregate.scores(g, method: method, aggregation: a) : nil
         let threshold = threshold(a)
         let quorum = max(1, a.quorum)
 
@@ -162,7 +164,15 @@ public enum Ranker {
             for i in r {
                 switch g.voteOf[i] { case 0: v.0 += 1; case 1: v.1 += 1; case 2: v.2 += 1; default: break }
             }
-            rows.append(Row(d: d, score: scores[d], median: Aggregate.median(sorted: buffer), votes: v, n: r.count))
+            let median = Aggregate.median(sorted: buffer)
+            let score: Fraction?
+            switch method {
+            case .zScore, .borda: score = global![d]
+            case .median: score = median
+            case .mean: score = buffer.isEmpty ? nil : Fraction(buffer.reduce(0, +), buffer.count)
+            case .trimmedMean: score = Aggregate.trimmedMean(sorted: buffer, trim: a.trim, trimMin: a.trimMin)
+            }
+            rows.append(Row(d: d, score: score, median: median, votes: v, n: r.count))
         }
         let quorate = rows.filter { $0.n >= quorum }
         var missing = rows.filter { $0.n < quorum }

@@ -78,7 +78,7 @@ public enum Statistics {
         let g = Grouped(program: program, dossiers: dossiers, sheets: sheets)
         let per = dossierStats(g)
         return PanelStatistics(dossiers: per, members: severity(g, per), kendallW: kendallW(g),
-                               outliers: outliers(g), stability: stability(program: program, dossiers: dossiers, sheets: sheets, grouped: g))
+                               outliers: outliers(g), stability: stability(program: program, grouped: g))
     }
 
     static func dossierStats(_ g: Grouped) -> [DossierStats] {
@@ -198,14 +198,13 @@ public enum Statistics {
         return out
     }
 
-    static func stability(program: Program, dossiers: [Dossier], sheets: [Sheet], grouped g: Grouped) -> [StabilityChange] {
+    static func stability(program: Program, grouped g: Grouped) -> [StabilityChange] {
         let base = Ranker.rank(program: program, grouped: g)
         var baseStatus: [String: RankStatus] = [:]
         for e in base.entries { baseStatus[e.dossier] = e.status }
         var changes: [StabilityChange] = []
-        for member in g.memberIDs.sorted(by: codePointLess) {
-            let without = Grouped(program: program, dossiers: dossiers, sheets: sheets.filter { $0.member != member })
-            let r = Ranker.rank(program: program, grouped: without)
+        for (m, member) in g.memberIDs.enumerated() {
+            let r = Ranker.rank(program: program, grouped: g.without(member: Int32(m)))
             for e in r.entries {
                 if let from = baseStatus[e.dossier], from != e.status {
                     changes.append(StabilityChange(member: member, dossier: e.dossier, name: e.name, from: from, to: e.status))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Panel
 @testable import Scoring
@@ -93,5 +94,29 @@ import Panel
         let st = Statistics.compute(program: testProgram(), dossiers: [dossier("D1")], sheets: [])
         #expect(st.dossiers[0].n == 0 && st.dossiers[0].mean == nil)
         #expect(st.members.isEmpty && st.kendallW == nil && st.outliers.isEmpty && st.stability.isEmpty)
+    }
+
+    @Test func exactSquareRootRounding() {
+        // √(50/3) = 4.082482… → "4.0825" (4 places), "4.08" (2 places); √(200/9) = 4.714045… → "4.7140"
+        #expect(Fraction(50, 3).sqrtRounded(places: 4) == "4.0825")
+        #expect(Fraction(50, 3).sqrtRounded(places: 2) == "4.08")
+        #expect(Fraction(200, 9).sqrtRounded(places: 4) == "4.7140")
+        // √(0.0625) = 0.25 exactly; √(1/4) to 0 places = 0.5 → rounds half up to 1
+        #expect(Fraction(1, 16).sqrtRounded(places: 2) == "0.25")
+        #expect(Fraction(1, 4).sqrtRounded(places: 0) == "1")
+        #expect(Fraction(0).sqrtRounded(places: 3) == "0.000")
+    }
+
+    @Test func reports() throws {
+        let st = Statistics.compute(program: testProgram(quota: 1), dossiers: ds, sheets: panel)
+        let obj = try JSONSerialization.jsonObject(with: Data(st.json().utf8)) as! [String: Any]
+        let d1 = (obj["dossiers"] as! [[String: Any]])[0]
+        #expect(d1["mean"] as? String == "85" && d1["variance"] as? String == "50/3" && d1["sd"] as? Double == 4.0825)
+        #expect((obj["kendall_w"] as! [String: Any])["w"] as? String == "31/33")
+        #expect((obj["members"] as! [[String: Any]]).map { $0["offset"] as? String } == ["40/9", "-20/9", "-20/9"])
+        let zh = st.text(.zh), en = st.text(.en)
+        #expect(zh.contains("肯德尔和谐系数 W = 0.9394"))  // 31/33 = 0.93939…
+        #expect(en.contains("Kendall's W = 0.9394"))
+        #expect(en.contains("Member severity") && zh.contains("评委宽严度"))
     }
 }
