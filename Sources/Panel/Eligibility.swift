@@ -124,10 +124,9 @@ public enum Eligibility {
         return false
     }
 
+    /// Trimmed, full-width forms (１２, ＡＢ, －) made half-width, lower-cased.
     static func normalize(_ s: String) -> String {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
-            .applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? s
-        return t.lowercased()
+        DateText.halfwidth(s.trimmingCharacters(in: .whitespacesAndNewlines)).lowercased()
     }
 
     static let yesWords: Set<String> = ["是", "yes", "y", "true", "有", "√", "✓", "1"]
@@ -332,7 +331,7 @@ public enum DateText {
     }
 
     public static func parse(_ raw: String) -> YMD? {
-        var s = (raw.applyingTransform(.fullwidthToHalfwidth, reverse: false) ?? raw).trimmingCharacters(in: .whitespaces)
+        var s = halfwidth(raw).trimmingCharacters(in: .whitespaces)
         if s.hasSuffix("日") || s.hasSuffix("号") { s.removeLast() }
         var parts: [Int] = []
         if s.count == 8, s.allSatisfy(\.isASCII), let _ = Int(s) {
@@ -351,6 +350,16 @@ public enum DateText {
         guard parts[0] >= 1900, parts[0] <= 2100, (1...12).contains(parts[1]), parts[2] >= 1,
               parts[2] <= daysIn(month: parts[1], year: parts[0]) else { return nil }
         return YMD(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    /// Full-width ASCII forms (U+FF01–FF5E: １, －, ／, Ａ) as their ASCII letters.
+    public static func halfwidth(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value >= 0xFF01 && $0.value <= 0xFF5E }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            out.append((u.value >= 0xFF01 && u.value <= 0xFF5E) ? Unicode.Scalar(u.value - 0xFEE0)! : u)
+        }
+        return String(out)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

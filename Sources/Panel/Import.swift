@@ -219,6 +219,19 @@ public enum DossierImport {
         return dossiers
     }
 
+    #if os(Linux)
+    static let canSyncFilesystem = true
+    static func syncFilesystem(of dir: String) throws {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw DurableFile.Failure.system("open directory", dir, errno) }
+        defer { close(fd) }
+        if pingshen_syncfs(fd) != 0 { throw DurableFile.Failure.system("syncfs", dir, errno) }
+    }
+    #else
+    static let canSyncFilesystem = false
+    static func syncFilesystem(of dir: String) throws {}
+    #endif
+
     /// Writes `dossiers` into `layout.dossiersDir` all or nothing (see `importFile`).
     public static func publish(_ dossiers: [Dossier], into layout: StoreLayout, source: String) throws {
         let dir = layout.dossiersDir
@@ -254,8 +267,11 @@ public enum DossierImport {
                     if n < 0 { if errno == EINTR { continue }; throw DurableFile.Failure.system("write", tmp, errno) }
                     off += n
                 }
-                if fsync(fd) != 0 { throw DurableFile.Failure.system("fsync", tmp, errno) }
+                if !canSyncFilesystem, fsync(fd) != 0 { throw DurableFile.Failure.system("fsync", tmp, errno) }
             }
+            // One syncfs(2) makes every temp file durable before any is published (an fsync per
+            // file costs a disk flush each: seconds for a thousand dossiers).
+            if canSyncFilesystem { try syncFilesystem(of: dir) }
             for t in temps {
                 if link(t.tmp, t.final) != 0 {
                     let e = errno
@@ -279,3 +295,8 @@ public enum DossierImport {
         }
     }
 }
+
+#if os(Linux)
+/// syncfs(2), which Glibc's Swift module does not export (it needs _GNU_SOURCE).
+@_silgen_name("syncfs") private func pingshen_syncfs(_ fd: Int32) -> Int32
+#endif
