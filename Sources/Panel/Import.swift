@@ -53,7 +53,12 @@ public enum DossierImport {
         let header = records[headerIndex]
         var ids: [String] = []
         var seenColumn: [String: Int] = [:]
-        for (col, h) in header.fields.enumerated() {
+        // Spreadsheets save trailing empty columns ("编号,姓名,,"): they are ignored as long as
+        // no row has a value in them.
+        var named = header.fields
+        while let last = named.last, last.trimmingCharacters(in: .whitespaces).isEmpty { named.removeLast() }
+        let savedWidth = header.fields.count
+        for (col, h) in named.enumerated() {
             let trimmed = h.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty {
                 throw InputError(path: path, line: header.line, field: "column \(col + 1)",
@@ -80,7 +85,12 @@ public enum DossierImport {
         var out: [Dossier] = []
         var lineOf: [String: Int] = [:]
         for rec in records[(headerIndex + 1)...] where !rec.isBlank {
-            if rec.fields.count != ids.count {
+            if rec.fields.count > ids.count && rec.fields.count <= savedWidth {
+                if let extra = rec.fields[ids.count...].firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    throw InputError(path: path, line: rec.line, field: "column \(extra + 1)",
+                                     message: localized("第 \(extra + 1) 列有内容但没有表头", "column \(extra + 1) has a value but no header"))
+                }
+            } else if rec.fields.count != ids.count {
                 let field = rec.fields.count > ids.count ? "column \(ids.count + 1)" : "column \(rec.fields.count + 1)"
                 throw InputError(path: path, line: rec.line, field: field,
                                  message: rec.fields.count > ids.count

@@ -337,3 +337,57 @@ func failed(_ r: EligibilityResult) -> [String] { r.failures.map(\.rule) }
         #expect(DemoData.dossiers.map(\.deeds.count).max()! >= 780)
     }
 }
+
+/// Every rule of every template has a change that breaks it alone (so none can silently pass).
+@Suite struct EveryRuleTests {
+    static let breaking: [String: (base: [String: String], changes: [String: [String: String?]], sanctions: [Sanction])] = [
+        "shanghai-craftsman": (Sample.shanghai, [
+            "nationality": ["nationality": "日本"], "union_member": ["union_member": "否"],
+            "required_fields": ["field": nil], "deeds_length": ["deeds": String(repeating: "字", count: 2001)],
+            "channel": ["channel": "他人推荐"], "falsified_material": ["name": "假造者"],
+        ], [Sanction(kind: "person", name: "假造者", year: 2015)]),
+        "qingpu-craftsman": (Sample.qingpu, [
+            "nationality": ["nationality": "日本"], "union_member": ["union_member": "否"],
+            "complete_form": ["ethnicity": nil], "unit_nomination": ["unit_rank": nil],
+            "deeds_length": ["deeds": String(repeating: "字", count: 1001)], "channel": ["channel": "社团推荐"],
+            "excluded_honours": ["honors": "上海市十大工人发明家"], "falsified_material": ["employer": "造假厂"],
+        ], [Sanction(kind: "unit", name: "造假厂", year: 2014)]),
+        "hangzhou-craftsman": (Sample.hangzhou, [
+            "nationality": ["nationality": "日本"], "union_member": ["union_member": "否"],
+            "required_fields": ["field": nil], "age": ["birth_date": "1956-09-30"], "years_in_trade": ["years_in_trade": "9"],
+            "condition": ["condition": "0"], "deeds_length": ["deeds": String(repeating: "字", count: 601)],
+            "channel": ["channel": "组织推荐"],
+        ], []),
+        "jingan-chief-technician": (Sample.chief, [
+            "required_fields": ["field": nil], "technician_qualification": ["title": "高级工"], "frontline": ["frontline": "否"],
+            "unit_has_chief_system": ["unit_has_chief_system": "否"], "unit_team_support": ["unit_team_support": "否"],
+            "unit_allowance": ["unit_allowance": "否"], "unit_training": ["unit_training": "否"], "in_term": ["in_term": "否"],
+            "deeds_length": ["deeds": String(repeating: "字", count: 2001)],
+        ], []),
+        "jingan-master-studio": (Sample.studio, [
+            "required_fields": ["field": nil], "technician_qualification": ["title": "高级工"], "master_basis": ["master_basis": "9"],
+            "master_fit": ["master_fit": "否"], "unit_skilled_workforce": ["unit_skilled_workforce": "否"],
+            "unit_policies": ["unit_policies": "否"], "unit_team_support": ["unit_team_support": "否"],
+            "deeds_length": ["deeds": String(repeating: "字", count: 2001)],
+        ], []),
+        "jingan-term-review": (Sample.term, [
+            "required_fields": ["employer": nil], "project_kind": ["project_kind": "其他"], "in_term": ["in_term": "否"],
+            "report_length": ["deeds": String(repeating: "字", count: 3001)],
+        ], []),
+    ]
+
+    @Test(arguments: Templates.ids)
+    func everyRuleIsBrokenAloneByOneChange(id: String) throws {
+        let p = Sample.program(id)
+        let entry = try #require(Self.breaking[id])
+        #expect(Set(entry.changes.keys) == Set(p.rules.map(\.id)), "rules without a test in \(id)")
+        #expect(Sample.check(id, entry.base, sanctions: entry.sanctions).eligible)
+        for (rule, change) in entry.changes {
+            let r = Sample.check(id, entry.base, change, sanctions: entry.sanctions)
+            #expect(failed(r) == [rule], "\(id) \(rule): \(r.failures)")
+            for f in r.failures {
+                #expect(!f.zh.isEmpty && !f.en.isEmpty)
+            }
+        }
+    }
+}

@@ -347,3 +347,30 @@ func listing(_ dir: String) -> [String] {
         }
     }
 }
+
+@Suite struct SpreadsheetLeftoversTests {
+    @Test func trailingEmptyHeaderColumnsAreIgnored() throws {
+        let dir = TempDir()
+        let ds = try DossierImport.read(path: dir.file("t.csv", "编号,姓名,,\r\nA1,王,,\r\nA2,李\r\n"), program: hangzhou)
+        #expect(ds.map(\.name) == ["王", "李"])
+    }
+
+    @Test func aValueUnderNoHeaderIsAnError() {
+        let dir = TempDir()
+        let path = dir.file("t.csv", "编号,姓名,,\nA1,王,,\nA2,李,,孤值\n")
+        do {
+            _ = try DossierImport.read(path: path, program: hangzhou)
+            Issue.record("no error")
+        } catch let e as InputError {
+            #expect(e.line == 3)
+            #expect(e.field == "column 4")
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func anEmptyHeaderInTheMiddleIsAnError() {
+        #expect(throws: InputError.self) {
+            let dir = TempDir()
+            _ = try DossierImport.read(path: dir.file("t.csv", "编号,,姓名\nA1,x,王\n"), program: hangzhou)
+        }
+    }
+}
