@@ -24,7 +24,7 @@ public struct EligibilityResult: Hashable, Sendable {
 public enum Eligibility {
     /// The rule types the engine implements, with the parameters each needs.
     public static let ruleTypes: [String: String] = [
-        "equals": "field, value",
+        "equals": "field, value (values: other spellings accepted)",
         "required": "values (field ids; none = every required form field)",
         "max_chars": "field, max (or the field's max_chars)",
         "max_age": "field (default birth_date), max; unless_field, unless_values",
@@ -152,7 +152,8 @@ public enum Eligibility {
             guard let v = value(d, f) else {
                 return fail("\(l.zh)未填写（须为“\(want)”）", "\(l.en) is blank (must be \(want))")
             }
-            let ok = isYes(want) ? isYes(v) : normalize(v) == normalize(want)
+            let accepted = [want] + (r.values ?? [])
+            let ok = isYes(want) ? isYes(v) : accepted.contains { normalize($0) == normalize(v) }
             return ok ? [] : fail("\(l.zh)为“\(v)”，须为“\(want)”", "\(l.en) is \(v), must be \(want)")
 
         case "required":

@@ -59,6 +59,7 @@ rules:
     type: equals
     field: nationality
     value: 中国
+    values: [中华人民共和国, 中国籍, China, PRC]
     description: {zh: 一般应具有中国国籍, en: Chinese nationality}
   - id: union_member
     type: equals

@@ -72,6 +72,9 @@ func failed(_ r: EligibilityResult) -> [String] { r.failures.map(\.rule) }
         let base = id == "shanghai-craftsman" ? Sample.shanghai : id == "qingpu-craftsman" ? Sample.qingpu : Sample.hangzhou
         #expect(failed(Sample.check(id, base, ["nationality": "美国"])) == ["nationality"])
         #expect(Sample.check(id, base, ["nationality": " 中国 "]).eligible)
+        #expect(Sample.check(id, base, ["nationality": "中华人民共和国"]).eligible)
+        #expect(Sample.check(id, base, ["nationality": "china"]).eligible)
+        #expect(failed(Sample.check(id, base, ["nationality": "中国香港特别行政区护照"])) == ["nationality"])
         #expect(failed(Sample.check(id, base, ["nationality": nil])).contains("nationality"))
     }
 
