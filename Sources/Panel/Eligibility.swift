@@ -1,7 +1,7 @@
 import Foundation
 
 /// A rule a dossier failed, with its reason in both languages.
-public struct RuleFailure: Hashable, Sendable {
+public struct RuleFailure: Codable, Hashable, Sendable {
     public var rule: String
     public var zh: String
     public var en: String
@@ -10,7 +10,7 @@ public struct RuleFailure: Hashable, Sendable {
 }
 
 /// The qualification check (资格审核) of one dossier.
-public struct EligibilityResult: Hashable, Sendable {
+public struct EligibilityResult: Codable, Hashable, Sendable {
     public var dossier: String
     public var eligible: Bool
     public var failures: [RuleFailure]

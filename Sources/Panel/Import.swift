@@ -43,6 +43,12 @@ public enum DossierImport {
 
     // MARK: CSV
 
+    /// A blank CSV form for `program`: one header row of the form's Chinese labels (what a
+    /// secretary fills in a spreadsheet and imports back), CRLF line end, no BOM.
+    public static func csvTemplate(for program: Program, lang: Language = .zh) -> String {
+        CSV.write([program.fields.map { $0.label.text(lang) }])
+    }
+
     public static func readCSV(data: Data, path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
         let text = try TextDecoding.decode(data, path: path, encoding: encoding).text
         let records = try CSV.parse(text, path: path)

@@ -374,3 +374,20 @@ func listing(_ dir: String) -> [String] {
         }
     }
 }
+
+@Suite struct CSVTemplateTests {
+    @Test(arguments: Templates.ids)
+    func theBlankFormImportsBackToTheProgrammesFields(id: String) throws {
+        let p = Templates.program(id)!
+        for lang in Language.allCases {
+            let text = DossierImport.csvTemplate(for: p, lang: lang)
+            let header = try CSV.parse(text, path: "form.csv")[0].fields
+            #expect(header.map { DossierImport.fieldID(forHeader: $0, program: p) } == p.fields.map(\.id), "\(id) \(lang)")
+            // and a filled row reads as a dossier
+            let dir = TempDir()
+            let row = p.fields.map { $0.id == "id" ? "X1" : "值" }
+            let ds = try DossierImport.read(path: dir.file("f.csv", text + CSV.write([row])), program: p)
+            #expect(ds.count == 1 && ds[0].fields.count == p.fields.count)
+        }
+    }
+}
