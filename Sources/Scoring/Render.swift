@@ -57,8 +57,10 @@ extension Ranking {
          lang.pick("弃权", "Abst."), lang.pick("推荐比例", "Approval")]
     }
 
+    /// Fields for people (table, Markdown): status and approval in `lang`, "-" for a missing value.
     func localizedFields(_ e: RankEntry, _ lang: Language) -> [String] {
         var f = fields(e)
+        for i in [3, 4, 7] where f[i].isEmpty { f[i] = "-" }
         f[6] = e.status.label(lang)
         f[11] = e.approval?.label(lang) ?? ""
         return f

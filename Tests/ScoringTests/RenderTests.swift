@@ -93,4 +93,14 @@ import Panel
         #expect(!ranking().table(.en).contains("Approval"))
         #expect(ranking(threshold: "2/3").table(.en).contains("Approval"))
     }
+
+    @Test func missingValuesForADossierWithoutSheets() throws {
+        let r = Ranker.rank(program: testProgram(quota: 1), dossiers: [dossier("E", "王五")], sheets: [])
+        let e = (try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as! [String: Any])["entries"] as! [[String: Any]]
+        #expect(e[0]["score"] is NSNull && e[0]["exact"] is NSNull && e[0]["median"] is NSNull)
+        #expect(e[0]["rank"] as? Int == 1 && e[0]["status"] as? String == "no-quorum" && e[0]["sheets"] as? Int == 0)
+        #expect(r.csv().components(separatedBy: "\r\n")[1] == "1,E,王五,,,0,no-quorum,,0,0,0,")
+        #expect(r.markdown(.zh).contains("| 1 | E | 王五 | - | - | 0 | 有效评分表不足 | - | 0 | 0 | 0 |  |"))
+        #expect(r.table(.en).contains("no quorum"))
+    }
 }
