@@ -96,4 +96,25 @@ let monotoneMethods = Gen.int(in: 0...3).map { methodNames[$0] }
             #expect(parsed == Fraction(cents, 100))
         }
     }
+
+    @Test func stabilityMatchesRankingWithoutEachMember() async {
+        // The stability report (which leaves members out on the grouped arrays) against rankings
+        // recomputed from the filtered sheets.
+        await propertyCheck(count: 100, input: memberCounts, dossierCounts, gridValues, methods, Gen.int(in: 0...4)) { m, d, values, method, quota in
+            let (ds, s) = gridPanel(members: m, dossiers: d, values: values)
+            let p = testProgram(method: method, quota: quota, trimMin: 4, quorum: 2)
+            let base = Ranker.rank(program: p, dossiers: ds, sheets: s)
+            var expected: [String] = []
+            for member in Set(s.map(\.member)).sorted() {
+                let r = Ranker.rank(program: p, dossiers: ds, sheets: s.filter { $0.member != member })
+                for e in r.entries where base.entry(e.dossier)!.status != e.status {
+                    expected.append("\(member) \(e.dossier) \(base.entry(e.dossier)!.status.rawValue)→\(e.status.rawValue)")
+                }
+            }
+            let got = Statistics.compute(program: p, dossiers: ds, sheets: s).stability.map {
+                "\($0.member) \($0.dossier) \($0.from.rawValue)→\($0.to.rawValue)"
+            }
+            #expect(got == expected.sorted())
+        }
+    }
 }
