@@ -85,6 +85,24 @@ public enum Eligibility {
         }
     }
 
+    /// Checks sanctions.yaml: every entry is a "unit" or a "person" with a name and a plausible year.
+    public static func validate(sanctions: [Sanction], path: String = "sanctions.yaml") throws {
+        for (i, s) in sanctions.enumerated() {
+            guard s.kind == "unit" || s.kind == "person" else {
+                throw InputError(path: path, field: "[\(i)].kind",
+                                 message: localized("第 \(i + 1) 条的 kind 为“\(s.kind)”，应为 unit（单位）或 person（个人）",
+                                                    "entry \(i + 1) has kind '\(s.kind)': use unit or person"))
+            }
+            guard !s.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw InputError(path: path, field: "[\(i)].name", message: localized("第 \(i + 1) 条缺少名称", "entry \(i + 1) has no name"))
+            }
+            guard (1990...2100).contains(s.year) else {
+                throw InputError(path: path, field: "[\(i)].year",
+                                 message: localized("第 \(i + 1) 条的年份 \(s.year) 不合理", "entry \(i + 1) has an implausible year \(s.year)"))
+            }
+        }
+    }
+
     /// Runs every rule of `program` on `d`. Unknown rule types fail (with a reason saying so).
     public static func check(_ d: Dossier, program: Program, sanctions: [Sanction]) -> EligibilityResult {
         var failures: [RuleFailure] = []

@@ -109,6 +109,7 @@ public struct PanelStore: Sendable {
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         let sanctions = FileManager.default.fileExists(atPath: layout.sanctionsFile)
             ? try YAMLFile.decode([Sanction].self, path: layout.sanctionsFile) : []
+        try Eligibility.validate(sanctions: sanctions, path: layout.sanctionsFile)
         var dossiers: [Dossier] = []
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir)) ?? []
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {

@@ -391,3 +391,29 @@ func listing(_ dir: String) -> [String] {
         }
     }
 }
+
+@Suite struct SanctionsFileTests {
+    @Test func sanctionsAreReadAndApplied() throws {
+        let dir = TempDir()
+        let store = try dir.store("shanghai-craftsman")
+        try "- {kind: unit, name: 某造假公司, year: 2014, note: 2014年查实}\n".write(toFile: store.layout.sanctionsFile, atomically: true, encoding: .utf8)
+        let text = "编号,姓名,国籍,工会会员,专业领域,工作单位,推荐方式,主要事迹\nS1,甲,中国,是,焊接,某造假公司,单位推荐,事迹\nS2,乙,中国,是,焊接,别的公司,单位推荐,事迹\n"
+        try DossierImport.importFile(path: dir.file("s.csv", text), into: store)
+        let results = Eligibility.checkAll(try PanelStore.open(store.layout.root))   // programme year 2016
+        #expect(results.map(\.eligible) == [false, true])
+        #expect(failed(results[0]) == ["falsified_material"])
+    }
+
+    @Test func aBadKindIsAnErrorWhenTheStoreOpens() throws {
+        let dir = TempDir()
+        let store = try dir.store("shanghai-craftsman")
+        try "- {kind: company, name: 某公司, year: 2014}\n".write(toFile: store.layout.sanctionsFile, atomically: true, encoding: .utf8)
+        do {
+            _ = try PanelStore.open(store.layout.root)
+            Issue.record("opened")
+        } catch let e as InputError {
+            #expect(e.path == store.layout.sanctionsFile)
+            #expect(e.field == "[0].kind")
+        }
+    }
+}
