@@ -172,7 +172,8 @@ public enum Eligibility {
             }
             let accepted = [want] + (r.values ?? [])
             let ok = isYes(want) ? isYes(v) : accepted.contains { normalize($0) == normalize(v) }
-            return ok ? [] : fail("\(l.zh)为“\(v)”，须为“\(want)”", "\(l.en) is \(v), must be \(want)")
+            let wantEn = isYes(want) ? "\(want) (yes)" : want
+            return ok ? [] : fail("\(l.zh)为“\(v)”，须为“\(want)”", "\(l.en) is \(v), must be \(wantEn)")
 
         case "required":
             let fields = r.values ?? program.fields.filter(\.required).map(\.id)

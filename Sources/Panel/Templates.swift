@@ -64,15 +64,15 @@ public enum Templates {
         return p
     }
 
-    /// One line per template for `pingshen programs`, aligned in terminal cells.
+    /// One line per template for `pingshen programs`, aligned in terminal cells (fits about
+    /// 90 columns: id, title, quota, the scoring sheet in short).
     public static func listing(_ lang: Language) -> String {
         let headers = [lang.pick("编号", "id"), lang.pick("项目", "programme"), lang.pick("名额", "quota"),
-                       lang.pick("评分项", "criteria"), lang.pick("文号", "document")]
+                       lang.pick("评分", "sheet")]
         let rows = all.map { p in
             [p.id, p.title.text(lang), String(p.quota),
-             p.sheet.criteria.map { "\($0.name.text(lang)) \($0.max)" }.joined(separator: lang.pick("、", ", ")),
-             p.document]
+             lang.pick("\(p.sheet.criteria.count) 项共 \(p.sheet.maxTotal) 分", "\(p.sheet.criteria.count) criteria, \(p.sheet.maxTotal) points")]
         }
-        return TextTable.render(headers: headers, rows: rows, alignRight: [2], maxColumnWidth: 48)
+        return TextTable.render(headers: headers, rows: rows, alignRight: [2], maxColumnWidth: 40)
     }
 }
