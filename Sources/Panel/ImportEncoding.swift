@@ -76,6 +76,11 @@ public enum TextDecoding {
                               message: localized("第 \(offset + 1) 字节起（\(shown)）不是有效的\(what)编码",
                                                  "the bytes at offset \(offset + 1) (\(shown)) are not valid \(what)"))
         }
+        if bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
+            throw InputError(path: path, line: 1,
+                             message: localized("这是 UTF-16 文件（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”",
+                                                "this is a UTF-16 file (Excel's \"Unicode Text\"): save it as \"CSV UTF-8 (Comma delimited)\" or \"CSV (Comma delimited)\""))
+        }
         func utf8() throws -> String {
             if hadBOM { bytes.removeFirst(3) }
             if let bad = firstInvalidUTF8(bytes) { throw badBytes(bad + (hadBOM ? 3 : 0), "UTF-8") }

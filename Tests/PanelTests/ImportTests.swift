@@ -417,3 +417,17 @@ func listing(_ dir: String) -> [String] {
         }
     }
 }
+
+@Suite struct UTF16Tests {
+    @Test func utf16IsRefusedWithAHint() throws {
+        let dir = TempDir()
+        let data = try #require("编号,姓名\nA1,王\n".data(using: .utf16LittleEndian))
+        do {
+            _ = try DossierImport.read(path: dir.file("u16.csv", Data([0xFF, 0xFE]) + data), program: hangzhou)
+            Issue.record("no error")
+        } catch let e as InputError {
+            #expect(e.line == 1)
+            #expect(e.message.contains("UTF-16"))
+        }
+    }
+}
