@@ -71,7 +71,7 @@ public enum CSV {
                 inQuotes = true; quoteLine = line; fieldStarted = true; i += 1
             default:
                 if afterQuote {
-                    throw InputError(path: path, line: line, field: "column \(fields.count + 1)",
+                    throw InputError(path: path, line: line, field: columnName(fields.count + 1),
                                      message: localized("右引号之后出现了多余的字符“\(Character(c))”（字段内的引号须写成两个 \"\"）",
                                                                     "unexpected character '\(Character(c))' after a closing quote (write a quote inside a field as \"\")"))
                 }
@@ -79,7 +79,7 @@ public enum CSV {
             }
         }
         if inQuotes {
-            throw InputError(path: path, line: quoteLine, field: "column \(fields.count + 1)",
+            throw InputError(path: path, line: quoteLine, field: columnName(fields.count + 1),
                              message: localized("引号未闭合：从第 \(quoteLine) 行开始的带引号字段直到文件末尾都没有结束",
                                                             "unterminated quote: the quoted field opened on line \(quoteLine) runs to the end of the file"))
         }
@@ -106,3 +106,6 @@ public enum CSV {
 func localized(_ zh: String, _ en: String) -> String {
     Language.resolve(flag: nil).pick(zh, en)
 }
+
+/// How errors name a CSV column without a header: "第 3 列" / "column 3".
+func columnName(_ n: Int) -> String { localized("第 \(n) 列", "column \(n)") }

@@ -67,7 +67,7 @@ public enum DossierImport {
         for (col, h) in named.enumerated() {
             let trimmed = h.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty {
-                throw InputError(path: path, line: header.line, field: "column \(col + 1)",
+                throw InputError(path: path, line: header.line, field: columnName(col + 1),
                                  message: localized("第 \(col + 1) 列的表头是空的", "the header of column \(col + 1) is empty"))
             }
             guard let id = fieldID(forHeader: trimmed, program: program) else {
@@ -93,11 +93,11 @@ public enum DossierImport {
         for rec in records[(headerIndex + 1)...] where !rec.isBlank {
             if rec.fields.count > ids.count && rec.fields.count <= savedWidth {
                 if let extra = rec.fields[ids.count...].firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                    throw InputError(path: path, line: rec.line, field: "column \(extra + 1)",
+                    throw InputError(path: path, line: rec.line, field: columnName(extra + 1),
                                      message: localized("第 \(extra + 1) 列有内容但没有表头", "column \(extra + 1) has a value but no header"))
                 }
             } else if rec.fields.count != ids.count {
-                let field = rec.fields.count > ids.count ? "column \(ids.count + 1)" : "column \(rec.fields.count + 1)"
+                let field = rec.fields.count > ids.count ? columnName(ids.count + 1) : columnName(rec.fields.count + 1)
                 throw InputError(path: path, line: rec.line, field: field,
                                  message: rec.fields.count > ids.count
                                     ? localized("这一行有 \(rec.fields.count) 个字段，比表头的 \(ids.count) 列多（未加引号的逗号？）",

@@ -60,7 +60,7 @@ func listing(_ dir: String) -> [String] {
         } catch let e as InputError {
             #expect(e.path == "t.csv")
             #expect(e.line == 3)
-            #expect(e.field == "column 2")
+            #expect(e.field == columnName(2))
         } catch { Issue.record("\(error)") }
     }
 
@@ -190,9 +190,9 @@ func listing(_ dir: String) -> [String] {
     @Test func unknownHeader() { expectError("编号,姓名,星座\nA1,王,狮子\n", line: 1, field: "星座") }
     @Test func duplicateHeader() { expectError("编号,姓名,name\nA1,王,王\n", line: 1, field: "name") }
     @Test func missingIDColumn() { expectError("姓名\n王\n", line: 1, field: "id") }
-    @Test func tooManyFields() { expectError("编号,姓名\nA1,王\nA2,李,多余\n", line: 3, field: "column 3") }
-    @Test func tooFewFields() { expectError("编号,姓名,工作单位\nA1,王\n", line: 2, field: "column 3") }
-    @Test func unterminatedQuote() { expectError("编号,姓名\nA1,王\nA2,\"李\n", line: 3, field: "column 2") }
+    @Test func tooManyFields() { expectError("编号,姓名\nA1,王\nA2,李,多余\n", line: 3, field: columnName(3)) }
+    @Test func tooFewFields() { expectError("编号,姓名,工作单位\nA1,王\n", line: 2, field: columnName(3)) }
+    @Test func unterminatedQuote() { expectError("编号,姓名\nA1,王\nA2,\"李\n", line: 3, field: columnName(2)) }
     @Test func duplicateIDInTheFile() { expectError("编号,姓名\nA1,王\nA2,李\nA1,赵\n", line: 4, field: "id") }
     @Test func duplicateIDWithTheStore() { expectError("编号,姓名\nA1,王\nA2,李\n", existing: ["A2"], line: 3, field: "id") }
     @Test func unsafeID() { expectError("编号,姓名\nA1,王\n../etc,李\n", line: 3, field: "id") }
@@ -363,7 +363,7 @@ func listing(_ dir: String) -> [String] {
             Issue.record("no error")
         } catch let e as InputError {
             #expect(e.line == 3)
-            #expect(e.field == "column 4")
+            #expect(e.field == columnName(4))
         } catch { Issue.record("\(error)") }
     }
 
