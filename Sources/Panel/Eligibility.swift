@@ -336,8 +336,24 @@ public enum Eligibility {
             s = String(s.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
             break
         }
-        guard let v = Double(s), v >= 0, v < 100 else { return nil }
+        guard let v = Double(s) ?? chineseNumber(s).map(Double.init), v >= 0, v < 100 else { return nil }
         return v
+    }
+
+    /// 一 … 九十九 (also 两, 〇/零) as a number; nil for anything else.
+    static func chineseNumber(_ s: String) -> Int? {
+        let digits: [Character: Int] = ["〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        let chars = Array(s)
+        guard !chars.isEmpty, chars.count <= 3 else { return nil }
+        if let i = chars.firstIndex(of: "十") {
+            let tens = i == 0 ? 1 : (i == 1 ? digits[chars[0]] : nil)
+            let rest = chars[(i + 1)...]
+            let ones = rest.isEmpty ? 0 : (rest.count == 1 ? digits[rest.first!] : nil)
+            guard let t = tens, let o = ones, t > 0 else { return nil }
+            return t * 10 + o
+        }
+        guard chars.count == 1, let d = digits[chars[0]] else { return nil }
+        return d
     }
 }
 
