@@ -52,6 +52,13 @@ public enum Eligibility {
                                  message: localized("规则“\(r.id)”的类型“\(r.type)”不认识；可用的类型：\(known)",
                                                     "rule '\(r.id)' has unknown type '\(r.type)'; known types: \(known)"))
             }
+            // A field a rule names must be one a dossier can hold: a typo would fail (or pass) every dossier.
+            let named = [r.field, r.unlessField].compactMap { $0 } + (r.type == "required" ? (r.values ?? []) : [])
+            for f in named where program.field(f) == nil && !DossierFields.all.contains(where: { $0.id == f }) {
+                throw InputError(path: path, field: place,
+                                 message: localized("规则“\(r.id)”提到的字段“\(f)”既不在表单（fields）中，也不是标准字段",
+                                                    "rule '\(r.id)' names the field '\(f)', which is neither in the form (fields) nor a standard field"))
+            }
             if !seen.insert(r.id).inserted {
                 throw InputError(path: path, field: place, message: localized("规则编号“\(r.id)”重复", "duplicate rule id '\(r.id)'"))
             }

@@ -98,6 +98,18 @@ import Testing
         #expect(r.failures.contains { $0.rule == "odd" })
     }
 
+    @Test func aRuleNamingAnUnknownFieldIsAnError() throws {
+        var p = try #require(Templates.program("qingpu-craftsman"))
+        p.rules.append(RuleSpec(id: "typo", type: "required", values: ["emplyer"]))
+        #expect(throws: InputError.self) { try Eligibility.validate(p) }
+        p.rules.removeLast()
+        p.rules.append(RuleSpec(id: "typo2", type: "yes", field: "unit_alowance"))
+        #expect(throws: InputError.self) { try Eligibility.validate(p) }
+        p.rules.removeLast()
+        p.rules.append(RuleSpec(id: "fine", type: "yes", field: "unit_rank"))
+        try Eligibility.validate(p)
+    }
+
     @Test func missingParameterIsAnError() throws {
         var p = try #require(Templates.program("hangzhou-craftsman"))
         p.rules.append(RuleSpec(id: "age2", type: "max_age"))
