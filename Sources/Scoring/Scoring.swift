@@ -31,5 +31,6 @@
 //     (tie-corrected, complete block); outlier sheets (robust rule); stability at the cut line
 //     (leave one member out).                                                     (Statistics.swift)
 //
-// An independent recount lives in scripts/recount.py (Python, fractions.Fraction); the tests
+// An independent recount lives in scripts/recount.py (Python, fractions.Fraction); its input is
+// written by RecountInput.json(program:dossiers:events:) from the raw sheet events; the tests
 // compare it with Ranker on random panels for every method.

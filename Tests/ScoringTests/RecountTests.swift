@@ -10,16 +10,16 @@ import Panel
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/recount.py")
 
-    /// Runs the script on `spec`; returns its parsed output.
-    func recount(_ spec: [String: Any]) throws -> [String: Any] {
+    /// Runs the script on an input file's text; returns its parsed output.
+    func recount(_ input: String) throws -> [String: Any] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-recount-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("panel.json")
-        try JSONSerialization.data(withJSONObject: spec).write(to: input)
+        let file = dir.appendingPathComponent("panel.json")
+        try Data(input.utf8).write(to: file)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", RecountTests.script.path, input.path]
+        p.arguments = ["python3", RecountTests.script.path, file.path]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -73,21 +73,8 @@ import Panel
         return Case(program: program, dossiers: ds, events: events.shuffled(using: &rng))
     }
 
-    func spec(_ c: Case) -> [String: Any] {
-        let a = c.program.aggregation
-        var agg: [String: Any] = ["method": a.method, "trim": a.trim, "trim_min": a.trimMin, "quorum": a.quorum, "tie_breaks": a.tieBreaks]
-        agg["approval_threshold"] = a.approvalThreshold ?? NSNull()
-        let events: [[String: Any]] = c.events.map { e in
-            switch e {
-            case let .score(s, seq):
-                return ["kind": "score", "seq": seq, "member": s.member, "dossier": s.dossier, "points": s.points,
-                        "vote": s.vote?.rawValue ?? NSNull()]
-            case let .recusal(member, dossier, seq):
-                return ["kind": "recusal", "seq": seq, "member": member, "dossier": dossier]
-            }
-        }
-        return ["program": c.program.id, "quota": c.program.quota, "max_total": c.program.sheet.maxTotal, "aggregation": agg,
-                "dossiers": c.dossiers.map { ["id": $0.id, "name": $0.name] }, "events": events]
+    func spec(_ c: Case) -> String {
+        RecountInput.json(program: c.program, dossiers: c.dossiers, events: c.events)
     }
 
     func check(_ c: Case) throws {
@@ -103,6 +90,15 @@ import Panel
         for _ in 0..<25 {
             try check(RecountTests.randomCase(&rng, method: method.rawValue))
         }
+    }
+
+    @Test func inputIsJSON() throws {
+        var rng = SplitMix(seed: 42)
+        let c = RecountTests.randomCase(&rng, method: "mean")
+        let obj = try JSONSerialization.jsonObject(with: Data(spec(c).utf8)) as! [String: Any]
+        #expect(obj["program"] as? String == c.program.id)
+        #expect((obj["events"] as! [Any]).count == c.events.count)
+        #expect((obj["aggregation"] as! [String: Any])["trim_min"] as? Int == c.program.aggregation.trimMin)
     }
 
     @Test func handExampleThroughPython() throws {
