@@ -188,7 +188,8 @@ public enum DossierImport {
     }
 
     static func clean(_ v: String) -> String {
-        v.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        // (a stray BOM at either end is never meant, and YAML readers drop a leading one)
+        v.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
     }
 
     static func makeDossier(_ fields: [String: String], path: String, line: Int, existingIDs: Set<String>, lineOf: inout [String: Int]) throws -> Dossier {
@@ -214,14 +215,74 @@ public enum DossierImport {
 
     // MARK: writing
 
-    /// The YAML text of a dossier file (STORE/dossiers/ID.yaml): keys sorted, so that the same
-    /// dossier always gives the same bytes.
+    /// The YAML text of a dossier file (STORE/dossiers/ID.yaml): `id` first, then the fields in
+    /// form order (design.md §4, then any others by id), one value per line in double quotes,
+    /// multi-line text (the deeds) as a literal block so that it reads as written. The same
+    /// dossier always gives the same bytes; `Dossier`'s Codable reads it back unchanged.
     public static func yaml(_ d: Dossier) throws -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.allowUnicode = true
-        encoder.options.sortKeys = true
-        encoder.options.width = -1
-        return try encoder.encode(d)
+        var out = "id: " + yamlQuoted(d.id) + "\nfields:\n"
+        let order = Dictionary(uniqueKeysWithValues: DossierFields.all.enumerated().map { ($1.id, $0) })
+        let keys = d.fields.keys.sorted { a, b in
+            let ia = order[a] ?? Int.max, ib = order[b] ?? Int.max
+            return ia != ib ? ia < ib : a < b
+        }
+        for k in keys {
+            let v = d.fields[k] ?? ""
+            out += "  " + yamlKey(k) + ":"
+            if let block = yamlLiteralBlock(v, indent: "    ") { out += block } else { out += " " + yamlQuoted(v) + "\n" }
+        }
+        return out
+    }
+
+    static func yamlKey(_ k: String) -> String {
+        let plain = !k.isEmpty && k.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
+            && !(k.first!.isNumber) && !["y", "n", "yes", "no", "on", "off", "true", "false", "null"].contains(k.lowercased())
+        return plain ? k : yamlQuoted(k)
+    }
+
+    /// A YAML double-quoted scalar; escapes what YAML would fold or refuse (controls, NEL,
+    /// line/paragraph separators, BOM, non-characters).
+    static func yamlQuoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                let v = u.value
+                if v < 0x20 || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF {
+                    out += String(format: "\\u%04X", v)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// " |\n    line\n    line\n" when `s` is multi-line text a literal block keeps exactly; nil
+    /// when it needs quoting (leading space or line break, blank-looking lines, controls, \r).
+    static func yamlLiteralBlock(_ s: String, indent: String) -> String? {
+        guard s.contains("\n"), let first = s.unicodeScalars.first, first != " ", first != "\n", first != "\t" else { return nil }
+        for u in s.unicodeScalars {
+            let v = u.value
+            if (v < 0x20 && u != "\n") || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF {
+                return nil
+            }
+        }
+        var body = Substring(s)
+        let chomp: String
+        if body.hasSuffix("\n\n") { return nil }
+        if body.hasSuffix("\n") { chomp = "|"; body = body.dropLast() } else { chomp = "|-" }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        // a line of only spaces would be read as indentation
+        if lines.contains(where: { !$0.isEmpty && $0.allSatisfy { $0 == " " } }) { return nil }
+        var out = " " + chomp + "\n"
+        for l in lines { out += l.isEmpty ? "\n" : indent + l + "\n" }
+        return out
     }
 
     /// All or nothing into STORE/dossiers: every file is written and fsync'd under a temp name

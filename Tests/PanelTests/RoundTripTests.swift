@@ -41,7 +41,7 @@ func randomText(_ rng: inout SplitMix, maxParts: Int = 12) -> String {
 
     @Test func dossierYAMLDecodesToTheSameDossier() throws {
         var rng = SplitMix(state: 30)
-        for i in 0..<200 {
+        for i in 0..<1000 {
             var fields: [String: String] = [:]
             for f in DossierFields.all.shuffled(using: &rng).prefix(Int.random(in: 0...8, using: &rng)) where f.id != "id" {
                 fields[f.id] = randomText(&rng)
@@ -51,6 +51,19 @@ func randomText(_ rng: inout SplitMix, maxParts: Int = 12) -> String {
             let back = try YAMLDecoder().decode(Dossier.self, from: text)
             #expect(back == d, "\(text)")
         }
+    }
+
+    @Test(arguments: ["a\n", "a\n\n", "a\nb", "a\n  \nb", "a\n b\n", "#x\ny", "- x\n- y", "a\u{85}b", "x\u{2028}y",
+                      "|\nb", "> q\nr", "a\n\nb\n", "a\u{FEFF}b\nc", "a\tb\nc", "  lead\nx", "\nfirst blank", "“引号”\n—破折号…"])
+    func dossierYAMLEdgeCases(text: String) throws {
+        let d = Dossier(id: "E1", fields: ["deeds": text, "yes": text, "weird key: x": "v"])
+        let yaml = try DossierImport.yaml(d)
+        #expect(try YAMLDecoder().decode(Dossier.self, from: yaml) == d, "\(yaml)")
+    }
+
+    @Test func dossierYAMLIsReadable() throws {
+        let d = Dossier(id: "A1", fields: ["name": "王五", "deeds": "第一段。\n第二段。\n"])
+        #expect(try DossierImport.yaml(d) == "id: \"A1\"\nfields:\n  id: \"A1\"\n  name: \"王五\"\n  deeds: |\n    第一段。\n    第二段。\n")
     }
 
     @Test func gb18030ImportAgreesWithUTF8Import() throws {
