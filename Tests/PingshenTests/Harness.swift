@@ -42,14 +42,15 @@ enum Harness {
         try? inPipe.fileHandleForWriting.close()
         // Read both pipes fully before waiting (large outputs would block the child).
         let group = DispatchGroup()
-        var outData = Data(), errData = Data()
+        let outBox = Box(), errBox = Box()
+        let (outHandle, errHandle) = (outPipe.fileHandleForReading, errPipe.fileHandleForReading)
         group.enter()
-        DispatchQueue.global().async { outData = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { outBox.data = outHandle.readDataToEndOfFile(); group.leave() }
         group.enter()
-        DispatchQueue.global().async { errData = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); group.leave() }
         group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: p.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// `pingshen ARGS` in English.
@@ -87,6 +88,11 @@ enum Harness {
         guard let dict = obj as? [String: Any] else { throw StoreFailure("not a JSON object: \(text.prefix(200))") }
         return dict
     }
+}
+
+/// Bytes read on another thread (each box written by one reader, read after the group's wait).
+final class Box: @unchecked Sendable {
+    var data = Data()
 }
 
 struct StoreFailure: Error, CustomStringConvertible {

@@ -1,0 +1,91 @@
+import Foundation
+import Panel
+import Records
+import Scoring
+
+/// The built-in demo store: the Shanghai programme, a dozen realistic dossiers, a panel of
+/// seven with most sheets signed, so a new user sees the real thing in one command.
+public enum DemoStore {
+    public struct Seat: Sendable { public var id: String; public var name: String; public var role: Role; public var unit: String? }
+
+    public static let seats: [Seat] = [
+        Seat(id: "m01", name: "王建国", role: .member, unit: "上海交通大学"),
+        Seat(id: "m02", name: "李秀英", role: .member, unit: "上海市职工技协"),
+        Seat(id: "m03", name: "张伟", role: .member, unit: "上海电气集团"),
+        Seat(id: "m04", name: "陈静", role: .member, unit: "同济大学"),
+        Seat(id: "m05", name: "刘洋", role: .member, unit: "上海市机械工程学会"),
+        Seat(id: "c01", name: "周立群", role: .chair, unit: "上海市总工会"),
+        Seat(id: "s01", name: "吴敏", role: .secretary, unit: "上海市总工会"),
+    ]
+
+    /// Builds the demo store at `root` (which must not exist or be empty) and returns the key
+    /// file of each seat (root/.keys/ID, unencrypted, for the demo only).
+    @discardableResult
+    public static func build(at root: String, quota: Int = 5) throws -> [String: String] {
+        try StoreSetup.create(root: root, programID: "shanghai-craftsman", year: 2026, quota: quota)
+        let layout = StoreLayout(root)
+        let keysDir = root + "/.keys"
+        try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var keyFiles: [String: String] = [:]
+        for seat in seats {
+            let path = keysDir + "/" + seat.id
+            try KeyGen.write(to: path, comment: "\(seat.id)@pingshen-demo")
+            let pub = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            try RosterOps.addMember(Member(id: seat.id, name: seat.name, role: seat.role, unit: seat.unit, key: pub), to: layout)
+            keyFiles[seat.id] = path
+        }
+        for d in DemoData.dossiers {
+            try DurableFile.write(Data(try YAMLFile.encode(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
+        }
+        let session = try ReviewSession(root: root)
+        let criteria = session.program.sheet.criteria
+        var rng = SplitMix64(seed: 2026)
+        let dossiers = session.panel.dossiers
+        for seat in seats where seat.role != .secretary {
+            let signer = try KeyFileSigner(path: keyFiles[seat.id]!)
+            for (i, d) in dossiers.enumerated() {
+                // m01 (the demo user) has signed two sheets and left the rest to do.
+                if seat.id == "m01" && i >= 2 { break }
+                // the chair scores only part of the list, so the progress grid has gaps.
+                if seat.role == .chair && i % 3 == 2 { continue }
+                if let unit = seat.unit, unit == d.employer {
+                    try session.recuse(as: seat.id, dossier: d.id, reason: "同一单位", signer: signer)
+                    continue
+                }
+                // A strength per dossier, plus each member's own severity and some noise.
+                let strength = 14 + (d.id.unicodeScalars.reduce(0) { $0 + Int($1.value) } % 9)
+                let severity = [0, -2, 1, -1, 2, 0, 0][seats.firstIndex { $0.id == seat.id } ?? 0]
+                var points: [String: Int] = [:]
+                for c in criteria {
+                    let noise = Int(rng.next() % 5) - 2
+                    points[c.id] = min(c.max, max(0, strength + severity + noise))
+                }
+                let total = points.values.reduce(0, +)
+                let vote: Vote = total >= 72 ? .recommend : (total >= 60 ? .abstain : .reject)
+                try session.score(as: seat.id, dossier: d.id, points: points, vote: vote,
+                                  comment: total >= 80 ? "技艺精湛，带徒成效显著。" : nil, signer: signer)
+            }
+        }
+        // A draft in progress for the demo user.
+        if dossiers.count > 2 {
+            let d = dossiers[2]
+            var points: [String: Int] = [:]
+            if let first = criteria.first { points[first.id] = min(first.max, 20) }
+            try Drafts(layout: layout).save(member: "m01", Draft(dossier: d.id, points: points, comment: "事迹材料翔实，"))
+        }
+        return keyFiles
+    }
+}
+
+/// A small deterministic generator (the demo and the simulator must be repeatable).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Panel
+import Records
+import Scoring
+
+/// A store opened for work: the panel's data, the verified ledger, and every action that
+/// appends a signed record. The command line and the terminal UI both go through here, so a
+/// rule (回避, ranges, roles, finalization) is enforced in one place.
+public final class ReviewSession: @unchecked Sendable {
+    public let layout: StoreLayout
+    public private(set) var panel: PanelStore
+    public private(set) var ledger: Ledger
+    public let records: RecordStore
+    private var stamp: [String: Int]
+
+    public init(root: String) throws {
+        layout = StoreLayout(root)
+        panel = try PanelStore.open(root)
+        records = RecordStore(layout: layout)
+        ledger = try Ledger.load(layout: layout)
+        stamp = ReviewSession.stamp(layout)
+    }
+
+    public var program: Program { panel.program }
+    public var instance: String { panel.program.instance ?? panel.program.id }
+
+    /// Reloads when another session wrote a record (directory mtimes changed). Cheap when nothing did.
+    @discardableResult
+    public func refreshIfChanged() throws -> Bool {
+        let now = ReviewSession.stamp(layout)
+        guard now != stamp else { return false }
+        try reload()
+        return true
+    }
+
+    public func reload() throws {
+        panel = try PanelStore.open(layout.root)
+        ledger = try Ledger.load(layout: layout)
+        stamp = ReviewSession.stamp(layout)
+    }
+
+    static func stamp(_ layout: StoreLayout) -> [String: Int] {
+        var out: [String: Int] = [:]
+        let fm = FileManager.default
+        for path in [layout.recordsDir, layout.rosterFile, layout.programFile, layout.dossiersDir] {
+            if let a = try? fm.attributesOfItem(atPath: path), let d = a[.modificationDate] as? Date {
+                out[path] = Int(d.timeIntervalSince1970 * 1_000_000)
+            }
+        }
+        for m in (try? fm.contentsOfDirectory(atPath: layout.recordsDir)) ?? [] {
+            let dir = layout.memberRecordsDir(m)
+            if let a = try? fm.attributesOfItem(atPath: dir), let d = a[.modificationDate] as? Date {
+                out[dir] = Int(d.timeIntervalSince1970 * 1_000_000)
+            }
+        }
+        return out
+    }
+
+    // MARK: - Who
+
+    public func member(_ id: String) throws -> Member {
+        guard let m = panel.roster.member(id) else {
+            throw ActionError(zh: "\(id) 不在名册上（roster.yaml）", en: "\(id) is not on the roster (roster.yaml)")
+        }
+        return m
+    }
+
+    func requireRole(_ m: Member, for kind: RecordKind) throws {
+        guard KindPolicy.allowed(kind, role: m.role) else {
+            throw ActionError(zh: "\(m.id) 的角色（\(m.role.rawValue)）不能签署 \(kind.rawValue) 记录",
+                              en: "\(m.id)'s role (\(m.role.rawValue)) may not sign \(kind.rawValue) records")
+        }
+    }
+
+    func requireDossier(_ id: String) throws -> Dossier {
+        guard let d = panel.dossier(id) else {
+            throw ActionError(zh: "没有编号为 \(id) 的申报材料", en: "no dossier with id \(id)")
+        }
+        return d
+    }
+
+    func requireOpen() throws {
+        if ledger.finalization != nil {
+            throw ActionError(zh: "评审结果已由组长签署定稿，不能再提交评分或回避",
+                              en: "the ranking has been finalized by the chair; no more scores or recusals")
+        }
+    }
+
+    // MARK: - Member actions
+
+    /// Checks a score sheet against the programme and the rules of 回避; returns the record body.
+    public func scoreBody(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?) throws -> [String: JSONValue] {
+        let m = try member(memberID)
+        try requireRole(m, for: .score)
+        let d = try requireDossier(dossier)
+        try requireOpen()
+        if ledger.recusals[.init(memberID, dossier)] != nil {
+            throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)，不能评分", en: "\(memberID) recused from \(dossier) and cannot score it")
+        }
+        if let unit = m.unit?.trimmingCharacters(in: .whitespaces), !unit.isEmpty, unit == d.employer.trimmingCharacters(in: .whitespaces) {
+            throw ActionError(zh: "回避：\(dossier) 的工作单位（\(unit)）与 \(memberID) 相同，请声明回避",
+                              en: "conflict of interest: \(dossier)'s employer (\(unit)) is \(memberID)'s own unit; recuse instead")
+        }
+        let sheet = program.sheet
+        for key in points.keys where sheet.criterion(key) == nil {
+            throw ActionError(zh: "评分表没有评分项 \(key)（可用：\(sheet.criteria.map(\.id).joined(separator: ", "))）",
+                              en: "the scoring sheet has no criterion \(key) (criteria: \(sheet.criteria.map(\.id).joined(separator: ", ")))")
+        }
+        var pts: [String: JSONValue] = [:]
+        for c in sheet.criteria {
+            guard let p = points[c.id] else {
+                throw ActionError(zh: "缺少评分项 \(c.id)（\(c.name.zh)）的分数", en: "missing points for criterion \(c.id) (\(c.name.en))")
+            }
+            guard (0...c.max).contains(p) else {
+                throw ActionError(zh: "评分项 \(c.id) 的分数 \(p) 超出范围 0–\(c.max)", en: "points \(p) for \(c.id) out of range 0–\(c.max)")
+            }
+            pts[c.id] = .int(Int64(p))
+        }
+        var body: [String: JSONValue] = ["dossier": .string(dossier), "points": .object(pts)]
+        if let vote {
+            guard sheet.votes else {
+                throw ActionError(zh: "本项目不投推荐票", en: "this programme takes no recommend/reject votes")
+            }
+            body["vote"] = .string(vote.rawValue)
+        }
+        if let comment, !comment.isEmpty {
+            if let max = sheet.commentMaxChars, comment.count > max {
+                throw ActionError(zh: "评语 \(comment.count) 字，超过上限 \(max) 字", en: "comment has \(comment.count) characters, over the limit of \(max)")
+            }
+            body["comment"] = .string(comment)
+        }
+        return body
+    }
+
+    /// The exact bytes that signing would produce for this body (seq and prev as of now).
+    public func preview(kind: RecordKind, body: [String: JSONValue], as memberID: String, now: Date = Date()) throws -> Data {
+        let head = try records.records(of: memberID).last
+        let record = Record(v: 1, kind: kind, program: instance, signer: memberID,
+                            seq: (head?.record.seq ?? 0) + 1,
+                            prev: head?.sha256 ?? String(repeating: "0", count: 64),
+                            created: Timestamp.format(now), body: body)
+        return record.canonicalBytes()
+    }
+
+    @discardableResult
+    public func append(kind: RecordKind, body: [String: JSONValue], as memberID: String, signer: RecordSigner) throws -> StoredRecord {
+        let m = try member(memberID)
+        try requireRole(m, for: kind)
+        let rosterKey = try SSHPublicKey(line: m.key)
+        guard signer.publicKey.raw == rosterKey.raw else {
+            throw ActionError(zh: "签名密钥不是名册上 \(memberID) 的密钥", en: "the signing key is not \(memberID)'s key on the roster")
+        }
+        let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer)
+        try reload()
+        return stored
+    }
+
+    @discardableResult
+    public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner) throws -> StoredRecord {
+        let body = try scoreBody(as: memberID, dossier: dossier, points: points, vote: vote, comment: comment)
+        let stored = try append(kind: .score, body: body, as: memberID, signer: signer)
+        Drafts(layout: layout).discard(member: memberID, dossier: dossier)
+        return stored
+    }
+
+    public func recusalBody(as memberID: String, dossier: String, reason: String?) throws -> [String: JSONValue] {
+        let m = try member(memberID)
+        try requireRole(m, for: .recusal)
+        _ = try requireDossier(dossier)
+        try requireOpen()
+        if ledger.recusals[.init(memberID, dossier)] != nil {
+            throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)", en: "\(memberID) already recused from \(dossier)")
+        }
+        var body: [String: JSONValue] = ["dossier": .string(dossier)]
+        if let reason, !reason.isEmpty { body["reason"] = .string(reason) }
+        return body
+    }
+
+    @discardableResult
+    public func recuse(as memberID: String, dossier: String, reason: String?, signer: RecordSigner) throws -> StoredRecord {
+        let body = try recusalBody(as: memberID, dossier: dossier, reason: reason)
+        let stored = try append(kind: .recusal, body: body, as: memberID, signer: signer)
+        Drafts(layout: layout).discard(member: memberID, dossier: dossier)
+        return stored
+    }
+
+    // MARK: - What the records say
+
+    public enum SheetState: String, Sendable { case todo, draft, signed, recused }
+
+    public func state(member: String, dossier: String) -> SheetState {
+        let key = Ledger.MemberDossier(member, dossier)
+        if ledger.recusals[key] != nil { return .recused }
+        if ledger.latestScores[key] != nil { return .signed }
+        if Drafts(layout: layout).exists(member: member, dossier: dossier) { return .draft }
+        return .todo
+    }
+
+    public var finalized: Bool { ledger.finalization != nil }
+}
+

@@ -1,0 +1,39 @@
+import Foundation
+import Panel
+import Records
+
+/// Creating a store (`pingshen init`).
+public enum StoreSetup {
+    /// Creates STORE with the programme copied from its template and a programme instance id
+    /// unique to this store. Refuses a non-empty directory.
+    @discardableResult
+    public static func create(root: String, programID: String, year: Int?, quota: Int?) throws -> Program {
+        guard var program = Templates.program(programID) else {
+            throw ActionError(zh: "没有项目模板 \(programID)（可用：\(Templates.ids.joined(separator: ", "))）",
+                              en: "no programme template \(programID) (templates: \(Templates.ids.joined(separator: ", ")))")
+        }
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: root, isDirectory: &isDir) {
+            guard isDir.boolValue, ((try? fm.contentsOfDirectory(atPath: root)) ?? []).isEmpty else {
+                throw ActionError(zh: "\(root) 已存在且不是空目录", en: "\(root) exists and is not an empty directory")
+            }
+        }
+        if let year { program.year = year }
+        if let quota {
+            guard quota > 0 else { throw ActionError(zh: "名额必须大于 0", en: "the quota must be positive") }
+            program.quota = quota
+        }
+        var random = SystemRandomNumberGenerator()
+        let suffix = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        program.instance = "\(program.id)-\(program.year.map(String.init) ?? "x")-\(suffix)"
+        let layout = StoreLayout(root)
+        for dir in [layout.root, layout.dossiersDir, layout.recordsDir] {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        try DurableFile.write(Data(try YAMLFile.encode(program).utf8), to: layout.programFile, replace: false)
+        try DurableFile.write(Data(try YAMLFile.encode(Roster()).utf8), to: layout.rosterFile, replace: false)
+        try DurableFile.write(Data(RosterOps.allowedSigners(Roster()).utf8), to: layout.allowedSigners, replace: false)
+        return program
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Panel
+import Records
+import Review
+import Scoring
+
+/// The terminal UI's view of a real store: a `ReviewSession` for one member, with the signer
+/// that member's records go through. Derived data (ranking, statistics, drafts) is computed once
+/// per change of the store, never per frame.
+public final class SessionBackend: ReviewBackend {
+    public let session: ReviewSession
+    public let me: Member
+    /// nil when no usable key was found: the UI still opens, and signing says why it cannot.
+    private let signer: RecordSigner?
+    private let signerProblem: ActionError?
+    private var cachedRanking: Ranking?
+    private var cachedStatistics: PanelStatistics?
+    private var draftIndex: [String: Set<String>] = [:]
+    private var eligibilityIndex: [String: EligibilityResult] = [:]
+
+    public init(session: ReviewSession, member: String, signer: RecordSigner?, signerProblem: ActionError? = nil) throws {
+        self.session = session
+        self.me = try session.member(member)
+        self.signer = signer
+        self.signerProblem = signerProblem
+        reindex()
+        draftStamp = SessionBackend.draftStamp(session.layout)
+    }
+
+    private func reindex() {
+        cachedRanking = nil
+        cachedStatistics = nil
+        let drafts = Drafts(layout: session.layout)
+        draftIndex = [:]
+        for m in session.panel.roster.members { draftIndex[m.id] = drafts.dossiers(of: m.id) }
+        eligibilityIndex = Dictionary(Eligibility.checkAll(session.panel).map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public var program: Program { session.program }
+    public var roster: Roster { session.panel.roster }
+    public var dossiers: [Dossier] { session.panel.dossiers }
+    public var finalized: Bool { session.finalized }
+
+    public var signingDescription: String {
+        if let signer { return signer.description }
+        return signerProblem.map { "⚠ " + $0.zh + " / " + $0.en } ?? "⚠ no signing key"
+    }
+
+    public func eligibility(_ dossier: String) -> EligibilityResult? { eligibilityIndex[dossier] }
+
+    public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
+
+    public func progressStatus(member: String, dossier: String) -> SheetStatus {
+        let key = Ledger.MemberDossier(member, dossier)
+        if session.ledger.recusals[key] != nil { return .recused }
+        if session.ledger.latestScores[key] != nil { return .signed }
+        if draftIndex[member]?.contains(dossier) == true { return .draft }
+        return .todo
+    }
+
+    static func input(from stored: StoredRecord) -> SheetInput? {
+        guard let sheet = Ledger.sheet(from: stored.record) else { return nil }
+        return SheetInput(dossier: sheet.dossier, points: sheet.points, vote: sheet.vote?.rawValue,
+                          comment: stored.record.body["comment"]?.string ?? "")
+    }
+
+    public func signedSheet(_ dossier: String) -> SheetInput? {
+        session.ledger.latestScores[.init(me.id, dossier)].flatMap(SessionBackend.input(from:))
+    }
+
+    public func panelSheets(_ dossier: String) -> [PanelSheet] {
+        roster.members.filter { KindPolicy.allowed(.score, role: $0.role) }.map { m in
+            let status = progressStatus(member: m.id, dossier: dossier)
+            let sheet = status == .signed ? session.ledger.latestScores[.init(m.id, dossier)].flatMap(SessionBackend.input(from:)) : nil
+            return PanelSheet(member: m.id, status: status, sheet: sheet)
+        }
+    }
+
+    public func loadDraft(_ dossier: String) -> SheetInput? {
+        guard let d = Drafts(layout: session.layout).load(member: me.id, dossier: dossier) else { return nil }
+        return SheetInput(dossier: d.dossier, points: d.points, vote: d.vote, comment: d.comment, recuseReason: d.recuseReason)
+    }
+
+    public func saveDraft(_ input: SheetInput) throws {
+        try Drafts(layout: session.layout).save(member: me.id, Draft(dossier: input.dossier, points: input.points, vote: input.vote,
+                                                                     comment: input.comment, recuseReason: input.recuseReason))
+        draftIndex[me.id, default: []].insert(input.dossier)
+    }
+
+    private func vote(_ input: SheetInput) throws -> Vote? {
+        guard let v = input.vote, !v.isEmpty else { return nil }
+        guard let vote = Vote(rawValue: v) else { throw ActionError(zh: "未知投票 \(v)", en: "unknown vote \(v)") }
+        return vote
+    }
+
+    private func requireSigner() throws -> RecordSigner {
+        if let signer { return signer }
+        throw signerProblem ?? ActionError(zh: "没有可用的签名密钥", en: "no signing key available")
+    }
+
+    public func previewScoreRecord(_ input: SheetInput) throws -> String {
+        let body = try session.scoreBody(as: me.id, dossier: input.dossier, points: input.points, vote: try vote(input), comment: input.comment)
+        return String(decoding: try session.preview(kind: .score, body: body, as: me.id), as: UTF8.self)
+    }
+
+    public func submitScore(_ input: SheetInput) throws -> String {
+        let stored = try session.score(as: me.id, dossier: input.dossier, points: input.points, vote: try vote(input),
+                                       comment: input.comment, signer: try requireSigner())
+        reindex()
+        return stored.path
+    }
+
+    public func previewRecusal(_ dossier: String, reason: String) throws -> String {
+        let body = try session.recusalBody(as: me.id, dossier: dossier, reason: reason)
+        return String(decoding: try session.preview(kind: .recusal, body: body, as: me.id), as: UTF8.self)
+    }
+
+    public func recuse(_ dossier: String, reason: String) throws {
+        try session.recuse(as: me.id, dossier: dossier, reason: reason, signer: try requireSigner())
+        reindex()
+    }
+
+    public func ranking() -> Ranking {
+        if let cachedRanking { return cachedRanking }
+        let r = session.standing().ranking
+        cachedRanking = r
+        return r
+    }
+
+    public func statistics() -> PanelStatistics {
+        if let cachedStatistics { return cachedStatistics }
+        let s = Statistics.compute(program: program, dossiers: dossiers, sheets: session.ledger.sheets)
+        cachedStatistics = s
+        return s
+    }
+
+    private func resolutions(_ r: [String: TieResolution]) -> [Resolution] {
+        r.sorted { $0.key < $1.key }.map { Resolution(dossier: $0.key, decision: $0.value.decision, reason: $0.value.reason) }
+    }
+
+    public func previewFinalize(resolutions r: [String: TieResolution]) throws -> String {
+        let body = try session.finalizeBody(as: me.id, resolutions: resolutions(r))
+        return String(decoding: try session.preview(kind: .finalize, body: body, as: me.id), as: UTF8.self)
+    }
+
+    public func finalize(resolutions r: [String: TieResolution]) throws -> String {
+        let body = try session.finalizeBody(as: me.id, resolutions: resolutions(r))
+        let stored = try session.append(kind: .finalize, body: body, as: me.id, signer: try requireSigner())
+        reindex()
+        return stored.path
+    }
+
+    public func objections() -> [ObjectionItem] {
+        session.ledger.objections.keys.sorted().compactMap { d in
+            guard let r = session.ledger.objections[d]?.record else { return nil }
+            return ObjectionItem(dossier: d, text: r.body["text"]?.string ?? "", outcome: r.body["outcome"]?.string ?? "pending")
+        }
+    }
+
+    /// New records reload the ledger; drafts written by other sessions (the chair's progress
+    /// grid shows them) only rebuild the draft index.
+    public func refreshIfChanged() -> Bool {
+        if (try? session.refreshIfChanged()) == true {
+            reindex()
+            draftStamp = SessionBackend.draftStamp(session.layout)
+            return true
+        }
+        let stamp = SessionBackend.draftStamp(session.layout)
+        guard stamp != draftStamp else { return false }
+        draftStamp = stamp
+        let drafts = Drafts(layout: session.layout)
+        for m in session.panel.roster.members { draftIndex[m.id] = drafts.dossiers(of: m.id) }
+        return true
+    }
+
+    private var draftStamp: [String: Date] = [:]
+
+    static func draftStamp(_ layout: StoreLayout) -> [String: Date] {
+        let fm = FileManager.default
+        var out: [String: Date] = [:]
+        for m in (try? fm.contentsOfDirectory(atPath: layout.draftsDir)) ?? [] {
+            let dir = layout.draftsDir + "/" + m
+            if let d = (try? fm.attributesOfItem(atPath: dir))?[.modificationDate] as? Date { out[m] = d }
+        }
+        return out
+    }
+}

@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import Panel
+import Records
+import Review
+import Scoring
+
+/// Parses `craft=20 skill=21` (also `craft=20,skill=21`) into points, naming the bad item.
+func parsePoints(_ items: [String]) throws -> [String: Int] {
+    var points: [String: Int] = [:]
+    for item in items.flatMap({ $0.split(separator: ",").map(String.init) }) {
+        let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ActionError(zh: "--score 需要 评分项=分数，得到“\(item)”", en: "--score takes CRITERION=POINTS, got '\(item)'")
+        }
+        guard let n = Int(parts[1]) else {
+            throw ActionError(zh: "评分项 \(parts[0]) 的分数必须是整数，得到“\(parts[1])”", en: "points for \(parts[0]) must be an integer, got '\(parts[1])'")
+        }
+        guard points[parts[0]] == nil else {
+            throw ActionError(zh: "评分项 \(parts[0]) 给了两次", en: "criterion \(parts[0]) given twice")
+        }
+        points[parts[0]] = n
+    }
+    return points
+}
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Sign a score sheet for one dossier (a later sheet supersedes).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as"), help: "Your member id.") var id: String
+    @Option var dossier: String
+    @Option(name: .customLong("score"), parsing: .upToNextOption, help: "CRITERION=POINTS, one per criterion of the sheet.")
+    var scores: [String] = []
+    @Option(help: "recommend, reject or abstain") var vote: String?
+    @Option var comment: String?
+    @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            let points = try parsePoints(scores)
+            var v: Vote?
+            if let vote {
+                guard let parsed = Vote(rawValue: vote) else {
+                    throw ActionError(zh: "投票只能是 recommend、reject 或 abstain", en: "--vote is recommend, reject or abstain")
+                }
+                v = parsed
+            }
+            // Check everything before touching the key or the agent.
+            _ = try session.scoreBody(as: id, dossier: dossier, points: points, vote: v, comment: comment)
+            let s = try signer(for: session, as: id, key: key)
+            let stored = try session.score(as: id, dossier: dossier, points: points, vote: v, comment: comment, signer: s)
+            say(lang.pick("已签署 \(stored.path)", "signed \(stored.path)"))
+        }
+    }
+}
+
+struct Recuse: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Declare a conflict of interest (回避) for one dossier.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option var dossier: String
+    @Option var reason: String?
+    @Option var key: String?
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            _ = try session.recusalBody(as: id, dossier: dossier, reason: reason)
+            let s = try signer(for: session, as: id, key: key)
+            let stored = try session.recuse(as: id, dossier: dossier, reason: reason, signer: s)
+            say(lang.pick("已签署 \(stored.path)", "signed \(stored.path)"))
+        }
+    }
+}
+
+struct Rank: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The ranking against the quota, recounted from the signed records.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(help: "table, json, csv or md") var format: String = "table"
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            for p in session.ledger.problems.prefix(5) {
+                FileHandle.standardError.write(Data(lang.pick("警告：\(p.path)：\(p.message)（不计入）\n", "warning: \(p.path): \(p.message) (not counted)\n").utf8))
+            }
+            let ranking = session.standing().ranking
+            switch format {
+            case "json": say(ranking.json())
+            case "csv": say(ranking.csv())
+            case "md": say(ranking.markdown(lang))
+            case "table": say(ranking.table(lang))
+            default: throw ActionError(zh: "未知格式 \(format)（table、json、csv、md）", en: "unknown format \(format) (table, json, csv, md)")
+            }
+        }
+    }
+}
+
+struct Finalize: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Sign the final ranking as the chair (with the Merkle root of the records counted).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option(name: .customLong("resolve"), help: "Resolve a tie at the cut: ID=selected:REASON or ID=not-selected:REASON (repeat).")
+    var resolve: [String] = []
+    @Option var key: String?
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            let resolutions = try resolve.map { item -> Resolution in
+                guard let eq = item.firstIndex(of: "="), let colon = item[eq...].firstIndex(of: ":") else {
+                    throw ActionError(zh: "--resolve 需要 编号=selected|not-selected:理由，得到“\(item)”", en: "--resolve takes ID=selected|not-selected:REASON, got '\(item)'")
+                }
+                return Resolution(dossier: String(item[..<eq]), decision: String(item[item.index(after: eq)..<colon]),
+                                  reason: String(item[item.index(after: colon)...]))
+            }
+            let body = try session.finalizeBody(as: id, resolutions: resolutions)
+            let s = try signer(for: session, as: id, key: key)
+            let stored = try session.append(kind: .finalize, body: body, as: id, signer: s)
+            say(lang.pick("已签署定稿 \(stored.path)", "signed the final ranking \(stored.path)"))
+        }
+    }
+}
+
+struct Objection: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record an objection from the public notice (社会公示) and its outcome (secretary).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option var dossier: String
+    @Option var text: String
+    @Option(help: "pending, upheld (the candidate is removed and the next moves up) or dismissed") var outcome: String = "pending"
+    @Option var key: String?
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            let body = try session.objectionBody(as: id, dossier: dossier, text: text, outcome: outcome)
+            let stored = try session.append(kind: .objection, body: body, as: id, signer: try signer(for: session, as: id, key: key))
+            say(lang.pick("已签署 \(stored.path)", "signed \(stored.path)"))
+        }
+    }
+}
+
+struct Approve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Approve the finalized list (审定), closing the programme.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option var key: String?
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            let body = try session.approvalBody(as: id)
+            let stored = try session.append(kind: .approval, body: body, as: id, signer: try signer(for: session, as: id, key: key))
+            say(lang.pick("已签署审定 \(stored.path)", "signed the approval \(stored.path)"))
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the list for public notice (publicity) or the approved list (final).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Argument(help: "publicity or final") var list: String
+    @Option(help: "md or csv") var format: String = "md"
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            guard let which = PublishedList(rawValue: list) else {
+                throw ActionError(zh: "名单只能是 publicity 或 final", en: "the list is publicity or final")
+            }
+            say(try ReviewSession(root: store).exportList(which, format: format, lang: lang))
+        }
+    }
+}
+
+struct Promote: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Nominate this store's approved list to a higher-level programme (逐级晋升).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(help: "The higher-level store.") var to: String
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let made = try ReviewSession(root: store).promote(to: to)
+            say(lang.pick("已向 \(to) 推荐 \(made.count) 人", "nominated \(made.count) to \(to)"))
+        }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify every signature and chain. Exit 0 all valid, 1 any problem, 2 cannot read.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(help: "table or json") var format: String = "table"
+
+    func run() throws {
+        let lang = common.language
+        let report: VerifyReport
+        do {
+            _ = try PanelStore.open(store)
+            report = try Verifier.verify(layout: StoreLayout(store))
+        } catch {
+            fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
+        }
+        switch format {
+        case "json":
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            say(String(decoding: try enc.encode(report), as: UTF8.self))
+        default:
+            if report.problems.isEmpty {
+                say(lang.pick("全部 \(report.records) 条记录验证通过", "all \(report.records) records verified"))
+            } else {
+                say(TextTable.render(headers: [lang.pick("文件", "path"), lang.pick("问题", "problem"), lang.pick("说明", "message")],
+                                     rows: report.problems.map { [$0.path, $0.kind, $0.message] }))
+                say(lang.pick("\(report.records) 条记录，\(report.problems.count) 个问题", "\(report.records) records, \(report.problems.count) problems"))
+            }
+        }
+        if !report.ok { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Panel
+import Records
+import Review
+
+struct SSHCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ssh", abstract: "Remote review over the host's OpenSSH.",
+                                                    subcommands: [AuthorizedKeys.self])
+
+    struct AuthorizedKeys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "authorized-keys",
+            abstract: "Print authorized_keys lines: each member's key runs only `pingshen review STORE --as ID`.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+        @Option(help: "The pingshen binary on the review host (default: this one).") var binary: String?
+        @Option(help: "Merge into this authorized_keys file instead of printing (replaces this store's block).") var file: String?
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let panel = try PanelStore.open(store)
+                let bin = binary ?? CommandLine.executablePath
+                let block = try SSHAccess.authorizedKeys(store: store, roster: panel.roster, binary: bin)
+                if let file {
+                    let existing = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                    try DurableFile.write(Data(SSHAccess.merge(existing: existing, block: block, store: store).utf8), to: file)
+                    say(lang.pick("已更新 \(file)（\(panel.roster.members.count) 位成员）", "updated \(file) (\(panel.roster.members.count) members)"))
+                } else {
+                    FileHandle.standardOutput.write(Data(block.utf8))
+                }
+            }
+        }
+    }
+}
+
+extension CommandLine {
+    /// The running binary's absolute path (/proc/self/exe on Linux).
+    static var executablePath: String {
+        if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return p }
+        return SSHAccess.absolute(CommandLine.arguments[0])
+    }
+}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a large signed store for benchmarks (every member scores every dossier).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option var dossiers: Int
+    @Option var members: Int
+    @Option var seed: UInt64 = 1
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let s = try Simulation.run(root: store, dossiers: dossiers, members: members, seed: seed)
+            say(lang.pick("已生成 \(s.dossiers) 份申报、\(s.members) 位成员、\(s.records) 条签名记录，用时 \(String(format: "%.1f", s.seconds)) 秒",
+                          "simulated \(s.dossiers) dossiers, \(s.members) members, \(s.records) signed records in \(String(format: "%.1f", s.seconds)) s"))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Curses
+import Foundation
+import Panel
+import Records
+import Review
+import Scoring
+import TerminalUI
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Statistics for the chair: per dossier spread, member severity, Kendall's W, outliers, stability at the cut.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(help: "text or json") var format: String = "text"
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            let stats = Statistics.compute(program: session.program, dossiers: session.panel.dossiers, sheets: session.ledger.sheets)
+            say(format == "json" ? stats.json() : stats.text(lang))
+        }
+    }
+}
+
+/// Options of the two UI commands.
+struct UIOptions: ParsableArguments {
+    @Option(help: "Colour theme: default, light, high-contrast, mono, or a .toml file (NO_COLOR gives mono).")
+    var theme: String?
+
+    func resolveTheme() throws -> Theme {
+        if ProcessInfo.processInfo.environment["NO_COLOR"].map({ !$0.isEmpty }) == true {
+            return try Theme.named("mono")
+        }
+        return try Theme.named(theme ?? "default")
+    }
+}
+
+/// Opens the UI for `member`; signs through `key`, else the ssh-agent. Without a usable key the
+/// UI still opens (to read), and says why it cannot sign.
+func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: Language) throws {
+    let session = try ReviewSession(root: store)
+    let m = try session.member(member)
+    var signer: RecordSigner?
+    var problem: ActionError?
+    do {
+        signer = try SignerChoice.resolve(keyPath: key, member: m)
+    } catch let e as ActionError {
+        // In a remote session the programme may allow a host-held key (STORE/keys/ID).
+        let hostKey = session.layout.root + "/keys/" + member
+        if session.program.aggregation.hostKeyAllowed, key == nil, FileManager.default.fileExists(atPath: hostKey),
+           let s = try? SignerChoice.resolve(keyPath: hostKey, member: m) {
+            signer = s
+        } else {
+            problem = e
+        }
+    }
+    let backend = try SessionBackend(session: session, member: member, signer: signer, signerProblem: problem)
+    try TerminalApp.run(backend: backend, theme: try ui.resolveTheme(), lang: lang)
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "review", abstract: "The terminal UI: score dossiers, or as chair watch progress and finalize.")
+    @OptionGroup var common: Common
+    @OptionGroup var ui: UIOptions
+    @Argument var store: String
+    @Option(name: .customLong("as"), help: "Your member id.") var id: String
+    @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent, forwarded with ssh -A in a remote session).") var key: String?
+
+    func run() throws {
+        let lang = common.language
+        let env = ProcessInfo.processInfo.environment
+        if env["SSH_CONNECTION"] != nil {
+            // A remote session: records are shared with the other sessions of the service account only.
+            umask(0o007)
+            if let command = env["SSH_ORIGINAL_COMMAND"], !command.isEmpty, isatty(0) == 0 {
+                fail(lang.pick("此连接只能进入评审界面，不执行命令（“\(command)”）。请用 ssh -t 连接。",
+                               "this connection only opens the review UI; it runs no command ('\(command)'). Connect with ssh -t."))
+            }
+        }
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            fail(lang.pick("评审界面需要终端（远程评审请用 ssh -t）", "the review UI needs a terminal (use ssh -t for remote review)"))
+        }
+        try guarded(lang) {
+            try openUI(store: store, member: id, key: key, ui: ui, lang: lang)
+        }
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The terminal UI on a built-in demo store (Shanghai programme, a dozen dossiers, a panel of seven).")
+    @OptionGroup var common: Common
+    @OptionGroup var ui: UIOptions
+    @Option(name: .customLong("as"), help: "Seat to take: m01 (a member, default), c01 (the chair) or s01 (the secretary).") var id: String = "m01"
+    @Option(help: "Where to build the demo store (default: a new temporary folder).") var store: String?
+    @Flag(help: "Print the demo store's ranking instead of opening the UI.") var print = false
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let root = store ?? FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-demo-\(ProcessInfo.processInfo.processIdentifier)").path
+            let keys = try DemoStore.build(at: root)
+            guard let key = keys[id] else {
+                throw ActionError(zh: "演示库没有席位 \(id)（m01…m05、c01、s01）", en: "the demo has no seat \(id) (m01…m05, c01, s01)")
+            }
+            if print || isatty(0) == 0 || isatty(1) == 0 {
+                let session = try ReviewSession(root: root)
+                say(session.standing().ranking.table(lang))
+                say(lang.pick("演示库：\(root)（用 pingshen review \(root) --as \(id) --key \(key) 打开界面）",
+                              "demo store: \(root) (open the UI with: pingshen review \(root) --as \(id) --key \(key))"))
+                return
+            }
+            try openUI(store: root, member: id, key: key, ui: ui, lang: lang)
+            FileHandle.standardError.write(Data(lang.pick("演示库保留在 \(root)\n", "the demo store stays at \(root)\n").utf8))
+        }
+    }
+}
