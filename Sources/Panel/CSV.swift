@@ -16,23 +16,23 @@ public enum CSV {
     /// Parses `text` (already decoded; a leading BOM is ignored). Throws `InputError` naming `path`
     /// and the line for an unterminated quote or text after a closing quote.
     public static func parse(_ text: String, path: String) throws -> [Record] {
+        // Works on the UTF-8 bytes: the delimiters are ASCII, which never occur inside a
+        // multi-byte sequence.
         var records: [Record] = []
         var fields: [String] = []
-        var field = String.UnicodeScalarView()
+        var field: [UInt8] = []
+        field.reserveCapacity(256)
         var line = 1
         var recordLine = 1
         var inQuotes = false
         var quoteLine = 1
         var afterQuote = false      // just closed a quoted field: only , or a line end may follow
         var fieldStarted = false    // anything seen in the current record
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        var i = 0
-        let n = scalars.count
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
         func endField() {
-            fields.append(String(field))
-            field = String.UnicodeScalarView()
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
             afterQuote = false
         }
         func endRecord() {
@@ -42,38 +42,43 @@ public enum CSV {
             fieldStarted = false
         }
 
+        var utf8 = Array(text.utf8)
+        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
+        let n = utf8.count
+        var i = 0
         while i < n {
-            let c = scalars[i]
+            let c = utf8[i]
             if inQuotes {
-                if c == "\"" {
-                    if i + 1 < n && scalars[i + 1] == "\"" {
-                        field.append("\""); i += 2; continue
+                if c == quote {
+                    if i + 1 < n && utf8[i + 1] == quote {
+                        field.append(quote); i += 2; continue
                     }
                     inQuotes = false; afterQuote = true; i += 1; continue
                 }
-                if c == "\r" {
-                    // CRLF inside a quoted field is one line break, kept as "\n".
-                    field.append("\n"); line += 1
-                    if i + 1 < n && scalars[i + 1] == "\n" { i += 1 }
+                if c == cr {
+                    // CRLF (or a lone CR) inside a quoted field is one line break, kept as "\n".
+                    field.append(lf); line += 1
+                    if i + 1 < n && utf8[i + 1] == lf { i += 1 }
                     i += 1; continue
                 }
-                if c == "\n" { line += 1 }
+                if c == lf { line += 1 }
                 field.append(c); i += 1; continue
             }
             switch c {
-            case ",":
+            case comma:
                 endField(); fieldStarted = true; i += 1
-            case "\r", "\n":
-                if c == "\r" && i + 1 < n && scalars[i + 1] == "\n" { i += 1 }
+            case cr, lf:
+                if c == cr && i + 1 < n && utf8[i + 1] == lf { i += 1 }
                 endRecord()
                 line += 1; recordLine = line; i += 1
-            case "\"" where field.isEmpty && !afterQuote:
+            case quote where field.isEmpty && !afterQuote:
                 inQuotes = true; quoteLine = line; fieldStarted = true; i += 1
             default:
                 if afterQuote {
+                    let shown = String(decoding: utf8[i..<min(n, i + 4)], as: UTF8.self).first.map(String.init) ?? "?"
                     throw InputError(path: path, line: line, field: columnName(fields.count + 1),
-                                     message: localized("右引号之后出现了多余的字符“\(Character(c))”（字段内的引号须写成两个 \"\"）",
-                                                                    "unexpected character '\(Character(c))' after a closing quote (write a quote inside a field as \"\")"))
+                                     message: localized("右引号之后出现了多余的字符“\(shown)”（字段内的引号须写成两个 \"\"）",
+                                                        "unexpected character '\(shown)' after a closing quote (write a quote inside a field as \"\")"))
                 }
                 field.append(c); fieldStarted = true; i += 1
             }
@@ -81,7 +86,7 @@ public enum CSV {
         if inQuotes {
             throw InputError(path: path, line: quoteLine, field: columnName(fields.count + 1),
                              message: localized("引号未闭合：从第 \(quoteLine) 行开始的带引号字段直到文件末尾都没有结束",
-                                                            "unterminated quote: the quoted field opened on line \(quoteLine) runs to the end of the file"))
+                                                "unterminated quote: the quoted field opened on line \(quoteLine) runs to the end of the file"))
         }
         if fieldStarted || !field.isEmpty || afterQuote { endRecord() }
         return records

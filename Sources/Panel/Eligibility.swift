@@ -132,7 +132,7 @@ public enum Eligibility {
     }
 
     static func value(_ d: Dossier, _ field: String) -> String? {
-        guard let v = d[field]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+        guard let v = d[field].map(DateText.trimmed), !v.isEmpty else { return nil }
         return v
     }
 
@@ -151,7 +151,9 @@ public enum Eligibility {
 
     /// Trimmed, full-width forms (１２, ＡＢ, －) made half-width, lower-cased.
     static func normalize(_ s: String) -> String {
-        DateText.halfwidth(s.trimmingCharacters(in: .whitespacesAndNewlines)).lowercased()
+        let t = DateText.halfwidth(DateText.trimmed(s))
+        // lowercased() allocates even when nothing changes: most values are Chinese
+        return t.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0xC0 }) && t.unicodeScalars.contains(where: { $0.properties.changesWhenLowercased }) ? t.lowercased() : t
     }
 
     static let yesWords: Set<String> = ["是", "yes", "y", "true", "有", "√", "✓", "1"]
@@ -393,6 +395,17 @@ public enum DateText {
         guard parts[0] >= 1900, parts[0] <= 2100, (1...12).contains(parts[1]), parts[2] >= 1,
               parts[2] <= daysIn(month: parts[1], year: parts[0]) else { return nil }
         return YMD(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    /// `s` without white space (including the ideographic space and a BOM) at either end; fast
+    /// when there is none.
+    public static func trimmed(_ s: String) -> String {
+        func blank(_ c: Character) -> Bool { c.isWhitespace || c == "\u{FEFF}" }
+        guard let f = s.first, let l = s.last, blank(f) || blank(l) else { return s }
+        var sub = Substring(s)
+        while let c = sub.first, blank(c) { sub.removeFirst() }
+        while let c = sub.last, blank(c) { sub.removeLast() }
+        return String(sub)
     }
 
     /// Full-width ASCII forms (U+FF01–FF5E: １, －, ／, Ａ) as their ASCII letters.

@@ -189,7 +189,7 @@ public enum DossierImport {
 
     static func clean(_ v: String) -> String {
         // (a stray BOM at either end is never meant, and YAML readers drop a leading one)
-        v.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
+        DateText.trimmed(v.utf8.contains(13) ? v.replacingOccurrences(of: "\r\n", with: "\n") : v)
     }
 
     static func makeDossier(_ fields: [String: String], path: String, line: Int, existingIDs: Set<String>, lineOf: inout [String: Int]) throws -> Dossier {
