@@ -106,10 +106,17 @@ public enum CSV {
     }
 }
 
-/// A message for an error thrown where no caller chose the language: LC_ALL / LC_MESSAGES / LANG,
-/// else zh-CN (design.md §5).
+/// The language of errors thrown by import and validation (`InputError` messages).
+public enum PanelMessages {
+    /// Set around a call to choose the language of its errors, e.g. from `--lang`:
+    /// `PanelMessages.$language.withValue(.en) { try DossierImport.read(…) }`.
+    /// Unset: LC_ALL / LC_MESSAGES / LANG, else zh-CN (design.md §5).
+    @TaskLocal public static var language: Language?
+}
+
+/// A message for an error thrown where the caller did not pass a language.
 func localized(_ zh: String, _ en: String) -> String {
-    Language.resolve(flag: nil).pick(zh, en)
+    (PanelMessages.language ?? Language.resolve(flag: nil)).pick(zh, en)
 }
 
 /// How errors name a CSV column without a header: "第 3 列" / "column 3".

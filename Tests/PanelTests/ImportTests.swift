@@ -431,3 +431,20 @@ func listing(_ dir: String) -> [String] {
         }
     }
 }
+
+@Suite struct ErrorLanguageTests {
+    @Test func theCallerChoosesTheLanguageOfErrors() throws {
+        let dir = TempDir()
+        let path = dir.file("x.csv", "编号,星座\nA1,狮子\n")
+        for (lang, word) in [(Language.zh, "不认识的表头"), (Language.en, "unknown header")] {
+            PanelMessages.$language.withValue(lang) {
+                do {
+                    _ = try DossierImport.read(path: path, program: hangzhou)
+                    Issue.record("no error")
+                } catch let e as InputError {
+                    #expect(e.message.contains(word), "\(e.message)")
+                } catch { Issue.record("\(error)") }
+            }
+        }
+    }
+}
