@@ -338,7 +338,7 @@ func failed(_ r: EligibilityResult) -> [String] { r.failures.map(\.rule) }
         let results = DemoData.dossiers.map { Eligibility.check($0, program: p, sanctions: []) }
         #expect(DemoData.dossiers.count == 12)
         #expect(Set(DemoData.dossiers.map(\.id)).count == 12)
-        #expect(results.filter { !$0.eligible }.map(\.dossier) == ["SH2016-007"])
+        #expect(results.filter { !$0.eligible }.map(\.dossier) == ["SH-007"])
         #expect(failed(results.first { !$0.eligible }!) == ["union_member"])
         for d in DemoData.dossiers {
             #expect(isSafeFileName(d.id))
