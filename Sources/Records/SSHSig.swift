@@ -60,6 +60,15 @@ public enum SSHSig {
         return try parse(blob: bytes)
     }
 
+    /// From the bytes of a .sig file.
+    public static func parse(armoredBytes: [UInt8]) throws -> Parsed {
+        guard let bytes = Armor.unwrap(bytes: armoredBytes, label: label) else {
+            throw RecordsError("不是 SSH 签名（缺少 “-----BEGIN SSH SIGNATURE-----” 或 base64 无效）",
+                               "not an SSH signature (no '-----BEGIN SSH SIGNATURE-----' or invalid base64)")
+        }
+        return try parse(blob: bytes)
+    }
+
     static func parse(blob bytes: [UInt8]) throws -> Parsed {
         var r = SSHReader(bytes, what: "SSHSIG")
         guard try r.raw(6).elementsEqual(magic) else {

@@ -79,6 +79,31 @@ enum Armor {
         return out
     }
 
+    /// The same, straight from file bytes (no String in between).
+    static func unwrap<C: Collection>(bytes text: C, label: String) -> [UInt8]? where C.Element == UInt8, C.Index == Int {
+        let begin = Array("-----BEGIN \(label)-----".utf8), end = Array("-----END \(label)-----".utf8)
+        guard let b = find(begin, in: text, from: text.startIndex) else { return nil }
+        let from = b + begin.count
+        guard let e = find(end, in: text, from: from) else { return nil }
+        return Base64.decode(text[from..<e])
+    }
+
+    static func find<C: Collection>(_ needle: [UInt8], in hay: C, from: Int) -> Int? where C.Element == UInt8, C.Index == Int {
+        guard !needle.isEmpty, hay.endIndex - from >= needle.count else { return nil }
+        let first = needle[0]
+        var i = from
+        let last = hay.endIndex - needle.count
+        while i <= last {
+            if hay[i] == first {
+                var j = 1
+                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// The bytes between the BEGIN/END lines of `label`, or nil when the armor is not there.
     static func unwrap(_ text: String, label: String) -> [UInt8]? {
         let begin = "-----BEGIN \(label)-----", end = "-----END \(label)-----"

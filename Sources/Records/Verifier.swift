@@ -59,15 +59,20 @@ public enum Verifier {
         /// Signature, signer, key, role and programme all hold.
         public var valid: Bool
         public var problems: [Problem]
+        /// Only kept by `verifiedRecords`.
+        var bytes: Data? = nil
     }
 
     /// Checks one record on its own: pure (no file system), safe to run on any thread.
-    public static func check(json: Data?, signature: String?, member: String, fileSeq: Int, context: Context) -> Checked {
+    public static func check(json: Data?, signature: Data?, member: String, fileSeq: Int, context: Context) -> Checked {
         let lang = context.language
         let path = "records/" + member + "/" + RecordFileName.json(fileSeq)
         var out = Checked(path: path, fileSeq: fileSeq, sha: nil, record: nil, valid: false, problems: [])
+        // Every problem of a record is named by the record's path (.json), signature ones too,
+        // so that callers can leave out exactly the records with a problem.
         func problem(_ kind: String, _ zh: String, _ en: String, sig: Bool = false) {
-            out.problems.append(Problem(path: sig ? path + ".sig" : path, kind: kind, message: lang.pick(zh, en)))
+            let (z, e) = sig ? ("（签名文件 .sig）" + zh, "(signature file .sig) " + en) : (zh, en)
+            out.problems.append(Problem(path: path, kind: kind, message: lang.pick(z, e)))
         }
         guard let json else {
             problem("malformed", "无法读取记录文件", "cannot read the record file")
@@ -90,7 +95,7 @@ public enum Verifier {
         }
         let sigKey: SSHPublicKey
         do {
-            sigKey = try SSHSig.verify(armored: signature, message: json)
+            sigKey = try SSHSig.verify(SSHSig.parse(armoredBytes: Array(signature)), message: json)
         } catch let e as RecordsError {
             problem("bad-signature", "签名无效：\(e.zh)", "invalid signature: \(e.en)", sig: true)
             return out
@@ -167,7 +172,19 @@ public enum Verifier {
     /// Verifies the whole store. Throws only when the store itself cannot be read (exit 2).
     public static func verify(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                               language: Language = Language.resolve(flag: nil)) throws -> VerifyReport {
+        try run(layout: layout, threads: threads, language: language, collect: false).report
+    }
+
+    /// Verifies the store and returns, in (member, seq) order, the records that have no
+    /// problem at all (the ones to count), read once. Throws only when the store cannot be read.
+    public static func verifiedRecords(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                       language: Language = Language.resolve(flag: nil)) throws -> (records: [StoredRecord], report: VerifyReport) {
+        try run(layout: layout, threads: threads, language: language, collect: true)
+    }
+
+    static func run(layout: StoreLayout, threads: Int, language: Language, collect: Bool) throws -> (records: [StoredRecord], report: VerifyReport) {
         let lang = language
+        var kept: [StoredRecord] = []
         guard FileManager.default.fileExists(atPath: layout.programFile) else {
             throw StoreError(lang.pick("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 存储吗？",
                                        "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
@@ -247,8 +264,10 @@ public enum Verifier {
                     let seq = Int(t.seq)
                     let jp = layout.memberRecordsDir(member) + "/" + RecordFileName.json(seq)
                     let json = readFile(jp)
-                    let sig = readFile(jp + ".sig").flatMap { String(data: $0, encoding: .utf8) }
-                    results.buf[i] = check(json: json, signature: sig, member: member, fileSeq: seq, context: context)
+                    let sig = readFile(jp + ".sig")
+                    var c = check(json: json, signature: sig, member: member, fileSeq: seq, context: context)
+                    if collect, c.valid, let json { c.bytes = json }
+                    results.buf[i] = c
                 }
             }
             for i in 0..<n {
@@ -312,6 +331,9 @@ public enum Verifier {
                 st.lastPrev = c.record?.prev
                 chains[mi] = st
                 _ = member
+                if collect, c.valid, c.problems.isEmpty, let r = c.record, let b = c.bytes, let h = c.sha {
+                    kept.append(StoredRecord(record: r, bytes: b, path: c.path, sha256: Hex.encode(h)))
+                }
                 problems.append(contentsOf: c.problems)
             }
             start = end
@@ -372,7 +394,11 @@ public enum Verifier {
         let sorted = problems.enumerated().sorted { a, b in
             a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset
         }.map(\.element)
-        return VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted)
+        if collect {
+            let bad = Set(sorted.map(\.path))
+            kept.removeAll { bad.contains($0.path) }
+        }
+        return (kept, VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted))
     }
 
     /// counted (member → seq) and merkle_root from a finalize body.
