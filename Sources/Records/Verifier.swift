@@ -237,8 +237,14 @@ public enum Verifier {
             var lastSeq = 0
             var lastSha: [UInt8]?
             var lastPrev: String?
-            var shas: [[UInt8]?] = []
+            /// 32 bytes per seq (zeros where absent), flat: no allocation per record.
+            var shaFlat: [UInt8] = []
+            var present: [Bool] = []
             var kinds: [RecordKind?] = []
+            func sha(_ seq: Int) -> [UInt8]? {
+                guard seq >= 1, seq <= present.count, present[seq - 1] else { return nil }
+                return Array(shaFlat[(seq - 1) * 32..<seq * 32])
+            }
         }
         var chains = [ChainState](repeating: ChainState(), count: memberFiles.count)
         struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String }
@@ -276,6 +282,7 @@ public enum Verifier {
                 let member = memberFiles[mi].member
                 var c = results.buf[i]!
                 var st = chains[mi]
+                chains[mi] = ChainState()   // move out, so appends below do not copy
                 let seq = c.fileSeq
                 if seq > st.lastSeq + 1 {
                     let missing = st.lastSeq + 1 == seq - 1 ? RecordFileName.json(st.lastSeq + 1)
@@ -323,8 +330,11 @@ public enum Verifier {
                     }
                 }
                 // Keep the little that chain and Merkle checks need.
-                while st.shas.count < seq - 1 { st.shas.append(nil); st.kinds.append(nil) }
-                st.shas.append(c.sha)
+                while st.present.count < seq - 1 {
+                    st.present.append(false); st.kinds.append(nil); st.shaFlat.append(contentsOf: repeatElement(0, count: 32))
+                }
+                st.present.append(c.sha != nil)
+                st.shaFlat.append(contentsOf: c.sha ?? [UInt8](repeating: 0, count: 32))
                 st.kinds.append(c.valid ? c.record?.kind : nil)
                 st.lastSeq = seq
                 st.lastSha = c.sha
@@ -364,7 +374,7 @@ public enum Verifier {
                 guard upto >= 1 else { continue }
                 let st = index[m].map { chains[$0] }
                 for s in 1...upto {
-                    if let st, s - 1 < st.shas.count, let h = st.shas[s - 1] { b.add(h) } else {
+                    if let st, let h = st.sha(s) { b.add(h) } else {
                         missing.append("records/\(m)/" + RecordFileName.json(s))
                     }
                 }
