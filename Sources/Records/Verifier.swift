@@ -65,6 +65,10 @@ public enum Verifier {
 
     /// Checks one record on its own: pure (no file system), safe to run on any thread.
     public static func check(json: Data?, signature: Data?, member: String, fileSeq: Int, context: Context) -> Checked {
+        check(json: json, signature: signature, member: member, fileSeq: fileSeq, context: context, cache: nil)
+    }
+
+    static func check(json: Data?, signature: Data?, member: String, fileSeq: Int, context: Context, cache: VerifyCache?) -> Checked {
         let lang = context.language
         let path = "records/" + member + "/" + RecordFileName.json(fileSeq)
         var out = Checked(path: path, fileSeq: fileSeq, sha: nil, record: nil, valid: false, problems: [])
@@ -95,7 +99,19 @@ public enum Verifier {
         }
         let sigKey: SSHPublicKey
         do {
-            sigKey = try SSHSig.verify(SSHSig.parse(armoredBytes: Array(signature)), message: json)
+            let parsed = try SSHSig.parse(armoredBytes: Array(signature))
+            if let cache {
+                let e = cache.entry(json: json, signature: signature)
+                if cache.contains(e) {
+                    sigKey = parsed.publicKey
+                    cache.note(e, new: false)
+                } else {
+                    sigKey = try SSHSig.verify(parsed, message: json)
+                    cache.note(e, new: true)
+                }
+            } else {
+                sigKey = try SSHSig.verify(parsed, message: json)
+            }
         } catch let e as RecordsError {
             problem("bad-signature", "签名无效：\(e.zh)", "invalid signature: \(e.en)", sig: true)
             return out
@@ -170,19 +186,22 @@ public enum Verifier {
     }
 
     /// Verifies the whole store. Throws only when the store itself cannot be read (exit 2).
+    /// With `cache`, signatures already found valid on this machine are not checked again
+    /// (see `VerifyCache`); everything else is.
     public static func verify(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                              language: Language = Language.resolve(flag: nil)) throws -> VerifyReport {
-        try run(layout: layout, threads: threads, language: language, collect: false).report
+                              language: Language = Language.resolve(flag: nil), cache: Bool = false) throws -> VerifyReport {
+        try run(layout: layout, threads: threads, language: language, collect: false, cache: cache).report
     }
 
     /// Verifies the store and returns, in (member, seq) order, the records that have no
     /// problem at all (the ones to count), read once. Throws only when the store cannot be read.
     public static func verifiedRecords(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                                       language: Language = Language.resolve(flag: nil)) throws -> (records: [StoredRecord], report: VerifyReport) {
-        try run(layout: layout, threads: threads, language: language, collect: true)
+                                       language: Language = Language.resolve(flag: nil), cache: Bool = false) throws -> (records: [StoredRecord], report: VerifyReport) {
+        try run(layout: layout, threads: threads, language: language, collect: true, cache: cache)
     }
 
-    static func run(layout: StoreLayout, threads: Int, language: Language, collect: Bool) throws -> (records: [StoredRecord], report: VerifyReport) {
+    static func run(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
+                    cacheSecret: String? = nil) throws -> (records: [StoredRecord], report: VerifyReport) {
         let lang = language
         var kept: [StoredRecord] = []
         guard FileManager.default.fileExists(atPath: layout.programFile) else {
@@ -193,6 +212,8 @@ public enum Verifier {
         let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang)
+        let cache = useCache ? VerifyCache(layout: layout, secretPath: cacheSecret) : nil
+        defer { cache?.save() }
 
         var problems: [Problem] = []
         var isDir: ObjCBool = false
@@ -271,7 +292,7 @@ public enum Verifier {
                     let jp = layout.memberRecordsDir(member) + "/" + RecordFileName.json(seq)
                     let json = readFile(jp)
                     let sig = readFile(jp + ".sig")
-                    var c = check(json: json, signature: sig, member: member, fileSeq: seq, context: context)
+                    var c = check(json: json, signature: sig, member: member, fileSeq: seq, context: context, cache: cache)
                     if collect, c.valid, let json { c.bytes = json }
                     results.buf[i] = c
                 }

@@ -405,3 +405,45 @@ import Panel
         #expect(try Verifier.verify(layout: s.layout, language: .en).problems == report.problems)
     }
 }
+
+@Suite struct VerifyCacheTests {
+    @Test func cachedSignaturesAreReusedButTamperingIsStillCaught() throws {
+        let s = try TestStore()
+        for i in 0..<6 { try s.score(i % 2 == 0 ? "m1" : "m2", points: Int64(i)) }
+        let secret = s.dir.path + "/home/cache-secret"
+        func run() throws -> VerifyReport {
+            try Verifier.run(layout: s.layout, threads: 2, language: .en, collect: false, cache: true, cacheSecret: secret).report
+        }
+        let first = try run()
+        #expect(first.ok && first.records == 6)
+        let file = s.layout.cacheDir + "/verified-v1"
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)).count == 6 * 32)
+        var st = stat(); stat(secret, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(try run().ok)
+
+        // A changed record misses the cache and fails.
+        let p = s.path("records/m1/000003.json")
+        try (try String(contentsOfFile: p, encoding: .utf8)).replacingOccurrences(of: "\"craft\":4", with: "\"craft\":5")
+            .write(toFile: p, atomically: false, encoding: .utf8)
+        let r = try run()
+        #expect(r.has("bad-signature", "records/m1/000003.json"), "\(r.problems)")
+
+        // The cache is really consulted: an entry made with this machine's secret for the bad
+        // bytes would hide it (which is why the secret stays outside the store)…
+        let cache = VerifyCache(layout: s.layout, secretPath: secret)!
+        let e = cache.entry(json: try Data(contentsOf: URL(fileURLWithPath: p)), signature: try Data(contentsOf: URL(fileURLWithPath: p + ".sig")))
+        var forged = try Data(contentsOf: URL(fileURLWithPath: file))
+        var ee = e; withUnsafeBytes(of: &ee) { forged.append(contentsOf: $0) }
+        try forged.write(to: URL(fileURLWithPath: file))
+        #expect(try run().ok)
+        // …while one made with any other secret (a cache that came with the store) does not.
+        let other = VerifyCache(layout: s.layout, secretPath: s.dir.path + "/elsewhere/cache-secret")!
+        var oe = other.entry(json: try Data(contentsOf: URL(fileURLWithPath: p)), signature: try Data(contentsOf: URL(fileURLWithPath: p + ".sig")))
+        var foreign = Data(); withUnsafeBytes(of: &oe) { foreign.append(contentsOf: $0) }
+        try foreign.write(to: URL(fileURLWithPath: file))
+        #expect(try run().has("bad-signature", "records/m1/000003.json"))
+        // Without the cache the answer is the same as with it.
+        #expect(try Verifier.verify(layout: s.layout, language: .en).problems == (try run()).problems)
+    }
+}
