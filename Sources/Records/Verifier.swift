@@ -153,22 +153,28 @@ public enum Verifier {
 
     /// Reads a whole file with plain system calls (cheaper than FileManager for many small files).
     static func readFile(_ path: String) -> Data? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        readFile(at: AT_FDCWD, path)
+    }
+
+    /// Reads `name` relative to the directory `dirFD` (one path lookup instead of four).
+    static func readFile(at dirFD: Int32, _ name: String) -> Data? {
+        let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
         var cap = max(Int(st.st_size), 0) + 1
-        var buf = [UInt8](repeating: 0, count: cap)
+        var data = Data(count: cap)
         var n = 0
         while true {
-            if n == cap { cap *= 2; buf += [UInt8](repeating: 0, count: cap - buf.count) }
-            let r = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + n, cap - n) }
+            if n == cap { cap *= 2; data.count = cap }
+            let r = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + n, cap - n) }
             if r < 0 { if errno == EINTR { continue }; return nil }
             if r == 0 { break }
             n += r
         }
-        return Data(buf[0..<n])
+        data.count = n
+        return data
     }
 
     /// Each worker writes only its own slots.
@@ -285,13 +291,20 @@ public enum Verifier {
             let tasksCopy = tasks
             DispatchQueue.concurrentPerform(iterations: slices) { sl in
                 let lo = n * sl / slices, hi = n * (sl + 1) / slices
+                var dirFD: Int32 = -1, dirMember: Int32 = -1
+                defer { if dirFD >= 0 { close(dirFD) } }
                 for i in lo..<hi {
                     let t = tasksCopy[base + i]
                     let member = files[Int(t.m)].member
                     let seq = Int(t.seq)
-                    let jp = layout.memberRecordsDir(member) + "/" + RecordFileName.json(seq)
-                    let json = readFile(jp)
-                    let sig = readFile(jp + ".sig")
+                    if t.m != dirMember {
+                        if dirFD >= 0 { close(dirFD) }
+                        dirFD = open(layout.memberRecordsDir(member), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                        dirMember = t.m
+                    }
+                    let name = RecordFileName.json(seq)
+                    let json = dirFD >= 0 ? readFile(at: dirFD, name) : nil
+                    let sig = dirFD >= 0 ? readFile(at: dirFD, name + ".sig") : nil
                     var c = check(json: json, signature: sig, member: member, fileSeq: seq, context: context, cache: cache)
                     if collect, c.valid, let json { c.bytes = json }
                     results.buf[i] = c
