@@ -98,7 +98,7 @@ public enum CanonicalJSON {
         public var offset: Int
         public var zh: String
         public var en: String
-        public var description: String { Language.resolve(flag: nil).pick("第 \(offset) 字节：\(zh)", "byte \(offset): \(en)") }
+        public var description: String { RecordsError.currentLanguage.pick("第 \(offset) 字节：\(zh)", "byte \(offset): \(en)") }
         public func message(_ lang: Language) -> String { lang.pick("第 \(offset) 字节：\(zh)", "byte \(offset): \(en)") }
     }
 

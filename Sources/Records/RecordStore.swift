@@ -278,7 +278,7 @@ public final class RecordStore: @unchecked Sendable {
         let rel = relative(member, RecordFileName.json(seq))
         let path = layout.root + "/" + rel
         guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: Language.resolve(flag: nil).pick("无法读取记录", "cannot read the record"))
+            throw InputError(path: path, message: RecordsError.currentLanguage.pick("无法读取记录", "cannot read the record"))
         }
         do {
             let r = try Record(bytes: bytes)

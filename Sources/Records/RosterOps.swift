@@ -25,33 +25,33 @@ public enum RosterOps {
         var roster = FileManager.default.fileExists(atPath: layout.rosterFile)
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         var member = m
-        member.key = try validate(member, against: roster)
+        member.key = try validate(member, against: roster, path: layout.rosterFile)
         roster.members.append(member)
         try DurableFile.write(Data(try YAMLFile.encode(roster).utf8), to: layout.rosterFile)
         try writeAllowedSigners(roster, layout: layout)
     }
 
     /// Checks a new member against the roster; returns the key line, normalised.
-    public static func validate(_ m: Member, against roster: Roster) throws -> String {
+    public static func validate(_ m: Member, against roster: Roster, path: String = "roster.yaml") throws -> String {
         guard isSafeFileName(m.id) else {
-            throw InputError(path: "roster.yaml", field: "id", message: Language.resolve(flag: nil).pick(
+            throw InputError(path: path, field: "id", message: RecordsError.currentLanguage.pick(
                 "成员编号 “\(m.id)” 不可用：须为 1–64 个字母、数字、-、_、.，且不以 . 开头",
                 "member id '\(m.id)' is not usable: it must be 1–64 letters, digits, -, _ or ., not starting with ."))
         }
         guard !m.name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw InputError(path: "roster.yaml", field: "name", message: Language.resolve(flag: nil).pick("姓名不能为空", "the name must not be empty"))
+            throw InputError(path: path, field: "name", message: RecordsError.currentLanguage.pick("姓名不能为空", "the name must not be empty"))
         }
         let key: SSHPublicKey
         do { key = try SSHPublicKey(line: m.key) } catch let e as RecordsError {
-            throw InputError(path: "roster.yaml", field: "key", message: e.description)
+            throw InputError(path: path, field: "key", message: e.description)
         }
         if roster.member(m.id) != nil {
-            throw InputError(path: "roster.yaml", field: "id", message: Language.resolve(flag: nil).pick(
+            throw InputError(path: path, field: "id", message: RecordsError.currentLanguage.pick(
                 "成员编号 “\(m.id)” 已在名单上", "member id '\(m.id)' is already on the roster"))
         }
         for other in roster.members {
             if let k = try? SSHPublicKey(line: other.key), k.raw == key.raw {
-                throw InputError(path: "roster.yaml", field: "key", message: Language.resolve(flag: nil).pick(
+                throw InputError(path: path, field: "key", message: RecordsError.currentLanguage.pick(
                     "密钥 \(key.fingerprint) 已属于成员 “\(other.id)”；每位成员须有自己的密钥",
                     "key \(key.fingerprint) already belongs to member '\(other.id)'; every member needs their own key"))
             }

@@ -195,14 +195,14 @@ public enum Verifier {
     /// With `cache`, signatures already found valid on this machine are not checked again
     /// (see `VerifyCache`); everything else is.
     public static func verify(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                              language: Language = Language.resolve(flag: nil), cache: Bool = false) throws -> VerifyReport {
+                              language: Language = RecordsError.currentLanguage, cache: Bool = false) throws -> VerifyReport {
         try run(layout: layout, threads: threads, language: language, collect: false, cache: cache).report
     }
 
     /// Verifies the store and returns, in (member, seq) order, the records that have no
     /// problem at all (the ones to count), read once. Throws only when the store cannot be read.
     public static func verifiedRecords(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                                       language: Language = Language.resolve(flag: nil), cache: Bool = false) throws -> (records: [StoredRecord], report: VerifyReport) {
+                                       language: Language = RecordsError.currentLanguage, cache: Bool = false) throws -> (records: [StoredRecord], report: VerifyReport) {
         try run(layout: layout, threads: threads, language: language, collect: true, cache: cache)
     }
 

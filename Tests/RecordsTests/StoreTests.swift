@@ -39,6 +39,23 @@ import Panel
     }
 }
 
+@Suite struct MessageLanguageTests {
+    @Test func errorsFollowTheChosenLanguage() throws {
+        let s = try TestStore(members: [("m1", .member)])
+        let key = try String(contentsOfFile: s.keys["m1"]! + ".pub", encoding: .utf8)
+        func message() -> String {
+            do { try RosterOps.addMember(Member(id: "m1", name: "X", role: .member, key: key), to: s.layout); return "" } catch { return "\(error)" }
+        }
+        let en = PanelMessages.$language.withValue(.en) { message() }
+        let zh = PanelMessages.$language.withValue(.zh) { message() }
+        #expect(en.contains("already on the roster") && en.hasPrefix(s.layout.rosterFile))
+        #expect(zh.contains("已在名单上"))
+        let e = RecordsError("中文", "English")
+        #expect(PanelMessages.$language.withValue(.en) { e.description } == "English")
+        #expect(PanelMessages.$language.withValue(.zh) { e.description } == "中文")
+    }
+}
+
 @Suite struct StoreTests {
     @Test func appendBuildsAChainThatSSHKeygenVerifies() throws {
         let s = try TestStore()
