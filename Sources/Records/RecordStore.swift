@@ -76,6 +76,7 @@ public final class RecordStore: @unchecked Sendable {
                                "member id '\(signerID)' is not a safe file name (1–64 letters, digits, -, _, .)")
         }
         if checkRoster { try checkSigner(kind: kind, signerID: signerID, key: signer.publicKey) }
+        if let e = RecordBody.problem(kind: kind, body: body) { throw e }
         let dir = layout.memberRecordsDir(signerID)
         try ensureDirectory(layout.recordsDir, parent: layout.root)
         try ensureDirectory(dir, parent: layout.recordsDir)

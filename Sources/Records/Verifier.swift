@@ -142,6 +142,10 @@ public enum Verifier {
             problem("unknown-signer", "签名者 “\(record.signer)” 不在名单上（密钥 \(sigKey.fingerprint)）",
                     "signer '\(record.signer)' is not on the roster (key \(sigKey.fingerprint))")
         }
+        if let e = RecordBody.problem(kind: record.kind, body: record.body) {
+            ok = false
+            problem("malformed", "记录内容不符合格式：\(e.zh)", "the record's body is malformed: \(e.en)")
+        }
         if record.program != context.instance {
             ok = false
             problem("foreign-program", "记录属于评审 “\(record.program)”，本存储是 “\(context.instance)”（从别的存储复制而来？）",
@@ -353,14 +357,8 @@ public enum Verifier {
                             }
                         }
                     }
-                    if c.valid, r.kind == .finalize {
-                        if let f = finalizeBody(r.body) {
-                            finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root))
-                        } else {
-                            c.problems.append(Problem(path: c.path, kind: "malformed",
-                                message: lang.pick("finalize 记录的 body 缺少 counted（成员→序号）或 merkle_root",
-                                                   "the finalize record's body lacks counted (member → seq) or merkle_root")))
-                        }
+                    if c.valid, r.kind == .finalize, let f = finalizeBody(r.body) {
+                        finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root))
                     }
                 }
                 // Keep the little that chain and Merkle checks need.

@@ -70,7 +70,7 @@ final class TestAgent: @unchecked Sendable {
 
         // Once the agent is gone, signing fails clearly and nothing is written.
         agent.stop()
-        #expect { try store.append(kind: .score, body: [:], program: s.instance, signerID: "m1", signer: signer) }
+        #expect { try store.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 1]], program: s.instance, signerID: "m1", signer: signer) }
             throws: { ($0 as? RecordsError)?.en.contains("ssh-agent") == true }
         #expect(try store.records(of: "m1").count == 2)
         #expect(try s.verify().ok)

@@ -140,6 +140,34 @@ import Panel
         #expect(!FileManager.default.fileExists(atPath: s.layout.memberRecordsDir("m1") + "/000001.json"))
     }
 
+    struct BodyCase: Sendable, CustomTestStringConvertible {
+        var kind: RecordKind; var body: [String: JSONValue]; var word: String
+        init(_ kind: RecordKind, _ body: [String: JSONValue], _ word: String) { self.kind = kind; self.body = body; self.word = word }
+        var testDescription: String { "\(kind.rawValue) \(JSONValue.object(body))" }
+    }
+
+    @Test(arguments: [
+        BodyCase(.score, ["points": ["craft": 1]], "dossier"),
+        BodyCase(.score, ["dossier": "D1"], "points"),
+        BodyCase(.score, ["dossier": "D1", "points": ["craft": -1]], "non-negative"),
+        BodyCase(.score, ["dossier": "D1", "points": ["craft": "ten"]], "non-negative"),
+        BodyCase(.score, ["dossier": "D1", "points": [:], "vote": "maybe"], "vote"),
+        BodyCase(.score, ["dossier": "../x", "points": [:]], "dossier"),
+        BodyCase(.recusal, ["reason": "r"], "dossier"),
+        BodyCase(.eligibility, ["dossier": "D1", "result": "ok"], "result"),
+        BodyCase(.finalize, ["counted": ["m1": "x"], "merkle_root": "00"], "counted"),
+        BodyCase(.objection, ["text": "t"], "dossier"),
+        BodyCase(.approval, ["selected": []], "finalize"),
+    ])
+    func malformedBodiesAreRefusedBeforeSigning(_ c: BodyCase) throws {
+        let s = try TestStore()
+        let who = ["score": "m1", "recusal": "m1", "eligibility": "sec", "objection": "sec", "finalize": "chair", "approval": "chair"][c.kind.rawValue]!
+        #expect { try RecordStore(layout: s.layout).append(kind: c.kind, body: c.body, program: s.instance, signerID: who, signer: try s.signer(who)) }
+            throws: { ($0 as? RecordsError)?.en.contains(c.word) == true }
+        #expect(!FileManager.default.fileExists(atPath: s.layout.memberRecordsDir(who) + "/000001.json"))
+        #expect(RecordBody.problem(kind: c.kind, body: c.body) != nil)
+    }
+
     @Test func reportEncodesAsTheContract() throws {
         let r = VerifyReport(ok: false, records: 3, problems: [Problem(path: "records/m1/000002.json", kind: "chain-gap", message: "x")])
         let enc = JSONEncoder(); enc.outputFormatting = .sortedKeys
@@ -381,6 +409,19 @@ import Panel
         let r = try s.verify()
         #expect(r.has("malformed", "records/m1/000002.json"), "\(r.problems)")
         #expect(r.problems.first { $0.kind == "malformed" }?.message.contains("canonical") == true)
+    }
+
+    @Test func aSignedRecordWithABadBodyIsMalformed() throws {
+        let s = try TestStore()
+        let rec = Record(kind: .score, program: s.instance, signer: "m1", seq: 1, prev: Record.zeroHash,
+                         created: "2026-11-21T13:04:05Z", body: ["dossier": "D1", "points": ["craft": "many"]])
+        let d = s.layout.memberRecordsDir("m1")
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        try rec.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000001.json"))
+        try SSHSig.sign(rec.canonicalBytes(), signer: try s.signer("m1")).write(toFile: d + "/000001.json.sig", atomically: false, encoding: .utf8)
+        let r = try s.verify()
+        #expect(r.has("malformed", "records/m1/000001.json"), "\(r.problems)")
+        #expect(try Verifier.verifiedRecords(layout: s.layout).records.isEmpty)
     }
 
     @Test func verifyGivesTheSameAnswerOnOneThreadAndMany() throws {
