@@ -1,0 +1,18 @@
+// Records: the signed, append-only part of a store (design.md §3, a contract).
+//
+//   CanonicalJSON.swift  JSONValue and the one byte form records are signed in (strict decoder)
+//   Record.swift         Record (v, kind, program, signer, seq, prev, created, body), RecordKind,
+//                        KindPolicy (which role signs which kind), RecordBody (body shapes), Timestamp
+//   SSHWire.swift        SSH wire strings, armor, base64, hex
+//   OpenSSHKey.swift     SSHPublicKey, openssh-key-v1 private keys, KeyFileSigner, KeyGen
+//   SSHAgent.swift       ssh-agent client (identities, sign) and AgentSigner
+//   SSHSig.swift         SSHSIG sign/verify as `ssh-keygen -Y sign/verify` (namespace review-record@pingshen)
+//   RecordStore.swift    per-member flock, durable no-replace publish (.json then .json.sig),
+//                        crash clean-up, reading, finalizeSummary; Merkle
+//   Verifier.swift       verify: signatures, signers, roles, programme, chains, finalizations —
+//                        per-record checks are pure and run on every core; verifiedRecords
+//   VerifyCache.swift    signatures already checked on this machine (HMAC with a secret outside the store)
+//   RosterOps.swift      `member add`: roster.yaml and allowed_signers
+//
+// A record exists once its .sig exists. Problems are named by the record's path relative to
+// the store root (records/MEMBER/NNNNNN.json) with a kind from Problem.kind's list.
