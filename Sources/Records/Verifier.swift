@@ -181,6 +181,17 @@ public enum Verifier {
         return data
     }
 
+    final class SliceCounter: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+        func take(below limit: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+
     /// Each worker writes only its own slots.
     final class ResultBuffer: @unchecked Sendable {
         let buf: UnsafeMutableBufferPointer<Checked?>
@@ -268,13 +279,15 @@ public enum Verifier {
             var lastSeq = 0
             var lastSha: [UInt8]?
             var lastPrev: String?
-            /// 32 bytes per seq (zeros where absent), flat: no allocation per record.
+            /// Per published record, in seq order (sizes follow the records, never the seq
+            /// numbers, which a forged file name could make huge).
+            var seqs: [Int32] = []
+            /// 32 bytes per record (zeros when unreadable), flat: no allocation per record.
             var shaFlat: [UInt8] = []
             var present: [Bool] = []
             var kinds: [RecordKind?] = []
-            func sha(_ seq: Int) -> [UInt8]? {
-                guard seq >= 1, seq <= present.count, present[seq - 1] else { return nil }
-                return Array(shaFlat[(seq - 1) * 32..<seq * 32])
+            func sha(at i: Int) -> [UInt8]? {
+                present[i] ? Array(shaFlat[i * 32..<(i + 1) * 32]) : nil
             }
         }
         var chains = [ChainState](repeating: ChainState(), count: memberFiles.count)
@@ -293,7 +306,10 @@ public enum Verifier {
             let base = start
             let files = memberFiles
             let tasksCopy = tasks
-            DispatchQueue.concurrentPerform(iterations: slices) { sl in
+            // `workers` threads (at most) take slices in turn, so `threads` is honoured exactly.
+            let next = SliceCounter()
+            let work: @Sendable (Int) -> Void = { _ in
+              while let sl = next.take(below: slices) {
                 let lo = n * sl / slices, hi = n * (sl + 1) / slices
                 var dirFD: Int32 = -1, dirMember: Int32 = -1
                 defer { if dirFD >= 0 { close(dirFD) } }
@@ -313,7 +329,9 @@ public enum Verifier {
                     if collect, c.valid, let json { c.bytes = json }
                     results.buf[i] = c
                 }
+              }
             }
+            if workers == 1 || slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: min(workers, slices), execute: work) }
             for i in 0..<n {
                 let t = tasks[start + i]
                 let mi = Int(t.m)
@@ -362,9 +380,7 @@ public enum Verifier {
                     }
                 }
                 // Keep the little that chain and Merkle checks need.
-                while st.present.count < seq - 1 {
-                    st.present.append(false); st.kinds.append(nil); st.shaFlat.append(contentsOf: repeatElement(0, count: 32))
-                }
+                st.seqs.append(Int32(seq))
                 st.present.append(c.sha != nil)
                 st.shaFlat.append(contentsOf: c.sha ?? [UInt8](repeating: 0, count: 32))
                 st.kinds.append(c.valid ? c.record?.kind : nil)
@@ -401,20 +417,32 @@ public enum Verifier {
         for f in finals {
             var b = Merkle.Builder()
             var missing: [String] = []
+            var missingCount = 0
             for m in f.counted.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                 let upto = f.counted[m]!
                 guard upto >= 1 else { continue }
-                let st = index[m].map { chains[$0] }
-                for s in 1...upto {
-                    if let st, let h = st.sha(s) { b.add(h) } else {
-                        missing.append("records/\(m)/" + RecordFileName.json(s))
+                // Leaves for seq 1…upto; anything absent on the way is missing.
+                var expected = 1
+                func miss(_ s: Int, _ count: Int) {
+                    if missing.count < 6 { missing.append("records/\(m)/" + RecordFileName.json(s)) }
+                    missingCount += count
+                }
+                if let st = index[m].map({ chains[$0] }) {
+                    var i = 0
+                    while i < st.seqs.count, Int(st.seqs[i]) <= upto {
+                        let s = Int(st.seqs[i])
+                        if s > expected { miss(expected, s - expected) }
+                        if let h = st.sha(at: i) { b.add(h) } else { miss(s, 1) }
+                        expected = s + 1
+                        i += 1
                     }
                 }
+                if expected <= upto { miss(expected, upto - expected + 1) }
             }
             if !missing.isEmpty {
-                let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? " …" : "")
+                let list = missing.prefix(5).joined(separator: ", ") + (missingCount > 5 ? " …" : "")
                 problems.append(Problem(path: f.path, kind: "merkle",
-                    message: lang.pick("定稿计入的记录缺失：\(list)", "records counted by the finalization are missing: \(list)")))
+                    message: lang.pick("定稿计入的 \(missingCount) 条记录缺失：\(list)", "\(missingCount) records counted by the finalization are missing: \(list)")))
             } else if b.root() != f.root {
                 problems.append(Problem(path: f.path, kind: "merkle",
                     message: lang.pick("Merkle 根不符：记录为 \(f.root)，重算为 \(b.root())", "Merkle root mismatch: recorded \(f.root), recomputed \(b.root())")))
@@ -424,9 +452,9 @@ public enum Verifier {
             for (mi, mf) in memberFiles.enumerated() {
                 let st = chains[mi]
                 let upto = latest.counted[mf.member] ?? 0
-                for (i, k) in st.kinds.enumerated() where i + 1 > upto {
+                for (i, k) in st.kinds.enumerated() where Int(st.seqs[i]) > upto {
                     guard k == .score || k == .recusal else { continue }
-                    problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(i + 1), kind: "after-finalize",
+                    problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(Int(st.seqs[i])), kind: "after-finalize",
                         message: lang.pick("\(k!.rawValue) 记录未被定稿 \(latest.path) 计入（在定稿之后）",
                                            "\(k!.rawValue) record not counted by the finalization \(latest.path) (comes after it)")))
                 }

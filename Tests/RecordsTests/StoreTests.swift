@@ -398,6 +398,28 @@ import Panel
         #expect(!r.kinds.contains("after-finalize"))   // the later finalization counted them
     }
 
+    @Test func hugeSeqNumbersCostNothing() throws {
+        // A forged file name near Int32.max and a finalization counting two billion records:
+        // named as problems, with memory and time that follow the records, not the numbers.
+        let s = try TestStore()
+        let store = RecordStore(layout: s.layout)
+        try s.score("m1")
+        _ = try store.append(kind: .finalize, body: ["counted": ["m1": 2_000_000_000], "merkle_root": .string(Record.zeroHash)],
+                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        let big = Record(kind: .score, program: s.instance, signer: "m1", seq: 2_147_483_647, prev: Record.zeroHash,
+                         created: "2026-11-21T13:04:05Z", body: ["dossier": "D1", "points": ["craft": 1]])
+        let d = s.layout.memberRecordsDir("m1")
+        try big.canonicalBytes().write(to: URL(fileURLWithPath: d + "/2147483647.json"))
+        try SSHSig.sign(big.canonicalBytes(), signer: try s.signer("m1")).write(toFile: d + "/2147483647.json.sig", atomically: false, encoding: .utf8)
+        // Beyond Int32: not a record file name at all.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: d + "/9999999999.json.sig"))
+        let r = try s.verify()
+        #expect(r.records == 3)
+        #expect(r.has("chain-gap", "records/m1/2147483647.json"), "\(r.problems)")
+        #expect(r.problems.contains { $0.kind == "merkle" && $0.message.contains("1999999999 records") })
+        #expect(r.has("after-finalize", "records/m1/2147483647.json"))
+    }
+
     @Test func malformedRecordsAreNamed() throws {
         let s = try TestStore()
         try s.score("m1")
