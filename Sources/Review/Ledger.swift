@@ -81,17 +81,12 @@ public struct Ledger: Sendable {
         return Sheet(member: r.signer, dossier: dossier, points: points, vote: vote)
     }
 
-    /// Loads every record of the store and verifies it; records with a problem are left out.
+    /// Loads every record of the store, verified (through the verified-record cache: a record
+    /// whose bytes and signature were verified before is not verified again); records with a
+    /// problem are reported and left out.
     public static func load(layout: StoreLayout) throws -> Ledger {
-        let report = try Verifier.verify(layout: layout)
-        let bad = Set(report.problems.map { $0.path })
-        let store = RecordStore(layout: layout)
-        let all = try store.allRecords().filter { !bad.contains(relative($0.path, to: layout)) }
-        return Ledger(records: all, problems: report.problems)
-    }
-
-    static func relative(_ path: String, to layout: StoreLayout) -> String {
-        path.hasPrefix(layout.root + "/") ? String(path.dropFirst(layout.root.count + 1)) : path
+        let (records, report) = try Verifier.verifiedRecords(layout: layout, cache: true)
+        return Ledger(records: records, problems: report.problems)
     }
 
     public var sheets: [Sheet] { validSheets(events) }

@@ -8,7 +8,9 @@ public enum StoreSetup {
     /// unique to this store. Refuses a non-empty directory.
     @discardableResult
     public static func create(root: String, programID: String, year: Int?, quota: Int?) throws -> Program {
-        guard var program = Templates.program(programID) else {
+        if let quota, quota <= 0 { throw ActionError(zh: "名额必须大于 0", en: "the quota must be positive") }
+        // Stage dates and the reference date (ages, years in the trade) move with the year.
+        guard var program = Templates.instantiate(programID, year: year, quota: quota) else {
             throw ActionError(zh: "没有项目模板 \(programID)（可用：\(Templates.ids.joined(separator: ", "))）",
                               en: "no programme template \(programID) (templates: \(Templates.ids.joined(separator: ", ")))")
         }
@@ -18,11 +20,6 @@ public enum StoreSetup {
             guard isDir.boolValue, ((try? fm.contentsOfDirectory(atPath: root)) ?? []).isEmpty else {
                 throw ActionError(zh: "\(root) 已存在且不是空目录", en: "\(root) exists and is not an empty directory")
             }
-        }
-        if let year { program.year = year }
-        if let quota {
-            guard quota > 0 else { throw ActionError(zh: "名额必须大于 0", en: "the quota must be positive") }
-            program.quota = quota
         }
         var random = SystemRandomNumberGenerator()
         let suffix = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()

@@ -35,7 +35,8 @@ struct Common: ParsableArguments {
 /// was written: every action checks before it appends).
 func guarded(_ lang: Language, _ body: () throws -> Void) throws {
     do {
-        try body()
+        // Errors raised deep in the panel code (import, validation) speak the same language.
+        try PanelMessages.$language.withValue(lang) { try body() }
     } catch let e as ActionError {
         fail(e.message(lang))
     } catch let e as InputError {

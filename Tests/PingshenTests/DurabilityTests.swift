@@ -107,7 +107,8 @@ final class Agent {
     }
 
     func stop() {
-        process.terminate()
+        // SIGKILL: the test process's blocked signal mask is inherited, so SIGTERM may never land.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
