@@ -66,6 +66,11 @@ public enum DemoStore {
                                   comment: total >= 80 ? "技艺精湛，带徒成效显著。" : nil, signer: signer)
             }
         }
+        // The secretary has signed the qualification check (SH-007 is not a union member).
+        let secretary = try KeyFileSigner(path: keyFiles["s01"]!)
+        for body in try session.eligibilityBodies(as: "s01") {
+            try session.append(kind: .eligibility, body: body, as: "s01", signer: secretary)
+        }
         // A draft in progress for the demo user.
         if dossiers.count > 2 {
             let d = dossiers[2]

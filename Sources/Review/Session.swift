@@ -142,23 +142,32 @@ public final class ReviewSession: @unchecked Sendable {
         return record.canonicalBytes()
     }
 
+    /// Appends a signed record. With `confirmed` (the bytes the member was shown, made by
+    /// `preview` at `now`), refuses when the record to be signed is no longer exactly those bytes
+    /// (another session of the same member signed in between): the member confirms again.
     @discardableResult
-    public func append(kind: RecordKind, body: [String: JSONValue], as memberID: String, signer: RecordSigner) throws -> StoredRecord {
+    public func append(kind: RecordKind, body: [String: JSONValue], as memberID: String, signer: RecordSigner,
+                       now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
+        if let confirmed, try preview(kind: kind, body: body, as: memberID, now: now) != confirmed {
+            throw ActionError(zh: "记录在确认后发生了变化（同一成员的另一会话刚签了名），请重新确认",
+                              en: "the record changed after you confirmed it (another session of yours just signed); confirm again")
+        }
         let m = try member(memberID)
         try requireRole(m, for: kind)
         let rosterKey = try SSHPublicKey(line: m.key)
         guard signer.publicKey.raw == rosterKey.raw else {
             throw ActionError(zh: "签名密钥不是名册上 \(memberID) 的密钥", en: "the signing key is not \(memberID)'s key on the roster")
         }
-        let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer)
+        let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer, now: now)
         try reload()
         return stored
     }
 
     @discardableResult
-    public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner) throws -> StoredRecord {
+    public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner,
+                      now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
         let body = try scoreBody(as: memberID, dossier: dossier, points: points, vote: vote, comment: comment)
-        let stored = try append(kind: .score, body: body, as: memberID, signer: signer)
+        let stored = try append(kind: .score, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
         Drafts(layout: layout).discard(member: memberID, dossier: dossier)
         return stored
     }
@@ -177,9 +186,10 @@ public final class ReviewSession: @unchecked Sendable {
     }
 
     @discardableResult
-    public func recuse(as memberID: String, dossier: String, reason: String?, signer: RecordSigner) throws -> StoredRecord {
+    public func recuse(as memberID: String, dossier: String, reason: String?, signer: RecordSigner,
+                       now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
         let body = try recusalBody(as: memberID, dossier: dossier, reason: reason)
-        let stored = try append(kind: .recusal, body: body, as: memberID, signer: signer)
+        let stored = try append(kind: .recusal, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
         Drafts(layout: layout).discard(member: memberID, dossier: dossier)
         return stored
     }

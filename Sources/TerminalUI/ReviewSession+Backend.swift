@@ -98,25 +98,49 @@ public final class SessionBackend: ReviewBackend {
         throw signerProblem ?? ActionError(zh: "没有可用的签名密钥", en: "no signing key available")
     }
 
+    /// What the member was last shown in the signing confirmation: signing signs exactly these
+    /// bytes (same `created` time, same chain position) or refuses.
+    private var shown: (key: String, at: Date, bytes: Data)?
+
+    private func show(_ key: String, kind: RecordKind, body: [String: JSONValue]) throws -> String {
+        let now = Date()
+        let bytes = try session.preview(kind: kind, body: body, as: me.id, now: now)
+        shown = (key, now, bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func confirmed(_ key: String) -> (Date, Data?) {
+        guard let shown, shown.key == key else { return (Date(), nil) }
+        return (shown.at, shown.bytes)
+    }
+
+    private static func key(_ input: SheetInput) -> String {
+        "score|\(input.dossier)|\(input.points.sorted { $0.key < $1.key })|\(input.vote ?? "")|\(input.comment)"
+    }
+
     public func previewScoreRecord(_ input: SheetInput) throws -> String {
         let body = try session.scoreBody(as: me.id, dossier: input.dossier, points: input.points, vote: try vote(input), comment: input.comment)
-        return String(decoding: try session.preview(kind: .score, body: body, as: me.id), as: UTF8.self)
+        return try show(SessionBackend.key(input), kind: .score, body: body)
     }
 
     public func submitScore(_ input: SheetInput) throws -> String {
+        let (at, bytes) = confirmed(SessionBackend.key(input))
         let stored = try session.score(as: me.id, dossier: input.dossier, points: input.points, vote: try vote(input),
-                                       comment: input.comment, signer: try requireSigner())
+                                       comment: input.comment, signer: try requireSigner(), now: at, confirmed: bytes)
+        shown = nil
         reindex()
         return stored.path
     }
 
     public func previewRecusal(_ dossier: String, reason: String) throws -> String {
         let body = try session.recusalBody(as: me.id, dossier: dossier, reason: reason)
-        return String(decoding: try session.preview(kind: .recusal, body: body, as: me.id), as: UTF8.self)
+        return try show("recuse|\(dossier)|\(reason)", kind: .recusal, body: body)
     }
 
     public func recuse(_ dossier: String, reason: String) throws {
-        try session.recuse(as: me.id, dossier: dossier, reason: reason, signer: try requireSigner())
+        let (at, bytes) = confirmed("recuse|\(dossier)|\(reason)")
+        try session.recuse(as: me.id, dossier: dossier, reason: reason, signer: try requireSigner(), now: at, confirmed: bytes)
+        shown = nil
         reindex()
     }
 
@@ -138,14 +162,20 @@ public final class SessionBackend: ReviewBackend {
         r.sorted { $0.key < $1.key }.map { Resolution(dossier: $0.key, decision: $0.value.decision, reason: $0.value.reason) }
     }
 
+    private static func key(_ r: [String: TieResolution]) -> String {
+        "finalize|" + r.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.decision):\($0.value.reason)" }.joined(separator: "|")
+    }
+
     public func previewFinalize(resolutions r: [String: TieResolution]) throws -> String {
         let body = try session.finalizeBody(as: me.id, resolutions: resolutions(r))
-        return String(decoding: try session.preview(kind: .finalize, body: body, as: me.id), as: UTF8.self)
+        return try show(SessionBackend.key(r), kind: .finalize, body: body)
     }
 
     public func finalize(resolutions r: [String: TieResolution]) throws -> String {
         let body = try session.finalizeBody(as: me.id, resolutions: resolutions(r))
-        let stored = try session.append(kind: .finalize, body: body, as: me.id, signer: try requireSigner())
+        let (at, bytes) = confirmed(SessionBackend.key(r))
+        let stored = try session.append(kind: .finalize, body: body, as: me.id, signer: try requireSigner(), now: at, confirmed: bytes)
+        shown = nil
         reindex()
         return stored.path
     }
