@@ -23,6 +23,12 @@ public final class AppController {
 
     public var shouldQuit: Bool { state.quit }
 
+    /// Shows a message on the message line (until the next key press), e.g. who is signed in
+    /// and how records get signed when a session opens.
+    public func announce(_ text: String, warning: Bool = false) {
+        UI.setMessage(&state, text, warning ? .warning : .message)
+    }
+
     /// Sends an event and performs the resulting effects.
     public func send(_ event: Event) {
         var effects = UI.update(&state, event, backend)

@@ -227,6 +227,8 @@ public struct AppState: Sendable {
     // feedback
     public var message: String?
     public var messageRole: StyleRole = .message
+    /// Bumped whenever a message is set, so a repeated message is not mistaken for an old one.
+    public var messageSeq = 0
     public var busy = false
     public var quit = false
 

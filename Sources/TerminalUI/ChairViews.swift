@@ -20,7 +20,7 @@ public enum ChairViews {
         if members.indices.contains(col) {
             let m = members[col]
             let c = chair.counts[col]
-            let summary = " \(col + 1). \(m.name)：" + SheetStatus.allCases.map { "\($0.label(lang)) \(c[$0] ?? 0)" }.joined(separator: "  ")
+            let summary = " \(col + 1). \(m.name)" + lang.pick("：", ": ") + SheetStatus.allCases.map { "\($0.label(lang)) \(c[$0] ?? 0)" }.joined(separator: "  ")
                 + lang.pick("（←/→ 换评委）", " (←/→ other member)")
             g.put(DisplayWidth.truncate(summary, to: g.width), x: 0, y: 1, role: .header)
         } else {
@@ -155,9 +155,9 @@ public enum ChairViews {
             lines.append((d, .normal))
             for o in chair.report.outliers[e.dossier] ?? [] { lines.append(("⚑ " + o.text(lang), .warning)) }
         }
+        for st in chair.report.stability { lines.append((st.text(lang), .normal)) }
         let method = Ranker.method(b.program.aggregation).label(lang)
         lines.append((lang.pick("计分方法：\(method)；名额 \(r.quota)；法定评分表数 \(r.quorum)", "Method: \(method); quota \(r.quota); quorum \(r.quorum)"), .dim))
-        for st in chair.report.stability { lines.append((st.text(lang), .normal)) }
         for (k, l) in lines.prefix(max(0, g.height - 2 - py - 1)).enumerated() {
             g.put(DisplayWidth.truncate(l.0, to: g.width - 2), x: 1, y: py + 1 + k, role: l.1)
         }

@@ -186,11 +186,19 @@ public enum TextLayout {
                 }
                 let cw = DisplayWidth.of(ch)
                 if lw + cw > width {
-                    if noLineStart.contains(ch), let last = line.last, !noLineStart.contains(last), line.count > 1 {
-                        // move the previous character down with it
-                        line.removeLast()
+                    if noLineStart.contains(ch), let last = line.last, !noLineStart.contains(last), last != " ", line.count > 1 {
+                        // move the previous character (or the ASCII word it ends) down with it
+                        var moved = String(line.removeLast())
+                        if last.isASCII {
+                            while let p = line.last, p.isASCII, p != " ", line.count > 1 { moved.insert(line.removeLast(), at: moved.startIndex) }
+                        }
+                        if DisplayWidth.of(moved) + cw > width {
+                            // the word would not fit either: move only its last character
+                            line += moved.dropLast()
+                            moved = String(moved.last!)
+                        }
                         out.append(line)
-                        line = String(last); lw = DisplayWidth.of(last)
+                        line = moved; lw = DisplayWidth.of(moved)
                         continue
                     }
                     out.append(line); line = ""; lw = 0
@@ -202,7 +210,11 @@ public enum TextLayout {
             chars.removeAll()
             out.append(line)
         }
-        return out
+        return out.map { l in
+            var t = l
+            while t.last == " " { t.removeLast() }
+            return t
+        }
     }
 
     static let noLineStart: Set<Character> = ["，", "。", "、", "；", "：", "？", "！", "）", "」", "』", "”", "’", "》", "〉", "…", ",", ".", ";", ":", "?", "!", ")"]

@@ -5,7 +5,7 @@ public enum ListView {
     struct Columns { var id, name, employer, field, status: Int }
 
     static func columns(_ width: Int) -> Columns {
-        let id = 10, name = 10, status = 8
+        let id = 10, name = 10, status = 10
         let rest = max(10, width - 2 - id - name - status - 4)
         let field = min(20, rest * 2 / 5)
         return Columns(id: id, name: name, employer: rest - field - 1, field: field, status: status)

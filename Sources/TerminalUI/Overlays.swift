@@ -2,12 +2,12 @@ import Panel
 
 /// The `?` help overlay: every binding of the screen underneath, from the one keymap table.
 public enum HelpView {
-    public static func lines(_ s: AppState) -> [(String, String)] {
+    public static func lines(_ s: AppState, role: Role? = nil) -> [(String, String)] {
         let lang = s.lang
         let ctx: KeyContext = s.searching ? .search : s.top.context
         var out: [(String, String)] = []
         var seen = Set<String>()
-        for bnd in Keymap.bindings(in: ctx) {
+        for bnd in Keymap.bindings(in: ctx) where role.map({ Permissions.allowed(bnd.action, role: $0) }) ?? true {
             let k = bnd.label + "|" + bnd.hint(lang)
             if seen.insert(k).inserted { out.append((bnd.label, bnd.hint(lang))) }
         }
@@ -25,8 +25,9 @@ public enum HelpView {
         return out
     }
 
-    public static func draw(_ g: inout Grid, _ s: AppState) {
+    public static func draw(_ g: inout Grid, _ s: AppState, role: Role? = nil) {
         g.cursor = nil
+        Chrome.clearBody(&g)
         let w = min(g.width - 4, 76)
         let h = g.height - 4
         let x = (g.width - w) / 2
@@ -34,7 +35,7 @@ public enum HelpView {
         guard case .help(let scroll)? = s.modal else { return }
         var rows: [(String, String)] = []
         let keyW = 12
-        for (k, t) in lines(s) {
+        for (k, t) in lines(s, role: role) {
             let wrapped = TextLayout.wrap(t, width: max(4, iw - keyW - 1))
             for (i, l) in wrapped.enumerated() { rows.append((i == 0 ? k : "", l)) }
             if wrapped.isEmpty { rows.append((k, "")) }
@@ -73,6 +74,7 @@ public enum ConfirmView {
 
     public static func draw(_ g: inout Grid, _ s: AppState, _ c: ConfirmState) {
         g.cursor = nil
+        Chrome.clearBody(&g)
         let lang = s.lang
         let w = min(g.width - 4, 110)
         let x = (g.width - w) / 2

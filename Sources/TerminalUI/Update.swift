@@ -119,15 +119,19 @@ public enum UI {
         case .key(let key):
             if key == .resize { return [] }
             if s.tooSmall { return [] }   // only the size message is shown; keys wait
-            let before = s.message
+            let before = s.messageSeq
             let effects = handleKey(&s, key, b)
-            if s.message == before, s.modal == nil, !s.busy { s.message = nil }
+            if s.messageSeq == before, s.modal == nil, !s.busy { s.message = nil }
             return effects
         }
     }
 
     static func say(_ s: inout AppState, _ zh: String, _ en: String, _ role: StyleRole = .message) {
-        s.message = s.lang.pick(zh, en); s.messageRole = role
+        setMessage(&s, s.lang.pick(zh, en), role)
+    }
+
+    static func setMessage(_ s: inout AppState, _ text: String, _ role: StyleRole) {
+        s.message = text; s.messageRole = role; s.messageSeq += 1
     }
 
     static func finished(_ s: inout AppState, _ r: EffectResult, _ b: ReviewBackend) -> [Effect] {
@@ -149,7 +153,7 @@ public enum UI {
             say(&s, "已签名定稿：\(path)", "Final ranking signed: \(path)", .signed)
         case .failed(let msg):
             if case .sheet(var ed) = s.top { ed.saved = false; s.stack[s.stack.count - 1] = .sheet(ed) }
-            s.message = msg; s.messageRole = .error
+            setMessage(&s, msg, .error)
         }
         return []
     }
@@ -193,7 +197,7 @@ public enum UI {
         return max(0, min(scroll, n - s.bodyHeight))
     }
 
-    static func rankingHeight(_ s: AppState) -> Int { max(1, s.bodyHeight - 4) }
+    static func rankingHeight(_ s: AppState) -> Int { max(1, s.bodyHeight - 6) }
     static func breakdownHeight(_ s: AppState) -> Int { max(1, s.bodyHeight - 6) }
 
     static func confirmLineCount(_ s: AppState, _ c: ConfirmState) -> Int {
@@ -240,8 +244,8 @@ public enum UI {
             switch Keymap.action(for: key, in: .help) {
             case .back?: s.modal = nil
             case .up?: scroll = max(0, scroll - 1); s.modal = .help(scroll: scroll)
-            case .down?: scroll += 1; s.modal = .help(scroll: min(scroll, max(0, HelpView.lines(s).count - 1)))
-            case .pageDown?: s.modal = .help(scroll: min(scroll + 10, max(0, HelpView.lines(s).count - 1)))
+            case .down?: scroll += 1; s.modal = .help(scroll: min(scroll, max(0, HelpView.lines(s, role: b.me.role).count - 1)))
+            case .pageDown?: s.modal = .help(scroll: min(scroll + 10, max(0, HelpView.lines(s, role: b.me.role).count - 1)))
             case .pageUp?: s.modal = .help(scroll: max(0, scroll - 10))
             case .top?: s.modal = .help(scroll: 0)
             default: break
@@ -254,15 +258,16 @@ public enum UI {
             if case .sheet = s.top { s.stack[s.stack.count - 1] = .sheet(ed) }
             return effects
         }
-        if case .finalize(var f) = s.top, key == .tab || key == .backTab {
-            f.editingReason = true
-            s.stack[s.stack.count - 1] = .finalize(f)
-            return []
-        }
-        if case .finalize(var f) = s.top, f.editingReason {
-            if let effects = finalizeText(&s, &f, key) {
+        if case .finalize(var f) = s.top {
+            if f.editingReason {
+                if let effects = finalizeText(&s, &f, key) {
+                    s.stack[s.stack.count - 1] = .finalize(f)
+                    return effects
+                }
+            } else if key == .tab || key == .backTab, !f.ties.isEmpty {
+                f.editingReason = true
                 s.stack[s.stack.count - 1] = .finalize(f)
-                return effects
+                return []
             }
         }
         let ctx = s.top.context
@@ -646,7 +651,7 @@ public enum UI {
                 ]
                 s.modal = .confirm(ConfirmState(pending: .recuse(dossier: ed.dossier, reason: reason), summary: summary, record: record, scroll: 0))
             } catch {
-                s.message = error.userMessage(lang); s.messageRole = .error
+                setMessage(&s, error.userMessage(lang), .error)
             }
             return []
         }
@@ -675,7 +680,7 @@ public enum UI {
             if ed.wasSigned { summary.append(lang.pick("此记录将取代您先前签名的评分。", "This record supersedes your earlier signed sheet.")) }
             s.modal = .confirm(ConfirmState(pending: .score(input), summary: summary, record: record, scroll: 0))
         } catch {
-            s.message = error.userMessage(lang); s.messageRole = .error
+            setMessage(&s, error.userMessage(lang), .error)
         }
         return []
     }
@@ -705,7 +710,7 @@ public enum UI {
             summary.append(lang.pick("签名方式：", "Signing with: ") + b.signingDescription)
             s.modal = .confirm(ConfirmState(pending: .finalize(res), summary: summary, record: record, scroll: 0))
         } catch {
-            s.message = error.userMessage(lang); s.messageRole = .error
+            setMessage(&s, error.userMessage(lang), .error)
         }
     }
 

@@ -24,7 +24,7 @@ extension UI {
         Chrome.messageLine(&g, s)
         Chrome.hintBar(&g, s, b)
         switch s.modal {
-        case .help?: HelpView.draw(&g, s)
+        case .help?: HelpView.draw(&g, s, role: b.me.role)
         case .confirm(let c)?: ConfirmView.draw(&g, s, c)
         case nil: break
         }
@@ -127,6 +127,11 @@ public enum Chrome {
             x += g.put(t, x: x, y: y, role: .hint)
             x += 2
         }
+    }
+
+    /// Blanks everything between the title bar and the message line (behind an overlay).
+    public static func clearBody(_ g: inout Grid) {
+        for y in 1..<max(1, g.height - 2) { g.fill(x: 0, y: y, count: g.width, role: .normal) }
     }
 
     /// A column header row.

@@ -1,0 +1,92 @@
+import Panel
+import Testing
+@testable import TerminalUI
+
+@Suite struct GridTests {
+    @Test func wideCharactersTakeTwoCells() {
+        var g = Grid(width: 10, height: 1)
+        let w = g.put("评审ab", x: 0, y: 0)
+        #expect(w == 6)
+        #expect(g[0, 0].text == "评" && g[1, 0].continuation)
+        #expect(g[2, 0].text == "审" && g[3, 0].continuation)
+        #expect(g[4, 0].text == "a")
+        #expect(g.row(at: 0) == "评审ab    ")
+    }
+
+    @Test func overwritingHalfAWideCharacterBlanksBothHalves() {
+        var g = Grid(width: 6, height: 1)
+        g.put("工匠", x: 0, y: 0)
+        g.put("x", x: 1, y: 0)      // right half of 工
+        #expect(g.row(at: 0) == " x匠  ")
+        g.put("y", x: 2, y: 0)      // left half of 匠
+        #expect(g.row(at: 0) == " xy   ")
+        #expect(!g[3, 0].continuation)
+    }
+
+    @Test func aWideCharacterIsNeverSplitAtTheEdge() {
+        var g = Grid(width: 5, height: 1)
+        g.put("上海工匠", x: 0, y: 0)
+        #expect(g.row(at: 0) == "上海 ")
+        #expect(DisplayWidth.of(g.row(at: 0)) == 5)
+        var h = Grid(width: 8, height: 1)
+        h.put("工匠评审", x: 1, y: 0, maxWidth: 4)
+        #expect(h.row(at: 0) == " 工匠   ")
+    }
+
+    @Test func controlCharactersNeverReachTheTerminal() {
+        var g = Grid(width: 6, height: 1)
+        g.put("a\tb\nc\u{1B}", x: 0, y: 0)
+        #expect(!g.row(at: 0).contains("\t") && !g.row(at: 0).contains("\n") && !g.row(at: 0).contains("\u{1B}"))
+        #expect(g.row(at: 0) == "a b c ")
+    }
+
+    @Test func punctuationAndDashesAreNarrow() {
+        var g = Grid(width: 9, height: 1)
+        #expect(g.put("“绝技”…—", x: 0, y: 0) == 8)
+        #expect(g.row(at: 0) == "“绝技”…— ")
+    }
+
+    @Test func writesOutsideTheGridAreIgnored() {
+        var g = Grid(width: 4, height: 2)
+        #expect(g.put("x", x: 0, y: 5) == 0)
+        #expect(g.put("x", x: 9, y: 0) == 0)
+        g.put("abcdef", x: -2, y: 1)
+        #expect(g.row(at: 1).count == 4)
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 20, 40])
+    func wrapNeverExceedsTheWidthAndKeepsEveryCharacter(_ width: Int) {
+        let text = "他主持完成“高精度叶片五轴联动加工”等攻关项目十余项——其中三项填补国内空白…Saved 3,000,000 yuan; 带徒 36 名。"
+        let lines = TextLayout.wrap(text, width: width)
+        for l in lines { #expect(DisplayWidth.of(l) <= max(width, 2), "\(l) exceeds \(width)") }
+        let joined = lines.joined().replacingOccurrences(of: " ", with: "")
+        #expect(joined == text.replacingOccurrences(of: " ", with: ""))
+    }
+
+    @Test func wrapKeepsClosingPunctuationOffTheLineStart() {
+        // "十个字的句子，" : the comma would start line 2 at width 12; it takes the previous char with it.
+        let lines = TextLayout.wrap("一二三四五六，七八", width: 12)
+        #expect(lines.count == 2)
+        #expect(!(lines[1].first.map { TextLayout.noLineStart.contains($0) } ?? false))
+        #expect(lines.joined() == "一二三四五六，七八")
+    }
+
+    @Test func wrapKeepsParagraphs() {
+        #expect(TextLayout.wrap("甲\n\n乙", width: 10) == ["甲", "", "乙"])
+        #expect(TextLayout.wrap("word wrapping keeps words", width: 10) == ["word", "wrapping", "keeps", "words"])
+    }
+
+    @Test func commentLayoutPlacesTheCursor() {
+        var b = TextBuffer("工匠精神")
+        var (lines, cur) = SheetView.layout(b, width: 5)
+        #expect(lines == ["工匠", "精神"])
+        #expect(cur == (1, 4))
+        b.home()
+        (lines, cur) = SheetView.layout(b, width: 5)
+        #expect(cur == (0, 0))
+        b = TextBuffer("ab\ncd")
+        b.cursor = 3
+        (lines, cur) = SheetView.layout(b, width: 10)
+        #expect(lines == ["ab", "cd"] && cur == (1, 0))
+    }
+}

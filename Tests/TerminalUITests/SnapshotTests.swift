@@ -1,0 +1,145 @@
+import Foundation
+import Panel
+import Testing
+@testable import TerminalUI
+
+/// Every screen at 80×24 and 120×40, in zh and en.
+@Suite struct SnapshotTests {
+    static let sizes = [(80, 24), (120, 40)]
+
+    /// Builds a scenario and returns its frame.
+    static func scenario(_ name: String, lang: Language, size: (Int, Int)) -> Grid {
+        switch name {
+        case "list":
+            return AppController(backend: FakeBackend(), lang: lang, size: size).frame()
+        case "list-empty":
+            return AppController(backend: FakeBackend(empty: true), lang: lang, size: size).frame()
+        case "list-search":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("/")); typeText(c, "造船")
+            return c.frame()
+        case "list-nomatch":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("/")); typeText(c, "不存在的单位"); press(c, .enter)
+            return c.frame()
+        case "list-sorted":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("o"), .char("o"), .char("G"))
+            return c.frame()
+        case "dossier":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .enter)
+            return c.frame()
+        case "dossier-end":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .down, .down, .down, .enter, .char("G"))
+            return c.frame()
+        case "dossier-ineligible":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("G"), .enter, .pageDown)
+            return c.frame()
+        case "sheet-draft":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .down, .down, .char("s"))
+            return c.frame()
+        case "sheet-typed":
+            return typedSheet(lang, size).frame()
+        case "sheet-conflict":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .down, .down, .down, .down, .char("s"), .backTab, .enter)
+            typeText(c, "申报人是我指导过的研究生")
+            return c.frame()
+        case "confirm":
+            let c = typedSheet(lang, size)
+            press(c, .ctrl("s"))
+            return c.frame()
+        case "help":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("?"))
+            return c.frame()
+        case "help-sheet":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("s"), .function(1))
+            return c.frame()
+        case "too-small":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            return c.resize(cols: size.0 == 80 ? 79 : 120, rows: size.0 == 80 ? 24 : 23)
+        case "breakdown-hidden":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .down, .down, .down, .down, .enter, .char("b"))
+            return c.frame()
+        case "breakdown-own":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .enter, .char("b"), .down)
+            return c.frame()
+        case "progress":
+            let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
+            press(c, .char("p"), .right)
+            return c.frame()
+        case "ranking":
+            let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
+            press(c, .char("r"))
+            return c.frame()
+        case "ranking-breakdown":
+            let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
+            press(c, .char("r"), .enter, .char("j"))
+            return c.frame()
+        case "finalize":
+            let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
+            press(c, .char("r"), .char("f"), .right, .tab)
+            typeText(c, "工艺“绝技”更突出——经评审组合议…")
+            press(c, .tab, .down, .right, .right)
+            return c.frame()
+        case "finalize-confirm":
+            return finalizeConfirm(lang, size).frame()
+        case "eligibility":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("G"))
+            return c.frame()
+        case "objections":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("x"))
+            return c.frame()
+        default:
+            fatalError("no scenario \(name)")
+        }
+    }
+
+    static func typedSheet(_ lang: Language, _ size: (Int, Int)) -> AppController {
+        let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+        press(c, .down, .down, .down, .down, .char("s"))
+        typeText(c, "25"); press(c, .tab)
+        typeText(c, "27"); press(c, .tab)
+        typeText(c, "18"); press(c, .tab)
+        typeText(c, "16"); press(c, .tab)
+        press(c, .char("1"), .tab)
+        typeText(c, "该同志在盾构施工领域有“绝技”——多次解决关键难题…事迹真实可信，建议推荐。Good work on the TBM launch; 带徒成效显著。")
+        return c
+    }
+
+    static func finalizeConfirm(_ lang: Language, _ size: (Int, Int)) -> AppController {
+        let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
+        press(c, .char("r"), .char("f"), .right, .tab)
+        typeText(c, "工艺“绝技”更突出")
+        press(c, .tab, .down, .right, .right, .tab)
+        typeText(c, "名额所限")
+        press(c, .tab, .ctrl("s"))
+        return c
+    }
+
+    static let names = ["list", "list-empty", "list-search", "list-nomatch", "list-sorted", "dossier", "dossier-end",
+                        "dossier-ineligible", "sheet-draft", "sheet-typed", "sheet-conflict", "confirm", "help", "help-sheet",
+                        "too-small", "breakdown-hidden", "breakdown-own", "progress", "ranking", "ranking-breakdown",
+                        "finalize", "finalize-confirm", "eligibility", "objections"]
+
+    @Test(arguments: names)
+    func snapshot(_ name: String) {
+        for lang in Language.allCases {
+            for size in SnapshotTests.sizes {
+                let g = SnapshotTests.scenario(name, lang: lang, size: size)
+                Snapshot.checkWellFormed(g)
+                Snapshot.check(g, named: "\(name)-\(lang.rawValue)-\(size.0)x\(size.1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,476 @@
+import Panel
+import Testing
+@testable import TerminalUI
+
+/// Pure update tests: a state, a key, the state and effects that follow.
+@Suite struct UpdateTests {
+    func make(_ b: FakeBackend = FakeBackend(), lang: Language = .zh, size: (Int, Int) = (80, 24)) -> (AppState, FakeBackend) {
+        var s = AppState(lang: lang, cols: size.0, rows: size.1)
+        UI.reload(&s, b)
+        return (s, b)
+    }
+
+    @discardableResult
+    func key(_ s: inout AppState, _ b: FakeBackend, _ k: Key) -> [Effect] { UI.update(&s, .key(k), b) }
+
+    func selectedID(_ s: AppState) -> String { s.all[s.visible[s.list.selected]].id }
+
+    func editor(_ s: AppState) -> SheetEditor? {
+        if case .sheet(let e) = s.top { return e }
+        return nil
+    }
+
+    // MARK: list
+
+    @Test func upDownAndJKMoveTheSelection() {
+        var (s, b) = make()
+        key(&s, b, .down); #expect(s.list.selected == 1)
+        key(&s, b, .char("j")); #expect(s.list.selected == 2)
+        key(&s, b, .up); #expect(s.list.selected == 1)
+        key(&s, b, .char("k")); key(&s, b, .char("k")); #expect(s.list.selected == 0)
+    }
+
+    @Test func pagingAndEnds() {
+        var (s, b) = make(FakeBackend(extra: 50))   // 62 dossiers, body 20 rows
+        #expect(s.bodyHeight == 20)
+        key(&s, b, .pageDown); #expect(s.list.selected == 19)
+        key(&s, b, .pageDown); #expect(s.list.selected == 38)
+        key(&s, b, .char("G")); #expect(s.list.selected == 61)
+        #expect(s.list.scroll == 61 - s.bodyHeight + 1)
+        key(&s, b, .pageUp); #expect(s.list.selected == 42)
+        #expect(s.list.scroll <= 42)
+        key(&s, b, .char("g")); #expect(s.list.selected == 0 && s.list.scroll == 0)
+        key(&s, b, .pageUp); #expect(s.list.selected == 0)
+        key(&s, b, .end); #expect(s.list.selected == 61)
+        key(&s, b, .pageDown); #expect(s.list.selected == 61)
+        key(&s, b, .home); #expect(s.list.selected == 0)
+    }
+
+    @Test func enterOpensAndEscGoesBack() {
+        var (s, b) = make()
+        key(&s, b, .down)
+        key(&s, b, .enter)
+        #expect(s.top == .dossier(id: "SH2026-002", scroll: 0))
+        key(&s, b, .char("j"))
+        #expect(s.top == .dossier(id: "SH2026-002", scroll: 1))
+        key(&s, b, .char("G"))
+        if case .dossier(_, let sc) = s.top { #expect(sc > 1) } else { Issue.record("left the dossier") }
+        key(&s, b, .char("g"))
+        #expect(s.top == .dossier(id: "SH2026-002", scroll: 0))
+        key(&s, b, .escape)
+        #expect(s.top == .list && s.stack.count == 1)
+        key(&s, b, .escape)
+        #expect(s.top == .list)
+    }
+
+    @Test func searchAcceptsChinese() {
+        var (s, b) = make()
+        key(&s, b, .char("/"))
+        #expect(s.searching && s.context == .search)
+        for c in "造船" { key(&s, b, .char(c)) }
+        #expect(s.visible.count == 1 && selectedID(s) == "SH2026-006")
+        key(&s, b, .backspace)
+        #expect(s.query == "造" && s.visible.count == 2)      // 造船 and 飞机制造
+        key(&s, b, .enter)
+        #expect(!s.searching && s.query == "造" && s.visible.count == 2)
+        // j/k are navigation again once the search is done
+        key(&s, b, .char("/")); key(&s, b, .escape)
+        #expect(s.query.isEmpty && s.visible.count == 12)
+    }
+
+    @Test func searchMatchesEmployerAndFieldCaseInsensitively() {
+        var (s, b) = make()
+        key(&s, b, .char("/"))
+        for c in "上海 焊接" { key(&s, b, .char(c)) }
+        #expect(s.visible.map { s.all[$0].id } == ["SH2026-006"])
+        key(&s, b, .escape)
+        key(&s, b, .char("/")); for c in "SH2026-01" { key(&s, b, .char(c)) }
+        #expect(s.visible.count == 3)
+        s.query = ""; UI.refilter(&s)
+        key(&s, b, .escape); key(&s, b, .char("/")); for c in "sh2026-012" { key(&s, b, .char(c)) }
+        #expect(s.visible.count == 1)
+    }
+
+    @Test func sortCycles() {
+        var (s, b) = make()
+        key(&s, b, .char("o")); #expect(s.sort == .name)
+        key(&s, b, .char("o")); #expect(s.sort == .status)
+        // status order: to do first, then draft, signed, recused
+        let order = s.visible.map { s.all[$0].status }
+        #expect(order == order.sorted { SheetStatus.allCases.firstIndex(of: $0)! < SheetStatus.allCases.firstIndex(of: $1)! })
+        #expect(order.first == .todo && order.last == .recused)
+        key(&s, b, .char("o")); #expect(s.sort == .employer)
+        key(&s, b, .char("o")); #expect(s.sort == .id)
+        #expect(s.visible == Array(0..<12))
+    }
+
+    @Test func sortKeepsTheSelectedDossier() {
+        var (s, b) = make()
+        key(&s, b, .char("G"))
+        let id = selectedID(s)
+        key(&s, b, .char("o"))
+        #expect(selectedID(s) == id)
+    }
+
+    @Test func qQuitsFromTheList() {
+        var (s, b) = make()
+        #expect(key(&s, b, .char("q")) == [.quit])
+        #expect(s.quit)
+    }
+
+    @Test func qDoesNotQuitFromADossier() {
+        var (s, b) = make()
+        key(&s, b, .enter)
+        #expect(key(&s, b, .char("q")).isEmpty && !s.quit)
+    }
+
+    @Test func helpOpensAndCloses() {
+        var (s, b) = make()
+        key(&s, b, .char("?"))
+        #expect(s.modal == .help(scroll: 0) && s.context == .help)
+        key(&s, b, .char("j")); #expect(s.modal == .help(scroll: 1))
+        key(&s, b, .escape); #expect(s.modal == nil)
+        key(&s, b, .function(1)); #expect(s.modal != nil)
+        key(&s, b, .char("?")); #expect(s.modal == nil)
+    }
+
+    @Test func membersCannotOpenChairScreens() {
+        var (s, b) = make()
+        for k in ["p", "r", "e", "x"] {
+            key(&s, b, .char(Character(k)))
+            #expect(s.top == .list, "\(k) opened a screen")
+            #expect(s.message != nil)
+        }
+    }
+
+    @Test func secretariesCannotScore() {
+        var (s, b) = make(FakeBackend(role: .secretary))
+        key(&s, b, .char("s"))
+        #expect(s.top == .list && s.message?.contains("工作人员") == true)
+    }
+
+    // MARK: sheet
+
+    @Test func sOpensTheSheetOfTheSelectedOrOpenDossier() {
+        var (s, b) = make()
+        key(&s, b, .char("s"))
+        #expect(editor(s)?.dossier == "SH2026-001")
+        key(&s, b, .escape)
+        key(&s, b, .down); key(&s, b, .enter); key(&s, b, .char("s"))
+        #expect(editor(s)?.dossier == "SH2026-002")
+        // a signed sheet starts from what was signed
+        #expect(editor(s)?.points == ["26", "26", "17", "19"])
+        #expect(editor(s)?.wasSigned == true)
+    }
+
+    @Test func theSheetLoadsTheDraft() {
+        var (s, b) = make()
+        key(&s, b, .down); key(&s, b, .down); key(&s, b, .char("s"))
+        let e = editor(s)!
+        #expect(e.points == ["25", "22", "", ""])
+        #expect(e.comment.text == "草稿：工艺“绝招”待核实…")
+    }
+
+    @Test func digitsOnlyWithinRange() {
+        var (s, b) = make()
+        key(&s, b, .down); key(&s, b, .down); key(&s, b, .down); key(&s, b, .down); key(&s, b, .char("s"))
+        var fx = key(&s, b, .char("2"))
+        #expect(editor(s)?.points[0] == "2")
+        #expect(fx == [.saveDraft(SheetInput(dossier: "SH2026-005", points: ["craft": 2], comment: ""))])
+        fx = key(&s, b, .char("9"))                 // 29 ≤ 30
+        #expect(editor(s)?.points[0] == "29" && fx.count == 1)
+        fx = key(&s, b, .char("1"))                 // 291 > 30: refused
+        #expect(editor(s)?.points[0] == "29" && fx.isEmpty)
+        #expect(s.message?.contains("0–30") == true)
+        fx = key(&s, b, .char("x"))                 // not a digit
+        #expect(editor(s)?.points[0] == "29" && fx.isEmpty && s.message?.contains("数字") == true)
+        fx = key(&s, b, .char("３"))                // full-width digit is not accepted either
+        #expect(editor(s)?.points[0] == "29" && fx.isEmpty)
+        key(&s, b, .backspace); key(&s, b, .backspace)
+        #expect(editor(s)?.points[0] == "")
+        key(&s, b, .char("0")); key(&s, b, .char("7"))
+        #expect(editor(s)?.points[0] == "7")
+        key(&s, b, .tab); key(&s, b, .char("3")); key(&s, b, .char("1"))   // 31 > 30
+        #expect(editor(s)?.points[1] == "3")
+    }
+
+    @Test func tabAndShiftTabMoveBetweenFields() {
+        var (s, b) = make()
+        key(&s, b, .char("s"))
+        #expect(editor(s)?.focus == .criterion(0))
+        key(&s, b, .tab); #expect(editor(s)?.focus == .criterion(1))
+        key(&s, b, .down); #expect(editor(s)?.focus == .criterion(2))
+        key(&s, b, .tab); key(&s, b, .tab); #expect(editor(s)?.focus == .vote)
+        key(&s, b, .tab); #expect(editor(s)?.focus == .comment)
+        key(&s, b, .tab); #expect(editor(s)?.focus == .conflict)
+        key(&s, b, .tab); #expect(editor(s)?.focus == .criterion(0))
+        key(&s, b, .backTab); #expect(editor(s)?.focus == .conflict)
+        key(&s, b, .up); #expect(editor(s)?.focus == .comment)
+    }
+
+    @Test func votes() {
+        var (s, b) = make()
+        key(&s, b, .char("s"))
+        for _ in 0..<4 { key(&s, b, .tab) }
+        #expect(editor(s)?.focus == .vote)
+        key(&s, b, .char("2")); #expect(editor(s)?.vote == "reject")
+        key(&s, b, .right); #expect(editor(s)?.vote == "abstain")
+        key(&s, b, .right); #expect(editor(s)?.vote == nil)
+        key(&s, b, .left); #expect(editor(s)?.vote == "abstain")
+        key(&s, b, .char(" ")); #expect(editor(s)?.vote == nil)
+        let fx = key(&s, b, .char("1"))
+        #expect(editor(s)?.vote == "recommend")
+        if case .saveDraft(let i)? = fx.first { #expect(i.vote == "recommend") } else { Issue.record("no draft saved") }
+    }
+
+    @Test func theCommentEditorTakesChineseAndKeysAsText() {
+        var (s, b) = make()
+        key(&s, b, .char("s"))
+        for _ in 0..<5 { key(&s, b, .tab) }
+        #expect(editor(s)?.focus == .comment)
+        var effects: [Effect] = []
+        for c in "工匠“j k q s ?”—é" { effects += key(&s, b, .char(c)) }
+        #expect(editor(s)?.comment.text == "工匠“j k q s ?”—é")
+        #expect(effects.count == 15 && s.top != .list && !s.quit && s.modal == nil)
+        key(&s, b, .left); key(&s, b, .left); key(&s, b, .backspace)
+        #expect(editor(s)?.comment.text == "工匠“j k q s ?—é")
+        key(&s, b, .home); key(&s, b, .delete)
+        #expect(editor(s)?.comment.text == "匠“j k q s ?—é")
+        key(&s, b, .end); key(&s, b, .enter); key(&s, b, .char("二"))
+        #expect(editor(s)?.comment.text == "匠“j k q s ?—é\n二")
+        if case .saveDraft(let i)? = effects.last { #expect(i.comment.hasPrefix("工匠")) } else { Issue.record("no draft") }
+    }
+
+    @Test func theCommentLengthIsLimited() {
+        let fb = FakeBackend()
+        fb.program.sheet.commentMaxChars = 3
+        var (s, b) = make(fb)
+        key(&s, b, .char("s"))
+        for _ in 0..<5 { key(&s, b, .tab) }
+        for c in "一二三四" { key(&s, b, .char(c)) }
+        #expect(editor(s)?.comment.text == "一二三")
+        #expect(s.message?.contains("3") == true)
+    }
+
+    @Test func signingAsksForConfirmationAndShowsTheRecord() {
+        var (s, b) = make()
+        for _ in 0..<4 { key(&s, b, .down) }
+        key(&s, b, .char("s"))
+        // incomplete: refused, focus goes to the missing criterion
+        key(&s, b, .char("2")); key(&s, b, .char("0"))
+        #expect(key(&s, b, .ctrl("s")).isEmpty)
+        #expect(s.modal == nil && editor(s)?.focus == .criterion(1) && s.message?.contains("高超技能") == true)
+        for d in ["2", "0", "\t", "1", "5", "\t", "1", "5", "\t"] {
+            key(&s, b, d == "\t" ? .tab : .char(Character(d)))
+        }
+        key(&s, b, .function(9))
+        #expect(s.modal == nil && editor(s)?.focus == .vote)        // the vote is missing
+        key(&s, b, .char("1"))
+        #expect(key(&s, b, .function(9)).isEmpty)
+        guard case .confirm(let c)? = s.modal else { Issue.record("no confirmation"); return }
+        let input = SheetInput(dossier: "SH2026-005", points: ["craft": 20, "skill": 20, "lead": 15, "contrib": 15], vote: "recommend", comment: "")
+        #expect(c.pending == .score(input))
+        #expect(c.record == (try? b.previewScoreRecord(input)))
+        #expect(c.summary.contains { $0.contains("70 / 100") })
+        #expect(c.summary.contains { $0.contains(b.signingDescription) })
+        // anything but y / n / Esc does nothing
+        #expect(key(&s, b, .char("s")).isEmpty && s.modal != nil)
+        key(&s, b, .char("n"))
+        #expect(s.modal == nil && b.submitted.isEmpty)
+        key(&s, b, .ctrl("s"))
+        key(&s, b, .escape)
+        #expect(s.modal == nil && editor(s) != nil)
+        key(&s, b, .ctrl("s"))
+        #expect(key(&s, b, .char("y")) == [.sign(input)])
+        #expect(s.modal == nil)
+    }
+
+    @Test func previewErrorsAreShown() {
+        let fb = FakeBackend()
+        var (s, b) = make(fb)
+        key(&s, b, .char("s"))
+        var ed = editor(s)!
+        ed.dossier = "NOPE"; ed.points = ["1", "1", "1", "1"]; ed.vote = "recommend"
+        s.stack[s.stack.count - 1] = .sheet(ed)
+        key(&s, b, .ctrl("s"))
+        #expect(s.modal == nil && s.message == "没有这份申报" && s.messageRole == .error)
+    }
+
+    @Test func aConflictDeclarationRecordsARecusal() {
+        var (s, b) = make()
+        for _ in 0..<4 { key(&s, b, .down) }
+        key(&s, b, .char("s"))
+        key(&s, b, .backTab)
+        #expect(editor(s)?.focus == .conflict)
+        let fx = key(&s, b, .enter)
+        #expect(editor(s)?.conflict == true && editor(s)?.focus == .reason)
+        if case .saveDraft(let i)? = fx.first { #expect(i.recuseReason == "") } else { Issue.record("no draft") }
+        for c in "亲属关系" { key(&s, b, .char(c)) }
+        key(&s, b, .ctrl("s"))
+        guard case .confirm(let c)? = s.modal else { Issue.record("no confirmation"); return }
+        #expect(c.pending == .recuse(dossier: "SH2026-005", reason: "亲属关系"))
+        #expect(key(&s, b, .char("y")) == [.recuse(dossier: "SH2026-005", reason: "亲属关系")])
+    }
+
+    @Test func undoingAConflictHidesTheReason() {
+        var (s, b) = make()
+        key(&s, b, .char("s"))
+        key(&s, b, .backTab); key(&s, b, .enter)
+        #expect(editor(s)!.fields(votes: true).contains(.reason))
+        key(&s, b, .backTab); key(&s, b, .char(" "))
+        #expect(editor(s)?.conflict == false && !editor(s)!.fields(votes: true).contains(.reason))
+    }
+
+    @Test func resizeKeepsTheDraftInProgress() {
+        var (s, b) = make()
+        key(&s, b, .char("G")); key(&s, b, .char("s"))
+        key(&s, b, .char("1")); key(&s, b, .char("2"))
+        let before = editor(s)
+        UI.update(&s, .resize(60, 20), b)
+        #expect(s.tooSmall)
+        #expect(key(&s, b, .char("3")).isEmpty)         // keys wait while too small
+        UI.update(&s, .resize(100, 30), b)
+        #expect(editor(s) == before)
+        key(&s, b, .backspace)
+        #expect(editor(s)?.points[0] == "1")
+    }
+
+    @Test func escLeavesTheSheetAndTheDraftComesBack() {
+        let c = AppController(backend: FakeBackend(), lang: .zh, size: (80, 24))
+        press(c, .char("G"), .char("s"))
+        typeText(c, "28")
+        press(c, .escape)
+        #expect(c.state.top == .list)
+        #expect(c.state.all[11].status == .draft || (c.backend as! FakeBackend).drafts["SH2026-012"] != nil)
+        press(c, .char("s"))
+        if case .sheet(let e) = c.state.top { #expect(e.points[0] == "28") } else { Issue.record("no sheet") }
+    }
+
+    // MARK: runtime
+
+    @Test func signingThroughTheControllerUpdatesTheList() {
+        let fb = FakeBackend()
+        let c = AppController(backend: fb, lang: .en, size: (80, 24))
+        press(c, .char("G"), .char("s"))
+        typeText(c, "20"); press(c, .tab); typeText(c, "20"); press(c, .tab); typeText(c, "10"); press(c, .tab); typeText(c, "10")
+        press(c, .tab, .char("3"), .ctrl("s"), .char("y"))
+        #expect(fb.submitted.count == 1 && fb.submitted[0].total == 60 && fb.submitted[0].vote == "abstain")
+        #expect(c.state.top == .list)
+        #expect(c.state.all[11].status == .signed)
+        #expect(c.state.message?.contains("Signed") == true)
+        #expect(c.performed.contains(.sign(fb.submitted[0])))
+    }
+
+    @Test func aDraftThatCannotBeSavedSaysSo() {
+        let fb = FakeBackend()
+        fb.failDraftSave = true
+        let c = AppController(backend: fb, lang: .en, size: (80, 24))
+        press(c, .char("G"), .char("s"), .char("5"))
+        #expect(c.state.messageRole == .error && c.state.message?.contains("disk full") == true)
+        let text = c.frame().lines().joined(separator: "\n")
+        #expect(text.contains("draft NOT saved"))
+    }
+
+    @Test func refreshPicksUpOtherSessions() {
+        let fb = FakeBackend()
+        let c = AppController(backend: fb, lang: .zh, size: (80, 24))
+        #expect(!c.poll())
+        fb.statuses["m1"]!["SH2026-012"] = .signed
+        fb.changed = true
+        #expect(c.poll())
+        #expect(c.state.all[11].status == .signed)
+        #expect(c.frame().lines().contains { $0.contains("SH2026-012") && $0.contains("已签") })
+    }
+
+    @Test func othersScoresStayHiddenUntilSubmitted() {
+        let c = AppController(backend: FakeBackend(), lang: .zh, size: (120, 40))
+        press(c, .down, .down, .down, .down, .enter, .char("b"))   // SH2026-005: to do for m1
+        let hidden = c.frame().lines().joined()
+        #expect(hidden.contains("不显示"))
+        #expect(!hidden.contains("建议推荐"))          // m2's comment
+        press(c, .escape, .escape, .char("g"), .enter, .char("b"))   // SH2026-001: signed by m1
+        let shown = c.frame().lines().joined()
+        #expect(shown.contains("建议推荐") || shown.contains("“绝技”"))
+        // a programme that does not hide
+        let open = AppController(backend: FakeBackend(hide: false), lang: .zh, size: (120, 40))
+        press(open, .down, .down, .down, .down, .enter, .char("b"), .down)
+        #expect(!open.frame().lines().joined().contains("不显示"))
+    }
+
+    // MARK: chair and secretary
+
+    @Test func chairScreens() {
+        var (s, b) = make(FakeBackend(role: .chair))
+        key(&s, b, .char("p"))
+        guard case .progress(_, 0) = s.top else { Issue.record("no progress"); return }
+        key(&s, b, .right); key(&s, b, .char("l"))
+        guard case .progress(_, 2) = s.top else { Issue.record("column did not move"); return }
+        key(&s, b, .char("h"))
+        guard case .progress(_, 1) = s.top else { Issue.record("column did not move back"); return }
+        #expect(s.chair!.counts[0][.signed] == 4 && s.chair!.counts[0][.todo] == 6 && s.chair!.counts[0][.recused] == 1 && s.chair!.counts[0][.draft] == 1)
+        key(&s, b, .enter)
+        guard case .breakdown("SH2026-001", _) = s.top else { Issue.record("no breakdown"); return }
+        key(&s, b, .escape)
+        key(&s, b, .char("r"))
+        guard case .ranking = s.top else { Issue.record("no ranking"); return }
+        #expect(s.stack.count == 2)                     // chair screens replace each other
+        let r = s.chair!.ranking
+        #expect(r.entries.filter { $0.status == .tieAtCut }.map(\.dossier) == ["SH2026-003", "SH2026-004"])
+        #expect(ChairViews.cutIndex(r) == 4)
+        key(&s, b, .char("e")); guard case .eligibility = s.top else { Issue.record("no eligibility"); return }
+        key(&s, b, .char("x")); guard case .objections = s.top else { Issue.record("no objections"); return }
+        #expect(s.objections.count == 2)
+        key(&s, b, .enter); guard case .dossier("SH2026-005", _) = s.top else { Issue.record("objection did not open"); return }
+    }
+
+    @Test func finalizationResolvesTiesWithReasons() {
+        let fb = FakeBackend(role: .chair)
+        var (s, b) = make(fb)
+        key(&s, b, .char("r")); key(&s, b, .char("f"))
+        guard case .finalize(let f0) = s.top else { Issue.record("no finalize"); return }
+        #expect(f0.ties == ["SH2026-003", "SH2026-004"])
+        key(&s, b, .ctrl("s"))
+        #expect(s.modal == nil && s.message?.contains("SH2026-003") == true)
+        key(&s, b, .right)                               // selected
+        key(&s, b, .tab)
+        for c in "事迹更突出" { key(&s, b, .char(c)) }
+        key(&s, b, .tab)
+        key(&s, b, .char("j"))
+        key(&s, b, .left)                                // not-selected (cycles backwards)
+        key(&s, b, .ctrl("s"))
+        #expect(s.modal == nil && s.message?.contains("SH2026-004") == true)   // reason missing
+        key(&s, b, .tab); for c in "名额所限" { key(&s, b, .char(c)) }; key(&s, b, .enter)
+        key(&s, b, .function(9))
+        guard case .confirm(let c)? = s.modal else { Issue.record("no confirmation"); return }
+        let res = ["SH2026-003": TieResolution(decision: "selected", reason: "事迹更突出"),
+                   "SH2026-004": TieResolution(decision: "not-selected", reason: "名额所限")]
+        #expect(c.pending == .finalize(res))
+        #expect(key(&s, b, .char("y")) == [.finalize(res)])
+    }
+
+    @Test func secretaryStartsOnQualification() {
+        let c = AppController(backend: FakeBackend(role: .secretary), lang: .zh, size: (80, 24))
+        guard case .eligibility = c.state.top else { Issue.record("secretary starts elsewhere"); return }
+        press(c, .char("G"))
+        #expect(c.frame().lines().joined().contains("不合格"))
+        press(c, .escape)
+        #expect(c.state.top == .list)
+        #expect(c.frame().lines()[2].contains("合格"))     // the list shows qualification, not my status
+    }
+
+    @Test func emptyStore() {
+        let c = AppController(backend: FakeBackend(empty: true), lang: .en, size: (80, 24))
+        for k: Key in [.down, .up, .pageDown, .char("G"), .enter, .char("s"), .char("/"), .char("x"), .enter] { c.send(.key(k)) }
+        #expect(c.state.top == .list)
+        #expect(c.frame().lines().joined().contains("No dossiers yet"))
+    }
+
+    @Test func tooSmallNamesTheMinimumAndComesBack() {
+        let c = AppController(backend: FakeBackend(), lang: .en, size: (80, 24))
+        let small = c.resize(cols: 79, rows: 30).lines().joined(separator: " ")
+        #expect(small.contains("80×24"))
+        #expect(c.resize(cols: 100, rows: 23).lines().joined(separator: " ").contains("80×24"))
+        let back = c.resize(cols: 80, rows: 24)
+        #expect(back.lines()[1].contains("No."))
+    }
+}
