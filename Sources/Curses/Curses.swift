@@ -38,7 +38,8 @@ public enum TerminalApp {
 
     /// Runs the review UI until the member quits or a signal arrives; the terminal is restored
     /// on every way out.
-    public static func run(backend: ReviewBackend, theme: Theme, lang: Language) throws {
+    /// `greeting`: shown on the message line when the UI opens (warning: in the warning style).
+    public static func run(backend: ReviewBackend, theme: Theme, lang: Language, greeting: (text: String, warning: Bool)? = nil) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw Failure.notATerminal }
         setUpLocale()
         pendingSignal = 0
@@ -57,6 +58,8 @@ public enum TerminalApp {
         screen.setUpColours()
 
         let controller = AppController(backend: backend, lang: lang, theme: screen.theme, size: (Int(ps_cols()), Int(ps_lines())))
+        if let greeting { controller.show(greeting.text, role: greeting.warning ? .warning : .message) }
+        if let greeting { controller.announce(greeting.text, warning: greeting.warning) }
         screen.draw(controller.frame())
         var lastPoll = Date()
         while !controller.shouldQuit && pendingSignal == 0 {

@@ -23,6 +23,11 @@ public final class AppController {
 
     public var shouldQuit: Bool { state.quit }
 
+    /// Shows a message in the message line until the next key (e.g. who is signed in).
+    public func show(_ text: String, role: StyleRole = .message) {
+        UI.setMessage(&state, text, role)
+    }
+
     /// Shows a message on the message line (until the next key press), e.g. who is signed in
     /// and how records get signed when a session opens.
     public func announce(_ text: String, warning: Bool = false) {

@@ -130,7 +130,7 @@ public enum UI {
         setMessage(&s, s.lang.pick(zh, en), role)
     }
 
-    static func setMessage(_ s: inout AppState, _ text: String, _ role: StyleRole) {
+    public static func setMessage(_ s: inout AppState, _ text: String, _ role: StyleRole) {
         s.message = text; s.messageRole = role; s.messageSeq += 1
     }
 
@@ -197,7 +197,7 @@ public enum UI {
         return max(0, min(scroll, n - s.bodyHeight))
     }
 
-    static func rankingHeight(_ s: AppState) -> Int { max(1, s.bodyHeight - 6) }
+    static func rankingHeight(_ s: AppState) -> Int { max(1, s.bodyHeight - max(6, s.bodyHeight / 3)) }
     static func breakdownHeight(_ s: AppState) -> Int { max(1, s.bodyHeight - 6) }
 
     static func confirmLineCount(_ s: AppState, _ c: ConfirmState) -> Int {
