@@ -9,39 +9,71 @@ public enum SSHAccess {
     public static func beginMarker(_ store: String) -> String { "# BEGIN pingshen \(store)" }
     public static func endMarker(_ store: String) -> String { "# END pingshen \(store)" }
 
-    /// Quotes for the shell that sshd runs the forced command with.
+    /// Quotes for the shell that sshd runs the forced command with (`$SHELL -c COMMAND`).
+    /// A backslash is written outside the single quotes (`'\\'`), so that no backslash ever
+    /// stands before a double quote: inside `command="…"` sshd reads `\"` as an escaped quote.
     public static func shellQuote(_ s: String) -> String {
-        if !s.isEmpty && s.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "/._-+:@=".unicodeScalars.contains($0) }) && s.unicodeScalars.allSatisfy({ $0.value < 128 }) {
+        if !s.isEmpty && s.unicodeScalars.allSatisfy({ $0.value < 128 && (CharacterSet.alphanumerics.contains($0) || "/._-+:@=".unicodeScalars.contains($0)) }) {
             return s
         }
-        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        var out = "'"
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "'": out += "'\\''"
+            case "\\": out += "'\\\\'"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out + "'"
+    }
+
+    /// The value of the `command="…"` option for one member: `"` escaped as `\"`, the only
+    /// escape sshd knows there.
+    public static func forcedCommand(store: String, binary: String, member: String) -> String {
+        [binary, "review", store, "--as", member].map(shellQuote).joined(separator: " ")
+            .replacingOccurrences(of: "\"", with: "\\\"")
+    }
+
+    /// A path that cannot go into an authorized_keys line: control characters (a newline
+    /// would end the line).
+    static func checkPath(_ path: String, what: (zh: String, en: String)) throws {
+        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw ActionError(zh: "\(what.zh)路径含控制字符（如换行），不能写入 authorized_keys：\(path.debugDescription)",
+                              en: "the \(what.en) path contains a control character (such as a newline) and cannot go into authorized_keys: \(path.debugDescription)")
+        }
     }
 
     /// The block for a store: one line per member, between markers so a rerun replaces it.
     public static func authorizedKeys(store: String, roster: Roster, binary: String) throws -> String {
         let absStore = absolute(store)
         let absBinary = absolute(binary)
+        try checkPath(absStore, what: ("评审库", "store"))
+        try checkPath(absBinary, what: ("程序", "binary"))
         var lines = [beginMarker(absStore)]
         for m in roster.members {
             let key = try SSHPublicKey(line: m.key)
-            let command = [absBinary, "review", absStore, "--as", m.id].map(shellQuote).joined(separator: " ")
-            // Inside the option's double quotes only \" is an escape.
-            let option = command.replacingOccurrences(of: "\"", with: "\\\"")
+            let option = forcedCommand(store: absStore, binary: absBinary, member: m.id)
             lines.append("restrict,pty,agent-forwarding,command=\"\(option)\" \(key.lineWithoutComment) pingshen:\(m.id)")
         }
         lines.append(endMarker(absStore))
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Replaces this store's block in an existing authorized_keys text (or appends it).
-    public static func merge(existing: String, block: String, store: String) -> String {
+    /// Replaces this store's block in an existing authorized_keys text (or appends it). Every
+    /// other line is kept as it was. A begin marker without its end marker is refused (the
+    /// block's extent is unknown: guessing could drop someone's key or keep a removed member's).
+    public static func merge(existing: String, block: String, store: String, file: String = "authorized_keys") throws -> String {
         let begin = beginMarker(absolute(store)), end = endMarker(absolute(store))
         var out: [String] = []
-        var skipping = false
-        for line in existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line == begin { skipping = true; continue }
-            if skipping { if line == end { skipping = false }; continue }
+        var openedAt: Int?
+        for (i, line) in existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).enumerated() {
+            if openedAt == nil && line == begin { openedAt = i + 1; continue }
+            if openedAt != nil { if line == end { openedAt = nil }; continue }
             out.append(line)
+        }
+        if let line = openedAt {
+            throw ActionError(zh: "\(file) 第 \(line) 行：有“\(begin)”却没有对应的“\(end)”，请手工修正后重试（未做任何修改）",
+                              en: "\(file) line \(line): '\(begin)' has no matching '\(end)'; fix it by hand and rerun (nothing was changed)")
         }
         while let last = out.last, last.isEmpty { out.removeLast() }
         return (out.isEmpty ? "" : out.joined(separator: "\n") + "\n") + block

@@ -24,8 +24,16 @@ struct SSHCommand: ParsableCommand {
                 let bin = binary ?? CommandLine.executablePath
                 let block = try SSHAccess.authorizedKeys(store: store, roster: panel.roster, binary: bin)
                 if let file {
-                    let existing = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-                    try DurableFile.write(Data(SSHAccess.merge(existing: existing, block: block, store: store).utf8), to: file)
+                    var existing = ""
+                    if FileManager.default.fileExists(atPath: file) {
+                        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                            throw ActionError(zh: "无法以 UTF-8 读取 \(file)（未做任何修改）", en: "cannot read \(file) as UTF-8 (nothing was changed)")
+                        }
+                        existing = text
+                    }
+                    let merged = try SSHAccess.merge(existing: existing, block: block, store: store, file: file)
+                    try DurableFile.write(Data(merged.utf8), to: file)
+                    chmod(file, 0o600)   // sshd's StrictModes refuses a group- or world-writable file
                     say(lang.pick("已更新 \(file)（\(panel.roster.members.count) 位成员）", "updated \(file) (\(panel.roster.members.count) members)"))
                 } else {
                     FileHandle.standardOutput.write(Data(block.utf8))

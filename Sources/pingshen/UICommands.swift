@@ -39,25 +39,47 @@ struct UIOptions: ParsableArguments {
 
 /// Opens the UI for `member`; signs through `key`, else the ssh-agent. Without a usable key the
 /// UI still opens (to read), and says why it cannot sign.
-func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: Language) throws {
+func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: Language, ignoredCommand: String? = nil) throws {
     let session = try ReviewSession(root: store)
     let m = try session.member(member)
     var signer: RecordSigner?
     var problem: ActionError?
+    // What the member is told when the UI opens: who is signed in and how records get signed.
+    var how: String
+    var warning = false
     do {
-        signer = try SignerChoice.resolve(keyPath: key, member: m)
+        let s = try SignerChoice.resolve(keyPath: key, member: m)
+        signer = s
+        how = lang.pick("签名方式：", "signing with: ") + s.description
     } catch let e as ActionError {
-        // In a remote session the programme may allow a host-held key (STORE/keys/ID).
+        // Without a usable agent, a host-held key (STORE/keys/ID) only where the programme allows it.
         let hostKey = session.layout.root + "/keys/" + member
-        if session.program.aggregation.hostKeyAllowed, key == nil, FileManager.default.fileExists(atPath: hostKey),
-           let s = try? SignerChoice.resolve(keyPath: hostKey, member: m) {
-            signer = s
+        warning = true
+        if key == nil, session.program.aggregation.hostKeyAllowed {
+            if FileManager.default.fileExists(atPath: hostKey) {
+                do {
+                    let s = try SignerChoice.resolve(keyPath: hostKey, member: m)
+                    signer = s
+                    how = lang.pick("没有可用的 ssh-agent，本方案允许用主机保管的密钥签名：", "no usable ssh-agent; this programme allows the host-held key: ") + s.description
+                } catch let hk as ActionError {
+                    problem = hk
+                    how = "⚠ " + e.message(lang) + lang.pick("；主机保管的密钥也不可用：", "; the host-held key is not usable either: ") + hk.message(lang)
+                }
+            } else {
+                problem = e
+                how = "⚠ " + e.message(lang) + lang.pick("（本方案允许主机保管的密钥，但 \(hostKey) 不存在）", " (this programme allows a host-held key, but \(hostKey) does not exist)")
+            }
         } else {
             problem = e
+            how = "⚠ " + e.message(lang) + (key == nil ? lang.pick("。可以浏览，但不能签名", ". You can browse but not sign") : "")
         }
     }
+    var text = lang.pick("已登录：\(m.name)（\(m.id)）· ", "signed in: \(m.name) (\(m.id)) · ") + how
+    if let ignoredCommand {
+        text = lang.pick("未执行命令“\(ignoredCommand)”（此连接只进入评审界面）· ", "the command '\(ignoredCommand)' was not run (this connection only opens the review UI) · ") + text
+    }
     let backend = try SessionBackend(session: session, member: member, signer: signer, signerProblem: problem)
-    try TerminalApp.run(backend: backend, theme: try ui.resolveTheme(), lang: lang)
+    try TerminalApp.run(backend: backend, theme: try ui.resolveTheme(), lang: lang, greeting: (text, warning))
 }
 
 struct ReviewCommand: ParsableCommand {
@@ -71,6 +93,12 @@ struct ReviewCommand: ParsableCommand {
     func run() throws {
         let lang = common.language
         let env = ProcessInfo.processInfo.environment
+        // A hang-up (dropped connection), Ctrl-C or kill must reach the UI even when the parent
+        // left them blocked: drafts are saved as typed, and the terminal is restored on the way out.
+        var stopping = sigset_t()
+        sigemptyset(&stopping)
+        for sig in [SIGHUP, SIGINT, SIGTERM] { sigaddset(&stopping, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
         if env["SSH_CONNECTION"] != nil {
             // A remote session: records are shared with the other sessions of the service account only.
             umask(0o007)
@@ -83,7 +111,8 @@ struct ReviewCommand: ParsableCommand {
             fail(lang.pick("评审界面需要终端（远程评审请用 ssh -t）", "the review UI needs a terminal (use ssh -t for remote review)"))
         }
         try guarded(lang) {
-            try openUI(store: store, member: id, key: key, ui: ui, lang: lang)
+            let command = env["SSH_CONNECTION"] != nil ? env["SSH_ORIGINAL_COMMAND"].flatMap { $0.isEmpty ? nil : $0 } : nil
+            try openUI(store: store, member: id, key: key, ui: ui, lang: lang, ignoredCommand: command)
         }
     }
 }
