@@ -386,7 +386,7 @@ final class SSHTestTmux {
             for other in Fixture.members + ["chair", "sec"] where other != id {
                 #expect(!screen.contains("专家\(other)（"), "\(id) landed as \(other)?\n\(screen)")
             }
-            #expect(try tmux.quit(name), "\(id): the UI did not quit\n\(try tmux.screen(name))")
+            #expect(try tmux.quit(name), "\(id): the UI did not quit\n\((try? tmux.screen(name)) ?? "")")
         }
         #expect(!FileManager.default.fileExists(atPath: pwned))
 
@@ -489,7 +489,7 @@ final class SSHTestTmux {
             #expect(stat(rec, &st) == 0 && st.st_mode & 0o007 == 0, "mode \(String(st.st_mode & 0o777, radix: 8))")
         }
         for id in ["m1", "m2", "chair"] {
-            #expect(try tmux.quit(id), "\(id): the UI did not quit\n\(try tmux.screen(id))")
+            #expect(try tmux.quit(id), "\(id): the UI did not quit\n\((try? tmux.screen(id)) ?? "")")
         }
         r = try Harness.pingshen(["verify", fx.store])
         #expect(r.status == 0, "verify: \(r.stdout) \(r.stderr)")
