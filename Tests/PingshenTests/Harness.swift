@@ -34,9 +34,9 @@ enum Harness {
         p.environment = environment
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+        p.standardInput = inPipe
         p.standardOutput = outPipe
         p.standardError = errPipe
-        p.standardInput = inPipe
         try p.run()
         if let stdin { inPipe.fileHandleForWriting.write(stdin) }
         try? inPipe.fileHandleForWriting.close()

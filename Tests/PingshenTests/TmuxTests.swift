@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// A real terminal: tmux runs the real binary; keys go in with send-keys, the screen comes out
+/// with capture-pane.
+final class Tmux {
+    let socket = "pingshen-test-\(UUID().uuidString.prefix(8))"
+    let session = "ui"
+
+    init(command: [String], cols: Int = 100, rows: Int = 30, env: [String: String] = [:]) throws {
+        let line = (env.map { "\($0.key)=\(Tmux.quote($0.value))" } + command.map(Tmux.quote)).joined(separator: " ")
+        // system(3), not Process: Foundation's Process never sees this client exit once the
+        // tmux server it forked lives on.
+        let rc = system(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+                         "-x", String(cols), "-y", String(rows), "env TERM=xterm-256color " + line].map(Tmux.quote).joined(separator: " ")
+                        + " </dev/null >/dev/null 2>&1")
+        guard rc == 0 else { throw StoreFailure("tmux new-session failed (\(rc))") }
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    func keys(_ keys: String...) throws {
+        _ = try Harness.run("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", session] + keys)
+    }
+
+    /// Literal text (digits, Chinese), not key names.
+    func type(_ text: String) throws {
+        _ = try Harness.run("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", session, "-l", text])
+    }
+
+    func screen() throws -> String {
+        try Harness.run("/usr/bin/tmux", ["-L", socket, "capture-pane", "-p", "-t", session]).stdout
+    }
+
+    /// Waits (up to `seconds`) until the screen contains `text`; returns the screen.
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            usleep(100_000)
+        }
+        throw StoreFailure("timed out waiting for '\(text)'; screen:\n\(last)")
+    }
+
+    func resize(cols: Int, rows: Int) throws {
+        _ = try Harness.run("/usr/bin/tmux", ["-L", socket, "resize-window", "-t", session, "-x", String(cols), "-y", String(rows)])
+    }
+
+    var alive: Bool {
+        (try? Harness.run("/usr/bin/tmux", ["-L", socket, "has-session", "-t", session]).status) == 0
+    }
+
+    func kill() {
+        _ = try? Harness.run("/usr/bin/tmux", ["-L", socket, "kill-server"])
+    }
+}
+
+@Suite(.serialized) struct TmuxTests {
+    /// A member scores a dossier with the contract keys; the record verifies with ssh-keygen.
+    @Test func memberScoresADossierInARealTerminal() throws {
+        let fx = try Fixture()
+        let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1"), "--lang", "en"])
+        defer { tmux.kill() }
+        try tmux.waitFor("D001")
+        // j moves to D002, s opens its sheet; digits per criterion, Tab between; 1 = recommend
+        try tmux.keys("j")
+        try tmux.keys("s")
+        try tmux.waitFor("D002")
+        for (i, p) in ["21", "22", "23", "24"].enumerated() {
+            try tmux.type(p)
+            if i < 3 { try tmux.keys("Tab") }
+        }
+        try tmux.waitFor("90")
+        try tmux.keys("Tab")
+        try tmux.type("1")
+        try tmux.keys("C-s")
+        let confirm = try tmux.waitFor("\"kind\":\"score\"")
+        #expect(confirm.contains("D002"))
+        try tmux.keys("y")
+        try tmux.waitFor("records/m1/000001.json")
+        let rec = fx.store + "/records/m1/000001.json"
+        let v = try Harness.sshVerify(store: fx.store, member: "m1", record: rec)
+        #expect(v.status == 0, "ssh-keygen: \(v.stderr)")
+        let body = try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any]
+        #expect((body?["points"] as? [String: Int]) == ["craft": 21, "skill": 22, "leadership": 23, "contribution": 24])
+        #expect(body?["vote"] as? String == "recommend")
+        // q quits from the list
+        try tmux.keys("Escape")
+        try tmux.keys("q")
+        for _ in 0..<50 where tmux.alive { usleep(100_000) }
+        #expect(!tmux.alive)
+    }
+
+    /// Below 80×24 the UI names the minimum size and comes back when the window grows; the
+    /// draft typed before survives the resize.
+    @Test func tooSmallThenBackWithTheDraft() throws {
+        let fx = try Fixture()
+        let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m2", "--key", fx.key("m2"), "--lang", "en"])
+        defer { tmux.kill() }
+        try tmux.waitFor("D001")
+        try tmux.keys("s")
+        try tmux.type("17")
+        try tmux.waitFor("17")
+        try tmux.resize(cols: 60, rows: 20)
+        try tmux.waitFor("80")
+        try tmux.resize(cols: 100, rows: 30)
+        let back = try tmux.waitFor("17")
+        #expect(back.contains("D001"))
+        let draft = try String(contentsOfFile: fx.store + "/drafts/m2/D001.json", encoding: .utf8)
+        #expect(draft.contains("17"))
+    }
+}
