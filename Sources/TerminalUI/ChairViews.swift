@@ -149,7 +149,7 @@ public enum ChairViews {
         var lines: [(String, StyleRole)] = []
         if r.entries.indices.contains(pos.selected) {
             let e = r.entries[pos.selected]
-            var d = "\(e.dossier) \(e.name)：" + lang.pick("得分 ", "score ") + (e.score.map { "\($0.rounded2()) (\($0))" } ?? "—")
+            var d = "\(e.dossier) \(e.name)" + lang.pick("：得分 ", ": score ") + (e.score.map { "\($0.rounded2()) (\($0))" } ?? "—")
             d += lang.pick("，中位数 ", ", median ") + (e.median?.rounded2() ?? "—")
             d += lang.pick("，推荐 \(e.recommend) 不推荐 \(e.reject) 弃权 \(e.abstain)", ", recommend \(e.recommend) reject \(e.reject) abstain \(e.abstain)")
             lines.append((d, .normal))
