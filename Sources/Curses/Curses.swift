@@ -33,6 +33,9 @@ public enum TerminalApp {
         return String(cString: setlocale(LC_ALL, nil))
     }
 
+    /// The signal that ended the last `run` (SIGINT, SIGTERM, SIGHUP), or nil when the member quit.
+    nonisolated(unsafe) public private(set) static var interruptedBy: Int32?
+
     /// How often the store is checked for records written by other sessions.
     public static let pollInterval: TimeInterval = 1.0
 
@@ -43,6 +46,7 @@ public enum TerminalApp {
         guard isatty(0) != 0, isatty(1) != 0 else { throw Failure.notATerminal }
         setUpLocale()
         pendingSignal = 0
+        interruptedBy = nil
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { s in pendingSignal = s }
         }
@@ -85,6 +89,7 @@ public enum TerminalApp {
             if redraw { screen.draw(controller.frame()) }
         }
         // Drafts are written as they are typed; nothing is pending here.
+        interruptedBy = pendingSignal == 0 ? nil : pendingSignal
     }
 
     /// Maps a `get_wch` result to a key.
