@@ -185,6 +185,12 @@ public enum TextLayout {
                     // longer than a line: break it by characters below
                 }
                 let cw = DisplayWidth.of(ch)
+                if lw == 0 && cw > width {
+                    // a wide character on a line narrower than it: it takes the line alone
+                    // (breaking before it again would loop for ever)
+                    line.append(ch); lw += cw; i += 1
+                    continue
+                }
                 if lw + cw > width {
                     if noLineStart.contains(ch), let last = line.last, !noLineStart.contains(last), last != " ", line.count > 1 {
                         // move the previous character (or the ASCII word it ends) down with it

@@ -209,13 +209,15 @@ struct Verify: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(help: "table or json") var format: String = "table"
+    @Flag(help: "Skip records verified before (the verified-record cache, keyed by their bytes and signature).")
+    var cached = false
 
     func run() throws {
         let lang = common.language
         let report: VerifyReport
         do {
             _ = try PanelStore.open(store)
-            report = try Verifier.verify(layout: StoreLayout(store))
+            report = try Verifier.verify(layout: StoreLayout(store), language: lang, cache: cached)
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
         }

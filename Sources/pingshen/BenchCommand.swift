@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Panel
+import Review
+import TerminalUI
+
+/// Times the UI headless on a real store (scripts/bench): the first frame (open the store with
+/// the verified-record cache, build the state, render) and key-to-redraw over a scripted walk.
+struct BenchUI: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-ui", abstract: "Time the UI's first frame and key-to-redraw (headless).",
+                                                    shouldDisplay: false)
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option var keys: Int = 200
+    @Option var cols: Int = 120
+    @Option var rows: Int = 40
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let session = try ReviewSession(root: store)
+            let opened = clock.now
+            let backend = try SessionBackend(session: session, member: id, signer: nil)
+            let controller = AppController(backend: backend, lang: lang, size: (cols, rows))
+            _ = controller.frame()
+            let first = clock.now
+            // A walk a reader makes: down the list, page, open a dossier, back, the sheet, back.
+            let walk: [Key] = [.down, .down, .pageDown, .down, .enter, .pageDown, .escape, .char("s"), .tab, .escape, .up, .pageUp, .char("G"), .char("g")]
+            var times: [Double] = []
+            for i in 0..<keys {
+                let t0 = clock.now
+                _ = controller.handle(walk[i % walk.count])
+                times.append((clock.now - t0).seconds * 1000)
+            }
+            times.sort()
+            func ms(_ d: Duration) -> String { String(format: "%.1f", d.seconds * 1000) }
+            let p = { (q: Double) in times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * q))] }
+            say("ui first frame: \(ms(first - start)) ms (open store \(ms(opened - start)) ms, \(session.panel.dossiers.count) dossiers, \(session.ledger.records.count) records)")
+            say(String(format: "ui key-to-redraw over %d keys: median %.2f ms, p95 %.2f ms, max %.2f ms", times.count, p(0.5), p(0.95), times.last ?? 0))
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
