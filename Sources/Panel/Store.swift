@@ -114,7 +114,9 @@ public struct PanelStore: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir)) ?? []
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
             let path = layout.dossiersDir + "/" + name
-            let d = try YAMLFile.decode(Dossier.self, path: path)
+            // The fixed form `DossierImport.yaml` writes is read directly; anything else through Yams.
+            let d = try FileManager.default.contents(atPath: path).flatMap(DossierFastReader.parse)
+                ?? YAMLFile.decode(Dossier.self, path: path)
             guard d.id + ".yaml" == name else {
                 throw InputError(path: path, field: "id", message: "id '\(d.id)' does not match the file name")
             }

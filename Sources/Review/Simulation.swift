@@ -40,7 +40,7 @@ public enum Simulation {
         }
         try FileManager.default.createDirectory(atPath: layout.dossiersDir, withIntermediateDirectories: true)
         for d in ds {
-            try DurableFile.write(Data(try YAMLFile.encode(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
+            try DurableFile.write(Data(try DossierImport.yaml(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
         }
         let keysDir = root + "/.keys"
         try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
