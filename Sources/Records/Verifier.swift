@@ -211,7 +211,7 @@ public enum Verifier {
     /// (see `VerifyCache`); everything else is.
     public static func verify(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                               language: Language = RecordsError.currentLanguage, cache: Bool = false) throws -> VerifyReport {
-        try run(layout: layout, threads: threads, language: language, collect: false, cache: cache).report
+        try scan(layout: layout, threads: threads, language: language, collect: false, cache: cache) { _ in }
     }
 
     /// Verifies the store and returns, in (member, seq) order, the records that have no
@@ -221,10 +221,30 @@ public enum Verifier {
         try run(layout: layout, threads: threads, language: language, collect: true, cache: cache)
     }
 
-    static func run(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
+    /// Verifies the store and hands each record that passed its own checks to `sink`, in
+    /// (member, seq) order, as it goes: nothing is kept, so memory stays flat in the number of
+    /// records. A record handed over may still get a problem later (a finalization's Merkle
+    /// root, a score after the finalization): the caller leaves out every record whose path is
+    /// named in the report's problems, as `verifiedRecords` does.
+    public static func forEachVerifiedRecord(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                             language: Language = RecordsError.currentLanguage, cache: Bool = false,
+                                             _ sink: (StoredRecord) -> Void) throws -> VerifyReport {
+        try scan(layout: layout, threads: threads, language: language, collect: true, cache: cache, sink: sink)
+    }
+
+    static func run(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache: Bool,
                     cacheSecret: String? = nil) throws -> (records: [StoredRecord], report: VerifyReport) {
-        let lang = language
         var kept: [StoredRecord] = []
+        let report = try scan(layout: layout, threads: threads, language: language, collect: collect, cache: cache,
+                              cacheSecret: cacheSecret) { kept.append($0) }
+        let bad = Set(report.problems.map(\.path))
+        kept.removeAll { bad.contains($0.path) }
+        return (kept, report)
+    }
+
+    static func scan(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
+                     cacheSecret: String? = nil, sink: (StoredRecord) -> Void) throws -> VerifyReport {
+        let lang = language
         guard FileManager.default.fileExists(atPath: layout.programFile) else {
             throw StoreError(lang.pick("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 存储吗？",
                                        "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
@@ -390,7 +410,7 @@ public enum Verifier {
                 chains[mi] = st
                 _ = member
                 if collect, c.valid, c.problems.isEmpty, let r = c.record, let b = c.bytes, let h = c.sha {
-                    kept.append(StoredRecord(record: r, bytes: b, path: c.path, sha256: Hex.encode(h)))
+                    sink(StoredRecord(record: r, bytes: b, path: c.path, sha256: Hex.encode(h)))
                 }
                 problems.append(contentsOf: c.problems)
             }
@@ -464,11 +484,7 @@ public enum Verifier {
         let sorted = problems.enumerated().sorted { a, b in
             a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset
         }.map(\.element)
-        if collect {
-            let bad = Set(sorted.map(\.path))
-            kept.removeAll { bad.contains($0.path) }
-        }
-        return (kept, VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted))
+        return VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted)
     }
 
     /// counted (member → seq) and merkle_root from a finalize body.

@@ -58,10 +58,10 @@ public final class SessionBackend: ReviewBackend {
         return .todo
     }
 
-    static func input(from stored: StoredRecord) -> SheetInput? {
-        guard let sheet = Ledger.sheet(from: stored.record) else { return nil }
+    static func input(from signed: Ledger.SignedSheet) -> SheetInput? {
+        let sheet = signed.sheet
         return SheetInput(dossier: sheet.dossier, points: sheet.points, vote: sheet.vote?.rawValue,
-                          comment: stored.record.body["comment"]?.string ?? "")
+                          comment: signed.comment ?? "")
     }
 
     public func signedSheet(_ dossier: String) -> SheetInput? {

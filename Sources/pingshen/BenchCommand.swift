@@ -38,7 +38,7 @@ struct BenchUI: ParsableCommand {
             times.sort()
             func ms(_ d: Duration) -> String { String(format: "%.1f", d.seconds * 1000) }
             let p = { (q: Double) in times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * q))] }
-            say("ui first frame: \(ms(first - start)) ms (open store \(ms(opened - start)) ms, \(session.panel.dossiers.count) dossiers, \(session.ledger.records.count) records)")
+            say("ui first frame: \(ms(first - start)) ms (open store \(ms(opened - start)) ms, \(session.panel.dossiers.count) dossiers, \(session.ledger.recordCount) records)")
             say(String(format: "ui key-to-redraw over %d keys: median %.2f ms, p95 %.2f ms, max %.2f ms", times.count, p(0.5), p(0.95), times.last ?? 0))
         }
     }
