@@ -59,15 +59,17 @@ public enum SSHAccess {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Replaces this store's block in an existing authorized_keys text (or appends it). Every
-    /// other line is kept as it was. A begin marker without its end marker is refused (the
-    /// block's extent is unknown: guessing could drop someone's key or keep a removed member's).
+    /// Replaces this store's block in an existing authorized_keys text, where it stood (or
+    /// appends it), so a rerun changes nothing else and is byte for byte idempotent. Every other
+    /// line is kept as it was. A begin marker without its end marker is refused (the block's
+    /// extent is unknown: guessing could drop someone's key or keep a removed member's).
     public static func merge(existing: String, block: String, store: String, file: String = "authorized_keys") throws -> String {
         let begin = beginMarker(absolute(store)), end = endMarker(absolute(store))
         var out: [String] = []
         var openedAt: Int?
+        var at: Int?
         for (i, line) in existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).enumerated() {
-            if openedAt == nil && line == begin { openedAt = i + 1; continue }
+            if openedAt == nil && line == begin { openedAt = i + 1; if at == nil { at = out.count }; continue }
             if openedAt != nil { if line == end { openedAt = nil }; continue }
             out.append(line)
         }
@@ -76,7 +78,10 @@ public enum SSHAccess {
                               en: "\(file) line \(line): '\(begin)' has no matching '\(end)'; fix it by hand and rerun (nothing was changed)")
         }
         while let last = out.last, last.isEmpty { out.removeLast() }
-        return (out.isEmpty ? "" : out.joined(separator: "\n") + "\n") + block
+        var blockLines = block.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let last = blockLines.last, last.isEmpty { blockLines.removeLast() }
+        out.insert(contentsOf: blockLines, at: min(at ?? out.count, out.count))
+        return out.joined(separator: "\n") + "\n"
     }
 
     public static func absolute(_ path: String) -> String {

@@ -136,13 +136,25 @@ final class SSHTestServer {
 /// child's exit and then blocks its one monitoring thread in waitpid until sshd really exits.
 enum SpawnedProcess {
     /// Starts `path ARGS` with stdin from /dev/null and stdout+stderr appended to `output`.
-    static func spawn(_ path: String, _ args: [String], output: String, env: [String: String] = [:]) throws -> pid_t {
+    /// glibc ≥ 2.34 (not in Swift's Glibc module: looked up at run time).
+    typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    static let addClosefrom: AddClosefrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddClosefrom.self) }
+
+    /// Every other descriptor is closed in the child: a daemon it starts (the tmux server) must
+    /// not hold a descriptor that some Foundation Process of a test running in parallel waits on.
+    static func spawn(_ path: String, _ args: [String], output: String, error: String? = nil, env: [String: String] = [:]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let error {
+            posix_spawn_file_actions_addopen(&actions, 2, error, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        guard let closefrom = SpawnedProcess.addClosefrom else { throw StoreFailure("glibc has no posix_spawn_file_actions_addclosefrom_np") }
+        _ = closefrom(&actions, 3)
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -162,6 +174,20 @@ enum SpawnedProcess {
         let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
         guard rc == 0 else { throw StoreFailure("posix_spawn \(path): \(rc)") }
         return pid
+    }
+
+    /// Runs a short command to its end: like `Harness.run`, without Foundation's Process (the
+    /// tmux client forks the server, which would keep Process waiting).
+    static func run(_ path: String, _ args: [String], env: [String: String] = [:]) throws -> Harness.Result {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("pingshen-run-\(UUID().uuidString.prefix(8))").path
+        defer { unlink(base + ".out"); unlink(base + ".err") }
+        let pid = try spawn(path, args, output: base + ".out", error: base + ".err", env: env)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let out = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let err = FileManager.default.contents(atPath: base + ".err") ?? Data()
+        return Harness.Result(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// True while the child has not exited (it is reaped once it has).
@@ -186,7 +212,7 @@ final class SSHTestTmux {
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     private func tmux(_ args: [String]) throws -> Harness.Result {
-        try Harness.run("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + args)
+        try SpawnedProcess.run("/usr/bin/tmux", ["-L", socket, "-f", "/dev/null"] + args)
     }
 
     /// Starts `command` in a new 100×30 session named `name`, with TERM and `env` set.
