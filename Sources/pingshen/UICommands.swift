@@ -44,39 +44,44 @@ func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: La
     let m = try session.member(member)
     var signer: RecordSigner?
     var problem: ActionError?
-    // What the member is told when the UI opens: who is signed in and how records get signed.
+    // What the member is told when the UI opens (one line: who is signed in, how records get
+    // signed, what went wrong first); the full reason comes again with any attempt to sign.
     var how: String
     var warning = false
+    let noAgent = key == nil && (ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] ?? "").isEmpty
     do {
         let s = try SignerChoice.resolve(keyPath: key, member: m)
         signer = s
         how = lang.pick("签名方式：", "signing with: ") + s.description
     } catch let e as ActionError {
+        warning = true
+        let short = key != nil ? e.message(lang)
+            : noAgent ? lang.pick("没有 ssh-agent（远程评审请用 ssh -A 连接）", "no ssh-agent (connect with ssh -A for remote review)")
+            : lang.pick("ssh-agent 中没有您的密钥（请先 ssh-add）", "the ssh-agent does not hold your key (ssh-add it first)")
         // Without a usable agent, a host-held key (STORE/keys/ID) only where the programme allows it.
         let hostKey = session.layout.root + "/keys/" + member
-        warning = true
         if key == nil, session.program.aggregation.hostKeyAllowed {
             if FileManager.default.fileExists(atPath: hostKey) {
                 do {
                     let s = try SignerChoice.resolve(keyPath: hostKey, member: m)
                     signer = s
-                    how = lang.pick("没有可用的 ssh-agent，本方案允许用主机保管的密钥签名：", "no usable ssh-agent; this programme allows the host-held key: ") + s.description
+                    how = "⚠ " + short + lang.pick("；本方案允许主机保管的密钥，用它签名：", "; this programme allows a host-held key, signing with: ") + s.description
                 } catch let hk as ActionError {
                     problem = hk
-                    how = "⚠ " + e.message(lang) + lang.pick("；主机保管的密钥也不可用：", "; the host-held key is not usable either: ") + hk.message(lang)
+                    how = "⚠ " + short + lang.pick("；主机保管的密钥也不可用：", "; the host-held key is not usable either: ") + hk.message(lang)
                 }
             } else {
                 problem = e
-                how = "⚠ " + e.message(lang) + lang.pick("（本方案允许主机保管的密钥，但 \(hostKey) 不存在）", " (this programme allows a host-held key, but \(hostKey) does not exist)")
+                how = "⚠ " + short + lang.pick("；本方案允许主机保管的密钥，但 \(hostKey) 不存在", "; this programme allows a host-held key, but \(hostKey) does not exist")
             }
         } else {
             problem = e
-            how = "⚠ " + e.message(lang) + (key == nil ? lang.pick("。可以浏览，但不能签名", ". You can browse but not sign") : "")
+            how = "⚠ " + lang.pick("不能签名：", "cannot sign: ") + short
         }
     }
     var text = lang.pick("已登录：\(m.name)（\(m.id)）· ", "signed in: \(m.name) (\(m.id)) · ") + how
     if let ignoredCommand {
-        text = lang.pick("未执行命令“\(ignoredCommand)”（此连接只进入评审界面）· ", "the command '\(ignoredCommand)' was not run (this connection only opens the review UI) · ") + text
+        text += lang.pick(" · 未执行命令“\(ignoredCommand)”", " · the command '\(ignoredCommand)' was not run")
     }
     let backend = try SessionBackend(session: session, member: member, signer: signer, signerProblem: problem)
     try TerminalApp.run(backend: backend, theme: try ui.resolveTheme(), lang: lang, greeting: (text, warning))

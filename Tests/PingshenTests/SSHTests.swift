@@ -407,8 +407,8 @@ final class SSHTestTmux {
             try tmux.start(name, [ssh, "-tt"] + server.client(key: fx.key(id)) + (ask.isEmpty ? [] : [ask]))
             let screen = try tmux.waitFor(name, "专家\(id)（", "已登录：专家\(id)（\(id)）")
             #expect(!screen.contains("uid="))
-            #expect(screen.contains("ssh-agent"), "no agent: the UI says so\n\(screen)")
-            if !ask.isEmpty { #expect(screen.contains("未执行命令"), "\(screen)") }
+            #expect(screen.contains("⚠ 不能签名：没有 ssh-agent"), "no agent: the UI says so\n\(screen)")
+            if !ask.isEmpty { #expect(screen.contains("未执行命令“\(ask.prefix(4))"), "\(screen)") }
             for other in Fixture.members + ["chair", "sec"] where other != id {
                 #expect(!screen.contains("专家\(other)（"), "\(id) landed as \(other)?\n\(screen)")
             }
