@@ -578,4 +578,50 @@ final class SSHTestTmux {
         #expect(!FileManager.default.fileExists(atPath: draft), "the draft goes once the sheet is signed")
         #expect(try tmux.quit("again"))
     }
+
+    /// The host set-up script: its sshd Match block is valid for this sshd (`sshd -t`) and, for
+    /// the service account only, denies forwarding and user rc while keeping agent and pty; its
+    /// default run only prints and changes nothing.
+    @Test func hostSetupScript() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let script = root + "/scripts/ssh-host-setup.sh"
+        var r = try Harness.run("/bin/bash", [script, "--sshd-block", "--user", "reviewer"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Match User reviewer\n"))
+        let dir = try Harness.tempDir("sshdcfg")
+        try Harness.sshKeygen(dir + "/host", comment: "host")
+        try ("HostKey \(dir)/host\nUsePAM no\nAllowTcpForwarding yes\nX11Forwarding yes\n" + r.stdout).write(toFile: dir + "/cfg", atomically: true, encoding: .utf8)
+        r = try Harness.run(SSHTestServer.sshd, ["-t", "-f", dir + "/cfg"])
+        #expect(r.status == 0, "sshd -t: \(r.stderr)")
+        func effective(_ user: String) throws -> [String: String] {
+            let t = try Harness.run(SSHTestServer.sshd, ["-T", "-f", dir + "/cfg", "-C", "user=\(user),host=client,addr=192.0.2.1"])
+            #expect(t.status == 0, "sshd -T: \(t.stderr)")
+            var out: [String: String] = [:]
+            for line in t.stdout.split(separator: "\n") {
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                if parts.count == 2 && out[parts[0]] == nil { out[parts[0]] = parts[1] }
+            }
+            return out
+        }
+        let reviewer = try effective("reviewer")
+        for (k, v) in ["allowtcpforwarding": "no", "allowstreamlocalforwarding": "no", "x11forwarding": "no", "permittunnel": "no",
+                       "permituserrc": "no", "permitlisten": "none", "permitopen": "none", "allowagentforwarding": "yes", "permittty": "yes",
+                       "passwordauthentication": "no", "authenticationmethods": "publickey"] {
+            #expect(reviewer[k] == v, "\(k) = \(reviewer[k] ?? "nil")")
+        }
+        #expect(reviewer["authorizedkeysfile"] == "/home/reviewer/.ssh/authorized_keys")
+        #expect(try effective("someoneelse")["allowtcpforwarding"] == "yes", "the block is for the service account only")
+        // The default run prints and changes nothing.
+        let fx = try Fixture()
+        var before = stat()
+        stat(fx.store + "/roster.yaml", &before)
+        r = try Harness.run("/bin/bash", [script, fx.store, "--binary", Harness.binary, "--user", "reviewer"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("would write /etc/ssh/sshd_config.d/reviewer.conf"))
+        #expect(r.stdout.contains("restrict,pty,agent-forwarding,command="))
+        var after = stat()
+        stat(fx.store + "/roster.yaml", &after)
+        #expect(before.st_mode == after.st_mode && before.st_uid == after.st_uid)
+        #expect(!FileManager.default.fileExists(atPath: "/home/reviewer/.ssh/authorized_keys"))
+    }
 }
