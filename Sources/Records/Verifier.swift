@@ -82,7 +82,8 @@ public enum Verifier {
             problem("malformed", "无法读取记录文件", "cannot read the record file")
             return out
         }
-        out.sha = Array(SHA256.hash(data: json))
+        let digest = SHA256.hash(data: json)
+        out.sha = Array(digest)
         let record: Record
         do { record = try Record(bytes: json) } catch let e as RecordsError {
             problem("malformed", e.zh, e.en)
@@ -101,7 +102,7 @@ public enum Verifier {
         do {
             let parsed = try SSHSig.parse(armoredBytes: Array(signature))
             if let cache {
-                let e = cache.entry(json: json, signature: signature)
+                let e = cache.entry(jsonDigest: digest, signature: signature)
                 if cache.contains(e) {
                     sigKey = parsed.publicKey
                     cache.note(e, new: false)

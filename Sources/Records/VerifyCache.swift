@@ -64,8 +64,13 @@ public final class VerifyCache: @unchecked Sendable {
     }
 
     func entry(json: Data, signature: Data) -> Entry {
+        entry(jsonDigest: SHA256.hash(data: json), signature: signature)
+    }
+
+    /// The same entry from the record's SHA-256, when the caller has it already.
+    func entry(jsonDigest: SHA256.Digest, signature: Data) -> Entry {
         var h = HMAC<SHA256>(key: key)
-        h.update(data: Data(SHA256.hash(data: json)))
+        jsonDigest.withUnsafeBytes { h.update(data: $0) }
         h.update(data: Data(SHA256.hash(data: signature)))
         let mac = h.finalize()
         return mac.withUnsafeBytes { p in
