@@ -56,8 +56,8 @@ func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: La
     } catch let e as ActionError {
         warning = true
         let short = key != nil ? e.message(lang)
-            : noAgent ? lang.pick("没有 ssh-agent（远程评审请用 ssh -A 连接）", "no ssh-agent (connect with ssh -A for remote review)")
-            : lang.pick("ssh-agent 中没有您的密钥（请先 ssh-add）", "the ssh-agent does not hold your key (ssh-add it first)")
+            : noAgent ? lang.pick("没有 ssh-agent（远程评审请用 ssh -A 连接）", "no ssh-agent (use ssh -A)")
+            : lang.pick("ssh-agent 中没有您的密钥（请先 ssh-add）", "your key is not in the ssh-agent (ssh-add it)")
         // Without a usable agent, a host-held key (STORE/keys/ID) only where the programme allows it.
         let hostKey = session.layout.root + "/keys/" + member
         if key == nil, session.program.aggregation.hostKeyAllowed {
@@ -65,14 +65,14 @@ func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: La
                 do {
                     let s = try SignerChoice.resolve(keyPath: hostKey, member: m)
                     signer = s
-                    how = "⚠ " + short + lang.pick("；本方案允许主机保管的密钥，用它签名：", "; this programme allows a host-held key, signing with: ") + s.description
+                    how = "⚠ " + lang.pick("主机保管的密钥（本方案允许；\(short)）：", "host-held key (the programme allows it; \(short)): ") + s.description
                 } catch let hk as ActionError {
                     problem = hk
                     how = "⚠ " + short + lang.pick("；主机保管的密钥也不可用：", "; the host-held key is not usable either: ") + hk.message(lang)
                 }
             } else {
                 problem = e
-                how = "⚠ " + short + lang.pick("；本方案允许主机保管的密钥，但 \(hostKey) 不存在", "; this programme allows a host-held key, but \(hostKey) does not exist")
+                how = "⚠ " + short + lang.pick("；本方案允许的主机保管密钥 keys/\(member) 不存在", "; no host-held key at keys/\(member) (the programme allows one)")
             }
         } else {
             problem = e

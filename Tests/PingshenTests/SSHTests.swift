@@ -624,4 +624,47 @@ final class SSHTestTmux {
         #expect(before.st_mode == after.st_mode && before.st_uid == after.st_uid)
         #expect(!FileManager.default.fileExists(atPath: "/home/reviewer/.ssh/authorized_keys"))
     }
+
+    /// Without an agent the UI says so; a host-held key (STORE/keys/ID) is used only where the
+    /// programme allows it, and the UI says that too.
+    @Test func noAgentAndTheHostHeldKey() throws {
+        let fx = try Fixture()
+        let tmux = SSHTestTmux()
+        defer { tmux.kill() }
+        try FileManager.default.createDirectory(atPath: fx.store + "/keys", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fx.key("m4"), toPath: fx.store + "/keys/m4")
+        let command = [Harness.binary, "review", fx.store, "--as", "m4", "--lang", "en"]
+        // Not allowed (the default): the key file is ignored, the UI says it cannot sign.
+        try tmux.start("refused", command)
+        var screen = try tmux.waitFor("refused", "signed in: 专家m4 (m4)", "cannot sign: no ssh-agent")
+        #expect(!screen.contains("host-held"))
+        #expect(try tmux.quit("refused"))
+        // Allowed by the programme: used, and named.
+        let program = fx.store + "/program.yaml"
+        let yaml = try String(contentsOfFile: program, encoding: .utf8)
+        #expect(yaml.contains("host_key_allowed: false"))
+        try yaml.replacingOccurrences(of: "host_key_allowed: false", with: "host_key_allowed: true").write(toFile: program, atomically: true, encoding: .utf8)
+        try tmux.start("allowed", command)
+        screen = try tmux.waitFor("allowed", "signed in: 专家m4 (m4) · ⚠ host-held key (the programme allows it; no ssh-agent")
+        // It signs with that key: the record verifies as m4's.
+        try tmux.keys("allowed", "s")
+        try tmux.waitFor("allowed", "Scoring sheet · D001")
+        for (i, p) in ["10", "11", "12", "13"].enumerated() {
+            try tmux.type("allowed", p)
+            try tmux.keys("allowed", "Tab")
+            if i == 3 { try tmux.type("allowed", "1") }
+        }
+        try tmux.keys("allowed", "C-s")
+        try tmux.waitFor("allowed", "keys/m4")
+        try tmux.keys("allowed", "y")
+        try tmux.waitFor("allowed", "records/m4/000001.json")
+        let rec = try #require(Harness.records(fx.store, "m4").first)
+        #expect(try Harness.sshVerify(store: fx.store, member: "m4", record: rec).status == 0)
+        #expect(try tmux.quit("allowed"))
+        // Allowed, but no key there: it says where it looked.
+        try FileManager.default.removeItem(atPath: fx.store + "/keys/m4")
+        try tmux.start("missing", command)
+        try tmux.waitFor("missing", "signed in: 专家m4 (m4) · ⚠ no ssh-agent (use ssh -A); no host-held key at keys/m4")
+        #expect(try tmux.quit("missing"))
+    }
 }
