@@ -38,18 +38,18 @@ public struct Ledger: Sendable {
         public var comment: String?
         public var seq: Int
         /// records/MEMBER/NNNNNN.json
-        public var path: String
+        public var path: String { "records/" + sheet.member + "/" + RecordFileName.json(seq) }
     }
 
-    /// What one verified record leaves behind until the report says which ones count.
+    /// What one verified record leaves behind.
     enum Item {
         case score(SignedSheet)
-        case recusal(member: String, dossier: String, seq: Int, path: String)
+        case recusal(member: String, dossier: String, seq: Int)
         case other(StoredRecord)
         var path: String {
             switch self {
             case .score(let s): return s.path
-            case .recusal(_, _, _, let p): return p
+            case .recusal(let m, _, let seq): return "records/" + m + "/" + RecordFileName.json(seq)
             case .other(let r): return r.path
             }
         }
@@ -60,21 +60,21 @@ public struct Ledger: Sendable {
         switch r.kind {
         case .score:
             guard let sheet = Ledger.sheet(from: r) else { return nil }
-            return .score(SignedSheet(sheet: sheet, comment: r.body["comment"]?.string, seq: r.seq, path: stored.path))
+            return .score(SignedSheet(sheet: sheet, comment: r.body["comment"]?.string, seq: r.seq))
         case .recusal:
             guard let dossier = r.body["dossier"]?.string else { return nil }
-            return .recusal(member: r.signer, dossier: dossier, seq: r.seq, path: stored.path)
+            return .recusal(member: r.signer, dossier: dossier, seq: r.seq)
         default:
             // No need to keep the bytes of these either.
             return .other(StoredRecord(record: r, bytes: Data(), path: stored.path, sha256: stored.sha256))
         }
     }
 
-    public init(records: [StoredRecord], problems: [Problem]) {
-        self.init(items: records.compactMap(Ledger.item), count: records.count, problems: problems, bad: [])
-    }
+    // Latest `created` seen per dossier, while adding.
+    var eligibilityOrder: [String: String] = [:]
+    var objectionOrder: [String: String] = [:]
 
-    init(items: [Item], count: Int, problems: [Problem], bad: Set<String>) {
+    init(problems: [Problem]) {
         self.problems = problems
         recordCount = 0
         events = []
@@ -82,46 +82,51 @@ public struct Ledger: Sendable {
         recusals = [:]
         eligibilityDecisions = [:]
         objections = [:]
-        events.reserveCapacity(items.count)
-        var eligibilityOrder: [String: String] = [:]
-        var objectionOrder: [String: String] = [:]
-        var counted = count
-        for item in items {
-            if !bad.isEmpty, bad.contains(item.path) { counted -= 1; continue }
-            switch item {
-            case .score(let s):
-                events.append(.score(s.sheet, seq: s.seq))
-                let key = MemberDossier(s.sheet.member, s.sheet.dossier)
-                if let old = latestScores[key], old.seq > s.seq { continue }
-                latestScores[key] = s
-            case .recusal(let member, let dossier, let seq, _):
-                events.append(.recusal(member: member, dossier: dossier, seq: seq))
-                recusals[MemberDossier(member, dossier)] = seq
-            case .other(let stored):
-                let r = stored.record
-                let dossier = r.body["dossier"]?.string
-                switch r.kind {
-                case .eligibility:
-                    guard let dossier, let result = r.body["result"]?.string else { continue }
-                    if let seen = eligibilityOrder[dossier], seen > r.created { continue }
-                    eligibilityOrder[dossier] = r.created
-                    eligibilityDecisions[dossier] = result
-                case .finalize:
-                    if let f = finalization, f.record.created > r.created { continue }
-                    finalization = stored
-                case .objection:
-                    guard let dossier else { continue }
-                    if let seen = objectionOrder[dossier], seen > r.created { continue }
-                    objectionOrder[dossier] = r.created
-                    objections[dossier] = stored
-                case .approval:
-                    approval = stored
-                case .score, .recusal:
-                    continue
-                }
+    }
+
+    public init(records: [StoredRecord], problems: [Problem]) {
+        self.init(problems: problems)
+        let bad = Set(problems.map(\.path))
+        events.reserveCapacity(records.count)
+        for stored in records where !bad.contains(stored.path) {
+            recordCount += 1
+            if let item = Ledger.item(stored) { add(item) }
+        }
+    }
+
+    mutating func add(_ item: Item) {
+        switch item {
+        case .score(let s):
+            events.append(.score(s.sheet, seq: s.seq))
+            let key = MemberDossier(s.sheet.member, s.sheet.dossier)
+            if let old = latestScores[key], old.seq > s.seq { return }
+            latestScores[key] = s
+        case .recusal(let member, let dossier, let seq):
+            events.append(.recusal(member: member, dossier: dossier, seq: seq))
+            recusals[MemberDossier(member, dossier)] = seq
+        case .other(let stored):
+            let r = stored.record
+            let dossier = r.body["dossier"]?.string
+            switch r.kind {
+            case .eligibility:
+                guard let dossier, let result = r.body["result"]?.string else { return }
+                if let seen = eligibilityOrder[dossier], seen > r.created { return }
+                eligibilityOrder[dossier] = r.created
+                eligibilityDecisions[dossier] = result
+            case .finalize:
+                if let f = finalization, f.record.created > r.created { return }
+                finalization = stored
+            case .objection:
+                guard let dossier else { return }
+                if let seen = objectionOrder[dossier], seen > r.created { return }
+                objectionOrder[dossier] = r.created
+                objections[dossier] = stored
+            case .approval:
+                approval = stored
+            case .score, .recusal:
+                return
             }
         }
-        recordCount = counted
     }
 
     /// A score record's sheet, or nil when its body is not a score sheet.
@@ -140,13 +145,21 @@ public struct Ledger: Sendable {
     /// whose bytes and signature were verified before is not verified again); records with a
     /// problem are reported and left out.
     public static func load(layout: StoreLayout) throws -> Ledger {
-        var items: [Item] = []
+        var ledger = Ledger(problems: [])
         var count = 0
         let report = try Verifier.forEachVerifiedRecord(layout: layout, cache: true) { stored in
             count += 1
-            if let item = Ledger.item(stored) { items.append(item) }
+            if let item = Ledger.item(stored) { ledger.add(item) }
         }
-        return Ledger(items: items, count: count, problems: report.problems, bad: Set(report.problems.map(\.path)))
+        // Only these problems can name a record after it was handed over (see
+        // forEachVerifiedRecord); then build again from the records that count, the slow way.
+        if report.problems.contains(where: { $0.kind == "after-finalize" || $0.kind == "merkle" }) {
+            let (records, full) = try Verifier.verifiedRecords(layout: layout, cache: true)
+            return Ledger(records: records, problems: full.problems)
+        }
+        ledger.problems = report.problems
+        ledger.recordCount = count
+        return ledger
     }
 
     public var sheets: [Sheet] { validSheets(events) }
