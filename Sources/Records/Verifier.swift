@@ -166,17 +166,19 @@ public enum Verifier {
         let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        var cap = max(Int(st.st_size), 0) + 1
+        // No fstat: records are small, so one read usually takes the whole file; a short read
+        // of a regular file is its end (two system calls fewer per file, 600,000 files a run).
+        var cap = 4096
         var data = Data(count: cap)
         var n = 0
         while true {
             if n == cap { cap *= 2; data.count = cap }
-            let r = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + n, cap - n) }
+            let want = cap - n
+            let r = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + n, want) }
             if r < 0 { if errno == EINTR { continue }; return nil }
             if r == 0 { break }
             n += r
+            if r < want { break }
         }
         data.count = n
         return data
