@@ -85,6 +85,9 @@ func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: La
     }
     let backend = try SessionBackend(session: session, member: member, signer: signer, signerProblem: problem)
     try TerminalApp.run(backend: backend, theme: try ui.resolveTheme(), lang: lang, greeting: (text, warning))
+    // Ended by a signal (a dropped connection, Ctrl-C from outside): the terminal is restored and
+    // drafts are on disk; say so in the exit status, as a shell would.
+    if let signal = TerminalApp.interruptedBy { throw ExitCode(128 + signal) }
 }
 
 struct ReviewCommand: ParsableCommand {
