@@ -25,10 +25,6 @@ public struct Drafts: Sendable {
     func dir(_ member: String) -> String { layout.draftsDir + "/" + member }
     func path(_ member: String, _ dossier: String) -> String { dir(member) + "/" + dossier + ".json" }
 
-    public func exists(member: String, dossier: String) -> Bool {
-        FileManager.default.fileExists(atPath: path(member, dossier))
-    }
-
     public func load(member: String, dossier: String) -> Draft? {
         guard let data = FileManager.default.contents(atPath: path(member, dossier)) else { return nil }
         return try? JSONDecoder().decode(Draft.self, from: data)

@@ -196,16 +196,6 @@ public final class ReviewSession: @unchecked Sendable {
 
     // MARK: - What the records say
 
-    public enum SheetState: String, Sendable { case todo, draft, signed, recused }
-
-    public func state(member: String, dossier: String) -> SheetState {
-        let key = Ledger.MemberDossier(member, dossier)
-        if ledger.recusals[key] != nil { return .recused }
-        if ledger.latestScores[key] != nil { return .signed }
-        if Drafts(layout: layout).exists(member: member, dossier: dossier) { return .draft }
-        return .todo
-    }
-
     public var finalized: Bool { ledger.finalization != nil }
 }
 
