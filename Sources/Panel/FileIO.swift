@@ -13,17 +13,25 @@ public enum DurableFile {
     public enum Failure: Error, CustomStringConvertible {
         case exists(String)
         case system(String, String, Int32)
+        /// `stop` asked to stop at a step (tests of crash recovery): nothing was cleaned up.
+        case stopped(Step)
         public var description: String {
             switch self {
             case .exists(let p): return "\(p): already exists"
             case .system(let what, let p, let e): return "\(p): \(what): \(String(cString: strerror(e)))"
+            case .stopped(let step): return "stopped after \(step)"
             }
         }
     }
 
+    /// The points where a write can be interrupted, for tests that simulate a crash there.
+    public enum Step: Sendable { case created, written, published }
+
     /// Writes `data` to `path`. With `replace: false` the publish fails with `.exists` when
-    /// `path` is already there (link(2) never replaces).
-    public static func write(_ data: Data, to path: String, replace: Bool = true, sync: Bool = true) throws {
+    /// `path` is already there (link(2) never replaces). `stop`, when it returns true at a step,
+    /// ends the write there as a SIGKILL would (temp files left behind) with `.stopped`.
+    public static func write(_ data: Data, to path: String, replace: Bool = true, sync: Bool = true,
+                             stop: ((Step) -> Bool)? = nil) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         var tmp = ""
@@ -39,6 +47,10 @@ public enum DurableFile {
             if fd >= 0 { close(fd) }
             if !ok { unlink(tmp) }
         }
+        func check(_ step: Step) throws {
+            if stop?(step) == true { ok = true; throw Failure.stopped(step) }
+        }
+        try check(.created)
         try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
             var off = 0
             while off < buf.count {
@@ -49,14 +61,17 @@ public enum DurableFile {
         }
         if sync, fsync(fd) != 0 { throw Failure.system("fsync", tmp, errno) }
         close(fd); fd = -1
+        try check(.written)
         if replace {
             guard rename(tmp, path) == 0 else { throw Failure.system("rename", path, errno) }
+            try check(.published)
         } else {
             if link(tmp, path) != 0 {
                 let e = errno
                 if e == EEXIST { throw Failure.exists(path) }
                 throw Failure.system("link", path, e)
             }
+            try check(.published)
             unlink(tmp)
         }
         ok = true

@@ -205,45 +205,26 @@ public final class RecordStore: @unchecked Sendable {
         return (seq, h)
     }
 
-    /// temp (O_EXCL) → write → fsync → link (never replaces) → unlink temp → fsync directory.
+    /// temp (O_EXCL) → write → fsync → link (never replaces) → unlink temp → fsync directory,
+    /// through `DurableFile`; the crash hook can stop it after each step as a SIGKILL would.
     func publish(_ data: Data, to path: String, steps: (AppendStep, AppendStep, AppendStep)) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
-        var tmp = ""
-        var fd: Int32 = -1
-        for _ in 0..<16 {
-            tmp = dir + "/.tmp-" + base + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else { throw sysError(tmp, "create") }
-        if crash(steps.0) { close(fd); throw SimulatedCrash() }
-        var failure: RecordsError?
-        data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; failure = sysError(tmp, "write"); return }
-                off += n
+        do {
+            try DurableFile.write(data, to: path, replace: false, sync: durable) { step in
+                switch step {
+                case .created: return self.crash(steps.0)
+                case .written: return self.crash(steps.1)
+                case .published: return self.crash(steps.2)
+                }
             }
-        }
-        if failure == nil, durable, fsync(fd) != 0 { failure = sysError(tmp, "fsync") }
-        close(fd)
-        if let failure { unlink(tmp); throw failure }
-        if crash(steps.1) { throw SimulatedCrash() }
-        if link(tmp, path) != 0 {
-            let e = errno
-            unlink(tmp)
-            if e == EEXIST {
-                throw RecordsError("\(path)：已存在，记录从不覆盖（是否有未加锁的写入者？）",
-                                   "\(path): already exists; records are never replaced (is a writer not taking the lock?)")
-            }
+        } catch DurableFile.Failure.stopped {
+            throw SimulatedCrash()
+        } catch DurableFile.Failure.exists {
+            throw RecordsError("\(path)：已存在，记录从不覆盖（是否有未加锁的写入者？）",
+                               "\(path): already exists; records are never replaced (is a writer not taking the lock?)")
+        } catch let DurableFile.Failure.system(what, file, e) {
             errno = e
-            throw sysError(path, "link")
+            throw sysError(file, what)
         }
-        if crash(steps.2) { throw SimulatedCrash() }
-        unlink(tmp)
-        if durable { try DurableFile.syncDirectory(dir) }
     }
 
     // MARK: reading
