@@ -46,6 +46,14 @@ public struct Ledger: Sendable {
         case score(SignedSheet)
         case recusal(member: String, dossier: String, seq: Int)
         case other(StoredRecord)
+        /// Signer and seq.
+        var position: (String, Int) {
+            switch self {
+            case .score(let s): return (s.sheet.member, s.seq)
+            case .recusal(let m, _, let seq): return (m, seq)
+            case .other(let r): return (r.record.signer, r.record.seq)
+            }
+        }
         var path: String {
             switch self {
             case .score(let s): return s.path
@@ -70,6 +78,18 @@ public struct Ledger: Sendable {
         }
     }
 
+    /// Each signer's highest seq among the records counted.
+    var heads: [String: Int] = [:]
+
+    /// The last seq of `member`'s records in this ledger (0 for none).
+    public func head(of member: String) -> Int { heads[member] ?? 0 }
+
+    /// Takes in a record this session has just appended (and so knows to be valid).
+    public mutating func take(_ stored: StoredRecord) {
+        recordCount += 1
+        if let item = Ledger.item(stored) { add(item) }
+    }
+
     // Latest `created` seen per dossier, while adding.
     var eligibilityOrder: [String: String] = [:]
     var objectionOrder: [String: String] = [:]
@@ -88,13 +108,12 @@ public struct Ledger: Sendable {
         self.init(problems: problems)
         let bad = Set(problems.map(\.path))
         events.reserveCapacity(records.count)
-        for stored in records where !bad.contains(stored.path) {
-            recordCount += 1
-            if let item = Ledger.item(stored) { add(item) }
-        }
+        for stored in records where !bad.contains(stored.path) { take(stored) }
     }
 
     mutating func add(_ item: Item) {
+        let (signer, seq) = item.position
+        if seq > heads[signer, default: 0] { heads[signer] = seq }
         switch item {
         case .score(let s):
             events.append(.score(s.sheet, seq: s.seq))
@@ -146,10 +165,8 @@ public struct Ledger: Sendable {
     /// problem are reported and left out.
     public static func load(layout: StoreLayout) throws -> Ledger {
         var ledger = Ledger(problems: [])
-        var count = 0
         let report = try Verifier.forEachVerifiedRecord(layout: layout, cache: true) { stored in
-            count += 1
-            if let item = Ledger.item(stored) { ledger.add(item) }
+            ledger.take(stored)
         }
         // Only these problems can name a record after it was handed over (see
         // forEachVerifiedRecord); then build again from the records that count, the slow way.
@@ -158,7 +175,6 @@ public struct Ledger: Sendable {
             return Ledger(records: records, problems: full.problems)
         }
         ledger.problems = report.problems
-        ledger.recordCount = count
         return ledger
     }
 

@@ -11,47 +11,63 @@ public final class ReviewSession: @unchecked Sendable {
     public private(set) var panel: PanelStore
     public private(set) var ledger: Ledger
     public let records: RecordStore
-    private var stamp: [String: Int]
+    /// Modification times of the panel's files, and of the records directories.
+    private var panelStamp: [String: Int]
+    private var recordsStamp: [String: Int]
+    /// Goes up each time the panel (programme, roster, dossiers, sanctions) is read again, so
+    /// that what is derived from it alone (the qualification check) is recomputed only then.
+    public private(set) var panelVersion = 0
 
     public init(root: String) throws {
         layout = StoreLayout(root)
         panel = try PanelStore.open(root)
         records = RecordStore(layout: layout)
         ledger = try Ledger.load(layout: layout)
-        stamp = ReviewSession.stamp(layout)
+        panelStamp = ReviewSession.panelStamp(layout)
+        recordsStamp = ReviewSession.recordsStamp(layout)
     }
 
     public var program: Program { panel.program }
     public var instance: String { panel.program.instance ?? panel.program.id }
 
-    /// Reloads when another session wrote a record (directory mtimes changed). Cheap when nothing did.
+    /// Reloads what another session changed: the panel when its files changed, the ledger when
+    /// a records directory did. Cheap (a few stat calls) when nothing did.
     @discardableResult
     public func refreshIfChanged() throws -> Bool {
-        let now = ReviewSession.stamp(layout)
-        guard now != stamp else { return false }
-        try reload()
+        let panelNow = ReviewSession.panelStamp(layout)
+        let recordsNow = ReviewSession.recordsStamp(layout)
+        let panelChanged = panelNow != panelStamp
+        guard panelChanged || recordsNow != recordsStamp else { return false }
+        if panelChanged {
+            panel = try PanelStore.open(layout.root)
+            panelVersion += 1
+        }
+        // The roster decides which records verify, so a panel change re-reads the ledger too.
+        ledger = try Ledger.load(layout: layout)
+        panelStamp = panelNow
+        recordsStamp = recordsNow
         return true
     }
 
-    public func reload() throws {
-        panel = try PanelStore.open(layout.root)
-        ledger = try Ledger.load(layout: layout)
-        stamp = ReviewSession.stamp(layout)
+    static func mtime(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)
     }
 
-    static func stamp(_ layout: StoreLayout) -> [String: Int] {
+    static func panelStamp(_ layout: StoreLayout) -> [String: Int] {
         var out: [String: Int] = [:]
-        let fm = FileManager.default
-        for path in [layout.recordsDir, layout.rosterFile, layout.programFile, layout.dossiersDir] {
-            if let a = try? fm.attributesOfItem(atPath: path), let d = a[.modificationDate] as? Date {
-                out[path] = Int(d.timeIntervalSince1970 * 1_000_000)
-            }
+        for path in [layout.rosterFile, layout.programFile, layout.dossiersDir, layout.sanctionsFile] {
+            out[path] = mtime(path)
         }
-        for m in (try? fm.contentsOfDirectory(atPath: layout.recordsDir)) ?? [] {
+        return out
+    }
+
+    static func recordsStamp(_ layout: StoreLayout) -> [String: Int] {
+        var out: [String: Int] = [layout.recordsDir: mtime(layout.recordsDir) ?? 0]
+        for m in (try? FileManager.default.contentsOfDirectory(atPath: layout.recordsDir)) ?? [] {
             let dir = layout.memberRecordsDir(m)
-            if let a = try? fm.attributesOfItem(atPath: dir), let d = a[.modificationDate] as? Date {
-                out[dir] = Int(d.timeIntervalSince1970 * 1_000_000)
-            }
+            out[dir] = mtime(dir)
         }
         return out
     }
@@ -159,7 +175,17 @@ public final class ReviewSession: @unchecked Sendable {
             throw ActionError(zh: "签名密钥不是名册上 \(memberID) 的密钥", en: "the signing key is not \(memberID)'s key on the roster")
         }
         let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer, now: now)
-        try reload()
+        // The record just signed was checked above and follows the chain the ledger already
+        // holds: take it in without reading the store again. If the chain moved on meanwhile
+        // (another session of this member), read everything.
+        if stored.record.seq == ledger.head(of: memberID) + 1 {
+            ledger.take(stored)
+            recordsStamp[layout.memberRecordsDir(memberID)] = ReviewSession.mtime(layout.memberRecordsDir(memberID))
+            recordsStamp[layout.recordsDir] = ReviewSession.mtime(layout.recordsDir)
+        } else {
+            ledger = try Ledger.load(layout: layout)
+            recordsStamp = ReviewSession.recordsStamp(layout)
+        }
         return stored
     }
 

@@ -24,16 +24,26 @@ public final class SessionBackend: ReviewBackend {
         self.signer = signer
         self.signerProblem = signerProblem
         reindex()
+        reindexDrafts()
         draftStamp = SessionBackend.draftStamp(session.layout)
     }
 
+    /// Forgets what the ledger decides (ranking, statistics); recomputes the qualification
+    /// check only when the panel itself was read again.
     private func reindex() {
         cachedRanking = nil
         cachedStatistics = nil
+        if eligibilityVersion != session.panelVersion {
+            eligibilityIndex = Dictionary(Eligibility.checkAll(session.panel).map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
+            eligibilityVersion = session.panelVersion
+        }
+    }
+    private var eligibilityVersion = -1
+
+    private func reindexDrafts() {
         let drafts = Drafts(layout: session.layout)
         draftIndex = [:]
         for m in session.panel.roster.members { draftIndex[m.id] = drafts.dossiers(of: m.id) }
-        eligibilityIndex = Dictionary(Eligibility.checkAll(session.panel).map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     public var program: Program { session.program }
@@ -128,6 +138,7 @@ public final class SessionBackend: ReviewBackend {
         let stored = try session.score(as: me.id, dossier: input.dossier, points: input.points, vote: try vote(input),
                                        comment: input.comment, signer: try requireSigner(), now: at, confirmed: bytes)
         shown = nil
+        draftIndex[me.id]?.remove(input.dossier)   // the session discarded the draft
         reindex()
         return stored.path
     }
@@ -141,6 +152,7 @@ public final class SessionBackend: ReviewBackend {
         let (at, bytes) = confirmed("recuse|\(dossier)|\(reason)")
         try session.recuse(as: me.id, dossier: dossier, reason: reason, signer: try requireSigner(), now: at, confirmed: bytes)
         shown = nil
+        draftIndex[me.id]?.remove(dossier)
         reindex()
     }
 
@@ -190,16 +202,12 @@ public final class SessionBackend: ReviewBackend {
     /// New records reload the ledger; drafts written by other sessions (the chair's progress
     /// grid shows them) only rebuild the draft index.
     public func refreshIfChanged() -> Bool {
-        if (try? session.refreshIfChanged()) == true {
-            reindex()
-            draftStamp = SessionBackend.draftStamp(session.layout)
-            return true
-        }
+        let changed = (try? session.refreshIfChanged()) == true
+        if changed { reindex() }
         let stamp = SessionBackend.draftStamp(session.layout)
-        guard stamp != draftStamp else { return false }
+        guard changed || stamp != draftStamp else { return false }
         draftStamp = stamp
-        let drafts = Drafts(layout: session.layout)
-        for m in session.panel.roster.members { draftIndex[m.id] = drafts.dossiers(of: m.id) }
+        reindexDrafts()
         return true
     }
 
