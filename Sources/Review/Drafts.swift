@@ -1,21 +1,22 @@
 import Foundation
 import Panel
-import Records
 
-/// A member's unsigned sheet, saved as it is typed (drafts/MEMBER/DOSSIER.json, mode 0600 in a
-/// 0700 directory). Not a record: it is never signed, never counted, and deleted once the sheet
-/// is signed or the member recuses.
+/// What a member has typed on a scoring sheet, or what a signed sheet says; saved as it is typed
+/// (drafts/MEMBER/DOSSIER.json, mode 0600 in a 0700 directory). A draft is not a record: it is
+/// never signed, never counted, and deleted once the sheet is signed or the member recuses.
+/// The terminal UI edits this same type (`SheetInput`).
 public struct Draft: Codable, Hashable, Sendable {
     public var dossier: String
     public var points: [String: Int]
+    /// "recommend" | "reject" | "abstain" | nil
     public var vote: String?
     public var comment: String
+    /// Set when the member declares a conflict of interest (回避); the text is the reason.
     public var recuseReason: String?
-    public var updated: String?
-    public init(dossier: String, points: [String: Int] = [:], vote: String? = nil, comment: String = "", recuseReason: String? = nil, updated: String? = nil) {
-        self.dossier = dossier; self.points = points; self.vote = vote; self.comment = comment
-        self.recuseReason = recuseReason; self.updated = updated
+    public init(dossier: String, points: [String: Int] = [:], vote: String? = nil, comment: String = "", recuseReason: String? = nil) {
+        self.dossier = dossier; self.points = points; self.vote = vote; self.comment = comment; self.recuseReason = recuseReason
     }
+    public var total: Int { points.values.reduce(0, +) }
 }
 
 public struct Drafts: Sendable {
@@ -37,11 +38,9 @@ public struct Drafts: Sendable {
         }
         let d = dir(member)
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var copy = draft
-        copy.updated = Timestamp.format(Date())
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        try DurableFile.write(try enc.encode(copy), to: path(member, draft.dossier))
+        try DurableFile.write(try enc.encode(draft), to: path(member, draft.dossier))
     }
 
     public func discard(member: String, dossier: String) {

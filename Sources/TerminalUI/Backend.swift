@@ -1,4 +1,5 @@
 import Panel
+import Review
 import Scoring
 
 /// A member's status on one dossier: 待评 / 草稿 / 已签 / 回避.
@@ -34,20 +35,9 @@ public enum SheetStatus: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// What a member has typed on a scoring sheet (a draft), or what a signed sheet says.
-public struct SheetInput: Codable, Hashable, Sendable {
-    public var dossier: String
-    public var points: [String: Int]
-    /// "recommend" | "reject" | "abstain" | nil
-    public var vote: String?
-    public var comment: String
-    /// Set when the member declares a conflict of interest (回避); the text is the reason.
-    public var recuseReason: String?
-    public init(dossier: String, points: [String: Int] = [:], vote: String? = nil, comment: String = "", recuseReason: String? = nil) {
-        self.dossier = dossier; self.points = points; self.vote = vote; self.comment = comment; self.recuseReason = recuseReason
-    }
-    public var total: Int { points.values.reduce(0, +) }
-}
+/// What a member has typed on a scoring sheet (a draft), or what a signed sheet says: the
+/// review session's draft type, so what the UI edits is what the draft file holds.
+public typealias SheetInput = Draft
 
 /// One member's sheet as the chair's breakdown shows it.
 public struct PanelSheet: Hashable, Sendable {

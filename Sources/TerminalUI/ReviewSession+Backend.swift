@@ -87,13 +87,11 @@ public final class SessionBackend: ReviewBackend {
     }
 
     public func loadDraft(_ dossier: String) -> SheetInput? {
-        guard let d = Drafts(layout: session.layout).load(member: me.id, dossier: dossier) else { return nil }
-        return SheetInput(dossier: d.dossier, points: d.points, vote: d.vote, comment: d.comment, recuseReason: d.recuseReason)
+        Drafts(layout: session.layout).load(member: me.id, dossier: dossier)
     }
 
     public func saveDraft(_ input: SheetInput) throws {
-        try Drafts(layout: session.layout).save(member: me.id, Draft(dossier: input.dossier, points: input.points, vote: input.vote,
-                                                                     comment: input.comment, recuseReason: input.recuseReason))
+        try Drafts(layout: session.layout).save(member: me.id, input)
         draftIndex[me.id, default: []].insert(input.dossier)
     }
 
