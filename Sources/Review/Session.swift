@@ -150,7 +150,8 @@ public final class ReviewSession: @unchecked Sendable {
 
     /// The exact bytes that signing would produce for this body (seq and prev as of now).
     public func preview(kind: RecordKind, body: [String: JSONValue], as memberID: String, now: Date = Date()) throws -> Data {
-        let head = try records.records(of: memberID).last
+        // The chain head only: one directory listing and one record read, not the whole chain.
+        let head = try records.publishedSeqs(of: memberID).last.map { try records.read(member: memberID, seq: $0) }
         let record = Record(v: 1, kind: kind, program: instance, signer: memberID,
                             seq: (head?.record.seq ?? 0) + 1,
                             prev: head?.sha256 ?? String(repeating: "0", count: 64),
@@ -186,6 +187,10 @@ public final class ReviewSession: @unchecked Sendable {
             ledger = try Ledger.load(layout: layout)
             recordsStamp = ReviewSession.recordsStamp(layout)
         }
+        // A signed sheet or a recusal ends the member's draft for that dossier.
+        if kind == .score || kind == .recusal, let dossier = body["dossier"]?.string {
+            Drafts(layout: layout).discard(member: memberID, dossier: dossier)
+        }
         return stored
     }
 
@@ -193,9 +198,7 @@ public final class ReviewSession: @unchecked Sendable {
     public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner,
                       now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
         let body = try scoreBody(as: memberID, dossier: dossier, points: points, vote: vote, comment: comment)
-        let stored = try append(kind: .score, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
-        Drafts(layout: layout).discard(member: memberID, dossier: dossier)
-        return stored
+        return try append(kind: .score, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
     }
 
     public func recusalBody(as memberID: String, dossier: String, reason: String?) throws -> [String: JSONValue] {
@@ -215,9 +218,7 @@ public final class ReviewSession: @unchecked Sendable {
     public func recuse(as memberID: String, dossier: String, reason: String?, signer: RecordSigner,
                        now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
         let body = try recusalBody(as: memberID, dossier: dossier, reason: reason)
-        let stored = try append(kind: .recusal, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
-        Drafts(layout: layout).discard(member: memberID, dossier: dossier)
-        return stored
+        return try append(kind: .recusal, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
     }
 
     // MARK: - What the records say

@@ -67,3 +67,14 @@ func say(_ s: String) {
 func signer(for session: ReviewSession, as id: String, key: String?) throws -> RecordSigner {
     try SignerChoice.resolve(keyPath: key, member: try session.member(id))
 }
+
+/// The one way a command signs a record: `body` builds it from the opened store, checking every
+/// rule, before the key file or the agent is touched; then it is signed, appended and reported.
+func signRecord(_ kind: RecordKind, store: String, as id: String, key: String?, lang: Language,
+                said: (String) -> LocalizedText = { LocalizedText(zh: "已签署 \($0)", en: "signed \($0)") },
+                body: (ReviewSession) throws -> [String: JSONValue]) throws {
+    let session = try ReviewSession(root: store)
+    let checked = try body(session)
+    let stored = try session.append(kind: kind, body: checked, as: id, signer: try signer(for: session, as: id, key: key))
+    say(said(stored.path).text(lang))
+}

@@ -39,7 +39,6 @@ struct Score: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let session = try ReviewSession(root: store)
             let points = try parsePoints(scores)
             var v: Vote?
             if let vote {
@@ -48,11 +47,9 @@ struct Score: ParsableCommand {
                 }
                 v = parsed
             }
-            // Check everything before touching the key or the agent.
-            _ = try session.scoreBody(as: id, dossier: dossier, points: points, vote: v, comment: comment)
-            let s = try signer(for: session, as: id, key: key)
-            let stored = try session.score(as: id, dossier: dossier, points: points, vote: v, comment: comment, signer: s)
-            say(lang.pick("已签署 \(stored.path)", "signed \(stored.path)"))
+            try signRecord(.score, store: store, as: id, key: key, lang: lang) {
+                try $0.scoreBody(as: id, dossier: dossier, points: points, vote: v, comment: comment)
+            }
         }
     }
 }
@@ -69,11 +66,9 @@ struct Recuse: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let session = try ReviewSession(root: store)
-            _ = try session.recusalBody(as: id, dossier: dossier, reason: reason)
-            let s = try signer(for: session, as: id, key: key)
-            let stored = try session.recuse(as: id, dossier: dossier, reason: reason, signer: s)
-            say(lang.pick("已签署 \(stored.path)", "signed \(stored.path)"))
+            try signRecord(.recusal, store: store, as: id, key: key, lang: lang) {
+                try $0.recusalBody(as: id, dossier: dossier, reason: reason)
+            }
         }
     }
 }
@@ -115,7 +110,6 @@ struct Finalize: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let session = try ReviewSession(root: store)
             let resolutions = try resolve.map { item -> Resolution in
                 guard let eq = item.firstIndex(of: "="), let colon = item[eq...].firstIndex(of: ":") else {
                     throw ActionError(zh: "--resolve 需要 编号=selected|not-selected:理由，得到“\(item)”", en: "--resolve takes ID=selected|not-selected:REASON, got '\(item)'")
@@ -123,10 +117,10 @@ struct Finalize: ParsableCommand {
                 return Resolution(dossier: String(item[..<eq]), decision: String(item[item.index(after: eq)..<colon]),
                                   reason: String(item[item.index(after: colon)...]))
             }
-            let body = try session.finalizeBody(as: id, resolutions: resolutions)
-            let s = try signer(for: session, as: id, key: key)
-            let stored = try session.append(kind: .finalize, body: body, as: id, signer: s)
-            say(lang.pick("已签署定稿 \(stored.path)", "signed the final ranking \(stored.path)"))
+            try signRecord(.finalize, store: store, as: id, key: key, lang: lang,
+                           said: { LocalizedText(zh: "已签署定稿 \($0)", en: "signed the final ranking \($0)") }) {
+                try $0.finalizeBody(as: id, resolutions: resolutions)
+            }
         }
     }
 }
@@ -144,10 +138,9 @@ struct Objection: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let session = try ReviewSession(root: store)
-            let body = try session.objectionBody(as: id, dossier: dossier, text: text, outcome: outcome)
-            let stored = try session.append(kind: .objection, body: body, as: id, signer: try signer(for: session, as: id, key: key))
-            say(lang.pick("已签署 \(stored.path)", "signed \(stored.path)"))
+            try signRecord(.objection, store: store, as: id, key: key, lang: lang) {
+                try $0.objectionBody(as: id, dossier: dossier, text: text, outcome: outcome)
+            }
         }
     }
 }
@@ -162,10 +155,10 @@ struct Approve: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let session = try ReviewSession(root: store)
-            let body = try session.approvalBody(as: id)
-            let stored = try session.append(kind: .approval, body: body, as: id, signer: try signer(for: session, as: id, key: key))
-            say(lang.pick("已签署审定 \(stored.path)", "signed the approval \(stored.path)"))
+            try signRecord(.approval, store: store, as: id, key: key, lang: lang,
+                           said: { LocalizedText(zh: "已签署审定 \($0)", en: "signed the approval \($0)") }) {
+                try $0.approvalBody(as: id)
+            }
         }
     }
 }
