@@ -118,9 +118,7 @@ public enum ChairViews {
             }
             let e = r.entries[i]
             let sel = i == pos.selected
-            let base: StyleRole = sel ? .selection : .normal
-            g.fill(x: 0, y: y, count: g.width, role: base)
-            if sel { g.put("▶", x: 0, y: y, role: base) }
+            let base = g.listRow(y, selected: sel)
             var x = 1
             let rankText = e.status == .noQuorum ? "—" : String(e.rank) + (isTied(r, i) ? "=" : "")
             g.put(DisplayWidth.pad(rankText, to: rankW - 1, alignRight: true), x: x, y: y, role: base); x += rankW + 1
@@ -321,9 +319,7 @@ public enum SecretaryViews {
             let row = s.all[i]
             let y = 2 + k
             let sel = i == pos.selected
-            let base: StyleRole = sel ? .selection : .normal
-            g.fill(x: 0, y: y, count: g.width, role: base)
-            if sel { g.put("▶", x: 0, y: y, role: base) }
+            let base = g.listRow(y, selected: sel)
             var x = 1
             g.put(DisplayWidth.truncate(row.id, to: idW), x: x, y: y, role: base); x += idW + 1
             g.put(DisplayWidth.truncate(row.name, to: nameW), x: x, y: y, role: base); x += nameW + 1
@@ -380,9 +376,7 @@ public enum SecretaryViews {
             let o = items[i]
             let y = 2 + k
             let sel = i == pos.selected
-            let base: StyleRole = sel ? .selection : .normal
-            g.fill(x: 0, y: y, count: g.width, role: base)
-            if sel { g.put("▶", x: 0, y: y, role: base) }
+            let base = g.listRow(y, selected: sel)
             var x = 1
             g.put(DisplayWidth.truncate(o.dossier, to: idW), x: x, y: y, role: base); x += idW + 1
             let name = s.byID[o.dossier].map { s.all[$0].name } ?? ""

@@ -153,6 +153,17 @@ public struct Grid: Sendable, Equatable {
     }
 }
 
+extension Grid {
+    /// Starts a row of a list: the whole row in the selection role when selected, and a ▶
+    /// marker so the selection shows without colour. Returns the row's base role.
+    public mutating func listRow(_ y: Int, selected: Bool) -> StyleRole {
+        let base: StyleRole = selected ? .selection : .normal
+        fill(x: 0, y: y, count: width, role: base)
+        if selected { put("▶", x: 0, y: y, role: base) }
+        return base
+    }
+}
+
 /// Text layout by cell width.
 public enum TextLayout {
     /// Wraps `text` to lines of at most `width` cells. Newlines in the text start new lines;

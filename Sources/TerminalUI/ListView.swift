@@ -35,9 +35,7 @@ public enum ListView {
                 let row = s.all[s.visible[vi]]
                 let y = 2 + k
                 let sel = vi == pos.selected
-                let base: StyleRole = sel ? .selection : .normal
-                g.fill(x: 0, y: y, count: g.width, role: base)
-                if sel { g.put("▶", x: 0, y: y, role: base) }
+                let base = g.listRow(y, selected: sel)
                 var x = 1
                 g.put(DisplayWidth.truncate(row.id, to: c.id), x: x, y: y, role: base); x += c.id + 1
                 g.put(DisplayWidth.truncate(row.name, to: c.name), x: x, y: y, role: base); x += c.name + 1
