@@ -52,11 +52,11 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
     }
     var blobBytes: [UInt8] { var w = SSHWriter(); w.string("ssh-ed25519"); w.string(Array(raw)); return w.bytes }
 
+    /// "ssh-ed25519 AAAA…": the key without its comment (allowed_signers, authorized_keys).
+    public var keyText: String { "ssh-ed25519 " + blob.base64EncodedString() }
+
     /// "ssh-ed25519 AAAA… comment" (no comment part when the comment is empty).
-    public var line: String {
-        let b = "ssh-ed25519 " + blob.base64EncodedString()
-        return comment.isEmpty ? b : b + " " + comment
-    }
+    public var line: String { comment.isEmpty ? keyText : keyText + " " + comment }
 
     /// "SHA256:…" as `ssh-keygen -l` prints it (base64 without padding).
     public var fingerprint: String {

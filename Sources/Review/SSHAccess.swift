@@ -53,7 +53,7 @@ public enum SSHAccess {
         for m in roster.members {
             let key = try SSHPublicKey(line: m.key)
             let option = forcedCommand(store: absStore, binary: absBinary, member: m.id)
-            lines.append("restrict,pty,agent-forwarding,command=\"\(option)\" \(key.lineWithoutComment) pingshen:\(m.id)")
+            lines.append("restrict,pty,agent-forwarding,command=\"\(option)\" \(key.keyText) pingshen:\(m.id)")
         }
         lines.append(endMarker(absStore))
         return lines.joined(separator: "\n") + "\n"
@@ -87,12 +87,5 @@ public enum SSHAccess {
     public static func absolute(_ path: String) -> String {
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
         return url.standardizedFileURL.path
-    }
-}
-
-extension SSHPublicKey {
-    /// "ssh-ed25519 AAAA…" without the comment.
-    public var lineWithoutComment: String {
-        line.split(separator: " ").prefix(2).joined(separator: " ")
     }
 }
