@@ -24,18 +24,13 @@ public enum DemoStore {
     public static func build(at root: String, quota: Int = 5) throws -> [String: String] {
         try StoreSetup.create(root: root, programID: "shanghai-craftsman", year: 2026, quota: quota)
         let layout = StoreLayout(root)
-        let keysDir = root + "/.keys"
-        try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var keyFiles: [String: String] = [:]
         for seat in seats {
-            let path = keysDir + "/" + seat.id
-            try KeyGen.write(to: path, comment: "\(seat.id)@pingshen-demo")
-            let pub = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            try RosterOps.addMember(Member(id: seat.id, name: seat.name, role: seat.role, unit: seat.unit, key: pub), to: layout)
-            keyFiles[seat.id] = path
+            keyFiles[seat.id] = try StoreSetup.addMemberWithNewKey(
+                Member(id: seat.id, name: seat.name, role: seat.role, unit: seat.unit, key: ""), to: layout, comment: "\(seat.id)@pingshen-demo")
         }
         for d in DemoData.dossiers {
-            try DurableFile.write(Data(try YAMLFile.encode(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
+            try DurableFile.write(Data(try DossierImport.yaml(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
         }
         let session = try ReviewSession(root: root)
         let criteria = session.program.sheet.criteria

@@ -102,18 +102,8 @@ extension ReviewSession {
             }
             made.append(d)
         }
-        var published: [String] = []
-        do {
-            try FileManager.default.createDirectory(atPath: city.layout.dossiersDir, withIntermediateDirectories: true)
-            for d in made {
-                let path = city.layout.dossierFile(d.id)
-                try DurableFile.write(Data(try YAMLFile.encode(d).utf8), to: path, replace: false)
-                published.append(path)
-            }
-        } catch {
-            for p in published { try? FileManager.default.removeItem(atPath: p) }
-            throw error
-        }
+        // All or nothing, as an import: nothing of the list lands if any of it cannot.
+        try DossierImport.publish(made, into: city.layout, source: layout.root)
         return made
     }
 }

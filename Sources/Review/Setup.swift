@@ -33,4 +33,18 @@ public enum StoreSetup {
         try DurableFile.write(Data(RosterOps.allowedSigners(Roster()).utf8), to: layout.allowedSigners, replace: false)
         return program
     }
+
+    /// For the demo and the simulator only: a new unencrypted key pair in STORE/.keys/ID (0700
+    /// folder) and the member on the roster with it. Returns the private key file.
+    @discardableResult
+    public static func addMemberWithNewKey(_ member: Member, to layout: StoreLayout, comment: String) throws -> String {
+        let keysDir = layout.root + "/.keys"
+        try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = keysDir + "/" + member.id
+        try KeyGen.write(to: path, comment: comment)
+        var m = member
+        m.key = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try RosterOps.addMember(m, to: layout)
+        return path
+    }
 }

@@ -43,13 +43,11 @@ public enum Simulation {
             try DurableFile.write(Data(try DossierImport.yaml(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
         }
         let keysDir = root + "/.keys"
-        try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var ids: [String] = []
         for j in 1...m {
             let id = j == 1 ? "c01" : "m" + String(format: "%03d", j)
-            try KeyGen.write(to: keysDir + "/" + id, comment: "\(id)@simulate")
-            let pub = try String(contentsOfFile: keysDir + "/" + id + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            try RosterOps.addMember(Member(id: id, name: "专家\(j)", role: j == 1 ? .chair : .member, unit: "评审专家库", key: pub), to: layout)
+            try StoreSetup.addMemberWithNewKey(Member(id: id, name: "专家\(j)", role: j == 1 ? .chair : .member, unit: "评审专家库", key: ""),
+                                               to: layout, comment: "\(id)@simulate")
             ids.append(id)
         }
         let program = try PanelStore.open(root).program
