@@ -65,7 +65,7 @@ extension ReviewSession {
         switch format {
         case "csv":
             var out = cols.map(\.id).joined(separator: ",") + "\r\n"
-            for row in cells { out += row.map(csvField).joined(separator: ",") + "\r\n" }
+            for row in cells { out += row.map(CSV.escape).joined(separator: ",") + "\r\n" }
             return out
         case "md":
             var out = "# \(title)\n\n"
@@ -108,9 +108,3 @@ extension ReviewSession {
     }
 }
 
-func csvField(_ s: String) -> String {
-    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return s
-}

@@ -45,7 +45,7 @@ extension Ranking {
     public func csv() -> String {
         var out = Ranking.entryKeys.joined(separator: ",") + "\r\n"
         for e in entries {
-            out += fields(e).map(csvField).joined(separator: ",") + "\r\n"
+            out += fields(e).map(CSV.escape).joined(separator: ",") + "\r\n"
         }
         return out
     }
@@ -127,12 +127,6 @@ extension Ranking {
 /// A JSON string literal (shared with the check report: `JSONText.string`).
 public func jsonString(_ s: String) -> String { JSONText.string(s) }
 
-func csvField(_ s: String) -> String {
-    if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return s
-}
 
 func oneLine(_ s: String) -> String {
     String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
