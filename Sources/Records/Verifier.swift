@@ -27,42 +27,6 @@ public struct VerifyReport: Codable, Sendable {
 }
 
 public enum Verifier {
-    /// What a record is checked against: the programme instance and the roster's keys and roles.
-    public struct Context: Sendable {
-        public var instance: String
-        public var members: [String: (key: Data, role: Role)]
-        /// Roster member by key (to name who really signed a wrong-key record).
-        public var byKey: [Data: String]
-        public var language: Language
-
-        public init(instance: String, roster: Roster, language: Language = .en) {
-            self.instance = instance
-            self.language = language
-            var m: [String: (key: Data, role: Role)] = [:]
-            var k: [Data: String] = [:]
-            for member in roster.members {
-                guard let key = try? SSHPublicKey(line: member.key) else { continue }
-                m[member.id] = (key.raw, member.role)
-                k[key.raw] = member.id
-            }
-            self.members = m; self.byKey = k
-        }
-    }
-
-    /// What one record check leaves behind: small, no record bytes.
-    public struct Checked: Sendable {
-        public var path: String
-        public var fileSeq: Int
-        public var sha: [UInt8]?
-        /// nil when the record could not be read or parsed.
-        public var record: Record?
-        /// Signature, signer, key, role and programme all hold.
-        public var valid: Bool
-        public var problems: [Problem]
-        /// Only kept by `verifiedRecords`.
-        var bytes: Data? = nil
-    }
-
     final class SliceCounter: @unchecked Sendable {
         private var value = 0
         private let lock = NSLock()
