@@ -142,21 +142,20 @@ public enum CanonicalJSON {
                 pos += 1
                 var o: [String: JSONValue] = [:]
                 if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(o) }
-                var lastKey: ArraySlice<UInt8>? = nil
+                var lastKey: String? = nil
                 while true {
                     guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw fail("对象中应为键（字符串）", "expected a string key in object") }
                     let keyStart = pos
                     let key = try string()
-                    let keyBytes = ArraySlice(key.utf8)
                     if let last = lastKey {
-                        if last.elementsEqual(keyBytes) {
+                        if last.utf8.elementsEqual(key.utf8) {
                             pos = keyStart; throw fail("重复的键 “\(key)”", "duplicate key '\(key)'")
                         }
-                        if !last.lexicographicallyPrecedes(keyBytes) {
+                        if !last.utf8.lexicographicallyPrecedes(key.utf8) {
                             pos = keyStart; throw fail("键 “\(key)” 未按字节顺序排列", "key '\(key)' is out of byte order")
                         }
                     }
-                    lastKey = keyBytes
+                    lastKey = key
                     guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { throw fail("键之后应为 “:”", "expected ':' after key") }
                     pos += 1
                     o[key] = try value(depth: depth + 1)
@@ -216,7 +215,7 @@ public enum CanonicalJSON {
             if plain {
                 let slice = UnsafeBufferPointer(rebasing: buf[start..<pos])
                 pos += 1
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                guard let s = FastText.string(slice) else {
                     pos = start; throw fail("字符串不是有效的 UTF-8", "string is not valid UTF-8")
                 }
                 return s

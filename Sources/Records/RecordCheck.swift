@@ -1,6 +1,7 @@
 import Foundation
 import Crypto
 import Dispatch
+import Synchronization
 import Panel
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +18,9 @@ extension Verifier {
         /// Roster member by key (to name who really signed a wrong-key record).
         public var byKey: [Data: String]
         public var language: Language
+        /// The roster's keys parsed for swift-crypto once, looked up by the signature's key bytes
+        /// (so a key outside the roster, or `members` changed later, only costs a parse).
+        var keys: PreparedKeys
 
         public init(instance: String, roster: Roster, language: Language = .en) {
             self.instance = instance
@@ -29,6 +33,7 @@ extension Verifier {
                 k[key.raw] = member.id
             }
             self.members = m; self.byKey = k
+            self.keys = PreparedKeys(m.values.map(\.key))
         }
     }
 
@@ -53,7 +58,7 @@ extension Verifier {
 
     static func check(json: Data?, signature: Data?, member: String, fileSeq: Int, context: Context, cache: VerifyCache?) -> Checked {
         let lang = context.language
-        let path = "records/" + member + "/" + RecordFileName.json(fileSeq)
+        let path = FastPath.record(member: member, seq: fileSeq)
         var out = Checked(path: path, fileSeq: fileSeq, sha: nil, record: nil, valid: false, problems: [])
         // Every problem of a record is named by the record's path (.json), signature ones too,
         // so that callers can leave out exactly the records with a problem.
@@ -66,14 +71,16 @@ extension Verifier {
             return out
         }
         let digest = SHA256.hash(data: json)
-        out.sha = Array(digest)
+        out.sha = digest.withUnsafeBytes { Array($0) }
         let record: Record
-        do { record = try Record(bytes: json) } catch let e as RecordsError {
-            problem("malformed", e.zh, e.en)
-            return out
-        } catch {
-            problem("malformed", "\(error)", "\(error)")
-            return out
+        if let r = Record.fast(json) { record = r } else {
+            do { record = try Record(bytes: json) } catch let e as RecordsError {
+                problem("malformed", e.zh, e.en)
+                return out
+            } catch {
+                problem("malformed", "\(error)", "\(error)")
+                return out
+            }
         }
         out.record = record
         var ok = true
@@ -81,35 +88,43 @@ extension Verifier {
             problem("missing-signature", "签名文件无法读取", "the signature file cannot be read", sig: true)
             return out
         }
-        let sigKey: SSHPublicKey
-        do {
-            let parsed = try SSHSig.parse(armoredBytes: Array(signature))
-            if let cache {
-                let e = cache.entry(jsonDigest: digest, signature: signature)
-                if cache.contains(e) {
-                    sigKey = parsed.publicKey
-                    cache.note(e, new: false)
+        // The signing key: from the fast path when the signature has the usual form and holds,
+        // else from the general parse and check, which also words what is wrong.
+        let fastKey = FastSig.validKey(signature: signature, message: json, jsonDigest: digest, keys: context.keys, cache: cache)
+        var slowKey: SSHPublicKey? = nil
+        if fastKey == nil {
+            do {
+                let parsed = try SSHSig.parse(armoredBytes: Array(signature))
+                if let cache {
+                    let e = cache.entry(jsonDigest: digest, signature: signature)
+                    if cache.contains(e) {
+                        slowKey = parsed.publicKey
+                        cache.note(e, new: false)
+                    } else {
+                        slowKey = try SSHSig.verify(parsed, message: json)
+                        cache.note(e, new: true)
+                    }
                 } else {
-                    sigKey = try SSHSig.verify(parsed, message: json)
-                    cache.note(e, new: true)
+                    slowKey = try SSHSig.verify(parsed, message: json)
                 }
-            } else {
-                sigKey = try SSHSig.verify(parsed, message: json)
+            } catch let e as RecordsError {
+                problem("bad-signature", "签名无效：\(e.zh)", "invalid signature: \(e.en)", sig: true)
+                return out
+            } catch {
+                problem("bad-signature", "签名无效：\(error)", "invalid signature: \(error)", sig: true)
+                return out
             }
-        } catch let e as RecordsError {
-            problem("bad-signature", "签名无效：\(e.zh)", "invalid signature: \(e.en)", sig: true)
-            return out
-        } catch {
-            problem("bad-signature", "签名无效：\(error)", "invalid signature: \(error)", sig: true)
-            return out
         }
+        // Only wanted for a problem's message.
+        var sigKey: SSHPublicKey { slowKey ?? SSHPublicKey(raw: fastKey!.data) }
         if record.signer != member {
             ok = false
             problem("signer-mismatch", "记录的签名者是 “\(record.signer)”，却在 “\(member)” 的目录中",
                     "the record's signer is '\(record.signer)' but it is in the directory of '\(member)'")
         }
         if let m = context.members[record.signer] {
-            if m.key != sigKey.raw {
+            let sameKey = fastKey.map { KeyBytes(m.key) == $0 } ?? (m.key == slowKey!.raw)
+            if !sameKey {
                 ok = false
                 let who = context.byKey[sigKey.raw].map { lang.pick("（这是 “\($0)” 的密钥）", " (that is the key of '\($0)')") } ?? lang.pick("（不在名单上）", " (not on the roster)")
                 problem("wrong-key", "由密钥 \(sigKey.fingerprint) 签名\(who)，不是名单上 “\(record.signer)” 的密钥",
@@ -146,14 +161,33 @@ extension Verifier {
 
     /// Reads `name` relative to the directory `dirFD` (one path lookup instead of four).
     static func readFile(at dirFD: Int32, _ name: String) -> Data? {
-        let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC)
+        let fd = openForReading(at: dirFD, name)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         // No fstat: records are small, so one read usually takes the whole file; a short read
         // of a regular file is its end (two system calls fewer per file, 600,000 files a run).
-        var cap = 4096
-        var data = Data(count: cap)
-        var n = 0
+        // The first 4 KiB go to the stack, so a record costs one exact-size Data.
+        let first = 4096
+        var full = false
+        let head = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first) { buf -> Data? in
+            var n = 0
+            while n < first {
+                let want = first - n
+                let r = Glibc.read(fd, buf.baseAddress! + n, want)
+                if r < 0 { if errno == EINTR { continue }; return nil }
+                if r == 0 { break }
+                n += r
+                if r < want { break }
+            }
+            full = n == first
+            return Data(bytes: buf.baseAddress!, count: n)
+        }
+        guard var data = head else { return nil }
+        guard full else { return data }
+        // A larger file: read on, doubling.
+        var n = first
+        var cap = first * 2
+        data.count = cap
         while true {
             if n == cap { cap *= 2; data.count = cap }
             let want = cap - n
@@ -167,4 +201,27 @@ extension Verifier {
         return data
     }
 
+    /// O_NOATIME first (no access-time write per file; allowed to the files' owner), without it
+    /// once the kernel refuses it (EPERM: someone else's files), for the rest of the run.
+    private static func openForReading(at dirFD: Int32, _ name: String) -> Int32 {
+        if !noAtimeRefused.load(ordering: .relaxed) {
+            while true {
+                let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC | noAtimeFlag)
+                if fd >= 0 { return fd }
+                if errno == EINTR { continue }
+                guard errno == EPERM else { return fd }
+                noAtimeRefused.store(true, ordering: .relaxed)
+                break
+            }
+        }
+        return openat(dirFD, name, O_RDONLY | O_CLOEXEC)
+    }
+
+    #if os(Linux)
+    /// O_NOATIME (asm-generic/fcntl.h; Glibc's module leaves it out).
+    private static let noAtimeFlag: Int32 = 0o1000000
+    #else
+    private static let noAtimeFlag: Int32 = 0
+    #endif
+    private static let noAtimeRefused = Atomic<Bool>(false)
 }
