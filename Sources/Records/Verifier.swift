@@ -26,6 +26,7 @@ public struct VerifyReport: Codable, Sendable {
     public init(ok: Bool, records: Int, problems: [Problem]) { self.ok = ok; self.records = records; self.problems = problems }
 }
 
+
 public enum Verifier {
     final class SliceCounter: @unchecked Sendable {
         private var value = 0
@@ -38,31 +39,55 @@ public enum Verifier {
         }
     }
 
-    /// Each worker writes only its own slots.
-    final class ResultBuffer: @unchecked Sendable {
-        let buf: UnsafeMutableBufferPointer<Checked?>
+    /// Slots written by many threads, each only its own.
+    final class Slots<T>: @unchecked Sendable {
+        let buf: UnsafeMutableBufferPointer<T?>
         init(count: Int) { buf = .allocate(capacity: count); buf.initialize(repeating: nil) }
         func free() { buf.deinitialize(); buf.deallocate() }
     }
 
+    /// Runs `body(i)` for every i in 0..<count on `workers` threads of its own (more threads
+    /// than cores are useful: a thread waiting for the disk leaves its core to another).
+    static func parallel(_ count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let n = min(max(1, workers), count)
+        if n <= 1 { for i in 0..<count { body(i) }; return }
+        let next = SliceCounter()
+        let group = DispatchGroup()
+        for _ in 0..<n {
+            group.enter()
+            let t = Thread {
+                while let i = next.take(below: count) { body(i) }
+                group.leave()
+            }
+            t.stackSize = 1 << 20
+            t.start()
+        }
+        group.wait()
+    }
+
+    /// Worker threads for a scan on `cores` cores: twice as many, so that reading from a cold
+    /// disk overlaps with verifying.
+    public static func defaultThreads(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int { max(1, cores) * 2 }
+
     struct MemberFiles {
         var member: String
-        var published: [Int]           // seqs with a .sig, ascending
-        var unsigned: [Int]            // seqs with only a .json
-        var sigOnly: [Int]             // seqs with only a .sig
+        var dirFD: Int32
+        var published: [Int32]         // seqs with a .sig, ascending
+        var unsigned: [Int32]          // seqs with only a .json
+        var sigOnly: [Int32]           // seqs with only a .sig
     }
 
     /// Verifies the whole store. Throws only when the store itself cannot be read (exit 2).
     /// With `cache`, signatures already found valid on this machine are not checked again
     /// (see `VerifyCache`); everything else is.
-    public static func verify(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public static func verify(layout: StoreLayout, threads: Int = defaultThreads(),
                               language: Language = RecordsError.currentLanguage, cache: Bool = false) throws -> VerifyReport {
         try scan(layout: layout, threads: threads, language: language, collect: false, cache: cache) { _ in }
     }
 
     /// Verifies the store and returns, in (member, seq) order, the records that have no
     /// problem at all (the ones to count), read once. Throws only when the store cannot be read.
-    public static func verifiedRecords(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public static func verifiedRecords(layout: StoreLayout, threads: Int = defaultThreads(),
                                        language: Language = RecordsError.currentLanguage, cache: Bool = false) throws -> (records: [StoredRecord], report: VerifyReport) {
         try run(layout: layout, threads: threads, language: language, collect: true, cache: cache)
     }
@@ -72,10 +97,64 @@ public enum Verifier {
     /// records. A record handed over may still get a problem later (a finalization's Merkle
     /// root, a score after the finalization): the caller leaves out every record whose path is
     /// named in the report's problems, as `verifiedRecords` does.
-    public static func forEachVerifiedRecord(layout: StoreLayout, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public static func forEachVerifiedRecord(layout: StoreLayout, threads: Int = defaultThreads(),
                                              language: Language = RecordsError.currentLanguage, cache: Bool = false,
                                              _ sink: (StoredRecord) -> Void) throws -> VerifyReport {
         try scan(layout: layout, threads: threads, language: language, collect: true, cache: cache, sink: sink)
+    }
+
+    /// The records that count, as summaries, in (member, seq) order, through the store index
+    /// (`StoreIndex`) and the verified-record cache: only records whose files changed since the
+    /// last scan on this machine are read and checked. Every record handed over has no problem
+    /// in the report (unlike `forEachVerifiedRecord`, nothing is handed over before the end).
+    /// Without a cache secret (no writable cache home) it checks everything.
+    public static func forEachCountedSummary(layout: StoreLayout, threads: Int = defaultThreads(),
+                                             language: Language = RecordsError.currentLanguage, cacheSecret: String? = nil,
+                                             _ sink: (RecordSummary) -> Void) throws -> VerifyReport {
+        try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret, sink).report
+    }
+
+    /// `forEachCountedSummary`, telling also how many records came from the index and how many
+    /// were read and checked. `racy`: how long before the index was written a change must be
+    /// for the stamps to be trusted (tests set 0).
+    static func countedSummaries(layout: StoreLayout, threads: Int = defaultThreads(), language: Language, cacheSecret: String? = nil,
+                                 racy: Int64 = StoreIndex.racyNanos,
+                                 _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int) {
+        guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
+            // No index possible: the whole store, the slow way.
+            var kept: [RecordSummary] = []
+            let report = try scan(layout: layout, threads: threads, language: language, collect: true, cache: false) {
+                kept.append(RecordSummary($0))
+            }
+            let bad = Set(report.problems.map(\.path))
+            for s in kept where !bad.contains(s.path) { sink(s) }
+            return (report, 0, report.records)
+        }
+        let key = SymmetricKey(data: secret)
+        let path = StoreIndex.path(layout)
+        return try withoutActuallyEscaping(sink) { sink in
+            var opts = IndexOptions(previous: StoreIndex.read(path: path, key: key), key: key, path: path, racy: racy)
+            if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
+                                     cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink) {
+                return (report, opts.reused, opts.checked)
+            }
+            // The index could not be read back (it is derived: start again without it).
+            unlink(path)
+            opts = IndexOptions(previous: nil, key: key, path: path, racy: racy)
+            let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
+                                  cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink)!
+            return (report, opts.reused, opts.checked)
+        }
+    }
+
+    struct IndexOptions {
+        var previous: StoreIndex?
+        var key: SymmetricKey
+        var path: String
+        var racy: Int64 = StoreIndex.racyNanos
+        /// How many records were taken from the index / read and checked (for tests and benches).
+        var reused = 0
+        var checked = 0
     }
 
     static func run(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache: Bool,
@@ -90,6 +169,26 @@ public enum Verifier {
 
     static func scan(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
                      cacheSecret: String? = nil, sink: (StoredRecord) -> Void) throws -> VerifyReport {
+        var none: IndexOptions? = nil
+        return try scan(layout: layout, threads: threads, language: language, collect: collect, cache: useCache,
+                        cacheSecret: cacheSecret, index: &none, sink: sink, summaries: nil)!
+    }
+
+    static func scan(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
+                     cacheSecret: String? = nil, index indexOpts: inout IndexOptions, sink: (StoredRecord) -> Void,
+                     summaries: ((RecordSummary) -> Void)?) throws -> VerifyReport? {
+        var o: IndexOptions? = indexOpts
+        defer { indexOpts = o! }
+        return try scan(layout: layout, threads: threads, language: language, collect: collect, cache: useCache,
+                        cacheSecret: cacheSecret, index: &o, sink: sink, summaries: summaries)
+    }
+
+    /// The scan behind every entry point. With `index` (and `summaries`), records whose files
+    /// are unchanged since the index was written are taken from it, and summaries are handed to
+    /// `summaries` at the end; returns nil only when the index turns out unreadable.
+    static func scan(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
+                     cacheSecret: String? = nil, index indexOpts: inout IndexOptions?, sink: (StoredRecord) -> Void,
+                     summaries: ((RecordSummary) -> Void)?) throws -> VerifyReport? {
         let lang = language
         guard FileManager.default.fileExists(atPath: layout.programFile) else {
             throw StoreError(lang.pick("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 存储吗？",
@@ -99,12 +198,13 @@ public enum Verifier {
         let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang)
-        let cache = useCache ? VerifyCache(layout: layout, secretPath: cacheSecret) : nil
-        defer { cache?.save() }
+        let indexed = indexOpts != nil && summaries != nil
+        let previous = indexed ? indexOpts!.previous : nil
 
         var problems: [Problem] = []
-        var isDir: ObjCBool = false
         var memberFiles: [MemberFiles] = []
+        defer { for mf in memberFiles where mf.dirFD >= 0 { close(mf.dirFD) } }
+        var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: layout.recordsDir, isDirectory: &isDir) {
             guard isDir.boolValue else { throw StoreError(lang.pick("\(layout.recordsDir)：不是目录", "\(layout.recordsDir): not a directory")) }
             let names: [String]
@@ -119,27 +219,61 @@ public enum Verifier {
                                             message: lang.pick("不是成员记录目录", "not a member's record directory")))
                     continue
                 }
-                let entries: [String]
-                do { entries = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
+                let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                guard fd >= 0, let (jsons, sigs) = RecordFileName.list(dirFD: fd) else {
+                    if fd >= 0 { close(fd) }
                     throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read"))
                 }
-                var jsons = Set<Int>(), sigs = Set<Int>()
-                for e in entries {
-                    switch RecordFileName.parse(e) {
-                    case .json(let s): jsons.insert(s)
-                    case .sig(let s): sigs.insert(s)
-                    case nil: break
-                    }
+                let sigSet = Set(sigs), jsonSet = Set(jsons)
+                memberFiles.append(MemberFiles(member: name, dirFD: fd, published: jsons.filter { sigSet.contains($0) },
+                                               unsigned: jsons.filter { !sigSet.contains($0) }, sigOnly: sigs.filter { !jsonSet.contains($0) }))
+            }
+        }
+        let workers = max(1, threads)
+
+        // Which records the index still vouches for: per member, a prefix of its records whose
+        // files carry exactly the stamps they had (stat only, no reading).
+        var reuse = [Int](repeating: 0, count: memberFiles.count)
+        var entries = [StoreIndex.Member?](repeating: nil, count: memberFiles.count)
+        if let previous {
+            var jobs: [(m: Int, lo: Int, hi: Int)] = []
+            for (mi, mf) in memberFiles.enumerated() {
+                guard let e = previous.members[mf.member], let who = context.members[mf.member],
+                      e.context == StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role) else { continue }
+                var k = 0
+                while k < e.count, k < mf.published.count, e.seqs[k] == mf.published[k] { k += 1 }
+                entries[mi] = e
+                reuse[mi] = k
+                var lo = 0
+                while lo < k { jobs.append((mi, lo, min(k, lo + 4096))); lo += 4096 }
+            }
+            let firstBad = Slots<Int>(count: jobs.count)
+            defer { firstBad.free() }
+            let files = memberFiles, ents = entries, written = previous.written, racy = indexOpts!.racy
+            let js = jobs
+            parallel(jobs.count, workers: workers) { j in
+                let job = js[j]
+                let e = ents[job.m]!
+                let fd = files[job.m].dirFD
+                var bad = job.hi
+                for i in job.lo..<job.hi {
+                    guard e.ctimes[i] < written - racy,
+                          let s = StoreIndex.stamp(dirFD: fd, seq: Int(e.seqs[i])), s.mix == e.stamps[i] else { bad = i; break }
                 }
-                memberFiles.append(MemberFiles(member: name, published: jsons.intersection(sigs).sorted(),
-                                               unsigned: jsons.subtracting(sigs).sorted(), sigOnly: sigs.subtracting(jsons).sorted()))
+                firstBad.buf[j] = bad
+            }
+            for (j, job) in jobs.enumerated() where firstBad.buf[j]! < job.hi {
+                reuse[job.m] = min(reuse[job.m], firstBad.buf[j]!)
             }
         }
 
-        // Tasks in (member, seq) order; checked in parallel chunk by chunk, then chained in order.
+        // Tasks in (member, seq) order: every record not vouched for.
         var tasks: [(m: Int32, seq: Int32)] = []
-        for (i, mf) in memberFiles.enumerated() { for s in mf.published { tasks.append((Int32(i), Int32(s))) } }
-        let total = tasks.count
+        for (i, mf) in memberFiles.enumerated() { for s in mf.published[reuse[i]...] { tasks.append((Int32(i), s)) } }
+        let total = memberFiles.reduce(0) { $0 + $1.published.count }
+        // Loaded only when there is something to check.
+        let cache = useCache && !tasks.isEmpty ? VerifyCache(layout: layout, secretPath: cacheSecret) : nil
+        defer { cache?.save() }
 
         struct ChainState {
             var lastSeq = 0
@@ -157,51 +291,74 @@ public enum Verifier {
             }
         }
         var chains = [ChainState](repeating: ChainState(), count: memberFiles.count)
-        struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String }
+        struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String; var sha: [UInt8] }
         var finals: [Final] = []
+        var memberProblem = [Bool](repeating: false, count: memberFiles.count)
+        // Indexed scans keep, per member, what the new index and the summaries need of the
+        // records checked now.
+        var freshStamps = [[StoreIndex.Stamp?]](repeating: [], count: memberFiles.count)
+        var freshSummaries = [[RecordSummary?]](repeating: [], count: memberFiles.count)
+        var indexBroken = false
+
+        for (mi, k) in reuse.enumerated() where k > 0 {
+            let e = entries[mi]!
+            var st = ChainState()
+            st.seqs = Array(e.seqs[0..<k])
+            st.shaFlat = Array(e.shaFlat[0..<(k * 32)])
+            st.present = [Bool](repeating: true, count: k)
+            st.kinds = e.kinds[0..<k].map { $0 < RecordKind.allCases.count ? RecordKind.allCases[Int($0)] : nil }
+            st.lastSeq = Int(e.seqs[k - 1])
+            st.lastSha = st.sha(at: k - 1)
+            st.lastPrev = k >= 2 ? Hex.encode(st.shaFlat[(k - 2) * 32..<(k - 1) * 32]) : Record.zeroHash
+            for i in 0..<k where st.kinds[i] == .finalize {
+                let name = memberFiles[mi].member
+                let sha = Array(e.shaFlat[i * 32..<(i + 1) * 32])
+                let summary = e.payload.withUnsafeBytes { raw -> RecordSummary? in
+                    let r = e.summaryBytes(i)
+                    var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
+                    return RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: .finalize, sha256: { Hex.encode(sha) })
+                }
+                guard case .whole(let r, _)? = summary?.content else { indexBroken = true; continue }
+                if let f = finalizeBody(r.body) {
+                    finals.append(Final(path: "records/\(name)/" + RecordFileName.json(Int(e.seqs[i])), created: r.created, signer: r.signer,
+                                        counted: f.counted, root: f.root, sha: sha))
+                }
+            }
+            chains[mi] = st
+        }
+        if indexBroken { return nil }
 
         let chunk = 8192
-        let workers = max(1, threads)
         var start = 0
-        while start < total {
-            let end = min(total, start + chunk)
+        while start < tasks.count {
+            let end = min(tasks.count, start + chunk)
             let n = end - start
-            let results = ResultBuffer(count: n)
-            defer { results.free() }
+            let results = Slots<Checked>(count: n)
+            let stamps = Slots<StoreIndex.Stamp>(count: n)
+            defer { results.free(); stamps.free() }
             let slices = min(n, workers * 8)
             let base = start
             let files = memberFiles
             let tasksCopy = tasks
-            // `workers` threads (at most) take slices in turn, so `threads` is honoured exactly.
-            let next = SliceCounter()
-            let work: @Sendable (Int) -> Void = { _ in
-              while let sl = next.take(below: slices) {
+            parallel(slices, workers: workers) { sl in
                 let lo = n * sl / slices, hi = n * (sl + 1) / slices
-                var dirFD: Int32 = -1, dirMember: Int32 = -1
-                defer { if dirFD >= 0 { close(dirFD) } }
                 for i in lo..<hi {
                     let t = tasksCopy[base + i]
-                    let member = files[Int(t.m)].member
+                    let mf = files[Int(t.m)]
                     let seq = Int(t.seq)
-                    if t.m != dirMember {
-                        if dirFD >= 0 { close(dirFD) }
-                        dirFD = open(layout.memberRecordsDir(member), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                        dirMember = t.m
-                    }
+                    // Stamps before reading: a file changed in between is read again next time.
+                    if indexed { stamps.buf[i] = StoreIndex.stamp(dirFD: mf.dirFD, seq: seq) }
                     let name = RecordFileName.json(seq)
-                    let json = dirFD >= 0 ? readFile(at: dirFD, name) : nil
-                    let sig = dirFD >= 0 ? readFile(at: dirFD, name + ".sig") : nil
-                    var c = check(json: json, signature: sig, member: member, fileSeq: seq, context: context, cache: cache)
+                    let json = readFile(at: mf.dirFD, name)
+                    let sig = readFile(at: mf.dirFD, name + ".sig")
+                    var c = check(json: json, signature: sig, member: mf.member, fileSeq: seq, context: context, cache: cache)
                     if collect, c.valid, let json { c.bytes = json }
                     results.buf[i] = c
                 }
-              }
             }
-            if workers == 1 || slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: min(workers, slices), execute: work) }
             for i in 0..<n {
                 let t = tasks[start + i]
                 let mi = Int(t.m)
-                let member = memberFiles[mi].member
                 var c = results.buf[i]!
                 var st = chains[mi]
                 chains[mi] = ChainState()   // move out, so appends below do not copy
@@ -241,8 +398,8 @@ public enum Verifier {
                             }
                         }
                     }
-                    if c.valid, r.kind == .finalize, let f = finalizeBody(r.body) {
-                        finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root))
+                    if c.valid, r.kind == .finalize, let f = finalizeBody(r.body), let sha = c.sha {
+                        finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root, sha: sha))
                     }
                 }
                 // Keep the little that chain and Merkle checks need.
@@ -254,12 +411,17 @@ public enum Verifier {
                 st.lastSha = c.sha
                 st.lastPrev = c.record?.prev
                 chains[mi] = st
-                _ = member
+                if !c.problems.isEmpty || !c.valid { memberProblem[mi] = true }
+                if indexed {
+                    freshStamps[mi].append(stamps.buf[i])
+                    freshSummaries[mi].append(c.valid ? c.record.map { RecordSummary($0, sha256: Hex.encode(c.sha!)) } : nil)
+                }
                 if collect, c.valid, c.problems.isEmpty, let r = c.record, let b = c.bytes, let h = c.sha {
                     sink(StoredRecord(record: r, bytes: b, path: c.path, sha256: Hex.encode(h)))
                 }
                 problems.append(contentsOf: c.problems)
             }
+            if let o = indexOpts { indexOpts!.checked = o.checked + n }
             start = end
         }
 
@@ -267,20 +429,42 @@ public enum Verifier {
         for (mi, mf) in memberFiles.enumerated() {
             let last = mf.published.last ?? 0
             for s in mf.unsigned where s < last {
-                problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(s), kind: "missing-signature",
+                memberProblem[mi] = true
+                problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(Int(s)), kind: "missing-signature",
                     message: lang.pick("记录没有签名文件，而其后还有记录", "the record has no signature file but later records exist")))
             }
             for s in mf.sigOnly {
-                problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.sig(s), kind: "malformed",
+                memberProblem[mi] = true
+                problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.sig(Int(s)), kind: "malformed",
                     message: lang.pick("签名文件没有对应的记录", "a signature file without its record")))
             }
-            _ = mi
         }
 
         // Finalizations: each Merkle root must match the records it counted; after the latest,
         // no score or recusal may follow.
-        let index = Dictionary(uniqueKeysWithValues: memberFiles.enumerated().map { ($1.member, $0) })
+        let memberIndex = Dictionary(uniqueKeysWithValues: memberFiles.enumerated().map { ($1.member, $0) })
+        var merkleChecked: Set<[UInt8]> = []
         for f in finals {
+            // Chains commit to everything before their heads: when every counted member's
+            // records are sound, the hashes of the counted heads stand for all the leaves.
+            var memo: [UInt8]? = {
+                var h = SHA256()
+                h.update(data: f.sha)
+                for m in f.counted.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                    let upto = f.counted[m]!
+                    h.update(data: Data(m.utf8)); h.update(data: Data([0]))
+                    withUnsafeBytes(of: Int64(upto).littleEndian) { h.update(bufferPointer: $0) }
+                    guard upto >= 1 else { continue }
+                    guard let mi = memberIndex[m], !memberProblem[mi], let i = chains[mi].seqs.firstIndex(of: Int32(upto)),
+                          let head = chains[mi].sha(at: i) else { return nil }
+                    h.update(data: head)
+                }
+                return Array(h.finalize())
+            }()
+            if let key = memo, previous?.merkleChecked.contains(key) == true {
+                merkleChecked.insert(key)
+                continue
+            }
             var b = Merkle.Builder()
             var missing: [String] = []
             var missingCount = 0
@@ -293,7 +477,7 @@ public enum Verifier {
                     if missing.count < 6 { missing.append("records/\(m)/" + RecordFileName.json(s)) }
                     missingCount += count
                 }
-                if let st = index[m].map({ chains[$0] }) {
+                if let st = memberIndex[m].map({ chains[$0] }) {
                     var i = 0
                     while i < st.seqs.count, Int(st.seqs[i]) <= upto {
                         let s = Int(st.seqs[i])
@@ -306,13 +490,16 @@ public enum Verifier {
                 if expected <= upto { miss(expected, upto - expected + 1) }
             }
             if !missing.isEmpty {
+                memo = nil
                 let list = missing.prefix(5).joined(separator: ", ") + (missingCount > 5 ? " …" : "")
                 problems.append(Problem(path: f.path, kind: "merkle",
                     message: lang.pick("定稿计入的 \(missingCount) 条记录缺失：\(list)", "\(missingCount) records counted by the finalization are missing: \(list)")))
             } else if b.root() != f.root {
+                memo = nil
                 problems.append(Problem(path: f.path, kind: "merkle",
                     message: lang.pick("Merkle 根不符：记录为 \(f.root)，重算为 \(b.root())", "Merkle root mismatch: recorded \(f.root), recomputed \(b.root())")))
             }
+            if let memo { merkleChecked.insert(memo) }
         }
         if let latest = finals.max(by: { ($0.created, $0.path) < ($1.created, $1.path) }) {
             for (mi, mf) in memberFiles.enumerated() {
@@ -330,7 +517,72 @@ public enum Verifier {
         let sorted = problems.enumerated().sorted { a, b in
             a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset
         }.map(\.element)
-        return VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted)
+        let report = VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted)
+        guard indexed, let summaries, let opts = indexOpts else { return report }
+
+        // The new index: every member whose records are all sound, on the roster.
+        var next = StoreIndex(written: StoreIndex.now())
+        next.merkleChecked = merkleChecked
+        var changed = previous == nil || !tasks.isEmpty || merkleChecked != previous!.merkleChecked
+        for (mi, mf) in memberFiles.enumerated() where !memberProblem[mi] && !mf.published.isEmpty {
+            guard let who = context.members[mf.member] else { continue }
+            let k = reuse[mi]
+            var e = StoreIndex.Member(context: StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role))
+            if k > 0, let old = entries[mi] {
+                e.seqs = Array(old.seqs[0..<k]); e.stamps = Array(old.stamps[0..<k]); e.ctimes = Array(old.ctimes[0..<k])
+                e.shaFlat = Array(old.shaFlat[0..<(k * 32)]); e.kinds = Array(old.kinds[0..<k])
+                e.ends = Array(old.ends[0..<k]); e.payload = Array(old.payload[0..<Int(old.ends[k - 1])])
+            }
+            var complete = true
+            let st = chains[mi]
+            for (j, summary) in freshSummaries[mi].enumerated() {
+                let i = k + j
+                guard let stamp = freshStamps[mi][j], let summary else { complete = false; break }
+                e.seqs.append(st.seqs[i]); e.stamps.append(stamp.mix); e.ctimes.append(stamp.ctime)
+                e.shaFlat.append(contentsOf: st.shaFlat[i * 32..<(i + 1) * 32])
+                e.kinds.append(UInt8(RecordKind.allCases.firstIndex(of: summary.kind)!))
+                var w = ByteWriter()
+                summary.encode(into: &w)
+                e.payload.append(contentsOf: w.out)
+                e.ends.append(UInt32(e.payload.count))
+            }
+            guard complete else { changed = true; continue }
+            next.members[mf.member] = e
+        }
+        if let previous, Set(previous.members.keys) != Set(next.members.keys) { changed = true }
+        if changed { next.write(path: opts.path, key: opts.key) }
+        indexOpts!.reused = reuse.reduce(0, +)
+
+        // Hand over, in (member, seq) order, what counts.
+        var badSeqs: [String: Set<Int>] = [:]
+        for p in report.problems {
+            let parts = p.path.split(separator: "/")
+            if parts.count == 3, parts[0] == "records", case .json(let s)? = RecordFileName.parse(String(parts[2])) {
+                badSeqs[String(parts[1]), default: []].insert(s)
+            }
+        }
+        for (mi, mf) in memberFiles.enumerated() {
+            let bad = badSeqs[mf.member] ?? []
+            let k = reuse[mi]
+            if k > 0, let e = entries[mi] {
+                let ok = e.payload.withUnsafeBytes { raw -> Bool in
+                    for i in 0..<k where !bad.contains(Int(e.seqs[i])) {
+                        let r = e.summaryBytes(i)
+                        var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
+                        let kind = RecordKind.allCases[Int(min(e.kinds[i], UInt8(RecordKind.allCases.count - 1)))]
+                        guard let s = RecordSummary.decode(&reader, signer: mf.member, seq: Int(e.seqs[i]), kind: kind,
+                                                           sha256: { Hex.encode(e.shaFlat[i * 32..<(i + 1) * 32]) }) else { return false }
+                        summaries(s)
+                    }
+                    return true
+                }
+                if !ok { return nil }
+            }
+            for s in freshSummaries[mi] {
+                if let s, !bad.contains(s.seq) { summaries(s) }
+            }
+        }
+        return report
     }
 
     /// counted (member → seq) and merkle_root from a finalize body.

@@ -84,15 +84,20 @@ public final class VerifyCache: @unchecked Sendable {
 
     /// Records a valid signature (kept for the next run).
     func note(_ e: Entry, new: Bool) {
-        lock.lock(); seen.append(e); if new { added += 1 }; lock.unlock()
+        guard new else { return }
+        lock.lock(); seen.append(e); added += 1; lock.unlock()
     }
 
-    /// Writes the entries seen in this run (dropping stale ones) when anything changed.
+    /// Writes the entries known before and those found valid in this run, when there are new
+    /// ones. (Entries of records that are gone stay: an index-assisted run sees only the records
+    /// that changed, so "not seen" does not mean "gone".)
     public func save() {
         lock.lock(); defer { lock.unlock() }
-        guard added > 0 || seen.count != known.count else { return }
-        var out = Data(capacity: seen.count * 32)
-        for var e in seen { withUnsafeBytes(of: &e) { out.append(contentsOf: $0) } }
+        guard added > 0 else { return }
+        var all = known
+        all.formUnion(seen)
+        var out = Data(capacity: all.count * 32)
+        for var e in all { withUnsafeBytes(of: &e) { out.append(contentsOf: $0) } }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? DurableFile.write(out, to: path, replace: true, sync: false)
     }

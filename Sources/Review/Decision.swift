@@ -33,7 +33,7 @@ extension ReviewSession {
         for (d, result) in ledger.eligibilityDecisions where result == "ineligible" { excluded[d] = "ineligible" }
         for (d, _) in ledger.objections where ledger.outcome(of: d) == "upheld" { excluded[d] = "objection-upheld" }
         let considered = panel.dossiers.filter { excluded[$0.id] == nil }
-        var ranking = Ranker.rank(program: program, dossiers: considered, sheets: ledger.sheets)
+        var ranking = Ranker.rank(program: program, dossiers: considered, table: ledger.sheetTable)
         if applyingFinalization, let fin = ledger.finalization {
             let resolutions = ReviewSession.resolutions(in: fin.record)
             for i in ranking.entries.indices where ranking.entries[i].status == .tieAtCut {

@@ -7,18 +7,14 @@ import Scoring
 /// decisions, the finalization, objections and approvals. Records that fail verification are
 /// reported and left out of every count.
 ///
-/// Compact at city scale (300,000 records): the record bytes and parsed bodies of score and
-/// recusal records are not kept, only the sheet each one carries; the few other records
-/// (eligibility, finalization, objections, approval) are kept whole.
+/// Compact at city scale (300,000 records): ids are interned once and each (member, dossier)
+/// pair with a sheet or a recusal is one slot of flat arrays; no record bytes, no dictionary per
+/// sheet. Only the few other records (eligibility, finalization, objections, approval) are kept
+/// whole.
 public struct Ledger: Sendable {
     /// How many records passed verification (and are counted).
     public var recordCount: Int
     public var problems: [Problem]
-    public var events: [SheetEvent]
-    /// Latest score sheet per (member, dossier), for display and drafts.
-    public var latestScores: [MemberDossier: SignedSheet]
-    /// Recusals per (member, dossier): the recusal's seq.
-    public var recusals: [MemberDossier: Int]
     /// The secretary's latest eligibility decision per dossier ("eligible" | "ineligible").
     public var eligibilityDecisions: [String: String]
     public var finalization: StoredRecord?
@@ -41,54 +37,35 @@ public struct Ledger: Sendable {
         public var path: String { "records/" + sheet.member + "/" + RecordFileName.json(seq) }
     }
 
-    /// What one verified record leaves behind.
-    enum Item {
-        case score(SignedSheet)
-        case recusal(member: String, dossier: String, seq: Int)
-        case other(StoredRecord)
-        /// Signer and seq.
-        var position: (String, Int) {
-            switch self {
-            case .score(let s): return (s.sheet.member, s.seq)
-            case .recusal(let m, _, let seq): return (m, seq)
-            case .other(let r): return (r.record.signer, r.record.seq)
-            }
-        }
-        var path: String {
-            switch self {
-            case .score(let s): return s.path
-            case .recusal(let m, _, let seq): return "records/" + m + "/" + RecordFileName.json(seq)
-            case .other(let r): return r.path
-            }
-        }
-    }
+    // Interned ids.
+    var memberIDs: [String] = []
+    var memberNumber: [String: Int32] = [:]
+    var dossierIDs: [String] = []
+    var dossierNumber: [String: Int32] = [:]
+    var keyIDs: [String] = []
+    var keyNumber: [String: Int32] = [:]
 
-    static func item(_ stored: StoredRecord) -> Item? {
-        let r = stored.record
-        switch r.kind {
-        case .score:
-            guard let sheet = Ledger.sheet(from: r) else { return nil }
-            return .score(SignedSheet(sheet: sheet, comment: r.body["comment"]?.string, seq: r.seq))
-        case .recusal:
-            guard let dossier = r.body["dossier"]?.string else { return nil }
-            return .recusal(member: r.signer, dossier: dossier, seq: r.seq)
-        default:
-            // No need to keep the bytes of these either.
-            return .other(StoredRecord(record: r, bytes: Data(), path: stored.path, sha256: stored.sha256))
-        }
-    }
+    // One slot per (member, dossier) with a sheet or a recusal.
+    var slotOf: [UInt64: Int32] = [:]
+    var slotMember: [Int32] = []
+    var slotDossier: [Int32] = []
+    /// seq of the latest sheet (0: none) and of the recusal (0: none).
+    var slotSeq: [Int32] = []
+    var slotRecusal: [Int32] = []
+    var slotVote: [Int8] = []
+    var slotTotal: [Int] = []
+    /// The sheet's points: pointKeys/pointValues[slotPoints[s] ..< slotPoints[s] + slotPointCount[s]].
+    var slotPoints: [Int32] = []
+    var slotPointCount: [UInt16] = []
+    var pointKeys: [Int32] = []
+    var pointValues: [Int] = []
+    var comments: [Int32: String] = [:]
 
     /// Each signer's highest seq among the records counted.
     var heads: [String: Int] = [:]
 
     /// The last seq of `member`'s records in this ledger (0 for none).
     public func head(of member: String) -> Int { heads[member] ?? 0 }
-
-    /// Takes in a record this session has just appended (and so knows to be valid).
-    public mutating func take(_ stored: StoredRecord) {
-        recordCount += 1
-        if let item = Ledger.item(stored) { add(item) }
-    }
 
     // Latest `created` seen per dossier, while adding.
     var eligibilityOrder: [String: String] = [:]
@@ -97,9 +74,6 @@ public struct Ledger: Sendable {
     init(problems: [Problem]) {
         self.problems = problems
         recordCount = 0
-        events = []
-        latestScores = [:]
-        recusals = [:]
         eligibilityDecisions = [:]
         objections = [:]
     }
@@ -107,44 +81,108 @@ public struct Ledger: Sendable {
     public init(records: [StoredRecord], problems: [Problem]) {
         self.init(problems: problems)
         let bad = Set(problems.map(\.path))
-        events.reserveCapacity(records.count)
         for stored in records where !bad.contains(stored.path) { take(stored) }
     }
 
-    mutating func add(_ item: Item) {
-        let (signer, seq) = item.position
-        if seq > heads[signer, default: 0] { heads[signer] = seq }
-        switch item {
-        case .score(let s):
-            events.append(.score(s.sheet, seq: s.seq))
-            let key = MemberDossier(s.sheet.member, s.sheet.dossier)
-            if let old = latestScores[key], old.seq > s.seq { return }
-            latestScores[key] = s
-        case .recusal(let member, let dossier, let seq):
-            events.append(.recusal(member: member, dossier: dossier, seq: seq))
-            recusals[MemberDossier(member, dossier)] = seq
-        case .other(let stored):
-            let r = stored.record
-            let dossier = r.body["dossier"]?.string
-            switch r.kind {
-            case .eligibility:
-                guard let dossier, let result = r.body["result"]?.string else { return }
-                if let seen = eligibilityOrder[dossier], seen > r.created { return }
-                eligibilityOrder[dossier] = r.created
-                eligibilityDecisions[dossier] = result
-            case .finalize:
-                if let f = finalization, f.record.created > r.created { return }
-                finalization = stored
-            case .objection:
-                guard let dossier else { return }
-                if let seen = objectionOrder[dossier], seen > r.created { return }
-                objectionOrder[dossier] = r.created
-                objections[dossier] = stored
-            case .approval:
-                approval = stored
-            case .score, .recusal:
-                return
-            }
+    /// Takes in a record this session has just appended (and so knows to be valid).
+    public mutating func take(_ stored: StoredRecord) { take(RecordSummary(stored)) }
+
+    /// Takes in a counted record.
+    public mutating func take(_ s: RecordSummary) {
+        recordCount += 1
+        if s.seq > heads[s.signer, default: 0] { heads[s.signer] = s.seq }
+        switch s.content {
+        case let .score(dossier, points, vote, comment):
+            addSheet(member: s.signer, dossier: dossier, seq: s.seq, points: points, vote: vote.flatMap(Vote.init(rawValue:)), comment: comment)
+        case let .recusal(dossier):
+            let slot = slot(member: s.signer, dossier: dossier)
+            slotRecusal[Int(slot)] = Int32(s.seq)
+        case let .whole(record, sha256):
+            addWhole(record, path: s.path, sha256: sha256)
+        }
+    }
+
+    static func intern(_ id: String, _ ids: inout [String], _ numbers: inout [String: Int32]) -> Int32 {
+        if let n = numbers[id] { return n }
+        let n = Int32(ids.count)
+        ids.append(id)
+        numbers[id] = n
+        return n
+    }
+
+    mutating func slot(member: String, dossier: String) -> Int32 {
+        let m = Ledger.intern(member, &memberIDs, &memberNumber)
+        let d = Ledger.intern(dossier, &dossierIDs, &dossierNumber)
+        let key = UInt64(UInt32(m)) << 32 | UInt64(UInt32(d))
+        if let s = slotOf[key] { return s }
+        let s = Int32(slotMember.count)
+        slotOf[key] = s
+        slotMember.append(m); slotDossier.append(d)
+        slotSeq.append(0); slotRecusal.append(0); slotVote.append(-1); slotTotal.append(0)
+        slotPoints.append(0); slotPointCount.append(0)
+        return s
+    }
+
+    func slot(_ key: MemberDossier) -> Int? {
+        guard let m = memberNumber[key.member], let d = dossierNumber[key.dossier],
+              let s = slotOf[UInt64(UInt32(m)) << 32 | UInt64(UInt32(d))] else { return nil }
+        return Int(s)
+    }
+
+    mutating func addSheet(member: String, dossier: String, seq: Int, points: [(key: String, value: Int)], vote: Vote?, comment: String?) {
+        let s = Int(slot(member: member, dossier: dossier))
+        // A later sheet supersedes an earlier one (seq numbers one member's records).
+        guard Int32(seq) > slotSeq[s] else { return }
+        slotSeq[s] = Int32(seq)
+        slotVote[s] = SheetTable.voteCode(vote)
+        var total = 0
+        if Int(slotPointCount[s]) != points.count {
+            slotPoints[s] = Int32(pointKeys.count)
+            pointKeys.append(contentsOf: repeatElement(0, count: points.count))
+            pointValues.append(contentsOf: repeatElement(0, count: points.count))
+            slotPointCount[s] = UInt16(points.count)
+        }
+        let base = Int(slotPoints[s])
+        for (i, p) in points.enumerated() {
+            pointKeys[base + i] = Ledger.intern(p.key, &keyIDs, &keyNumber)
+            pointValues[base + i] = p.value
+            total &+= p.value
+        }
+        slotTotal[s] = total
+        if let comment, !comment.isEmpty { comments[Int32(s)] = comment } else { comments[Int32(s)] = nil }
+    }
+
+    mutating func addWhole(_ r: Record, path: String, sha256: String) {
+        if r.kind == .score, let sheet = Ledger.sheet(from: r) {
+            // A sheet with more in its body than a sheet holds: counted as a sheet all the same.
+            let points = sheet.points.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { (key: $0.key, value: $0.value) }
+            addSheet(member: r.signer, dossier: sheet.dossier, seq: r.seq, points: points, vote: sheet.vote, comment: r.body["comment"]?.string)
+            return
+        }
+        if r.kind == .recusal, let dossier = r.body["dossier"]?.string {
+            slotRecusal[Int(slot(member: r.signer, dossier: dossier))] = Int32(r.seq)
+            return
+        }
+        let stored = StoredRecord(record: r, bytes: Data(), path: path, sha256: sha256)
+        let dossier = r.body["dossier"]?.string
+        switch r.kind {
+        case .eligibility:
+            guard let dossier, let result = r.body["result"]?.string else { return }
+            if let seen = eligibilityOrder[dossier], seen > r.created { return }
+            eligibilityOrder[dossier] = r.created
+            eligibilityDecisions[dossier] = result
+        case .finalize:
+            if let f = finalization, f.record.created > r.created { return }
+            finalization = stored
+        case .objection:
+            guard let dossier else { return }
+            if let seen = objectionOrder[dossier], seen > r.created { return }
+            objectionOrder[dossier] = r.created
+            objections[dossier] = stored
+        case .approval:
+            approval = stored
+        case .score, .recusal:
+            return
         }
     }
 
@@ -160,25 +198,74 @@ public struct Ledger: Sendable {
         return Sheet(member: r.signer, dossier: dossier, points: points, vote: vote)
     }
 
-    /// Loads every record of the store, verified (through the verified-record cache: a record
-    /// whose bytes and signature were verified before is not verified again); records with a
-    /// problem are reported and left out.
+    // MARK: - Reading
+
+    /// The latest signed sheet of a (member, dossier), superseded ones left out.
+    public struct LatestScores: Sendable {
+        let ledger: Ledger
+        public subscript(key: MemberDossier) -> SignedSheet? {
+            guard let s = ledger.slot(key), ledger.slotSeq[s] > 0 else { return nil }
+            return ledger.signedSheet(slot: s)
+        }
+    }
+    public var latestScores: LatestScores { LatestScores(ledger: self) }
+
+    /// Recusals per (member, dossier): the recusal's seq.
+    public struct Recusals: Sendable {
+        let ledger: Ledger
+        public subscript(key: MemberDossier) -> Int? {
+            guard let s = ledger.slot(key), ledger.slotRecusal[s] > 0 else { return nil }
+            return Int(ledger.slotRecusal[s])
+        }
+    }
+    public var recusals: Recusals { Recusals(ledger: self) }
+
+    func signedSheet(slot s: Int) -> SignedSheet {
+        var points: [String: Int] = [:]
+        let base = Int(slotPoints[s])
+        for i in base..<(base + Int(slotPointCount[s])) { points[keyIDs[Int(pointKeys[i])]] = pointValues[i] }
+        let vote = slotVote[s] >= 0 ? Vote.allCases[Int(slotVote[s])] : nil
+        let sheet = Sheet(member: memberIDs[Int(slotMember[s])], dossier: dossierIDs[Int(slotDossier[s])], points: points, vote: vote)
+        return SignedSheet(sheet: sheet, comment: comments[Int32(s)], seq: Int(slotSeq[s]))
+    }
+
+    /// The slots that count (a sheet, no recusal), in (dossier, member) code-point order.
+    func countedSlots() -> [Int] {
+        func order(_ ids: [String]) -> [Int32] {
+            var rank = [Int32](repeating: 0, count: ids.count)
+            for (r, i) in ids.indices.sorted(by: { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }).enumerated() { rank[i] = Int32(r) }
+            return rank
+        }
+        let dr = order(dossierIDs), mr = order(memberIDs)
+        var keyed: [(UInt64, Int32)] = []
+        keyed.reserveCapacity(slotMember.count)
+        for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 {
+            keyed.append((UInt64(UInt32(dr[Int(slotDossier[s])])) << 32 | UInt64(UInt32(mr[Int(slotMember[s])])), Int32(s)))
+        }
+        keyed.sort { $0.0 < $1.0 }
+        return keyed.map { Int($0.1) }
+    }
+
+    /// The valid sheets (see `validSheets`), compact: what ranking and statistics read.
+    public var sheetTable: SheetTable {
+        let rows = countedSlots().map { s in
+            SheetTable.Row(member: slotMember[s], dossier: slotDossier[s], total: slotTotal[s], vote: slotVote[s])
+        }
+        return SheetTable(memberIDs: memberIDs, dossierIDs: dossierIDs, rows: rows)
+    }
+
+    /// The valid sheets, whole, in (dossier, member) code-point order.
+    public var sheets: [Sheet] { countedSlots().map { signedSheet(slot: $0).sheet } }
+
+    /// Loads every record of the store, verified, through the store index and the
+    /// verified-record cache (a record whose files did not change since it was verified on this
+    /// machine is not read again); records with a problem are reported and left out.
     public static func load(layout: StoreLayout) throws -> Ledger {
         var ledger = Ledger(problems: [])
-        let report = try Verifier.forEachVerifiedRecord(layout: layout, cache: true) { stored in
-            ledger.take(stored)
-        }
-        // Only these problems can name a record after it was handed over (see
-        // forEachVerifiedRecord); then build again from the records that count, the slow way.
-        if report.problems.contains(where: { $0.kind == "after-finalize" || $0.kind == "merkle" }) {
-            let (records, full) = try Verifier.verifiedRecords(layout: layout, cache: true)
-            return Ledger(records: records, problems: full.problems)
-        }
+        let report = try Verifier.forEachCountedSummary(layout: layout) { ledger.take($0) }
         ledger.problems = report.problems
         return ledger
     }
-
-    public var sheets: [Sheet] { validSheets(events) }
 
     public func outcome(of dossier: String) -> String? { objections[dossier]?.record.body["outcome"]?.string }
 }

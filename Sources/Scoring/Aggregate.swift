@@ -61,6 +61,10 @@ struct Grouped {
     var maxTotal: Int = 100
 
     init(program: Program, dossiers: [Dossier], sheets: [Sheet]) {
+        self.init(program: program, dossiers: dossiers, table: SheetTable(sheets))
+    }
+
+    init(program: Program, dossiers: [Dossier], table: SheetTable) {
         var index: [String: Int] = [:]
         index.reserveCapacity(dossiers.count)
         for d in dossiers where index[d.id] == nil {
@@ -69,21 +73,18 @@ struct Grouped {
             names.append(d.name)
         }
         let n = ids.count
+        // The table's dossier and member numbers → this grouping's (members numbered in order
+        // of their first sheet for a dossier in the list).
+        let dossierOfTable = table.dossierIDs.map { index[$0] ?? -1 }
+        var memberOfTable = [Int32](repeating: -1, count: table.memberIDs.count)
         var counts = [Int](repeating: 0, count: n + 1)
-        var dossierOf = [Int](repeating: -1, count: sheets.count)
-        var memberIndex: [String: Int32] = [:]
-        var memberOfSheet = [Int32](repeating: 0, count: sheets.count)
-        for (i, s) in sheets.enumerated() {
-            guard let d = index[s.dossier] else { continue }
-            dossierOf[i] = d
+        for row in table.rows {
+            let d = dossierOfTable[Int(row.dossier)]
+            guard d >= 0 else { continue }
             counts[d + 1] += 1
-            if let m = memberIndex[s.member] {
-                memberOfSheet[i] = m
-            } else {
-                let m = Int32(memberIDs.count)
-                memberIndex[s.member] = m
-                memberIDs.append(s.member)
-                memberOfSheet[i] = m
+            if memberOfTable[Int(row.member)] < 0 {
+                memberOfTable[Int(row.member)] = Int32(memberIDs.count)
+                memberIDs.append(table.memberIDs[Int(row.member)])
             }
         }
         for d in 0..<n { counts[d + 1] += counts[d] }
@@ -93,14 +94,14 @@ struct Grouped {
         memberOf = [Int32](repeating: 0, count: total)
         voteOf = [Int8](repeating: -1, count: total)
         var next = counts
-        for (i, s) in sheets.enumerated() {
-            let d = dossierOf[i]
+        for row in table.rows {
+            let d = dossierOfTable[Int(row.dossier)]
             if d < 0 { continue }
             let at = next[d]
             next[d] += 1
-            totals[at] = s.total
-            memberOf[at] = memberOfSheet[i]
-            if let v = s.vote { voteOf[at] = Int8(Vote.allCases.firstIndex(of: v)!) }
+            totals[at] = row.total
+            memberOf[at] = memberOfTable[Int(row.member)]
+            voteOf[at] = row.vote
         }
         let m = program.sheet.maxTotal
         maxTotal = m > 0 ? m : 100

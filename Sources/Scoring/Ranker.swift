@@ -99,8 +99,12 @@ public enum Ranker {
     ///   are `not-selected`. Without a threshold this is: rank r, group size s: r+s−1 ≤ quota →
     ///   selected; r ≤ quota < r+s−1 → tie-at-cut.
     public static func rank(program: Program, dossiers: [Dossier], sheets: [Sheet]) -> Ranking {
-        let g = Grouped(program: program, dossiers: dossiers, sheets: sheets)
-        return rank(program: program, grouped: g)
+        rank(program: program, grouped: Grouped(program: program, dossiers: dossiers, sheets: sheets))
+    }
+
+    /// The same from the compact table of valid sheets.
+    public static func rank(program: Program, dossiers: [Dossier], table: SheetTable) -> Ranking {
+        rank(program: program, grouped: Grouped(program: program, dossiers: dossiers, table: table))
     }
 
     /// The method a programme's aggregation names; an unknown name falls back to `trimmed-mean`

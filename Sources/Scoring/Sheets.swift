@@ -74,3 +74,40 @@ public func validSheets(_ events: [SheetEvent]) -> [Sheet] {
 @inline(__always) func codePointLess(_ a: String, _ b: String) -> Bool {
     a.utf8.lexicographicallyPrecedes(b.utf8)
 }
+
+/// Valid sheets in compact form (what the ranking and the statistics read of them): ids
+/// interned once, one small row per sheet. Rows are in (dossier, member) code-point order, as
+/// `validSheets` returns them.
+public struct SheetTable: Sendable {
+    public struct Row: Sendable, Hashable {
+        public var member: Int32
+        public var dossier: Int32
+        public var total: Int
+        /// -1 none, else the index in `Vote.allCases`.
+        public var vote: Int8
+        public init(member: Int32, dossier: Int32, total: Int, vote: Int8) {
+            self.member = member; self.dossier = dossier; self.total = total; self.vote = vote
+        }
+    }
+    public var memberIDs: [String]
+    public var dossierIDs: [String]
+    public var rows: [Row]
+
+    public init(memberIDs: [String], dossierIDs: [String], rows: [Row]) {
+        self.memberIDs = memberIDs; self.dossierIDs = dossierIDs; self.rows = rows
+    }
+
+    /// The table of `sheets` (already in `validSheets` order).
+    public init(_ sheets: [Sheet]) {
+        var members: [String: Int32] = [:], dossiers: [String: Int32] = [:]
+        memberIDs = []; dossierIDs = []; rows = []
+        rows.reserveCapacity(sheets.count)
+        for s in sheets {
+            let m = members[s.member] ?? { let i = Int32(memberIDs.count); members[s.member] = i; memberIDs.append(s.member); return i }()
+            let d = dossiers[s.dossier] ?? { let i = Int32(dossierIDs.count); dossiers[s.dossier] = i; dossierIDs.append(s.dossier); return i }()
+            rows.append(Row(member: m, dossier: d, total: s.total, vote: SheetTable.voteCode(s.vote)))
+        }
+    }
+
+    public static func voteCode(_ v: Vote?) -> Int8 { v.map { Int8(Vote.allCases.firstIndex(of: $0)!) } ?? -1 }
+}

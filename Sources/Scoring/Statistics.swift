@@ -75,7 +75,15 @@ public struct PanelStatistics: Sendable {
 
 public enum Statistics {
     public static func compute(program: Program, dossiers: [Dossier], sheets: [Sheet]) -> PanelStatistics {
-        let g = Grouped(program: program, dossiers: dossiers, sheets: sheets)
+        compute(program: program, grouped: Grouped(program: program, dossiers: dossiers, sheets: sheets))
+    }
+
+    /// The same from the compact table of valid sheets.
+    public static func compute(program: Program, dossiers: [Dossier], table: SheetTable) -> PanelStatistics {
+        compute(program: program, grouped: Grouped(program: program, dossiers: dossiers, table: table))
+    }
+
+    static func compute(program: Program, grouped g: Grouped) -> PanelStatistics {
         let per = dossierStats(g)
         return PanelStatistics(dossiers: per, members: severity(g, per), kendallW: kendallW(g),
                                outliers: outliers(g), stability: stability(program: program, grouped: g))

@@ -163,7 +163,7 @@ public final class SessionBackend: ReviewBackend {
 
     public func statistics() -> PanelStatistics {
         if let cachedStatistics { return cachedStatistics }
-        let s = Statistics.compute(program: program, dossiers: dossiers, sheets: session.ledger.sheets)
+        let s = Statistics.compute(program: program, dossiers: dossiers, table: session.ledger.sheetTable)
         cachedStatistics = s
         return s
     }

@@ -18,7 +18,7 @@ struct Stats: ParsableCommand {
         let lang = common.language
         try guarded(lang) {
             let session = try ReviewSession(root: store)
-            let stats = Statistics.compute(program: session.program, dossiers: session.panel.dossiers, sheets: session.ledger.sheets)
+            let stats = Statistics.compute(program: session.program, dossiers: session.panel.dossiers, table: session.ledger.sheetTable)
             say(format == "json" ? stats.json() : stats.text(lang))
         }
     }

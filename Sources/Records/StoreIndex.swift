@@ -1,0 +1,232 @@
+import Foundation
+import Crypto
+import Panel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a previous scan of the store learnt, so that opening a large store (rank, review, check)
+/// reads one file instead of 600,000: per member, each record's file stamps (inode, size,
+/// modification and change times of the .json and the .sig), its SHA-256, its kind and its
+/// summary (`RecordSummary`).
+///
+/// A record is taken from the index only while both its files carry exactly the stamps they had
+/// when the record was verified; any change to a file (written in place, replaced, removed,
+/// renamed) changes its change time (ctime), which no user can set, and the member's records
+/// from there on are read and checked again. Only members whose records had no problem at all
+/// are indexed. Records changed within two seconds before the index was written are never
+/// trusted on their stamps (a file can change twice within one clock tick; git calls this
+/// "racily clean"). The roster key and role and the programme instance a member's records were
+/// checked against are part of the entry: a roster change re-checks that member.
+///
+/// The file (`STORE/.cache/index-v1`) is derived data, authenticated with HMAC-SHA-256 under the
+/// same per-user secret as `VerifyCache` (outside the store), so an index that came with a copied
+/// or edited store is ignored. `pingshen verify` without `--cached` never uses it.
+struct StoreIndex {
+    static let magic = Array("pingshen-index-1".utf8)
+    /// Files changed this close before the index was written are checked again.
+    static let racyNanos: Int64 = 2_000_000_000
+
+    struct Member {
+        /// SHA-256 of the context the records were checked in (instance, key, role).
+        var context: [UInt8]
+        var seqs: [Int32] = []
+        var stamps: [UInt64] = []
+        /// The later change time of the two files, nanoseconds since the epoch.
+        var ctimes: [Int64] = []
+        var shaFlat: [UInt8] = []
+        var kinds: [UInt8] = []
+        /// Summaries, back to back; `ends[i]` is where record i's ends.
+        var payload: [UInt8] = []
+        var ends: [UInt32] = []
+
+        var count: Int { seqs.count }
+        func summaryBytes(_ i: Int) -> Range<Int> { (i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i]) }
+    }
+
+    /// When the index was written (nanoseconds since the epoch).
+    var written: Int64 = 0
+    var members: [String: Member] = [:]
+    /// Finalization checks that passed: SHA-256 over the finalize record's hash and the head
+    /// hash of every member it counted (the chains commit to everything before their heads).
+    var merkleChecked: Set<[UInt8]> = []
+
+    static func path(_ layout: StoreLayout) -> String { layout.cacheDir + "/index-v1" }
+
+    static func contextHash(instance: String, key: Data, role: Role) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: Data(instance.utf8)); h.update(data: Data([0]))
+        h.update(data: key); h.update(data: Data([0]))
+        h.update(data: Data(role.rawValue.utf8))
+        return Array(h.finalize())
+    }
+
+    // MARK: - File
+
+    static func read(path: String, key: SymmetricKey) -> StoreIndex? {
+        guard let data = Verifier.readFile(path), data.count > magic.count + 40 else { return nil }
+        return data.withUnsafeBytes { raw -> StoreIndex? in
+            let bodyEnd = raw.count - 32
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<bodyEnd])
+            guard HMAC<SHA256>.isValidAuthenticationCode(Array(raw[bodyEnd...]), authenticating: body, using: key) else { return nil }
+            var r = ByteReader(raw, to: bodyEnd)
+            guard let m = r.bytes(magic.count), m.elementsEqual(magic), let written = r.u64(), let n = r.varint(), n < 1 << 20 else { return nil }
+            var index = StoreIndex(written: Int64(bitPattern: written))
+            for _ in 0..<n {
+                guard let name = r.string(), let ctx = r.bytes(32), let count = r.varint(), count < 1 << 31,
+                      let seqs = r.bytes(Int(count) * 4), let stamps = r.bytes(Int(count) * 8), let ctimes = r.bytes(Int(count) * 8),
+                      let sha = r.bytes(Int(count) * 32), let kinds = r.bytes(Int(count)), let ends = r.bytes(Int(count) * 4),
+                      let plen = r.varint(), let payload = r.bytes(Int(plen)) else { return nil }
+                var e = Member(context: Array(ctx))
+                e.seqs = StoreIndex.load(seqs).map { Int32(littleEndian: $0) }
+                e.stamps = StoreIndex.load(stamps).map { UInt64(littleEndian: $0) }
+                e.ctimes = StoreIndex.load(ctimes).map { Int64(littleEndian: $0) }
+                e.shaFlat = Array(sha)
+                e.kinds = Array(kinds)
+                e.ends = StoreIndex.load(ends).map { UInt32(littleEndian: $0) }
+                e.payload = Array(payload)
+                guard e.ends.last.map({ Int($0) == e.payload.count }) ?? e.payload.isEmpty else { return nil }
+                index.members[name] = e
+            }
+            guard let k = r.varint(), k < 1 << 20 else { return nil }
+            for _ in 0..<k {
+                guard let h = r.bytes(32) else { return nil }
+                index.merkleChecked.insert(Array(h))
+            }
+            return r.atEnd ? index : nil
+        }
+    }
+
+    /// Integers from bytes at any alignment.
+    static func load<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer) -> [T] {
+        let n = bytes.count / MemoryLayout<T>.size
+        return [T](unsafeUninitializedCapacity: n) { buf, count in
+            if n > 0 { UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(n * MemoryLayout<T>.size)])) }
+            count = n
+        }
+    }
+
+    func write(path: String, key: SymmetricKey) {
+        var w = ByteWriter()
+        w.bytes(StoreIndex.magic)
+        w.u64(UInt64(bitPattern: written))
+        w.varint(UInt64(members.count))
+        for name in members.keys.sorted() {
+            let e = members[name]!
+            w.string(name)
+            w.bytes(e.context)
+            w.varint(UInt64(e.count))
+            for s in e.seqs { withUnsafeBytes(of: s.littleEndian) { w.bytes($0) } }
+            for s in e.stamps { w.u64(s) }
+            for c in e.ctimes { w.u64(UInt64(bitPattern: c)) }
+            w.bytes(e.shaFlat)
+            w.bytes(e.kinds)
+            for x in e.ends { withUnsafeBytes(of: x.littleEndian) { w.bytes($0) } }
+            w.varint(UInt64(e.payload.count))
+            w.bytes(e.payload)
+        }
+        w.varint(UInt64(merkleChecked.count))
+        for h in merkleChecked.sorted(by: { $0.lexicographicallyPrecedes($1) }) { w.bytes(h) }
+        let mac = HMAC<SHA256>.authenticationCode(for: w.out, using: key)
+        w.bytes(Array(mac))
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? DurableFile.write(Data(w.out), to: path, replace: true, sync: false)
+    }
+
+    // MARK: - Stamps
+
+    struct Stamp: Equatable {
+        var mix: UInt64
+        var ctime: Int64
+    }
+
+    /// The stamps of records/MEMBER/NNNNNN.json and its .sig, relative to the member's directory.
+    static func stamp(dirFD: Int32, seq: Int) -> Stamp? {
+        var name = RecordFileName.cName(seq)
+        var a = stat(), b = stat()
+        let ok = name.withUnsafeMutableBufferPointer { buf -> Bool in
+            let p = UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            guard fstatat(dirFD, p, &a, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
+            // "NNNNNN.json" → "NNNNNN.json.sig"
+            let n = strlen(p)
+            p[n] = 0x2e; p[n + 1] = 0x73; p[n + 2] = 0x69; p[n + 3] = 0x67; p[n + 4] = 0
+            return fstatat(dirFD, p, &b, AT_SYMLINK_NOFOLLOW) == 0
+        }
+        guard ok, (a.st_mode & S_IFMT) == S_IFREG, (b.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ v: Int64) { h = (h ^ UInt64(bitPattern: v)) &* 0x1000_0000_01b3; h ^= h >> 29 }
+        for s in [a, b] {
+            mix(Int64(s.st_dev)); mix(Int64(s.st_ino)); mix(Int64(s.st_size))
+            mix(Int64(s.st_mtim.tv_sec)); mix(Int64(s.st_mtim.tv_nsec))
+            mix(Int64(s.st_ctim.tv_sec)); mix(Int64(s.st_ctim.tv_nsec))
+        }
+        let ct = { (s: stat) in Int64(s.st_ctim.tv_sec) * 1_000_000_000 + Int64(s.st_ctim.tv_nsec) }
+        return Stamp(mix: h, ctime: max(ct(a), ct(b)))
+    }
+
+    static func now() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
+    }
+}
+
+extension RecordFileName {
+    /// "NNNNNN.json" as a NUL-terminated buffer with room for ".sig" (no String on the hot path).
+    static func cName(_ seq: Int) -> [UInt8] {
+        var digits: [UInt8] = []
+        var v = seq
+        repeat { digits.append(UInt8(0x30 + v % 10)); v /= 10 } while v > 0
+        while digits.count < 6 { digits.append(0x30) }
+        var out = [UInt8](repeating: 0, count: digits.count + 5 + 5)
+        for (i, d) in digits.reversed().enumerated() { out[i] = d }
+        let ext: [UInt8] = [0x2e, 0x6a, 0x73, 0x6f, 0x6e]  // .json
+        for (i, c) in ext.enumerated() { out[digits.count + i] = c }
+        return out
+    }
+
+    /// The record files of one member's directory, read with readdir (no String per entry):
+    /// seqs with a .json, seqs with a .sig, both ascending.
+    static func list(dirFD: Int32) -> (jsons: [Int32], sigs: [Int32])? {
+        let dup = dup(dirFD)
+        guard dup >= 0, let dir = fdopendir(dup) else { return nil }
+        defer { closedir(dir) }
+        rewinddir(dir)
+        var jsons: [Int32] = [], sigs: [Int32] = []
+        while let e = readdir(dir) {
+            withUnsafeBytes(of: e.pointee.d_name) { raw in
+                let p = raw.bindMemory(to: UInt8.self)
+                var n = 0
+                while n < p.count && p[n] != 0 { n += 1 }
+                guard let (seq, isSig) = parseName(UnsafeBufferPointer(rebasing: p[0..<n])) else { return }
+                if isSig { sigs.append(seq) } else { jsons.append(seq) }
+            }
+        }
+        jsons.sort(); sigs.sort()
+        return (jsons, sigs)
+    }
+
+    static let sigSuffix: [UInt8] = Array(".json.sig".utf8)
+    static let jsonSuffix: [UInt8] = Array(".json".utf8)
+
+    /// The canonical "NNNNNN.json" / "NNNNNN.json.sig" (6 to 10 digits, no extra leading zeros).
+    static func parseName(_ p: UnsafeBufferPointer<UInt8>) -> (Int32, Bool)? {
+        var n = p.count
+        var isSig = false
+        func ends(_ s: [UInt8]) -> Bool { n >= s.count && p[(n - s.count)..<n].elementsEqual(s) }
+        if ends(sigSuffix) { isSig = true; n -= sigSuffix.count } else if ends(jsonSuffix) { n -= jsonSuffix.count } else { return nil }
+        guard n >= 6, n <= 10 else { return nil }
+        var v: Int64 = 0
+        for i in 0..<n {
+            let c = p[i]
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int64(c - 0x30)
+        }
+        guard v >= 1, v <= Int64(Int32.max) else { return nil }
+        // No zero padding beyond six digits.
+        if n > 6, p[0] == 0x30 { return nil }
+        return (Int32(v), isSig)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import Panel
+@testable import Records
+
+/// The store index: what it lets a second open skip, and every change that must not be skipped.
+@Suite struct StoreIndexTests {
+    struct Opened {
+        var report: VerifyReport
+        var reused: Int
+        var checked: Int
+        var summaries: [RecordSummary]
+        var paths: [String] { summaries.map(\.path) }
+    }
+
+    static func open(_ s: TestStore, racy: Int64 = 0) throws -> Opened {
+        var got: [RecordSummary] = []
+        let r = try Verifier.countedSummaries(layout: s.layout, threads: 3, language: .en, cacheSecret: s.dir.path + "/home/cache-secret",
+                                              racy: racy) { got.append($0) }
+        return Opened(report: r.report, reused: r.reused, checked: r.checked, summaries: got)
+    }
+
+    static func store() throws -> TestStore {
+        let s = try TestStore()
+        for i in 0..<5 { try s.score("m1", dossier: "D00\(i)", points: Int64(10 + i)) }
+        for i in 0..<4 { try s.score("m2", dossier: "D00\(i)", points: Int64(20 + i)) }
+        try RecordStore(layout: s.layout).append(kind: .recusal, body: ["dossier": "D009", "reason": "同单位"], program: s.instance,
+                                                 signerID: "m2", signer: try s.signer("m2"))
+        return s
+    }
+
+    /// Rewrites a file in place (same inode, same size when `same` keeps the length).
+    static func overwrite(_ path: String, _ change: (String) -> String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let fd = Glibc.open(path, O_WRONLY | O_TRUNC)
+        #expect(fd >= 0)
+        let bytes = Array(change(text).utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+
+    @Test func secondOpenReadsNothingAndSaysTheSame() throws {
+        let s = try Self.store()
+        let first = try Self.open(s)
+        #expect(first.report.ok && first.report.records == 10)
+        #expect(first.reused == 0 && first.checked == 10)
+        let second = try Self.open(s)
+        #expect(second.reused == 10 && second.checked == 0)
+        #expect(second.report.records == 10 && second.report.ok)
+        #expect(second.paths == first.paths)
+        // The summaries carry the same content.
+        for (a, b) in zip(first.summaries, second.summaries) {
+            switch (a.content, b.content) {
+            case let (.score(d1, p1, v1, c1), .score(d2, p2, v2, c2)):
+                #expect(d1 == d2 && v1 == v2 && c1 == c2)
+                #expect(p1.map(\.key) == p2.map(\.key) && p1.map(\.value) == p2.map(\.value))
+            case let (.recusal(d1), .recusal(d2)): #expect(d1 == d2)
+            default: Issue.record("different kinds of summary for \(a.path)")
+            }
+        }
+        // The same as a full verification, record for record.
+        let full = try Verifier.verifiedRecords(layout: s.layout, language: .en)
+        #expect(full.records.map(\.path) == second.paths)
+    }
+
+    @Test func aRecordChangedInPlaceIsReadAgainAndRejected() throws {
+        let s = try Self.store()
+        _ = try Self.open(s)
+        // Same length, same inode: only the change time tells.
+        try Self.overwrite(s.path("records/m1/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
+        let o = try Self.open(s)
+        #expect(o.report.has("bad-signature", "records/m1/000003.json"), "\(o.report.problems)")
+        #expect(!o.paths.contains("records/m1/000003.json"))
+        #expect(o.reused == 2 + 5, "m1's records before the change and all of m2's")
+        // m1 has a problem now: it is not indexed, so the next open checks it again.
+        let again = try Self.open(s)
+        #expect(again.report.has("bad-signature", "records/m1/000003.json"))
+        #expect(again.reused == 5 && again.checked == 5)
+    }
+
+    @Test func aChangedSignatureFileIsSeenToo() throws {
+        let s = try Self.store()
+        _ = try Self.open(s)
+        let sig = s.path("records/m2/000002.json.sig")
+        let other = try String(contentsOfFile: s.path("records/m2/000003.json.sig"), encoding: .utf8)
+        try Self.overwrite(sig) { _ in other }
+        let o = try Self.open(s)
+        #expect(o.report.has("bad-signature", "records/m2/000002.json"), "\(o.report.problems)")
+    }
+
+    @Test func appendedRecordsAloneAreChecked() throws {
+        let s = try Self.store()
+        _ = try Self.open(s)
+        try s.score("m1", dossier: "D007", points: 33)
+        try s.score("m2", dossier: "D007", points: 34)
+        let o = try Self.open(s)
+        #expect(o.reused == 10 && o.checked == 2)
+        #expect(o.report.ok && o.report.records == 12)
+        #expect(o.paths.contains("records/m1/000006.json") && o.paths.contains("records/m2/000006.json"))
+    }
+
+    @Test func removedOrRenamedRecordsBreakTheChainAsBefore() throws {
+        let s = try Self.store()
+        _ = try Self.open(s)
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000002.json"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000002.json.sig"))
+        let o = try Self.open(s)
+        #expect(o.report.has("chain-gap", "records/m1/000003.json"), "\(o.report.problems)")
+        #expect(o.report.problems == (try Verifier.verify(layout: s.layout, language: .en)).problems)
+    }
+
+    @Test func aTamperedIndexIsIgnored() throws {
+        let s = try Self.store()
+        _ = try Self.open(s)
+        let path = StoreIndex.path(s.layout)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let o = try Self.open(s)
+        #expect(o.reused == 0 && o.checked == 10 && o.report.ok)
+        // An index made under another secret (one that came with the store) is ignored as well.
+        var got = 0
+        let r = try Verifier.countedSummaries(layout: s.layout, threads: 1, language: .en, cacheSecret: s.dir.path + "/elsewhere/secret",
+                                              racy: 0) { _ in got += 1 }
+        #expect(r.reused == 0 && r.checked == 10 && got == 10)
+    }
+
+    @Test func aRosterChangeChecksThatMemberAgain() throws {
+        var s = try Self.store()
+        _ = try Self.open(s)
+        // m2 gets a new key: its old records are now signed by a key not on the roster.
+        let roster = try YAMLFile.decode(Roster.self, path: s.layout.rosterFile)
+        try FileManager.default.removeItem(atPath: s.layout.rosterFile)
+        for m in roster.members where m.id != "m2" { try RosterOps.addMember(m, to: s.layout) }
+        for f in [s.keys["m2"]!, s.keys["m2"]! + ".pub"] { try FileManager.default.removeItem(atPath: f) }
+        try s.addMember("m2", role: .member)
+        let o = try Self.open(s)
+        #expect(o.reused == 5 && o.checked == 5)
+        #expect(o.report.has("wrong-key", "records/m2/000001.json"), "\(o.report.problems)")
+        #expect(!o.paths.contains { $0.hasPrefix("records/m2/") })
+    }
+
+    @Test func justWrittenRecordsAreNotTrustedOnTheirStamps() throws {
+        let s = try Self.store()
+        _ = try Self.open(s, racy: StoreIndex.racyNanos)
+        // Everything was written within the last two seconds: checked again (from the
+        // verified-record cache, so without Ed25519), never taken on stamps alone.
+        let o = try Self.open(s, racy: StoreIndex.racyNanos)
+        #expect(o.reused == 0 && o.checked == 10 && o.report.ok)
+    }
+
+    @Test func finalizationMerkleCheckIsRememberedOnlyWhileTheChainsStand() throws {
+        let s = try Self.store()
+        let store = RecordStore(layout: s.layout)
+        let summary = try store.finalizeSummary()
+        try store.append(kind: .finalize, body: ["counted": .object(summary.counted.mapValues { .int(Int64($0)) }), "merkle_root": .string(summary.merkleRoot)],
+                         program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        let first = try Self.open(s)
+        #expect(first.report.ok, "\(first.report.problems)")
+        let second = try Self.open(s)
+        #expect(second.report.ok && second.reused == 11)
+        // A counted record changed: the Merkle check runs again and fails.
+        try Self.overwrite(s.path("records/m2/000001.json")) { $0.replacingOccurrences(of: "\"craft\":20", with: "\"craft\":29") }
+        let third = try Self.open(s)
+        #expect(third.report.has("merkle", "records/chair/000001.json"), "\(third.report.problems)")
+        #expect(third.report.has("bad-signature", "records/m2/000001.json"))
+    }
+}
