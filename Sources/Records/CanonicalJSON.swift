@@ -1,8 +1,9 @@
 import Foundation
 import Panel
 
-/// Canonical JSON values: strings, integers, arrays, objects only.
-public indirect enum JSONValue: Hashable, Sendable {
+/// Canonical JSON values: strings, integers, arrays, objects only. Not `indirect`: arrays and
+/// objects hold their elements on the heap already, so strings and integers need no box of their own.
+public enum JSONValue: Hashable, Sendable {
     case string(String)
     case int(Int64)
     case array([JSONValue])
@@ -142,6 +143,7 @@ public enum CanonicalJSON {
                 pos += 1
                 var o: [String: JSONValue] = [:]
                 if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(o) }
+                o.reserveCapacity(4)  // a record body and its points: one allocation, not three
                 var lastKey: String? = nil
                 while true {
                     guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw fail("对象中应为键（字符串）", "expected a string key in object") }

@@ -73,7 +73,7 @@ extension Verifier {
         let digest = SHA256.hash(data: json)
         out.sha = digest.withUnsafeBytes { Array($0) }
         let record: Record
-        if let r = Record.fast(json) { record = r } else {
+        if let r = Record.fast(json, program: context.instance) { record = r } else {
             do { record = try Record(bytes: json) } catch let e as RecordsError {
                 problem("malformed", e.zh, e.en)
                 return out

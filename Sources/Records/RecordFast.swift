@@ -226,11 +226,12 @@ extension Record {
     /// {"body":{…},"created":"…","kind":"…","prev":"…","program":"…","seq":N,"signer":"…","v":1}
     /// (the only canonical order of the fields). nil for anything else, including every record
     /// `init(bytes:)` refuses; when it answers, it is the record `init(bytes:)` makes.
-    static func fast(_ bytes: Data) -> Record? {
-        bytes.withUnsafeBytes { raw in fast(raw.bindMemory(to: UInt8.self)) }
+    /// `program`: the expected programme instance, kept instead of a copy when the record names it.
+    static func fast(_ bytes: Data, program expected: String? = nil) -> Record? {
+        bytes.withUnsafeBytes { raw in fast(raw.bindMemory(to: UInt8.self), program: expected) }
     }
 
-    static func fast(_ buf: UnsafeBufferPointer<UInt8>) -> Record? {
+    static func fast(_ buf: UnsafeBufferPointer<UInt8>, program expected: String? = nil) -> Record? {
         var pos = 0
         func lit(_ s: StaticString) -> Bool {
             let n = s.utf8CodeUnitCount
@@ -266,7 +267,12 @@ extension Record {
         guard lit(",\"kind\":\""), let kindText = text(), let kind = RecordKind(rawValue: kindText) else { return nil }
         guard lit(",\"prev\":\""), let prevBytes = plain(), prevBytes.count == 64,
               prevBytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
-        guard lit(",\"program\":\""), let program = text() else { return nil }
+        guard lit(",\"program\":\""), let programBytes = plain() else { return nil }
+        let program: String
+        if let expected, expected.utf8.elementsEqual(programBytes) { program = expected } else {
+            guard let p = FastText.string(programBytes) else { return nil }
+            program = p
+        }
         guard lit(",\"seq\":") else { return nil }
         // 1 ... Int32.max, shortest form.
         let digitsAt = pos

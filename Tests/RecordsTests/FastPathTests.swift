@@ -40,6 +40,10 @@ import Panel
             #expect(slow == r)
             let fast = Record.fast(bytes)
             #expect(fast == slow, "\(String(decoding: bytes, as: UTF8.self))")
+            // With the store's instance given (kept instead of a copy when it is the same).
+            for expected in [r.program, r.program + "x", "", "上海工匠-2026"] {
+                #expect(Record.fast(bytes, program: expected) == slow)
+            }
         }
     }
 
