@@ -16,26 +16,28 @@ import Darwin
 /// when the record was verified; any change to a file (written in place, replaced, removed,
 /// renamed) changes its change time (ctime), which no user can set, and the member's records
 /// from there on are read and checked again. Only members whose records had no problem at all
-/// are indexed. Records changed within two seconds before the index was written are never
-/// trusted on their stamps (a file can change twice within one clock tick; git calls this
-/// "racily clean"). The roster key and role and the programme instance a member's records were
-/// checked against are part of the entry: a roster change re-checks that member.
+/// are indexed. A file whose change time is within two seconds of the moment its stamp was
+/// taken is left out (it could change again within the same clock tick without a new stamp:
+/// git's "racily clean" files), and so is everything after it. A member's directory listing is
+/// taken from the index too while the directory's own stamp is unchanged (adding, removing or
+/// renaming an entry changes it). The roster key and role and the programme instance a member's
+/// records were checked against are part of the entry: a roster change re-checks that member.
 ///
 /// The file (`STORE/.cache/index-v1`) is derived data, authenticated with HMAC-SHA-256 under the
 /// same per-user secret as `VerifyCache` (outside the store), so an index that came with a copied
 /// or edited store is ignored. `pingshen verify` without `--cached` never uses it.
 struct StoreIndex {
-    static let magic = Array("pingshen-index-1".utf8)
-    /// Files changed this close before the index was written are checked again.
+    static let magic = Array("pingshen-index-3".utf8)
+    /// Files changed this close before their stamps were taken are not indexed.
     static let racyNanos: Int64 = 2_000_000_000
 
     struct Member {
         /// SHA-256 of the context the records were checked in (instance, key, role).
         var context: [UInt8]
+        /// The stamp of the member's directory when its listing was plain (0: none).
+        var dirStamp: UInt64 = 0
         var seqs: [Int32] = []
         var stamps: [UInt64] = []
-        /// The later change time of the two files, nanoseconds since the epoch.
-        var ctimes: [Int64] = []
         var shaFlat: [UInt8] = []
         var kinds: [UInt8] = []
         /// Summaries, back to back; `ends[i]` is where record i's ends.
@@ -75,14 +77,13 @@ struct StoreIndex {
             guard let m = r.bytes(magic.count), m.elementsEqual(magic), let written = r.u64(), let n = r.varint(), n < 1 << 20 else { return nil }
             var index = StoreIndex(written: Int64(bitPattern: written))
             for _ in 0..<n {
-                guard let name = r.string(), let ctx = r.bytes(32), let count = r.varint(), count < 1 << 31,
-                      let seqs = r.bytes(Int(count) * 4), let stamps = r.bytes(Int(count) * 8), let ctimes = r.bytes(Int(count) * 8),
+                guard let name = r.string(), let ctx = r.bytes(32), let dirStamp = r.u64(), let count = r.varint(), count < 1 << 31,
+                      let seqs = r.bytes(Int(count) * 4), let stamps = r.bytes(Int(count) * 8),
                       let sha = r.bytes(Int(count) * 32), let kinds = r.bytes(Int(count)), let ends = r.bytes(Int(count) * 4),
                       let plen = r.varint(), let payload = r.bytes(Int(plen)) else { return nil }
-                var e = Member(context: Array(ctx))
+                var e = Member(context: Array(ctx), dirStamp: dirStamp)
                 e.seqs = StoreIndex.load(seqs).map { Int32(littleEndian: $0) }
                 e.stamps = StoreIndex.load(stamps).map { UInt64(littleEndian: $0) }
-                e.ctimes = StoreIndex.load(ctimes).map { Int64(littleEndian: $0) }
                 e.shaFlat = Array(sha)
                 e.kinds = Array(kinds)
                 e.ends = StoreIndex.load(ends).map { UInt32(littleEndian: $0) }
@@ -117,10 +118,10 @@ struct StoreIndex {
             let e = members[name]!
             w.string(name)
             w.bytes(e.context)
+            w.u64(e.dirStamp)
             w.varint(UInt64(e.count))
             for s in e.seqs { withUnsafeBytes(of: s.littleEndian) { w.bytes($0) } }
             for s in e.stamps { w.u64(s) }
-            for c in e.ctimes { w.u64(UInt64(bitPattern: c)) }
             w.bytes(e.shaFlat)
             w.bytes(e.kinds)
             for x in e.ends { withUnsafeBytes(of: x.littleEndian) { w.bytes($0) } }
@@ -132,7 +133,10 @@ struct StoreIndex {
         let mac = HMAC<SHA256>.authenticationCode(for: w.out, using: key)
         w.bytes(Array(mac))
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try? DurableFile.write(Data(w.out), to: path, replace: true, sync: false)
+        w.out.withUnsafeMutableBytes { raw in
+            let data = Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none)
+            try? DurableFile.write(data, to: path, replace: true, sync: false)
+        }
     }
 
     // MARK: - Stamps
@@ -144,26 +148,54 @@ struct StoreIndex {
 
     /// The stamps of records/MEMBER/NNNNNN.json and its .sig, relative to the member's directory.
     static func stamp(dirFD: Int32, seq: Int) -> Stamp? {
-        var name = RecordFileName.cName(seq)
+        var name = NameBuffer()
+        return stamp(dirFD: dirFD, seq: seq, name: &name)
+    }
+
+    /// Room for "NNNNNNNNNN.json.sig" and its NUL, on the stack.
+    struct NameBuffer {
+        var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    }
+
+    static func stamp(dirFD: Int32, seq: Int, name: inout NameBuffer) -> Stamp? {
         var a = stat(), b = stat()
-        let ok = name.withUnsafeMutableBufferPointer { buf -> Bool in
-            let p = UnsafeMutableRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+        let ok = withUnsafeMutableBytes(of: &name.bytes) { raw -> Bool in
+            let p = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+            // Six digits at least, then ".json".
+            var digits = 0
+            var v = seq
+            repeat { digits += 1; v /= 10 } while v > 0
+            let width = max(6, digits)
+            v = seq
+            for i in stride(from: width - 1, through: 0, by: -1) { p[i] = CChar(0x30 + v % 10); v /= 10 }
+            var n = width
+            for c in RecordFileName.jsonSuffix { p[n] = CChar(bitPattern: c); n += 1 }
+            p[n] = 0
             guard fstatat(dirFD, p, &a, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
-            // "NNNNNN.json" → "NNNNNN.json.sig"
-            let n = strlen(p)
-            p[n] = 0x2e; p[n + 1] = 0x73; p[n + 2] = 0x69; p[n + 3] = 0x67; p[n + 4] = 0
+            p[n] = 0x2e; p[n + 1] = 0x73; p[n + 2] = 0x69; p[n + 3] = 0x67; p[n + 4] = 0  // ".sig"
             return fstatat(dirFD, p, &b, AT_SYMLINK_NOFOLLOW) == 0
         }
         guard ok, (a.st_mode & S_IFMT) == S_IFREG, (b.st_mode & S_IFMT) == S_IFREG else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ v: Int64) { h = (h ^ UInt64(bitPattern: v)) &* 0x1000_0000_01b3; h ^= h >> 29 }
+        mix(Int64(a.st_dev)); mix(Int64(a.st_ino)); mix(Int64(a.st_size))
+        mix(Int64(a.st_mtim.tv_sec)); mix(Int64(a.st_mtim.tv_nsec)); mix(Int64(a.st_ctim.tv_sec)); mix(Int64(a.st_ctim.tv_nsec))
+        mix(Int64(b.st_dev)); mix(Int64(b.st_ino)); mix(Int64(b.st_size))
+        mix(Int64(b.st_mtim.tv_sec)); mix(Int64(b.st_mtim.tv_nsec)); mix(Int64(b.st_ctim.tv_sec)); mix(Int64(b.st_ctim.tv_nsec))
+        let ct = max(Int64(a.st_ctim.tv_sec) * 1_000_000_000 + Int64(a.st_ctim.tv_nsec),
+                     Int64(b.st_ctim.tv_sec) * 1_000_000_000 + Int64(b.st_ctim.tv_nsec))
+        return Stamp(mix: h, ctime: ct)
+    }
+
+    /// A directory's stamp (inode, modification and change times).
+    static func stamp(dirFD: Int32) -> Stamp? {
+        var a = stat()
+        guard fstat(dirFD, &a) == 0 else { return nil }
+        var h: UInt64 = 0x84222325_cbf29ce4
         func mix(_ v: Int64) { h = (h ^ UInt64(bitPattern: v)) &* 0x1000_0000_01b3; h ^= h >> 29 }
-        for s in [a, b] {
-            mix(Int64(s.st_dev)); mix(Int64(s.st_ino)); mix(Int64(s.st_size))
-            mix(Int64(s.st_mtim.tv_sec)); mix(Int64(s.st_mtim.tv_nsec))
-            mix(Int64(s.st_ctim.tv_sec)); mix(Int64(s.st_ctim.tv_nsec))
-        }
-        let ct = { (s: stat) in Int64(s.st_ctim.tv_sec) * 1_000_000_000 + Int64(s.st_ctim.tv_nsec) }
-        return Stamp(mix: h, ctime: max(ct(a), ct(b)))
+        mix(Int64(a.st_dev)); mix(Int64(a.st_ino))
+        mix(Int64(a.st_mtim.tv_sec)); mix(Int64(a.st_mtim.tv_nsec)); mix(Int64(a.st_ctim.tv_sec)); mix(Int64(a.st_ctim.tv_nsec))
+        return Stamp(mix: h == 0 ? 1 : h, ctime: Int64(a.st_ctim.tv_sec) * 1_000_000_000 + Int64(a.st_ctim.tv_nsec))
     }
 
     static func now() -> Int64 {
@@ -174,19 +206,6 @@ struct StoreIndex {
 }
 
 extension RecordFileName {
-    /// "NNNNNN.json" as a NUL-terminated buffer with room for ".sig" (no String on the hot path).
-    static func cName(_ seq: Int) -> [UInt8] {
-        var digits: [UInt8] = []
-        var v = seq
-        repeat { digits.append(UInt8(0x30 + v % 10)); v /= 10 } while v > 0
-        while digits.count < 6 { digits.append(0x30) }
-        var out = [UInt8](repeating: 0, count: digits.count + 5 + 5)
-        for (i, d) in digits.reversed().enumerated() { out[i] = d }
-        let ext: [UInt8] = [0x2e, 0x6a, 0x73, 0x6f, 0x6e]  // .json
-        for (i, c) in ext.enumerated() { out[digits.count + i] = c }
-        return out
-    }
-
     /// The record files of one member's directory, read with readdir (no String per entry):
     /// seqs with a .json, seqs with a .sig, both ascending.
     static func list(dirFD: Int32) -> (jsons: [Int32], sigs: [Int32])? {

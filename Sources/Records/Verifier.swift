@@ -69,9 +69,38 @@ public enum Verifier {
     /// disk overlaps with verifying.
     public static func defaultThreads(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int { max(1, cores) * 2 }
 
+    /// What an indexed scan keeps of the records of one member it read and checked: their
+    /// stamps, kinds and summaries (encoded as in the index: about 60 bytes a record).
+    struct Fresh {
+        static let invalid: UInt8 = 255
+        var stamps: [StoreIndex.Stamp?] = []
+        var kinds: [UInt8] = []
+        var payload: [UInt8] = []
+        var ends: [UInt32] = []
+        var count: Int { kinds.count }
+        func range(_ j: Int) -> Range<Int> { (j == 0 ? 0 : Int(ends[j - 1]))..<Int(ends[j]) }
+
+        mutating func add(_ record: Record?, sha: [UInt8]?, stamp: StoreIndex.Stamp?) {
+            stamps.append(stamp)
+            if let record, let sha {
+                let summary = RecordSummary(record, sha256: "")
+                var w = ByteWriter()
+                summary.encode(into: &w)
+                payload.append(contentsOf: w.out)
+                kinds.append(UInt8(RecordKind.allCases.firstIndex(of: record.kind)!))
+                _ = sha
+            } else {
+                kinds.append(Fresh.invalid)
+            }
+            ends.append(UInt32(payload.count))
+        }
+    }
+
     struct MemberFiles {
         var member: String
         var dirFD: Int32
+        /// The directory's own stamp, when it could be read.
+        var dirStamp: StoreIndex.Stamp?
         var published: [Int32]         // seqs with a .sig, ascending
         var unsigned: [Int32]          // seqs with only a .json
         var sigOnly: [Int32]           // seqs with only a .sig
@@ -133,7 +162,7 @@ public enum Verifier {
         let key = SymmetricKey(data: secret)
         let path = StoreIndex.path(layout)
         return try withoutActuallyEscaping(sink) { sink in
-            var opts = IndexOptions(previous: StoreIndex.read(path: path, key: key), key: key, path: path, racy: racy)
+            var opts = IndexOptions(previous: Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }, key: key, path: path, racy: racy)
             if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
                                      cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink) {
                 return (report, opts.reused, opts.checked)
@@ -199,12 +228,14 @@ public enum Verifier {
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang)
         let indexed = indexOpts != nil && summaries != nil
+        let scanStart = StoreIndex.now()
         let previous = indexed ? indexOpts!.previous : nil
 
         var problems: [Problem] = []
         var memberFiles: [MemberFiles] = []
         defer { for mf in memberFiles where mf.dirFD >= 0 { close(mf.dirFD) } }
         var isDir: ObjCBool = false
+        try Trace.phase("scan: list record directories") {
         if FileManager.default.fileExists(atPath: layout.recordsDir, isDirectory: &isDir) {
             guard isDir.boolValue else { throw StoreError(lang.pick("\(layout.recordsDir)：不是目录", "\(layout.recordsDir): not a directory")) }
             let names: [String]
@@ -220,14 +251,23 @@ public enum Verifier {
                     continue
                 }
                 let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                guard fd >= 0, let (jsons, sigs) = RecordFileName.list(dirFD: fd) else {
-                    if fd >= 0 { close(fd) }
+                guard fd >= 0 else { throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read")) }
+                let dirStamp = StoreIndex.stamp(dirFD: fd)
+                // A directory that has not changed since the index was written holds the same
+                // names (creating, removing or renaming an entry changes it): no need to list it.
+                if let previous, let e = previous.members[name], let ds = dirStamp, e.dirStamp == ds.mix {
+                    memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: e.seqs, unsigned: [], sigOnly: []))
+                    continue
+                }
+                guard let (jsons, sigs) = RecordFileName.list(dirFD: fd) else {
+                    close(fd)
                     throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read"))
                 }
                 let sigSet = Set(sigs), jsonSet = Set(jsons)
-                memberFiles.append(MemberFiles(member: name, dirFD: fd, published: jsons.filter { sigSet.contains($0) },
+                memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: jsons.filter { sigSet.contains($0) },
                                                unsigned: jsons.filter { !sigSet.contains($0) }, sigOnly: sigs.filter { !jsonSet.contains($0) }))
             }
+        }
         }
         let workers = max(1, threads)
 
@@ -235,7 +275,7 @@ public enum Verifier {
         // files carry exactly the stamps they had (stat only, no reading).
         var reuse = [Int](repeating: 0, count: memberFiles.count)
         var entries = [StoreIndex.Member?](repeating: nil, count: memberFiles.count)
-        if let previous {
+        if let previous { Trace.phase("scan: stat the indexed record files") {
             var jobs: [(m: Int, lo: Int, hi: Int)] = []
             for (mi, mf) in memberFiles.enumerated() {
                 guard let e = previous.members[mf.member], let who = context.members[mf.member],
@@ -249,23 +289,23 @@ public enum Verifier {
             }
             let firstBad = Slots<Int>(count: jobs.count)
             defer { firstBad.free() }
-            let files = memberFiles, ents = entries, written = previous.written, racy = indexOpts!.racy
+            let files = memberFiles, ents = entries
             let js = jobs
             parallel(jobs.count, workers: workers) { j in
                 let job = js[j]
                 let e = ents[job.m]!
                 let fd = files[job.m].dirFD
                 var bad = job.hi
+                var name = StoreIndex.NameBuffer()
                 for i in job.lo..<job.hi {
-                    guard e.ctimes[i] < written - racy,
-                          let s = StoreIndex.stamp(dirFD: fd, seq: Int(e.seqs[i])), s.mix == e.stamps[i] else { bad = i; break }
+                    guard let s = StoreIndex.stamp(dirFD: fd, seq: Int(e.seqs[i]), name: &name), s.mix == e.stamps[i] else { bad = i; break }
                 }
                 firstBad.buf[j] = bad
             }
             for (j, job) in jobs.enumerated() where firstBad.buf[j]! < job.hi {
                 reuse[job.m] = min(reuse[job.m], firstBad.buf[j]!)
             }
-        }
+        } }
 
         // Tasks in (member, seq) order: every record not vouched for.
         var tasks: [(m: Int32, seq: Int32)] = []
@@ -296,8 +336,7 @@ public enum Verifier {
         var memberProblem = [Bool](repeating: false, count: memberFiles.count)
         // Indexed scans keep, per member, what the new index and the summaries need of the
         // records checked now.
-        var freshStamps = [[StoreIndex.Stamp?]](repeating: [], count: memberFiles.count)
-        var freshSummaries = [[RecordSummary?]](repeating: [], count: memberFiles.count)
+        var fresh = [Fresh](repeating: Fresh(), count: memberFiles.count)
         var indexBroken = false
 
         for (mi, k) in reuse.enumerated() where k > 0 {
@@ -413,8 +452,7 @@ public enum Verifier {
                 chains[mi] = st
                 if !c.problems.isEmpty || !c.valid { memberProblem[mi] = true }
                 if indexed {
-                    freshStamps[mi].append(stamps.buf[i])
-                    freshSummaries[mi].append(c.valid ? c.record.map { RecordSummary($0, sha256: Hex.encode(c.sha!)) } : nil)
+                    fresh[mi].add(c.valid ? c.record : nil, sha: c.sha, stamp: stamps.buf[i])
                 }
                 if collect, c.valid, c.problems.isEmpty, let r = c.record, let b = c.bytes, let h = c.sha {
                     sink(StoredRecord(record: r, bytes: b, path: c.path, sha256: Hex.encode(h)))
@@ -524,36 +562,42 @@ public enum Verifier {
         var next = StoreIndex(written: StoreIndex.now())
         next.merkleChecked = merkleChecked
         var changed = previous == nil || !tasks.isEmpty || merkleChecked != previous!.merkleChecked
+        // Files changed this close before their stamps were taken may change again unseen
+        // within the same clock tick: they are left out (checked again next time).
+        let trustedBefore = scanStart - opts.racy
         for (mi, mf) in memberFiles.enumerated() where !memberProblem[mi] && !mf.published.isEmpty {
             guard let who = context.members[mf.member] else { continue }
             let k = reuse[mi]
             var e = StoreIndex.Member(context: StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role))
             if k > 0, let old = entries[mi] {
-                e.seqs = Array(old.seqs[0..<k]); e.stamps = Array(old.stamps[0..<k]); e.ctimes = Array(old.ctimes[0..<k])
+                e.seqs = Array(old.seqs[0..<k]); e.stamps = Array(old.stamps[0..<k])
                 e.shaFlat = Array(old.shaFlat[0..<(k * 32)]); e.kinds = Array(old.kinds[0..<k])
                 e.ends = Array(old.ends[0..<k]); e.payload = Array(old.payload[0..<Int(old.ends[k - 1])])
             }
-            var complete = true
             let st = chains[mi]
-            for (j, summary) in freshSummaries[mi].enumerated() {
+            let f = fresh[mi]
+            var complete = true
+            for j in 0..<f.count {
                 let i = k + j
-                guard let stamp = freshStamps[mi][j], let summary else { complete = false; break }
-                e.seqs.append(st.seqs[i]); e.stamps.append(stamp.mix); e.ctimes.append(stamp.ctime)
+                guard let stamp = f.stamps[j], stamp.ctime < trustedBefore, f.kinds[j] != Fresh.invalid else { complete = false; break }
+                e.seqs.append(st.seqs[i]); e.stamps.append(stamp.mix)
                 e.shaFlat.append(contentsOf: st.shaFlat[i * 32..<(i + 1) * 32])
-                e.kinds.append(UInt8(RecordKind.allCases.firstIndex(of: summary.kind)!))
-                var w = ByteWriter()
-                summary.encode(into: &w)
-                e.payload.append(contentsOf: w.out)
+                e.kinds.append(f.kinds[j])
+                e.payload.append(contentsOf: f.payload[f.range(j)])
                 e.ends.append(UInt32(e.payload.count))
             }
-            guard complete else { changed = true; continue }
-            next.members[mf.member] = e
+            // The directory's stamp vouches for its listing only when the listing was plain
+            // (no record without its signature, no stray signature) and every record is in.
+            if complete, mf.unsigned.isEmpty, mf.sigOnly.isEmpty, let ds = mf.dirStamp, ds.ctime < trustedBefore { e.dirStamp = ds.mix }
+            if !complete || e.dirStamp != entries[mi]?.dirStamp { changed = true }
+            if e.count > 0 { next.members[mf.member] = e }
         }
         if let previous, Set(previous.members.keys) != Set(next.members.keys) { changed = true }
-        if changed { next.write(path: opts.path, key: opts.key) }
+        if changed { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
         indexOpts!.reused = reuse.reduce(0, +)
 
         // Hand over, in (member, seq) order, what counts.
+        return try Trace.phase("scan: hand over the summaries") { () -> VerifyReport? in
         var badSeqs: [String: Set<Int>] = [:]
         for p in report.problems {
             let parts = p.path.split(separator: "/")
@@ -578,11 +622,24 @@ public enum Verifier {
                 }
                 if !ok { return nil }
             }
-            for s in freshSummaries[mi] {
-                if let s, !bad.contains(s.seq) { summaries(s) }
+            let f = fresh[mi]
+            let ok = f.payload.withUnsafeBytes { raw -> Bool in
+                for j in 0..<f.count where f.kinds[j] != Fresh.invalid {
+                    let i = k + j
+                    let seq = Int(chains[mi].seqs[i])
+                    guard !bad.contains(seq) else { continue }
+                    let r = f.range(j)
+                    var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
+                    guard let s = RecordSummary.decode(&reader, signer: mf.member, seq: seq, kind: RecordKind.allCases[Int(f.kinds[j])],
+                                                       sha256: { Hex.encode(chains[mi].shaFlat[i * 32..<(i + 1) * 32]) }) else { return false }
+                    summaries(s)
+                }
+                return true
             }
+            if !ok { return nil }
         }
         return report
+        }
     }
 
     /// counted (member → seq) and merkle_root from a finalize body.

@@ -61,11 +61,16 @@ public struct Ledger: Sendable {
     var pointValues: [Int] = []
     var comments: [Int32: String] = [:]
 
-    /// Each signer's highest seq among the records counted.
-    var heads: [String: Int] = [:]
+    /// Each signer's highest seq among the records counted, by member number.
+    var heads: [Int32] = []
 
     /// The last seq of `member`'s records in this ledger (0 for none).
-    public func head(of member: String) -> Int { heads[member] ?? 0 }
+    public func head(of member: String) -> Int { memberNumber[member].map { Int(heads[Int($0)]) } ?? 0 }
+
+    // The last member and criterion keys interned (records come member by member, with the
+    // same criteria): most lookups are one comparison.
+    var lastMember: (id: String, number: Int32)?
+    var lastKeys: [(id: String, number: Int32)] = []
 
     // Latest `created` seen per dossier, while adding.
     var eligibilityOrder: [String: String] = [:]
@@ -90,7 +95,8 @@ public struct Ledger: Sendable {
     /// Takes in a counted record.
     public mutating func take(_ s: RecordSummary) {
         recordCount += 1
-        if s.seq > heads[s.signer, default: 0] { heads[s.signer] = s.seq }
+        let m = member(s.signer)
+        if Int32(s.seq) > heads[Int(m)] { heads[Int(m)] = Int32(s.seq) }
         switch s.content {
         case let .score(dossier, points, vote, comment):
             addSheet(member: s.signer, dossier: dossier, seq: s.seq, points: points, vote: vote.flatMap(Vote.init(rawValue:)), comment: comment)
@@ -110,8 +116,23 @@ public struct Ledger: Sendable {
         return n
     }
 
+    mutating func member(_ id: String) -> Int32 {
+        if let last = lastMember, last.id == id { return last.number }
+        let m = Ledger.intern(id, &memberIDs, &memberNumber)
+        if Int(m) == heads.count { heads.append(0) }
+        lastMember = (id, m)
+        return m
+    }
+
+    mutating func key(_ id: String, at i: Int) -> Int32 {
+        if i < lastKeys.count, lastKeys[i].id == id { return lastKeys[i].number }
+        let k = Ledger.intern(id, &keyIDs, &keyNumber)
+        if i < lastKeys.count { lastKeys[i] = (id, k) } else if i == lastKeys.count { lastKeys.append((id, k)) }
+        return k
+    }
+
     mutating func slot(member: String, dossier: String) -> Int32 {
-        let m = Ledger.intern(member, &memberIDs, &memberNumber)
+        let m = self.member(member)
         let d = Ledger.intern(dossier, &dossierIDs, &dossierNumber)
         let key = UInt64(UInt32(m)) << 32 | UInt64(UInt32(d))
         if let s = slotOf[key] { return s }
@@ -144,7 +165,7 @@ public struct Ledger: Sendable {
         }
         let base = Int(slotPoints[s])
         for (i, p) in points.enumerated() {
-            pointKeys[base + i] = Ledger.intern(p.key, &keyIDs, &keyNumber)
+            pointKeys[base + i] = key(p.key, at: i)
             pointValues[base + i] = p.value
             total &+= p.value
         }
@@ -262,7 +283,7 @@ public struct Ledger: Sendable {
     /// machine is not read again); records with a problem are reported and left out.
     public static func load(layout: StoreLayout) throws -> Ledger {
         var ledger = Ledger(problems: [])
-        let report = try Verifier.forEachCountedSummary(layout: layout) { ledger.take($0) }
+        let report = try Trace.phase("ledger: load") { try Verifier.forEachCountedSummary(layout: layout) { ledger.take($0) } }
         ledger.problems = report.problems
         return ledger
     }

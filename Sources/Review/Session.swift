@@ -20,9 +20,14 @@ public final class ReviewSession: @unchecked Sendable {
 
     public init(root: String) throws {
         layout = StoreLayout(root)
-        panel = try PanelStore.open(root)
         records = RecordStore(layout: layout)
-        ledger = try Ledger.load(layout: layout)
+        // The panel (10,000 dossier files at city scale) is read on a thread of its own while
+        // the ledger is loaded: neither needs the other.
+        let panelResult = Background { try Trace.phase("panel: open") { try PanelStore.open(root) } }
+        let storeLayout = layout
+        let ledgerResult = Result { try Ledger.load(layout: storeLayout) }
+        panel = try panelResult.value()
+        ledger = try ledgerResult.get()
         panelStamp = ReviewSession.panelStamp(layout)
         recordsStamp = ReviewSession.recordsStamp(layout)
     }
@@ -226,3 +231,24 @@ public final class ReviewSession: @unchecked Sendable {
     public var finalized: Bool { ledger.finalization != nil }
 }
 
+
+/// Runs `body` on a thread of its own; `value()` waits for it.
+final class Background<T>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () throws -> T) {
+        let t = Thread { [self] in
+            result = Result { try body() }
+            done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+    }
+
+    func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result!.get()
+    }
+}

@@ -86,7 +86,7 @@ struct Rank: ParsableCommand {
             for p in session.ledger.problems.prefix(5) {
                 FileHandle.standardError.write(Data(lang.pick("警告：\(p.path)：\(p.message)（不计入）\n", "warning: \(p.path): \(p.message) (not counted)\n").utf8))
             }
-            let ranking = session.standing().ranking
+            let ranking = Trace.phase("rank: standing") { session.standing().ranking }
             switch format {
             case "json": say(ranking.json())
             case "csv": say(ranking.csv())

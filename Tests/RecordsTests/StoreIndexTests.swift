@@ -109,6 +109,17 @@ import Panel
         #expect(o.report.problems == (try Verifier.verify(layout: s.layout, language: .en)).problems)
     }
 
+    @Test func aStrayFileAddedLaterIsListed() throws {
+        let s = try Self.store()
+        _ = try Self.open(s)
+        // A signature without its record: the directory changed, so it is listed again.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: s.path("records/m1/000009.json.sig")))
+        let o = try Self.open(s)
+        #expect(o.report.has("malformed", "records/m1/000009.json.sig"), "\(o.report.problems)")
+        #expect(o.reused == 10 && o.checked == 0)
+        #expect(o.report.problems == (try Verifier.verify(layout: s.layout, language: .en)).problems)
+    }
+
     @Test func aTamperedIndexIsIgnored() throws {
         let s = try Self.store()
         _ = try Self.open(s)
