@@ -137,17 +137,24 @@ public enum Verifier {
     /// last scan on this machine are read and checked. Every record handed over has no problem
     /// in the report (unlike `forEachVerifiedRecord`, nothing is handed over before the end).
     /// Without a cache secret (no writable cache home) it checks everything.
+    ///
+    /// `trustingStamps`: takes the index's records without looking at their files' stamps (only
+    /// records beyond it are read and checked), and writes no index. For a first screen that
+    /// must come at once; the caller runs the full open beside it and uses that (see
+    /// `ReviewSession(root:checkInBackground:)`).
     public static func forEachCountedSummary(layout: StoreLayout, threads: Int = defaultThreads(),
                                              language: Language = RecordsError.currentLanguage, cacheSecret: String? = nil,
+                                             trustingStamps: Bool = false,
                                              _ sink: (RecordSummary) -> Void) throws -> VerifyReport {
-        try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret, sink).report
+        try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret,
+                             trustingStamps: trustingStamps, sink).report
     }
 
     /// `forEachCountedSummary`, telling also how many records came from the index and how many
     /// were read and checked. `racy`: how long before the index was written a change must be
     /// for the stamps to be trusted (tests set 0).
     static func countedSummaries(layout: StoreLayout, threads: Int = defaultThreads(), language: Language, cacheSecret: String? = nil,
-                                 racy: Int64 = StoreIndex.racyNanos,
+                                 racy: Int64 = StoreIndex.racyNanos, trustingStamps: Bool = false,
                                  _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int) {
         guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
             // No index possible: the whole store, the slow way.
@@ -162,7 +169,8 @@ public enum Verifier {
         let key = SymmetricKey(data: secret)
         let path = StoreIndex.path(layout)
         return try withoutActuallyEscaping(sink) { sink in
-            var opts = IndexOptions(previous: Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }, key: key, path: path, racy: racy)
+            var opts = IndexOptions(previous: Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }, key: key, path: path, racy: racy,
+                                    trustingStamps: trustingStamps)
             if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
                                      cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink) {
                 return (report, opts.reused, opts.checked)
@@ -181,6 +189,8 @@ public enum Verifier {
         var key: SymmetricKey
         var path: String
         var racy: Int64 = StoreIndex.racyNanos
+        /// Take the index's records without stat (and write no index).
+        var trustingStamps = false
         /// How many records were taken from the index / read and checked (for tests and benches).
         var reused = 0
         var checked = 0
@@ -287,6 +297,7 @@ public enum Verifier {
                 var lo = 0
                 while lo < k { jobs.append((mi, lo, min(k, lo + 4096))); lo += 4096 }
             }
+            if indexOpts!.trustingStamps { jobs = [] }
             let firstBad = Slots<Int>(count: jobs.count)
             defer { firstBad.free() }
             let files = memberFiles, ents = entries
@@ -593,7 +604,7 @@ public enum Verifier {
             if e.count > 0 { next.members[mf.member] = e }
         }
         if let previous, Set(previous.members.keys) != Set(next.members.keys) { changed = true }
-        if changed { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
+        if changed, !opts.trustingStamps { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
         indexOpts!.reused = reuse.reduce(0, +)
 
         // Hand over, in (member, seq) order, what counts.

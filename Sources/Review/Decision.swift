@@ -57,6 +57,7 @@ extension ReviewSession {
     // MARK: - Finalize (chair)
 
     public func finalizeBody(as chairID: String, resolutions: [Resolution]) throws -> [String: JSONValue] {
+        try settle()
         let chair = try member(chairID)
         try requireRole(chair, for: .finalize)
         if ledger.approval != nil {
@@ -117,6 +118,7 @@ extension ReviewSession {
     // MARK: - Objections (secretary) and approval (chair / approver)
 
     public func objectionBody(as secretaryID: String, dossier: String, text: String, outcome: String) throws -> [String: JSONValue] {
+        try settle()
         let sec = try member(secretaryID)
         try requireRole(sec, for: .objection)
         _ = try requireDossier(dossier)
@@ -133,6 +135,7 @@ extension ReviewSession {
     }
 
     public func approvalBody(as approverID: String) throws -> [String: JSONValue] {
+        try settle()
         let a = try member(approverID)
         try requireRole(a, for: .approval)
         guard let fin = ledger.finalization else {
@@ -158,6 +161,7 @@ extension ReviewSession {
     /// One `eligibility` record per dossier whose automatic check result differs from the last
     /// recorded decision (or has none).
     public func eligibilityBodies(as secretaryID: String) throws -> [[String: JSONValue]] {
+        try settle()
         let sec = try member(secretaryID)
         try requireRole(sec, for: .eligibility)
         var out: [[String: JSONValue]] = []

@@ -281,9 +281,12 @@ public struct Ledger: Sendable {
     /// Loads every record of the store, verified, through the store index and the
     /// verified-record cache (a record whose files did not change since it was verified on this
     /// machine is not read again); records with a problem are reported and left out.
-    public static func load(layout: StoreLayout) throws -> Ledger {
+    /// `trustingStamps`: see `Verifier.forEachCountedSummary`.
+    public static func load(layout: StoreLayout, trustingStamps: Bool = false) throws -> Ledger {
         var ledger = Ledger(problems: [])
-        let report = try Trace.phase("ledger: load") { try Verifier.forEachCountedSummary(layout: layout) { ledger.take($0) } }
+        let report = try Trace.phase(trustingStamps ? "ledger: load (trusting the index)" : "ledger: load") {
+            try Verifier.forEachCountedSummary(layout: layout, trustingStamps: trustingStamps) { ledger.take($0) }
+        }
         ledger.problems = report.problems
         return ledger
     }

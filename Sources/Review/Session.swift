@@ -18,16 +18,25 @@ public final class ReviewSession: @unchecked Sendable {
     /// that what is derived from it alone (the qualification check) is recomputed only then.
     public private(set) var panelVersion = 0
 
-    public init(root: String) throws {
+    /// The full open running beside a quick one (`checkInBackground`), until taken.
+    private var pendingCheck: Background<Ledger>?
+
+    /// Opens the store. With `checkInBackground` (the terminal UI), the ledger first comes from
+    /// the store index without looking at the record files' stamps, so the first screen comes
+    /// at once, and the full open (every file's stamp, anything changed read and verified) runs
+    /// on a thread beside it: `refreshIfChanged` takes its result as soon as it is there, and
+    /// everything that checks rules or signs waits for it (`settle`).
+    public init(root: String, checkInBackground: Bool = false) throws {
         layout = StoreLayout(root)
         records = RecordStore(layout: layout)
         // The panel (10,000 dossier files at city scale) is read on a thread of its own while
         // the ledger is loaded: neither needs the other.
         let panelResult = Background { try Trace.phase("panel: open") { try PanelStore.open(root) } }
         let storeLayout = layout
-        let ledgerResult = Result { try Ledger.load(layout: storeLayout) }
+        let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
         panel = try panelResult.value()
         ledger = try ledgerResult.get()
+        if checkInBackground { pendingCheck = Background { try Ledger.load(layout: storeLayout) } }
         panelStamp = ReviewSession.panelStamp(layout)
         recordsStamp = ReviewSession.recordsStamp(layout)
     }
@@ -37,18 +46,35 @@ public final class ReviewSession: @unchecked Sendable {
 
     /// Reloads what another session changed: the panel when its files changed, the ledger when
     /// a records directory did. Cheap (a few stat calls) when nothing did.
+    /// Whether the full check of the store's files (see `init`) is still running.
+    public var checkingInBackground: Bool { pendingCheck != nil }
+
+    /// Waits for the full check of the store's files, if one runs, and takes its ledger.
+    public func settle() throws {
+        guard let pending = pendingCheck else { return }
+        pendingCheck = nil
+        ledger = try pending.value()
+    }
+
     @discardableResult
     public func refreshIfChanged() throws -> Bool {
+        // The full check of the files has finished: its ledger replaces the quick one.
+        var settled = false
+        if let pending = pendingCheck, pending.isDone {
+            try settle()
+            settled = true
+        }
         let panelNow = ReviewSession.panelStamp(layout)
         let recordsNow = ReviewSession.recordsStamp(layout)
         let panelChanged = panelNow != panelStamp
-        guard panelChanged || recordsNow != recordsStamp else { return false }
+        let recordsChanged = recordsNow != recordsStamp
+        guard settled || panelChanged || recordsChanged else { return false }
         if panelChanged {
             panel = try PanelStore.open(layout.root)
             panelVersion += 1
         }
         // The roster decides which records verify, so a panel change re-reads the ledger too.
-        ledger = try Ledger.load(layout: layout)
+        if panelChanged || recordsChanged { ledger = try Ledger.load(layout: layout) }
         panelStamp = panelNow
         recordsStamp = recordsNow
         return true
@@ -111,6 +137,7 @@ public final class ReviewSession: @unchecked Sendable {
 
     /// Checks a score sheet against the programme and the rules of 回避; returns the record body.
     public func scoreBody(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?) throws -> [String: JSONValue] {
+        try settle()
         let m = try member(memberID)
         try requireRole(m, for: .score)
         let d = try requireDossier(dossier)
@@ -155,6 +182,7 @@ public final class ReviewSession: @unchecked Sendable {
 
     /// The exact bytes that signing would produce for this body (seq and prev as of now).
     public func preview(kind: RecordKind, body: [String: JSONValue], as memberID: String, now: Date = Date()) throws -> Data {
+        try settle()
         // The chain head only: one directory listing and one record read, not the whole chain.
         let head = try records.publishedSeqs(of: memberID).last.map { try records.read(member: memberID, seq: $0) }
         let record = Record(v: 1, kind: kind, program: instance, signer: memberID,
@@ -170,6 +198,7 @@ public final class ReviewSession: @unchecked Sendable {
     @discardableResult
     public func append(kind: RecordKind, body: [String: JSONValue], as memberID: String, signer: RecordSigner,
                        now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
+        try settle()
         if let confirmed, try preview(kind: kind, body: body, as: memberID, now: now) != confirmed {
             throw ActionError(zh: "记录在确认后发生了变化（同一成员的另一会话刚签了名），请重新确认",
                               en: "the record changed after you confirmed it (another session of yours just signed); confirm again")
@@ -207,6 +236,7 @@ public final class ReviewSession: @unchecked Sendable {
     }
 
     public func recusalBody(as memberID: String, dossier: String, reason: String?) throws -> [String: JSONValue] {
+        try settle()
         let m = try member(memberID)
         try requireRole(m, for: .recusal)
         _ = try requireDossier(dossier)
@@ -236,10 +266,16 @@ public final class ReviewSession: @unchecked Sendable {
 final class Background<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var finished = false
+
+    /// Whether `body` has returned (never waits).
+    var isDone: Bool { lock.lock(); defer { lock.unlock() }; return finished }
 
     init(_ body: @escaping @Sendable () throws -> T) {
         let t = Thread { [self] in
-            result = Result { try body() }
+            let r = Result { try body() }
+            lock.lock(); result = r; finished = true; lock.unlock()
             done.signal()
         }
         t.stackSize = 8 << 20
@@ -249,6 +285,7 @@ final class Background<T>: @unchecked Sendable {
     func value() throws -> T {
         done.wait()
         done.signal()
+        lock.lock(); defer { lock.unlock() }
         return try result!.get()
     }
 }

@@ -40,7 +40,8 @@ struct UIOptions: ParsableArguments {
 /// Opens the UI for `member`; signs through `key`, else the ssh-agent. Without a usable key the
 /// UI still opens (to read), and says why it cannot sign.
 func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: Language, ignoredCommand: String? = nil) throws {
-    let session = try ReviewSession(root: store)
+    // The first screen from the store index; the record files are checked beside it.
+    let session = try ReviewSession(root: store, checkInBackground: true)
     let m = try session.member(member)
     var signer: RecordSigner?
     var problem: ActionError?
