@@ -1,7 +1,9 @@
 import Foundation
 import Crypto
 import Dispatch
+#if os(Linux)
 import Synchronization
+#endif
 import Panel
 #if canImport(Glibc)
 import Glibc
@@ -204,6 +206,7 @@ extension Verifier {
     /// O_NOATIME first (no access-time write per file; allowed to the files' owner), without it
     /// once the kernel refuses it (EPERM: someone else's files), for the rest of the run.
     private static func openForReading(at dirFD: Int32, _ name: String) -> Int32 {
+        #if os(Linux)
         if !noAtimeRefused.load(ordering: .relaxed) {
             while true {
                 let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC | noAtimeFlag)
@@ -214,14 +217,13 @@ extension Verifier {
                 break
             }
         }
+        #endif
         return openat(dirFD, name, O_RDONLY | O_CLOEXEC)
     }
 
     #if os(Linux)
     /// O_NOATIME (asm-generic/fcntl.h; Glibc's module leaves it out).
     private static let noAtimeFlag: Int32 = 0o1000000
-    #else
-    private static let noAtimeFlag: Int32 = 0
-    #endif
     private static let noAtimeRefused = Atomic<Bool>(false)
+    #endif
 }
