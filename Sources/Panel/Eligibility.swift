@@ -153,7 +153,24 @@ public enum Eligibility {
     static func normalize(_ s: String) -> String {
         let t = DateText.halfwidth(DateText.trimmed(s))
         // lowercased() allocates even when nothing changes: most values are Chinese
-        return t.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0xC0 }) && t.unicodeScalars.contains(where: { $0.properties.changesWhenLowercased }) ? t.lowercased() : t
+        return t.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0xC0 }) && t.unicodeScalars.contains(where: mayChangeWhenLowercased) ? t.lowercased() : t
+    }
+
+    /// CJK symbols, kana and ideographs (U+3000–U+9FFF) have no case: no property lookup for
+    /// the bulk of Chinese text.
+    static func mayChangeWhenLowercased(_ u: Unicode.Scalar) -> Bool {
+        if u.value < 0x80 { return u.value >= 0x41 && u.value <= 0x5A }
+        if u.value >= 0x3000 && u.value <= 0x9FFF { return false }
+        return u.properties.changesWhenLowercased
+    }
+
+    /// The number of characters (grapheme clusters) of `s` when it is more than `limit`, else
+    /// nil. A character is at least one scalar, so text of `limit` scalars or fewer is within
+    /// it without the costlier count of clusters.
+    static func characters(_ s: String, over limit: Int) -> Int? {
+        if s.unicodeScalars.count <= limit { return nil }
+        let n = s.count
+        return n > limit ? n : nil
     }
 
     static let yesWords: Set<String> = ["是", "yes", "y", "true", "有", "√", "✓", "1"]
@@ -195,8 +212,7 @@ public enum Eligibility {
 
         case "max_chars":
             guard let f = r.field, let max = r.max ?? program.field(f)?.maxChars else { return fail("规则缺少参数", "the rule lacks its parameters") }
-            let n = (d[f] ?? "").count
-            if n <= max { return [] }
+            guard let n = characters(d[f] ?? "", over: max) else { return [] }
             let l = label(f, program)
             return fail("\(l.zh)共 \(n) 字，超过 \(max) 字的限制", "\(l.en) has \(n) characters, over the limit of \(max)")
 

@@ -171,13 +171,21 @@ struct ByteReader {
     }
     mutating func string() -> String? {
         guard let n = varint(), n <= UInt64(end - at), let b = bytes(Int(n)) else { return nil }
-        return String(validating: b, as: UTF8.self)
+        return ByteReader.text(b)
+    }
+
+    /// UTF-8 text; nil when not valid UTF-8.
+    static func text(_ b: UnsafeRawBufferPointer) -> String? {
+        let u = b.bindMemory(to: UInt8.self)
+        let s = String(decoding: u, as: UTF8.self)
+        // Decoding replaces invalid sequences: the same bytes back means there were none.
+        return s.utf8.elementsEqual(u) ? s : nil
     }
     /// .some(nil) for an absent string; nil when malformed.
     mutating func optionalString() -> String?? {
         guard let n = varint() else { return nil }
         if n == 0 { return .some(nil) }
-        guard n - 1 <= UInt64(end - at), let b = bytes(Int(n - 1)), let s = String(validating: b, as: UTF8.self) else { return nil }
+        guard n - 1 <= UInt64(end - at), let b = bytes(Int(n - 1)), let s = ByteReader.text(b) else { return nil }
         return .some(s)
     }
 }

@@ -154,6 +154,7 @@ public struct Ledger: Sendable {
         let s = Int(slot(member: member, dossier: dossier))
         // A later sheet supersedes an earlier one (seq numbers one member's records).
         guard Int32(seq) > slotSeq[s] else { return }
+        let superseding = slotSeq[s] > 0
         slotSeq[s] = Int32(seq)
         slotVote[s] = SheetTable.voteCode(vote)
         var total = 0
@@ -170,7 +171,7 @@ public struct Ledger: Sendable {
             total &+= p.value
         }
         slotTotal[s] = total
-        if let comment, !comment.isEmpty { comments[Int32(s)] = comment } else { comments[Int32(s)] = nil }
+        if let comment, !comment.isEmpty { comments[Int32(s)] = comment } else if superseding { comments[Int32(s)] = nil }
     }
 
     mutating func addWhole(_ r: Record, path: String, sha256: String) {

@@ -24,19 +24,26 @@ public final class SessionBackend: ReviewBackend {
         self.signer = signer
         self.signerProblem = signerProblem
         reindex()
-        reindexDrafts()
+        Trace.phase("ui: drafts") { reindexDrafts() }
         draftStamp = SessionBackend.draftStamp(session.layout)
     }
 
-    /// Forgets what the ledger decides (ranking, statistics); recomputes the qualification
-    /// check only when the panel itself was read again.
+    /// Forgets what the ledger decides (ranking, statistics). The qualification check is
+    /// recomputed only when the panel itself was read again, and only when first asked for
+    /// (a member's list does not show it: 10,000 dossiers checked would delay the first screen).
     private func reindex() {
         cachedRanking = nil
         cachedStatistics = nil
+    }
+
+    private func eligibilityIndexNow() -> [String: EligibilityResult] {
         if eligibilityVersion != session.panelVersion {
-            eligibilityIndex = Dictionary(Eligibility.checkAll(session.panel).map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
+            eligibilityIndex = Trace.phase("ui: qualification check") {
+                Dictionary(Eligibility.checkAll(session.panel).map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
+            }
             eligibilityVersion = session.panelVersion
         }
+        return eligibilityIndex
     }
     private var eligibilityVersion = -1
 
@@ -56,7 +63,7 @@ public final class SessionBackend: ReviewBackend {
         return signerProblem.map { "⚠ " + $0.zh + " / " + $0.en } ?? "⚠ no signing key"
     }
 
-    public func eligibility(_ dossier: String) -> EligibilityResult? { eligibilityIndex[dossier] }
+    public func eligibility(_ dossier: String) -> EligibilityResult? { eligibilityIndexNow()[dossier] }
 
     public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
 

@@ -42,7 +42,7 @@ public enum UI {
         rows.reserveCapacity(ds.count)
         var byID: [String: Int] = [:]
         for (i, d) in ds.enumerated() {
-            let hay = [d.id, d.name, d.employer, d.field, d["title"] ?? "", d["recommender"] ?? ""].joined(separator: "\u{1F}").lowercased()
+            let hay = UI.searchFold([d.id, d.name, d.employer, d.field, d["title"] ?? "", d["recommender"] ?? ""].joined(separator: "\u{1F}"))
             rows.append(ListRow(id: d.id, name: d.name, employer: d.employer, field: d.field,
                                 status: scorer ? b.status(d.id) : .todo,
                                 eligible: scorer ? nil : b.eligibility(d.id)?.eligible, haystack: hay))
@@ -59,6 +59,15 @@ public enum UI {
         if s.stack.contains(where: { if case .objections = $0 { return true } else { return false } }) {
             s.objections = b.objections()
         }
+    }
+
+    /// Lower-cased for search. Chinese text (no case) is kept as it is without the Unicode
+    /// case tables, which are slow over 10,000 dossiers.
+    static func searchFold(_ s: String) -> String {
+        // ASCII and U+3000–U+9FFF only: lower-case the ASCII letters byte by byte.
+        guard s.unicodeScalars.allSatisfy({ $0.value < 0x80 || ($0.value >= 0x3000 && $0.value <= 0x9FFF) }) else { return s.lowercased() }
+        guard s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return s }
+        return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Recomputes `visible` from `query` and `sort`, keeping the selected dossier selected.

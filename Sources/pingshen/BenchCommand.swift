@@ -25,8 +25,8 @@ struct BenchUI: ParsableCommand {
             let session = try ReviewSession(root: store, checkInBackground: true)
             let opened = clock.now
             let backend = try SessionBackend(session: session, member: id, signer: nil)
-            let controller = AppController(backend: backend, lang: lang, size: (cols, rows))
-            _ = controller.frame()
+            let controller = Trace.phase("ui: state") { AppController(backend: backend, lang: lang, size: (cols, rows)) }
+            _ = Trace.phase("ui: first frame") { controller.frame() }
             let first = clock.now
             // When the check of the files is in and the screen shows its result.
             while session.checkingInBackground, !controller.poll() { usleep(2000) }
