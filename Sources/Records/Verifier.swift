@@ -65,9 +65,10 @@ public enum Verifier {
         group.wait()
     }
 
-    /// Worker threads for a scan on `cores` cores: twice as many, so that reading from a cold
-    /// disk overlaps with verifying.
-    public static func defaultThreads(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int { max(1, cores) * 2 }
+    /// Worker threads for a scan on `cores` cores: four times as many, so that reading from a
+    /// cold disk overlaps with verifying (measured at 308,975 records on 2 cores: 4 threads
+    /// 12.3–12.8 s, 8 threads 12.0 s, 16 threads 11.5–11.9 s; memory stays near 60 MB).
+    public static func defaultThreads(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int { max(1, cores) * 4 }
 
     /// What an indexed scan keeps of the records of one member it read and checked: their
     /// stamps, kinds and summaries (encoded as in the index: about 60 bytes a record).
@@ -112,6 +113,22 @@ public enum Verifier {
     public static func verify(layout: StoreLayout, threads: Int = defaultThreads(),
                               language: Language = RecordsError.currentLanguage, cache: Bool = false) throws -> VerifyReport {
         try scan(layout: layout, threads: threads, language: language, collect: false, cache: cache) { _ in }
+    }
+
+    /// Verifies the store through the store index (`StoreIndex`, `verify --cached`): records
+    /// whose files carry the stamps they had when they were verified on this machine are not
+    /// read again; everything else is checked in full, and the report is the same as
+    /// `verify`'s. Without a cache secret, the same as `verify`.
+    public static func verifyIndexed(layout: StoreLayout, threads: Int = defaultThreads(),
+                                     language: Language = RecordsError.currentLanguage, cacheSecret: String? = nil) throws -> VerifyReport {
+        guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
+            return try verify(layout: layout, threads: threads, language: language)
+        }
+        let key = SymmetricKey(data: secret)
+        let path = StoreIndex.path(layout)
+        var opts = IndexOptions(previous: StoreIndex.read(path: path, key: key), key: key, path: path, handOver: false)
+        return try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
+                        cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: { _ in })!
     }
 
     /// Verifies the store and returns, in (member, seq) order, the records that have no
@@ -191,6 +208,8 @@ public enum Verifier {
         var racy: Int64 = StoreIndex.racyNanos
         /// Take the index's records without stat (and write no index).
         var trustingStamps = false
+        /// Decode and hand over the summaries (not for a verification alone).
+        var handOver = true
         /// How many records were taken from the index / read and checked (for tests and benches).
         var reused = 0
         var checked = 0
@@ -606,6 +625,7 @@ public enum Verifier {
         if let previous, Set(previous.members.keys) != Set(next.members.keys) { changed = true }
         if changed, !opts.trustingStamps { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
         indexOpts!.reused = reuse.reduce(0, +)
+        if !opts.handOver { return report }
 
         // Hand over, in (member, seq) order, what counts.
         return try Trace.phase("scan: hand over the summaries") { () -> VerifyReport? in
@@ -616,38 +636,58 @@ public enum Verifier {
                 badSeqs[String(parts[1]), default: []].insert(s)
             }
         }
-        for (mi, mf) in memberFiles.enumerated() {
-            let bad = badSeqs[mf.member] ?? []
-            let k = reuse[mi]
-            if k > 0, let e = entries[mi] {
+        // Decoded a few members at a time on every worker, handed over in order (memory stays
+        // at a few members' summaries).
+        let names = memberFiles.map(\.member), ents = entries, fr = fresh, reused = reuse
+        let chainSeqs = chains.map(\.seqs), chainShas = chains.map(\.shaFlat)
+        let bads = names.map { badSeqs[$0] ?? [] }
+        let decode: @Sendable (Int) -> [RecordSummary]? = { mi in
+            var out: [RecordSummary] = []
+            let bad = bads[mi], name = names[mi], k = reused[mi]
+            out.reserveCapacity(chainSeqs[mi].count)
+            if k > 0, let e = ents[mi] {
                 let ok = e.payload.withUnsafeBytes { raw -> Bool in
                     for i in 0..<k where !bad.contains(Int(e.seqs[i])) {
                         let r = e.summaryBytes(i)
                         var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
                         let kind = RecordKind.allCases[Int(min(e.kinds[i], UInt8(RecordKind.allCases.count - 1)))]
-                        guard let s = RecordSummary.decode(&reader, signer: mf.member, seq: Int(e.seqs[i]), kind: kind,
+                        guard let s = RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: kind,
                                                            sha256: { Hex.encode(e.shaFlat[i * 32..<(i + 1) * 32]) }) else { return false }
-                        summaries(s)
+                        out.append(s)
                     }
                     return true
                 }
                 if !ok { return nil }
             }
-            let f = fresh[mi]
+            let f = fr[mi]
             let ok = f.payload.withUnsafeBytes { raw -> Bool in
                 for j in 0..<f.count where f.kinds[j] != Fresh.invalid {
                     let i = k + j
-                    let seq = Int(chains[mi].seqs[i])
+                    let seq = Int(chainSeqs[mi][i])
                     guard !bad.contains(seq) else { continue }
                     let r = f.range(j)
                     var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
-                    guard let s = RecordSummary.decode(&reader, signer: mf.member, seq: seq, kind: RecordKind.allCases[Int(f.kinds[j])],
-                                                       sha256: { Hex.encode(chains[mi].shaFlat[i * 32..<(i + 1) * 32]) }) else { return false }
-                    summaries(s)
+                    guard let s = RecordSummary.decode(&reader, signer: name, seq: seq, kind: RecordKind.allCases[Int(f.kinds[j])],
+                                                       sha256: { Hex.encode(chainShas[mi][i * 32..<(i + 1) * 32]) }) else { return false }
+                    out.append(s)
                 }
                 return true
             }
-            if !ok { return nil }
+            return ok ? out : nil
+        }
+        let group = max(1, min(workers, ProcessInfo.processInfo.activeProcessorCount * 2))
+        var lo = 0
+        while lo < names.count {
+            let n = min(group, names.count - lo)
+            let decoded = Slots<[RecordSummary]?>(count: n)
+            defer { decoded.free() }
+            let base = lo
+            parallel(n, workers: n) { j in decoded.buf[j] = decode(base + j) }
+            for j in 0..<n {
+                guard let list = decoded.buf[j]! else { return nil }
+                for s in list { summaries(s) }
+            }
+            lo += n
         }
         return report
         }

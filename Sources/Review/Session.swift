@@ -36,7 +36,15 @@ public final class ReviewSession: @unchecked Sendable {
         let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
         panel = try panelResult.value()
         ledger = try ledgerResult.get()
-        if checkInBackground { pendingCheck = Background { try Ledger.load(layout: storeLayout) } }
+        if checkInBackground {
+            pendingCheck = Background {
+                // Below the screen's thread (Linux: per thread, and the scan's workers inherit it).
+                #if os(Linux)
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+                #endif
+                return try Ledger.load(layout: storeLayout)
+            }
+        }
         panelStamp = ReviewSession.panelStamp(layout)
         recordsStamp = ReviewSession.recordsStamp(layout)
     }

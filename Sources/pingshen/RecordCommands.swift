@@ -202,15 +202,18 @@ struct Verify: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(help: "table or json") var format: String = "table"
-    @Flag(help: "Skip records verified before (the verified-record cache, keyed by their bytes and signature).")
+    @Flag(help: "Skip records verified before on this machine: unchanged files (the store index, keyed by their stat data) are not read, changed ones are checked against the verified-record cache (keyed by their bytes and signature).")
     var cached = false
+    @Option(help: "Worker threads (default: four times the cores, so that reading from disk overlaps with verifying).")
+    var threads: Int = Verifier.defaultThreads()
 
     func run() throws {
         let lang = common.language
         let report: VerifyReport
         do {
-            _ = try PanelStore.open(store)
-            report = try Verifier.verify(layout: StoreLayout(store), language: lang, cache: cached)
+            // Only the programme and the roster matter here (the dossiers are not read).
+            report = cached ? try Verifier.verifyIndexed(layout: StoreLayout(store), threads: max(1, threads), language: lang)
+                : try Verifier.verify(layout: StoreLayout(store), threads: max(1, threads), language: lang)
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
         }
