@@ -116,36 +116,37 @@ public struct RecordSummary: Sendable {
 }
 
 /// Little-endian fixed-width integers, LEB128 varints and length-prefixed UTF-8.
-struct ByteWriter {
-    var out: [UInt8] = []
-    mutating func byte(_ b: UInt8) { out.append(b) }
-    mutating func bytes<C: Collection>(_ b: C) where C.Element == UInt8 { out.append(contentsOf: b) }
-    mutating func varint(_ v: UInt64) {
+public struct ByteWriter {
+    public var out: [UInt8] = []
+    public init() {}
+    public mutating func byte(_ b: UInt8) { out.append(b) }
+    public mutating func bytes<C: Collection>(_ b: C) where C.Element == UInt8 { out.append(contentsOf: b) }
+    public mutating func varint(_ v: UInt64) {
         var v = v
         while v >= 0x80 { out.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
         out.append(UInt8(v))
     }
-    mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-    mutating func string(_ s: String) { varint(UInt64(s.utf8.count)); out.append(contentsOf: s.utf8) }
-    mutating func optionalString(_ s: String?) {
+    public mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+    public mutating func string(_ s: String) { varint(UInt64(s.utf8.count)); out.append(contentsOf: s.utf8) }
+    public mutating func optionalString(_ s: String?) {
         guard let s else { varint(0); return }
         varint(UInt64(s.utf8.count) + 1); out.append(contentsOf: s.utf8)
     }
 }
 
-struct ByteReader {
+public struct ByteReader {
     let base: UnsafeRawBufferPointer
-    var at: Int
+    public private(set) var at: Int
     let end: Int
-    init(_ base: UnsafeRawBufferPointer, from: Int = 0, to: Int? = nil) { self.base = base; at = from; end = to ?? base.count }
-    var atEnd: Bool { at >= end }
-    mutating func byte() -> UInt8? {
+    public init(_ base: UnsafeRawBufferPointer, from: Int = 0, to: Int? = nil) { self.base = base; at = from; end = to ?? base.count }
+    public var atEnd: Bool { at >= end }
+    public mutating func byte() -> UInt8? {
         guard at < end else { return nil }
         defer { at += 1 }
         return base[at]
     }
-    mutating func varint() -> UInt64? {
+    public mutating func varint() -> UInt64? {
         var v: UInt64 = 0, shift: UInt64 = 0
         while at < end, shift < 64 {
             let b = base[at]; at += 1
@@ -155,21 +156,21 @@ struct ByteReader {
         }
         return nil
     }
-    mutating func zigzag() -> Int64? {
+    public mutating func zigzag() -> Int64? {
         guard let u = varint() else { return nil }
         return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
     }
-    mutating func u64() -> UInt64? {
+    public mutating func u64() -> UInt64? {
         guard end - at >= 8 else { return nil }
         defer { at += 8 }
         return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
     }
-    mutating func bytes(_ n: Int) -> UnsafeRawBufferPointer? {
+    public mutating func bytes(_ n: Int) -> UnsafeRawBufferPointer? {
         guard n >= 0, end - at >= n else { return nil }
         defer { at += n }
         return UnsafeRawBufferPointer(rebasing: base[at..<at + n])
     }
-    mutating func string() -> String? {
+    public mutating func string() -> String? {
         guard let n = varint(), n <= UInt64(end - at), let b = bytes(Int(n)) else { return nil }
         return ByteReader.text(b)
     }
@@ -182,7 +183,7 @@ struct ByteReader {
         return s.utf8.elementsEqual(u) ? s : nil
     }
     /// .some(nil) for an absent string; nil when malformed.
-    mutating func optionalString() -> String?? {
+    public mutating func optionalString() -> String?? {
         guard let n = varint() else { return nil }
         if n == 0 { return .some(nil) }
         guard n - 1 <= UInt64(end - at), let b = bytes(Int(n - 1)), let s = ByteReader.text(b) else { return nil }

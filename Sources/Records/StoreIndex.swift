@@ -249,3 +249,33 @@ extension RecordFileName {
         return (Int32(v), isSig)
     }
 }
+
+/// Derived files kept under STORE/.cache and trusted only on this machine: the bytes followed by
+/// HMAC-SHA-256 under the per-user cache secret (see `VerifyCache`), so a file that came with a
+/// copied or edited store is not believed.
+public enum SealedFile {
+    static func key(_ secretPath: String?) -> SymmetricKey? {
+        VerifyCache.secret(at: secretPath ?? VerifyCache.defaultSecretPath()).map { SymmetricKey(data: $0) }
+    }
+
+    /// The bytes, when the file exists and its seal holds.
+    public static func read(_ path: String, secretPath: String? = nil) -> [UInt8]? {
+        guard let key = key(secretPath), let data = Verifier.readFile(path), data.count >= 32 else { return nil }
+        return data.withUnsafeBytes { raw -> [UInt8]? in
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 32)])
+            guard HMAC<SHA256>.isValidAuthenticationCode(Array(raw[(raw.count - 32)...]), authenticating: body, using: key) else { return nil }
+            return Array(body)
+        }
+    }
+
+    /// Writes the bytes and their seal (replacing, not synced: derived data).
+    public static func write(_ bytes: [UInt8], to path: String, secretPath: String? = nil) {
+        guard let key = key(secretPath) else { return }
+        var out = bytes
+        out.append(contentsOf: HMAC<SHA256>.authenticationCode(for: bytes, using: key))
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        out.withUnsafeMutableBytes { raw in
+            try? DurableFile.write(Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none), to: path, replace: true, sync: false)
+        }
+    }
+}

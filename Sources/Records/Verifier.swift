@@ -167,12 +167,36 @@ public enum Verifier {
                              trustingStamps: trustingStamps, sink).report
     }
 
+    /// What `openCounted` tells besides handing over the summaries.
+    public struct CountedOpen: Sendable {
+        public var report: VerifyReport
+        /// Names the exact set of records when the store has no problem (see `alreadyHeld`).
+        public var fingerprint: [UInt8]?
+        /// False when `alreadyHeld` said the caller holds what the summaries would give.
+        public var handedOver: Bool
+    }
+
+    /// `forEachCountedSummary` for a caller that keeps what it derives from the summaries (the
+    /// ledger): when the store has no problem, `alreadyHeld(fingerprint)` is asked first, and
+    /// answering true skips decoding and handing over every summary.
+    public static func openCounted(layout: StoreLayout, threads: Int = defaultThreads(),
+                                   language: Language = RecordsError.currentLanguage, cacheSecret: String? = nil,
+                                   trustingStamps: Bool = false, alreadyHeld: ([UInt8]) -> Bool,
+                                   _ sink: (RecordSummary) -> Void) throws -> CountedOpen {
+        let r = try withoutActuallyEscaping(alreadyHeld) { held in
+            try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret,
+                                 trustingStamps: trustingStamps, alreadyHeld: held, sink)
+        }
+        return CountedOpen(report: r.report, fingerprint: r.fingerprint, handedOver: r.handedOver)
+    }
+
     /// `forEachCountedSummary`, telling also how many records came from the index and how many
     /// were read and checked. `racy`: how long before the index was written a change must be
     /// for the stamps to be trusted (tests set 0).
     static func countedSummaries(layout: StoreLayout, threads: Int = defaultThreads(), language: Language, cacheSecret: String? = nil,
                                  racy: Int64 = StoreIndex.racyNanos, trustingStamps: Bool = false,
-                                 _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int) {
+                                 alreadyHeld: (([UInt8]) -> Bool)? = nil,
+                                 _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int, fingerprint: [UInt8]?, handedOver: Bool) {
         guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
             // No index possible: the whole store, the slow way.
             var kept: [RecordSummary] = []
@@ -181,23 +205,23 @@ public enum Verifier {
             }
             let bad = Set(report.problems.map(\.path))
             for s in kept where !bad.contains(s.path) { sink(s) }
-            return (report, 0, report.records)
+            return (report, 0, report.records, nil, true)
         }
         let key = SymmetricKey(data: secret)
         let path = StoreIndex.path(layout)
         return try withoutActuallyEscaping(sink) { sink in
             var opts = IndexOptions(previous: Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }, key: key, path: path, racy: racy,
-                                    trustingStamps: trustingStamps)
+                                    trustingStamps: trustingStamps, alreadyHeld: alreadyHeld)
             if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
                                      cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink) {
-                return (report, opts.reused, opts.checked)
+                return (report, opts.reused, opts.checked, opts.fingerprint, opts.handedOver)
             }
             // The index could not be read back (it is derived: start again without it).
             unlink(path)
-            opts = IndexOptions(previous: nil, key: key, path: path, racy: racy)
+            opts = IndexOptions(previous: nil, key: key, path: path, racy: racy, alreadyHeld: alreadyHeld)
             let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
                                   cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink)!
-            return (report, opts.reused, opts.checked)
+            return (report, opts.reused, opts.checked, opts.fingerprint, opts.handedOver)
         }
     }
 
@@ -210,6 +234,14 @@ public enum Verifier {
         var trustingStamps = false
         /// Decode and hand over the summaries (not for a verification alone).
         var handOver = true
+        /// Asked, when the store has no problem at all, whether the caller already holds what
+        /// the summaries would give for this exact set of records (named by `fingerprint`);
+        /// true skips the hand-over.
+        var alreadyHeld: (([UInt8]) -> Bool)? = nil
+        /// Set when the store has no problem: SHA-256 over every member's id, record count and
+        /// head hash. The chains are hash-linked and all sound, so it names every record.
+        var fingerprint: [UInt8]? = nil
+        var handedOver = false
         /// How many records were taken from the index / read and checked (for tests and benches).
         var reused = 0
         var checked = 0
@@ -626,6 +658,20 @@ public enum Verifier {
         if changed, !opts.trustingStamps { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
         indexOpts!.reused = reuse.reduce(0, +)
         if !opts.handOver { return report }
+        if report.problems.isEmpty {
+            var h = SHA256()
+            h.update(data: Data(StoreIndex.magic))
+            for (mi, mf) in memberFiles.enumerated() {
+                h.update(data: Data(mf.member.utf8)); h.update(data: Data([0]))
+                let st = chains[mi]
+                withUnsafeBytes(of: Int64(st.seqs.count).littleEndian) { h.update(bufferPointer: $0) }
+                if let last = st.seqs.indices.last { h.update(data: st.shaFlat[last * 32..<(last + 1) * 32]) }
+            }
+            let fp = Array(h.finalize())
+            indexOpts!.fingerprint = fp
+            if opts.alreadyHeld?(fp) == true { return report }
+        }
+        indexOpts!.handedOver = true
 
         // Hand over, in (member, seq) order, what counts.
         return try Trace.phase("scan: hand over the summaries") { () -> VerifyReport? in

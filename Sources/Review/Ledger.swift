@@ -21,6 +21,8 @@ public struct Ledger: Sendable {
     /// Latest objection per dossier.
     public var objections: [String: StoredRecord]
     public var approval: StoredRecord?
+    /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
+    public internal(set) var fromKeptSnapshot = false
 
     public struct MemberDossier: Hashable, Sendable {
         public var member: String
@@ -281,14 +283,30 @@ public struct Ledger: Sendable {
 
     /// Loads every record of the store, verified, through the store index and the
     /// verified-record cache (a record whose files did not change since it was verified on this
-    /// machine is not read again); records with a problem are reported and left out.
+    /// machine is not read again); records with a problem are reported and left out. When the
+    /// store has no problem and is as it was at the last open, the ledger kept then is taken
+    /// whole (`LedgerSnapshot`).
     /// `trustingStamps`: see `Verifier.forEachCountedSummary`.
     public static func load(layout: StoreLayout, trustingStamps: Bool = false) throws -> Ledger {
         var ledger = Ledger(problems: [])
-        let report = try Trace.phase(trustingStamps ? "ledger: load (trusting the index)" : "ledger: load") {
-            try Verifier.forEachCountedSummary(layout: layout, trustingStamps: trustingStamps) { ledger.take($0) }
+        var kept: Ledger?
+        let path = snapshotPath(layout)
+        let opened = try Trace.phase(trustingStamps ? "ledger: load (trusting the index)" : "ledger: load") {
+            try Verifier.openCounted(layout: layout, trustingStamps: trustingStamps, alreadyHeld: { fingerprint in
+                kept = Trace.phase("ledger: kept ledger") {
+                    SealedFile.read(path).flatMap { Ledger.fromSnapshot($0, fingerprint: fingerprint) }
+                }
+                return kept != nil
+            }) { ledger.take($0) }
         }
-        ledger.problems = report.problems
+        if !opened.handedOver, var kept {
+            kept.fromKeptSnapshot = true
+            ledger = kept
+        }
+        ledger.problems = opened.report.problems
+        if opened.handedOver, let fingerprint = opened.fingerprint, !trustingStamps {
+            Trace.phase("ledger: keep") { SealedFile.write(ledger.snapshot(fingerprint: fingerprint), to: path) }
+        }
         return ledger
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+import Panel
+import Records
+
+/// The ledger of a store with no problem, kept in STORE/.cache/ledger-v1 (sealed: see
+/// `SealedFile`) under the fingerprint of the records it was built from (`Verifier.openCounted`):
+/// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
+/// in 300,000 summaries one by one. Derived data: safe to delete.
+extension Ledger {
+    static let snapshotMagic = Array("pingshen-ledger-1".utf8)
+
+    static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1" }
+
+    func snapshot(fingerprint: [UInt8]) -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes(Ledger.snapshotMagic)
+        w.bytes(fingerprint)
+        w.varint(UInt64(recordCount))
+        func strings(_ a: [String]) { w.varint(UInt64(a.count)); for x in a { w.string(x) } }
+        func ints<T: BinaryInteger>(_ a: [T]) { w.varint(UInt64(a.count)); for x in a { w.zigzag(Int64(x)) } }
+        func map(_ d: [String: String]) {
+            w.varint(UInt64(d.count))
+            for k in d.keys.sorted() { w.string(k); w.string(d[k]!) }
+        }
+        func record(_ r: StoredRecord?) {
+            guard let r else { w.byte(0); return }
+            w.byte(1)
+            let bytes = r.record.canonicalBytes()
+            w.varint(UInt64(bytes.count)); w.bytes(bytes)
+            w.string(r.path); w.string(r.sha256)
+        }
+        strings(memberIDs); strings(dossierIDs); strings(keyIDs)
+        ints(slotMember); ints(slotDossier); ints(slotSeq); ints(slotRecusal); ints(slotVote); ints(slotTotal)
+        ints(slotPoints); ints(slotPointCount); ints(pointKeys); ints(pointValues); ints(heads)
+        w.varint(UInt64(comments.count))
+        for k in comments.keys.sorted() { w.zigzag(Int64(k)); w.string(comments[k]!) }
+        map(eligibilityDecisions); map(eligibilityOrder); map(objectionOrder)
+        record(finalization)
+        w.varint(UInt64(objections.count))
+        for k in objections.keys.sorted() { w.string(k); record(objections[k]) }
+        record(approval)
+        return w.out
+    }
+
+    /// The ledger kept for `fingerprint`, or nil (none, another store state, damaged).
+    static func fromSnapshot(_ bytes: [UInt8], fingerprint: [UInt8]) -> Ledger? {
+        bytes.withUnsafeBytes { raw -> Ledger? in
+            var r = ByteReader(raw)
+            guard let m = r.bytes(snapshotMagic.count), m.elementsEqual(snapshotMagic),
+                  let fp = r.bytes(32), fp.elementsEqual(fingerprint), let count = r.varint() else { return nil }
+            var l = Ledger(problems: [])
+            l.recordCount = Int(count)
+            func strings() -> [String]? {
+                guard let n = r.varint(), n < 1 << 32 else { return nil }
+                var a: [String] = []
+                a.reserveCapacity(Int(n))
+                for _ in 0..<n { guard let s = r.string() else { return nil }; a.append(s) }
+                return a
+            }
+            func ints<T: FixedWidthInteger>(_: T.Type) -> [T]? {
+                guard let n = r.varint(), n < 1 << 32 else { return nil }
+                var a: [T] = []
+                a.reserveCapacity(Int(n))
+                for _ in 0..<n { guard let v = r.zigzag(), let x = T(exactly: v) else { return nil }; a.append(x) }
+                return a
+            }
+            func map() -> [String: String]? {
+                guard let n = r.varint(), n < 1 << 32 else { return nil }
+                var d: [String: String] = [:]
+                for _ in 0..<n { guard let k = r.string(), let v = r.string() else { return nil }; d[k] = v }
+                return d
+            }
+            func record() -> StoredRecord?? {
+                guard let tag = r.byte() else { return nil }
+                if tag == 0 { return .some(nil) }
+                guard let n = r.varint(), let b = r.bytes(Int(n)), let rec = try? Record(bytes: Data(b)),
+                      let path = r.string(), let sha = r.string() else { return nil }
+                return .some(StoredRecord(record: rec, bytes: Data(), path: path, sha256: sha))
+            }
+            guard let members = strings(), let dossiers = strings(), let keys = strings(),
+                  let sm = ints(Int32.self), let sd = ints(Int32.self), let ss = ints(Int32.self), let sr = ints(Int32.self),
+                  let sv = ints(Int8.self), let st = ints(Int.self), let sp = ints(Int32.self), let spc = ints(UInt16.self),
+                  let pk = ints(Int32.self), let pv = ints(Int.self), let heads = ints(Int32.self) else { return nil }
+            let n = sm.count
+            guard [sd.count, ss.count, sr.count, sv.count, st.count, sp.count, spc.count].allSatisfy({ $0 == n }),
+                  pk.count == pv.count, heads.count == members.count,
+                  sm.allSatisfy({ $0 >= 0 && Int($0) < members.count }), sd.allSatisfy({ $0 >= 0 && Int($0) < dossiers.count }),
+                  pk.allSatisfy({ $0 >= 0 && Int($0) < keys.count }),
+                  (0..<n).allSatisfy({ sp[$0] >= 0 && Int(sp[$0]) + Int(spc[$0]) <= pk.count }) else { return nil }
+            l.memberIDs = members; l.dossierIDs = dossiers; l.keyIDs = keys
+            l.slotMember = sm; l.slotDossier = sd; l.slotSeq = ss; l.slotRecusal = sr; l.slotVote = sv; l.slotTotal = st
+            l.slotPoints = sp; l.slotPointCount = spc; l.pointKeys = pk; l.pointValues = pv; l.heads = heads
+            guard let nc = r.varint(), nc <= UInt64(n) else { return nil }
+            for _ in 0..<nc {
+                guard let k = r.zigzag(), let s = Int32(exactly: k), s >= 0, Int(s) < n, let c = r.string() else { return nil }
+                l.comments[s] = c
+            }
+            guard let ed = map(), let eo = map(), let oo = map(), let fin = record(), let no = r.varint(), no < 1 << 32 else { return nil }
+            l.eligibilityDecisions = ed; l.eligibilityOrder = eo; l.objectionOrder = oo; l.finalization = fin
+            for _ in 0..<no {
+                guard let k = r.string(), let o = record(), let o else { return nil }
+                l.objections[k] = o
+            }
+            guard let approval = record(), r.atEnd else { return nil }
+            l.approval = approval
+            // The lookups, rebuilt.
+            for (i, id) in members.enumerated() { l.memberNumber[id] = Int32(i) }
+            for (i, id) in dossiers.enumerated() { l.dossierNumber[id] = Int32(i) }
+            for (i, id) in keys.enumerated() { l.keyNumber[id] = Int32(i) }
+            l.slotOf.reserveCapacity(n)
+            for s in 0..<n { l.slotOf[UInt64(UInt32(sm[s])) << 32 | UInt64(UInt32(sd[s]))] = Int32(s) }
+            guard l.memberNumber.count == members.count, l.dossierNumber.count == dossiers.count, l.slotOf.count == n else { return nil }
+            return l
+        }
+    }
+}
