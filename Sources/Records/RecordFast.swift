@@ -170,19 +170,7 @@ enum FastSig {
     }
 
     static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard !needle.isEmpty, hay.count - from >= needle.count else { return nil }
-        let first = needle[0]
-        var i = from
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == first {
-                var j = 1
-                while j < needle.count && hay[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
+        Armor.find(needle, in: hay, from: from)
     }
 
     /// `Base64.decode` (same rules: white space skipped, strict padding) into `out`; nil when

@@ -7,17 +7,6 @@ import Panel
 /// The per-record check's fast paths answer exactly as the general code, or leave the answer
 /// to it (nil): never a different record, key or verdict.
 @Suite struct FastPathTests {
-    /// Small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Mix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let score = Record(kind: .score, program: "shanghai-craftsman-2026-2996ba15", signer: "c01", seq: 17,
                               prev: String(repeating: "0a", count: 32), created: "2026-11-21T14:49:24Z",
@@ -51,7 +40,7 @@ import Panel
     /// accepts the same bytes and makes the same record; whenever it refuses, so does the fast path.
     @Test(arguments: [1, 2, 3])
     func damagedRecordsAreNeverReadDifferently(_ seed: Int) throws {
-        var rng = Mix(state: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let alphabet = Array(#"{}[]",:\0123456789aefvZT-.x"#.utf8) + [0x00, 0x0A, 0x20, 0x7F, 0xC3, 0xA9, 0xFF]
         var fastAnswers = 0, slowAccepts = 0
         for r in Self.samples {
@@ -155,7 +144,7 @@ import Panel
         let sig = [UInt8](try Self.signed(msg, signer))
         let digest = SHA256.hash(data: msg)
         let keys = PreparedKeys([signer.publicKey.raw])
-        var rng = Mix(state: 7)
+        var rng = SplitMix64(seed: 7)
         let alphabet = Array("AQgw+/=-\n x".utf8)
         var variants: [[UInt8]] = [sig]
         for i in 0..<sig.count {
@@ -198,7 +187,7 @@ import Panel
     }
 
     @Test func base64AsTheGeneralDecoder() {
-        var rng = Mix(state: 11)
+        var rng = SplitMix64(seed: 11)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r\t -".utf8)
         for len in 0..<40 {
             for _ in 0..<40 {

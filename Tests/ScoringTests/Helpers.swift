@@ -30,18 +30,8 @@ func sheets(_ dossier: String, _ totals: [Int], votes: [Vote?] = []) -> [Sheet] 
     totals.enumerated().map { i, t in sheet("m\(i + 1)", dossier, t, i < votes.count ? votes[i] : nil) }
 }
 
-/// A small deterministic generator (SplitMix64) so random panels are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The deterministic generator of Panel, under the name these tests use.
+typealias SplitMix = SplitMix64
 
 /// A panel built from a grid of values: value < 0 means "no sheet" (recused / not scored).
 /// Sheet (m, d) has total values[m·D + d]; its vote is derived from the value.
