@@ -81,15 +81,15 @@ public enum Verifier {
         var count: Int { kinds.count }
         func range(_ j: Int) -> Range<Int> { (j == 0 ? 0 : Int(ends[j - 1]))..<Int(ends[j]) }
 
-        mutating func add(_ record: Record?, sha: [UInt8]?, stamp: StoreIndex.Stamp?) {
+        /// `record`: nil when the record is not valid.
+        mutating func add(_ record: Record?, stamp: StoreIndex.Stamp?) {
             stamps.append(stamp)
-            if let record, let sha {
-                let summary = RecordSummary(record, sha256: "")
+            if let record {
+                // The hash of a whole record is not encoded (the index keeps every hash).
                 var w = ByteWriter()
-                summary.encode(into: &w)
+                RecordSummary(record, sha256: "").encode(into: &w)
                 payload.append(contentsOf: w.out)
                 kinds.append(UInt8(RecordKind.allCases.firstIndex(of: record.kind)!))
-                _ = sha
             } else {
                 kinds.append(Fresh.invalid)
             }
@@ -514,7 +514,7 @@ public enum Verifier {
                 chains[mi] = st
                 if !c.problems.isEmpty || !c.valid { memberProblem[mi] = true }
                 if indexed {
-                    fresh[mi].add(c.valid ? c.record : nil, sha: c.sha, stamp: stamps.buf[i])
+                    fresh[mi].add(c.valid && c.sha != nil ? c.record : nil, stamp: stamps.buf[i])
                 }
                 if collect, c.valid, c.problems.isEmpty, let r = c.record, let b = c.bytes, let h = c.sha {
                     sink(StoredRecord(record: r, bytes: b, path: c.path, sha256: Hex.encode(h)))
