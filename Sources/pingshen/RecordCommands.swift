@@ -204,7 +204,7 @@ struct Verify: ParsableCommand {
     @Option(help: "table or json") var format: String = "table"
     @Flag(help: "Skip records verified before on this machine: unchanged files (the store index, keyed by their stat data) are not read, changed ones are checked against the verified-record cache (keyed by their bytes and signature).")
     var cached = false
-    @Option(help: "Worker threads (default: four times the cores, so that reading from disk overlaps with verifying).")
+    @Option(help: "Worker threads (default: sixteen per core, at most 64, so that reading from disk overlaps with verifying).")
     var threads: Int = Verifier.defaultThreads()
 
     func run() throws {
