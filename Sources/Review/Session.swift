@@ -52,8 +52,6 @@ public final class ReviewSession: @unchecked Sendable {
     public var program: Program { panel.program }
     public var instance: String { panel.program.instance ?? panel.program.id }
 
-    /// Reloads what another session changed: the panel when its files changed, the ledger when
-    /// a records directory did. Cheap (a few stat calls) when nothing did.
     /// Whether the full check of the store's files (see `init`) is still running.
     public var checkingInBackground: Bool { pendingCheck != nil }
 
@@ -64,6 +62,9 @@ public final class ReviewSession: @unchecked Sendable {
         ledger = try pending.value()
     }
 
+    /// Reloads what another session changed: the panel when its files changed, the ledger when
+    /// a records directory did. Cheap (a few stat calls) when nothing did. Takes the result of
+    /// the full check of the files once it is in.
     @discardableResult
     public func refreshIfChanged() throws -> Bool {
         // The full check of the files has finished: its ledger replaces the quick one.
@@ -268,7 +269,6 @@ public final class ReviewSession: @unchecked Sendable {
 
     public var finalized: Bool { ledger.finalization != nil }
 }
-
 
 /// Runs `body` on a thread of its own; `value()` waits for it.
 final class Background<T>: @unchecked Sendable {
