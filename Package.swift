@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Panel", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Review", "Records", "Scoring", "Panel"]),
-        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Panel"]),
+        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel"]),
     ]
 )
