@@ -224,6 +224,8 @@ public struct AppState: Sendable {
     public var chair: ChairData?
     public var objections: [ObjectionItem] = []
     public var finalized = false
+    /// Shown in the title bar until the check of the record files is in.
+    public var checkingStore = false
     // feedback
     public var message: String?
     public var messageRole: StyleRole = .message

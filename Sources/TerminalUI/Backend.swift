@@ -114,6 +114,9 @@ public protocol ReviewBackend: AnyObject {
     func previewFinalize(resolutions: [String: TieResolution]) throws -> String
     func finalize(resolutions: [String: TieResolution]) throws -> String
     var finalized: Bool { get }
+    /// The record files are still being checked beside the first screen (see
+    /// `ReviewSession(root:checkInBackground:)`): what is shown comes from the store index.
+    var checkingStore: Bool { get }
     func objections() -> [ObjectionItem]
     /// Cheap: stats the records directories; true when something new was loaded.
     func refreshIfChanged() -> Bool
@@ -177,4 +180,8 @@ extension PanelReport {
         }
         self.init(stability: stability, outliers: outliers)
     }
+}
+
+extension ReviewBackend {
+    public var checkingStore: Bool { false }
 }

@@ -57,6 +57,7 @@ public final class SessionBackend: ReviewBackend {
     public var roster: Roster { session.panel.roster }
     public var dossiers: [Dossier] { session.panel.dossiers }
     public var finalized: Bool { session.finalized }
+    public var checkingStore: Bool { session.checkingInBackground }
 
     public var signingDescription: String {
         if let signer { return signer.description }

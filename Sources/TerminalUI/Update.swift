@@ -54,6 +54,7 @@ public enum UI {
         for r in rows { counts[r.status, default: 0] += 1 }
         s.counts = counts
         s.finalized = b.finalized
+        s.checkingStore = b.checkingStore
         refilter(&s)
         if s.chair != nil { loadChair(&s, b) }
         if s.stack.contains(where: { if case .objections = $0 { return true } else { return false } }) {

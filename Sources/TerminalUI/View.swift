@@ -67,6 +67,7 @@ public enum Chrome {
         if let y = p.year { left += " \(y)" }
         var right = b.me.name + lang.pick("（", " (") + UI.roleName(b.me.role, lang) + lang.pick("）", ")") + " · " + UI.screenName(s.top, lang)
         if s.finalized { right = lang.pick("已定稿 · ", "finalized · ") + right }
+        if s.checkingStore { right = lang.pick("核对记录文件中… · ", "checking record files… · ") + right }
         right += " "
         let rw = DisplayWidth.of(right)
         let room = max(0, g.width - rw - 1)

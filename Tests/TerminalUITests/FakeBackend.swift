@@ -204,6 +204,7 @@ final class FakeBackend: ReviewBackend {
     }
 
     var finalized: Bool { finalizedWith != nil }
+    var checkingStore = false
     func objections() -> [ObjectionItem] { objectionItems }
 
     func refreshIfChanged() -> Bool {

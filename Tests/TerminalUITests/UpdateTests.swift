@@ -474,3 +474,20 @@ import Testing
         #expect(back.lines()[1].contains("No."))
     }
 }
+
+@Suite struct CheckingStoreTests {
+    @Test func theTitleSaysSoUntilTheCheckOfTheFilesIsIn() {
+        let fb = FakeBackend()
+        fb.checkingStore = true
+        let c = AppController(backend: fb, lang: .en, size: (100, 24))
+        #expect(c.frame().lines()[0].contains("checking record files…"))
+        // The check is in: the next poll reloads, and the title no longer says it.
+        fb.checkingStore = false
+        fb.changed = true
+        #expect(c.poll())
+        #expect(!c.frame().lines()[0].contains("checking record files"))
+        let zh = AppController(backend: { let b = FakeBackend(); b.checkingStore = true; return b }(), lang: .zh, size: (100, 24))
+        #expect(zh.frame().lines()[0].contains("核对记录文件中…"))
+    }
+}
+
