@@ -23,7 +23,7 @@ import Darwin
 /// renaming an entry changes it). The roster key and role and the programme instance a member's
 /// records were checked against are part of the entry: a roster change re-checks that member.
 ///
-/// The file (`STORE/.cache/index-v1`) is derived data, authenticated with HMAC-SHA-256 under the
+/// The file (`STORE/.cache/index-v1-UID`) is derived data, authenticated with HMAC-SHA-256 under the
 /// same per-user secret as `VerifyCache` (outside the store), so an index that came with a copied
 /// or edited store is ignored. `pingshen verify` without `--cached` never uses it.
 struct StoreIndex {
@@ -55,7 +55,10 @@ struct StoreIndex {
     /// hash of every member it counted (the chains commit to everything before their heads).
     var merkleChecked: Set<[UInt8]> = []
 
-    static func path(_ layout: StoreLayout) -> String { layout.cacheDir + "/index-v1" }
+    /// One per user (`index-v1-UID`): each is sealed under its user's secret, so on a store
+    /// shared by several accounts one index would be rejected and rewritten by each of them in
+    /// turn, and every open would check everything again.
+    static func path(_ layout: StoreLayout) -> String { layout.cacheDir + "/index-v1-\(getuid())" }
 
     static func contextHash(instance: String, key: Data, role: Role) -> [UInt8] {
         var h = SHA256()

@@ -2,14 +2,15 @@ import Foundation
 import Panel
 import Records
 
-/// The ledger of a store with no problem, kept in STORE/.cache/ledger-v1 (sealed: see
+/// The ledger of a store with no problem, kept in STORE/.cache/ledger-v1-UID (sealed: see
 /// `SealedFile`) under the fingerprint of the records it was built from (`Verifier.openCounted`):
 /// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
 /// in 300,000 summaries one by one. Derived data: safe to delete.
 extension Ledger {
     static let snapshotMagic = Array("pingshen-ledger-1".utf8)
 
-    static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1" }
+    /// One per user, like the store index (`StoreIndex.path`).
+    static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1-\(getuid())" }
 
     func snapshot(fingerprint: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
