@@ -123,14 +123,7 @@ public enum Verifier {
     /// `verify`'s. Without a cache secret, the same as `verify`.
     public static func verifyIndexed(layout: StoreLayout, threads: Int = defaultThreads(),
                                      language: Language = RecordsError.currentLanguage, cacheSecret: String? = nil) throws -> VerifyReport {
-        guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
-            return try verify(layout: layout, threads: threads, language: language)
-        }
-        let key = SymmetricKey(data: secret)
-        let path = StoreIndex.path(layout)
-        var opts = IndexOptions(previous: StoreIndex.read(path: path, key: key), key: key, path: path, handOver: false)
-        return try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
-                        cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: { _ in })!
+        try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret, handOver: false) { _ in }.report
     }
 
     /// Verifies the store and returns, in (member, seq) order, the records that have no
@@ -196,34 +189,38 @@ public enum Verifier {
     /// were read and checked. `racy`: how long before the index was written a change must be
     /// for the stamps to be trusted (tests set 0).
     static func countedSummaries(layout: StoreLayout, threads: Int = defaultThreads(), language: Language, cacheSecret: String? = nil,
-                                 racy: Int64 = StoreIndex.racyNanos, trustingStamps: Bool = false,
+                                 racy: Int64 = StoreIndex.racyNanos, trustingStamps: Bool = false, handOver: Bool = true,
                                  alreadyHeld: (([UInt8]) -> Bool)? = nil,
                                  _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int, fingerprint: [UInt8]?, handedOver: Bool) {
         guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
             // No index possible: the whole store, the slow way.
             var kept: [RecordSummary] = []
-            let report = try scan(layout: layout, threads: threads, language: language, collect: true, cache: false) {
+            let report = try scan(layout: layout, threads: threads, language: language, collect: handOver, cache: false) {
                 kept.append(RecordSummary($0))
             }
             let bad = Set(report.problems.map(\.path))
             for s in kept where !bad.contains(s.path) { sink(s) }
-            return (report, 0, report.records, nil, true)
+            return (report, 0, report.records, nil, handOver)
         }
         let key = SymmetricKey(data: secret)
         let path = StoreIndex.path(layout)
         return try withoutActuallyEscaping(sink) { sink in
-            var opts = IndexOptions(previous: Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }, key: key, path: path, racy: racy,
-                                    trustingStamps: trustingStamps, alreadyHeld: alreadyHeld)
-            if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
-                                     cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink) {
-                return (report, opts.reused, opts.checked, opts.fingerprint, opts.handedOver)
+            var previous = Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }
+            while true {
+                var opts: IndexOptions? = IndexOptions(previous: previous, key: key, path: path, racy: racy, trustingStamps: trustingStamps,
+                                                       handOver: handOver, alreadyHeld: alreadyHeld)
+                if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
+                                         cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink), let o = opts {
+                    return (report, o.reused, o.checked, o.fingerprint, o.handedOver)
+                }
+                // What the scan read back did not decode. Only an index can bring that (it is
+                // derived data): start again without it.
+                guard previous != nil else {
+                    throw StoreError(language.pick("\(layout.recordsDir)：记录摘要无法读回（内部错误）", "\(layout.recordsDir): record summaries could not be read back (internal error)"))
+                }
+                unlink(path)
+                previous = nil
             }
-            // The index could not be read back (it is derived: start again without it).
-            unlink(path)
-            opts = IndexOptions(previous: nil, key: key, path: path, racy: racy, alreadyHeld: alreadyHeld)
-            let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
-                                  cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink)!
-            return (report, opts.reused, opts.checked, opts.fingerprint, opts.handedOver)
         }
     }
 
@@ -264,15 +261,6 @@ public enum Verifier {
         var none: IndexOptions? = nil
         return try scan(layout: layout, threads: threads, language: language, collect: collect, cache: useCache,
                         cacheSecret: cacheSecret, index: &none, sink: sink, summaries: nil)!
-    }
-
-    static func scan(layout: StoreLayout, threads: Int, language: Language, collect: Bool, cache useCache: Bool,
-                     cacheSecret: String? = nil, index indexOpts: inout IndexOptions, sink: (StoredRecord) -> Void,
-                     summaries: ((RecordSummary) -> Void)?) throws -> VerifyReport? {
-        var o: IndexOptions? = indexOpts
-        defer { indexOpts = o! }
-        return try scan(layout: layout, threads: threads, language: language, collect: collect, cache: useCache,
-                        cacheSecret: cacheSecret, index: &o, sink: sink, summaries: summaries)
     }
 
     /// The scan behind every entry point. With `index` (and `summaries`), records whose files
