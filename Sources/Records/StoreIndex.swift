@@ -71,12 +71,8 @@ struct StoreIndex {
     // MARK: - File
 
     static func read(path: String, key: SymmetricKey) -> StoreIndex? {
-        guard let data = Verifier.readFile(path), data.count > magic.count + 40 else { return nil }
-        return data.withUnsafeBytes { raw -> StoreIndex? in
-            let bodyEnd = raw.count - 32
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<bodyEnd])
-            guard HMAC<SHA256>.isValidAuthenticationCode(Array(raw[bodyEnd...]), authenticating: body, using: key) else { return nil }
-            var r = ByteReader(raw, to: bodyEnd)
+        SealedFile.open(path, key: key) { raw -> StoreIndex? in
+            var r = ByteReader(raw)
             guard let m = r.bytes(magic.count), m.elementsEqual(magic), let written = r.u64(), let n = r.varint(), n < 1 << 20 else { return nil }
             var index = StoreIndex(written: Int64(bitPattern: written))
             for _ in 0..<n {
@@ -133,13 +129,7 @@ struct StoreIndex {
         }
         w.varint(UInt64(merkleChecked.count))
         for h in merkleChecked.sorted(by: { $0.lexicographicallyPrecedes($1) }) { w.bytes(h) }
-        let mac = HMAC<SHA256>.authenticationCode(for: w.out, using: key)
-        w.bytes(Array(mac))
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        w.out.withUnsafeMutableBytes { raw in
-            let data = Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none)
-            try? DurableFile.write(data, to: path, replace: true, sync: false)
-        }
+        SealedFile.write(&w.out, to: path, key: key)
     }
 
     // MARK: - Stamps
@@ -179,27 +169,32 @@ struct StoreIndex {
             return fstatat(dirFD, p, &b, AT_SYMLINK_NOFOLLOW) == 0
         }
         guard ok, (a.st_mode & S_IFMT) == S_IFREG, (b.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        @inline(__always) func mix(_ v: Int64) { h = (h ^ UInt64(bitPattern: v)) &* 0x1000_0000_01b3; h ^= h >> 29 }
-        mix(Int64(a.st_dev)); mix(Int64(a.st_ino)); mix(Int64(a.st_size))
-        mix(Int64(a.st_mtim.tv_sec)); mix(Int64(a.st_mtim.tv_nsec)); mix(Int64(a.st_ctim.tv_sec)); mix(Int64(a.st_ctim.tv_nsec))
-        mix(Int64(b.st_dev)); mix(Int64(b.st_ino)); mix(Int64(b.st_size))
-        mix(Int64(b.st_mtim.tv_sec)); mix(Int64(b.st_mtim.tv_nsec)); mix(Int64(b.st_ctim.tv_sec)); mix(Int64(b.st_ctim.tv_nsec))
-        let ct = max(Int64(a.st_ctim.tv_sec) * 1_000_000_000 + Int64(a.st_ctim.tv_nsec),
-                     Int64(b.st_ctim.tv_sec) * 1_000_000_000 + Int64(b.st_ctim.tv_nsec))
-        return Stamp(mix: h, ctime: ct)
+        var h = StoreIndex.fnvBasis
+        fold(&h, a); fold(&h, b)
+        return Stamp(mix: h, ctime: max(ctime(a), ctime(b)))
     }
 
-    /// A directory's stamp (inode, modification and change times).
+    /// A directory's stamp (inode, size, modification and change times); never 0.
     static func stamp(dirFD: Int32) -> Stamp? {
         var a = stat()
         guard fstat(dirFD, &a) == 0 else { return nil }
-        var h: UInt64 = 0x84222325_cbf29ce4
-        func mix(_ v: Int64) { h = (h ^ UInt64(bitPattern: v)) &* 0x1000_0000_01b3; h ^= h >> 29 }
-        mix(Int64(a.st_dev)); mix(Int64(a.st_ino))
-        mix(Int64(a.st_mtim.tv_sec)); mix(Int64(a.st_mtim.tv_nsec)); mix(Int64(a.st_ctim.tv_sec)); mix(Int64(a.st_ctim.tv_nsec))
-        return Stamp(mix: h == 0 ? 1 : h, ctime: Int64(a.st_ctim.tv_sec) * 1_000_000_000 + Int64(a.st_ctim.tv_nsec))
+        var h = StoreIndex.fnvBasis
+        fold(&h, a)
+        return Stamp(mix: h == 0 ? 1 : h, ctime: ctime(a))
     }
+
+    static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Mixes a file's device, inode, size, mtime and ctime into `h` (FNV-1a style, not
+    /// cryptographic: nobody can choose a file's ctime).
+    @inline(__always)
+    static func fold(_ h: inout UInt64, _ s: stat) {
+        @inline(__always) func mix(_ v: Int64) { h = (h ^ UInt64(bitPattern: v)) &* 0x1000_0000_01b3; h ^= h >> 29 }
+        mix(Int64(s.st_dev)); mix(Int64(s.st_ino)); mix(Int64(s.st_size))
+        mix(Int64(s.st_mtim.tv_sec)); mix(Int64(s.st_mtim.tv_nsec)); mix(Int64(s.st_ctim.tv_sec)); mix(Int64(s.st_ctim.tv_nsec))
+    }
+
+    static func ctime(_ s: stat) -> Int64 { Int64(s.st_ctim.tv_sec) * 1_000_000_000 + Int64(s.st_ctim.tv_nsec) }
 
     static func now() -> Int64 {
         var t = timespec()
@@ -263,21 +258,32 @@ public enum SealedFile {
 
     /// The bytes, when the file exists and its seal holds.
     public static func read(_ path: String, secretPath: String? = nil) -> [UInt8]? {
-        guard let key = key(secretPath), let data = Verifier.readFile(path), data.count >= 32 else { return nil }
-        return data.withUnsafeBytes { raw -> [UInt8]? in
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 32)])
-            guard HMAC<SHA256>.isValidAuthenticationCode(Array(raw[(raw.count - 32)...]), authenticating: body, using: key) else { return nil }
-            return Array(body)
-        }
+        key(secretPath).flatMap { key in open(path, key: key) { Array($0) } }
     }
 
     /// Writes the bytes and their seal (replacing, not synced: derived data).
     public static func write(_ bytes: [UInt8], to path: String, secretPath: String? = nil) {
         guard let key = key(secretPath) else { return }
         var out = bytes
-        out.append(contentsOf: HMAC<SHA256>.authenticationCode(for: bytes, using: key))
+        write(&out, to: path, key: key)
+    }
+
+    /// `body` over the sealed bytes, read in place, when the seal holds.
+    static func open<T>(_ path: String, key: SymmetricKey, _ body: (UnsafeRawBufferPointer) -> T?) -> T? {
+        guard let data = Verifier.readFile(path), data.count >= 32 else { return nil }
+        return data.withUnsafeBytes { raw -> T? in
+            let sealed = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 32)])
+            guard HMAC<SHA256>.isValidAuthenticationCode(Array(raw[(raw.count - 32)...]), authenticating: sealed, using: key) else { return nil }
+            return body(sealed)
+        }
+    }
+
+    /// Writes `bytes` and their seal without copying them (the seal is appended, then taken off).
+    static func write(_ bytes: inout [UInt8], to path: String, key: SymmetricKey) {
+        bytes.append(contentsOf: HMAC<SHA256>.authenticationCode(for: bytes, using: key))
+        defer { bytes.removeLast(32) }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        out.withUnsafeMutableBytes { raw in
+        bytes.withUnsafeMutableBytes { raw in
             try? DurableFile.write(Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none), to: path, replace: true, sync: false)
         }
     }
