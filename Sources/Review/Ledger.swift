@@ -225,24 +225,16 @@ public struct Ledger: Sendable {
     // MARK: - Reading
 
     /// The latest signed sheet of a (member, dossier), superseded ones left out.
-    public struct LatestScores: Sendable {
-        let ledger: Ledger
-        public subscript(key: MemberDossier) -> SignedSheet? {
-            guard let s = ledger.slot(key), ledger.slotSeq[s] > 0 else { return nil }
-            return ledger.signedSheet(slot: s)
-        }
+    public func latestScore(_ key: MemberDossier) -> SignedSheet? {
+        guard let s = slot(key), slotSeq[s] > 0 else { return nil }
+        return signedSheet(slot: s)
     }
-    public var latestScores: LatestScores { LatestScores(ledger: self) }
 
-    /// Recusals per (member, dossier): the recusal's seq.
-    public struct Recusals: Sendable {
-        let ledger: Ledger
-        public subscript(key: MemberDossier) -> Int? {
-            guard let s = ledger.slot(key), ledger.slotRecusal[s] > 0 else { return nil }
-            return Int(ledger.slotRecusal[s])
-        }
+    /// The seq of the member's recusal from the dossier, if any.
+    public func recusal(_ key: MemberDossier) -> Int? {
+        guard let s = slot(key), slotRecusal[s] > 0 else { return nil }
+        return Int(slotRecusal[s])
     }
-    public var recusals: Recusals { Recusals(ledger: self) }
 
     func signedSheet(slot s: Int) -> SignedSheet {
         var points: [String: Int] = [:]

@@ -151,7 +151,7 @@ public final class ReviewSession: @unchecked Sendable {
         try requireRole(m, for: .score)
         let d = try requireDossier(dossier)
         try requireOpen()
-        if ledger.recusals[.init(memberID, dossier)] != nil {
+        if ledger.recusal(.init(memberID, dossier)) != nil {
             throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)，不能评分", en: "\(memberID) recused from \(dossier) and cannot score it")
         }
         if let unit = m.unit?.trimmingCharacters(in: .whitespaces), !unit.isEmpty, unit == d.employer.trimmingCharacters(in: .whitespaces) {
@@ -250,7 +250,7 @@ public final class ReviewSession: @unchecked Sendable {
         try requireRole(m, for: .recusal)
         _ = try requireDossier(dossier)
         try requireOpen()
-        if ledger.recusals[.init(memberID, dossier)] != nil {
+        if ledger.recusal(.init(memberID, dossier)) != nil {
             throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)", en: "\(memberID) already recused from \(dossier)")
         }
         var body: [String: JSONValue] = ["dossier": .string(dossier)]

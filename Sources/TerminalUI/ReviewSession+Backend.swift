@@ -70,8 +70,8 @@ public final class SessionBackend: ReviewBackend {
 
     public func progressStatus(member: String, dossier: String) -> SheetStatus {
         let key = Ledger.MemberDossier(member, dossier)
-        if session.ledger.recusals[key] != nil { return .recused }
-        if session.ledger.latestScores[key] != nil { return .signed }
+        if session.ledger.recusal(key) != nil { return .recused }
+        if session.ledger.latestScore(key) != nil { return .signed }
         if draftIndex[member]?.contains(dossier) == true { return .draft }
         return .todo
     }
@@ -83,13 +83,13 @@ public final class SessionBackend: ReviewBackend {
     }
 
     public func signedSheet(_ dossier: String) -> SheetInput? {
-        session.ledger.latestScores[.init(me.id, dossier)].flatMap(SessionBackend.input(from:))
+        session.ledger.latestScore(.init(me.id, dossier)).flatMap(SessionBackend.input(from:))
     }
 
     public func panelSheets(_ dossier: String) -> [PanelSheet] {
         roster.members.filter { KindPolicy.allowed(.score, role: $0.role) }.map { m in
             let status = progressStatus(member: m.id, dossier: dossier)
-            let sheet = status == .signed ? session.ledger.latestScores[.init(m.id, dossier)].flatMap(SessionBackend.input(from:)) : nil
+            let sheet = status == .signed ? session.ledger.latestScore(.init(m.id, dossier)).flatMap(SessionBackend.input(from:)) : nil
             return PanelSheet(member: m.id, status: status, sheet: sheet)
         }
     }
