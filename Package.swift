@@ -37,10 +37,12 @@ let package = Package(
             "Panel", "Records", "Scoring", "Review", "TerminalUI", "Curses",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // What more than one test target needs (a real ssh-agent); not part of any product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PanelTests", dependencies: ["Panel"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Panel", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Review", "Records", "Scoring", "Panel"]),
-        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel"]),
+        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel", "TestSupport"]),
     ]
 )

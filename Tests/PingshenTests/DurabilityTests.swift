@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Several writers at once, writers killed mid-append, and signing through a real ssh-agent.
 @Suite(.serialized) struct DurabilityTests {
@@ -88,27 +89,5 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }
 
-/// A real ssh-agent on a private socket, stopped by the test.
-final class Agent {
-    let socket: String
-    let process: Process
-
-    init() throws {
-        let dir = try Harness.tempDir("agent")
-        socket = dir + "/agent.sock"
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
-        process.arguments = ["-D", "-a", socket]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
-        guard FileManager.default.fileExists(atPath: socket) else { throw StoreFailure("ssh-agent did not start") }
-    }
-
-    func stop() {
-        // SIGKILL: the test process's blocked signal mask is inherited, so SIGTERM may never land.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-}
+/// A real ssh-agent on a private socket (shared with RecordsTests).
+typealias Agent = SSHAgentProcess

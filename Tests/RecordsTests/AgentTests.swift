@@ -2,35 +2,15 @@ import Foundation
 import Testing
 import Panel
 @testable import Records
+import TestSupport
 
-/// A real ssh-agent on a private socket, stopped when done.
-final class TestAgent: @unchecked Sendable {
-    let socket: String
-    let process: Process
-    let dir: TempDir
+/// The shared test agent, with ssh-add.
+typealias TestAgent = SSHAgentProcess
 
-    init() throws {
-        dir = TempDir("agent")
-        socket = dir.path + "/agent.sock"
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
-        process.arguments = ["-D", "-a", socket]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { usleep(10_000) }
-        guard FileManager.default.fileExists(atPath: socket) else { stop(); throw RecordsError("", "ssh-agent did not start") }
-    }
-
+extension SSHAgentProcess {
     func add(_ key: String) throws -> RunResult {
         try run("/usr/bin/ssh-add", [key], env: ["SSH_AUTH_SOCK": socket, "SSH_ASKPASS": "", "DISPLAY": ""])
     }
-
-    func stop() {
-        // SIGKILL: a child of the test process may inherit a mask that blocks SIGTERM.
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-    }
-    deinit { stop() }
 }
 
 @Suite struct AgentTests {
