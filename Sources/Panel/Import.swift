@@ -243,24 +243,9 @@ public enum DossierImport {
     /// A YAML double-quoted scalar; escapes what YAML would fold or refuse (controls, NEL,
     /// line/paragraph separators, BOM, non-characters).
     static func yamlQuoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                let v = u.value
-                if v < 0x20 || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF {
-                    out += String(format: "\\u%04X", v)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
+        JSONText.quoted(s, uppercaseHex: true) { v in
+            v < 0x20 || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF
         }
-        return out + "\""
     }
 
     /// " |\n    line\n    line\n" when `s` is multi-line text a literal block keeps exactly; nil

@@ -5,6 +5,12 @@ public enum JSONText {
     /// A JSON string literal: quotes, backslash and control characters escaped (also U+2028/9,
     /// which some readers take for line ends); other text as UTF-8.
     public static func string(_ s: String) -> String {
+        quoted(s, uppercaseHex: false) { $0 < 0x20 || $0 == 0x7F || $0 == 0x2028 || $0 == 0x2029 }
+    }
+
+    /// `s` in double quotes, with \" \\ \n \t \r and `\uXXXX` for every scalar `escape` picks (the
+    /// escapes JSON and YAML's double-quoted scalars share).
+    public static func quoted(_ s: String, uppercaseHex: Bool, escape: (UInt32) -> Bool) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
@@ -15,9 +21,9 @@ public enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F || u.value == 0x2028 || u.value == 0x2029 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if escape(u.value) {
+                    let hex = String(u.value, radix: 16, uppercase: uppercaseHex)
+                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
                 } else {
                     out.unicodeScalars.append(u)
                 }
