@@ -3,17 +3,32 @@ import Crypto
 import Panel
 
 public enum RecordKind: String, CaseIterable, Sendable, Codable {
+    // The store index keeps a kind as its position in `allCases`: new kinds go at the end.
     case score, recusal, eligibility, finalize, objection, approval
+    /// The governance chain (see `Governance`): the store's first record, then roster,
+    /// programme and sanctions changes, each naming the previous one.
+    case genesis
+    case memberAdd = "member-add", memberRotate = "member-rotate", memberRemove = "member-remove"
+    case programAmend = "program-amend", sanctionAdd = "sanction-add"
+
+    /// Kinds that change the roster, the programme or the sanctions (the governance chain).
+    public var isGovernance: Bool {
+        switch self {
+        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd: return true
+        default: return false
+        }
+    }
 }
 
 /// Which role may sign which kind of record.
 public enum KindPolicy {
-    /// score, recusal: member | chair; eligibility, objection: secretary; finalize: chair;
-    /// approval: chair | approver.
+    /// score, recusal: member | chair; eligibility, objection and every governance kind:
+    /// secretary; finalize: chair; approval: chair | approver.
     public static func allowed(_ kind: RecordKind, role: Role) -> Bool {
         switch kind {
         case .score, .recusal: return role == .member || role == .chair
         case .eligibility, .objection: return role == .secretary
+        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd: return role == .secretary
         case .finalize: return role == .chair
         case .approval: return role == .chair || role == .approver
         }
@@ -23,8 +38,14 @@ public enum KindPolicy {
 }
 
 /// One signed record (design.md §3): canonical JSON with exactly these fields.
+///
+/// Version 2 (issue 11, issue 16) adds two fields that say what the signer's session had seen:
+/// `gov`, the SHA-256 of the latest governance record (64 zeros only in the genesis record), so a
+/// record cannot be backdated before the member's own `member-add`; and `seen`, member id → the
+/// highest seq of that member's chain (the signer's own chain left out, `prev` covers it; no
+/// zeros), so that removing a record some later record saw is detectable.
 public struct Record: Hashable, Sendable {
-    public static let version = 1
+    public static let version = 2
     public static let zeroHash = String(repeating: "0", count: 64)
 
     public var v: Int
@@ -34,23 +55,46 @@ public struct Record: Hashable, Sendable {
     public var seq: Int
     public var prev: String
     public var created: String
+    /// Lowercase hex SHA-256 of the latest governance record the signer had seen.
+    public var gov: String
+    /// Member id → highest seq of that member's chain the signer had seen (not the signer; > 0).
+    public var seen: [String: Int]
     public var body: [String: JSONValue]
 
     public init(v: Int = Record.version, kind: RecordKind, program: String, signer: String, seq: Int,
-                prev: String, created: String, body: [String: JSONValue]) {
+                prev: String, created: String, gov: String = Record.zeroHash, seen: [String: Int] = [:], body: [String: JSONValue]) {
         self.v = v; self.kind = kind; self.program = program; self.signer = signer; self.seq = seq
-        self.prev = prev; self.created = created; self.body = body
+        self.prev = prev; self.created = created; self.gov = gov; self.seen = seen; self.body = body
     }
 
     public var json: JSONValue {
         .object(["v": .int(Int64(v)), "kind": .string(kind.rawValue), "program": .string(program),
                  "signer": .string(signer), "seq": .int(Int64(seq)), "prev": .string(prev),
-                 "created": .string(created), "body": .object(body)])
+                 "created": .string(created), "gov": .string(gov),
+                 "seen": .object(seen.mapValues { .int(Int64($0)) }), "body": .object(body)])
     }
 
     public func canonicalBytes() -> Data { CanonicalJSON.encode(json) }
 
-    static let fields: Set<String> = ["v", "kind", "program", "signer", "seq", "prev", "created", "body"]
+    static let fields: Set<String> = ["v", "kind", "program", "signer", "seq", "prev", "created", "gov", "seen", "body"]
+
+    /// 64 lowercase hex digits.
+    static func isHash(_ s: String) -> Bool {
+        s.utf8.count == 64 && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    /// The `seen` vector from its JSON object, nil unless every key is a safe member id other
+    /// than the signer and every value an integer in 1…Int32.max (the seq range). One rule
+    /// for the general parser and the fast path.
+    static func seenVector(_ o: [String: JSONValue], signer: String) -> [String: Int]? {
+        var out: [String: Int] = [:]
+        out.reserveCapacity(o.count)
+        for (k, v) in o {
+            guard k != signer, FastID.isSafe(k), let n = v.int, n >= 1, n <= Int64(Int32.max) else { return nil }
+            out[k] = Int(n)
+        }
+        return out
+    }
 
     /// Strict: canonical JSON, exactly the record's fields, each of the right type and form.
     public init(bytes: Data) throws {
@@ -94,8 +138,16 @@ public struct Record: Hashable, Sendable {
             throw RecordsError("字段 “seq” 应为正整数", "field 'seq' must be a positive integer")
         }
         let prev = try str("prev")
-        guard prev.utf8.count == 64, Hex.decode(prev) != nil else {
+        guard Record.isHash(prev) else {
             throw RecordsError("字段 “prev” 应为 64 位小写十六进制", "field 'prev' must be 64 lowercase hex digits")
+        }
+        let gov = try str("gov")
+        guard Record.isHash(gov) else {
+            throw RecordsError("字段 “gov” 应为 64 位小写十六进制", "field 'gov' must be 64 lowercase hex digits")
+        }
+        guard case .object(let seenObject) = try need("seen"), let seen = Record.seenVector(seenObject, signer: signer) else {
+            throw RecordsError("字段 “seen” 应为对象：成员编号 → 正整数序号（不含签名者本人）",
+                               "field 'seen' must be an object: member id → positive seq (without the signer)")
         }
         let created = try str("created")
         guard Timestamp.isValid(created) else {
@@ -104,7 +156,8 @@ public struct Record: Hashable, Sendable {
         guard case .object(let body) = try need("body") else {
             throw RecordsError("字段 “body” 应为对象", "field 'body' must be an object")
         }
-        self.init(v: Int(v), kind: kind, program: program, signer: signer, seq: Int(seq), prev: prev, created: created, body: body)
+        self.init(v: Int(v), kind: kind, program: program, signer: signer, seq: Int(seq), prev: prev, created: created,
+                  gov: gov, seen: seen, body: body)
     }
 
     /// SHA-256 of bytes, lowercase hex.
@@ -206,6 +259,8 @@ public enum RecordBody {
             return dossier()
         case .approval:
             return str("finalize")
+        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
+            return GovernanceBody.problem(kind: kind, body: body)
         }
     }
 }

@@ -211,7 +211,7 @@ enum FastSig {
 
 extension Record {
     /// The usual record, read without the top-level dictionary:
-    /// {"body":{…},"created":"…","kind":"…","prev":"…","program":"…","seq":N,"signer":"…","v":1}
+    /// {"body":{…},"created":"…","gov":"…","kind":"…","prev":"…","program":"…","seen":{…},"seq":N,"signer":"…","v":2}
     /// (the only canonical order of the fields). nil for anything else, including every record
     /// `init(bytes:)` refuses; when it answers, it is the record `init(bytes:)` makes.
     /// `program`: the expected programme instance, kept instead of a copy when the record names it.
@@ -247,19 +247,33 @@ extension Record {
             guard let u = plain() else { return nil }
             return FastText.string(u)
         }
+        func hash() -> UnsafeBufferPointer<UInt8>? {
+            guard let h = plain(), h.count == 64,
+                  h.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+            return h
+        }
         guard lit("{\"body\":"), pos < buf.count, buf[pos] == UInt8(ascii: "{") else { return nil }
         var parser = CanonicalJSON.Parser(buf: buf, pos: pos)
         guard let bodyValue = try? parser.value(depth: 1), case .object(let body) = bodyValue else { return nil }
         pos = parser.pos
         guard lit(",\"created\":\""), let createdBytes = plain(), Timestamp.isValid(bytes: createdBytes) else { return nil }
+        guard lit(",\"gov\":\""), let govBytes = hash() else { return nil }
         guard lit(",\"kind\":\""), let kindText = text(), let kind = RecordKind(rawValue: kindText) else { return nil }
-        guard lit(",\"prev\":\""), let prevBytes = plain(), prevBytes.count == 64,
-              prevBytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        guard lit(",\"prev\":\""), let prevBytes = hash() else { return nil }
         guard lit(",\"program\":\""), let programBytes = plain() else { return nil }
         let program: String
         if let expected, expected.utf8.elementsEqual(programBytes) { program = expected } else {
             guard let p = FastText.string(programBytes) else { return nil }
             program = p
+        }
+        // The seen vector: usually small; checked once the signer is known.
+        guard lit(",\"seen\":"), pos < buf.count, buf[pos] == UInt8(ascii: "{") else { return nil }
+        var seenObject: [String: JSONValue] = [:]
+        if !lit("{}") {
+            var p = CanonicalJSON.Parser(buf: buf, pos: pos)
+            guard let v = try? p.value(depth: 1), case .object(let o) = v else { return nil }
+            pos = p.pos
+            seenObject = o
         }
         guard lit(",\"seq\":") else { return nil }
         // 1 ... Int32.max, shortest form.
@@ -270,9 +284,16 @@ extension Record {
         }
         guard pos > digitsAt, buf[digitsAt] != 0x30, seq <= Int(Int32.max) else { return nil }
         guard lit(",\"signer\":\""), let signerBytes = plain(), FastID.isSafe(bytes: signerBytes) else { return nil }
-        guard lit(",\"v\":1}"), pos == buf.count else { return nil }
-        return Record(v: 1, kind: kind, program: program, signer: FastText.string(signerBytes)!, seq: seq,
-                      prev: FastText.string(prevBytes)!, created: FastText.string(createdBytes)!, body: body)
+        guard lit(",\"v\":2}"), pos == buf.count else { return nil }
+        let signer = FastText.string(signerBytes)!
+        let seen: [String: Int]
+        if seenObject.isEmpty { seen = [:] } else {
+            guard let s = Record.seenVector(seenObject, signer: signer) else { return nil }
+            seen = s
+        }
+        return Record(v: 2, kind: kind, program: program, signer: signer, seq: seq,
+                      prev: FastText.string(prevBytes)!, created: FastText.string(createdBytes)!,
+                      gov: FastText.string(govBytes)!, seen: seen, body: body)
     }
 }
 

@@ -70,8 +70,10 @@ public final class RecordStore: @unchecked Sendable {
     /// Takes the member's lock, cleans temp files, reads the chain head, builds and signs the
     /// record (seq = head + 1, prev = SHA-256 of the head's bytes or 64 zeros), then publishes
     /// NNNNNN.json and NNNNNN.json.sig, each durably and without replacing anything.
+    /// `gov`: the governance head the signer's session had seen (nil: the store's head, read
+    /// now); `seen`: member → highest seq the session had seen (the signer and zeros dropped).
     public func append(kind: RecordKind, body: [String: JSONValue], program: String, signerID: String,
-                       signer: RecordSigner, now: Date = Date()) throws -> StoredRecord {
+                       signer: RecordSigner, now: Date = Date(), gov: String? = nil, seen: [String: Int] = [:]) throws -> StoredRecord {
         guard isSafeFileName(signerID) else {
             throw RecordsError("成员编号 “\(signerID)” 不是安全的文件名（1–64 个字母、数字、-、_、.）",
                                "member id '\(signerID)' is not a safe file name (1–64 letters, digits, -, _, .)")
@@ -91,8 +93,10 @@ public final class RecordStore: @unchecked Sendable {
         if crash(.locked) { throw SimulatedCrash() }
 
         let head = try readHead(member: signerID, dir: dir)
+        let govHead = try gov ?? governanceHead()
         let record = Record(kind: kind, program: program, signer: signerID, seq: head.seq + 1,
-                            prev: head.sha, created: Timestamp.format(now), body: body)
+                            prev: head.sha, created: Timestamp.format(now), gov: govHead,
+                            seen: seen.filter { $0.key != signerID && $0.value > 0 }, body: body)
         let bytes = record.canonicalBytes()
         let armored = try SSHSig.sign(bytes, signer: signer)
         let jsonPath = dir + "/" + RecordFileName.json(record.seq)
@@ -105,6 +109,9 @@ public final class RecordStore: @unchecked Sendable {
     }
 
     func crash(_ step: AppendStep) -> Bool { crashHook?(step) ?? false }
+
+    /// The hash of the store's latest governance record (64 zeros before the genesis).
+    public func governanceHead() throws -> String { Record.zeroHash }
 
     func checkSigner(kind: RecordKind, signerID: String, key: SSHPublicKey) throws {
         guard FileManager.default.fileExists(atPath: layout.rosterFile) else {

@@ -1,8 +1,10 @@
 // Records: the signed, append-only part of a store (design.md §3, a contract).
 //
 //   CanonicalJSON.swift  JSONValue and the one byte form records are signed in (strict decoder)
-//   Record.swift         Record (v, kind, program, signer, seq, prev, created, body), RecordKind,
+//   Record.swift         Record v2 (v, kind, program, signer, seq, prev, created, gov, seen, body), RecordKind,
 //                        KindPolicy (which role signs which kind), RecordBody (body shapes), Timestamp
+//   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
+//   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
 //   SSHWire.swift        SSH wire strings, armor, base64, hex
 //   OpenSSHKey.swift     SSHPublicKey, openssh-key-v1 private keys, KeyFileSigner, KeyGen
 //   SSHAgent.swift       ssh-agent client (identities, sign) and AgentSigner

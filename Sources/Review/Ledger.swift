@@ -69,6 +69,13 @@ public struct Ledger: Sendable {
     /// The last seq of `member`'s records in this ledger (0 for none).
     public func head(of member: String) -> Int { memberNumber[member].map { Int(heads[Int($0)]) } ?? 0 }
 
+    /// Every member's last seq in this ledger but `member`'s, zeros left out (a record's `seen`).
+    public func heads(except member: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (i, id) in memberIDs.enumerated() where id != member && i < heads.count && heads[i] > 0 { out[id] = Int(heads[i]) }
+        return out
+    }
+
     // The last member and criterion keys interned (records come member by member, with the
     // same criteria): most lookups are one comparison.
     var lastMember: (id: String, number: Int32)?
@@ -206,6 +213,9 @@ public struct Ledger: Sendable {
         case .approval:
             approval = stored
         case .score, .recusal:
+            return
+        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
+            // The governance chain is replayed by `Governance`, not tallied here.
             return
         }
     }

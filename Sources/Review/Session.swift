@@ -194,10 +194,10 @@ public final class ReviewSession: @unchecked Sendable {
         try settle()
         // The chain head only: one directory listing and one record read, not the whole chain.
         let head = try records.publishedSeqs(of: memberID).last.map { try records.read(member: memberID, seq: $0) }
-        let record = Record(v: 1, kind: kind, program: instance, signer: memberID,
+        let record = Record(kind: kind, program: instance, signer: memberID,
                             seq: (head?.record.seq ?? 0) + 1,
                             prev: head?.sha256 ?? String(repeating: "0", count: 64),
-                            created: Timestamp.format(now), body: body)
+                            created: Timestamp.format(now), gov: try records.governanceHead(), seen: seen(by: memberID), body: body)
         return record.canonicalBytes()
     }
 
@@ -218,7 +218,8 @@ public final class ReviewSession: @unchecked Sendable {
         guard signer.publicKey.raw == rosterKey.raw else {
             throw ActionError(zh: "签名密钥不是名册上 \(memberID) 的密钥", en: "the signing key is not \(memberID)'s key on the roster")
         }
-        let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer, now: now)
+        let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer, now: now,
+                                        gov: try records.governanceHead(), seen: seen(by: memberID))
         // The record just signed was checked above and follows the chain the ledger already
         // holds: take it in without reading the store again. If the chain moved on meanwhile
         // (another session of this member), read everything.
@@ -236,6 +237,10 @@ public final class ReviewSession: @unchecked Sendable {
         }
         return stored
     }
+
+    /// What this session has seen of the other members' chains: the `seen` vector of a record
+    /// `memberID` signs now (issue 16: removing a record a later one saw is detectable).
+    public func seen(by memberID: String) -> [String: Int] { ledger.heads(except: memberID) }
 
     @discardableResult
     public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner,

@@ -59,6 +59,7 @@ public enum Simulation {
         let (members, dossierList) = (ids, ds)
         let failure = Locked<Error?>(nil)
         let created = Timestamp.format(Date())
+        let gov = try RecordStore(layout: layout).governanceHead()
         DispatchQueue.concurrentPerform(iterations: members.count) { j in
             do {
                 let member = members[j]
@@ -71,7 +72,8 @@ public enum Simulation {
                 let severity = Int(local.next() % 5) - 2
                 func emit(_ kind: RecordKind, _ body: [String: JSONValue]) throws {
                     seq += 1
-                    let record = Record(v: 1, kind: kind, program: instance, signer: member, seq: seq, prev: prev, created: created, body: body)
+                    let record = Record(kind: kind, program: instance, signer: member, seq: seq, prev: prev, created: created,
+                                        gov: gov, body: body)
                     let bytes = record.canonicalBytes()
                     let sig = try SSHSig.sign(bytes, signer: signer)
                     let name = dir + "/" + String(format: "%06d", seq) + ".json"

@@ -56,7 +56,7 @@ import Testing
                        created: "2026-11-21T13:04:05Z", body: ["dossier": "D1", "points": ["craft": 20]])
         let b = r.canonicalBytes()
         #expect(String(decoding: b, as: UTF8.self) ==
-                #"{"body":{"dossier":"D1","points":{"craft":20}},"created":"2026-11-21T13:04:05Z","kind":"score","prev":"\#(Record.zeroHash)","program":"p","seq":1,"signer":"m1","v":1}"#)
+                #"{"body":{"dossier":"D1","points":{"craft":20}},"created":"2026-11-21T13:04:05Z","gov":"\#(Record.zeroHash)","kind":"score","prev":"\#(Record.zeroHash)","program":"p","seen":{},"seq":1,"signer":"m1","v":2}"#)
         #expect(try Record(bytes: b) == r)
         var bad = r; bad.created = "2026-11-21 13:04:05"
         #expect(throws: RecordsError.self) { try Record(bytes: bad.canonicalBytes()) }

@@ -10,6 +10,7 @@ import Panel
 
     static let score = Record(kind: .score, program: "shanghai-craftsman-2026-2996ba15", signer: "c01", seq: 17,
                               prev: String(repeating: "0a", count: 32), created: "2026-11-21T14:49:24Z",
+                              gov: String(repeating: "7f", count: 32), seen: ["m002": 3, "s01": 1],
                               body: ["dossier": "D00001", "points": ["craft": 16, "skill": 18], "vote": "abstain"])
 
     static var samples: [Record] {
@@ -17,9 +18,12 @@ import Panel
         var b = score; b.kind = .recusal; b.body = ["dossier": "D2", "reason": "同单位\n\"回避\""]; b.seq = 1; b.prev = Record.zeroHash
         var c = score; c.program = "上海工匠-2026"; c.seq = Int(Int32.max); c.signer = "m.0-_x"
         var d = score; d.kind = .finalize; d.body = ["counted": ["c01": 3], "merkle_root": "ab"]; d.signer = String(repeating: "s", count: 64)
-        var e = score; e.body = [:]; e.program = ""
+        var e = score; e.body = [:]; e.program = ""; e.seen = [:]
+        var f = score; f.kind = .memberAdd; f.seen = ["c02": Int(Int32.max)]
+        f.body = ["gov_prev": .string(String(repeating: "1", count: 64)),
+                  "member": ["id": "m9", "name": "专家", "role": "member", "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHSe"]]
         a.seq = 999_999
-        return [a, b, c, d, e]
+        return [a, b, c, d, e, f]
     }
 
     @Test func theUsualRecordTakesTheFastPathAndReadsTheSame() throws {
@@ -77,12 +81,37 @@ import Panel
         var r = Self.score; r.program = "a\"b"
         #expect(Record.fast(r.canonicalBytes()) == nil)
         #expect(try Record(bytes: r.canonicalBytes()) == r)
-        let reordered = Data(#"{"created":"2026-11-21T14:49:24Z","body":{},"kind":"score","prev":"\#(Record.zeroHash)","program":"p","seq":1,"signer":"a","v":1}"#.utf8)
+        let z = Record.zeroHash
+        let reordered = Data(#"{"created":"2026-11-21T14:49:24Z","body":{},"gov":"\#(z)","kind":"score","prev":"\#(z)","program":"p","seen":{},"seq":1,"signer":"a","v":2}"#.utf8)
         #expect(Record.fast(reordered) == nil)
         #expect(throws: RecordsError.self) { try Record(bytes: reordered) }
         for bad in ["0", "01", "-1", "2147483648", "99999999999"] {
-            let d = Data(#"{"body":{},"created":"2026-11-21T14:49:24Z","kind":"score","prev":"\#(Record.zeroHash)","program":"p","seq":\#(bad),"signer":"a","v":1}"#.utf8)
+            let d = Data(#"{"body":{},"created":"2026-11-21T14:49:24Z","gov":"\#(z)","kind":"score","prev":"\#(z)","program":"p","seen":{},"seq":\#(bad),"signer":"a","v":2}"#.utf8)
             #expect(Record.fast(d) == nil, "seq \(bad)")
+            #expect(throws: RecordsError.self) { try Record(bytes: d) }
+        }
+    }
+
+    /// Version 2's `gov` and `seen`: both paths refuse the same bad values (and v1 records).
+    @Test func version2FieldsAreStrictOnBothPaths() throws {
+        let z = Record.zeroHash
+        func rec(gov: String = Record.zeroHash, seen: String = "{}", v: String = "2", signer: String = "a") -> Data {
+            Data(#"{"body":{},"created":"2026-11-21T14:49:24Z","gov":"\#(gov)","kind":"score","prev":"\#(z)","program":"p","seen":\#(seen),"seq":2,"signer":"\#(signer)","v":\#(v)}"#.utf8)
+        }
+        let good = [rec(), rec(seen: #"{"b":1}"#), rec(seen: #"{"b":2147483647,"c":5}"#), rec(gov: String(repeating: "ab", count: 32))]
+        for d in good {
+            let slow = try Record(bytes: d)
+            #expect(Record.fast(d) == slow, "\(String(decoding: d, as: UTF8.self))")
+        }
+        #expect(try Record(bytes: good[2]).seen == ["b": Int(Int32.max), "c": 5])
+        let bad = [rec(gov: String(repeating: "A", count: 64)), rec(gov: String(repeating: "0", count: 63)), rec(gov: ""),
+                   rec(seen: #"{"b":0}"#), rec(seen: #"{"b":-1}"#), rec(seen: #"{"b":2147483648}"#), rec(seen: #"{"b":"1"}"#),
+                   rec(seen: #"{"a":1}"#),                      // the signer's own entry: prev covers it
+                   rec(seen: #"{"../x":1}"#), rec(seen: #"{"b":{}}"#), rec(seen: "[]"), rec(seen: #""x""#),
+                   rec(v: "1"), rec(v: "3"),
+                   Data(#"{"body":{},"created":"2026-11-21T14:49:24Z","kind":"score","prev":"\#(z)","program":"p","seq":2,"signer":"a","v":1}"#.utf8)]
+        for d in bad {
+            #expect(Record.fast(d) == nil, "\(String(decoding: d, as: UTF8.self))")
             #expect(throws: RecordsError.self) { try Record(bytes: d) }
         }
     }
