@@ -75,8 +75,6 @@ enum FastID {
 /// checked straight from the .sig file's bytes: base64 decoded into a stack buffer, fields
 /// compared in place, the signed blob built in place, the roster's key ready.
 enum FastSig {
-    static let begin = Array("-----BEGIN SSH SIGNATURE-----".utf8)
-    static let end = Array("-----END SSH SIGNATURE-----".utf8)
     static let keyType = Array("ssh-ed25519".utf8)
     static let namespace = Array(SSHSig.namespace.utf8)
     static let sha512 = Array("sha512".utf8)
@@ -89,11 +87,10 @@ enum FastSig {
                          keys: PreparedKeys, cache: VerifyCache?) -> KeyBytes? {
         signature.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> KeyBytes? in
             let text = raw.bindMemory(to: UInt8.self)
-            guard let b = find(begin, in: text, from: 0) else { return nil }
-            let from = b + begin.count
-            guard let e = find(end, in: text, from: from) else { return nil }
+            // The armour as ssh-keygen reads it: the same rule as the general parse.
+            guard case .success(let range) = SSHSigArmor.body(text) else { return nil }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { blob -> KeyBytes? in
-                guard let n = decodeBase64(UnsafeBufferPointer(rebasing: text[from..<e]), into: blob) else { return nil }
+                guard let n = decodeBase64(UnsafeBufferPointer(rebasing: text[range]), into: blob) else { return nil }
                 return check(blob: UnsafeBufferPointer(rebasing: blob[0..<n]), signature: signature, message: message,
                              jsonDigest: jsonDigest, keys: keys, cache: cache)
             }
@@ -169,43 +166,9 @@ enum FastSig {
         }
     }
 
-    static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        Armor.find(needle, in: hay, from: from)
-    }
-
-    /// `Base64.decode` (same rules: white space skipped, strict padding) into `out`; nil when
-    /// invalid or longer than `out`.
+    /// `Base64.pton` (ssh-keygen's b64_pton rules) into `out`; nil when invalid or longer than `out`.
     static func decodeBase64(_ chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        let cap = out.count
-        var o = 0
-        var acc: UInt32 = 0, n = 0, pad = 0
-        return Base64.table.withUnsafeBufferPointer { table -> Int? in
-            for c in chars {
-                if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { continue }
-                if c == UInt8(ascii: "=") { pad += 1; continue }
-                if pad > 0 { return nil }
-                let v = table[Int(c)]
-                if v == 0xFF { return nil }
-                acc = acc << 6 | UInt32(v); n += 1
-                if n == 4 {
-                    guard o + 3 <= cap else { return nil }
-                    out[o] = UInt8(truncatingIfNeeded: acc >> 16); out[o + 1] = UInt8(truncatingIfNeeded: acc >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: acc); o += 3
-                    acc = 0; n = 0
-                }
-            }
-            switch n {
-            case 0: guard pad == 0 else { return nil }
-            case 2:
-                guard pad == 0 || pad == 2, o + 1 <= cap else { return nil }
-                out[o] = UInt8(truncatingIfNeeded: acc >> 4); o += 1
-            case 3:
-                guard pad == 0 || pad == 1, o + 2 <= cap else { return nil }
-                out[o] = UInt8(truncatingIfNeeded: acc >> 10); out[o + 1] = UInt8(truncatingIfNeeded: acc >> 2); o += 2
-            default: return nil
-            }
-            return o
-        }
+        Base64.pton(chars, into: out)
     }
 }
 

@@ -53,20 +53,15 @@ public enum SSHSig {
     }
 
     public static func parse(armored: String) throws -> Parsed {
-        guard let bytes = Armor.unwrap(armored, label: label) else {
-            throw RecordsError("不是 SSH 签名（缺少 “-----BEGIN SSH SIGNATURE-----” 或 base64 无效）",
-                               "not an SSH signature (no '-----BEGIN SSH SIGNATURE-----' or invalid base64)")
-        }
-        return try parse(blob: bytes)
+        try parse(armoredBytes: Array(armored.utf8))
     }
 
-    /// From the bytes of a .sig file.
+    /// From the bytes of a .sig file, armour read as ssh-keygen reads it (`SSHSigArmor`).
     public static func parse(armoredBytes: [UInt8]) throws -> Parsed {
-        guard let bytes = Armor.unwrap(bytes: armoredBytes, label: label) else {
-            throw RecordsError("不是 SSH 签名（缺少 “-----BEGIN SSH SIGNATURE-----” 或 base64 无效）",
-                               "not an SSH signature (no '-----BEGIN SSH SIGNATURE-----' or invalid base64)")
+        switch SSHSigArmor.decode(armoredBytes) {
+        case .failure(let r): throw r.error
+        case .success(let blob): return try parse(blob: blob)
         }
-        return try parse(blob: bytes)
     }
 
     static func parse(blob bytes: [UInt8]) throws -> Parsed {

@@ -144,6 +144,133 @@ enum Base64 {
         }
         return out
     }
+
+    /// C's isspace() in the C locale: space, \t, \n, \v, \f, \r.
+    @inline(__always)
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+
+    /// Base64 exactly as OpenSSH decodes a signature (`sshbuf_b64tod` → `b64_pton`,
+    /// openbsd-compat/base64.c): white space (isspace) skipped anywhere; the data must end on a
+    /// whole quantum, or with "=" / "==" (white space allowed around them) and nothing but white
+    /// space after; "=" in a quantum's first or second place is an error; the unused bits before
+    /// the padding must be zero ("a subliminal channel" otherwise). Writes into `out`; nil when
+    /// invalid, or longer than `out` (callers that must answer give room for every byte).
+    static func pton(_ chars: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        let cap = out.count
+        var o = 0, state = 0
+        var next: UInt8 = 0   // the bits of the byte being assembled
+        var i = 0
+        let n = chars.count
+        return table.withUnsafeBufferPointer { table -> Int? in
+            while i < n {
+                let c = chars[i]; i += 1
+                if isSpace(c) { continue }
+                if c == UInt8(ascii: "=") {
+                    switch state {
+                    case 2:
+                        // One byte of information: a second "=" must follow (white space between).
+                        while i < n, isSpace(chars[i]) { i += 1 }
+                        guard i < n, chars[i] == UInt8(ascii: "=") else { return nil }
+                        i += 1
+                    case 3:
+                        break
+                    default:
+                        return nil
+                    }
+                    while i < n { guard isSpace(chars[i]) else { return nil }; i += 1 }
+                    return next == 0 ? o : nil
+                }
+                let v = table[Int(c)]
+                if v == 0xFF { return nil }
+                switch state {
+                case 0:
+                    next = v << 2; state = 1
+                case 1:
+                    guard o < cap else { return nil }
+                    out[o] = next | v >> 4; o += 1; next = (v & 0x0F) << 4; state = 2
+                case 2:
+                    guard o < cap else { return nil }
+                    out[o] = next | v >> 2; o += 1; next = (v & 0x03) << 6; state = 3
+                default:
+                    guard o < cap else { return nil }
+                    out[o] = next | v; o += 1; next = 0; state = 0
+                }
+            }
+            // The end of the text without padding: no partial byte may be left.
+            return state == 0 ? o : nil
+        }
+    }
+
+    /// `pton` into a new array (room for every byte).
+    static func ptonDecode<C: Collection>(_ chars: C) -> [UInt8]? where C.Element == UInt8 {
+        let text = Array(chars)
+        var out = [UInt8](repeating: 0, count: text.count / 4 * 3 + 3)
+        let n = text.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { pton(src, into: $0) } }
+        guard let n else { return nil }
+        out.removeSubrange(n...)
+        return out
+    }
+}
+
+/// The armour of an SSH signature, read exactly as `ssh-keygen -Y verify` reads it
+/// (OpenSSH sshsig.c `sshsig_dearmor`, PROTOCOL.sshsig §"Armored format"):
+///
+/// - the file starts with "-----BEGIN SSH SIGNATURE-----" and a line feed: nothing before it,
+///   not even white space. OpenSSH 9.5 and later also take "\r\n" there (commit 1ee0a16e,
+///   sshsig.c 1.33); 8.1–9.4 do not (sshsig.c 1.32: BEGIN_SIGNATURE ends in "\n"). A record
+///   must verify with every ssh-keygen that reads SSHSIG, so we take the rule both keep: "\n".
+/// - the base64 ends at the first "\n-----END SSH SIGNATURE-----" after the header line; whatever
+///   follows the footer is ignored (`sshbuf_consume_end`), as ssh-keygen ignores it.
+/// - the base64 text may hold a NUL only as its last byte (`sshbuf_dup_string`), and is decoded
+///   by `Base64.pton` (`sshbuf_b64tod` → `b64_pton`): carriage returns, blank lines, trailing
+///   spaces and any line length are white space to it.
+enum SSHSigArmor {
+    static let header = Array("-----BEGIN SSH SIGNATURE-----\n".utf8)
+    static let footer = Array("\n-----END SSH SIGNATURE-----".utf8)
+
+    enum Refusal: Error {
+        case header, footer, nul, base64
+        var error: RecordsError {
+            switch self {
+            case .header:
+                return RecordsError("不是 SSH 签名：文件须以 “-----BEGIN SSH SIGNATURE-----” 和换行（LF）开头（与 ssh-keygen 一致）",
+                                    "not an SSH signature: the file must start with '-----BEGIN SSH SIGNATURE-----' and a line feed (LF), as ssh-keygen requires")
+            case .footer:
+                return RecordsError("SSH 签名缺少单独成行的 “-----END SSH SIGNATURE-----”", "the SSH signature has no '-----END SSH SIGNATURE-----' line")
+            case .nul:
+                return RecordsError("SSH 签名的 base64 中有 NUL 字节", "the SSH signature's base64 holds a NUL byte")
+            case .base64:
+                return RecordsError("SSH 签名的 base64 无效（ssh-keygen 的 b64_pton 规则）", "the SSH signature's base64 is invalid (ssh-keygen's b64_pton rules)")
+            }
+        }
+    }
+
+    /// Where the base64 text lies in the file's bytes.
+    static func body(_ text: UnsafeBufferPointer<UInt8>) -> Result<Range<Int>, Refusal> {
+        guard text.count >= header.count else { return .failure(.header) }
+        for i in 0..<header.count where text[i] != header[i] { return .failure(.header) }
+        let from = header.count
+        guard let e = Armor.find(footer, in: text, from: from) else { return .failure(.footer) }
+        var end = e
+        // A NUL is taken only as the last byte of the base64 text.
+        for i in from..<e where text[i] == 0 {
+            guard i == e - 1 else { return .failure(.nul) }
+            end = i
+        }
+        return .success(from..<end)
+    }
+
+    /// The decoded SSHSIG blob of a .sig file.
+    static func decode(_ bytes: [UInt8]) -> Result<[UInt8], Refusal> {
+        bytes.withUnsafeBufferPointer { text -> Result<[UInt8], Refusal> in
+            switch body(text) {
+            case .failure(let r): return .failure(r)
+            case .success(let range):
+                guard let blob = Base64.ptonDecode(UnsafeBufferPointer(rebasing: text[range])) else { return .failure(.base64) }
+                return .success(blob)
+            }
+        }
+    }
 }
 
 enum Hex {
