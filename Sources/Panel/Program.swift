@@ -51,12 +51,15 @@ public struct ScoringSheet: Codable, Hashable, Sendable {
     /// Whether members also cast a recommend/reject/abstain vote.
     public var votes: Bool
     public var commentMaxChars: Int?
-    public init(criteria: [Criterion], votes: Bool = true, commentMaxChars: Int? = 500) {
-        self.criteria = criteria; self.votes = votes; self.commentMaxChars = commentMaxChars
+    /// Whether every sheet must carry a vote (`vote_required`, default false); checked when
+    /// signing and by `verify` (RecordKinds).
+    public var voteRequired: Bool?
+    public init(criteria: [Criterion], votes: Bool = true, commentMaxChars: Int? = 500, voteRequired: Bool? = nil) {
+        self.criteria = criteria; self.votes = votes; self.commentMaxChars = commentMaxChars; self.voteRequired = voteRequired
     }
     public var maxTotal: Int { criteria.reduce(0) { $0 + $1.max } }
     public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
-    enum CodingKeys: String, CodingKey { case criteria, votes, commentMaxChars = "comment_max_chars" }
+    enum CodingKeys: String, CodingKey { case criteria, votes, commentMaxChars = "comment_max_chars", voteRequired = "vote_required" }
 }
 
 /// How the panel's sheets become a ranking (see the Scoring target).

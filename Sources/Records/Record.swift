@@ -20,23 +20,6 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// Which role may sign which kind of record.
-public enum KindPolicy {
-    /// score, recusal: member | chair; eligibility, objection and every governance kind:
-    /// secretary; finalize: chair; approval: chair | approver.
-    public static func allowed(_ kind: RecordKind, role: Role) -> Bool {
-        switch kind {
-        case .score, .recusal: return role == .member || role == .chair
-        case .eligibility, .objection: return role == .secretary
-        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd: return role == .secretary
-        case .finalize: return role == .chair
-        case .approval: return role == .chair || role == .approver
-        }
-    }
-
-    public static func roles(for kind: RecordKind) -> [Role] { Role.allCases.filter { allowed(kind, role: $0) } }
-}
-
 /// One signed record (design.md §3): canonical JSON with exactly these fields.
 ///
 /// Version 2 (issue 11, issue 16) adds two fields that say what the signer's session had seen:
@@ -202,65 +185,5 @@ public enum Timestamp {
         guard u[4] == 0x2D, u[7] == 0x2D, u[10] == UInt8(ascii: "T"), u[13] == 0x3A, u[16] == 0x3A, u[19] == UInt8(ascii: "Z") else { return false }
         func n(_ i: Int) -> Int { Int(u[i] - 0x30) * 10 + Int(u[i + 1] - 0x30) }
         return (1...12).contains(n(5)) && (1...31).contains(n(8)) && n(11) <= 23 && n(14) <= 59 && n(17) <= 60
-    }
-}
-
-/// The shape of each kind's body (a contract between targets): checked before signing and
-/// by `verify`. Keys not listed are allowed (bodies may grow).
-public enum RecordBody {
-    public static let votes: Set<String> = ["recommend", "reject", "abstain"]
-
-    /// nil when the body has the shape its kind needs, else what is wrong (zh, en).
-    public static func problem(kind: RecordKind, body: [String: JSONValue]) -> RecordsError? {
-        func str(_ k: String, required: Bool = true) -> RecordsError? {
-            guard let v = body[k] else {
-                return required ? RecordsError("\(kind.rawValue) 记录缺少 “\(k)”", "a \(kind.rawValue) record needs '\(k)'") : nil
-            }
-            return v.string == nil ? RecordsError("“\(k)” 应为字符串", "'\(k)' must be a string") : nil
-        }
-        func dossier() -> RecordsError? {
-            if let e = str("dossier") { return e }
-            let d = body["dossier"]!.string!
-            return FastID.isSafe(d) ? nil : RecordsError("“dossier” 不是有效的编号 “\(d)”", "'dossier' is not a valid id: '\(d)'")
-        }
-        switch kind {
-        case .score:
-            if let e = dossier() { return e }
-            guard let pts = body["points"]?.object else {
-                return RecordsError("score 记录需要 “points”（评分项 → 整数）", "a score record needs 'points' (criterion → integer)")
-            }
-            for (k, v) in pts {
-                guard let n = v.int, n >= 0 else {
-                    return RecordsError("评分项 “\(k)” 的分数应为非负整数", "points for '\(k)' must be a non-negative integer")
-                }
-            }
-            if let v = body["vote"] {
-                guard let s = v.string, votes.contains(s) else {
-                    return RecordsError("“vote” 只能是 recommend、reject 或 abstain", "'vote' is recommend, reject or abstain")
-                }
-            }
-            return str("comment", required: false)
-        case .recusal:
-            return dossier() ?? str("reason", required: false)
-        case .eligibility:
-            if let e = dossier() { return e }
-            guard let r = body["result"]?.string, r == "eligible" || r == "ineligible" else {
-                return RecordsError("“result” 只能是 eligible 或 ineligible", "'result' is eligible or ineligible")
-            }
-            if let v = body["reasons"], v.array == nil { return RecordsError("“reasons” 应为数组", "'reasons' must be an array") }
-            return nil
-        case .finalize:
-            guard Verifier.finalizeBody(body) != nil else {
-                return RecordsError("finalize 记录需要 “counted”（成员 → 序号）和 “merkle_root”",
-                                    "a finalize record needs 'counted' (member → seq) and 'merkle_root'")
-            }
-            return nil
-        case .objection:
-            return dossier()
-        case .approval:
-            return str("finalize")
-        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
-            return GovernanceBody.problem(kind: kind, body: body)
-        }
     }
 }

@@ -20,13 +20,16 @@ extension Verifier {
         /// Roster member by key (to name who really signed a wrong-key record).
         public var byKey: [Data: String]
         public var language: Language
+        /// The programme's rules for record bodies (`RecordKinds`); nil: only shapes are checked.
+        public var rules: RuleBook?
         /// The roster's keys parsed for swift-crypto once, looked up by the signature's key bytes
         /// (so a key outside the roster, or `members` changed later, only costs a parse).
         var keys: PreparedKeys
 
-        public init(instance: String, roster: Roster, language: Language = .en) {
+        public init(instance: String, roster: Roster, language: Language = .en, rules: RuleBook? = nil) {
             self.instance = instance
             self.language = language
+            self.rules = rules
             var m: [String: (key: Data, role: Role)] = [:]
             var k: [Data: String] = [:]
             for member in roster.members {
@@ -146,6 +149,12 @@ extension Verifier {
         if let e = RecordBody.problem(kind: record.kind, body: record.body) {
             ok = false
             problem("malformed", "记录内容不符合格式：\(e.zh)", "the record's body is malformed: \(e.en)")
+        }
+        // Signed and well formed, but against the programme (an unknown criterion, points over
+        // the maximum, a dossier that does not exist): reported, and never counted.
+        else if let rules = context.rules, let e = RecordKinds.ruleProblem(kind: record.kind, body: record.body, rules: rules) {
+            ok = false
+            problem("rule-violation", "记录违反评审规则：\(e.zh)", "the record breaks the programme's rules: \(e.en)")
         }
         if record.program != context.instance {
             ok = false

@@ -2,7 +2,10 @@
 //
 //   CanonicalJSON.swift  JSONValue and the one byte form records are signed in (strict decoder)
 //   Record.swift         Record v2 (v, kind, program, signer, seq, prev, created, gov, seen, body), RecordKind,
-//                        KindPolicy (which role signs which kind), RecordBody (body shapes), Timestamp
+//                        Timestamp
+//   RecordKinds.swift    the one table of record kinds: who signs each, what its body holds, what it
+//                        pins, the programme's rules (RuleBook); KindPolicy and RecordBody read it
+//   Verifier+Rules.swift verify's rules phase: RuleBook of a store, pins across records (rule-violation)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
 //   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
 //   SSHWire.swift        SSH wire strings, armor, base64, hex

@@ -60,8 +60,11 @@ struct StoreIndex {
     /// turn, and every open would check everything again.
     static func path(_ layout: StoreLayout) -> String { layout.cacheDir + "/index-v1-\(getuid())" }
 
-    static func contextHash(instance: String, key: Data, role: Role) -> [UInt8] {
+    /// `rules`: `RuleBook.fingerprint`, so that records checked under other rules (another
+    /// programme sheet, another dossier set) are checked again.
+    static func contextHash(instance: String, key: Data, role: Role, rules: [UInt8] = []) -> [UInt8] {
         var h = SHA256()
+        h.update(data: Data(rules))
         h.update(data: Data(instance.utf8)); h.update(data: Data([0]))
         h.update(data: key); h.update(data: Data([0]))
         h.update(data: Data(role.rawValue.utf8))

@@ -277,7 +277,9 @@ public enum Verifier {
         let program = try YAMLFile.decode(Program.self, path: layout.programFile)
         let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
-        let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang)
+        let rules = ruleBook(program: program, roster: roster, layout: layout)
+        let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang, rules: rules)
+        let rulesHash = rules.fingerprint
         let indexed = indexOpts != nil && summaries != nil
         let scanStart = StoreIndex.now()
         let previous = indexed ? indexOpts!.previous : nil
@@ -330,7 +332,7 @@ public enum Verifier {
             var jobs: [(m: Int, lo: Int, hi: Int)] = []
             for (mi, mf) in memberFiles.enumerated() {
                 guard let e = previous.members[mf.member], let who = context.members[mf.member],
-                      e.context == StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role) else { continue }
+                      e.context == StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role, rules: rulesHash) else { continue }
                 var k = 0
                 while k < e.count, k < mf.published.count, e.seqs[k] == mf.published[k] { k += 1 }
                 entries[mi] = e
@@ -385,6 +387,7 @@ public enum Verifier {
         var chains = [ChainState](repeating: ChainState(), count: memberFiles.count)
         struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String; var sha: [UInt8] }
         var finals: [Final] = []
+        var pins = Pins()
         var memberProblem = [Bool](repeating: false, count: memberFiles.count)
         // Indexed scans keep, per member, what the new index and the summaries need of the
         // records checked now.
@@ -401,15 +404,17 @@ public enum Verifier {
             st.lastSeq = Int(e.seqs[k - 1])
             st.lastSha = st.sha(at: k - 1)
             st.lastPrev = k >= 2 ? Hex.encode(st.shaFlat[(k - 2) * 32..<(k - 1) * 32]) : Record.zeroHash
-            for i in 0..<k where st.kinds[i] == .finalize {
+            for i in 0..<k where st.kinds[i] == .finalize || Pins.concerns(st.kinds[i]) {
                 let name = memberFiles[mi].member
                 let sha = Array(e.shaFlat[i * 32..<(i + 1) * 32])
+                let kind = st.kinds[i]!
                 let summary = e.payload.withUnsafeBytes { raw -> RecordSummary? in
                     let r = e.summaryBytes(i)
                     var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
-                    return RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: .finalize, sha256: { Hex.encode(sha) })
+                    return RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: kind, sha256: { Hex.encode(sha) })
                 }
                 guard case .whole(let r, _)? = summary?.content else { indexBroken = true; continue }
+                pins.note(r, path: "records/\(name)/" + RecordFileName.json(Int(e.seqs[i])), sha: Hex.encode(sha))
                 if let f = finalizeBody(r.body) {
                     finals.append(Final(path: "records/\(name)/" + RecordFileName.json(Int(e.seqs[i])), created: r.created, signer: r.signer,
                                         counted: f.counted, root: f.root, sha: sha))
@@ -489,6 +494,7 @@ public enum Verifier {
                             }
                         }
                     }
+                    if c.valid, Pins.concerns(r.kind), let sha = c.sha { pins.note(r, path: c.path, sha: Hex.encode(sha)) }
                     if c.valid, r.kind == .finalize, let f = finalizeBody(r.body), let sha = c.sha {
                         finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root, sha: sha))
                     }
@@ -604,6 +610,8 @@ public enum Verifier {
             }
         }
 
+        problems.append(contentsOf: pins.problems(lang))
+
         let sorted = problems.enumerated().sorted { a, b in
             a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset
         }.map(\.element)
@@ -620,7 +628,7 @@ public enum Verifier {
         for (mi, mf) in memberFiles.enumerated() where !memberProblem[mi] && !mf.published.isEmpty {
             guard let who = context.members[mf.member] else { continue }
             let k = reuse[mi]
-            var e = StoreIndex.Member(context: StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role))
+            var e = StoreIndex.Member(context: StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role, rules: rulesHash))
             if k > 0, let old = entries[mi] {
                 e.seqs = Array(old.seqs[0..<k]); e.stamps = Array(old.stamps[0..<k])
                 e.shaFlat = Array(old.shaFlat[0..<(k * 32)]); e.kinds = Array(old.kinds[0..<k])

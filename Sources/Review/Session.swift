@@ -179,6 +179,8 @@ public final class ReviewSession: @unchecked Sendable {
                 throw ActionError(zh: "本项目不投推荐票", en: "this programme takes no recommend/reject votes")
             }
             body["vote"] = .string(vote.rawValue)
+        } else if sheet.votes, sheet.voteRequired == true {
+            throw ActionError(zh: "本项目要求投票（--vote recommend|reject|abstain）", en: "this programme requires a vote (--vote recommend|reject|abstain)")
         }
         if let comment, !comment.isEmpty {
             if let max = sheet.commentMaxChars, comment.count > max {
@@ -186,7 +188,16 @@ public final class ReviewSession: @unchecked Sendable {
             }
             body["comment"] = .string(comment)
         }
+        // The one table verify reads (RecordKinds): what is signed here is what verify counts.
+        if let e = RecordKinds.ruleProblem(kind: .score, body: body, rules: ruleBook) {
+            throw ActionError(zh: e.zh, en: e.en)
+        }
         return body
+    }
+
+    /// The rules record bodies keep in this store (the programme's sheet, the dossiers, the roster).
+    public var ruleBook: RuleBook {
+        RuleBook(program: program, dossiers: Set(panel.dossiers.map(\.id)), members: Set(panel.roster.members.map(\.id)))
     }
 
     /// The exact bytes that signing would produce for this body (seq and prev as of now).

@@ -78,11 +78,12 @@ import Panel
                              program: s.instance, signerID: "sec", signer: try s.signer("sec"))
         let summary = try store.finalizeSummary()
         #expect(summary.counted == ["m1": 3, "m2": 1, "sec": 2])
-        _ = try store.append(kind: .finalize, body: ["method": "trimmed-mean", "quota": 2,
+        let fin = try store.append(kind: .finalize, body: ["method": "trimmed-mean", "quota": 2,
                                                      "counted": .object(summary.counted.mapValues { .int(Int64($0)) }),
                                                      "merkle_root": .string(summary.merkleRoot), "ranking": ["D001"], "resolutions": []],
                              program: s.instance, signerID: "chair", signer: try s.signer("chair"))
-        _ = try store.append(kind: .approval, body: ["finalize": "records/chair/000001.json"],
+        // An approval pins its finalization by the SHA-256 of its bytes (RecordKinds).
+        _ = try store.append(kind: .approval, body: ["finalize": .string(fin.sha256)],
                              program: s.instance, signerID: "chair", signer: try s.signer("chair"))
 
         // Bytes on disk are the canonical bytes, and read back the same.

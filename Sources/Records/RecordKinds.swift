@@ -1,0 +1,303 @@
+import Foundation
+import Crypto
+import Panel
+
+// The one table of record kinds (design.md §7, "one table drives behaviour and its
+// explanation"): for every kind, who may sign it, what its body may hold, what it pins, and the
+// rules of the programme its body must keep. `verify` (a `rule-violation` problem), signing
+// (`RecordStore.append`, `ReviewSession`), the ledger (a record with a problem is never counted)
+// and the docs (`RecordKinds.describe`) all read this table; `KindPolicy` and `RecordBody` are
+// its two historical views.
+//
+// A new kind gets its row in `spec(_:)`, whose switch the compiler keeps exhaustive.
+
+/// What the programme and the store say a record body must keep: the scoring sheet and the ids
+/// that exist. Built once per scan (`RuleBook(program:dossiers:members:)`).
+public struct RuleBook: Sendable {
+    /// Criterion id → max points, exactly the sheet's criteria.
+    public var criteria: [String: Int]
+    /// In the sheet's order (for messages).
+    public var criterionOrder: [String]
+    /// Whether the sheet takes a recommend/reject/abstain vote at all.
+    public var votes: Bool
+    /// Whether every sheet must carry a vote (program.yaml `sheet.vote_required`).
+    public var voteRequired: Bool
+    /// Comment limit in characters (as the sheet counts them: Swift characters).
+    public var commentMaxChars: Int?
+    /// The dossier ids of the store (names of dossiers/ID.yaml); nil: not known, not checked.
+    public var dossiers: Set<String>?
+    /// The roster's member ids.
+    public var members: Set<String>
+
+    public init(program: Program, dossiers: Set<String>?, members: Set<String>) {
+        var c: [String: Int] = [:]
+        for k in program.sheet.criteria where c[k.id] == nil { c[k.id] = k.max }
+        criteria = c
+        criterionOrder = program.sheet.criteria.map(\.id)
+        votes = program.sheet.votes
+        voteRequired = program.sheet.voteRequired ?? false
+        commentMaxChars = program.sheet.commentMaxChars
+        self.dossiers = dossiers
+        self.members = members
+    }
+
+    /// The dossier ids of a store: the names of dossiers/ID.yaml (a listing, no file is read).
+    /// nil when the store has no dossiers/ directory at all (a records-only copy): ids are then
+    /// not checked. (Once import signs an intake record, the signed set replaces the listing.)
+    public static func dossierIDs(in layout: StoreLayout) -> Set<String>? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir) else { return nil }
+        var out: Set<String> = []
+        out.reserveCapacity(names.count)
+        for n in names where n.hasSuffix(".yaml") && !n.hasPrefix(".") { out.insert(String(n.dropLast(5))) }
+        return out
+    }
+
+    /// SHA-256 over everything the rules read: the store index keeps records checked under
+    /// these rules only while they stay the same (a programme or dossier-set change re-checks).
+    public var fingerprint: [UInt8] {
+        var h = SHA256()
+        func put(_ s: String) { h.update(data: Data(s.utf8)); h.update(data: Data([0])) }
+        for k in criterionOrder { put(k); put(String(criteria[k] ?? 0)) }
+        put(votes ? "votes" : "no-votes"); put(voteRequired ? "vote-required" : "")
+        put(commentMaxChars.map(String.init) ?? "")
+        put("dossiers")
+        for d in (dossiers ?? []).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { put(d) }
+        put(dossiers == nil ? "unknown" : "known")
+        put("members")
+        for m in members.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { put(m) }
+        return Array(h.finalize())
+    }
+}
+
+/// One row of the table.
+public struct KindSpec: Sendable {
+    public var kind: RecordKind
+    /// The roles that may sign it.
+    public var signers: [Role]
+    /// What its body holds (for the docs and `--help`).
+    public var holds: LocalizedText
+    /// What it pins: a body key that names another record by the SHA-256 of its bytes, and
+    /// that record's kind (checked across the store by `verify`).
+    public var pin: (key: String, kind: RecordKind)?
+    public var pins: LocalizedText
+    /// The body's shape alone (fields and types), no programme needed.
+    let shape: @Sendable (_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError?
+    /// The programme's rules (run after `shape` passed).
+    let rules: @Sendable (_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError?
+}
+
+public enum RecordKinds {
+    public static let votes: Set<String> = ["recommend", "reject", "abstain"]
+    public static let outcomes: Set<String> = ["pending", "upheld", "dismissed"]
+
+    /// Every row, in `RecordKind` order.
+    public static var table: [KindSpec] { RecordKind.allCases.map(spec) }
+
+    public static func spec(_ kind: RecordKind) -> KindSpec {
+        switch kind {
+        case .score:
+            return KindSpec(kind: kind, signers: [.member, .chair],
+                            holds: LocalizedText(zh: "dossier；points（恰为评分表的评分项，各为 0…满分 的整数）；vote（项目要求时）；comment（不超过字数上限）",
+                                                 en: "dossier; points (exactly the sheet's criteria, each an integer 0…max); vote (where the programme takes one); comment (within its limit)"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
+                            shape: scoreShape, rules: scoreRules)
+        case .recusal:
+            return KindSpec(kind: kind, signers: [.member, .chair],
+                            holds: LocalizedText(zh: "dossier；reason（可选）", en: "dossier; reason (optional)"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
+                            shape: { b, k in dossierShape(b, k) ?? string(b, "reason", required: false) }, rules: dossierRule)
+        case .eligibility:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "dossier；result（eligible 或 ineligible）；reasons（数组）", en: "dossier; result (eligible or ineligible); reasons (an array)"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
+                            shape: eligibilityShape, rules: dossierRule)
+        case .finalize:
+            return KindSpec(kind: kind, signers: [.chair],
+                            holds: LocalizedText(zh: "counted（成员 → 序号）；merkle_root；method；quota；ranking；resolutions；excluded",
+                                                 en: "counted (member → seq); merkle_root; method; quota; ranking; resolutions; excluded"),
+                            pin: nil, pins: LocalizedText(zh: "名单上成员的记录（Merkle 根）", en: "records of members on the roster (the Merkle root)"),
+                            shape: finalizeShape, rules: finalizeRules)
+        case .objection:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "dossier；text；outcome（pending、upheld 或 dismissed）", en: "dossier; text; outcome (pending, upheld or dismissed)"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
+                            shape: objectionShape, rules: dossierRule)
+        case .approval:
+            return KindSpec(kind: kind, signers: [.chair, .approver],
+                            holds: LocalizedText(zh: "finalize（定稿记录的 SHA-256）；selected；decision", en: "finalize (the finalize record's SHA-256); selected; decision"),
+                            pin: (key: "finalize", kind: .finalize), pins: LocalizedText(zh: "存在的定稿记录", en: "a finalize record that exists"),
+                            shape: { b, _ in string(b, "finalize") }, rules: { _, _ in nil })
+        // The governance chain (issue 11): bodies as `GovernanceBody` says; replayed by
+        // `Governance`, which checks what each names against the history.
+        case .genesis:
+            return governance(kind, holds: LocalizedText(zh: "program_yaml、program_sha256、instance、year、quota、member（创始秘书）",
+                                                         en: "program_yaml, program_sha256, instance, year, quota, member (the founding secretary)"),
+                              pins: LocalizedText(zh: "程序定义（其 SHA-256 为存储指纹的一部分）", en: "the programme definition (its SHA-256)"))
+        case .memberAdd:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；member {id, name, role, unit?, key}", en: "gov_prev; member {id, name, role, unit?, key}"),
+                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+        case .memberRotate:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；key；from_seq", en: "gov_prev; id; key; from_seq"),
+                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+        case .memberRemove:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq", en: "gov_prev; id; reason; last_seq"),
+                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+        case .programAmend:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"),
+                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+        case .sanctionAdd:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；sanction {kind, name, year, note?}", en: "gov_prev; sanction {kind, name, year, note?}"),
+                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+        }
+    }
+
+    static func governance(_ kind: RecordKind, holds: LocalizedText, pins: LocalizedText) -> KindSpec {
+        KindSpec(kind: kind, signers: [.secretary], holds: holds, pin: nil, pins: pins,
+                 shape: { b, k in GovernanceBody.problem(kind: k, body: b) }, rules: { _, _ in nil })
+    }
+
+    /// nil when the body has the shape its kind needs, else what is wrong.
+    public static func shapeProblem(kind: RecordKind, body: [String: JSONValue]) -> RecordsError? {
+        spec(kind).shape(body, kind)
+    }
+
+    /// nil when the body keeps the programme's rules (and has its shape), else what is wrong.
+    public static func ruleProblem(kind: RecordKind, body: [String: JSONValue], rules book: RuleBook) -> RecordsError? {
+        let s = spec(kind)
+        if let e = s.shape(body, kind) { return e }
+        return s.rules(body, book)
+    }
+
+    /// The table as text (docs, `--help`): one paragraph per kind.
+    public static func describe(_ lang: Language) -> String {
+        table.map { s in
+            "\(s.kind.rawValue): " + lang.pick("签署：", "signed by: ") + s.signers.map(\.rawValue).joined(separator: "/") + "; "
+                + lang.pick("内容：", "holds: ") + s.holds.text(lang) + "; " + lang.pick("指向：", "pins: ") + s.pins.text(lang)
+        }.joined(separator: "\n")
+    }
+
+    // MARK: - Shapes
+
+    static func string(_ body: [String: JSONValue], _ k: String, required: Bool = true) -> RecordsError? {
+        guard let v = body[k] else {
+            return required ? RecordsError("记录缺少 “\(k)”", "the record needs '\(k)'") : nil
+        }
+        return v.string == nil ? RecordsError("“\(k)” 应为字符串", "'\(k)' must be a string") : nil
+    }
+
+    static func dossierShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        guard let v = body["dossier"] else {
+            return RecordsError("\(kind.rawValue) 记录缺少 “dossier”", "a \(kind.rawValue) record needs 'dossier'")
+        }
+        guard let d = v.string else { return RecordsError("“dossier” 应为字符串", "'dossier' must be a string") }
+        return FastID.isSafe(d) ? nil : RecordsError("“dossier” 不是有效的编号 “\(d)”", "'dossier' is not a valid id: '\(d)'")
+    }
+
+    static func scoreShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let e = dossierShape(body, kind) { return e }
+        guard let pts = body["points"]?.object else {
+            return RecordsError("score 记录需要 “points”（评分项 → 整数）", "a score record needs 'points' (criterion → integer)")
+        }
+        for (k, v) in pts {
+            guard let n = v.int, n >= 0 else {
+                return RecordsError("评分项 “\(k)” 的分数应为非负整数", "points for '\(k)' must be a non-negative integer")
+            }
+        }
+        if let v = body["vote"] {
+            guard let s = v.string, votes.contains(s) else {
+                return RecordsError("“vote” 只能是 recommend、reject 或 abstain", "'vote' is recommend, reject or abstain")
+            }
+        }
+        return string(body, "comment", required: false)
+    }
+
+    static func eligibilityShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let e = dossierShape(body, kind) { return e }
+        guard let r = body["result"]?.string, r == "eligible" || r == "ineligible" else {
+            return RecordsError("“result” 只能是 eligible 或 ineligible", "'result' is eligible or ineligible")
+        }
+        if let v = body["reasons"], v.array == nil { return RecordsError("“reasons” 应为数组", "'reasons' must be an array") }
+        return nil
+    }
+
+    static func objectionShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let e = dossierShape(body, kind) { return e }
+        if let v = body["outcome"] {
+            guard let s = v.string, outcomes.contains(s) else {
+                return RecordsError("“outcome” 只能是 pending、upheld 或 dismissed", "'outcome' is pending, upheld or dismissed")
+            }
+        }
+        return nil
+    }
+
+    static func finalizeShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        guard Verifier.finalizeBody(body) != nil else {
+            return RecordsError("finalize 记录需要 “counted”（成员 → 序号）和 “merkle_root”",
+                                "a finalize record needs 'counted' (member → seq) and 'merkle_root'")
+        }
+        return nil
+    }
+
+    // MARK: - Rules of the programme
+
+    static func dossierRule(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        guard let ids = book.dossiers, let d = body["dossier"]?.string else { return nil }
+        return ids.contains(d) ? nil : RecordsError("申报材料 “\(d)” 不存在（dossiers/\(d).yaml）", "dossier '\(d)' does not exist (dossiers/\(d).yaml)")
+    }
+
+    /// Exactly the sheet's criteria, each an integer within 0…max (the sum of maxima then bounds
+    /// the total, so no sum of a valid sheet can overflow); the vote as the programme takes it;
+    /// the comment within its limit; a dossier that exists.
+    static func scoreRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        guard let pts = body["points"]?.object else { return nil }
+        for k in pts.keys.sorted() where book.criteria[k] == nil {
+            return RecordsError("评分表没有评分项 “\(k)”（评分项：\(book.criterionOrder.joined(separator: ", "))）",
+                                "the scoring sheet has no criterion '\(k)' (criteria: \(book.criterionOrder.joined(separator: ", ")))")
+        }
+        for k in book.criterionOrder {
+            guard let v = pts[k]?.int else {
+                return RecordsError("缺少评分项 “\(k)” 的分数", "no points for criterion '\(k)'")
+            }
+            let max = book.criteria[k] ?? 0
+            guard v >= 0, v <= Int64(max) else {
+                return RecordsError("评分项 “\(k)” 的分数 \(v) 超出范围 0–\(max)", "points \(v) for '\(k)' out of range 0–\(max)")
+            }
+        }
+        if body["vote"] != nil, !book.votes {
+            return RecordsError("本项目不投推荐票，记录却有 “vote”", "this programme takes no vote, yet the record has 'vote'")
+        }
+        if body["vote"] == nil, book.votes, book.voteRequired {
+            return RecordsError("本项目要求投票，记录缺少 “vote”", "this programme requires a vote; the record has none")
+        }
+        if let max = book.commentMaxChars, let c = body["comment"]?.string, c.utf8.count > max, c.count > max {
+            return RecordsError("评语 \(c.count) 字，超过上限 \(max) 字", "the comment has \(c.count) characters, over the limit of \(max)")
+        }
+        return dossierRule(body, book)
+    }
+
+    static func finalizeRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        guard let f = Verifier.finalizeBody(body) else { return nil }
+        for m in f.counted.keys.sorted() where !book.members.contains(m) {
+            return RecordsError("定稿计入的成员 “\(m)” 不在名单上", "the finalization counts '\(m)', who is not on the roster")
+        }
+        return nil
+    }
+}
+
+/// Which role may sign which kind of record: the `signers` column of `RecordKinds`.
+public enum KindPolicy {
+    public static func allowed(_ kind: RecordKind, role: Role) -> Bool { RecordKinds.spec(kind).signers.contains(role) }
+
+    public static func roles(for kind: RecordKind) -> [Role] { Role.allCases.filter { allowed(kind, role: $0) } }
+}
+
+/// The shape of each kind's body: the `shape` column of `RecordKinds`. Checked before signing
+/// and by `verify`. Keys not listed are allowed (bodies may grow).
+public enum RecordBody {
+    public static let votes = RecordKinds.votes
+
+    /// nil when the body has the shape its kind needs, else what is wrong (zh, en).
+    public static func problem(kind: RecordKind, body: [String: JSONValue]) -> RecordsError? {
+        RecordKinds.shapeProblem(kind: kind, body: body)
+    }
+}
