@@ -33,19 +33,31 @@ public enum DurableFile {
     public static func write(_ data: Data, to path: String, replace: Bool = true, sync: Bool = true,
                              stop: ((Step) -> Bool)? = nil) throws {
         let dir = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
+        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dfd >= 0 else { throw Failure.system("open directory", dir, errno) }
+        defer { close(dfd) }
+        try write(data, in: dfd, name: (path as NSString).lastPathComponent, display: path, replace: replace, sync: sync, stop: stop)
+    }
+
+    /// The same, relative to an open directory (openat, linkat, renameat, unlinkat): a directory
+    /// opened with O_NOFOLLOW stays the one written to, even if its path is swapped for a
+    /// symbolic link meanwhile (issue 16: `score` wrote through a symlinked member directory).
+    /// `display`: the file's path, for errors.
+    public static func write(_ data: Data, in dirFD: Int32, name: String, display: String, replace: Bool = true, sync: Bool = true,
+                             stop: ((Step) -> Bool)? = nil) throws {
+        let dir = (display as NSString).deletingLastPathComponent
         var tmp = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
-            tmp = dir + "/.tmp-" + base + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            tmp = ".tmp-" + name + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            fd = openat(dirFD, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
             if fd >= 0 || errno != EEXIST { break }
         }
-        guard fd >= 0 else { throw Failure.system("create", tmp, errno) }
+        guard fd >= 0 else { throw Failure.system("create", dir + "/" + tmp, errno) }
         var ok = false
         defer {
             if fd >= 0 { close(fd) }
-            if !ok { unlink(tmp) }
+            if !ok { unlinkat(dirFD, tmp, 0) }
         }
         func check(_ step: Step) throws {
             if stop?(step) == true { ok = true; throw Failure.stopped(step) }
@@ -55,27 +67,27 @@ public enum DurableFile {
             var off = 0
             while off < buf.count {
                 let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; throw Failure.system("write", tmp, errno) }
+                if n < 0 { if errno == EINTR { continue }; throw Failure.system("write", dir + "/" + tmp, errno) }
                 off += n
             }
         }
-        if sync, fsync(fd) != 0 { throw Failure.system("fsync", tmp, errno) }
+        if sync, fsync(fd) != 0 { throw Failure.system("fsync", dir + "/" + tmp, errno) }
         close(fd); fd = -1
         try check(.written)
         if replace {
-            guard rename(tmp, path) == 0 else { throw Failure.system("rename", path, errno) }
+            guard renameat(dirFD, tmp, dirFD, name) == 0 else { throw Failure.system("rename", display, errno) }
             try check(.published)
         } else {
-            if link(tmp, path) != 0 {
+            if linkat(dirFD, tmp, dirFD, name, 0) != 0 {
                 let e = errno
-                if e == EEXIST { throw Failure.exists(path) }
-                throw Failure.system("link", path, e)
+                if e == EEXIST { throw Failure.exists(display) }
+                throw Failure.system("link", display, e)
             }
             try check(.published)
-            unlink(tmp)
+            unlinkat(dirFD, tmp, 0)
         }
         ok = true
-        if sync { try syncDirectory(dir) }
+        if sync, fsync(dirFD) != 0 { throw Failure.system("fsync directory", dir, errno) }
     }
 
     public static func syncDirectory(_ dir: String) throws {
@@ -83,6 +95,28 @@ public enum DurableFile {
         guard dfd >= 0 else { throw Failure.system("open directory", dir, errno) }
         defer { close(dfd) }
         if fsync(dfd) != 0 { throw Failure.system("fsync directory", dir, errno) }
+    }
+
+    /// Removes temp files a crashed writer left in the open directory `dirFD`. Returns how many.
+    @discardableResult
+    public static func cleanTempFiles(inDirectory dirFD: Int32) -> Int {
+        let d = dup(dirFD)
+        guard d >= 0, let dir = fdopendir(d) else { if d >= 0 { close(d) }; return 0 }
+        defer { closedir(dir) }
+        rewinddir(dir)
+        var names: [String] = []
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw -> String in
+                let p = raw.bindMemory(to: UInt8.self)
+                var n = 0
+                while n < p.count && p[n] != 0 { n += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: p[0..<n]), as: UTF8.self)
+            }
+            if name.hasPrefix(".tmp-") { names.append(name) }
+        }
+        var n = 0
+        for name in names where unlinkat(dirFD, name, 0) == 0 { n += 1 }
+        return n
     }
 
     /// Removes temp files a crashed writer left in `dir`. Returns how many.

@@ -166,59 +166,122 @@ extension Verifier {
     }
 
     /// Reads a whole file with plain system calls (cheaper than FileManager for many small files).
+    /// Regular files only (a FIFO or a device is never read); no size limit (derived files).
     static func readFile(_ path: String) -> Data? {
-        readFile(at: AT_FDCWD, path)
+        if case .data(let d) = readRegular(at: AT_FDCWD, path, limit: Int(Int32.max), noFollow: false) { return d }
+        return nil
     }
 
     /// Reads `name` relative to the directory `dirFD` (one path lookup instead of four).
     static func readFile(at dirFD: Int32, _ name: String) -> Data? {
-        let fd = openForReading(at: dirFD, name)
-        guard fd >= 0 else { return nil }
+        if case .data(let d) = readRegular(at: dirFD, name, limit: Int(Int32.max), noFollow: false) { return d }
+        return nil
+    }
+
+    /// What reading a file gave.
+    enum FileRead {
+        case data(Data)
+        /// It could not be opened or read (missing, no permission, an I/O error).
+        case unreadable
+        /// Not a regular file: what it is ("FIFO", "symbolic link", …), never read.
+        case notRegular(FileType)
+        /// Larger than the limit (its size in bytes), never read.
+        case tooLarge(Int64)
+    }
+
+    enum FileType: String, Sendable {
+        case fifo, symlink, directory, characterDevice, blockDevice, socket, other
+        init(mode: mode_t) {
+            switch mode & S_IFMT {
+            case S_IFIFO: self = .fifo
+            case S_IFLNK: self = .symlink
+            case S_IFDIR: self = .directory
+            case S_IFCHR: self = .characterDevice
+            case S_IFBLK: self = .blockDevice
+            case S_IFSOCK: self = .socket
+            default: self = .other
+            }
+        }
+        /// From readdir's d_type (dirent.h DT_*); nil for DT_REG and DT_UNKNOWN.
+        init?(direntType t: UInt8) {
+            switch t {
+            case 1: self = .fifo
+            case 2: self = .characterDevice
+            case 4: self = .directory
+            case 6: self = .blockDevice
+            case 10: self = .symlink
+            case 12: self = .socket
+            case 8, 0: return nil
+            default: self = .other
+            }
+        }
+        func name(_ lang: Language) -> String {
+            switch self {
+            case .fifo: return lang.pick("命名管道（FIFO）", "a FIFO")
+            case .symlink: return lang.pick("符号链接", "a symbolic link")
+            case .directory: return lang.pick("目录", "a directory")
+            case .characterDevice: return lang.pick("字符设备", "a character device")
+            case .blockDevice: return lang.pick("块设备", "a block device")
+            case .socket: return lang.pick("套接字", "a socket")
+            case .other: return lang.pick("非普通文件", "not a regular file")
+            }
+        }
+    }
+
+    /// Reads a regular file of at most `limit` bytes. O_NONBLOCK: opening a FIFO does not wait
+    /// for a writer (open(2)); it changes nothing for a regular file, whose reads never wait.
+    /// O_NOFOLLOW (with `noFollow`): a symbolic link fails with ELOOP instead of being followed.
+    /// fstat then refuses anything but a regular file, and a file over `limit` (a sparse 3 GB
+    /// "record" costs one fstat, not 3 GB of memory), before a byte is read.
+    static func readRegular(at dirFD: Int32, _ name: String, limit: Int, noFollow: Bool) -> FileRead {
+        let fd = openForReading(at: dirFD, name, flags: O_NONBLOCK | (noFollow ? O_NOFOLLOW : 0))
+        guard fd >= 0 else { return errno == ELOOP && noFollow ? .notRegular(.symlink) : .unreadable }
         defer { close(fd) }
-        // No fstat: records are small, so one read usually takes the whole file; a short read
-        // of a regular file is its end (two system calls fewer per file, 600,000 files a run).
-        // The first 4 KiB go to the stack, so a record costs one exact-size Data.
-        let first = 4096
-        var full = false
-        let head = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first) { buf -> Data? in
-            var n = 0
-            while n < first {
-                let want = first - n
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .unreadable }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .notRegular(FileType(mode: st.st_mode)) }
+        guard Int64(st.st_size) <= Int64(limit) else { return .tooLarge(Int64(st.st_size)) }
+        // One byte more than the size: a read that ends short of it is the end of the file (one
+        // read for a record); a file that grew since fstat is read up to the limit, not beyond.
+        let cap = Int(st.st_size) + 1
+        var data = Data(count: cap)
+        var n = 0
+        let ok = data.withUnsafeMutableBytes { buf -> Bool in
+            while n < cap {
+                let want = cap - n
                 let r = Glibc.read(fd, buf.baseAddress! + n, want)
-                if r < 0 { if errno == EINTR { continue }; return nil }
+                if r < 0 { if errno == EINTR { continue }; return false }
                 if r == 0 { break }
                 n += r
                 if r < want { break }
             }
-            full = n == first
-            return Data(bytes: buf.baseAddress!, count: n)
+            return true
         }
-        guard var data = head else { return nil }
-        guard full else { return data }
-        // A larger file: read on, doubling.
-        var n = first
-        var cap = first * 2
-        data.count = cap
-        while true {
-            if n == cap { cap *= 2; data.count = cap }
-            let want = cap - n
-            let r = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + n, want) }
-            if r < 0 { if errno == EINTR { continue }; return nil }
-            if r == 0 { break }
-            n += r
-            if r < want { break }
+        guard ok else { return .unreadable }
+        if n > limit { return .tooLarge(Int64(n)) }
+        if n == cap {
+            // It grew: read on, within the limit.
+            var more = [UInt8](repeating: 0, count: 64 << 10)
+            while true {
+                let r = Glibc.read(fd, &more, more.count)
+                if r < 0 { if errno == EINTR { continue }; return .unreadable }
+                if r == 0 { break }
+                guard n + r <= limit else { return .tooLarge(Int64(n + r)) }
+                data.append(contentsOf: more[0..<r])
+                n += r
+            }
         }
         data.count = n
-        return data
+        return .data(data)
     }
 
     /// O_NOATIME first (no access-time write per file; allowed to the files' owner), without it
     /// once the kernel refuses it (EPERM: someone else's files), for the rest of the run.
-    private static func openForReading(at dirFD: Int32, _ name: String) -> Int32 {
+    private static func openForReading(at dirFD: Int32, _ name: String, flags: Int32) -> Int32 {
         #if os(Linux)
         if !noAtimeRefused.load(ordering: .relaxed) {
             while true {
-                let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC | noAtimeFlag)
+                let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC | flags | noAtimeFlag)
                 if fd >= 0 { return fd }
                 if errno == EINTR { continue }
                 guard errno == EPERM else { return fd }
@@ -227,7 +290,7 @@ extension Verifier {
             }
         }
         #endif
-        return openat(dirFD, name, O_RDONLY | O_CLOEXEC)
+        return openat(dirFD, name, O_RDONLY | O_CLOEXEC | flags)
     }
 
     #if os(Linux)

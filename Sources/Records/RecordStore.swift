@@ -81,10 +81,12 @@ public final class RecordStore: @unchecked Sendable {
         if checkRoster { try checkSigner(kind: kind, signerID: signerID, key: signer.publicKey) }
         if let e = RecordBody.problem(kind: kind, body: body) { throw e }
         let dir = layout.memberRecordsDir(signerID)
-        try ensureDirectory(layout.recordsDir, parent: layout.root)
-        try ensureDirectory(dir, parent: layout.recordsDir)
+        // Everything below goes through the member directory opened with O_NOFOLLOW: a symlinked
+        // member directory (or records/) would have made the append write outside the store.
+        guard let dirFD = try openMemberDirectory(signerID, create: true) else { throw sysError(dir, "open") }
+        defer { close(dirFD) }
 
-        let lockFD = open(dir + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let lockFD = openat(dirFD, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
         guard lockFD >= 0 else { throw sysError(dir + "/.lock", "open") }
         defer { close(lockFD) }
         while flock(lockFD, LOCK_EX) != 0 {
@@ -92,17 +94,28 @@ public final class RecordStore: @unchecked Sendable {
         }
         if crash(.locked) { throw SimulatedCrash() }
 
-        let head = try readHead(member: signerID, dir: dir)
+        let head = try readHead(member: signerID, dirFD: dirFD)
+        // The seq range is bounded (file names and the index hold Int32): past it, refuse
+        // clearly instead of writing a file that verify would not read.
+        guard head.seq < RecordLimits.maxSeq else {
+            throw RecordsError("“\(signerID)” 的记录链已到序号上限 \(RecordLimits.maxSeq)（\(relative(signerID, RecordFileName.json(head.seq)))），不能再追加记录",
+                               "the record chain of '\(signerID)' has reached the highest seq, \(RecordLimits.maxSeq) (\(relative(signerID, RecordFileName.json(head.seq)))); no record can follow it")
+        }
         let govHead = try gov ?? governanceHead()
         let record = Record(kind: kind, program: program, signer: signerID, seq: head.seq + 1,
                             prev: head.sha, created: Timestamp.format(now), gov: govHead,
                             seen: seen.filter { $0.key != signerID && $0.value > 0 }, body: body)
         let bytes = record.canonicalBytes()
+        guard bytes.count <= RecordLimits.recordBytes else {
+            throw RecordsError("记录有 \(bytes.count) 字节，超过上限 \(RecordLimits.recordBytes) 字节（verify 不会读取）",
+                               "the record is \(bytes.count) bytes, over the limit of \(RecordLimits.recordBytes) bytes (verify would not read it)")
+        }
         let armored = try SSHSig.sign(bytes, signer: signer)
-        let jsonPath = dir + "/" + RecordFileName.json(record.seq)
-        try publish(bytes, to: jsonPath, steps: (.recordTempCreated, .recordTempWritten, .recordLinked))
+        let name = RecordFileName.json(record.seq)
+        try publish(bytes, dirFD: dirFD, name: name, display: dir + "/" + name, steps: (.recordTempCreated, .recordTempWritten, .recordLinked))
         if crash(.recordPublished) { throw SimulatedCrash() }
-        try publish(Data(armored.utf8), to: jsonPath + ".sig", steps: (.sigTempCreated, .sigTempWritten, .sigLinked))
+        try publish(Data(armored.utf8), dirFD: dirFD, name: name + ".sig", display: dir + "/" + name + ".sig",
+                    steps: (.sigTempCreated, .sigTempWritten, .sigLinked))
         let sha = Record.sha256Hex(bytes)
         mutex.withLock { heads[signerID] = (record.seq, sha) }
         return StoredRecord(record: record, bytes: bytes, path: relative(signerID, RecordFileName.json(record.seq)), sha256: sha)
@@ -144,11 +157,37 @@ public final class RecordStore: @unchecked Sendable {
         return r
     }
 
-    func ensureDirectory(_ dir: String, parent: String) throws {
-        if mkdir(dir, 0o755) == 0 {
-            if durable { try DurableFile.syncDirectory(parent) }
-        } else if errno != EEXIST {
-            throw sysError(dir, "mkdir")
+    /// records/MEMBER, opened (O_DIRECTORY) without following a symbolic link at records/ or
+    /// at MEMBER (O_NOFOLLOW), relative to the store root; nil when it does not exist and
+    /// `create` is false. With `create`, a missing directory is made and its parent fsync'd.
+    /// A symbolic link (or anything but a directory) there is refused with an error naming it.
+    func openMemberDirectory(_ member: String, create: Bool) throws -> Int32? {
+        let rootFD = open(layout.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { throw sysError(layout.root, "open") }
+        defer { close(rootFD) }
+        guard let recordsFD = try openDirectory(at: rootFD, "records", display: layout.recordsDir, create: create) else { return nil }
+        defer { close(recordsFD) }
+        return try openDirectory(at: recordsFD, member, display: layout.memberRecordsDir(member), create: create)
+    }
+
+    func openDirectory(at parentFD: Int32, _ name: String, display: String, create: Bool) throws -> Int32? {
+        if create {
+            if mkdirat(parentFD, name, 0o755) == 0 {
+                if durable, fsync(parentFD) != 0 { throw sysError((display as NSString).deletingLastPathComponent, "fsync") }
+            } else if errno != EEXIST {
+                throw sysError(display, "mkdir")
+            }
+        }
+        let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 { return fd }
+        switch errno {
+        case ENOENT where !create:
+            return nil
+        case ELOOP, ENOTDIR:
+            throw RecordsError("\(display)：是符号链接或不是目录；pingshen 不会经由它读写记录（请运行 `pingshen verify`）",
+                               "\(display): a symbolic link or not a directory; pingshen does not read or write records through it (run `pingshen verify`)")
+        default:
+            throw sysError(display, "open")
         }
     }
 
@@ -157,55 +196,47 @@ public final class RecordStore: @unchecked Sendable {
         return RecordsError("\(path)：\(what) 失败（\(e)）", "\(path): \(what) failed (\(e))")
     }
 
-    static func exists(_ path: String) -> Bool {
+    /// Whether `name` exists in the directory, as itself (a symbolic link is not followed).
+    static func exists(at dirFD: Int32, _ name: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0
+        return fstatat(dirFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0
     }
 
     /// Under the member's lock: the last published record (seq, sha256 hex), after removing
     /// what a killed writer left (temp files, a record file whose signature never appeared).
-    func readHead(member: String, dir: String) throws -> (seq: Int, sha: String) {
+    func readHead(member: String, dirFD: Int32) throws -> (seq: Int, sha: String) {
         let firstTime = mutex.withLock { cleaned.insert(member).inserted }
         var seq: Int
         var sha: String?
         if firstTime {
-            DurableFile.cleanTempFiles(in: dir)
-            let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-            var jsons: [Int] = [], sigs = Set<Int>()
-            for n in names {
-                switch RecordFileName.parse(n) {
-                case .json(let s): jsons.append(s)
-                case .sig(let s): sigs.insert(s)
-                case nil: break
-                }
-            }
-            seq = sigs.max() ?? 0
+            DurableFile.cleanTempFiles(inDirectory: dirFD)
+            guard let l = RecordFileName.listing(dirFD: dirFD) else { throw sysError(layout.memberRecordsDir(member), "readdir") }
+            let sigs = Set(l.sigs)
+            seq = l.sigs.last.map(Int.init) ?? 0
             // Unpublished record files above the head (their writer died before the .sig).
-            for s in jsons where s > seq && !sigs.contains(s) {
-                unlink(dir + "/" + RecordFileName.json(s))
+            for s in l.jsons where Int(s) > seq && !sigs.contains(s) {
+                unlinkat(dirFD, RecordFileName.json(Int(s)), 0)
             }
         } else {
             let cached = mutex.withLock { heads[member] }
             seq = cached?.seq ?? 0
-            if let c = cached, RecordStore.exists(dir + "/" + RecordFileName.sig(c.seq)) { sha = c.sha } else if cached != nil {
+            if let c = cached, RecordStore.exists(at: dirFD, RecordFileName.sig(c.seq)) { sha = c.sha } else if cached != nil {
                 // The cache is stale (files moved under us): rescan.
                 _ = mutex.withLock { cleaned.remove(member) }
-                return try readHead(member: member, dir: dir)
+                return try readHead(member: member, dirFD: dirFD)
             }
             // Others may have appended since: walk forward.
-            while RecordStore.exists(dir + "/" + RecordFileName.sig(seq + 1)) { seq += 1; sha = nil }
-            let orphan = dir + "/" + RecordFileName.json(seq + 1)
-            if RecordStore.exists(orphan) {
-                unlink(orphan)
-                DurableFile.cleanTempFiles(in: dir)
+            while seq < RecordLimits.maxSeq, RecordStore.exists(at: dirFD, RecordFileName.sig(seq + 1)) { seq += 1; sha = nil }
+            if seq < RecordLimits.maxSeq, RecordStore.exists(at: dirFD, RecordFileName.json(seq + 1)) {
+                unlinkat(dirFD, RecordFileName.json(seq + 1), 0)
+                DurableFile.cleanTempFiles(inDirectory: dirFD)
             }
         }
         if seq == 0 { return (0, Record.zeroHash) }
         if let sha { return (seq, sha) }
-        let path = dir + "/" + RecordFileName.json(seq)
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw RecordsError("\(relative(member, RecordFileName.json(seq)))：链头记录缺失或无法读取（签名存在）；请运行 `pingshen verify`",
-                               "\(relative(member, RecordFileName.json(seq))): the chain head record is missing or unreadable (its signature exists); run `pingshen verify`")
+        guard case .data(let bytes) = Verifier.readRegular(at: dirFD, RecordFileName.json(seq), limit: RecordLimits.recordBytes, noFollow: true) else {
+            throw RecordsError("\(relative(member, RecordFileName.json(seq)))：链头记录缺失、无法读取或不是普通文件（签名存在）；请运行 `pingshen verify`",
+                               "\(relative(member, RecordFileName.json(seq))): the chain head record is missing, unreadable or not a regular file (its signature exists); run `pingshen verify`")
         }
         let h = Record.sha256Hex(bytes)
         mutex.withLock { heads[member] = (seq, h) }
@@ -214,9 +245,9 @@ public final class RecordStore: @unchecked Sendable {
 
     /// temp (O_EXCL) → write → fsync → link (never replaces) → unlink temp → fsync directory,
     /// through `DurableFile`; the crash hook can stop it after each step as a SIGKILL would.
-    func publish(_ data: Data, to path: String, steps: (AppendStep, AppendStep, AppendStep)) throws {
+    func publish(_ data: Data, dirFD: Int32, name: String, display path: String, steps: (AppendStep, AppendStep, AppendStep)) throws {
         do {
-            try DurableFile.write(data, to: path, replace: false, sync: durable) { step in
+            try DurableFile.write(data, in: dirFD, name: name, display: path, replace: false, sync: durable) { step in
                 switch step {
                 case .created: return self.crash(steps.0)
                 case .written: return self.crash(steps.1)
@@ -236,27 +267,28 @@ public final class RecordStore: @unchecked Sendable {
 
     // MARK: reading
 
-    /// Subdirectories of records/ whose names are safe member ids, sorted.
+    /// Subdirectories of records/ whose names are safe member ids, sorted (a symbolic link is
+    /// not one: see `Verifier`).
     public func members() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.recordsDir)) ?? []
-        return names.filter { name in
-            guard isSafeFileName(name) else { return false }
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: layout.recordsDir + "/" + name, isDirectory: &isDir) && isDir.boolValue
-        }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let fd = open(layout.recordsDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var names: [String] = []
+        _ = RecordFileName.entries(dirFD: fd) { n, t in
+            let name = String(decoding: n, as: UTF8.self)
+            if t == .directory, isSafeFileName(name) { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The seq numbers of a member's published records (those whose .sig exists), ascending.
     public func publishedSeqs(of member: String) throws -> [Int] {
-        let dir = layout.memberRecordsDir(member)
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
-            if !FileManager.default.fileExists(atPath: dir) { return [] }
-            throw RecordsError("\(dir)：无法读取目录", "\(dir): cannot read the directory")
+        guard let fd = try openMemberDirectory(member, create: false) else { return [] }
+        defer { close(fd) }
+        guard let l = RecordFileName.listing(dirFD: fd) else {
+            throw RecordsError("\(layout.memberRecordsDir(member))：无法读取目录", "\(layout.memberRecordsDir(member)): cannot read the directory")
         }
-        var seqs: [Int] = []
-        for n in names { if case .sig(let s) = RecordFileName.parse(n) { seqs.append(s) } }
-        return seqs.sorted()
+        return l.sigs.map(Int.init)
     }
 
     /// A member's records whose .sig exists, in seq order (not verified: see `Verifier`).
@@ -267,8 +299,12 @@ public final class RecordStore: @unchecked Sendable {
     public func read(member: String, seq: Int) throws -> StoredRecord {
         let rel = relative(member, RecordFileName.json(seq))
         let path = layout.root + "/" + rel
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: RecordsError.currentLanguage.pick("无法读取记录", "cannot read the record"))
+        let fd = try openMemberDirectory(member, create: false)
+        let got = fd.map { Verifier.readRegular(at: $0, RecordFileName.json(seq), limit: RecordLimits.recordBytes, noFollow: true) }
+        if let fd { close(fd) }
+        guard case .data(let bytes)? = got else {
+            throw InputError(path: path, message: RecordsError.currentLanguage.pick("无法读取记录（缺失、不是普通文件或超过大小上限）",
+                                                                                     "cannot read the record (missing, not a regular file, or over the size limit)"))
         }
         do {
             let r = try Record(bytes: bytes)
@@ -289,10 +325,11 @@ public final class RecordStore: @unchecked Sendable {
         var m = Merkle.Builder()
         for member in members() {
             var last = 0
+            guard let fd = try openMemberDirectory(member, create: false) else { continue }
+            defer { close(fd) }
             for s in try publishedSeqs(of: member) {
                 guard s == last + 1 else { break }
-                let path = layout.memberRecordsDir(member) + "/" + RecordFileName.json(s)
-                guard let bytes = FileManager.default.contents(atPath: path) else { break }
+                guard case .data(let bytes) = Verifier.readRegular(at: fd, RecordFileName.json(s), limit: RecordLimits.recordBytes, noFollow: true) else { break }
                 m.add(Array(SHA256.hash(data: bytes)))
                 last = s
             }

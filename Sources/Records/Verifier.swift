@@ -12,7 +12,10 @@ import Darwin
 public struct Problem: Codable, Hashable, Sendable {
     public var path: String
     /// bad-signature, unknown-signer, wrong-key, role, foreign-program, chain-gap, chain-fork,
-    /// chain-prev, missing-signature, malformed, signer-mismatch, after-finalize, merkle
+    /// chain-prev, missing-signature, malformed, signer-mismatch, after-finalize, merkle;
+    /// not-regular-file (a FIFO, device, symbolic link … where a record file or a member
+    /// directory belongs: never opened), too-large (over `RecordLimits`: never read), stray-file
+    /// (a file pingshen never writes there, such as a misnamed record)
     public var kind: String
     public var message: String
     public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }
@@ -107,6 +110,8 @@ public enum Verifier {
         var published: [Int32]         // seqs with a .sig, ascending
         var unsigned: [Int32]          // seqs with only a .json
         var sigOnly: [Int32]           // seqs with only a .sig
+        /// The listing had problems of its own (stray or irregular entries).
+        var listingProblem = false
     }
 
     /// Verifies the whole store. Throws only when the store itself cannot be read (exit 2).
@@ -287,39 +292,58 @@ public enum Verifier {
         var problems: [Problem] = []
         var memberFiles: [MemberFiles] = []
         defer { for mf in memberFiles where mf.dirFD >= 0 { close(mf.dirFD) } }
-        var isDir: ObjCBool = false
         try Trace.phase("scan: list record directories") {
-        if FileManager.default.fileExists(atPath: layout.recordsDir, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw StoreError(lang.pick("\(layout.recordsDir)：不是目录", "\(layout.recordsDir): not a directory")) }
-            let names: [String]
-            do { names = try FileManager.default.contentsOfDirectory(atPath: layout.recordsDir) } catch {
+        // records/ and each member directory are opened without following a symbolic link
+        // (O_NOFOLLOW): a linked directory is a problem and is not read (issue 16).
+        let recordsFD = open(layout.recordsDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if recordsFD < 0 {
+            // Linux answers ENOTDIR, not ELOOP, for a symbolic link opened with O_DIRECTORY|O_NOFOLLOW.
+            var st = stat()
+            let isLink = lstat(layout.recordsDir, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+            switch isLink ? ELOOP : errno {
+            case ENOENT:
+                return
+            case ELOOP:
+                problems.append(Problem(path: "records", kind: "not-regular-file",
+                    message: lang.pick("是符号链接，不是存储的记录目录；其中的记录未读取", "a symbolic link, not the store's records directory; its records are not read")))
+                return
+            case ENOTDIR:
+                throw StoreError(lang.pick("\(layout.recordsDir)：不是目录", "\(layout.recordsDir): not a directory"))
+            default:
                 throw StoreError(lang.pick("\(layout.recordsDir)：无法读取", "\(layout.recordsDir): cannot be read"))
             }
-            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
-                var d: ObjCBool = false
-                let dir = layout.recordsDir + "/" + name
-                guard FileManager.default.fileExists(atPath: dir, isDirectory: &d), d.boolValue, isSafeFileName(name) else {
-                    problems.append(Problem(path: "records/" + name, kind: "malformed",
-                                            message: lang.pick("不是成员记录目录", "not a member's record directory")))
-                    continue
-                }
-                let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                guard fd >= 0 else { throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read")) }
-                let dirStamp = StoreIndex.stamp(dirFD: fd)
-                // A directory that has not changed since the index was written holds the same
-                // names (creating, removing or renaming an entry changes it): no need to list it.
-                if let previous, let e = previous.members[name], let ds = dirStamp, e.dirStamp == ds.mix {
-                    memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: e.seqs, unsigned: [], sigOnly: []))
-                    continue
-                }
-                guard let (jsons, sigs) = RecordFileName.list(dirFD: fd) else {
-                    close(fd)
-                    throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read"))
-                }
-                let sigSet = Set(sigs), jsonSet = Set(jsons)
-                memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: jsons.filter { sigSet.contains($0) },
-                                               unsigned: jsons.filter { !sigSet.contains($0) }, sigOnly: sigs.filter { !jsonSet.contains($0) }))
+        }
+        defer { close(recordsFD) }
+        var names: [(String, FileType?)] = []
+        guard RecordFileName.entries(dirFD: recordsFD, { n, t in names.append((String(decoding: n, as: UTF8.self), t)) }) else {
+            throw StoreError(lang.pick("\(layout.recordsDir)：无法读取", "\(layout.recordsDir): cannot be read"))
+        }
+        for (name, type) in names.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
+            let dir = layout.recordsDir + "/" + name
+            let (fd, problem) = openMemberDirectory(recordsFD: recordsFD, name: name, type: type, lang: lang)
+            if let problem { problems.append(problem); continue }
+            guard fd >= 0 else { throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read")) }
+            let dirStamp = StoreIndex.stamp(dirFD: fd)
+            // A directory that has not changed since the index was written holds the same
+            // names (creating, removing or renaming an entry changes it): no need to list it.
+            if let previous, let e = previous.members[name], let ds = dirStamp, e.dirStamp == ds.mix {
+                memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: e.seqs, unsigned: [], sigOnly: []))
+                continue
             }
+            guard let l = RecordFileName.listing(dirFD: fd) else {
+                close(fd)
+                throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read"))
+            }
+            let (jsons, sigs) = (l.jsons, l.sigs)
+            let sigSet = Set(sigs), jsonSet = Set(jsons)
+            // A signature whose record is not a regular file: that problem says it all.
+            let irregularJSON = Set(l.irregular.filter { !$0.isSig }.map(\.seq))
+            let listed = listingProblems(member: name, l, lang: lang)
+            problems.append(contentsOf: listed)
+            memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: jsons.filter { sigSet.contains($0) },
+                                           unsigned: jsons.filter { !sigSet.contains($0) },
+                                           sigOnly: sigs.filter { !jsonSet.contains($0) && !irregularJSON.contains($0) },
+                                           listingProblem: !listed.isEmpty))
         }
         }
         let workers = max(1, threads)
@@ -388,7 +412,7 @@ public enum Verifier {
         struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String; var sha: [UInt8] }
         var finals: [Final] = []
         var pins = Pins()
-        var memberProblem = [Bool](repeating: false, count: memberFiles.count)
+        var memberProblem = memberFiles.map(\.listingProblem)
         // Indexed scans keep, per member, what the new index and the summaries need of the
         // records checked now.
         var fresh = [Fresh](repeating: Fresh(), count: memberFiles.count)
@@ -444,10 +468,7 @@ public enum Verifier {
                     let seq = Int(t.seq)
                     // Stamps before reading: a file changed in between is read again next time.
                     if indexed { stamps.buf[i] = StoreIndex.stamp(dirFD: mf.dirFD, seq: seq) }
-                    let name = RecordFileName.json(seq)
-                    let json = readFile(at: mf.dirFD, name)
-                    let sig = readFile(at: mf.dirFD, name + ".sig")
-                    var c = check(json: json, signature: sig, member: mf.member, fileSeq: seq, context: context, cache: cache)
+                    var (c, json) = checkFiles(dirFD: mf.dirFD, member: mf.member, seq: seq, context: context, cache: cache)
                     if collect, c.valid, let json { c.bytes = json }
                     results.buf[i] = c
                 }

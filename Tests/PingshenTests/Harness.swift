@@ -23,7 +23,9 @@ enum Harness {
     }
 
     @discardableResult
-    static func run(_ exe: String, _ args: [String], env: [String: String] = [:], stdin: Data? = nil, cwd: String? = nil) throws -> Result {
+    /// `stdinFile`: a file to read standard input from instead of `stdin` (for a program that
+    /// may exit before reading its input, where a pipe would kill the writer with SIGPIPE).
+    static func run(_ exe: String, _ args: [String], env: [String: String] = [:], stdin: Data? = nil, stdinFile: String? = nil, cwd: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
@@ -34,7 +36,7 @@ enum Harness {
         p.environment = environment
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-        p.standardInput = inPipe
+        if let stdinFile, let h = FileHandle(forReadingAtPath: stdinFile) { p.standardInput = h } else { p.standardInput = inPipe }
         p.standardOutput = outPipe
         p.standardError = errPipe
         try p.run()
@@ -74,7 +76,7 @@ enum Harness {
     /// `ssh-keygen -Y verify` of one record against the store's allowed_signers.
     static func sshVerify(store: String, member: String, record: String) throws -> Result {
         try run("/usr/bin/ssh-keygen", ["-Y", "verify", "-f", store + "/allowed_signers", "-I", member, "-n", "review-record@pingshen",
-                                         "-s", record + ".sig"], stdin: try Data(contentsOf: URL(fileURLWithPath: record)))
+                                         "-s", record + ".sig"], stdinFile: record)
     }
 
     static func records(_ store: String, _ member: String) -> [String] {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 import Panel
 @testable import Records
 
@@ -92,6 +95,20 @@ import Panel
         return out
     }
 
+    /// `ssh-keygen -Y verify`, the message read from a file (ssh-keygen may refuse the armour
+    /// before it reads its input: a pipe would then kill the writer with SIGPIPE).
+    static func sshKeygenVerifies(allowed: String, signature: String, message: String) throws -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: sshKeygen)
+        p.arguments = ["-Y", "verify", "-f", allowed, "-I", "m1", "-n", SSHSig.namespace, "-s", signature]
+        p.standardInput = FileHandle(forReadingAtPath: message)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
     @Test func armourVariantsAreAcceptedExactlyAsSSHKeygenAcceptsThem() throws {
         let dir = TempDir("armour")
         let key = dir.path + "/k"
@@ -104,11 +121,13 @@ import Panel
         let roster = Roster(members: [Member(id: "m1", name: "M1", role: .member, key: signer.publicKey.line)])
         let context = Verifier.Context(instance: Self.record.program, roster: roster, language: .en)
         let digest = SHA256.hash(data: msg)
+        let msgPath = dir.path + "/record.json"
+        try msg.write(to: URL(fileURLWithPath: msgPath))
         var accepted = 0, refused = 0
         for v in Self.variants(armored) {
             let sigPath = dir.path + "/v.sig"
             try Data(v.bytes).write(to: URL(fileURLWithPath: sigPath))
-            let ssh = try run(sshKeygen, ["-Y", "verify", "-f", allowed, "-I", "m1", "-n", SSHSig.namespace, "-s", sigPath], stdin: msg).status == 0
+            let ssh = try Self.sshKeygenVerifies(allowed: allowed, signature: sigPath, message: msgPath)
             let general = (try? SSHSig.verify(SSHSig.parse(armoredBytes: v.bytes), message: msg)) != nil
             let fast = FastSig.validKey(signature: Data(v.bytes), message: msg, jsonDigest: digest,
                                         keys: PreparedKeys([signer.publicKey.raw]), cache: nil) != nil
@@ -124,5 +143,53 @@ import Panel
         }
         // The set is not one-sided: both answers occur.
         #expect(accepted >= 10 && refused >= 10, "accepted \(accepted), refused \(refused)")
+    }
+}
+
+/// Issue 16, "Files": the append side of the safe-file rules, on RecordStore itself.
+@Suite struct RecordFilesTests {
+    @Test func anAppendNeverWritesThroughASymlinkedMemberDirectory() throws {
+        let s = try TestStore()
+        try s.score("m1")
+        let outside = s.dir.path + "/outside"
+        try FileManager.default.moveItem(atPath: s.layout.memberRecordsDir("m1"), toPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: s.layout.memberRecordsDir("m1"), withDestinationPath: outside)
+        let before = try FileManager.default.contentsOfDirectory(atPath: outside).sorted()
+        #expect(throws: RecordsError.self) { try s.score("m1") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).sorted() == before)
+        #expect(throws: (any Error).self) { try RecordStore(layout: s.layout).read(member: "m1", seq: 1) }
+        #expect(!RecordStore(layout: s.layout).members().contains("m1"))
+    }
+
+    @Test func theLastSeqIsABoundWithAClearError() throws {
+        let s = try TestStore()
+        let first = try s.score("m1")
+        let dir = s.layout.memberRecordsDir("m1") + "/"
+        // The head at Int32.max: the next append is refused by name, nothing is written.
+        try FileManager.default.copyItem(atPath: dir + "000001.json", toPath: dir + "2147483647.json")
+        try FileManager.default.copyItem(atPath: dir + "000001.json.sig", toPath: dir + "2147483647.json.sig")
+        #expect(first.record.seq == 1)
+        do {
+            try s.score("m1")
+            Issue.record("the append past the last seq was not refused")
+        } catch let e as RecordsError {
+            #expect(e.en.contains("'m1'") && e.en.contains("2147483647"), "\(e.en)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [".lock", "000001.json", "000001.json.sig", "2147483647.json", "2147483647.json.sig"])
+    }
+
+    @Test func readingRefusesWhatIsNotARegularFileOfABoundedSize() throws {
+        let d = TempDir("read")
+        #expect(mkfifo(d.path + "/fifo", 0o644) == 0)
+        FileManager.default.createFile(atPath: d.path + "/big", contents: nil)
+        #expect(truncate(d.path + "/big", RecordLimits.recordBytes + 1) == 0)
+        FileManager.default.createFile(atPath: d.path + "/ok", contents: Data("abc".utf8))
+        try FileManager.default.createSymbolicLink(atPath: d.path + "/link", withDestinationPath: d.path + "/ok")
+        func read(_ n: String) -> Verifier.FileRead { Verifier.readRegular(at: AT_FDCWD, d.path + "/" + n, limit: RecordLimits.recordBytes, noFollow: true) }
+        guard case .notRegular(.fifo) = read("fifo") else { Issue.record("fifo: \(read("fifo"))"); return }
+        guard case .tooLarge(let n) = read("big"), n == Int64(RecordLimits.recordBytes) + 1 else { Issue.record("big: \(read("big"))"); return }
+        guard case .notRegular(.symlink) = read("link") else { Issue.record("link: \(read("link"))"); return }
+        guard case .data(let data) = read("ok"), data == Data("abc".utf8) else { Issue.record("ok: \(read("ok"))"); return }
+        guard case .unreadable = read("absent") else { Issue.record("absent: \(read("absent"))"); return }
     }
 }
