@@ -27,7 +27,7 @@ import Darwin
 /// same per-user secret as `VerifyCache` (outside the store), so an index that came with a copied
 /// or edited store is ignored. `pingshen verify` without `--cached` never uses it.
 struct StoreIndex {
-    static let magic = Array("pingshen-index-3".utf8)
+    static let magic = Array("pingshen-index-4".utf8)
     /// Files changed this close before their stamps were taken are not indexed.
     static let racyNanos: Int64 = 2_000_000_000
 
@@ -43,6 +43,8 @@ struct StoreIndex {
         /// Summaries, back to back; `ends[i]` is where record i's ends.
         var payload: [UInt8] = []
         var ends: [UInt32] = []
+        /// What these records had seen of other members (`SeenLog` events, positions < count).
+        var seen: [SeenLog.Event] = []
 
         var count: Int { seqs.count }
         func summaryBytes(_ i: Int) -> Range<Int> { (i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i]) }
@@ -91,6 +93,11 @@ struct StoreIndex {
                 e.ends = StoreIndex.load(ends).map { UInt32(littleEndian: $0) }
                 e.payload = Array(payload)
                 guard e.ends.last.map({ Int($0) == e.payload.count }) ?? e.payload.isEmpty else { return nil }
+                guard let nSeen = r.varint(), nSeen < 1 << 31 else { return nil }
+                for _ in 0..<nSeen {
+                    guard let at = r.varint(), at < count, let m = r.string(), let sq = r.varint(), sq >= 1, sq <= UInt64(Int32.max) else { return nil }
+                    e.seen.append(SeenLog.Event(at: Int32(at), member: m, seq: Int32(sq)))
+                }
                 index.members[name] = e
             }
             guard let k = r.varint(), k < 1 << 20 else { return nil }
@@ -129,6 +136,8 @@ struct StoreIndex {
             for x in e.ends { withUnsafeBytes(of: x.littleEndian) { w.bytes($0) } }
             w.varint(UInt64(e.payload.count))
             w.bytes(e.payload)
+            w.varint(UInt64(e.seen.count))
+            for x in e.seen { w.varint(UInt64(x.at)); w.string(x.member); w.varint(UInt64(x.seq)) }
         }
         w.varint(UInt64(merkleChecked.count))
         for h in merkleChecked.sorted(by: { $0.lexicographicallyPrecedes($1) }) { w.bytes(h) }

@@ -416,6 +416,8 @@ public enum Verifier {
         // Indexed scans keep, per member, what the new index and the summaries need of the
         // records checked now.
         var fresh = [Fresh](repeating: Fresh(), count: memberFiles.count)
+        // What each member's records had seen of the others (`seen`), for missing-record.
+        var seenLogs = [SeenLog](repeating: SeenLog(), count: memberFiles.count)
         var indexBroken = false
 
         for (mi, k) in reuse.enumerated() where k > 0 {
@@ -445,6 +447,7 @@ public enum Verifier {
                 }
             }
             chains[mi] = st
+            seenLogs[mi] = SeenLog(events: e.seen, before: k)
         }
         if indexBroken { return nil }
 
@@ -528,6 +531,7 @@ public enum Verifier {
                 st.lastSeq = seq
                 st.lastSha = c.sha
                 st.lastPrev = c.record?.prev
+                if c.valid, let r = c.record, !r.seen.isEmpty { seenLogs[mi].add(at: st.seqs.count - 1, r.seen) }
                 chains[mi] = st
                 if !c.problems.isEmpty || !c.valid { memberProblem[mi] = true }
                 if indexed {
@@ -560,6 +564,9 @@ public enum Verifier {
         // Finalizations: each Merkle root must match the records it counted; after the latest,
         // no score or recusal may follow.
         let memberIndex = Dictionary(uniqueKeysWithValues: memberFiles.enumerated().map { ($1.member, $0) })
+
+        // Deletions: a record that a validly signed record saw must be there (issue 16).
+        problems.append(contentsOf: missingRecords(members: memberFiles.map(\.member), published: chains.map(\.seqs), logs: seenLogs, lang: lang))
         var merkleChecked: Set<[UInt8]> = []
         for f in finals {
             // Chains commit to everything before their heads: when every counted member's
@@ -671,6 +678,7 @@ public enum Verifier {
             // (no record without its signature, no stray signature) and every record is in.
             if complete, mf.unsigned.isEmpty, mf.sigOnly.isEmpty, let ds = mf.dirStamp, ds.ctime < trustedBefore { e.dirStamp = ds.mix }
             if !complete || e.dirStamp != entries[mi]?.dirStamp { changed = true }
+            e.seen = seenLogs[mi].events.filter { Int($0.at) < e.count }
             if e.count > 0 { next.members[mf.member] = e }
         }
         if let previous, Set(previous.members.keys) != Set(next.members.keys) { changed = true }

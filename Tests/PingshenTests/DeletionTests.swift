@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// Issue 16, "Deletions verify does not see": before finalization, deleting a member's last
+/// record, a whole member directory, or the chair's finalize record passed verify. Every record
+/// now carries `seen` (member → highest seq its signer's session had seen), so removing a record
+/// that a later record saw is a `missing-record` problem naming who saw it. What nobody has seen
+/// yet (the newest records) one host cannot vouch for: the last test pins that limit down, as the
+/// README says.
+@Suite struct DeletionTests {
+    static func verify(_ store: String) throws -> (Int32, [[String: String]]) {
+        let r = try Harness.pingshen(["verify", store, "--format", "json"])
+        let json = try Harness.json(r.stdout)
+        let problems = (json["problems"] as? [[String: Any]] ?? []).map { $0.compactMapValues { $0 as? String } }
+        return (r.status, problems)
+    }
+
+    static func remove(_ fx: Fixture, _ member: String, _ seq: Int) throws {
+        let base = fx.store + "/records/\(member)/" + String(format: "%06d", seq) + ".json"
+        try FileManager.default.removeItem(atPath: base)
+        try FileManager.default.removeItem(atPath: base + ".sig")
+    }
+
+    /// m1 signs two sheets, then m2 signs one (having seen m1 up to seq 2).
+    static func scored() throws -> Fixture {
+        let fx = try Fixture()
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try fx.score("m1", "D002", [10, 10, 10, 10]).status == 0)
+        #expect(try fx.score("m2", "D001", [15, 15, 15, 15]).status == 0)
+        let (status, problems) = try verify(fx.store)
+        #expect(status == 0 && problems.isEmpty, "\(problems)")
+        return fx
+    }
+
+    @Test func aMembersLastRecordThatAnotherSawIsMissed() throws {
+        let fx = try Self.scored()
+        try Self.remove(fx, "m1", 2)
+        let (status, problems) = try Self.verify(fx.store)
+        #expect(status == 1)
+        let p = problems.first { $0["kind"] == "missing-record" }
+        #expect(p?["path"] == "records/m1/000002.json", "\(problems)")
+        #expect(p?["message"]?.contains("records/m2/000001.json") == true, "\(problems)")
+    }
+
+    @Test func aWholeMemberDirectoryThatAnotherSawIsMissed() throws {
+        let fx = try Self.scored()
+        try FileManager.default.removeItem(atPath: fx.store + "/records/m1")
+        let (status, problems) = try Self.verify(fx.store)
+        #expect(status == 1)
+        #expect(problems.contains { $0["kind"] == "missing-record" && $0["path"] == "records/m1" && $0["message"]?.contains("records/m2/000001.json") == true },
+                "\(problems)")
+    }
+
+    @Test func theChairsFinalizeThatALaterRecordSawIsMissed() throws {
+        let fx = try Fixture(quota: 2)
+        for m in ["m1", "m2", "m3"] {
+            #expect(try fx.score(m, "D001", [20, 20, 20, 20]).status == 0)
+            #expect(try fx.score(m, "D002", [15, 15, 15, 15]).status == 0)
+            #expect(try fx.score(m, "D003", [10, 10, 10, 10]).status == 0)
+        }
+        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(fin.status == 0, "\(fin.stderr)")
+        let objection = try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "材料待核实",
+                                              "--outcome", "pending", "--key", fx.key("sec")])
+        #expect(objection.status == 0, "\(objection.stderr)")
+        #expect(try Self.verify(fx.store).0 == 0)
+        let chair = Harness.records(fx.store, "chair")
+        try Self.remove(fx, "chair", chair.count)
+        let (status, problems) = try Self.verify(fx.store)
+        #expect(status == 1)
+        let p = problems.first { $0["kind"] == "missing-record" }
+        #expect(p?["path"] == "records/chair/" + String(format: "%06d", chair.count) + ".json", "\(problems)")
+        #expect(p?["message"]?.contains("records/sec/") == true, "\(problems)")
+    }
+
+    /// The limit of one host: a record nobody has seen yet can go without a trace here. (A hub
+    /// that only grows, holding a copy, closes this gap.)
+    @Test func theNewestRecordSeenByNobodyIsBeyondOneHost() throws {
+        let fx = try Self.scored()
+        try Self.remove(fx, "m2", 1)
+        let (status, problems) = try Self.verify(fx.store)
+        #expect(status == 0 && problems.isEmpty, "\(problems)")
+    }
+}
