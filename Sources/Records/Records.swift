@@ -8,7 +8,8 @@
 //   Verifier+Rules.swift verify's rules phase: RuleBook of a store, pins across records (rule-violation)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
 //   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
-//   SSHWire.swift        SSH wire strings, armor, base64, hex
+//   SSHWire.swift        SSH wire strings, armor, base64 (b64_pton rules for SSHSIG), hex, SSHSigArmor
+//                        (the .sig armour read exactly as ssh-keygen's sshsig_dearmor)
 //   OpenSSHKey.swift     SSHPublicKey, openssh-key-v1 private keys, KeyFileSigner, KeyGen
 //   SSHAgent.swift       ssh-agent client (identities, sign) and AgentSigner
 //   SSHSig.swift         SSHSIG sign/verify as `ssh-keygen -Y sign/verify` (namespace review-record@pingshen)
@@ -16,6 +17,10 @@
 //                        crash clean-up, reading, finalizeSummary; Merkle
 //   Verifier.swift       verify: signatures, signers, roles, programme, chains, finalizations —
 //                        per-record checks are pure and run on every core; verifiedRecords
+//   RecordFiles.swift    the files of records/ as they may be: RecordLimits (4 MiB record, 16 KiB .sig,
+//                        seq ≤ Int32.max), listing with stray/irregular entries, member directories
+//                        opened O_NOFOLLOW; not-regular-file, too-large, stray-file problems
+//   RecordSeen.swift     deletions a later record saw (`seen`): SeenLog, missing-record problems
 //   VerifyCache.swift    signatures already checked on this machine (HMAC with a secret outside the store)
 //   RosterOps.swift      `member add`: roster.yaml and allowed_signers
 //
