@@ -60,6 +60,7 @@ extension ReviewSession {
         try settle()
         let chair = try member(chairID)
         try requireRole(chair, for: .finalize)
+        try requireNoProblems(LocalizedText(zh: "签署定稿", en: "sign the finalization"))
         if ledger.approval != nil {
             throw ActionError(zh: "名单已审定，不能再定稿", en: "the list has been approved; it cannot be finalized again")
         }
@@ -94,9 +95,11 @@ extension ReviewSession {
         }
         let (counted, root) = try records.finalizeSummary()
         var rows: [JSONValue] = []
+        var selected: [JSONValue] = []
         for e in ranking.entries {
             var status = e.status.rawValue
             if let r = byDossier[e.dossier] { status = r.decision }
+            if status == "selected" { selected.append(.string(e.dossier)) }
             rows.append(.object([
                 "rank": .int(Int64(e.rank)), "dossier": .string(e.dossier),
                 "exact": .string(e.score.map { $0.description } ?? ""), "status": .string(status),
@@ -108,6 +111,8 @@ extension ReviewSession {
             "counted": .object(counted.mapValues { .int(Int64($0)) }),
             "merkle_root": .string(root),
             "ranking": .array(rows),
+            // What the public notice lists (`export publicity` prints exactly this).
+            "selected": .array(selected),
             "resolutions": .array(resolutions.map {
                 .object(["dossier": .string($0.dossier), "decision": .string($0.decision), "reason": .string($0.reason)])
             }),
@@ -138,6 +143,7 @@ extension ReviewSession {
         try settle()
         let a = try member(approverID)
         try requireRole(a, for: .approval)
+        try requireNoProblems(LocalizedText(zh: "签署审定", en: "sign the approval"))
         guard let fin = ledger.finalization else {
             throw ActionError(zh: "尚未定稿，不能审定", en: "nothing to approve: the ranking is not finalized")
         }

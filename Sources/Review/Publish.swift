@@ -16,29 +16,70 @@ extension ReviewSession {
         public var score: String
     }
 
+    /// The list as the signed records say it: the publicity list is the finalization's
+    /// `selected` (else its ranking rows with status selected), the final list the approval's
+    /// `selected`; ranks and scores are the finalization's signed ranking. Nothing is
+    /// recomputed from editable files, and a file that disagrees with the signed records (the
+    /// quota or method edited after finalization, a listed dossier's file gone) is refused, as is
+    /// a store with problems.
     public func publishedRows(_ list: PublishedList) throws -> [ListRow] {
-        let s = standing()
-        guard s.finalized else {
+        try settle()
+        guard let fin = ledger.finalization else {
             throw ActionError(zh: "尚未定稿：组长签署定稿后才有公示名单", en: "not finalized: the public list exists once the chair signs the ranking")
+        }
+        try requireNoProblems(list == .publicity ? LocalizedText(zh: "导出公示名单", en: "export the list for public notice")
+                                                 : LocalizedText(zh: "导出审定名单", en: "export the approved list"))
+        let body = fin.record.body
+        func disagree(_ what: String, file: String, signed: String, now: String) -> ActionError {
+            ActionError(zh: "\(file) 的 \(what) 为 \(now)，与组长签署的定稿 \(fin.path) 中的 \(signed) 不符（定稿后被修改？）",
+                        en: "\(file) says \(what) \(now), the chair's signed finalization \(fin.path) says \(signed) (changed after finalization?)")
+        }
+        if let q = body["quota"]?.int, q != Int64(program.quota) {
+            throw disagree("quota", file: "program.yaml", signed: String(q), now: String(program.quota))
+        }
+        if let m = body["method"]?.string, m != program.aggregation.method {
+            throw disagree("method", file: "program.yaml", signed: m, now: program.aggregation.method)
+        }
+        // The signed ranking: dossier → (rank, exact score).
+        var signedRows: [String: (rank: Int, exact: String, status: String)] = [:]
+        var order: [String] = []
+        if case .array(let items)? = body["ranking"] {
+            for item in items {
+                guard let d = item["dossier"]?.string else { continue }
+                let rank = item["rank"]?.int.flatMap { Int(exactly: $0) } ?? 0
+                signedRows[d] = (rank, item["exact"]?.string ?? "", item["status"]?.string ?? "")
+                order.append(d)
+            }
         }
         var ids: [String]
         switch list {
         case .publicity:
-            ids = s.ranking.entries.filter { $0.status == .selected }.map(\.dossier)
+            if case .array(let sel)? = body["selected"] {
+                ids = sel.compactMap(\.string)
+            } else {
+                ids = order.filter { signedRows[$0]?.status == "selected" }
+            }
         case .final:
             guard let approval = ledger.approval else {
                 throw ActionError(zh: "尚未审定：审定后才有最终名单", en: "not approved: the final list exists once it is approved")
             }
+            guard approval.record.body["finalize"]?.string == fin.sha256 else {
+                throw ActionError(zh: "审定 \(approval.path) 指向的不是最新定稿 \(fin.path)，请重新审定",
+                                  en: "the approval \(approval.path) does not name the latest finalization \(fin.path); approve again")
+            }
             guard case .array(let sel)? = approval.record.body["selected"] else {
-                throw StoreError("\(approval.path): approval without a selected list")
+                throw ActionError(zh: "\(approval.path)：审定记录没有名单（selected）", en: "\(approval.path): the approval has no selected list")
             }
             ids = sel.compactMap(\.string)
         }
-        let byID = Dictionary(s.ranking.entries.map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
-        return ids.compactMap { id in
-            guard let d = panel.dossier(id) else { return nil }
-            let e = byID[id]
-            return ListRow(rank: e?.rank ?? 0, dossier: d, score: e?.score?.rounded2() ?? "")
+        return try ids.map { id in
+            guard let d = panel.dossier(id) else {
+                throw ActionError(zh: "签署的名单列有 \(id)，但其申报材料 dossiers/\(id).yaml 不存在（被删除？）",
+                                  en: "the signed list names \(id) but its dossier file dossiers/\(id).yaml does not exist (deleted?)")
+            }
+            let row = signedRows[id]
+            let score = row.flatMap { $0.exact.contains("-") ? nil : Fraction(parsing: $0.exact) }?.rounded2() ?? ""
+            return ListRow(rank: row?.rank ?? 0, dossier: d, score: score)
         }
     }
 

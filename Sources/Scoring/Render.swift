@@ -10,13 +10,15 @@ import Panel
 /// `approval` ("met" | "below-threshold", null when the programme has no threshold or the dossier
 /// has no quorum). `score`, `exact` and `median` are null for a dossier with no valid sheet.
 /// Top-level keys: `program`, `method`, `quota`, `entries` (contract order), then `quorum` and
-/// `approval_threshold` (the threshold as a reduced fraction string, or null).
+/// `approval_threshold` (the threshold as a reduced fraction string, or null), and last `problems`
+/// (how many problems the store has: records with one are left out; `rank` then exits 1).
 extension Ranking {
     public static let entryKeys = ["rank", "dossier", "name", "score", "exact", "sheets", "status",
                                    "median", "recommend", "reject", "abstain", "approval"]
 
-    /// JSON (UTF-8 text, one entry per line, trailing newline).
-    public func json() -> String {
+    /// JSON (UTF-8 text, one entry per line, trailing newline). `problems`: how many problems
+    /// the store has (records with one are left out of the ranking), always the last key.
+    public func json(problems: Int = 0) -> String {
         var out = "{\"program\":\(jsonString(program)),\"method\":\(jsonString(method)),\"quota\":\(quota),\"entries\":["
         for (i, e) in entries.enumerated() {
             out += i == 0 ? "\n" : ",\n"
@@ -29,7 +31,8 @@ extension Ranking {
             out += ",\"approval\":\(e.approval.map { jsonString($0.rawValue) } ?? "null")}"
         }
         out += entries.isEmpty ? "]" : "\n]"
-        out += ",\"quorum\":\(quorum),\"approval_threshold\":\(approvalThreshold.map { jsonString($0.description) } ?? "null")}\n"
+        out += ",\"quorum\":\(quorum),\"approval_threshold\":\(approvalThreshold.map { jsonString($0.description) } ?? "null")"
+        out += ",\"problems\":\(problems)}\n"
         return out
     }
 
@@ -41,11 +44,14 @@ extension Ranking {
     }
 
     /// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF; UTF-8,
-    /// no byte-order mark). The header is the JSON entry keys.
-    public func csv() -> String {
-        var out = Ranking.entryKeys.joined(separator: ",") + "\r\n"
+    /// no byte-order mark). The header is the JSON entry keys. On a store with problems
+    /// (`problems` > 0) one more column, `problems`, last, carries the count on every row: a
+    /// reader by column name is unaffected, and the flag survives sorting and filtering.
+    public func csv(problems: Int = 0) -> String {
+        let extra = problems > 0 ? ["problems"] : []
+        var out = (Ranking.entryKeys + extra).joined(separator: ",") + "\r\n"
         for e in entries {
-            out += fields(e).map(CSV.escape).joined(separator: ",") + "\r\n"
+            out += (fields(e) + (problems > 0 ? [String(problems)] : [])).map(CSV.escape).joined(separator: ",") + "\r\n"
         }
         return out
     }

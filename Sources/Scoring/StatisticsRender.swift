@@ -9,9 +9,11 @@ import Panel
 ///  "members":[{"member":ID,"sheets":N,"mean":"80","offset":"40/9"}],
 ///  "kendall_w":{"w":"31/33","members":N,"dossiers":N,"chi_square":"62/11"}|null,
 ///  "outliers":[{"dossier":ID,"member":ID,"total":N,"others_median":"81","deviation":"41","threshold":"10"}],
-///  "stability":[{"member":ID,"dossier":ID,"name":TEXT,"from":STATUS,"to":STATUS}]}`
+///  "stability":[{"member":ID,"dossier":ID,"name":TEXT,"from":STATUS,"to":STATUS}],
+///  "problems":N}` (N: the store's problems; records with one are left out)
 extension PanelStatistics {
-    public func json() -> String {
+    /// `problems`: how many problems the store has (records with one are left out), the last key.
+    public func json(problems: Int = 0) -> String {
         func frac(_ f: Fraction?) -> String { f.map { jsonString($0.description) } ?? "null" }
         func int(_ i: Int?) -> String { i.map(String.init) ?? "null" }
         var out = "{\"dossiers\":["
@@ -41,7 +43,8 @@ extension PanelStatistics {
             "\n{\"member\":\(jsonString(c.member)),\"dossier\":\(jsonString(c.dossier)),\"name\":\(jsonString(c.name))"
                 + ",\"from\":\(jsonString(c.from.rawValue)),\"to\":\(jsonString(c.to.rawValue))}"
         }.joined(separator: ",")
-        out += stability.isEmpty ? "]}\n" : "\n]}\n"
+        out += stability.isEmpty ? "]" : "\n]"
+        out += ",\"problems\":\(problems)}\n"
         return out
     }
 

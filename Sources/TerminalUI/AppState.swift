@@ -226,6 +226,8 @@ public struct AppState: Sendable {
     public var finalized = false
     /// Shown in the title bar until the check of the record files is in.
     public var checkingStore = false
+    /// Problems in the store (see `ReviewBackend.storeProblems`).
+    public var storeProblems = 0
     // feedback
     public var message: String?
     public var messageRole: StyleRole = .message

@@ -117,6 +117,9 @@ public protocol ReviewBackend: AnyObject {
     /// The record files are still being checked beside the first screen (see
     /// `ReviewSession(root:checkInBackground:)`): what is shown comes from the store index.
     var checkingStore: Bool { get }
+    /// How many problems `verify` finds in the store (records with one are not counted): the
+    /// title bar says so while there are any.
+    var storeProblems: Int { get }
     func objections() -> [ObjectionItem]
     /// Cheap: stats the records directories; true when something new was loaded.
     func refreshIfChanged() -> Bool
@@ -184,4 +187,5 @@ extension PanelReport {
 
 extension ReviewBackend {
     public var checkingStore: Bool { false }
+    public var storeProblems: Int { 0 }
 }

@@ -58,6 +58,7 @@ public final class SessionBackend: ReviewBackend {
     public var dossiers: [Dossier] { session.panel.dossiers }
     public var finalized: Bool { session.finalized }
     public var checkingStore: Bool { session.checkingInBackground }
+    public var storeProblems: Int { session.problemCount }
 
     public var signingDescription: String {
         if let signer { return signer.description }

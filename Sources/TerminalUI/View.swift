@@ -69,9 +69,16 @@ public enum Chrome {
         if s.finalized { right = lang.pick("已定稿 · ", "finalized · ") + right }
         if s.checkingStore { right = lang.pick("核对记录文件中… · ", "checking record files… · ") + right }
         right += " "
+        // No silent partial results: on a store with problems the bar says so first, in the
+        // warning colour (records with a problem are not counted anywhere on screen).
+        let banner = s.storeProblems > 0
+            ? lang.pick(" ⚠ 评审库有 \(s.storeProblems) 个问题，结果不完整（pingshen verify） ", " ⚠ store has \(s.storeProblems) problems; results incomplete (pingshen verify) ")
+            : ""
+        let bw = DisplayWidth.of(banner)
         let rw = DisplayWidth.of(right)
-        let room = max(0, g.width - rw - 1)
-        g.put(DisplayWidth.truncate(left, to: room), x: 0, y: 0, role: .title)
+        let room = max(0, g.width - rw - bw - 1)
+        if bw > 0 { g.put(DisplayWidth.truncate(banner, to: g.width), x: 0, y: 0, role: .warning) }
+        g.put(DisplayWidth.truncate(left, to: room), x: min(bw, g.width), y: 0, role: .title)
         g.put(right, x: max(0, g.width - rw), y: 0, role: .title)
     }
 

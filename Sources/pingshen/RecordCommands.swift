@@ -87,13 +87,18 @@ struct Rank: ParsableCommand {
                 FileHandle.standardError.write(Data(lang.pick("警告：\(p.path)：\(p.message)（不计入）\n", "warning: \(p.path): \(p.message) (not counted)\n").utf8))
             }
             let ranking = Trace.phase("rank: standing") { session.standing().ranking }
+            // A store with problems says so in the output itself, and the exit status is 1
+            // (README: "No silent partial results").
+            let problems = session.problemCount
+            let banner = session.problemBanner(lang).map { $0 + "\n" } ?? ""
             switch format {
-            case "json": say(ranking.json())
-            case "csv": say(ranking.csv())
-            case "md": say(ranking.markdown(lang))
-            case "table": say(ranking.table(lang))
+            case "json": say(ranking.json(problems: problems))
+            case "csv": say(ranking.csv(problems: problems))
+            case "md": say(banner.isEmpty ? ranking.markdown(lang) : "> " + banner + "\n" + ranking.markdown(lang))
+            case "table": say(banner + ranking.table(lang))
             default: throw ActionError(zh: "未知格式 \(format)（table、json、csv、md）", en: "unknown format \(format) (table, json, csv, md)")
             }
+            if problems > 0 { throw ExitCode(1) }
         }
     }
 }

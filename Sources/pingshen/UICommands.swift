@@ -19,7 +19,10 @@ struct Stats: ParsableCommand {
         try guarded(lang) {
             let session = try ReviewSession(root: store)
             let stats = Statistics.compute(program: session.program, dossiers: session.panel.dossiers, table: session.ledger.sheetTable)
-            say(format == "json" ? stats.json() : stats.text(lang))
+            // As `rank`: the problems are in the output, and the exit status is 1.
+            let problems = session.problemCount
+            say(format == "json" ? stats.json(problems: problems) : (session.problemBanner(lang).map { $0 + "\n" } ?? "") + stats.text(lang))
+            if problems > 0 { throw ExitCode(1) }
         }
     }
 }

@@ -205,6 +205,7 @@ final class FakeBackend: ReviewBackend {
 
     var finalized: Bool { finalizedWith != nil }
     var checkingStore = false
+    var storeProblems = 0
     func objections() -> [ObjectionItem] { objectionItems }
 
     func refreshIfChanged() -> Bool {

@@ -491,3 +491,17 @@ import Testing
     }
 }
 
+@Suite struct StoreProblemsBannerTests {
+    /// No silent partial results: while the store has problems the title bar says so.
+    @Test func theTitleSaysTheStoreHasProblems() {
+        let fb = FakeBackend()
+        let c = AppController(backend: fb, lang: .en, size: (100, 24))
+        #expect(!c.frame().lines()[0].contains("problems"))
+        fb.storeProblems = 3
+        fb.changed = true
+        #expect(c.poll())
+        #expect(c.frame().lines()[0].contains("store has 3 problems"))
+        let zh = AppController(backend: { let b = FakeBackend(); b.storeProblems = 2; return b }(), lang: .zh, size: (100, 24))
+        #expect(zh.frame().lines()[0].contains("2 个问题"))
+    }
+}
