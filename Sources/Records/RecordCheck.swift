@@ -22,6 +22,9 @@ extension Verifier {
         public var language: Language
         /// The programme's rules for record bodies (`RecordKinds`); nil: only shapes are checked.
         public var rules: RuleBook?
+        /// `created` must lie within (RFC 3339 UTC strings of one width order as times do);
+        /// nil: not checked. See `Verifier.createdWindow`.
+        public var createdWindow: (from: String?, to: String)?
         /// The roster's keys parsed for swift-crypto once, looked up by the signature's key bytes
         /// (so a key outside the roster, or `members` changed later, only costs a parse).
         var keys: PreparedKeys
@@ -155,6 +158,12 @@ extension Verifier {
         else if let rules = context.rules, let e = RecordKinds.ruleProblem(kind: record.kind, body: record.body, rules: rules) {
             ok = false
             problem("rule-violation", "记录违反评审规则：\(e.zh)", "the record breaks the programme's rules: \(e.en)")
+        }
+        // A signer-chosen time far outside the programme's years orders nothing (chains do), but
+        // is reported: it is either a broken clock or an attempt to look later than others.
+        if let w = context.createdWindow, record.created > w.to || w.from.map({ record.created < $0 }) == true {
+            problem("created-window", "记录时间 \(record.created) 不在合理范围（\(w.from ?? "…") 至 \(w.to)）之内",
+                    "the record's time \(record.created) is outside the sane window (\(w.from ?? "…") to \(w.to))")
         }
         if record.program != context.instance {
             ok = false

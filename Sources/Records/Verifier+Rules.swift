@@ -46,3 +46,73 @@ extension Verifier {
         }
     }
 }
+
+// Decisions ordered by chains, not clocks (`DecisionOrder`): eligibility and objection records per
+// dossier, finalizations per store. Heads that disagree are a `decision-conflict`; the latest
+// finalization is the one head of the finalizations (never the latest `created`).
+extension Verifier {
+    /// The kinds whose records a scan reads whole, also from the store index.
+    static let decisionKinds: Set<RecordKind> = [.eligibility, .objection, .finalize]
+
+    struct Decisions {
+        var groups: [String: [DecisionOrder.Item]] = [:]
+        /// The finalizations, by path (for the programme check).
+        var finals: [String: Record] = [:]
+
+        mutating func note(_ r: Record, path: String, sha: String) {
+            switch r.kind {
+            case .eligibility:
+                guard let d = r.body["dossier"]?.string, let v = r.body["result"]?.string else { return }
+                groups["eligibility " + d, default: []].append(DecisionOrder.Item(r, path: path, value: v))
+            case .objection:
+                guard let d = r.body["dossier"]?.string else { return }
+                groups["objection " + d, default: []].append(DecisionOrder.Item(r, path: path, value: r.body["outcome"]?.string ?? "pending"))
+            case .finalize:
+                // Two finalizations that did not see each other always conflict.
+                groups["finalize", default: []].append(DecisionOrder.Item(r, path: path, value: path))
+                finals[path] = r
+            default:
+                return
+            }
+        }
+
+        /// The path of the latest finalization, when there is exactly one head.
+        var latestFinal: String? { groups["finalize"].flatMap(DecisionOrder.latest)?.path }
+
+        func problems(program: Program, _ lang: Language) -> [Problem] {
+            var out: [Problem] = []
+            for key in groups.keys.sorted() {
+                let conflicting = DecisionOrder.conflicting(groups[key]!)
+                guard !conflicting.isEmpty else { continue }
+                let list = conflicting.map { "\($0.path) (\($0.value))" }.joined(separator: ", ")
+                for c in conflicting {
+                    out.append(Problem(path: c.path, kind: "decision-conflict",
+                        message: lang.pick("并行的决定互相冲突（签署者互未见到对方的记录）：\(list)；由见过全部记录的人重新决定",
+                                           "concurrent decisions disagree (their signers had not seen each other's records): \(list); decide again having seen them all")))
+                }
+            }
+            // What the chair signed stays what the programme says: the quota and the method of
+            // the latest finalization against program.yaml.
+            if let path = latestFinal, let r = finals[path] {
+                if let q = r.body["quota"]?.int, q != Int64(program.quota) {
+                    out.append(Problem(path: "program.yaml", kind: "finalize-mismatch",
+                        message: lang.pick("quota 为 \(program.quota)，组长签署的定稿 \(path) 中为 \(q)（定稿后被修改？）",
+                                           "quota is \(program.quota), the chair's signed finalization \(path) says \(q) (changed after finalization?)")))
+                }
+                if let m = r.body["method"]?.string, m != program.aggregation.method {
+                    out.append(Problem(path: "program.yaml", kind: "finalize-mismatch",
+                        message: lang.pick("method 为 \(program.aggregation.method)，组长签署的定稿 \(path) 中为 \(m)（定稿后被修改？）",
+                                           "method is \(program.aggregation.method), the chair's signed finalization \(path) says \(m) (changed after finalization?)")))
+                }
+            }
+            return out
+        }
+    }
+
+    /// `created` must lie in a sane window: from 1 January of the year before the programme's
+    /// year to one day after now (a clock a little ahead is tolerated, 2099 is not).
+    static func createdWindow(program: Program, now: Date = Date()) -> (from: String?, to: String) {
+        let from = program.year.flatMap { $0 > 1 && $0 <= 9999 ? String(format: "%04d-01-01T00:00:00Z", $0 - 1) : nil }
+        return (from, Timestamp.format(now.addingTimeInterval(86_400)))
+    }
+}

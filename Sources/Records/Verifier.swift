@@ -283,7 +283,11 @@ public enum Verifier {
         let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
             ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
         let rules = ruleBook(program: program, roster: roster, layout: layout)
-        let context = Context(instance: program.instance ?? program.id, roster: roster, language: lang, rules: rules)
+        let context: Context = {
+            var c = Context(instance: program.instance ?? program.id, roster: roster, language: lang, rules: rules)
+            c.createdWindow = createdWindow(program: program)
+            return c
+        }()
         let rulesHash = rules.fingerprint
         let indexed = indexOpts != nil && summaries != nil
         let scanStart = StoreIndex.now()
@@ -412,6 +416,7 @@ public enum Verifier {
         struct Final { var path: String; var created: String; var signer: String; var counted: [String: Int]; var root: String; var sha: [UInt8] }
         var finals: [Final] = []
         var pins = Pins()
+        var decisions = Decisions()
         var memberProblem = memberFiles.map(\.listingProblem)
         // Indexed scans keep, per member, what the new index and the summaries need of the
         // records checked now.
@@ -430,7 +435,7 @@ public enum Verifier {
             st.lastSeq = Int(e.seqs[k - 1])
             st.lastSha = st.sha(at: k - 1)
             st.lastPrev = k >= 2 ? Hex.encode(st.shaFlat[(k - 2) * 32..<(k - 1) * 32]) : Record.zeroHash
-            for i in 0..<k where st.kinds[i] == .finalize || Pins.concerns(st.kinds[i]) {
+            for i in 0..<k where st.kinds[i].map({ decisionKinds.contains($0) }) == true || Pins.concerns(st.kinds[i]) {
                 let name = memberFiles[mi].member
                 let sha = Array(e.shaFlat[i * 32..<(i + 1) * 32])
                 let kind = st.kinds[i]!
@@ -441,6 +446,7 @@ public enum Verifier {
                 }
                 guard case .whole(let r, _)? = summary?.content else { indexBroken = true; continue }
                 pins.note(r, path: "records/\(name)/" + RecordFileName.json(Int(e.seqs[i])), sha: Hex.encode(sha))
+                decisions.note(r, path: "records/\(name)/" + RecordFileName.json(Int(e.seqs[i])), sha: Hex.encode(sha))
                 if let f = finalizeBody(r.body) {
                     finals.append(Final(path: "records/\(name)/" + RecordFileName.json(Int(e.seqs[i])), created: r.created, signer: r.signer,
                                         counted: f.counted, root: f.root, sha: sha))
@@ -519,6 +525,7 @@ public enum Verifier {
                         }
                     }
                     if c.valid, Pins.concerns(r.kind), let sha = c.sha { pins.note(r, path: c.path, sha: Hex.encode(sha)) }
+                    if c.valid, decisionKinds.contains(r.kind), let sha = c.sha { decisions.note(r, path: c.path, sha: Hex.encode(sha)) }
                     if c.valid, r.kind == .finalize, let f = finalizeBody(r.body), let sha = c.sha {
                         finals.append(Final(path: c.path, created: r.created, signer: r.signer, counted: f.counted, root: f.root, sha: sha))
                     }
@@ -625,7 +632,9 @@ public enum Verifier {
             }
             if let memo { merkleChecked.insert(memo) }
         }
-        if let latest = finals.max(by: { ($0.created, $0.path) < ($1.created, $1.path) }) {
+        // The latest finalization by the chains (DecisionOrder), never by `created`.
+        let latestFinal = decisions.latestFinal
+        if let latest = finals.first(where: { $0.path == latestFinal }) {
             for (mi, mf) in memberFiles.enumerated() {
                 let st = chains[mi]
                 let upto = latest.counted[mf.member] ?? 0
@@ -639,6 +648,7 @@ public enum Verifier {
         }
 
         problems.append(contentsOf: pins.problems(lang))
+        problems.append(contentsOf: decisions.problems(program: program, lang))
 
         let sorted = problems.enumerated().sorted { a, b in
             a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset

@@ -81,9 +81,11 @@ public struct Ledger: Sendable {
     var lastMember: (id: String, number: Int32)?
     var lastKeys: [(id: String, number: Int32)] = []
 
-    // Latest `created` seen per dossier, while adding.
-    var eligibilityOrder: [String: String] = [:]
-    var objectionOrder: [String: String] = [:]
+    // Decisions ordered by the chains (`DecisionOrder`), never by `created`: every eligibility,
+    // objection and finalize decision taken in, per "eligibility D" / "objection D" / "finalize",
+    // and the objection and finalize records by path (the heads' records are shown whole).
+    var decisionItems: [String: [DecisionOrder.Item]] = [:]
+    var decisionRecords: [String: StoredRecord] = [:]
 
     init(problems: [Problem]) {
         self.problems = problems
@@ -199,17 +201,19 @@ public struct Ledger: Sendable {
         switch r.kind {
         case .eligibility:
             guard let dossier, let result = r.body["result"]?.string else { return }
-            if let seen = eligibilityOrder[dossier], seen > r.created { return }
-            eligibilityOrder[dossier] = r.created
-            eligibilityDecisions[dossier] = result
+            let key = "eligibility " + dossier
+            decisionItems[key, default: []].append(DecisionOrder.Item(r, path: path, value: result))
+            eligibilityDecisions[dossier] = DecisionOrder.latest(decisionItems[key]!)?.value
         case .finalize:
-            if let f = finalization, f.record.created > r.created { return }
-            finalization = stored
+            decisionRecords[path] = stored
+            decisionItems["finalize", default: []].append(DecisionOrder.Item(r, path: path, value: path))
+            finalization = DecisionOrder.latest(decisionItems["finalize"]!).flatMap { decisionRecords[$0.path] }
         case .objection:
             guard let dossier else { return }
-            if let seen = objectionOrder[dossier], seen > r.created { return }
-            objectionOrder[dossier] = r.created
-            objections[dossier] = stored
+            let key = "objection " + dossier
+            decisionRecords[path] = stored
+            decisionItems[key, default: []].append(DecisionOrder.Item(r, path: path, value: r.body["outcome"]?.string ?? "pending"))
+            objections[dossier] = DecisionOrder.latest(decisionItems[key]!).flatMap { decisionRecords[$0.path] }
         case .approval:
             approval = stored
         case .score, .recusal:

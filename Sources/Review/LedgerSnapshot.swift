@@ -7,7 +7,7 @@ import Records
 /// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
 /// in 300,000 summaries one by one. Derived data: safe to delete.
 extension Ledger {
-    static let snapshotMagic = Array("pingshen-ledger-1".utf8)
+    static let snapshotMagic = Array("pingshen-ledger-2".utf8)
 
     /// One per user, like the store index (`StoreIndex.path`).
     static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1-\(getuid())" }
@@ -35,7 +35,20 @@ extension Ledger {
         ints(slotPoints); ints(slotPointCount); ints(pointKeys); ints(pointValues); ints(heads)
         w.varint(UInt64(comments.count))
         for k in comments.keys.sorted() { w.zigzag(Int64(k)); w.string(comments[k]!) }
-        map(eligibilityDecisions); map(eligibilityOrder); map(objectionOrder)
+        map(eligibilityDecisions)
+        w.varint(UInt64(decisionItems.count))
+        for k in decisionItems.keys.sorted() {
+            w.string(k)
+            let items = decisionItems[k]!
+            w.varint(UInt64(items.count))
+            for i in items {
+                w.string(i.path); w.string(i.signer); w.zigzag(Int64(i.seq)); w.string(i.value)
+                w.varint(UInt64(i.saw.count))
+                for m in i.saw.keys.sorted() { w.string(m); w.zigzag(Int64(i.saw[m]!)) }
+            }
+        }
+        w.varint(UInt64(decisionRecords.count))
+        for k in decisionRecords.keys.sorted() { record(decisionRecords[k]) }
         record(finalization)
         w.varint(UInt64(objections.count))
         for k in objections.keys.sorted() { w.string(k); record(objections[k]) }
@@ -96,8 +109,30 @@ extension Ledger {
                 guard let k = r.zigzag(), let s = Int32(exactly: k), s >= 0, Int(s) < n, let c = r.string() else { return nil }
                 l.comments[s] = c
             }
-            guard let ed = map(), let eo = map(), let oo = map(), let fin = record(), let no = r.varint(), no < 1 << 32 else { return nil }
-            l.eligibilityDecisions = ed; l.eligibilityOrder = eo; l.objectionOrder = oo; l.finalization = fin
+            guard let ed = map(), let nk = r.varint(), nk < 1 << 32 else { return nil }
+            l.eligibilityDecisions = ed
+            for _ in 0..<nk {
+                guard let k = r.string(), let ni = r.varint(), ni < 1 << 32 else { return nil }
+                var items: [DecisionOrder.Item] = []
+                for _ in 0..<ni {
+                    guard let path = r.string(), let signer = r.string(), let sq = r.zigzag(), let seq = Int(exactly: sq),
+                          let value = r.string(), let ns = r.varint(), ns < 1 << 16 else { return nil }
+                    var saw: [String: Int] = [:]
+                    for _ in 0..<ns {
+                        guard let m = r.string(), let v = r.zigzag(), let s = Int(exactly: v) else { return nil }
+                        saw[m] = s
+                    }
+                    items.append(DecisionOrder.Item(path: path, signer: signer, seq: seq, saw: saw, value: value))
+                }
+                l.decisionItems[k] = items
+            }
+            guard let nr = r.varint(), nr < 1 << 32 else { return nil }
+            for _ in 0..<nr {
+                guard let d = record(), let d else { return nil }
+                l.decisionRecords[d.path] = d
+            }
+            guard let fin = record(), let no = r.varint(), no < 1 << 32 else { return nil }
+            l.finalization = fin
             for _ in 0..<no {
                 guard let k = r.string(), let o = record(), let o else { return nil }
                 l.objections[k] = o

@@ -528,3 +528,29 @@ import Panel
         #expect(try Verifier.verify(layout: s.layout, language: .en).problems == (try run()).problems)
     }
 }
+
+/// `DecisionOrder`: chains, not clocks.
+@Suite struct DecisionOrderTests {
+    typealias Item = DecisionOrder.Item
+    @Test func oneSignersLaterRecordWins() {
+        let a = Item(path: "records/s/000001.json", signer: "s", seq: 1, saw: [:], value: "ineligible")
+        let b = Item(path: "records/s/000002.json", signer: "s", seq: 2, saw: [:], value: "eligible")
+        #expect(DecisionOrder.latest([b, a])?.path == b.path)
+        #expect(DecisionOrder.conflicting([a, b]).isEmpty)
+    }
+
+    @Test func acrossSignersWhatWasSeenComesFirst() {
+        let a = Item(path: "records/s1/000001.json", signer: "s1", seq: 1, saw: [:], value: "ineligible")
+        let b = Item(path: "records/s2/000004.json", signer: "s2", seq: 4, saw: ["s1": 1], value: "eligible")
+        #expect(DecisionOrder.latest([a, b])?.value == "eligible")
+        // Not seen: concurrent. Disagreeing heads conflict; agreeing ones do not.
+        let c = Item(path: "records/s2/000004.json", signer: "s2", seq: 4, saw: [:], value: "eligible")
+        #expect(DecisionOrder.latest([a, c]) == nil)
+        #expect(Set(DecisionOrder.conflicting([a, c]).map(\.path)) == [a.path, c.path])
+        let d = Item(path: "records/s2/000004.json", signer: "s2", seq: 4, saw: [:], value: "ineligible")
+        #expect(DecisionOrder.latest([a, d]) != nil)
+        // A third who saw both settles it.
+        let e = Item(path: "records/s3/000001.json", signer: "s3", seq: 1, saw: ["s1": 1, "s2": 4], value: "eligible")
+        #expect(DecisionOrder.latest([a, c, e])?.path == e.path)
+    }
+}
