@@ -11,10 +11,12 @@ enum HandSigned {
     /// canonical bytes, signed by the member's key file with stock ssh-keygen.
     @discardableResult
     static func append(_ fx: Fixture, _ member: String, kind: String, body: [String: JSONValue],
-                       created: String = "2026-11-20T10:00:00Z", seq forcedSeq: Int? = nil, seen: [String: Int] = [:]) throws -> String {
-        let dir = fx.store + "/records/" + member
+                       created: String = "2026-11-20T10:00:00Z", seq forcedSeq: Int? = nil, seen: [String: Int] = [:],
+                       store: String? = nil) throws -> String {
+        let storePath = store ?? fx.store
+        let dir = storePath + "/records/" + member
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let existing = Harness.records(fx.store, member)
+        let existing = Harness.records(storePath, member)
         var seq = 1, prev = String(repeating: "0", count: 64)
         if let last = existing.last {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: last))
@@ -22,14 +24,14 @@ enum HandSigned {
             prev = Record.sha256Hex(bytes)
         }
         if let forcedSeq { seq = forcedSeq }
-        let layout = StoreLayout(fx.store)
+        let layout = StoreLayout(storePath)
         let record = Record(kind: try #require(RecordKind(rawValue: kind)), program: try RecordStore.programInstance(layout), signer: member,
                             seq: seq, prev: prev, created: created, gov: try RecordStore(layout: layout).governanceHead(), seen: seen, body: body)
         let path = dir + "/" + String(format: "%06d.json", seq)
         try record.canonicalBytes().write(to: URL(fileURLWithPath: path))
         let r = try Harness.run("/usr/bin/ssh-keygen", ["-Y", "sign", "-f", fx.key(member), "-n", "review-record@pingshen", path])
         #expect(r.status == 0, "ssh-keygen -Y sign: \(r.stderr)")
-        #expect(try Harness.sshVerify(store: fx.store, member: member, record: path).status == 0)
+        #expect(try Harness.sshVerify(store: storePath, member: member, record: path).status == 0)
         return "records/\(member)/" + String(format: "%06d.json", seq)
     }
 
