@@ -46,3 +46,28 @@ let package = Package(
         .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel", "TestSupport"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/, built and run by scripts/fuzz). They exist only when PINGSHEN_FUZZ
+// is set, so that `swift build` and `swift test` never see them: they need -sanitize=fuzzer to
+// link (libFuzzer's driver) and `@testable import` (-enable-testing). ld.gold fails on the
+// AddressSanitizer runtime's symbols; lld (in the Swift toolchain) links them.
+if Context.environment["PINGSHEN_FUZZ"] != nil {
+    package.targets.append(.target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/Sources/FuzzSupport"))
+    let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-csv", ["Panel"]),
+        ("fuzz-program", ["Panel"]),
+        ("fuzz-roster", ["Panel", "Records"]),
+        ("fuzz-dossier", ["Panel", .product(name: "Yams", package: "Yams")]),
+        ("fuzz-record", ["Records", "Panel"]),
+        ("fuzz-sshsig", ["Records", .product(name: "Crypto", package: "swift-crypto")]),
+        ("fuzz-openssh-key", ["Records"]),
+        ("fuzz-agent", ["Records"]),
+    ]
+    for f in fuzzers {
+        package.targets.append(.executableTarget(
+            name: f.name, dependencies: f.dependencies + ["FuzzSupport"], path: "Fuzz/Sources/\(f.name)",
+            swiftSettings: [.swiftLanguageMode(.v5)], linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))
+        package.products.append(.executable(name: f.name, targets: [f.name]))
+    }
+}

@@ -68,7 +68,7 @@ public enum TextDecoding {
     /// Decodes `data` as `encoding`; `.auto` takes UTF-8 when the bytes are valid UTF-8 (a BOM
     /// says so too), else GB18030. Throws `InputError` naming the line of the first bad byte.
     public static func decode(_ data: Data, path: String, encoding: DossierImport.Encoding) throws -> (text: String, encoding: DossierImport.Encoding) {
-        var bytes = [UInt8](data)
+        let bytes = [UInt8](data)
         let hadBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         func badBytes(_ offset: Int, _ what: String) -> InputError {
             let shown = bytes[offset..<min(bytes.count, offset + 4)].map { String(format: "%02X", $0) }.joined(separator: " ")
@@ -82,9 +82,11 @@ public enum TextDecoding {
                                                 "this is a UTF-16 file (Excel's \"Unicode Text\"): save it as \"CSV UTF-8 (Comma delimited)\" or \"CSV (Comma delimited)\""))
         }
         func utf8() throws -> String {
-            if hadBOM { bytes.removeFirst(3) }
-            if let bad = firstInvalidUTF8(bytes) { throw badBytes(bad + (hadBOM ? 3 : 0), "UTF-8") }
-            return String(decoding: bytes, as: UTF8.self)
+            // The text after the BOM; `bytes` stays the whole file, which `badBytes` offsets
+            // (and quotes) count in.
+            let text = hadBOM ? bytes[3...] : bytes[...]
+            if let bad = firstInvalidUTF8(Array(text)) { throw badBytes(bad + (hadBOM ? 3 : 0), "UTF-8") }
+            return String(decoding: text, as: UTF8.self)
         }
         func gb() throws -> String {
             if let bad = firstInvalidGB18030(bytes) { throw badBytes(bad, "GB18030") }

@@ -85,7 +85,12 @@ enum SSHAgentClient {
     }
 
     static func identities(_ socket: String) throws -> [(blob: [UInt8], comment: String)] {
-        let reply = try roundTrip(socket, [requestIdentities])
+        try parseIdentities(try roundTrip(socket, [requestIdentities]))
+    }
+
+    /// SSH_AGENT_IDENTITIES_ANSWER (draft-miller-ssh-agent §4.4): byte 12, uint32 nkeys, then
+    /// nkeys × (string key blob, string comment). Pure, so that the reply parser can be fuzzed.
+    static func parseIdentities(_ reply: [UInt8]) throws -> [(blob: [UInt8], comment: String)] {
         var r = SSHReader(reply, what: "ssh-agent")
         let type = try r.byte()
         guard type == identitiesAnswer else {
@@ -136,10 +141,17 @@ public struct AgentSigner: RecordSigner {
         w.string(publicKey.blobBytes)
         w.string(Array(data))
         w.u32(0)
-        let reply = try SSHAgentClient.roundTrip(socket, w.bytes)
+        return try SSHAgentClient.parseSignature(try SSHAgentClient.roundTrip(socket, w.bytes), key: publicKey)
+    }
+}
+
+extension SSHAgentClient {
+    /// SSH_AGENT_SIGN_RESPONSE (draft-miller-ssh-agent §4.5): byte 14, string signature, the
+    /// signature being string "ssh-ed25519", string sig[64]. Pure, so that it can be fuzzed.
+    static func parseSignature(_ reply: [UInt8], key publicKey: SSHPublicKey) throws -> Data {
         var r = SSHReader(reply, what: "ssh-agent")
         let type = try r.byte()
-        guard type == SSHAgentClient.signResponse else {
+        guard type == signResponse else {
             throw RecordsError("ssh-agent 拒绝签名（密钥 \(publicKey.fingerprint) 是否已加入？是否需要确认？）",
                                "ssh-agent refused to sign (is key \(publicKey.fingerprint) added? does it need confirmation?)")
         }

@@ -1,0 +1,1 @@
+// Declarations only (CFuzzerDriver.h): libFuzzer defines them when linked with -sanitize=fuzzer.
