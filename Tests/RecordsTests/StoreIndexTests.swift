@@ -177,3 +177,48 @@ import Panel
         #expect(third.report.has("bad-signature", "records/m2/000001.json"))
     }
 }
+
+/// `seen` through the index: a record the index vouches for still testifies to what it saw, so
+/// a deletion is reported alike by `verify` and by an open through the index (issue 16).
+@Suite struct SeenIndexTests {
+    static func append(_ s: TestStore, _ id: String, dossier: String, seen: [String: Int]) throws {
+        try RecordStore(layout: s.layout).append(kind: .score, body: ["dossier": .string(dossier), "points": ["craft": 30], "vote": "recommend"],
+                                                 program: s.instance, signerID: id, signer: try s.signer(id), seen: seen)
+    }
+
+    @Test func aDeletionIsSeenThroughTheIndexAsByVerify() throws {
+        let s = try TestStore()
+        try Self.append(s, "m1", dossier: "D001", seen: [:])
+        try Self.append(s, "m1", dossier: "D002", seen: [:])
+        try Self.append(s, "m1", dossier: "D003", seen: [:])
+        try Self.append(s, "m2", dossier: "D001", seen: ["m1": 2])
+        try Self.append(s, "m2", dossier: "D002", seen: ["m1": 3])
+        try Self.append(s, "m2", dossier: "D003", seen: ["m1": 3])
+        let first = try StoreIndexTests.open(s)
+        #expect(first.report.ok, "\(first.report.problems)")
+        let again = try StoreIndexTests.open(s)
+        #expect(again.reused == 6 && again.report.ok)
+        // m1's last record goes: m2's records, taken from the index, saw it.
+        let dir = s.layout.memberRecordsDir("m1") + "/"
+        try FileManager.default.removeItem(atPath: dir + "000003.json")
+        try FileManager.default.removeItem(atPath: dir + "000003.json.sig")
+        let indexed = try StoreIndexTests.open(s)
+        #expect(indexed.reused >= 3, "m2's records come from the index")
+        let full = try Verifier.verify(layout: s.layout, threads: 2, language: .en)
+        let want = [Problem(path: "records/m1/000003.json", kind: "missing-record",
+                            message: "records 000003.json are missing, while records/m2/000002.json saw the records of 'm1' up to seq 3 (deleted?)")]
+        #expect(full.problems == want)
+        #expect(indexed.report.problems == full.problems)
+        // m2's middle record changed on disk: its chain is read again from there, and what the
+        // records before it saw still counts.
+        try StoreIndexTests.overwrite(s.layout.memberRecordsDir("m2") + "/000003.json") { $0 + " " }
+        let partly = try StoreIndexTests.open(s)
+        #expect(partly.report.problems.contains(want[0]), "\(partly.report.problems)")
+        #expect(partly.report.problems == (try Verifier.verify(layout: s.layout, threads: 2, language: .en)).problems)
+        // The whole directory of m1 goes.
+        try FileManager.default.removeItem(atPath: s.layout.memberRecordsDir("m1"))
+        let gone = try StoreIndexTests.open(s)
+        #expect(gone.report.problems.contains { $0.path == "records/m1" && $0.kind == "missing-record" }, "\(gone.report.problems)")
+        #expect(gone.report.problems == (try Verifier.verify(layout: s.layout, threads: 2, language: .en)).problems)
+    }
+}
