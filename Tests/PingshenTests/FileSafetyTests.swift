@@ -180,4 +180,22 @@ import Glibc
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
         #expect(!names.contains { $0.hasPrefix("2147483648") }, "\(names)")
     }
+
+    /// Issue 16, "Time and order": a signed record dated 2099 passed verify (and won every
+    /// ordering by `created`). A `created` outside a sane window is a problem now.
+    @Test func aRecordDatedFarInTheFutureIsReported() throws {
+        let fx = try Self.scored()
+        let record = fx.store + "/records/m1/000002.json"
+        let text = try String(contentsOfFile: record, encoding: .utf8)
+        let dated = text.replacingOccurrences(of: #""created":"[0-9T:-]+Z""#, with: #""created":"2099-01-01T00:00:00Z""#, options: .regularExpression)
+        #expect(dated != text)
+        try FileManager.default.removeItem(atPath: record + ".sig")
+        try dated.write(toFile: record, atomically: true, encoding: .utf8)
+        let s = try Harness.run("/usr/bin/ssh-keygen", ["-Y", "sign", "-f", fx.key("m1"), "-n", "review-record@pingshen", record])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(try Harness.sshVerify(store: fx.store, member: "m1", record: record).status == 0)
+        let (status, problems) = try Self.verify(fx.store)
+        #expect(status == 1)
+        #expect(problems.contains { $0 == ("records/m1/000002.json", "created-window") }, "\(problems)")
+    }
 }
