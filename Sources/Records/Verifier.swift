@@ -15,7 +15,11 @@ public struct Problem: Codable, Hashable, Sendable {
     /// chain-prev, missing-signature, malformed, signer-mismatch, after-finalize, merkle;
     /// not-regular-file (a FIFO, device, symbolic link … where a record file or a member
     /// directory belongs: never opened), too-large (over `RecordLimits`: never read), stray-file
-    /// (a file pingshen never writes there, such as a misnamed record)
+    /// (a file pingshen never writes there, such as a misnamed record);
+    /// rule-violation (a valid signature on a body that breaks the programme: `RecordKinds`),
+    /// decision-conflict (concurrent decisions that disagree: `DecisionOrder`), created-window
+    /// (`created` before the programme's year − 1 or over a day ahead), finalize-mismatch
+    /// (program.yaml no longer says the quota or method the chair signed; path program.yaml)
     public var kind: String
     public var message: String
     public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }
