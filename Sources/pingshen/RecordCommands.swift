@@ -239,3 +239,11 @@ struct Verify: ParsableCommand {
         if !report.ok { throw ExitCode(1) }
     }
 }
+
+struct Kinds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The record kinds: who may sign each, what its body holds, what it pins (the table verify checks against).")
+    @OptionGroup var common: Common
+
+    func run() throws { say(RecordKinds.describe(common.language)) }
+}

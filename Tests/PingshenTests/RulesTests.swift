@@ -123,4 +123,16 @@ enum HandSigned {
         }
         #expect(RecordKinds.describe(.en).split(separator: "\n").count == RecordKind.allCases.count)
     }
+
+    /// The docs read the same table: `pingshen kinds` prints one line per kind with its signers.
+    @Test func theCommandLinePrintsTheTable() throws {
+        let r = try Harness.pingshen(["kinds"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == RecordKind.allCases.count)
+        for kind in RecordKind.allCases {
+            let roles = RecordKinds.spec(kind).signers.map(\.rawValue).joined(separator: "/")
+            #expect(lines.contains { $0.hasPrefix(kind.rawValue + ": signed by: " + roles + ";") }, "\(kind)")
+        }
+    }
 }
