@@ -23,7 +23,7 @@ public enum RecordFileName {
         var isSig = false
         if u.hasSuffix(".json.sig") { isSig = true; u = u.dropLast(9) } else if u.hasSuffix(".json") { u = u.dropLast(5) } else { return nil }
         guard u.utf8.count >= 6, u.utf8.count <= 10, u.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let n = Int(u), n >= 1, n <= Int(Int32.max) else { return nil }
+              let n = Int(u), n >= 1, n <= RecordLimits.maxSeq else { return nil }
         // Exactly the canonical spelling (no extra leading zeros beyond six digits).
         guard json(n) == u + ".json" else { return nil }
         return isSig ? .sig(n) : .json(n)

@@ -253,7 +253,7 @@ extension RecordFileName {
             guard c >= 0x30, c <= 0x39 else { return nil }
             v = v * 10 + Int64(c - 0x30)
         }
-        guard v >= 1, v <= Int64(Int32.max) else { return nil }
+        guard v >= 1, v <= Int64(RecordLimits.maxSeq) else { return nil }
         // No zero padding beyond six digits.
         if n > 6, p[0] == 0x30 { return nil }
         return (Int32(v), isSig)
