@@ -125,8 +125,9 @@ public enum RecordKinds {
         case .approval:
             return KindSpec(kind: kind, signers: [.chair, .approver],
                             holds: LocalizedText(zh: "finalize（定稿记录的 SHA-256）；selected；decision", en: "finalize (the finalize record's SHA-256); selected; decision"),
-                            pin: (key: "finalize", kind: .finalize), pins: LocalizedText(zh: "存在的定稿记录", en: "a finalize record that exists"),
-                            shape: { b, _ in string(b, "finalize") }, rules: { _, _ in nil })
+                            pin: (key: "finalize", kind: .finalize),
+                            pins: LocalizedText(zh: "存在的定稿记录；selected 中存在的申报材料", en: "a finalize record that exists; dossiers in selected that exist"),
+                            shape: approvalShape, rules: approvalRules)
         // The governance chain (issue 11): bodies as `GovernanceBody` says; replayed by
         // `Governance`, which checks what each names against the history.
         case .genesis:
@@ -226,6 +227,25 @@ public enum RecordKinds {
             guard let s = v.string, outcomes.contains(s) else {
                 return RecordsError("“outcome” 只能是 pending、upheld 或 dismissed", "'outcome' is pending, upheld or dismissed")
             }
+        }
+        return nil
+    }
+
+    static func approvalShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let e = string(body, "finalize") { return e }
+        if let v = body["selected"] {
+            guard let items = v.array, items.allSatisfy({ $0.string != nil }) else {
+                return RecordsError("“selected” 应为编号数组", "'selected' must be an array of ids")
+            }
+        }
+        return nil
+    }
+
+    /// Every dossier the approval lists exists (the final list must not name a ghost).
+    static func approvalRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        guard let ids = book.dossiers, let items = body["selected"]?.array else { return nil }
+        for d in items.compactMap(\.string) where !ids.contains(d) {
+            return RecordsError("审定名单列有不存在的申报材料 “\(d)”", "the approved list names dossier '\(d)', which does not exist")
         }
         return nil
     }

@@ -6,10 +6,16 @@ import Panel
 // record pins (an approval's finalization) must exist.
 extension Verifier {
     /// The rules a scan checks bodies against: the programme's sheet, the dossier ids (the
-    /// names in dossiers/, a listing only) and the roster's members.
+    /// names in dossiers/, a listing only) and the members: the roster's, and whoever has a
+    /// record directory (a member who left the roster keeps the records that counted; their
+    /// validity is the chain checks' business, not a finalization's).
     static func ruleBook(program: Program, roster: Roster, layout: StoreLayout) -> RuleBook {
         Trace.phase("scan: rules") {
-            RuleBook(program: program, dossiers: RuleBook.dossierIDs(in: layout), members: Set(roster.members.map(\.id)))
+            var members = Set(roster.members.map(\.id))
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.recordsDir)) ?? [] where !name.hasPrefix(".") {
+                members.insert(name)
+            }
+            return RuleBook(program: program, dossiers: RuleBook.dossierIDs(in: layout), members: members)
         }
     }
 

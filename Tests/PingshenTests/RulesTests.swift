@@ -101,6 +101,12 @@ enum HandSigned {
     @Test func pinsMustNameWhatExists() throws {
         let fx = try Fixture(quota: 1)
         #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
+        let finalize = try Record.sha256Hex(Data(contentsOf: URL(fileURLWithPath: fx.store + "/records/chair/000001.json")))
+        // Pinned to the real finalization, but listing a dossier that does not exist.
+        let ghost = try HandSigned.append(fx, "chair", kind: "approval", body: [
+            "finalize": .string(finalize), "selected": .array([.string("D999")]), "decision": .string("approved"),
+        ])
         let approval = try HandSigned.append(fx, "chair", kind: "approval", body: [
             "finalize": .string(String(repeating: "ab", count: 32)), "selected": .array([.string("D001")]), "decision": .string("approved"),
         ])
@@ -110,6 +116,7 @@ enum HandSigned {
         let (status, problems) = try HandSigned.problems(fx)
         #expect(status == 1)
         #expect(problems.contains { $0.path == approval && $0.kind == "rule-violation" }, "\(problems)")
+        #expect(problems.contains { $0.path == ghost && $0.kind == "rule-violation" }, "\(problems)")
         #expect(problems.contains { $0.path == objection && $0.kind == "rule-violation" }, "\(problems)")
     }
 
