@@ -15,7 +15,8 @@ public struct Problem: Codable, Hashable, Sendable {
     /// chain-prev, missing-signature, malformed, signer-mismatch, after-finalize, merkle;
     /// not-regular-file (a FIFO, device, symbolic link … where a record file or a member
     /// directory belongs: never opened), too-large (over `RecordLimits`: never read), stray-file
-    /// (a file pingshen never writes there, such as a misnamed record);
+    /// (a file pingshen never writes there, such as a misnamed record), missing-record (a record
+    /// that a later, validly signed record saw is not there: `seen`, RecordSeen.swift);
     /// rule-violation (a valid signature on a body that breaks the programme: `RecordKinds`),
     /// decision-conflict (concurrent decisions that disagree: `DecisionOrder`), created-window
     /// (`created` before the programme's year − 1 or over a day ahead), finalize-mismatch
