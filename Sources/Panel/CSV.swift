@@ -92,12 +92,39 @@ public enum CSV {
         return records
     }
 
-    /// One field written for CSV output: quoted when it holds a comma, quote or line break.
+    /// One field written for CSV output: formula-leading text neutralised, then quoted when it
+    /// holds a comma, quote or line break.
     public static func escape(_ s: String) -> String {
+        let s = neutralised(s)
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
+    }
+
+    /// CSV injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with `=`,
+    /// `+`, `-` or `@` (and, in some, a tab or carriage return) as a formula — DDE, HYPERLINK,
+    /// WEBSERVICE… A dossier name or comment such a cell holds is prefixed with `'`, which the
+    /// spreadsheet shows as text and does not display. Two kinds of cell are left as they are,
+    /// because they cannot call anything: a number (`-3`, `-0.25`, `+7`; a negative score is
+    /// a number, not text), and a lone `-` (the placeholder for "no value"). A fraction like
+    /// `-7/2` is prefixed (a spreadsheet would compute it).
+    public static func neutralised(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        if s == "-" || isNumber(s) { return s }
+        return "'" + s
+    }
+
+    /// An optional sign, digits, and optionally '.' and digits.
+    static func isNumber(_ s: String) -> Bool {
+        var u = Substring(s).utf8
+        if let f = u.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { u = u.dropFirst() }
+        let parts = u.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty else { return false }
+        let digit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+        guard whole.allSatisfy(digit) else { return false }
+        if parts.count == 2 { return !parts[1].isEmpty && parts[1].allSatisfy(digit) }
+        return true
     }
 
     /// Rows written as CSV with CRLF line ends (as spreadsheets expect).
@@ -115,7 +142,7 @@ public enum PanelMessages {
 }
 
 /// A message for an error thrown where the caller did not pass a language.
-func localized(_ zh: String, _ en: String) -> String {
+public func localized(_ zh: String, _ en: String) -> String {
     (PanelMessages.language ?? Language.resolve(flag: nil)).pick(zh, en)
 }
 

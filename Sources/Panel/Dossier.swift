@@ -66,12 +66,3 @@ public enum DossierFields {
         return lang == .zh ? f.zh : f.en
     }
 }
-
-/// A file name is safe when it is 1–64 characters of letters, digits, '-', '_' or '.', and does
-/// not start with '.'. Dossier and member ids must be safe (they name files).
-public func isSafeFileName(_ s: String) -> Bool {
-    guard !s.isEmpty, s.count <= 64, !s.hasPrefix(".") else { return false }
-    return s.unicodeScalars.allSatisfy { c in
-        (c.value < 128) && (CharacterSet.alphanumerics.contains(c) || c == "-" || c == "_" || c == ".")
-    }
-}

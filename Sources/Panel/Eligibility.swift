@@ -287,7 +287,9 @@ public enum Eligibility {
                         "\(l.en) include \(hit.joined(separator: ", ")): holders of these titles are not eligible")
 
         case "sanctions":
-            let bar = r.max ?? 5
+            // Clamped as the schema bounds it (Limits.sanctionYears), so that a programme built
+            // in code cannot overflow the year arithmetic below either.
+            let bar = min(max(r.max ?? 5, Limits.sanctionYears.lowerBound), Limits.sanctionYears.upperBound)
             let year = programYear(program)
             var out: [RuleFailure] = []
             let name = value(d, "name").map(normalize)

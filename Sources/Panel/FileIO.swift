@@ -17,9 +17,9 @@ public enum DurableFile {
         case stopped(Step)
         public var description: String {
             switch self {
-            case .exists(let p): return "\(p): already exists"
-            case .system(let what, let p, let e): return "\(p): \(what): \(String(cString: strerror(e)))"
-            case .stopped(let step): return "stopped after \(step)"
+            case .exists(let p): return localized("\(p)：已存在", "\(p): already exists")
+            case .system(let what, let p, let e): return localized("\(p)：\(what) 失败：\(String(cString: strerror(e)))", "\(p): \(what): \(String(cString: strerror(e)))")
+            case .stopped(let step): return localized("在 \(step) 之后停止", "stopped after \(step)")
             }
         }
     }

@@ -76,6 +76,14 @@ public enum TextDecoding {
                               message: localized("第 \(offset + 1) 字节起（\(shown)）不是有效的\(what)编码",
                                                  "the bytes at offset \(offset + 1) (\(shown)) are not valid \(what)"))
         }
+        // UTF-32's byte-order marks (Unicode §23.8: FF FE 00 00 little-endian, 00 00 FE FF
+        // big-endian) before UTF-16's, whose FF FE begins the little-endian UTF-32 one.
+        if bytes.count >= 4 && ((bytes[0] == 0xFF && bytes[1] == 0xFE && bytes[2] == 0 && bytes[3] == 0)
+                                || (bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF)) {
+            throw InputError(path: path, line: 1,
+                             message: localized("这是 UTF-32 文件：请另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”",
+                                                "this is a UTF-32 file: save it as \"CSV UTF-8 (Comma delimited)\" or \"CSV (Comma delimited)\""))
+        }
         if bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
             throw InputError(path: path, line: 1,
                              message: localized("这是 UTF-16 文件（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”",

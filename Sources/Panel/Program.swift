@@ -6,6 +6,7 @@ public struct LocalizedText: Codable, Hashable, Sendable {
     public var en: String
     public init(zh: String, en: String) { self.zh = zh; self.en = en }
     public func text(_ lang: Language) -> String { lang == .zh ? zh : en }
+    enum CodingKeys: String, CodingKey, CaseIterable { case zh, en }
 }
 
 /// A stage of the programme's calendar (动员部署, 选拔推荐, 评审公示 …).
@@ -18,6 +19,7 @@ public struct Stage: Codable, Hashable, Sendable {
     public init(id: String, name: LocalizedText, start: String? = nil, end: String? = nil) {
         self.id = id; self.name = name; self.start = start; self.end = end
     }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, name, start, end }
 }
 
 /// One field of the application form (申报表).
@@ -32,7 +34,7 @@ public struct FieldSpec: Codable, Hashable, Sendable {
     public init(id: String, label: LocalizedText, required: Bool = false, maxChars: Int? = nil, choices: [String]? = nil) {
         self.id = id; self.label = label; self.required = required; self.maxChars = maxChars; self.choices = choices
     }
-    enum CodingKeys: String, CodingKey { case id, label, required, maxChars = "max_chars", choices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, label, required, maxChars = "max_chars", choices }
 }
 
 /// A criterion of the scoring sheet. Weights are expressed as max points.
@@ -44,6 +46,7 @@ public struct Criterion: Codable, Hashable, Sendable {
     public init(id: String, name: LocalizedText, rubric: LocalizedText, max: Int) {
         self.id = id; self.name = name; self.rubric = rubric; self.max = max
     }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, name, rubric, max }
 }
 
 public struct ScoringSheet: Codable, Hashable, Sendable {
@@ -57,9 +60,11 @@ public struct ScoringSheet: Codable, Hashable, Sendable {
     public init(criteria: [Criterion], votes: Bool = true, commentMaxChars: Int? = 500, voteRequired: Bool? = nil) {
         self.criteria = criteria; self.votes = votes; self.commentMaxChars = commentMaxChars; self.voteRequired = voteRequired
     }
-    public var maxTotal: Int { criteria.reduce(0) { $0 + $1.max } }
+    /// The sum of the criteria's maxima, saturating at Int.max (a programme read from a file is
+    /// bounded by `Limits`; one built in code must not trap here either).
+    public var maxTotal: Int { criteria.reduce(0) { Points.add($0, $1.max) } }
     public func criterion(_ id: String) -> Criterion? { criteria.first { $0.id == id } }
-    enum CodingKeys: String, CodingKey { case criteria, votes, commentMaxChars = "comment_max_chars", voteRequired = "vote_required" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case criteria, votes, commentMaxChars = "comment_max_chars", voteRequired = "vote_required" }
 }
 
 /// How the panel's sheets become a ranking (see the Scoring target).
@@ -87,7 +92,7 @@ public struct Aggregation: Codable, Hashable, Sendable {
         self.tieBreaks = tieBreaks; self.approvalThreshold = approvalThreshold
         self.hideOthersUntilSubmitted = hideOthersUntilSubmitted; self.hostKeyAllowed = hostKeyAllowed
     }
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case method, trim, trimMin = "trim_min", quorum, tieBreaks = "tie_breaks"
         case approvalThreshold = "approval_threshold", hideOthersUntilSubmitted = "hide_others_until_submitted"
         case hostKeyAllowed = "host_key_allowed"
@@ -112,7 +117,7 @@ public struct RuleSpec: Codable, Hashable, Sendable {
         self.id = id; self.type = type; self.description = description; self.field = field; self.value = value
         self.values = values; self.max = max; self.min = min; self.unlessField = unlessField; self.unlessValues = unlessValues
     }
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, description, field, value, values, max, min
         case unlessField = "unless_field", unlessValues = "unless_values"
     }
@@ -152,9 +157,20 @@ public struct Program: Codable, Hashable, Sendable {
         self.stages = stages; self.channels = channels; self.fields = fields; self.rules = rules
         self.sheet = sheet; self.aggregation = aggregation; self.instance = instance; self.notes = notes
     }
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, organiser, document, seed, year, quota, referenceDate = "reference_date", subject
         case stages, channels, fields, rules, sheet, aggregation, instance, notes
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
+}
+
+/// Sums of points from signed records or files, which may hold any 64-bit value: saturating, so
+/// that no sum traps or wraps into range (four points of Int64.max wrapped to a total of −4).
+/// A saturated total lies outside 0…max total and is never counted (Scoring's `Grouped`).
+public enum Points {
+    @inlinable public static func add(_ a: Int, _ b: Int) -> Int {
+        let (s, o) = a.addingReportingOverflow(b)
+        return o ? (b > 0 ? Int.max : Int.min) : s
+    }
+    @inlinable public static func sum<S: Sequence>(_ values: S) -> Int where S.Element == Int { values.reduce(0, add) }
 }

@@ -21,10 +21,12 @@ public struct Member: Codable, Hashable, Sendable {
     public init(id: String, name: String, role: Role, unit: String? = nil, key: String) {
         self.id = id; self.name = name; self.role = role; self.unit = unit; self.key = key
     }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, name, role, unit, key }
 }
 
 public struct Roster: Codable, Hashable, Sendable {
     public var members: [Member]
     public init(members: [Member] = []) { self.members = members }
+    enum CodingKeys: String, CodingKey, CaseIterable { case members }
     public func member(_ id: String) -> Member? { members.first { $0.id == id } }
 }

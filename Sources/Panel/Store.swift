@@ -38,20 +38,51 @@ public struct Sanction: Codable, Hashable, Sendable {
 }
 
 public enum YAMLFile {
+    /// Reads `path` as YAML and decodes a `T`. A syntax error names its line; a type that
+    /// conforms to `YAMLSchema` is checked for unknown keys before decoding and for bounds after,
+    /// each error naming the file, line, key and reason (in the language of `PanelMessages`).
     public static func decode<T: Decodable>(_ type: T.Type, path: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: "cannot read file")
+            throw InputError(path: path, message: localized("无法读取文件", "cannot read the file"))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: path, message: "not valid UTF-8")
+            throw InputError(path: path, message: localized("不是有效的 UTF-8 文本", "not valid UTF-8"))
         }
+        return try decode(type, text: text, path: path)
+    }
+
+    /// The same from text already read (`path` names it in errors).
+    public static func decode<T: Decodable>(_ type: T.Type, text: String, path: String) throws -> T {
+        let root: Node
         do {
-            return try YAMLDecoder().decode(T.self, from: text)
-        } catch let error as DecodingError {
-            throw InputError(path: path, message: describe(error))
+            guard let n = try Yams.compose(yaml: text) else {
+                throw InputError(path: path, message: localized("文件是空的", "the file is empty"))
+            }
+            root = n
         } catch let error as YamlError {
-            throw InputError(path: path, message: "malformed YAML: \(error)")
+            throw syntaxError(error, path: path)
         }
+        let schema = T.self as? YAMLSchema.Type
+        if let schema { try checkShape(root, schema.shape, path: path, at: []) }
+        let value: T
+        do {
+            value = try YAMLDecoder().decode(T.self, from: root)
+        } catch let error as DecodingError {
+            var at: [SchemaPathItem] = []
+            switch error {
+            case .keyNotFound(_, let ctx), .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
+                at = items(ctx.codingPath)
+            @unknown default: break
+            }
+            throw InputError(path: path, line: line(root, at), message: describe(error))
+        } catch let error as YamlError {
+            throw syntaxError(error, path: path)
+        }
+        if let checked = value as? YAMLSchema, let p = checked.schemaProblems().first {
+            let field = SchemaProblem.dotted(p.path)
+            throw InputError(path: path, line: line(root, p.path), field: field.isEmpty ? nil : field, message: localized(p.zh, p.en))
+        }
+        return value
     }
 
     public static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -63,16 +94,21 @@ public enum YAMLFile {
 
     public static func describe(_ error: DecodingError) -> String {
         func path(_ ctx: DecodingError.Context) -> String {
-            ctx.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            SchemaProblem.dotted(items(ctx.codingPath))
         }
         switch error {
         case .keyNotFound(let key, let ctx):
             let p = path(ctx)
-            return "missing key '\(key.stringValue)'" + (p.isEmpty ? "" : " in \(p)")
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
-            return "wrong type at '\(path(ctx))': \(ctx.debugDescription)"
+            return p.isEmpty ? localized("缺少键 “\(key.stringValue)”", "missing key '\(key.stringValue)'")
+                             : localized("\(p) 中缺少键 “\(key.stringValue)”", "missing key '\(key.stringValue)' in \(p)")
+        case .typeMismatch(let type, let ctx), .valueNotFound(let type, let ctx):
+            let want = type == Int.self ? localized("整数（不超过 64 位）", "an integer (64 bits at most)")
+                : type == String.self ? localized("文本", "text") : type == Bool.self ? localized("true 或 false", "true or false")
+                : "\(type)"
+            return localized("“\(path(ctx))” 的类型不对：应为\(want)", "wrong type at '\(path(ctx))': expected \(want)")
         case .dataCorrupted(let ctx):
-            return "invalid data at '\(path(ctx))': \(ctx.debugDescription)"
+            if let y = ctx.underlyingError as? YamlError { return "\(y)" }
+            return localized("“\(path(ctx))” 的值无效：\(ctx.debugDescription)", "invalid value at '\(path(ctx))': \(ctx.debugDescription)")
         @unknown default:
             return "\(error)"
         }
@@ -97,10 +133,12 @@ public struct PanelStore: Sendable {
         let layout = StoreLayout(root)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: layout.root, isDirectory: &isDir), isDir.boolValue else {
-            throw StoreError("\(layout.root): no such store (run `pingshen init \(layout.root) --program ID`)")
+            throw StoreError(localized("\(layout.root)：没有这个评审库（先运行 `pingshen init \(layout.root) --program ID`）",
+                                       "\(layout.root): no such store (run `pingshen init \(layout.root) --program ID`)"))
         }
         guard FileManager.default.fileExists(atPath: layout.programFile) else {
-            throw StoreError("\(layout.programFile): missing; is \(layout.root) a pingshen store?")
+            throw StoreError(localized("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 评审库吗？",
+                                       "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
         }
         let program = try YAMLFile.decode(Program.self, path: layout.programFile)
         // An unknown rule type (or a rule missing its parameters) is an error here, not a silent pass.
@@ -117,8 +155,10 @@ public struct PanelStore: Sendable {
             // The fixed form `DossierImport.yaml` writes is read directly; anything else through Yams.
             let d = try FileManager.default.contents(atPath: path).flatMap(DossierFastReader.parse)
                 ?? YAMLFile.decode(Dossier.self, path: path)
+            // An id enters here: checked before anything keys on it (eligibility, records).
+            _ = try Identifier.check(d.id, what: ("申报编号", "dossier id"), path: path, field: "id")
             guard d.id + ".yaml" == name else {
-                throw InputError(path: path, field: "id", message: "id '\(d.id)' does not match the file name")
+                throw InputError(path: path, field: "id", message: localized("编号 “\(d.id)” 与文件名不符", "id '\(d.id)' does not match the file name"))
             }
             dossiers.append(d)
         }

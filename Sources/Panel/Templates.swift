@@ -30,14 +30,7 @@ public enum Templates {
     /// Decodes a programme from YAML and validates its rules.
     public static func decode(_ yaml: String, id: String) throws -> Program {
         let path = "template \(id)"
-        let p: Program
-        do {
-            p = try YAMLDecoder().decode(Program.self, from: yaml)
-        } catch let e as DecodingError {
-            throw InputError(path: path, message: YAMLFile.describe(e))
-        } catch {
-            throw InputError(path: path, message: "malformed YAML: \(error)")
-        }
+        let p = try YAMLFile.decode(Program.self, text: yaml, path: path)
         try Eligibility.validate(p, path: path)
         return p
     }
@@ -46,6 +39,9 @@ public enum Templates {
     /// and, when given, another quota. Nil when there is no such template.
     public static func instantiate(_ id: String, year: Int? = nil, quota: Int? = nil) -> Program? {
         guard var p = program(id) else { return nil }
+        // Out of bounds the date arithmetic below could overflow: `StoreSetup` says why first.
+        if let year, !Limits.year.contains(year) { return nil }
+        if let quota, !Limits.quota.contains(quota) { return nil }
         if let year, let from = p.year, year != from {
             let shift = year - from
             func move(_ s: String?) -> String? {

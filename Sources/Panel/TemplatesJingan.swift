@@ -56,7 +56,7 @@ rules:
     values: [技师, 高级技师]
     unless_field: technician_equivalent
     unless_values: [是]
-    description: {zh: 具有技师及以上国家职业资格（或经行业内水平认定）, en: Technician (技师) or higher national qualification, or recognised by the trade}
+    description: {zh: 具有技师及以上国家职业资格（或经行业内水平认定）, en: "Technician (技师) or higher national qualification, or recognised by the trade"}
   - id: frontline
     type: yes
     field: frontline
@@ -68,7 +68,7 @@ rules:
   - id: unit_team_support
     type: yes
     field: unit_team_support
-    description: {zh: 发挥首席技师带头作用（已建立工作团队并提供支持）, en: A team is set up and supported with funds, space and equipment}
+    description: {zh: 发挥首席技师带头作用（已建立工作团队并提供支持）, en: "A team is set up and supported with funds, space and equipment"}
   - id: unit_allowance
     type: yes
     field: unit_allowance
@@ -177,7 +177,7 @@ fields:
   - {id: master_fit, label: {zh: 身体健康，能承担工作室日常工作, en: In good health and able to run the studio}, required: true, choices: [是, 否]}
   - {id: unit_skilled_workforce, label: {zh: 技能人才比较密集, en: The enterprise employs many skilled workers}, required: true, choices: [是, 否]}
   - {id: unit_policies, label: {zh: 技能人才培养评价激励制度完善、工作室制度完善, en: Sound policies for skilled workers and for the studio}, required: true, choices: [是, 否]}
-  - {id: unit_team_support, label: {zh: 提供资金、场所、设施设备、人员等条件, en: Funds, space, equipment and people are provided}, required: true, choices: [是, 否]}
+  - {id: unit_team_support, label: {zh: 提供资金、场所、设施设备、人员等条件, en: "Funds, space, equipment and people are provided"}, required: true, choices: [是, 否]}
   - {id: deeds, label: {zh: 工作室简介, en: Studio summary}, required: true, max_chars: 2000}
 rules:
   - id: required_fields
@@ -274,7 +274,7 @@ stages:
   - id: self_report
     name: {zh: 项目及工作室报送运作和任务完成情况, en: Projects and studios report on their work}
   - id: review
-    name: {zh: 届满考核（实地考察、资料核查、问卷调查、座谈会）, en: End-of-term review (site visits, records, surveys, meetings)}
+    name: {zh: 届满考核（实地考察、资料核查、问卷调查、座谈会）, en: "End-of-term review (site visits, records, surveys, meetings)"}
   - id: result
     name: {zh: 考核结果, en: Result}
 channels: [单位申报]

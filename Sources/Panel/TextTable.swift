@@ -4,7 +4,8 @@ import Foundation
 /// (`DisplayWidth`: a Chinese character takes two), never in characters or bytes.
 public enum TextTable {
     /// Renders `headers` and `rows` with two spaces between columns and a rule of '-' under the
-    /// header. Line breaks and tabs inside a cell become spaces; a cell wider than
+    /// header. Line breaks and tabs inside a cell become spaces, other controls, bidi and
+    /// zero-width characters are made visible (`TerminalText`); a cell wider than
     /// `maxColumnWidth` cells is cut with "…" (never inside a wide character). Rows shorter than
     /// the header are padded with blanks. Trailing spaces are trimmed from every line.
     public static func render(headers: [String], rows: [[String]], alignRight: Set<Int> = [], maxColumnWidth: Int? = nil) -> String {
@@ -12,6 +13,8 @@ public enum TextTable {
         func cell(_ s: String) -> String {
             var t = s.replacingOccurrences(of: "\r\n", with: " ")
             t = String(t.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+            // Before measuring: a made-visible control takes the cells it will be shown in.
+            t = TerminalText.sanitize(t)
             if let m = maxColumnWidth { t = DisplayWidth.truncate(t, to: m) }
             return t
         }

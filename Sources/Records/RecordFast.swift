@@ -46,29 +46,10 @@ struct PreparedKeys: @unchecked Sendable {
     subscript(_ k: KeyBytes) -> Curve25519.Signing.PublicKey? { keys[k] }
 }
 
-/// Member and dossier ids.
+/// Member and dossier ids, straight from a record's bytes: Panel's `Identifier` rule.
 enum FastID {
-    /// The same answer as Panel's `isSafeFileName`, without Foundation's CharacterSet for the
-    /// usual plain ASCII id (anything else is left to `isSafeFileName`).
-    static func isSafe(_ s: String) -> Bool {
-        if s.utf8.withContiguousStorageIfAvailable({ isSafe(bytes: $0) }) == true { return true }
-        return isSafeFileName(s)
-    }
-
-    /// 1–64 bytes of [A-Za-z0-9._-], not starting with '.'.
-    static func isSafe(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard u.count >= 1, u.count <= 64, u[0] != UInt8(ascii: ".") else { return false }
-        for c in u {
-            switch c {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-                continue
-            default:
-                return false
-            }
-        }
-        return true
-    }
+    static func isSafe(_ s: String) -> Bool { Identifier.isValid(s) }
+    static func isSafe(bytes u: UnsafeBufferPointer<UInt8>) -> Bool { Identifier.isValid(bytes: u) }
 }
 
 /// An SSHSIG as `pingshen` and `ssh-keygen -Y sign` write it (Ed25519, sha512, our namespace),

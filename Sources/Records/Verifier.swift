@@ -61,10 +61,14 @@ public enum Verifier {
         if n <= 1 { for i in 0..<count { body(i) }; return }
         let next = SliceCounter()
         let group = DispatchGroup()
+        // The language of messages (--lang) is task-local and does not cross to a Thread.
+        let language = PanelMessages.language
         for _ in 0..<n {
             group.enter()
             let t = Thread {
-                while let i = next.take(below: count) { body(i) }
+                PanelMessages.$language.withValue(language) {
+                    while let i = next.take(below: count) { body(i) }
+                }
                 group.leave()
             }
             t.stackSize = 1 << 20

@@ -16,7 +16,8 @@ public struct Draft: Codable, Hashable, Sendable {
     public init(dossier: String, points: [String: Int] = [:], vote: String? = nil, comment: String = "", recuseReason: String? = nil) {
         self.dossier = dossier; self.points = points; self.vote = vote; self.comment = comment; self.recuseReason = recuseReason
     }
-    public var total: Int { points.values.reduce(0, +) }
+    /// Saturating: a draft file is not signed and may hold any number.
+    public var total: Int { Points.sum(points.values) }
 }
 
 public struct Drafts: Sendable {
@@ -34,7 +35,8 @@ public struct Drafts: Sendable {
     /// Durable: a crash or a dropped connection right after this returns keeps the draft.
     public func save(member: String, _ draft: Draft) throws {
         guard isSafeFileName(member), isSafeFileName(draft.dossier) else {
-            throw StoreError("unsafe draft name \(member)/\(draft.dossier)")
+            throw StoreError(localized("草稿名不安全：\(TerminalText.quoted(member + "/" + draft.dossier))",
+                                        "unsafe draft name \(TerminalText.quoted(member + "/" + draft.dossier))"))
         }
         let d = dir(member)
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -179,7 +179,7 @@ public struct Ledger: Sendable {
         for (i, p) in points.enumerated() {
             pointKeys[base + i] = key(p.key, at: i)
             pointValues[base + i] = p.value
-            total &+= p.value
+            total = Points.add(total, p.value)   // saturating: a wrapped sum could land in range
         }
         slotTotal[s] = total
         if let comment, !comment.isEmpty { comments[Int32(s)] = comment } else if superseding { comments[Int32(s)] = nil }

@@ -43,6 +43,26 @@ public enum SSHAccess {
         }
     }
 
+    /// The key of one roster entry, refused unless the entry is exactly what a line may hold:
+    /// an `Identifier` (no newline, space or quote that would end the line, split its fields or
+    /// leave the forced command: sshd(8) AUTHORIZED_KEYS FILE FORMAT) and one key
+    /// "ssh-ed25519 BASE64 [comment]" whose base64 is the key's own encoding (no options before
+    /// it, no second key after it, no control character anywhere). Nothing is written for a
+    /// roster with such an entry: a partial file could lock out or let in the wrong person.
+    static func keyToken(_ m: Member, entry: Int) throws -> SSHPublicKey {
+        guard Identifier.isValid(m.id) else {
+            throw ActionError(zh: "名单第 \(entry) 位成员的编号 \(TerminalText.quoted(m.id)) 不可用（\(Identifier.rule.zh)），未写出任何 authorized_keys 行",
+                              en: "roster entry \(entry): member id \(TerminalText.quoted(m.id)) is not usable (\(Identifier.rule.en)); no authorized_keys line was written")
+        }
+        let refused = ActionError(zh: "名单中成员 “\(m.id)” 的公钥不是一行 “ssh-ed25519 AAAA… 注释”：\(TerminalText.quoted(m.key))，未写出任何 authorized_keys 行",
+                                  en: "member '\(m.id)': the key is not one line 'ssh-ed25519 AAAA… comment': \(TerminalText.quoted(m.key)); no authorized_keys line was written")
+        guard !m.key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || TerminalText.isUnsafe($0) }) else { throw refused }
+        let fields = m.key.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard fields.count >= 2, fields[0] == "ssh-ed25519", let key = try? SSHPublicKey(line: m.key),
+              key.keyText == fields[0] + " " + fields[1] else { throw refused }
+        return key
+    }
+
     /// The block for a store: one line per member, between markers so a rerun replaces it.
     public static func authorizedKeys(store: String, roster: Roster, binary: String) throws -> String {
         let absStore = absolute(store)
@@ -50,8 +70,8 @@ public enum SSHAccess {
         try checkPath(absStore, what: ("评审库", "store"))
         try checkPath(absBinary, what: ("程序", "binary"))
         var lines = [beginMarker(absStore)]
-        for m in roster.members {
-            let key = try SSHPublicKey(line: m.key)
+        for (i, m) in roster.members.enumerated() {
+            let key = try keyToken(m, entry: i + 1)
             let option = forcedCommand(store: absStore, binary: absBinary, member: m.id)
             lines.append("restrict,pty,agent-forwarding,command=\"\(option)\" \(key.keyText) pingshen:\(m.id)")
         }

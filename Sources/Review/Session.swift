@@ -297,8 +297,11 @@ final class Background<T>: @unchecked Sendable {
     var isDone: Bool { lock.lock(); defer { lock.unlock() }; return finished }
 
     init(_ body: @escaping @Sendable () throws -> T) {
+        // Task-local values do not cross to a Thread: the language of messages (--lang) is
+        // carried over by hand, so that errors raised here speak it too.
+        let language = PanelMessages.language
         let t = Thread { [self] in
-            let r = Result { try body() }
+            let r = PanelMessages.$language.withValue(language) { Result { try body() } }
             lock.lock(); result = r; finished = true; lock.unlock()
             done.signal()
         }

@@ -8,7 +8,14 @@ public enum StoreSetup {
     /// unique to this store. Refuses a non-empty directory.
     @discardableResult
     public static func create(root: String, programID: String, year: Int?, quota: Int?) throws -> Program {
-        if let quota, quota <= 0 { throw ActionError(zh: "名额必须大于 0", en: "the quota must be positive") }
+        if let quota, !Limits.quota.contains(quota) {
+            throw ActionError(zh: "--quota \(quota) 超出范围 \(Limits.quota.lowerBound)…\(Limits.quota.upperBound)（名额）",
+                              en: "--quota \(quota) is outside \(Limits.quota.lowerBound)…\(Limits.quota.upperBound) (places to award)")
+        }
+        if let year, !Limits.year.contains(year) {
+            throw ActionError(zh: "--year \(year) 超出范围 \(Limits.year.lowerBound)…\(Limits.year.upperBound)（项目年度：日期、年龄与禁入期都从它算起）",
+                              en: "--year \(year) is outside \(Limits.year.lowerBound)…\(Limits.year.upperBound) (the programme year: dates, ages and sanctions count from it)")
+        }
         // Stage dates and the reference date (ages, years in the trade) move with the year.
         guard var program = Templates.instantiate(programID, year: year, quota: quota) else {
             throw ActionError(zh: "没有项目模板 \(programID)（可用：\(Templates.ids.joined(separator: ", "))）",

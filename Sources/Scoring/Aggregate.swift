@@ -77,10 +77,17 @@ struct Grouped {
         // of their first sheet for a dossier in the list).
         let dossierOfTable = table.dossierIDs.map { index[$0] ?? -1 }
         var memberOfTable = [Int32](repeating: -1, count: table.memberIDs.count)
+        // Only totals a valid sheet can have take part: 0…max total. The arithmetic below
+        // (sums, products of sums in 128 bits, reductions to 64 bits) relies on that bound
+        // (`Limits.maxTotal`); a signed record outside it is a rule violation that the session
+        // reports and never counts, and is left out here too whatever the caller passed.
+        let m = program.sheet.maxTotal
+        maxTotal = m > 0 ? Swift.min(m, Limits.maxTotal.upperBound) : 100
+        let allowed = 0...maxTotal
         var counts = [Int](repeating: 0, count: n + 1)
         for row in table.rows {
             let d = dossierOfTable[Int(row.dossier)]
-            guard d >= 0 else { continue }
+            guard d >= 0, allowed.contains(row.total) else { continue }
             counts[d + 1] += 1
             if memberOfTable[Int(row.member)] < 0 {
                 memberOfTable[Int(row.member)] = Int32(memberIDs.count)
@@ -96,15 +103,13 @@ struct Grouped {
         var next = counts
         for row in table.rows {
             let d = dossierOfTable[Int(row.dossier)]
-            if d < 0 { continue }
+            if d < 0 || !allowed.contains(row.total) { continue }
             let at = next[d]
             next[d] += 1
             totals[at] = row.total
             memberOf[at] = memberOfTable[Int(row.member)]
             voteOf[at] = row.vote
         }
-        let m = program.sheet.maxTotal
-        maxTotal = m > 0 ? m : 100
     }
 
     /// The same panel without one member's sheets (the member keeps its index; it simply has no sheet).
@@ -156,7 +161,8 @@ public enum Aggregate {
     public static func trimmedMean(sorted t: [Int], trim: Int, trimMin: Int) -> Fraction? {
         guard !t.isEmpty else { return nil }
         let k = max(0, trim)
-        if k > 0 && t.count >= trimMin && t.count > 2 * k {
+        // t.count / 2 >= k, not t.count > 2·k: no product of an unbounded `trim` (Limits.trim).
+        if k > 0 && t.count >= trimMin && (t.count - 1) / 2 >= k {
             return mean(t[k..<(t.count - k)])
         }
         return mean(t[...])

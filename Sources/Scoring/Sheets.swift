@@ -31,7 +31,7 @@ public struct Sheet: Sendable, Hashable {
         self.total = Sheet.sum(points)
     }
 
-    static func sum(_ points: [String: Int]) -> Int { points.values.reduce(0, +) }
+    static func sum(_ points: [String: Int]) -> Int { Points.sum(points.values) }
 }
 
 /// What the records say about sheets, in the order of each member's chain (`seq`).

@@ -121,7 +121,8 @@ public struct SheetEditor: Hashable, Sendable {
         return SheetInput(dossier: dossier, points: p, vote: vote, comment: comment.text, recuseReason: conflict ? reason.text : nil)
     }
 
-    public var total: Int { points.compactMap { Int($0) }.reduce(0, +) }
+    /// Saturating: a draft may hold any number (Points).
+    public var total: Int { Points.sum(points.compactMap { Int($0) }) }
 }
 
 /// The chair's finalization: decisions for the ties at the quota line.

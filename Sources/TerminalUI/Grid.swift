@@ -54,13 +54,16 @@ public struct Grid: Sendable, Equatable {
     }
 
     /// Writes `text` at (x, y) in `role`, at most `maxWidth` cells (default: to the right edge).
-    /// Control characters are shown as spaces. Returns the number of cells written.
+    /// Tabs and line breaks are shown as spaces, other controls, bidi and zero-width characters
+    /// as `\u{…}` (TerminalText). Returns the number of cells written.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: StyleRole = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         var cx = max(0, x)
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
-        for ch in text {
+        // The one terminal sanitiser (TerminalText): controls, bidi and zero-width characters
+        // never reach the terminal; tabs and line breaks stay spaces as below.
+        for ch in TerminalText.sanitize(text, keepLineBreaks: true) {
             var w = DisplayWidth.of(ch)
             var g = String(ch)
             if ch == "\t" || ch.isNewline || (w == 0 && (ch.unicodeScalars.first?.value ?? 0) < 0x300) {

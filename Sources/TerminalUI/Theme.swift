@@ -99,19 +99,19 @@ public struct Theme: Hashable, Sendable {
         for (key, r) in file.roles ?? [:] {
             let roleName = key.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").lowercased()
             guard let role = StyleRole.allCases.first(where: { $0.rawValue.lowercased() == roleName }) else {
-                throw InputError(path: path, field: "roles.\(key)", message: "unknown role (known: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw InputError(path: path, field: "roles.\(key)", message: localized("未知的角色（可用：\(StyleRole.allCases.map(\.rawValue).joined(separator: ", "))）", "unknown role (known: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))"))
             }
             var st = RoleStyle()
             if let fg = r.fg {
-                guard let c = ThemeColor.parse(fg) else { throw InputError(path: path, field: "roles.\(key).fg", message: "unknown colour '\(fg)'") }
+                guard let c = ThemeColor.parse(fg) else { throw InputError(path: path, field: "roles.\(key).fg", message: localized("未知的颜色 “\(fg)”", "unknown colour '\(fg)'")) }
                 st.fg = c
             }
             if let bg = r.bg {
-                guard let c = ThemeColor.parse(bg) else { throw InputError(path: path, field: "roles.\(key).bg", message: "unknown colour '\(bg)'") }
+                guard let c = ThemeColor.parse(bg) else { throw InputError(path: path, field: "roles.\(key).bg", message: localized("未知的颜色 “\(bg)”", "unknown colour '\(bg)'")) }
                 st.bg = c
             }
             for a in r.attrs ?? [] {
-                guard let at = Attributes.parse(a) else { throw InputError(path: path, field: "roles.\(key).attrs", message: "unknown attribute '\(a)' (bold, reverse, underline, dim)") }
+                guard let at = Attributes.parse(a) else { throw InputError(path: path, field: "roles.\(key).attrs", message: localized("未知的属性 “\(a)”（bold、reverse、underline、dim）", "unknown attribute '\(a)' (bold, reverse, underline, dim)")) }
                 st.attrs.insert(at)
             }
             styles[role] = st
@@ -125,7 +125,7 @@ public struct Theme: Hashable, Sendable {
     public static func named(_ name: String, searchPath: [String] = Theme.defaultSearchPath()) throws -> Theme {
         if name.hasSuffix(".toml") || name.contains("/") {
             guard let data = FileManager.default.contents(atPath: name), let text = String(data: data, encoding: .utf8) else {
-                throw InputError(path: name, message: "cannot read theme file")
+                throw InputError(path: name, message: localized("无法读取主题文件", "cannot read theme file"))
             }
             return try parse(text, path: name)
         }
@@ -138,7 +138,7 @@ public struct Theme: Hashable, Sendable {
         if let text = EmbeddedThemes.files[name] {
             return try parse(text, path: "(embedded) \(name).toml")
         }
-        throw InputError(path: name, field: "--theme", message: "no such theme (built in: \(builtInNames.joined(separator: ", ")))")
+        throw InputError(path: name, field: "--theme", message: localized("没有这个主题（内置：\(builtInNames.joined(separator: ", "))）", "no such theme (built in: \(builtInNames.joined(separator: ", ")))"))
     }
 
     /// The embedded default theme (always parses).

@@ -31,6 +31,15 @@ struct Common: ParsableArguments {
     var language: Language { Language.resolve(flag: lang) }
 }
 
+/// Ids from the command line enter here: each checked against the one `Identifier` rule before
+/// anything looks it up, names a file with it or signs it.
+func checkIDs(_ lang: Language, _ ids: [(option: String, value: String)]) throws {
+    for (option, value) in ids where !Identifier.isValid(value) {
+        throw ValidationError(lang.pick("\(option) \(TerminalText.quoted(value)) 不是有效的编号：\(Identifier.rule.zh)",
+                                        "\(option) \(TerminalText.quoted(value)) is not a valid id: \(Identifier.rule.en)"))
+    }
+}
+
 /// Runs `body`, turning the errors users can cause into a message and exit status 1 (nothing
 /// was written: every action checks before it appends).
 func guarded(_ lang: Language, _ body: () throws -> Void) throws {
@@ -55,11 +64,25 @@ func guarded(_ lang: Language, _ body: () throws -> Void) throws {
 }
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data(("pingshen: " + message + "\n").utf8))
+    warn("pingshen: " + message)
     Foundation.exit(code)
 }
 
+/// Text for the terminal (tables, reports, messages): through the one sanitiser, so that no
+/// dossier field, comment or file name can send a control or bidi sequence (TerminalText).
 func say(_ s: String) {
+    emit(TerminalText.sanitize(s, keepLineBreaks: true))
+}
+
+/// The same on standard error.
+func warn(_ s: String) {
+    let t = TerminalText.sanitize(s, keepLineBreaks: true)
+    FileHandle.standardError.write(Data((t.hasSuffix("\n") ? t : t + "\n").utf8))
+}
+
+/// Data formats written as they are: JSON (escaped by RFC 8259's rules, JSONText) and CSV
+/// (formula-leading cells neutralised, CSV.escape). They are read by programs, not terminals.
+func emit(_ s: String) {
     FileHandle.standardOutput.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
 }
 

@@ -36,6 +36,8 @@ struct Score: ParsableCommand {
     @Option var comment: String?
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
 
+    func validate() throws { try checkIDs(common.language, [("--as", id), ("--dossier", dossier)]) }
+
     func run() throws {
         let lang = common.language
         try guarded(lang) {
@@ -63,6 +65,8 @@ struct Recuse: ParsableCommand {
     @Option var reason: String?
     @Option var key: String?
 
+    func validate() throws { try checkIDs(common.language, [("--as", id), ("--dossier", dossier)]) }
+
     func run() throws {
         let lang = common.language
         try guarded(lang) {
@@ -84,7 +88,7 @@ struct Rank: ParsableCommand {
         try guarded(lang) {
             let session = try ReviewSession(root: store)
             for p in session.ledger.problems.prefix(5) {
-                FileHandle.standardError.write(Data(lang.pick("警告：\(p.path)：\(p.message)（不计入）\n", "warning: \(p.path): \(p.message) (not counted)\n").utf8))
+                warn(lang.pick("警告：\(p.path)：\(p.message)（不计入）", "warning: \(p.path): \(p.message) (not counted)"))
             }
             let ranking = Trace.phase("rank: standing") { session.standing().ranking }
             // A store with problems says so in the output itself, and the exit status is 1
@@ -92,8 +96,8 @@ struct Rank: ParsableCommand {
             let problems = session.problemCount
             let banner = session.problemBanner(lang).map { $0 + "\n" } ?? ""
             switch format {
-            case "json": say(ranking.json(problems: problems))
-            case "csv": say(ranking.csv(problems: problems))
+            case "json": emit(ranking.json(problems: problems))
+            case "csv": emit(ranking.csv(problems: problems))
             case "md": say(banner.isEmpty ? ranking.markdown(lang) : "> " + banner + "\n" + ranking.markdown(lang))
             case "table": say(banner + ranking.table(lang))
             default: throw ActionError(zh: "未知格式 \(format)（table、json、csv、md）", en: "unknown format \(format) (table, json, csv, md)")
@@ -111,6 +115,8 @@ struct Finalize: ParsableCommand {
     @Option(name: .customLong("resolve"), help: "Resolve a tie at the cut: ID=selected:REASON or ID=not-selected:REASON (repeat).")
     var resolve: [String] = []
     @Option var key: String?
+
+    func validate() throws { try checkIDs(common.language, [("--as", id)]) }
 
     func run() throws {
         let lang = common.language
@@ -140,6 +146,8 @@ struct Objection: ParsableCommand {
     @Option(help: "pending, upheld (the candidate is removed and the next moves up) or dismissed") var outcome: String = "pending"
     @Option var key: String?
 
+    func validate() throws { try checkIDs(common.language, [("--as", id), ("--dossier", dossier)]) }
+
     func run() throws {
         let lang = common.language
         try guarded(lang) {
@@ -156,6 +164,8 @@ struct Approve: ParsableCommand {
     @Argument var store: String
     @Option(name: .customLong("as")) var id: String
     @Option var key: String?
+
+    func validate() throws { try checkIDs(common.language, [("--as", id)]) }
 
     func run() throws {
         let lang = common.language
@@ -181,7 +191,8 @@ struct Export: ParsableCommand {
             guard let which = PublishedList(rawValue: list) else {
                 throw ActionError(zh: "名单只能是 publicity 或 final", en: "the list is publicity or final")
             }
-            say(try ReviewSession(root: store).exportList(which, format: format, lang: lang))
+            let text = try ReviewSession(root: store).exportList(which, format: format, lang: lang)
+            if format == "csv" { emit(text) } else { say(text) }
         }
     }
 }
@@ -212,13 +223,23 @@ struct Verify: ParsableCommand {
     @Option(help: "Worker threads (default: sixteen per core, at most 64, so that reading from disk overlaps with verifying).")
     var threads: Int = Verifier.defaultThreads()
 
+    func validate() throws {
+        guard Limits.threads.contains(threads) else {
+            let r = Limits.threads
+            throw ValidationError(common.language.pick("--threads \(threads) 超出范围 \(r.lowerBound)…\(r.upperBound)（工作线程数）",
+                                                       "--threads \(threads) is outside \(r.lowerBound)…\(r.upperBound) (worker threads)"))
+        }
+    }
+
     func run() throws {
         let lang = common.language
         let report: VerifyReport
         do {
             // Only the programme and the roster matter here (the dossiers are not read).
-            report = cached ? try Verifier.verifyIndexed(layout: StoreLayout(store), threads: max(1, threads), language: lang)
-                : try Verifier.verify(layout: StoreLayout(store), threads: max(1, threads), language: lang)
+            report = try PanelMessages.$language.withValue(lang) {
+                cached ? try Verifier.verifyIndexed(layout: StoreLayout(store), threads: threads, language: lang)
+                    : try Verifier.verify(layout: StoreLayout(store), threads: threads, language: lang)
+            }
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
         }
@@ -226,7 +247,7 @@ struct Verify: ParsableCommand {
         case "json":
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            say(String(decoding: try enc.encode(report), as: UTF8.self))
+            emit(String(decoding: try enc.encode(report), as: UTF8.self))
         default:
             if report.problems.isEmpty {
                 say(lang.pick("全部 \(report.records) 条记录验证通过", "all \(report.records) records verified"))

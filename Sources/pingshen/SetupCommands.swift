@@ -69,7 +69,7 @@ struct Check: ParsableCommand {
             let panel = try PanelStore.open(store)
             let results = Eligibility.checkAll(panel)
             switch format {
-            case "json": say(CheckReport.json(results, lang: lang))
+            case "json": emit(CheckReport.json(results, lang: lang))
             case "table": say(CheckReport.table(results, dossiers: panel.dossiers, lang: lang))
             default: throw ActionError(zh: "未知格式 \(format)", en: "unknown format \(format) (table or json)")
             }
@@ -85,6 +85,8 @@ struct Eligible: ParsableCommand {
     @Argument var store: String
     @Option(name: .customLong("as")) var id: String
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
+
+    func validate() throws { try checkIDs(common.language, [("--as", id)]) }
 
     func run() throws {
         let lang = common.language
@@ -130,6 +132,8 @@ struct MemberCommand: ParsableCommand {
         @Option(help: "member, chair, secretary or approver") var role: String
         @Option var unit: String?
         @Option(help: "The member's OpenSSH public key file (PATH.pub).") var key: String
+
+        func validate() throws { try checkIDs(common.language, [("--id", id)]) }
 
         func run() throws {
             let lang = common.language

@@ -21,7 +21,7 @@ struct Stats: ParsableCommand {
             let stats = Statistics.compute(program: session.program, dossiers: session.panel.dossiers, table: session.ledger.sheetTable)
             // As `rank`: the problems are in the output, and the exit status is 1.
             let problems = session.problemCount
-            say(format == "json" ? stats.json(problems: problems) : (session.problemBanner(lang).map { $0 + "\n" } ?? "") + stats.text(lang))
+            if format == "json" { emit(stats.json(problems: problems)) } else { say((session.problemBanner(lang).map { $0 + "\n" } ?? "") + stats.text(lang)) }
             if problems > 0 { throw ExitCode(1) }
         }
     }
@@ -102,6 +102,8 @@ struct ReviewCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Your member id.") var id: String
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent, forwarded with ssh -A in a remote session).") var key: String?
 
+    func validate() throws { try checkIDs(common.language, [("--as", id)]) }
+
     func run() throws {
         let lang = common.language
         let env = ProcessInfo.processInfo.environment
@@ -154,7 +156,7 @@ struct Demo: ParsableCommand {
                 return
             }
             try openUI(store: root, member: id, key: key, ui: ui, lang: lang)
-            FileHandle.standardError.write(Data(lang.pick("演示库保留在 \(root)\n", "the demo store stays at \(root)\n").utf8))
+            warn(lang.pick("演示库保留在 \(root)", "the demo store stays at \(root)"))
         }
     }
 }

@@ -430,6 +430,23 @@ func listing(_ dir: String) -> [String] {
             #expect(e.message.contains("UTF-16"))
         }
     }
+
+    /// A UTF-32 file (whose little-endian mark starts like UTF-16's) is called UTF-32.
+    @Test(arguments: [true, false]) func utf32IsNotCalledUTF16(little: Bool) throws {
+        let dir = TempDir()
+        let text = try #require("编号,姓名\nA1,王\n".data(using: little ? .utf32LittleEndian : .utf32BigEndian))
+        let bom: [UInt8] = little ? [0xFF, 0xFE, 0, 0] : [0, 0, 0xFE, 0xFF]
+        do {
+            _ = try PanelMessages.$language.withValue(.en) {
+                try DossierImport.read(path: dir.file("u32.csv", Data(bom) + text), program: hangzhou)
+            }
+            Issue.record("no error")
+        } catch let e as InputError {
+            #expect(e.line == 1)
+            #expect(e.message.contains("UTF-32"), "\(e.message)")
+            #expect(!e.message.contains("UTF-16"), "\(e.message)")
+        }
+    }
 }
 
 @Suite struct ErrorLanguageTests {

@@ -20,6 +20,8 @@ enum Harness {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// `.uncaughtSignal` when the binary was killed by a signal (a Swift trap is SIGILL/SIGTRAP).
+        var reason: Process.TerminationReason = .exit
     }
 
     @discardableResult
@@ -55,7 +57,8 @@ enum Harness {
         DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); group.leave() }
         group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
+        return Result(status: p.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self),
+                      reason: p.terminationReason)
     }
 
     /// `pingshen ARGS` in English.
