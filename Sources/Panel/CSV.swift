@@ -92,10 +92,13 @@ public enum CSV {
         return records
     }
 
-    /// One field written for CSV output: formula-leading text neutralised, then quoted when it
-    /// holds a comma, quote or line break.
+    /// One field of an export meant for a spreadsheet (rank, export): formula-leading text
+    /// neutralised, then written by `escape`.
+    public static func exportField(_ s: String) -> String { escape(neutralised(s)) }
+
+    /// One field written for CSV: quoted when it holds a comma, quote or line break (RFC 4180;
+    /// `parse` reads back exactly what was written).
     public static func escape(_ s: String) -> String {
-        let s = neutralised(s)
         if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

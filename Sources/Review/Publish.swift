@@ -106,7 +106,7 @@ extension ReviewSession {
         switch format {
         case "csv":
             var out = cols.map(\.id).joined(separator: ",") + "\r\n"
-            for row in cells { out += row.map(CSV.escape).joined(separator: ",") + "\r\n" }
+            for row in cells { out += row.map(CSV.exportField).joined(separator: ",") + "\r\n" }
             return out
         case "md":
             var out = "# \(title)\n\n"

@@ -77,13 +77,14 @@ struct Grouped {
         // of their first sheet for a dossier in the list).
         let dossierOfTable = table.dossierIDs.map { index[$0] ?? -1 }
         var memberOfTable = [Int32](repeating: -1, count: table.memberIDs.count)
-        // Only totals a valid sheet can have take part: 0…max total. The arithmetic below
-        // (sums, products of sums in 128 bits, reductions to 64 bits) relies on that bound
-        // (`Limits.maxTotal`); a signed record outside it is a rule violation that the session
-        // reports and never counts, and is left out here too whatever the caller passed.
+        // Only totals within 0…Limits.maxTotal.upperBound take part, whatever the caller
+        // passed: the arithmetic below (sums, products of sums in 128 bits, reductions to 64
+        // bits) is safe within that bound and may trap beyond it. This is a bound of the
+        // arithmetic, not the programme's rule: whether a sheet fits the programme's criteria
+        // and maxima is decided (and reported) where records are validated, before Scoring.
         let m = program.sheet.maxTotal
         maxTotal = m > 0 ? Swift.min(m, Limits.maxTotal.upperBound) : 100
-        let allowed = 0...maxTotal
+        let allowed = 0...Limits.maxTotal.upperBound
         var counts = [Int](repeating: 0, count: n + 1)
         for row in table.rows {
             let d = dossierOfTable[Int(row.dossier)]

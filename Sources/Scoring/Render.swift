@@ -43,7 +43,8 @@ extension Ranking {
          e.approval?.rawValue ?? ""]
     }
 
-    /// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF; UTF-8,
+    /// CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF;
+    /// formula-leading text prefixed with ' as OWASP recommends, CSV.exportField; UTF-8,
     /// no byte-order mark). The header is the JSON entry keys. On a store with problems
     /// (`problems` > 0) one more column, `problems`, last, carries the count on every row: a
     /// reader by column name is unaffected, and the flag survives sorting and filtering.
@@ -51,7 +52,7 @@ extension Ranking {
         let extra = problems > 0 ? ["problems"] : []
         var out = (Ranking.entryKeys + extra).joined(separator: ",") + "\r\n"
         for e in entries {
-            out += (fields(e) + (problems > 0 ? [String(problems)] : [])).map(CSV.escape).joined(separator: ",") + "\r\n"
+            out += (fields(e) + (problems > 0 ? [String(problems)] : [])).map(CSV.exportField).joined(separator: ",") + "\r\n"
         }
         return out
     }

@@ -81,7 +81,7 @@ func warn(_ s: String) {
 }
 
 /// Data formats written as they are: JSON (escaped by RFC 8259's rules, JSONText) and CSV
-/// (formula-leading cells neutralised, CSV.escape). They are read by programs, not terminals.
+/// (formula-leading cells neutralised, CSV.exportField). They are read by programs, not terminals.
 func emit(_ s: String) {
     FileHandle.standardOutput.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
 }

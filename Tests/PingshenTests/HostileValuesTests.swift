@@ -231,12 +231,12 @@ import Review
         let out = try Self.run(["rank", fx.store, "--format", "csv"]).stdout
         #expect(out.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "\(out)")
         #expect(out.contains(",'@SUM(1),"), "\(out)")
-        #expect(CSV.escape("-12") == "-12")
-        #expect(CSV.escape("-0.25") == "-0.25")
-        #expect(CSV.escape("-") == "-")
-        #expect(CSV.escape("-7/2") == "'-7/2")
-        #expect(CSV.escape("+cmd") == "'+cmd")
-        #expect(CSV.escape("\tx") == "'\tx")
+        #expect(CSV.exportField("-12") == "-12")
+        #expect(CSV.exportField("-0.25") == "-0.25")
+        #expect(CSV.exportField("-") == "-")
+        #expect(CSV.exportField("-7/2") == "'-7/2")
+        #expect(CSV.exportField("+cmd") == "'+cmd")
+        #expect(CSV.exportField("\tx") == "'\tx")
     }
 
     // MARK: messages

@@ -4,7 +4,7 @@ import Panel
 @testable import Scoring
 
 /// Issue 16: no arithmetic on untrusted values can trap. A sheet signed by hand may hold any
-/// 64-bit points; Scoring takes part only totals within 0…max total, whatever the caller passes.
+/// 64-bit points; Scoring takes part only totals within 0…Limits.maxTotal, whatever the caller passes.
 @Suite struct OverflowTests {
     static let huge = Int.max
 
@@ -22,7 +22,7 @@ import Panel
         for m in ["m4", "m5", "m6"] {
             all.append(Sheet(member: m, dossier: "D1", points: ["skill": Self.huge, "contribution": Self.huge]))
             all.append(Sheet(member: m, dossier: "D2", points: ["skill": Self.huge, "contribution": 1]))
-            all.append(Sheet(member: m, dossier: "D3", points: ["skill": 101, "contribution": 0]))
+            all.append(Sheet(member: m, dossier: "D3", points: ["skill": Limits.maxTotal.upperBound + 1, "contribution": 0]))
         }
         let ranking = Ranker.rank(program: program, dossiers: [dossier("D1"), dossier("D2"), dossier("D3")], sheets: all)
         let byID = Dictionary(uniqueKeysWithValues: ranking.entries.map { ($0.dossier, $0) })
