@@ -129,24 +129,27 @@ public struct PanelStore: Sendable {
         self.dossiers = dossiers; self.sanctions = sanctions
     }
 
-    public static func open(_ root: String) throws -> PanelStore {
+    /// Opens the store. The programme, roster and sanctions given (from the signed history,
+    /// see Records' `Governance`) replace the view files, which are then not read.
+    public static func open(_ root: String, program given: Program? = nil, roster givenRoster: Roster? = nil,
+                            sanctions givenSanctions: [Sanction]? = nil) throws -> PanelStore {
         let layout = StoreLayout(root)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: layout.root, isDirectory: &isDir), isDir.boolValue else {
             throw StoreError(localized("\(layout.root)：没有这个评审库（先运行 `pingshen init \(layout.root) --program ID`）",
                                        "\(layout.root): no such store (run `pingshen init \(layout.root) --program ID`)"))
         }
-        guard FileManager.default.fileExists(atPath: layout.programFile) else {
+        guard given != nil || FileManager.default.fileExists(atPath: layout.programFile) else {
             throw StoreError(localized("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 评审库吗？",
                                        "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
         }
-        let program = try YAMLFile.decode(Program.self, path: layout.programFile)
+        let program = try given ?? YAMLFile.decode(Program.self, path: layout.programFile)
         // An unknown rule type (or a rule missing its parameters) is an error here, not a silent pass.
         try Eligibility.validate(program, path: layout.programFile)
-        let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
-            ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
-        let sanctions = FileManager.default.fileExists(atPath: layout.sanctionsFile)
-            ? try YAMLFile.decode([Sanction].self, path: layout.sanctionsFile) : []
+        let roster = try givenRoster ?? (FileManager.default.fileExists(atPath: layout.rosterFile)
+            ? YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster())
+        let sanctions = try givenSanctions ?? (FileManager.default.fileExists(atPath: layout.sanctionsFile)
+            ? YAMLFile.decode([Sanction].self, path: layout.sanctionsFile) : [])
         try Eligibility.validate(sanctions: sanctions, path: layout.sanctionsFile)
         var dossiers: [Dossier] = []
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir)) ?? []

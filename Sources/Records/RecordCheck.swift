@@ -13,11 +13,14 @@ import Darwin
 
 // Checking one record on its own, and reading record files: the per-record hot path of verify.
 extension Verifier {
-    /// What a record is checked against: the programme instance and the roster's keys and roles.
+    /// What a record is checked against: the programme instance and the signed governance
+    /// history (who was a member from which governance record on, with which key from which
+    /// seq, in which role, until which seq) — never the roster.yaml view.
     public struct Context: Sendable {
         public var instance: String
-        public var members: [String: (key: Data, role: Role)]
-        /// Roster member by key (to name who really signed a wrong-key record).
+        public var governance: Governance.State
+        public var members: [String: Governance.MemberFacts]
+        /// Member by any key they ever had (to name who really signed a wrong-key record).
         public var byKey: [Data: String]
         public var language: Language
         /// The programme's rules for record bodies (`RecordKinds`); nil: only shapes are checked.
@@ -25,23 +28,20 @@ extension Verifier {
         /// `created` must lie within (RFC 3339 UTC strings of one width order as times do);
         /// nil: not checked. See `Verifier.createdWindow`.
         public var createdWindow: (from: String?, to: String)?
-        /// The roster's keys parsed for swift-crypto once, looked up by the signature's key bytes
-        /// (so a key outside the roster, or `members` changed later, only costs a parse).
+        /// Every key of the history parsed for swift-crypto once, looked up by the signature's key
+        /// bytes (so a key outside the history only costs a parse).
         var keys: PreparedKeys
 
-        public init(instance: String, roster: Roster, language: Language = .en, rules: RuleBook? = nil) {
+        public init(instance: String, governance: Governance.State, language: Language = .en, rules: RuleBook? = nil) {
             self.instance = instance
+            self.governance = governance
             self.language = language
             self.rules = rules
-            var m: [String: (key: Data, role: Role)] = [:]
+            self.members = governance.members
             var k: [Data: String] = [:]
-            for member in roster.members {
-                guard let key = try? SSHPublicKey(line: member.key) else { continue }
-                m[member.id] = (key.raw, member.role)
-                k[key.raw] = member.id
-            }
-            self.members = m; self.byKey = k
-            self.keys = PreparedKeys(m.values.map(\.key))
+            for (id, f) in governance.members { for key in f.keys { k[key.raw] = id } }
+            self.byKey = k
+            self.keys = PreparedKeys(k.keys)
         }
     }
 
@@ -130,24 +130,55 @@ extension Verifier {
             problem("signer-mismatch", "记录的签名者是 “\(record.signer)”，却在 “\(member)” 的目录中",
                     "the record's signer is '\(record.signer)' but it is in the directory of '\(member)'")
         }
-        if let m = context.members[record.signer] {
-            let sameKey = fastKey.map { KeyBytes(m.key) == $0 } ?? (m.key == slowKey!.raw)
+        let gov = context.governance
+        if record.kind.isGovernance {
+            // Checked (signer, key at seq, role, link) when the history was replayed.
+            if gov.position[Hex.encode(digest)] == nil {
+                ok = false
+                if !gov.refused.contains(path) {
+                    problem("roster-unsigned", "治理记录（\(record.kind.rawValue)）不在签名的治理链上：签名者此时不是名单上的秘书，或未接在治理链上",
+                            "a governance record (\(record.kind.rawValue)) outside the signed governance chain: its signer is not a secretary on the roster at that point, or it is not linked to the chain")
+                }
+            }
+        } else if let m = context.members[record.signer] {
+            let want = m.key(at: record.seq)
+            let sameKey = want.map { w in fastKey.map { KeyBytes(w) == $0 } ?? (w == slowKey!.raw) } ?? false
             if !sameKey {
                 ok = false
-                let who = context.byKey[sigKey.raw].map { lang.pick("（这是 “\($0)” 的密钥）", " (that is the key of '\($0)')") } ?? lang.pick("（不在名单上）", " (not on the roster)")
-                problem("wrong-key", "由密钥 \(sigKey.fingerprint) 签名\(who)，不是名单上 “\(record.signer)” 的密钥",
-                        "signed by key \(sigKey.fingerprint)\(who), not the roster's key for '\(record.signer)'", sig: true)
+                if m.keys.contains(where: { $0.raw == sigKey.raw }) {
+                    problem("key-not-valid-at-seq", "由 “\(record.signer)” 的密钥 \(sigKey.fingerprint) 签名，但该密钥在序号 \(record.seq) 时无效（密钥已更换）",
+                            "signed by '\(record.signer)''s key \(sigKey.fingerprint), which was not their key at seq \(record.seq) (the key was rotated)", sig: true)
+                } else {
+                    let who = context.byKey[sigKey.raw].map { lang.pick("（这是 “\($0)” 的密钥）", " (that is the key of '\($0)')") } ?? lang.pick("（不在签名的名单历史中）", " (not in the signed roster history)")
+                    problem("wrong-key", "由密钥 \(sigKey.fingerprint) 签名\(who)，不是名单上 “\(record.signer)” 的密钥",
+                            "signed by key \(sigKey.fingerprint)\(who), not the roster's key for '\(record.signer)'", sig: true)
+                }
             }
-            if !KindPolicy.allowed(record.kind, role: m.role) {
+            if !KindPolicy.allowed(record.kind, role: m.entry.role) {
                 ok = false
                 let roles = KindPolicy.roles(for: record.kind).map(\.rawValue).joined(separator: "/")
-                problem("role", "“\(record.signer)” 的角色是 \(m.role.rawValue)，不能签署 \(record.kind.rawValue) 记录（需要 \(roles)）",
-                        "'\(record.signer)' has role \(m.role.rawValue) and may not sign a \(record.kind.rawValue) record (needs \(roles))")
+                problem("role", "“\(record.signer)” 的角色是 \(m.entry.role.rawValue)，不能签署 \(record.kind.rawValue) 记录（需要 \(roles)）",
+                        "'\(record.signer)' has role \(m.entry.role.rawValue) and may not sign a \(record.kind.rawValue) record (needs \(roles))")
+            }
+            if let p = gov.position[record.gov] {
+                if p < m.addedAt {
+                    ok = false
+                    problem("backdated", "记录所依据的治理记录早于 “\(record.signer)” 被加入名单（倒签）",
+                            "the record names a governance head from before '\(record.signer)' was added to the roster (backdated)")
+                }
+            } else {
+                ok = false
+                problem("gov-unknown", "记录的 gov 不是签名治理链上的记录", "the record's gov names no record of the signed governance chain")
+            }
+            if let last = m.lastSeq, record.seq > last {
+                ok = false
+                problem("member-removed", "“\(record.signer)” 已被移除（最后计入的序号 \(last)），此记录不计",
+                        "'\(record.signer)' was removed (last counted seq \(last)); this record does not count")
             }
         } else {
             ok = false
-            problem("unknown-signer", "签名者 “\(record.signer)” 不在名单上（密钥 \(sigKey.fingerprint)）",
-                    "signer '\(record.signer)' is not on the roster (key \(sigKey.fingerprint))")
+            problem("unknown-signer", "签名者 “\(record.signer)” 不在签名的名单历史中（密钥 \(sigKey.fingerprint)）",
+                    "signer '\(record.signer)' is not in the signed roster history (key \(sigKey.fingerprint))")
         }
         if let e = RecordBody.problem(kind: record.kind, body: record.body) {
             ok = false

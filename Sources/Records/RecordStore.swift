@@ -51,7 +51,6 @@ public final class RecordStore: @unchecked Sendable {
     private let mutex = NSLock()
     private var heads: [String: (seq: Int, sha: String)] = [:]
     private var cleaned: Set<String> = []
-    private var rosterCache: (mtime: timespec, size: Int, roster: Roster)?
 
     public init(layout: StoreLayout, durable: Bool = true, checkRoster: Bool = true) {
         self.layout = layout; self.durable = durable; self.checkRoster = checkRoster
@@ -73,12 +72,19 @@ public final class RecordStore: @unchecked Sendable {
     /// `gov`: the governance head the signer's session had seen (nil: the store's head, read
     /// now); `seen`: member → highest seq the session had seen (the signer and zeros dropped).
     public func append(kind: RecordKind, body: [String: JSONValue], program: String, signerID: String,
-                       signer: RecordSigner, now: Date = Date(), gov: String? = nil, seen: [String: Int] = [:]) throws -> StoredRecord {
+                       signer: RecordSigner, now: Date = Date(), gov: String? = nil, seen: [String: Int] = [:],
+                       governance: Governance.State? = nil) throws -> StoredRecord {
         guard isSafeFileName(signerID) else {
             throw RecordsError("成员编号 “\(signerID)” 不是安全的文件名（1–64 个字母、数字、-、_、.）",
                                "member id '\(signerID)' is not a safe file name (1–64 letters, digits, -, _, .)")
         }
-        if checkRoster { try checkSigner(kind: kind, signerID: signerID, key: signer.publicKey) }
+        var state = governance
+        if checkRoster {
+            let st = try governance ?? Governance.load(layout)
+            state = st
+            let next = (try mutex.withLock({ heads[signerID]?.seq }) ?? publishedSeqs(of: signerID).last ?? 0) + 1
+            try checkSigner(kind: kind, signerID: signerID, key: signer.publicKey, seq: next, governance: st)
+        }
         if let e = RecordBody.problem(kind: kind, body: body) { throw e }
         let dir = layout.memberRecordsDir(signerID)
         // Everything below goes through the member directory opened with O_NOFOLLOW: a symlinked
@@ -101,7 +107,7 @@ public final class RecordStore: @unchecked Sendable {
             throw RecordsError("“\(signerID)” 的记录链已到序号上限 \(RecordLimits.maxSeq)（\(relative(signerID, RecordFileName.json(head.seq)))），不能再追加记录",
                                "the record chain of '\(signerID)' has reached the highest seq, \(RecordLimits.maxSeq) (\(relative(signerID, RecordFileName.json(head.seq)))); no record can follow it")
         }
-        let govHead = try gov ?? governanceHead()
+        let govHead = try gov ?? state?.head ?? Governance.load(layout).head
         let record = Record(kind: kind, program: program, signer: signerID, seq: head.seq + 1,
                             prev: head.sha, created: Timestamp.format(now), gov: govHead,
                             seen: seen.filter { $0.key != signerID && $0.value > 0 }, body: body)
@@ -124,37 +130,28 @@ public final class RecordStore: @unchecked Sendable {
     func crash(_ step: AppendStep) -> Bool { crashHook?(step) ?? false }
 
     /// The hash of the store's latest governance record (64 zeros before the genesis).
-    public func governanceHead() throws -> String { Record.zeroHash }
+    public func governanceHead() throws -> String { try Governance.load(layout).head }
 
-    func checkSigner(kind: RecordKind, signerID: String, key: SSHPublicKey) throws {
-        guard FileManager.default.fileExists(atPath: layout.rosterFile) else {
-            throw RecordsError("\(layout.rosterFile)：没有名单，无法签名记录（先 `pingshen member add`）",
-                               "\(layout.rosterFile): no roster, cannot sign records (run `pingshen member add` first)")
+    /// The signer must be on the roster the signed history gives (never roster.yaml, a view),
+    /// with `key` valid at the record's seq and a role allowed the kind.
+    func checkSigner(kind: RecordKind, signerID: String, key: SSHPublicKey, seq: Int, governance: Governance.State?) throws {
+        let st = try governance ?? Governance.load(layout)
+        guard st.genesis != nil else {
+            throw RecordsError("\(layout.root)：没有有效的创始记录，无法签名记录（用 `pingshen init` 创建存储）",
+                               "\(layout.root): no valid genesis record, cannot sign records (create the store with `pingshen init`)")
         }
-        let roster = try loadRoster()
-        guard let m = roster.member(signerID) else {
-            throw RecordsError("\(layout.rosterFile)：名单中没有成员 “\(signerID)”", "\(layout.rosterFile): no member '\(signerID)' on the roster")
+        guard let m = st.members[signerID], m.removedAt == nil else {
+            throw RecordsError("签名的名单历史中没有成员 “\(signerID)”（或已被移除）", "no member '\(signerID)' on the signed roster (or removed)")
         }
-        guard let rk = try? SSHPublicKey(line: m.key), rk.raw == key.raw else {
+        guard m.key(at: seq) == key.raw else {
             throw RecordsError("签名密钥 \(key.fingerprint) 不是名单上 “\(signerID)” 的密钥",
                                "signing key \(key.fingerprint) is not the roster's key for '\(signerID)'")
         }
-        guard KindPolicy.allowed(kind, role: m.role) else {
+        guard KindPolicy.allowed(kind, role: m.entry.role) else {
             let roles = KindPolicy.roles(for: kind).map(\.rawValue).joined(separator: "/")
-            throw RecordsError("“\(signerID)” 的角色是 \(m.role.rawValue)，不能签署 \(kind.rawValue) 记录（需要 \(roles)）",
-                               "'\(signerID)' has role \(m.role.rawValue) and may not sign a \(kind.rawValue) record (needs \(roles))")
+            throw RecordsError("“\(signerID)” 的角色是 \(m.entry.role.rawValue)，不能签署 \(kind.rawValue) 记录（需要 \(roles)）",
+                               "'\(signerID)' has role \(m.entry.role.rawValue) and may not sign a \(kind.rawValue) record (needs \(roles))")
         }
-    }
-
-    func loadRoster() throws -> Roster {
-        var st = stat()
-        guard stat(layout.rosterFile, &st) == 0 else { throw sysError(layout.rosterFile, "stat") }
-        if let c = mutex.withLock({ rosterCache }), c.mtime.tv_sec == st.st_mtim.tv_sec, c.mtime.tv_nsec == st.st_mtim.tv_nsec, c.size == Int(st.st_size) {
-            return c.roster
-        }
-        let r = try YAMLFile.decode(Roster.self, path: layout.rosterFile)
-        mutex.withLock { rosterCache = (st.st_mtim, Int(st.st_size), r) }
-        return r
     }
 
     /// records/MEMBER, opened (O_DIRECTORY) without following a symbolic link at records/ or

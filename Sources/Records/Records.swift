@@ -22,7 +22,9 @@
 //                        opened O_NOFOLLOW; not-regular-file, too-large, stray-file problems
 //   RecordSeen.swift     deletions a later record saw (`seen`): SeenLog, missing-record problems
 //   VerifyCache.swift    signatures already checked on this machine (HMAC with a secret outside the store)
-//   RosterOps.swift      `member add`: roster.yaml and allowed_signers
+//   RosterOps.swift      checking a roster entry (id, name, key) before a member-add or genesis
+//   Governance.swift     the signed trust root: genesis, store fingerprint, the governance chain replayed
+//                        (roster, key rotation, removal, programme, sanctions), views written and checked
 //
 // A record exists once its .sig exists. Problems are named by the record's path relative to
 // the store root (records/MEMBER/NNNNNN.json) with a kind from Problem.kind's list.

@@ -6,31 +6,10 @@ import Glibc
 import Darwin
 #endif
 
-/// `pingshen member add`: roster.yaml and the allowed_signers file generated from it.
+/// Checking a roster entry (a `member-add` or the genesis founder; see `Governance`). The
+/// roster itself is no longer written here: roster.yaml and allowed_signers are views of the
+/// signed governance history.
 public enum RosterOps {
-    /// Validates the member (safe id, a name, an ssh-ed25519 key, no duplicate id or key),
-    /// then writes roster.yaml durably and regenerates allowed_signers. Serialised by a lock
-    /// so two `member add` at once both land.
-    public static func addMember(_ m: Member, to layout: StoreLayout) throws {
-        let lockPath = layout.root + "/.roster.lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            let e = String(cString: strerror(errno))
-            throw RecordsError("\(lockPath)：无法打开（\(e)）；\(layout.root) 是 pingshen 存储吗？",
-                               "\(lockPath): cannot open (\(e)); is \(layout.root) a pingshen store?")
-        }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 { if errno != EINTR { break } }
-
-        var roster = FileManager.default.fileExists(atPath: layout.rosterFile)
-            ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
-        var member = m
-        member.key = try validate(member, against: roster, path: layout.rosterFile)
-        roster.members.append(member)
-        try DurableFile.write(Data(try YAMLFile.encode(roster).utf8), to: layout.rosterFile)
-        try writeAllowedSigners(roster, layout: layout)
-    }
-
     /// Checks a new member against the roster; returns the key line, normalised.
     public static func validate(_ m: Member, against roster: Roster, path: String = "roster.yaml") throws -> String {
         guard isSafeFileName(m.id) else {

@@ -26,12 +26,27 @@ public struct Problem: Codable, Hashable, Sendable {
     public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }
 }
 
-/// `pingshen verify --format json` (a contract): {"ok":bool,"records":N,"problems":[…]}.
+/// `pingshen verify --format json` (a contract): {"ok":bool,"records":N,"problems":[…]}, and
+/// `fingerprint`: the store fingerprint (SHA-256 of the genesis record), when there is one.
 public struct VerifyReport: Codable, Sendable {
     public var ok: Bool
     public var records: Int
     public var problems: [Problem]
-    public init(ok: Bool, records: Int, problems: [Problem]) { self.ok = ok; self.records = records; self.problems = problems }
+    public var fingerprint: String?
+    public init(ok: Bool, records: Int, problems: [Problem], fingerprint: String? = nil) {
+        self.ok = ok; self.records = records; self.problems = problems; self.fingerprint = fingerprint
+    }
+
+    /// Adds a `fingerprint-mismatch` problem unless the store's fingerprint is `expected`
+    /// (`verify --fingerprint HEX`: a copy of a store checked against a published fingerprint).
+    public mutating func expectFingerprint(_ expected: String, language lang: Language) {
+        let want = expected.lowercased()
+        guard fingerprint != want else { return }
+        problems.append(Problem(path: "records", kind: "fingerprint-mismatch", message: lang.pick(
+            "存储指纹是 \(fingerprint ?? "（无创始记录）")，不是公布的 \(want)：这不是那个存储",
+            "the store fingerprint is \(fingerprint ?? "(no genesis record)"), not the published \(want): this is not that store")))
+        ok = false
+    }
 }
 
 
@@ -288,12 +303,16 @@ public enum Verifier {
             throw StoreError(lang.pick("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 存储吗？",
                                        "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
         }
-        let program = try YAMLFile.decode(Program.self, path: layout.programFile)
-        let roster = FileManager.default.fileExists(atPath: layout.rosterFile)
-            ? try YAMLFile.decode(Roster.self, path: layout.rosterFile) : Roster()
-        let rules = ruleBook(program: program, roster: roster, layout: layout)
+        let governance = try Trace.phase("scan: governance") { try Governance.load(layout, language: lang) }
+        // The programme and the roster the signed history gives (never the view files); without
+        // a genesis (a problem already), the view's programme, for its instance and rules.
+        let program = try governance.program ?? YAMLFile.decode(Program.self, path: layout.programFile)
+        let instance = governance.instance ?? program.instance ?? program.id
+        // Every member the history ever had (a removed member's earlier records still count).
+        let everyone = Roster(members: governance.order.compactMap { governance.members[$0]?.entry })
+        let rules = ruleBook(program: program, roster: everyone, layout: layout)
         let context: Context = {
-            var c = Context(instance: program.instance ?? program.id, roster: roster, language: lang, rules: rules)
+            var c = Context(instance: instance, governance: governance, language: lang, rules: rules)
             c.createdWindow = createdWindow(program: program)
             return c
         }()
@@ -302,7 +321,7 @@ public enum Verifier {
         let scanStart = StoreIndex.now()
         let previous = indexed ? indexOpts!.previous : nil
 
-        var problems: [Problem] = []
+        var problems: [Problem] = governance.problems + (try Governance.viewProblems(governance, layout: layout, language: lang))
         var memberFiles: [MemberFiles] = []
         defer { for mf in memberFiles where mf.dirFD >= 0 { close(mf.dirFD) } }
         try Trace.phase("scan: list record directories") {
@@ -368,8 +387,8 @@ public enum Verifier {
         if let previous { Trace.phase("scan: stat the indexed record files") {
             var jobs: [(m: Int, lo: Int, hi: Int)] = []
             for (mi, mf) in memberFiles.enumerated() {
-                guard let e = previous.members[mf.member], let who = context.members[mf.member],
-                      e.context == StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role, rules: rulesHash) else { continue }
+                guard let e = previous.members[mf.member], let who = context.governance.context(of: mf.member),
+                      e.context == StoreIndex.contextHash(instance: context.instance, key: who, role: .member, rules: rulesHash) else { continue }
                 var k = 0
                 while k < e.count, k < mf.published.count, e.seqs[k] == mf.published[k] { k += 1 }
                 entries[mi] = e
@@ -662,7 +681,7 @@ public enum Verifier {
         let sorted = problems.enumerated().sorted { a, b in
             a.element.path != b.element.path ? a.element.path.utf8.lexicographicallyPrecedes(b.element.path.utf8) : a.offset < b.offset
         }.map(\.element)
-        let report = VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted)
+        let report = VerifyReport(ok: sorted.isEmpty, records: total, problems: sorted, fingerprint: governance.fingerprint)
         guard indexed, let summaries, let opts = indexOpts else { return report }
 
         // The new index: every member whose records are all sound, on the roster.
@@ -673,9 +692,11 @@ public enum Verifier {
         // within the same clock tick: they are left out (checked again next time).
         let trustedBefore = scanStart - opts.racy
         for (mi, mf) in memberFiles.enumerated() where !memberProblem[mi] && !mf.published.isEmpty {
-            guard let who = context.members[mf.member] else { continue }
+            guard let who = context.governance.context(of: mf.member) else { continue }
             let k = reuse[mi]
-            var e = StoreIndex.Member(context: StoreIndex.contextHash(instance: context.instance, key: who.key, role: who.role, rules: rulesHash))
+            // The context names the governance chain's head and the member's facts in it: any
+            // governance record since makes the member's records be checked again.
+            var e = StoreIndex.Member(context: StoreIndex.contextHash(instance: context.instance, key: who, role: .member, rules: rulesHash))
             if k > 0, let old = entries[mi] {
                 e.seqs = Array(old.seqs[0..<k]); e.stamps = Array(old.stamps[0..<k])
                 e.shaFlat = Array(old.shaFlat[0..<(k * 32)]); e.kinds = Array(old.kinds[0..<k])

@@ -22,12 +22,16 @@ public enum DemoStore {
     /// file of each seat (root/.keys/ID, unencrypted, for the demo only).
     @discardableResult
     public static func build(at root: String, quota: Int = 5) throws -> [String: String] {
-        try StoreSetup.create(root: root, programID: "shanghai-craftsman", year: 2026, quota: quota)
+        // The secretary founds the store (the genesis record) and signs every member-add.
+        let founder = seats.first { $0.role == .secretary }!
+        let founderKey = try StoreSetup.createWithNewKey(root: root, programID: "shanghai-craftsman", year: 2026, quota: quota,
+                                                         founder: Member(id: founder.id, name: founder.name, role: .secretary, unit: founder.unit, key: ""))
         let layout = StoreLayout(root)
-        var keyFiles: [String: String] = [:]
-        for seat in seats {
+        var keyFiles: [String: String] = [founder.id: founderKey]
+        for seat in seats where seat.id != founder.id {
             keyFiles[seat.id] = try StoreSetup.addMemberWithNewKey(
-                Member(id: seat.id, name: seat.name, role: seat.role, unit: seat.unit, key: ""), to: layout, comment: "\(seat.id)@pingshen-demo")
+                Member(id: seat.id, name: seat.name, role: seat.role, unit: seat.unit, key: ""), to: layout, comment: "\(seat.id)@pingshen-demo",
+                secretary: founder.id, secretaryKey: founderKey)
         }
         for d in DemoData.dossiers {
             try DurableFile.write(Data(try DossierImport.yaml(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)

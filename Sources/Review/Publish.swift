@@ -128,7 +128,7 @@ extension ReviewSession {
             throw ActionError(zh: "尚未审定：只有审定名单可以逐级推荐", en: "not approved: only an approved list can be promoted")
         }
         let rows = try publishedRows(.final)
-        let city = try PanelStore.open(target)
+        let city = try Governance.openPanel(target).panel
         var made: [Dossier] = []
         for r in rows {
             var fields = r.dossier.fields

@@ -9,6 +9,9 @@ import Scoring
 public final class ReviewSession: @unchecked Sendable {
     public let layout: StoreLayout
     public private(set) var panel: PanelStore
+    /// The signed governance history: the programme, roster and sanctions of `panel` come from
+    /// it (never from the view files), and every record signed here names its head.
+    public private(set) var governance: Governance.State
     public private(set) var ledger: Ledger
     public let records: RecordStore
     /// Modification times of the panel's files, and of the records directories.
@@ -31,10 +34,10 @@ public final class ReviewSession: @unchecked Sendable {
         records = RecordStore(layout: layout)
         // The panel (10,000 dossier files at city scale) is read on a thread of its own while
         // the ledger is loaded: neither needs the other.
-        let panelResult = Background { try Trace.phase("panel: open") { try PanelStore.open(root) } }
+        let panelResult = Background { try Trace.phase("panel: open") { try Governance.openPanel(root) } }
         let storeLayout = layout
         let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
-        panel = try panelResult.value()
+        (panel, governance) = try panelResult.value()
         ledger = try ledgerResult.get()
         if checkInBackground {
             pendingCheck = Background {
@@ -79,8 +82,18 @@ public final class ReviewSession: @unchecked Sendable {
         let recordsChanged = recordsNow != recordsStamp
         guard settled || panelChanged || recordsChanged else { return false }
         if panelChanged {
-            panel = try PanelStore.open(layout.root)
+            (panel, governance) = try Governance.openPanel(layout.root)
             panelVersion += 1
+        } else if recordsChanged {
+            // A governance record (a member added, the programme amended) is a record too.
+            let g = try Governance.load(layout)
+            if g.head != governance.head, let program = g.program {
+                governance = g
+                panel.program = program
+                panel.roster = g.roster
+                panel.sanctions = g.sanctions
+                panelVersion += 1
+            }
         }
         // The roster decides which records verify, so a panel change re-reads the ledger too.
         if panelChanged || recordsChanged { ledger = try Ledger.load(layout: layout) }
@@ -208,7 +221,7 @@ public final class ReviewSession: @unchecked Sendable {
         let record = Record(kind: kind, program: instance, signer: memberID,
                             seq: (head?.record.seq ?? 0) + 1,
                             prev: head?.sha256 ?? String(repeating: "0", count: 64),
-                            created: Timestamp.format(now), gov: try records.governanceHead(), seen: seen(by: memberID), body: body)
+                            created: Timestamp.format(now), gov: governance.head, seen: seen(by: memberID), body: body)
         return record.canonicalBytes()
     }
 
@@ -230,7 +243,7 @@ public final class ReviewSession: @unchecked Sendable {
             throw ActionError(zh: "签名密钥不是名册上 \(memberID) 的密钥", en: "the signing key is not \(memberID)'s key on the roster")
         }
         let stored = try records.append(kind: kind, body: body, program: instance, signerID: memberID, signer: signer, now: now,
-                                        gov: try records.governanceHead(), seen: seen(by: memberID))
+                                        gov: governance.head, seen: seen(by: memberID), governance: governance)
         // The record just signed was checked above and follows the chain the ledger already
         // holds: take it in without reading the store again. If the chain moved on meanwhile
         // (another session of this member), read everything.

@@ -4,10 +4,12 @@ import Records
 
 /// Creating a store (`pingshen init`).
 public enum StoreSetup {
-    /// Creates STORE with the programme copied from its template and a programme instance id
-    /// unique to this store. Refuses a non-empty directory.
+    /// Creates STORE with the programme copied from its template, a programme instance id
+    /// unique to this store, and the genesis record signed by the founding secretary (issue 11):
+    /// it pins program.yaml as written and the founder's roster entry. Refuses a non-empty directory.
     @discardableResult
-    public static func create(root: String, programID: String, year: Int?, quota: Int?) throws -> Program {
+    public static func create(root: String, programID: String, year: Int?, quota: Int?, founder: Member,
+                              signer: RecordSigner, now: Date = Date()) throws -> Program {
         if let quota, !Limits.quota.contains(quota) {
             throw ActionError(zh: "--quota \(quota) 超出范围 \(Limits.quota.lowerBound)…\(Limits.quota.upperBound)（名额）",
                               en: "--quota \(quota) is outside \(Limits.quota.lowerBound)…\(Limits.quota.upperBound) (places to award)")
@@ -35,23 +37,46 @@ public enum StoreSetup {
         for dir in [layout.root, layout.dossiersDir, layout.recordsDir] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        try DurableFile.write(Data(try YAMLFile.encode(program).utf8), to: layout.programFile, replace: false)
-        try DurableFile.write(Data(try YAMLFile.encode(Roster()).utf8), to: layout.rosterFile, replace: false)
-        try DurableFile.write(Data(RosterOps.allowedSigners(Roster()).utf8), to: layout.allowedSigners, replace: false)
+        try Governance.found(layout: layout, programYAML: try YAMLFile.encode(program), founder: founder, signer: signer, now: now)
         return program
     }
 
     /// For the demo and the simulator only: a new unencrypted key pair in STORE/.keys/ID (0700
-    /// folder) and the member on the roster with it. Returns the private key file.
-    @discardableResult
-    public static func addMemberWithNewKey(_ member: Member, to layout: StoreLayout, comment: String) throws -> String {
+    /// folder). Returns the private key file.
+    public static func newKey(_ id: String, layout: StoreLayout, comment: String) throws -> String {
         let keysDir = layout.root + "/.keys"
         try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = keysDir + "/" + member.id
+        let path = keysDir + "/" + id
         try KeyGen.write(to: path, comment: comment)
+        return path
+    }
+
+    /// For the demo and the simulator only: a new store founded by `founder` with a new key
+    /// (STORE/.keys/ID). Returns the founder's key file.
+    public static func createWithNewKey(root: String, programID: String, year: Int?, quota: Int?, founder: Member) throws -> String {
+        let keysDir = root + "/.keys"
+        let tmp = NSTemporaryDirectory() + "pingshen-founder-" + UUID().uuidString
+        try KeyGen.write(to: tmp, comment: "\(founder.id)@pingshen")
+        defer { unlink(tmp); unlink(tmp + ".pub") }
+        let signer = try KeyFileSigner(path: tmp)
+        var f = founder
+        f.key = signer.publicKey.line
+        try create(root: root, programID: programID, year: year, quota: quota, founder: f, signer: signer)
+        try FileManager.default.createDirectory(atPath: keysDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: tmp, toPath: keysDir + "/" + founder.id)
+        try FileManager.default.copyItem(atPath: tmp + ".pub", toPath: keysDir + "/" + founder.id + ".pub")
+        return keysDir + "/" + founder.id
+    }
+
+    /// For the demo and the simulator only: a new key pair in STORE/.keys/ID and the member
+    /// added to the roster by a signed `member-add` of `secretary`. Returns the private key file.
+    @discardableResult
+    public static func addMemberWithNewKey(_ member: Member, to layout: StoreLayout, comment: String,
+                                           secretary: String, secretaryKey: String) throws -> String {
+        let path = try newKey(member.id, layout: layout, comment: comment)
         var m = member
         m.key = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        try RosterOps.addMember(m, to: layout)
+        try Governance.append(.add(m), layout: layout, as: secretary, signer: try KeyFileSigner(path: secretaryKey))
         return path
     }
 }

@@ -19,7 +19,9 @@ public enum Simulation {
     public static func run(root: String, dossiers n: Int, members m: Int, seed: UInt64 = 1) throws -> Summary {
         let start = Date()
         guard n > 0, m > 0 else { throw ActionError(zh: "申报数和成员数必须大于 0", en: "--dossiers and --members must be positive") }
-        try StoreSetup.create(root: root, programID: "shanghai-craftsman", year: 2026, quota: min(100, max(1, n / 10)))
+        // The founding secretary signs the genesis and every member-add (issue 11).
+        let secretaryKey = try StoreSetup.createWithNewKey(root: root, programID: "shanghai-craftsman", year: 2026, quota: min(100, max(1, n / 10)),
+                                                           founder: Member(id: "s01", name: "秘书", role: .secretary, unit: "市总工会", key: ""))
         let layout = StoreLayout(root)
         var rng = SplitMix64(seed: seed)
         let width = max(5, String(n).count)
@@ -47,10 +49,10 @@ public enum Simulation {
         for j in 1...m {
             let id = j == 1 ? "c01" : "m" + String(format: "%03d", j)
             try StoreSetup.addMemberWithNewKey(Member(id: id, name: "专家\(j)", role: j == 1 ? .chair : .member, unit: "评审专家库", key: ""),
-                                               to: layout, comment: "\(id)@simulate")
+                                               to: layout, comment: "\(id)@simulate", secretary: "s01", secretaryKey: secretaryKey)
             ids.append(id)
         }
-        let program = try PanelStore.open(root).program
+        let program = try Governance.openPanel(root).panel.program
         let instance = program.instance ?? program.id
         let criteria = program.sheet.criteria
         let strengths = ds.map { _ in 12 + Int(rng.next() % 12) }

@@ -222,6 +222,8 @@ struct Verify: ParsableCommand {
     var cached = false
     @Option(help: "Worker threads (default: sixteen per core, at most 64, so that reading from disk overlaps with verifying).")
     var threads: Int = Verifier.defaultThreads()
+    @Option(help: "The store fingerprint published (e.g. in the public notice): fail unless this store is that one.")
+    var fingerprint: String?
 
     func validate() throws {
         guard Limits.threads.contains(threads) else {
@@ -233,7 +235,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let lang = common.language
-        let report: VerifyReport
+        var report: VerifyReport
         do {
             // Only the programme and the roster matter here (the dossiers are not read).
             report = try PanelMessages.$language.withValue(lang) {
@@ -243,12 +245,14 @@ struct Verify: ParsableCommand {
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
         }
+        if let fingerprint { report.expectFingerprint(fingerprint, language: lang) }
         switch format {
         case "json":
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             emit(String(decoding: try enc.encode(report), as: UTF8.self))
         default:
+            say(lang.pick("存储指纹：", "store fingerprint: ") + (report.fingerprint ?? lang.pick("（无创始记录）", "(no genesis record)")))
             if report.problems.isEmpty {
                 say(lang.pick("全部 \(report.records) 条记录验证通过", "all \(report.records) records verified"))
             } else {

@@ -20,7 +20,7 @@ struct SSHCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                let panel = try PanelStore.open(store)
+                let panel = try Governance.openPanel(store).panel
                 let bin = binary ?? CommandLine.executablePath
                 let block = try SSHAccess.authorizedKeys(store: store, roster: panel.roster, binary: bin)
                 if let file {

@@ -20,21 +20,53 @@ struct Programs: ParsableCommand {
 }
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a store for one programme instance.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create a store for one programme instance, with its genesis record signed by the founding secretary.")
     @OptionGroup var common: Common
     @Argument(help: "The store folder to create (must not exist or be empty).") var store: String
     @Option(help: "Programme template id (see `pingshen programs`).") var program: String
     @Option(help: "The programme year.") var year: Int?
     @Option(help: "Places to fill (overrides the template).") var quota: Int?
+    @Option(help: "The founding secretary's id.") var secretary: String?
+    @Option(help: "The founding secretary's name.") var name: String?
+    @Option(help: "The founding secretary's unit.") var unit: String?
+    @Option(help: "The founding secretary's OpenSSH public key file (PATH.pub).") var pubkey: String?
+    @Option(help: "The founding secretary's unencrypted private key file (default: ssh-agent).") var key: String?
 
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let p = try StoreSetup.create(root: store, programID: program, year: year, quota: quota)
-            say(lang.pick("已创建 \(store)：\(p.title.zh)，名额 \(p.quota)，实例 \(p.instance ?? "")",
-                          "created \(store): \(p.title.en), quota \(p.quota), instance \(p.instance ?? "")"))
+            guard let secretary, let name, let pubkey else {
+                throw ActionError(
+                    zh: "init 需要创始秘书签署创始记录：pingshen init STORE --program ID [--year Y] [--quota N] --secretary ID --name NAME [--unit U] --pubkey PATH.pub [--key PATH]",
+                    en: "init needs the founding secretary to sign the genesis record: pingshen init STORE --program ID [--year Y] [--quota N] --secretary ID --name NAME [--unit U] --pubkey PATH.pub [--key PATH]")
+            }
+            let founder = Member(id: secretary, name: name, role: .secretary, unit: unit, key: try readPublicKey(pubkey))
+            let s = try SignerChoice.resolve(keyPath: key, member: founder)
+            let p = try StoreSetup.create(root: store, programID: program, year: year, quota: quota, founder: founder, signer: s)
+            let fp = try Governance.fingerprint(StoreLayout(store)) ?? ""
+            say(lang.pick("已创建 \(store)：\(p.title.zh)，名额 \(p.quota)，实例 \(p.instance ?? "")\n存储指纹：\(fp)",
+                          "created \(store): \(p.title.en), quota \(p.quota), instance \(p.instance ?? "")\nstore fingerprint: \(fp)"))
         }
     }
+}
+
+/// The first line of an OpenSSH public key file.
+func readPublicKey(_ path: String) throws -> String {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw ActionError(zh: "无法读取公钥文件 \(path)", en: "cannot read public key file \(path)")
+    }
+    return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+}
+
+/// Signs a governance change as secretary `as` (key file or ssh-agent) and reports it.
+func signGovernance(_ change: Governance.Change, store: String, as id: String, key: String?, lang: Language) throws -> StoredRecord {
+    let (_, governance) = try Governance.openPanel(store)
+    guard let me = governance.roster.member(id) else {
+        throw ActionError(zh: "\(id) 不在签名的名单上", en: "\(id) is not on the signed roster")
+    }
+    let s = try SignerChoice.resolve(keyPath: key, member: me)
+    return try Governance.append(change, layout: StoreLayout(store), as: id, signer: s).record
 }
 
 struct Import: ParsableCommand {
@@ -50,7 +82,7 @@ struct Import: ParsableCommand {
             guard let enc = DossierImport.Encoding(rawValue: encoding) else {
                 throw ActionError(zh: "未知编码 \(encoding)（auto、utf-8 或 gb18030）", en: "unknown encoding \(encoding) (auto, utf-8 or gb18030)")
             }
-            let panel = try PanelStore.open(store)
+            let panel = try Governance.openPanel(store).panel
             let made = try DossierImport.importFile(path: file, into: panel, encoding: enc)
             say(lang.pick("已导入 \(made.count) 份申报材料", "imported \(made.count) dossiers"))
         }
@@ -66,7 +98,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let panel = try PanelStore.open(store)
+            let panel = try Governance.openPanel(store).panel
             let results = Eligibility.checkAll(panel)
             switch format {
             case "json": emit(CheckReport.json(results, lang: lang))
@@ -120,34 +152,77 @@ struct Keygen: ParsableCommand {
 }
 
 struct MemberCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "member", abstract: "The panel roster.",
-                                                    subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "member", abstract: "The panel roster: signed governance records.",
+                                                    subcommands: [Add.self, Rotate.self, Remove.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a member to roster.yaml and allowed_signers.")
+        static let configuration = CommandConfiguration(abstract: "Add a member: a member-add record signed by a secretary; roster.yaml and allowed_signers are rewritten from the history.")
         @OptionGroup var common: Common
         @Argument var store: String
+        @Option(name: .customLong("as"), help: "The secretary who signs.") var secretary: String?
+        @Option(help: "The secretary's unencrypted private key file (default: ssh-agent).") var key: String?
         @Option var id: String
         @Option var name: String
         @Option(help: "member, chair, secretary or approver") var role: String
         @Option var unit: String?
-        @Option(help: "The member's OpenSSH public key file (PATH.pub).") var key: String
+        @Option(help: "The new member's OpenSSH public key file (PATH.pub).") var pubkey: String?
 
         func validate() throws { try checkIDs(common.language, [("--id", id)]) }
 
         func run() throws {
             let lang = common.language
             try guarded(lang) {
+                guard let secretary, let pubkey else {
+                    // The old, unsigned form (`--key X.pub` was the new member's key): refused.
+                    throw ActionError(
+                        zh: "添加成员须由秘书签名，新成员的公钥用 --pubkey，--key 是签名者（秘书）的私钥：\npingshen member add STORE --as SEC [--key PATH] --id ID --name NAME --role member|chair|secretary|approver [--unit U] --pubkey PATH.pub",
+                        en: "adding a member is signed by a secretary; the new member's public key is --pubkey, and --key is the signer's (secretary's) private key:\npingshen member add STORE --as SEC [--key PATH] --id ID --name NAME --role member|chair|secretary|approver [--unit U] --pubkey PATH.pub")
+                }
                 guard let r = Role(rawValue: role) else {
                     throw ActionError(zh: "未知角色 \(role)（member、chair、secretary、approver）", en: "unknown role \(role) (member, chair, secretary, approver)")
                 }
-                guard let text = try? String(contentsOfFile: key, encoding: .utf8) else {
-                    throw ActionError(zh: "无法读取公钥文件 \(key)", en: "cannot read public key file \(key)")
-                }
-                let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-                _ = try PanelStore.open(store)
-                try RosterOps.addMember(Member(id: id, name: name, role: r, unit: unit, key: line), to: StoreLayout(store))
-                say(lang.pick("已添加 \(id)（\(name)，\(r.rawValue)）", "added \(id) (\(name), \(r.rawValue))"))
+                let m = Member(id: id, name: name, role: r, unit: unit, key: try readPublicKey(pubkey))
+                let rec = try signGovernance(.add(m), store: store, as: secretary, key: key, lang: lang)
+                say(lang.pick("已添加 \(id)（\(name)，\(r.rawValue)）：\(rec.path)", "added \(id) (\(name), \(r.rawValue)): \(rec.path)"))
+            }
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rotate a member's key: records signed before stay valid under the old key, later ones need the new key.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+        @Option(name: .customLong("as"), help: "The secretary who signs.") var secretary: String
+        @Option(help: "The secretary's unencrypted private key file (default: ssh-agent).") var key: String?
+        @Option var id: String
+        @Option(help: "The member's new OpenSSH public key file (NEW.pub).") var pubkey: String
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let rec = try signGovernance(.rotate(id: id, pubkey: try readPublicKey(pubkey)), store: store, as: secretary, key: key, lang: lang)
+                let from = rec.record.body["from_seq"]?.int ?? 0
+                say(lang.pick("已更换 \(id) 的密钥，自其第 \(from) 条记录起生效：\(rec.path)", "rotated \(id)'s key, valid from their record \(from) on: \(rec.path)"))
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a member: their later records are problems; the sheets they signed before keep counting.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+        @Option(name: .customLong("as"), help: "The secretary who signs.") var secretary: String
+        @Option(help: "The secretary's unencrypted private key file (default: ssh-agent).") var key: String?
+        @Option var id: String
+        @Option var reason: String
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let rec = try signGovernance(.remove(id: id, reason: reason), store: store, as: secretary, key: key, lang: lang)
+                let last = rec.record.body["last_seq"]?.int ?? 0
+                say(lang.pick("已移除 \(id)：其前 \(last) 条记录照常计入，之后的记录无效：\(rec.path)",
+                              "removed \(id): their first \(last) records keep counting, later ones are problems: \(rec.path)"))
             }
         }
     }
@@ -160,11 +235,88 @@ struct MemberCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                let panel = try PanelStore.open(store)
+                let panel = try Governance.openPanel(store).panel
                 let rows = try panel.roster.members.map { m in
                     [m.id, m.name, m.role.rawValue, m.unit ?? "", try SSHPublicKey(line: m.key).fingerprint]
                 }
                 say(TextTable.render(headers: ["id", lang.pick("姓名", "name"), lang.pick("角色", "role"), lang.pick("单位", "unit"), lang.pick("密钥指纹", "key")], rows: rows))
+            }
+        }
+    }
+}
+
+struct ProgramCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "program", abstract: "The programme definition: signed amendments.",
+                                                    subcommands: [Amend.self])
+
+    struct Amend: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Amend the programme: a program-amend record (the whole new program.yaml and a reason) signed by a secretary.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+        @Option(name: .customLong("as"), help: "The secretary who signs.") var secretary: String
+        @Option(help: "The secretary's unencrypted private key file (default: ssh-agent).") var key: String?
+        @Argument(help: "The new programme definition (FILE.yaml).") var file: String
+        @Option var reason: String
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw ActionError(zh: "无法读取 \(file)", en: "cannot read \(file)")
+                }
+                let program = try YAMLFile.decode(Program.self, text: text, path: file)
+                try Eligibility.validate(program, path: file)
+                let rec = try signGovernance(.amend(programYAML: text, reason: reason), store: store, as: secretary, key: key, lang: lang)
+                say(lang.pick("已修订项目定义：\(rec.path)", "amended the programme: \(rec.path)"))
+            }
+        }
+    }
+}
+
+struct SanctionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sanction", abstract: "Units and persons barred for falsified material: signed records.",
+                                                    subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a sanction (a sanction-add record signed by a secretary); sanctions.yaml is rewritten from the history.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+        @Option(name: .customLong("as"), help: "The secretary who signs.") var secretary: String
+        @Option(help: "The secretary's unencrypted private key file (default: ssh-agent).") var key: String?
+        @Option(help: "unit or person") var kind: String
+        @Option var name: String
+        @Option(help: "The year the falsification was found (the bar covers it and the next four).") var year: Int
+        @Option var note: String?
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let rec = try signGovernance(.sanction(Sanction(kind: kind, name: name, year: year, note: note)), store: store, as: secretary, key: key, lang: lang)
+                say(lang.pick("已记录处理：\(name)（\(year)）：\(rec.path)", "sanction recorded: \(name) (\(year)): \(rec.path)"))
+            }
+        }
+    }
+}
+
+struct GovernanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "governance", abstract: "The signed governance history.",
+                                                    subcommands: [Views.self])
+
+    struct Views: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rewrite roster.yaml, allowed_signers, program.yaml and sanctions.yaml from the signed history.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let layout = StoreLayout(store)
+                let st = try Governance.load(layout, language: lang)
+                guard st.genesis != nil else {
+                    throw ActionError(zh: "\(store)：没有有效的创始记录", en: "\(store): no valid genesis record")
+                }
+                try Governance.writeViews(st, layout: layout)
+                say(lang.pick("已按签名历史重写视图文件（\(st.chain.count) 条治理记录）", "views rewritten from the signed history (\(st.chain.count) governance records)"))
             }
         }
     }

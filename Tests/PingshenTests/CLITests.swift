@@ -20,7 +20,8 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let report = try Harness.json(verify.stdout)
         #expect(report["ok"] as? Bool == true)
-        #expect(report["records"] as? Int == 1)
+        #expect(report["records"] as? Int == 1 + Fixture.governanceRecords)
+        #expect((report["fingerprint"] as? String)?.count == 64)
     }
 
     @Test func refusalsWriteNothing() throws {
@@ -46,7 +47,7 @@ import Testing
         #expect(afterRecusal.stderr.contains("recused"))
         // a member of the dossier's own employer is refused
         try Harness.sshKeygen(fx.dir + "/own", comment: "own")
-        #expect(try Harness.pingshen(["member", "add", fx.store, "--id", "m6", "--name", "同单位", "--role", "member", "--unit", "上海电气", "--key", fx.dir + "/own.pub"]).status == 0)
+        #expect(try fx.addMember("m6", name: "同单位", unit: "上海电气", pubkey: fx.dir + "/own.pub").status == 0)
         let own = try Harness.pingshen(["score", fx.store, "--as", "m6", "--dossier", "D001", "--key", fx.dir + "/own",
                                         "--score", "craft=1", "skill=1", "leadership=1", "contribution=1"])
         #expect(own.status == 1)
@@ -54,8 +55,14 @@ import Testing
         #expect(Harness.records(fx.store, "m2").count == 1)
         #expect(Harness.records(fx.store, "m6").isEmpty)
         // a duplicate member id or key is refused
-        #expect(try Harness.pingshen(["member", "add", fx.store, "--id", "m1", "--name", "x", "--role", "member", "--key", fx.dir + "/own.pub"]).status != 0)
-        #expect(try Harness.pingshen(["member", "add", fx.store, "--id", "m7", "--name", "x", "--role", "member", "--key", fx.key("m1") + ".pub"]).status != 0)
+        try Harness.sshKeygen(fx.dir + "/fresh", comment: "fresh")
+        #expect(try fx.addMember("m1", name: "x", pubkey: fx.dir + "/fresh.pub").status != 0)
+        #expect(try fx.addMember("m7", name: "x", pubkey: fx.key("m1") + ".pub").status != 0)
+        // The old, unsigned form (the new member's key as --key) is refused, showing the new form.
+        let old = try Harness.pingshen(["member", "add", fx.store, "--id", "m8", "--name", "x", "--role", "member", "--key", fx.dir + "/fresh.pub"])
+        #expect(old.status != 0)
+        #expect(old.stderr.contains("--as SEC [--key PATH]") && old.stderr.contains("--pubkey PATH.pub"), "\(old.stderr)")
+        #expect(Harness.records(fx.store, "m8").isEmpty)
     }
 
     /// Five sheets: the highest and lowest are dropped (trimmed mean, the Shanghai contract).

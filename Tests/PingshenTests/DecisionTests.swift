@@ -58,7 +58,8 @@ import Testing
         #expect(final.stdout.contains("李师傅"))
         #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
         let city = fx.dir + "/city"
-        #expect(try Harness.pingshen(["init", city, "--program", "shanghai-craftsman", "--year", "2027"]).status == 0)
+        #expect(try Harness.pingshen(["init", city, "--program", "shanghai-craftsman", "--year", "2027", "--secretary", "sec", "--name", "秘书",
+                                      "--pubkey", fx.key("sec") + ".pub", "--key", fx.key("sec")]).status == 0)
         let promote = try Harness.pingshen(["promote", fx.store, "--to", city])
         #expect(promote.status == 0, "\(promote.stderr)")
         let promoted = try String(contentsOfFile: city + "/dossiers/D002.yaml", encoding: .utf8)

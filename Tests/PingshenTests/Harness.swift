@@ -114,18 +114,23 @@ struct Fixture {
     let store: String
     let keys: String
     static let members = ["m1", "m2", "m3", "m4", "m5"]
+    /// The governance records of the set-up, in sec's chain: the genesis and six member-adds.
+    static let governanceRecords = 7
 
     init(program: String = "shanghai-craftsman", quota: Int = 2, dossiers csv: String? = nil) throws {
         dir = try Harness.tempDir("fx")
         store = dir + "/store"
         keys = dir + "/keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
-        var r = try Harness.pingshen(["init", store, "--program", program, "--year", "2026", "--quota", String(quota)])
+        // The secretary founds the store (the genesis record) and signs every member-add.
+        try Harness.sshKeygen(keys + "/sec", comment: "sec")
+        var r = try Harness.pingshen(["init", store, "--program", program, "--year", "2026", "--quota", String(quota),
+                                      "--secretary", "sec", "--name", "专家sec", "--unit", "市总工会", "--pubkey", keys + "/sec.pub", "--key", keys + "/sec"])
         #expect(r.status == 0, "init: \(r.stderr)")
-        let seats: [(String, String, String)] = Fixture.members.map { ($0, "member", "专家单位\($0)") } + [("chair", "chair", "市总工会"), ("sec", "secretary", "市总工会")]
+        let seats: [(String, String, String)] = Fixture.members.map { ($0, "member", "专家单位\($0)") } + [("chair", "chair", "市总工会")]
         for (id, role, unit) in seats {
             try Harness.sshKeygen(keys + "/" + id, comment: id)
-            r = try Harness.pingshen(["member", "add", store, "--id", id, "--name", "专家" + id, "--role", role, "--unit", unit, "--key", keys + "/" + id + ".pub"])
+            r = try addMember(id, name: "专家" + id, role: role, unit: unit, pubkey: keys + "/" + id + ".pub")
             #expect(r.status == 0, "member add \(id): \(r.stderr)")
         }
         let file = dir + "/dossiers.csv"
@@ -143,6 +148,14 @@ struct Fixture {
     """
 
     func key(_ id: String) -> String { keys + "/" + id }
+
+    /// `member add`, signed by the secretary `sec` with its key file.
+    @discardableResult
+    func addMember(_ id: String, name: String, role: String = "member", unit: String? = nil, pubkey: String) throws -> Harness.Result {
+        var args = ["member", "add", store, "--as", "sec", "--key", key("sec"), "--id", id, "--name", name, "--role", role]
+        if let unit { args += ["--unit", unit] }
+        return try Harness.pingshen(args + ["--pubkey", pubkey])
+    }
 
     /// Signs a sheet with the member's key file; all four criteria get `each` unless given.
     @discardableResult

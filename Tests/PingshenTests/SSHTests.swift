@@ -319,7 +319,7 @@ final class SSHTestTmux {
         #expect(lines.last == "# END pingshen \(fx.store)")
         let keyLines = lines.dropFirst().dropLast()
         #expect(keyLines.count == 7)
-        for (line, id) in zip(keyLines, Fixture.members + ["chair", "sec"]) {
+        for (line, id) in zip(keyLines, ["sec"] + Fixture.members + ["chair"]) {
             let pub = try String(contentsOfFile: fx.key(id) + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
             #expect(line == "restrict,pty,agent-forwarding,command=\"\(binary) review \(fx.store) --as \(id)\" \(pub) pingshen:\(id)")
         }
@@ -331,7 +331,7 @@ final class SSHTestTmux {
         #expect(stat(file, &st) == 0 && st.st_mode & 0o777 == 0o600)
         // A new member: one more line in the same single block, the other store's block untouched.
         try Harness.sshKeygen(fx.dir + "/m6", comment: "m6")
-        r = try Harness.pingshen(["member", "add", fx.store, "--id", "m6", "--name", "专家m6", "--role", "member", "--key", fx.dir + "/m6.pub"])
+        r = try fx.addMember("m6", name: "专家m6", pubkey: fx.dir + "/m6.pub")
         #expect(r.status == 0, "\(r.stderr)")
         r = try Harness.pingshen(["ssh", "authorized-keys", fx.store, "--binary", binary, "--file", file])
         #expect(r.status == 0)
@@ -643,7 +643,11 @@ final class SSHTestTmux {
         let program = fx.store + "/program.yaml"
         let yaml = try String(contentsOfFile: program, encoding: .utf8)
         #expect(yaml.contains("host_key_allowed: false"))
-        try yaml.replacingOccurrences(of: "host_key_allowed: false", with: "host_key_allowed: true").write(toFile: program, atomically: true, encoding: .utf8)
+        // A signed amendment (a hand edit of program.yaml would be a view that differs: ignored).
+        let amended = fx.dir + "/amended.yaml"
+        try yaml.replacingOccurrences(of: "host_key_allowed: false", with: "host_key_allowed: true").write(toFile: amended, atomically: true, encoding: .utf8)
+        let amend = try Harness.pingshen(["program", "amend", fx.store, "--as", "sec", "--key", fx.key("sec"), amended, "--reason", "评审在主机上进行"])
+        #expect(amend.status == 0, "\(amend.stderr)")
         try tmux.start("allowed", command)
         screen = try tmux.waitFor("allowed", "signed in: 专家m4 (m4) · ⚠ host-held key (the programme allows it; no ssh-agent")
         // It signs with that key: the record verifies as m4's.

@@ -247,7 +247,7 @@ import Panel
         let outsider = KeyFileSigner(privateKey: .init(), comment: "x")
         let roster = Roster(members: [Member(id: "c01", name: "A", role: .chair, key: a.publicKey.line),
                                       Member(id: "m2", name: "B", role: .member, key: b.publicKey.line)])
-        let ctx = Verifier.Context(instance: Self.score.program, roster: roster, language: .en)
+        let ctx = Verifier.Context(instance: Self.score.program, governance: .testing(roster, govs: [Self.score.gov]), language: .en)
         let msg = Self.score.canonicalBytes()
         // Valid through the fast path.
         let good = Verifier.check(json: msg, signature: try Self.signed(msg, a), member: "c01", fileSeq: 17, context: ctx)
@@ -261,7 +261,7 @@ import Panel
         #expect(wrong.problems.map(\.kind) == ["wrong-key"])
         #expect(wrong.problems.first?.message == "(signature file .sig) signed by key \(b.publicKey.fingerprint) (that is the key of 'm2'), not the roster's key for 'c01'")
         let off = Verifier.check(json: msg, signature: try Self.signed(msg, outsider), member: "c01", fileSeq: 17, context: ctx)
-        #expect(off.problems.first?.message == "(signature file .sig) signed by key \(outsider.publicKey.fingerprint) (not on the roster), not the roster's key for 'c01'")
+        #expect(off.problems.first?.message == "(signature file .sig) signed by key \(outsider.publicKey.fingerprint) (not in the signed roster history), not the roster's key for 'c01'")
         // A signature over other bytes: the general check words it.
         var other = Self.score; other.seq = 18
         let bad = Verifier.check(json: msg, signature: try Self.signed(other.canonicalBytes(), a), member: "c01", fileSeq: 17, context: ctx)
@@ -272,7 +272,7 @@ import Panel
         let sb = stranger.canonicalBytes()
         let unknown = Verifier.check(json: sb, signature: try Self.signed(sb, outsider), member: "zz", fileSeq: 17, context: ctx)
         #expect(unknown.problems.map(\.kind) == ["unknown-signer"])
-        #expect(unknown.problems.first?.message == "signer 'zz' is not on the roster (key \(outsider.publicKey.fingerprint))")
+        #expect(unknown.problems.first?.message == "signer 'zz' is not in the signed roster history (key \(outsider.publicKey.fingerprint))")
         // A record the fast parse leaves alone (an escaped string) is still read and valid.
         var escaped = Self.score; escaped.body["comment"] = "line\none"
         let eb = escaped.canonicalBytes()
@@ -280,8 +280,23 @@ import Panel
         var escapedProgram = Self.score; escapedProgram.program = "p\"q"
         let pb = escapedProgram.canonicalBytes()
         #expect(Record.fast(pb) == nil)
-        let ctx2 = Verifier.Context(instance: "p\"q", roster: roster, language: .en)
+        let ctx2 = Verifier.Context(instance: "p\"q", governance: .testing(roster, govs: [Self.score.gov]), language: .en)
         let viaGeneral = Verifier.check(json: pb, signature: try Self.signed(pb, a), member: "c01", fileSeq: 17, context: ctx2)
         #expect(viaGeneral.valid && viaGeneral.record == escapedProgram)
+    }
+}
+
+extension Governance.State {
+    /// A history in which every member of `roster` was there from the start (keys from seq 1),
+    /// and the governance heads `govs` are known.
+    static func testing(_ roster: Roster, govs: [String]) -> Governance.State {
+        var st = Governance.State()
+        for m in roster.members {
+            let k = try! SSHPublicKey(line: m.key)
+            st.members[m.id] = Governance.MemberFacts(entry: m, addedAt: 0, keys: [(k.raw, k.line, 1)])
+            st.order.append(m.id)
+        }
+        for (i, g) in govs.enumerated() { st.position[g] = i }
+        return st
     }
 }

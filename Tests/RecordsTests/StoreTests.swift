@@ -7,13 +7,14 @@ import Panel
     @Test func addMemberWritesRosterAndAllowedSigners() throws {
         let s = try TestStore()
         let roster = try YAMLFile.decode(Roster.self, path: s.layout.rosterFile)
-        #expect(roster.members.map(\.id) == ["m1", "m2", "chair", "sec"])
+        // The founding secretary first (the genesis), then the members in the order added.
+        #expect(roster.members.map(\.id) == ["sec", "m1", "m2", "chair"])
         #expect(roster.member("chair")?.role == .chair)
         let allowed = try String(contentsOfFile: s.layout.allowedSigners, encoding: .utf8)
         let lines = allowed.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(lines.count == 4)
         let m1 = try SSHPublicKey(line: roster.member("m1")!.key)
-        #expect(lines[0] == "m1 namespaces=\"review-record@pingshen\" ssh-ed25519 \(m1.blob.base64EncodedString())")
+        #expect(lines[1] == "m1 namespaces=\"review-record@pingshen\" ssh-ed25519 \(m1.blob.base64EncodedString())")
     }
 
     @Test func refusesDuplicatesAndBadInputLeavingTheRosterAsItWas() throws {
@@ -31,11 +32,11 @@ import Panel
             (Member(id: "m9", name: "  ", role: .member, key: otherKey), "name"),
         ]
         for (m, field) in cases {
-            #expect { try RosterOps.addMember(m, to: s.layout) } throws: { ($0 as? InputError)?.field == field }
+            #expect { try s.govern(.add(m)) } throws: { ($0 as? InputError)?.field == field }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: s.layout.rosterFile)) == before)
         try s.addMember("m2", role: .member)
-        #expect(try YAMLFile.decode(Roster.self, path: s.layout.rosterFile).members.count == 2)
+        #expect(try YAMLFile.decode(Roster.self, path: s.layout.rosterFile).members.count == 3)   // founder, m1, m2
     }
 }
 
@@ -44,7 +45,7 @@ import Panel
         let s = try TestStore(members: [("m1", .member)])
         let key = try String(contentsOfFile: s.keys["m1"]! + ".pub", encoding: .utf8)
         func message() -> String {
-            do { try RosterOps.addMember(Member(id: "m1", name: "X", role: .member, key: key), to: s.layout); return "" } catch { return "\(error)" }
+            do { try s.govern(.add(Member(id: "m1", name: "X", role: .member, key: key))); return "" } catch { return "\(error)" }
         }
         let en = PanelMessages.$language.withValue(.en) { message() }
         let zh = PanelMessages.$language.withValue(.zh) { message() }
@@ -77,7 +78,7 @@ import Panel
         _ = try store.append(kind: .objection, body: ["dossier": "D002", "text": "材料存疑"],
                              program: s.instance, signerID: "sec", signer: try s.signer("sec"))
         let summary = try store.finalizeSummary()
-        #expect(summary.counted == ["m1": 3, "m2": 1, "sec": 2])
+        #expect(summary.counted == ["m1": 3, "m2": 1, "sec": 4 + 2])   // the genesis, three member-adds, two records
         let fin = try store.append(kind: .finalize, body: ["method": "trimmed-mean", "quota": 2,
                                                      "counted": .object(summary.counted.mapValues { .int(Int64($0)) }),
                                                      "merkle_root": .string(summary.merkleRoot), "ranking": ["D001"], "resolutions": []],
@@ -90,11 +91,12 @@ import Panel
         #expect(try Data(contentsOf: URL(fileURLWithPath: s.path(r1.path))) == r1.record.canonicalBytes())
         #expect(try store.records(of: "m1").map(\.record) == [r1.record, r2.record, r3.record])
         #expect(store.members() == ["chair", "m1", "m2", "sec"])
-        #expect(try store.allRecords().count == 8)
+        let g = 4   // genesis and three member-adds in sec's chain
+        #expect(try store.allRecords().count == 8 + g)
 
         let report = try s.verify()
         #expect(report.ok, "\(report.problems)")
-        #expect(report.records == 8)
+        #expect(report.records == 8 + g)
 
         // Every record verifies with stock OpenSSH against the store's allowed_signers.
         for rec in try store.allRecords() {
@@ -112,14 +114,14 @@ import Panel
         let s = try TestStore(members: [("m1", .member)])
         // Write record 1 by hand and sign it with `ssh-keygen -Y sign`.
         let rec = Record(kind: .score, program: s.instance, signer: "m1", seq: 1, prev: Record.zeroHash,
-                         created: "2026-11-21T13:04:05Z", body: ["dossier": "D001", "points": ["craft": 30]])
+                         created: "2026-11-21T13:04:05Z", gov: s.govHead, body: ["dossier": "D001", "points": ["craft": 30]])
         let dir = s.layout.memberRecordsDir("m1")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try rec.canonicalBytes().write(to: URL(fileURLWithPath: dir + "/000001.json"))
         let sign = try run(sshKeygen, ["-Y", "sign", "-f", s.keys["m1"]!, "-n", "review-record@pingshen", dir + "/000001.json"])
         #expect(sign.status == 0, "\(sign.stderr)")
         let report = try s.verify()
-        #expect(report.ok && report.records == 1, "\(report.problems)")
+        #expect(report.ok && report.records == 1 + s.setupRecords, "\(report.problems)")
         // And pingshen continues that chain.
         let next = try s.score("m1")
         #expect(next.record.seq == 2 && next.record.prev == Record.sha256Hex(rec.canonicalBytes()))
@@ -163,9 +165,10 @@ import Panel
     func malformedBodiesAreRefusedBeforeSigning(_ c: BodyCase) throws {
         let s = try TestStore()
         let who = ["score": "m1", "recusal": "m1", "eligibility": "sec", "objection": "sec", "finalize": "chair", "approval": "chair"][c.kind.rawValue]!
+        let before = try RecordStore(layout: s.layout).publishedSeqs(of: who).count
         #expect { try RecordStore(layout: s.layout).append(kind: c.kind, body: c.body, program: s.instance, signerID: who, signer: try s.signer(who)) }
             throws: { ($0 as? RecordsError)?.en.contains(c.word) == true }
-        #expect(!FileManager.default.fileExists(atPath: s.layout.memberRecordsDir(who) + "/000001.json"))
+        #expect(try RecordStore(layout: s.layout).publishedSeqs(of: who).count == before)
         #expect(RecordBody.problem(kind: c.kind, body: c.body) != nil)
     }
 
@@ -186,7 +189,7 @@ import Panel
     @Test func emptyStoreIsValid() throws {
         let s = try TestStore()
         let r = try s.verify()
-        #expect(r.ok && r.records == 0)
+        #expect(r.ok && r.records == s.setupRecords)   // the genesis and the member-adds only
     }
 
     @Test func problemMessagesInBothLanguages() throws {
@@ -240,7 +243,7 @@ import Panel
         let r = try s.verify()
         #expect(!r.ok)
         #expect(r.has("chain-gap", "records/m1/000003.json"), "\(r.problems)")
-        #expect(r.records == 3)
+        #expect(r.records == 3 + s.setupRecords)
     }
 
     @Test func aRemovedLastRecordIsCaughtByTheFinalization() throws {
@@ -280,15 +283,15 @@ import Panel
 
     @Test func aRecordCopiedFromAnotherStoreIsCaught() throws {
         let a = try TestStore(instance: "shanghai-2026-a")
-        let b = try TestStore(instance: "shanghai-2026-b", members: [])
-        // Store B shares A's roster (the same panel) but is another programme instance.
-        for f in ["roster.yaml", "allowed_signers"] {
-            try FileManager.default.copyItem(atPath: a.layout.root + "/" + f, toPath: b.layout.root + "/" + f)
-        }
-        var bk = b; bk.keys = a.keys
-        try bk.score("m1")
+        // The same member, with the same key, signed a record of another programme instance
+        // (store B); copied into A, it is foreign there.
+        let rec = Record(kind: .score, program: "shanghai-2026-b", signer: "m1", seq: 1, prev: Record.zeroHash,
+                         created: "2026-11-21T13:04:05Z", gov: a.govHead, body: ["dossier": "D001", "points": ["craft": 30]])
         try a.score("m2")
-        try FileManager.default.copyItem(atPath: b.layout.memberRecordsDir("m1"), toPath: a.layout.memberRecordsDir("m1"))
+        let d = a.layout.memberRecordsDir("m1")
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        try rec.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000001.json"))
+        try SSHSig.sign(rec.canonicalBytes(), signer: try a.signer("m1")).write(toFile: d + "/000001.json.sig", atomically: false, encoding: .utf8)
         let r = try a.verify()
         #expect(r.has("foreign-program", "records/m1/000001.json"), "\(r.problems)")
         #expect(r.problems.count == 1)
@@ -296,6 +299,7 @@ import Panel
 
     @Test func aMemberSigningAChairOnlyKindIsCaught() throws {
         let s = try TestStore()
+        let g = s.setupRecords
         let loose = RecordStore(layout: s.layout, checkRoster: false)
         _ = try loose.append(kind: .finalize, body: ["counted": [:], "merkle_root": "00"], program: s.instance, signerID: "m1", signer: try s.signer("m1"))
         _ = try loose.append(kind: .eligibility, body: ["dossier": "D1", "result": "eligible", "reasons": []], program: s.instance, signerID: "m2", signer: try s.signer("m2"))
@@ -303,7 +307,7 @@ import Panel
         let r = try s.verify()
         #expect(r.has("role", "records/m1/000001.json"), "\(r.problems)")
         #expect(r.has("role", "records/m2/000001.json"))
-        #expect(r.has("role", "records/sec/000001.json"))
+        #expect(r.has("role", "records/sec/" + RecordFileName.json(g + 1)))
         // An invalid finalize does not count as a finalization.
         #expect(!r.kinds.contains("merkle") && !r.kinds.contains("after-finalize"))
     }
@@ -369,7 +373,7 @@ import Panel
         try Data("{\"half\":".utf8).write(to: URL(fileURLWithPath: d + "/000002.json"))
         try Data("junk".utf8).write(to: URL(fileURLWithPath: d + "/.tmp-000002.json.sig-abc"))
         let r = try s.verify()
-        #expect(r.ok && r.records == 1, "\(r.problems)")
+        #expect(r.ok && r.records == 1 + s.setupRecords, "\(r.problems)")
         let next = try s.score("m1")
         #expect(next.record.seq == 2)
         #expect(try s.verify().ok)
@@ -408,14 +412,14 @@ import Panel
         _ = try store.append(kind: .finalize, body: ["counted": ["m1": 2_000_000_000], "merkle_root": .string(Record.zeroHash)],
                              program: s.instance, signerID: "chair", signer: try s.signer("chair"))
         let big = Record(kind: .score, program: s.instance, signer: "m1", seq: 2_147_483_647, prev: Record.zeroHash,
-                         created: "2026-11-21T13:04:05Z", body: ["dossier": "D1", "points": ["craft": 1]])
+                         created: "2026-11-21T13:04:05Z", gov: s.govHead, body: ["dossier": "D1", "points": ["craft": 1]])
         let d = s.layout.memberRecordsDir("m1")
         try big.canonicalBytes().write(to: URL(fileURLWithPath: d + "/2147483647.json"))
         try SSHSig.sign(big.canonicalBytes(), signer: try s.signer("m1")).write(toFile: d + "/2147483647.json.sig", atomically: false, encoding: .utf8)
         // Beyond Int32: not a record file name at all.
         try Data("x".utf8).write(to: URL(fileURLWithPath: d + "/9999999999.json.sig"))
         let r = try s.verify()
-        #expect(r.records == 3)
+        #expect(r.records == 3 + s.setupRecords)
         #expect(r.has("chain-gap", "records/m1/2147483647.json"), "\(r.problems)")
         #expect(r.problems.contains { $0.kind == "merkle" && $0.message.contains("1999999999 records") })
         #expect(r.has("after-finalize", "records/m1/2147483647.json"))
@@ -437,14 +441,14 @@ import Panel
     @Test func aSignedRecordWithABadBodyIsMalformed() throws {
         let s = try TestStore()
         let rec = Record(kind: .score, program: s.instance, signer: "m1", seq: 1, prev: Record.zeroHash,
-                         created: "2026-11-21T13:04:05Z", body: ["dossier": "D1", "points": ["craft": "many"]])
+                         created: "2026-11-21T13:04:05Z", gov: s.govHead, body: ["dossier": "D1", "points": ["craft": "many"]])
         let d = s.layout.memberRecordsDir("m1")
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         try rec.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000001.json"))
         try SSHSig.sign(rec.canonicalBytes(), signer: try s.signer("m1")).write(toFile: d + "/000001.json.sig", atomically: false, encoding: .utf8)
         let r = try s.verify()
         #expect(r.has("malformed", "records/m1/000001.json"), "\(r.problems)")
-        #expect(try Verifier.verifiedRecords(layout: s.layout).records.isEmpty)
+        #expect(try Verifier.verifiedRecords(layout: s.layout).records.allSatisfy { $0.record.kind.isGovernance })
     }
 
     @Test func verifyGivesTheSameAnswerOnOneThreadAndMany() throws {
@@ -453,7 +457,7 @@ import Panel
         try flip(s.path("records/m2/000004.json"), from: "\"craft\":7", to: "\"craft\":8")
         let one = try Verifier.verify(layout: s.layout, threads: 1, language: .en)
         let many = try Verifier.verify(layout: s.layout, threads: 8, language: .en)
-        #expect(one.problems == many.problems && one.records == 30 && many.records == 30)
+        #expect(one.problems == many.problems && one.records == 30 + s.setupRecords && many.records == 30 + s.setupRecords)
         #expect(one.has("bad-signature", "records/m2/000004.json"))
     }
 }
@@ -475,8 +479,8 @@ import Panel
         try SSHSig.sign(junk, signer: try s.signer("m2")).write(toFile: s.path("records/m2/000003.json.sig"), atomically: false, encoding: .utf8)
 
         let (records, report) = try Verifier.verifiedRecords(layout: s.layout, language: .en)
-        #expect(report.records == 6)
-        #expect(records.map(\.path) == ["records/m1/000001.json", "records/m2/000001.json"])
+        #expect(report.records == 6 + s.setupRecords)
+        #expect(records.map(\.path).filter { !$0.hasPrefix("records/sec/") } == ["records/m1/000001.json", "records/m2/000001.json"])
         let bad = Set(report.problems.map(\.path))
         #expect(bad == ["records/m1/000002.json", "records/m1/000003.json", "records/m2/000002.json", "records/m2/000003.json"])
         for r in records {
@@ -496,9 +500,10 @@ import Panel
             try Verifier.run(layout: s.layout, threads: 2, language: .en, collect: false, cache: true, cacheSecret: secret).report
         }
         let first = try run()
-        #expect(first.ok && first.records == 6)
+        let g = s.setupRecords
+        #expect(first.ok && first.records == 6 + g)
         let file = s.layout.cacheDir + "/verified-v1"
-        #expect(try Data(contentsOf: URL(fileURLWithPath: file)).count == 6 * 32)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)).count == (6 + g) * 32)
         var st = stat(); stat(secret, &st)
         #expect(st.st_mode & 0o777 == 0o600)
         #expect(try run().ok)

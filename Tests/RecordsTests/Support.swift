@@ -42,13 +42,16 @@ func run(_ exe: String, _ args: [String], stdin: Data? = nil, env: [String: Stri
 
 let sshKeygen = "/usr/bin/ssh-keygen"
 
-/// A store with program.yaml (instance `instance`) and members made with KeyGen.
+/// A store with program.yaml (instance `instance`) and members made with KeyGen: founded by its
+/// first secretary (a genesis record), else by a secretary `founder`; every other member is
+/// added by a member-add record the founder signs.
 struct TestStore {
     let dir: TempDir
     let layout: StoreLayout
     let instance: String
     /// member id → key file path
     var keys: [String: String] = [:]
+    var founder: String = "founder"
 
     init(instance: String = "test-2026-" + String(UInt32.random(in: 0...UInt32.max), radix: 16),
          members: [(String, Role)] = [("m1", .member), ("m2", .member), ("chair", .chair), ("sec", .secretary)]) throws {
@@ -61,16 +64,39 @@ struct TestStore {
                               sheet: ScoringSheet(criteria: [Criterion(id: "craft", name: LocalizedText(zh: "工艺", en: "Craft"),
                                                                        rubric: LocalizedText(zh: "", en: ""), max: 50)]),
                               instance: instance)
-        try DurableFile.write(Data(try YAMLFile.encode(program).utf8), to: layout.programFile)
-        for (id, role) in members { try addMember(id, role: role) }
+        try FileManager.default.createDirectory(atPath: layout.recordsDir, withIntermediateDirectories: true)
+        founder = members.first { $0.1 == .secretary }?.0 ?? "founder"
+        let fkey = try newKey(founder)
+        try Governance.found(layout: layout, programYAML: try YAMLFile.encode(program),
+                             founder: Member(id: founder, name: "成员 " + founder, role: .secretary, key: try pub(founder)),
+                             signer: try KeyFileSigner(path: fkey))
+        for (id, role) in members where id != founder { try addMember(id, role: role) }
     }
 
-    mutating func addMember(_ id: String, role: Role) throws {
+    mutating func newKey(_ id: String) throws -> String {
         let key = dir.path + "/" + id + ".key"
         try KeyGen.write(to: key, comment: id + "@test")
-        let pub = try String(contentsOfFile: key + ".pub", encoding: .utf8)
-        try RosterOps.addMember(Member(id: id, name: "成员 " + id, role: role, key: pub), to: layout)
         keys[id] = key
+        return key
+    }
+
+    /// The governance records the set-up signed (genesis and member-adds), all in the founder's chain.
+    var setupRecords: Int { (try? RecordStore(layout: layout).publishedSeqs(of: founder).count) ?? 0 }
+    /// The governance head now (what a record signed by hand names as `gov`).
+    var govHead: String { (try? Governance.load(layout).head) ?? Record.zeroHash }
+
+    func pub(_ id: String) throws -> String { try String(contentsOfFile: keys[id]! + ".pub", encoding: .utf8) }
+
+    /// Adds a member through a signed member-add (the founder signs).
+    mutating func addMember(_ id: String, role: Role) throws {
+        _ = try newKey(id)
+        try govern(.add(Member(id: id, name: "成员 " + id, role: role, key: try pub(id))))
+    }
+
+    /// Signs a governance change as the founder.
+    @discardableResult
+    func govern(_ change: Governance.Change) throws -> StoredRecord {
+        try Governance.append(change, layout: layout, as: founder, signer: try signer(founder)).record
     }
 
     func signer(_ id: String) throws -> KeyFileSigner { try KeyFileSigner(path: keys[id]!) }
