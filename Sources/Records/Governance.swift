@@ -327,11 +327,27 @@ public enum Governance {
             if have == v.bytes { continue }
             // An empty sanctions list may be an absent file or an empty list.
             if v.bytes == nil, let have, let list = try? YAMLFile.decode([Sanction].self, path: v.path), list.isEmpty, !have.isEmpty { continue }
+            let at = firstDifference(have.map { String(decoding: $0, as: UTF8.self) } ?? "", v.bytes.map { String(decoding: $0, as: UTF8.self) } ?? "")
             out.append(Problem(path: name, kind: v.kind, message: lang.pick(
-                "\(name) 与签名的治理历史不符（被手工改动？pingshen 只信历史；`pingshen governance views` 可按历史重写）",
-                "\(name) differs from the signed governance history (edited by hand? pingshen trusts only the history; `pingshen governance views` rewrites it from the history)")))
+                "\(name) 与签名的治理历史不符（\(at.zh)；被手工改动？pingshen 只信历史；`pingshen governance views` 可按历史重写）",
+                "\(name) differs from the signed governance history (\(at.en); edited by hand? pingshen trusts only the history; `pingshen governance views` rewrites it from the history)")))
         }
         return out
+    }
+
+    /// Where a view first differs from what the history says: the line, both ways (cut short).
+    static func firstDifference(_ have: String, _ want: String) -> (zh: String, en: String) {
+        let a = have.split(separator: "\n", omittingEmptySubsequences: false), b = want.split(separator: "\n", omittingEmptySubsequences: false)
+        func cut(_ s: Substring?) -> String {
+            guard let s else { return "" }
+            let t = s.trimmingCharacters(in: .whitespaces)
+            return t.count > 80 ? String(t.prefix(80)) + "…" : t
+        }
+        var i = 0
+        while i < a.count, i < b.count, a[i] == b[i] { i += 1 }
+        if have.isEmpty { return ("文件缺失", "the file is missing") }
+        let h = i < a.count ? cut(a[i]) : "", w = i < b.count ? cut(b[i]) : ""
+        return ("第 \(i + 1) 行为 “\(h)”，签名历史为 “\(w)”", "line \(i + 1) reads '\(h)', the signed history '\(w)'")
     }
 
     /// OpenSSH allowed_signers from the history: every key a member ever had (rotated keys
