@@ -370,7 +370,7 @@ public enum Governance {
 /// Program decoding through Yams (Panel's YAMLFile works on paths; the history holds text).
 enum YAMLDecoderBridge {
     static func program(_ text: String) throws -> Program {
-        try YAMLFile.decode(Program.self, text: text)
+        try YAMLFile.decode(Program.self, text: text, path: "program.yaml")
     }
 }
 
