@@ -62,6 +62,19 @@ public struct RankEntry: Sendable, Hashable {
 /// order, then dossier id for a stable listing); then every `no-quorum` dossier, sorted by dossier
 /// id, all sharing the rank that follows the last ranked one (ranked count + 1). No-quorum dossiers
 /// never take a quota place. Ranks are competition ranks (1, 2, 2, 4).
+/// A member's latest sheet for a dossier that was amended after the sheet was signed.
+public struct StaleSheet: Sendable, Hashable {
+    public var member: String
+    public var dossier: String
+    /// records/MEMBER/NNNNNN.json
+    public var path: String
+    /// Whether it is counted (program.yaml `aggregation.stale_sheets: count`, the default).
+    public var counted: Bool
+    public init(member: String, dossier: String, path: String, counted: Bool) {
+        self.member = member; self.dossier = dossier; self.path = path; self.counted = counted
+    }
+}
+
 public struct Ranking: Sendable, Hashable {
     public var program: String
     public var method: String
@@ -70,6 +83,9 @@ public struct Ranking: Sendable, Hashable {
     /// The aggregation settings used (for reports; not part of the JSON contract keys).
     public var quorum: Int
     public var approvalThreshold: Fraction?
+    /// Sheets made on an older version of their dossier (issue 11, "材料已更新"), and whether the
+    /// programme still counts them (program.yaml `aggregation.stale_sheets`).
+    public var staleSheets: [StaleSheet] = []
 
     public init(program: String, method: String, quota: Int, entries: [RankEntry], quorum: Int = 3, approvalThreshold: Fraction? = nil) {
         self.program = program; self.method = method; self.quota = quota; self.entries = entries

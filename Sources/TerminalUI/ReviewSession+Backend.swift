@@ -172,7 +172,7 @@ public final class SessionBackend: ReviewBackend {
 
     public func statistics() -> PanelStatistics {
         if let cachedStatistics { return cachedStatistics }
-        let s = Statistics.compute(program: program, dossiers: dossiers, table: session.ledger.sheetTable)
+        let s = Statistics.compute(program: program, dossiers: dossiers, table: session.countedSheetTable)
         cachedStatistics = s
         return s
     }

@@ -130,7 +130,7 @@ struct Fixture {
         }
         let file = dir + "/dossiers.csv"
         try (csv ?? Fixture.defaultCSV).write(toFile: file, atomically: true, encoding: .utf8)
-        r = try Harness.pingshen(["import", store, file])
+        r = try Harness.pingshen(["import", store, file, "--as", "sec", "--key", keys + "/sec"])
         #expect(r.status == 0, "import: \(r.stderr)")
     }
 
