@@ -69,6 +69,8 @@ public final class SessionBackend: ReviewBackend {
 
     public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
 
+    public func dossierUpdated(_ dossier: String) -> Bool { session.ledger.isStale(.init(me.id, dossier)) }
+
     public func progressStatus(member: String, dossier: String) -> SheetStatus {
         let key = Ledger.MemberDossier(member, dossier)
         if session.ledger.recusal(key) != nil { return .recused }
