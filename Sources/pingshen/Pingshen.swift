@@ -40,6 +40,15 @@ func checkIDs(_ lang: Language, _ ids: [(option: String, value: String)]) throws
     }
 }
 
+/// Numbers from the command line enter here: each within its bound (`Limits`, which says why),
+/// before anything allocates, counts or computes with it.
+func checkBounds(_ lang: Language, _ items: [(option: String, value: Int, range: ClosedRange<Int>, what: (zh: String, en: String))]) throws {
+    for i in items where !i.range.contains(i.value) {
+        let r = "\(i.range.lowerBound)…\(i.range.upperBound)"
+        throw ValidationError(lang.pick("\(i.option) \(i.value) 超出范围 \(r)（\(i.what.zh)）", "\(i.option) \(i.value) is outside \(r) (\(i.what.en))"))
+    }
+}
+
 /// Runs `body`, turning the errors users can cause into a message and exit status 1 (nothing
 /// was written: every action checks before it appends).
 func guarded(_ lang: Language, _ body: () throws -> Void) throws {

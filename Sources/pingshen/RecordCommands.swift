@@ -233,11 +233,7 @@ struct Verify: ParsableCommand {
     var threads: Int = Verifier.defaultThreads()
 
     func validate() throws {
-        guard Limits.threads.contains(threads) else {
-            let r = Limits.threads
-            throw ValidationError(common.language.pick("--threads \(threads) 超出范围 \(r.lowerBound)…\(r.upperBound)（工作线程数）",
-                                                       "--threads \(threads) is outside \(r.lowerBound)…\(r.upperBound) (worker threads)"))
-        }
+        try checkBounds(common.language, [("--threads", threads, Limits.threads, ("工作线程数", "worker threads"))])
     }
 
     func run() throws {

@@ -195,6 +195,22 @@ import Review
         #expect(r.stderr.contains("--threads") && r.stderr.contains("1…256"), "\(r.stderr)")
     }
 
+    /// Every number argument is bounded on entry (simulate and bench-ui allocated from them).
+    @Test func numberArgumentsAreBounded() throws {
+        let dir = try Harness.tempDir("bounds")
+        let huge = "9223372036854775807"
+        for (args, option) in [(["simulate", dir + "/s", "--dossiers", huge, "--members", "2"], "--dossiers"),
+                               (["simulate", dir + "/s", "--dossiers", "2", "--members", huge], "--members"),
+                               (["bench-ui", dir + "/s", "--as", "m1", "--cols", huge], "--cols"),
+                               (["bench-ui", dir + "/s", "--as", "m1", "--rows", "0"], "--rows"),
+                               (["bench-ui", dir + "/s", "--as", "m1", "--keys", huge], "--keys")] {
+            let r = try Self.run(args)
+            #expect(Self.exited(r, [64]), "\(args): \(r.reason) \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(option) && r.stderr.contains("is outside"), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"))
+    }
+
     // MARK: terminal and spreadsheet injection
 
     static let hostileName = "王\u{1B}]52;c;ZXZpbA==\u{07}师\u{202E}傅\u{9B}31m\u{200B}"
