@@ -144,6 +144,18 @@ struct Fixture {
 
     func key(_ id: String) -> String { keys + "/" + id }
 
+    /// The store the deletion and file-safety tests start from: m1 signs two sheets, then m2
+    /// one (having seen m1 up to seq 2); verify passes on it.
+    static func twoMembersScored() throws -> Fixture {
+        let fx = try Fixture()
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try fx.score("m1", "D002", [10, 10, 10, 10]).status == 0)
+        #expect(try fx.score("m2", "D001", [15, 15, 15, 15]).status == 0)
+        let r = try Harness.pingshen(["verify", fx.store, "--format", "json"])
+        #expect(r.status == 0, "verify: \(r.stdout) \(r.stderr)")
+        return fx
+    }
+
     /// Signs a sheet with the member's key file; all four criteria get `each` unless given.
     @discardableResult
     func score(_ member: String, _ dossier: String, _ points: [Int], vote: String? = nil, extra: [String] = []) throws -> Harness.Result {
