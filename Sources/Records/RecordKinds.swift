@@ -154,24 +154,22 @@ public enum RecordKinds {
                                                          en: "program_yaml, program_sha256, instance, year, quota, member (the founding secretary)"),
                               pins: LocalizedText(zh: "程序定义（其 SHA-256 为存储指纹的一部分）", en: "the programme definition (its SHA-256)"))
         case .memberAdd:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；member {id, name, role, unit?, key}", en: "gov_prev; member {id, name, role, unit?, key}"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；member {id, name, role, unit?, key}", en: "gov_prev; member {id, name, role, unit?, key}"))
         case .memberRotate:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；key；from_seq", en: "gov_prev; id; key; from_seq"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；key；from_seq", en: "gov_prev; id; key; from_seq"))
         case .memberRemove:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq", en: "gov_prev; id; reason; last_seq"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq", en: "gov_prev; id; reason; last_seq"))
         case .programAmend:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"))
         case .sanctionAdd:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；sanction {kind, name, year, note?}", en: "gov_prev; sanction {kind, name, year, note?}"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；sanction {kind, name, year, note?}", en: "gov_prev; sanction {kind, name, year, note?}"))
         }
     }
 
-    static func governance(_ kind: RecordKind, holds: LocalizedText, pins: LocalizedText) -> KindSpec {
+    /// Every governance record but the genesis pins the one before it.
+    static let previousGovernance = LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)")
+
+    static func governance(_ kind: RecordKind, holds: LocalizedText, pins: LocalizedText = previousGovernance) -> KindSpec {
         KindSpec(kind: kind, signers: [.secretary], holds: holds, pin: nil, pins: pins,
                  shape: { b, k in GovernanceBody.problem(kind: k, body: b) }, rules: { _, _ in nil })
     }

@@ -56,12 +56,6 @@ public struct RankEntry: Sendable, Hashable {
     public var abstain: Int { votes[.abstain] ?? 0 }
 }
 
-/// The ranking of a programme's dossiers.
-///
-/// Order of `entries`: the dossiers with a quorum first, best first (score, then the tie-breaks in
-/// order, then dossier id for a stable listing); then every `no-quorum` dossier, sorted by dossier
-/// id, all sharing the rank that follows the last ranked one (ranked count + 1). No-quorum dossiers
-/// never take a quota place. Ranks are competition ranks (1, 2, 2, 4).
 /// A member's latest sheet for a dossier that was amended after the sheet was signed.
 public struct StaleSheet: Sendable, Hashable {
     public var member: String
@@ -75,6 +69,12 @@ public struct StaleSheet: Sendable, Hashable {
     }
 }
 
+/// The ranking of a programme's dossiers.
+///
+/// Order of `entries`: the dossiers with a quorum first, best first (score, then the tie-breaks in
+/// order, then dossier id for a stable listing); then every `no-quorum` dossier, sorted by dossier
+/// id, all sharing the rank that follows the last ranked one (ranked count + 1). No-quorum dossiers
+/// never take a quota place. Ranks are competition ranks (1, 2, 2, 4).
 public struct Ranking: Sendable, Hashable {
     public var program: String
     public var method: String
