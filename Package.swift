@@ -22,7 +22,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // Programme definitions, dossiers, roster, eligibility rules, import.
-        .target(name: "Panel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Panel", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         // Canonical records, SSHSIG, OpenSSH keys, ssh-agent, durable store, verify.
         .target(name: "Records", dependencies: ["Panel", .product(name: "Crypto", package: "swift-crypto")]),
         // Aggregation, ranking, ties, quota, statistics: pure functions.

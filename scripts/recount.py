@@ -9,8 +9,12 @@ INPUT.json:
                    "quorum": 3, "tie_breaks": ["median", "recommend"], "approval_threshold": "2/3"|null},
    "dossiers": [{"id": ID, "name": TEXT}, ...],
    "sheets": [{"member": ID, "dossier": ID, "points": {CRITERION: N}, "vote": "recommend"|"reject"|"abstain"|null}, ...]}
-  or, instead of "sheets", "events": [{"kind": "score", "seq": N, "member", "dossier", "points", "vote"} |
+  or, instead of "sheets", "events": [{"kind": "score", "seq": N, "member", "dossier", "points", "vote",
+                                       "dossier_sha256": HEX (optional)} |
                                       {"kind": "recusal", "seq": N, "member", "dossier"}]
+  and optionally "pins": {DOSSIER: HEX}: each dossier's last signed version (intake / dossier-amend
+  records). A latest sheet whose dossier_sha256 is not its dossier's pin was made on an older
+  version: it is listed in "stale_sheets" and, with aggregation "stale_sheets": "drop", not counted.
 
 This is a second implementation written from the rules (Sources/Scoring/Aggregate.swift and Ranker.swift
 document them), not a translation of the Swift code: it is there to catch the Swift code being wrong.
@@ -45,7 +49,7 @@ def parse_threshold(text):
     return f if 0 <= f <= 1 else None
 
 
-def valid_sheets(events):
+def latest_sheets(events):
     latest = {}
     recused = set()
     for ev in events:
@@ -55,6 +59,15 @@ def valid_sheets(events):
         elif key not in latest or ev["seq"] > latest[key]["seq"]:
             latest[key] = ev
     return [latest[k] for k in sorted(latest) if k not in recused]
+
+
+def is_stale(ev, pins):
+    pin = pins.get(ev["dossier"])
+    return pin is not None and ev.get("dossier_sha256") != pin
+
+
+def valid_sheets(events, pins=None, drop_stale=False):
+    return [ev for ev in latest_sheets(events) if not (drop_stale and is_stale(ev, pins or {}))]
 
 
 def median(values):
@@ -128,6 +141,8 @@ def recount(spec):
     quorum = max(1, agg.get("quorum", 3))
     tie_breaks = agg.get("tie_breaks", ["median", "recommend"])
     threshold = parse_threshold(agg.get("approval_threshold"))
+    pins = spec.get("pins") or {}
+    drop_stale = agg.get("stale_sheets") == "drop"
     quota = spec["quota"]
     max_total = spec.get("max_total", 100) or 100
 
@@ -138,7 +153,7 @@ def recount(spec):
             seen.add(d["id"])
             dossiers.append(d)
     if "events" in spec:
-        raw = valid_sheets(spec["events"])
+        raw = valid_sheets(spec["events"], pins, drop_stale)
     else:
         raw = spec["sheets"]
     sheets = []
@@ -236,8 +251,17 @@ def recount(spec):
             "recommend": i["votes"]["recommend"], "reject": i["votes"]["reject"], "abstain": i["votes"]["abstain"],
             "approval": i["approval"],
         })
+    stale = []
+    if "events" in spec:
+        names = {d["id"] for d in spec["dossiers"]}
+        latest = sorted(latest_sheets(spec["events"]), key=lambda ev: (ev["dossier"].encode(), ev["member"].encode()))
+        for ev in latest:
+            if ev["dossier"] in names and is_stale(ev, pins):
+                stale.append({"member": ev["member"], "dossier": ev["dossier"],
+                              "path": "records/%s/%06d.json" % (ev["member"], ev["seq"]), "counted": not drop_stale})
     return {"program": spec["program"], "method": method, "quota": quota, "entries": out,
             "quorum": quorum, "approval_threshold": None if threshold is None else str(threshold),
+            "stale_sheets": stale,
             # Every sheet of the input counts (the input holds verified records only): no problems.
             "problems": 0}
 

@@ -39,6 +39,11 @@ public enum Eligibility {
     /// Checks that every rule of `program` has a known type and the parameters it needs. Throws
     /// `InputError` naming `path` (the store's program.yaml) and the rule.
     public static func validate(_ program: Program, path: String = "program.yaml") throws {
+        if let p = program.aggregation.staleSheets, !Aggregation.staleSheetPolicies.contains(p) {
+            throw InputError(path: path, field: "aggregation.stale_sheets",
+                             message: localized("stale_sheets 为“\(p)”，应为 count（照计并标注）或 drop（不计）",
+                                                "stale_sheets is '\(p)': use count (counted, flagged) or drop (not counted)"))
+        }
         var seen: Set<String> = []
         for (i, r) in program.rules.enumerated() {
             let place = "rules[\(i)] \(r.id)"

@@ -270,15 +270,50 @@ public enum DossierImport {
         return out
     }
 
-    /// All or nothing into STORE/dossiers: every file is written and fsync'd under a temp name
-    /// first, then published by link(2) (never replacing); on any failure what this call
-    /// published is removed again and the temp files are deleted.
+    /// All or nothing into STORE/dossiers (see `DossierStaging`): FILE is read and checked, its
+    /// new dossiers staged and linked into place, then `commit` signs the record that names them
+    /// (the `intake` record, the commit point); if `commit` throws, what was linked is removed
+    /// again. Returns the dossiers imported (ids already there with the same bytes are skipped).
     @discardableResult
-    public static func importFile(path: String, into store: PanelStore, encoding: Encoding = .auto) throws -> [Dossier] {
-        let existing = Set(store.dossiers.map(\.id))
-        let dossiers = try read(path: path, program: store.program, encoding: encoding, existingIDs: existing)
-        try publish(dossiers, into: store.layout, source: path)
+    public static func importFile(path: String, into store: PanelStore, encoding: Encoding = .auto,
+                                  commit: ([(id: String, file: DossierFile)]) throws -> Void = { _ in }) throws -> [Dossier] {
+        try publish(try readForImport(path: path, into: store, encoding: encoding).new, into: store.layout, source: path, commit: commit)
+    }
+
+    /// Stages `dossiers`, links them into `layout.dossiersDir` and calls `commit` (see `importFile`).
+    @discardableResult
+    public static func publish(_ dossiers: [Dossier], into layout: StoreLayout, source: String,
+                               commit: ([(id: String, file: DossierFile)]) throws -> Void = { _ in }) throws -> [Dossier] {
+        guard !dossiers.isEmpty else { return [] }
+        let staging = try DossierStaging(dossiers, layout: layout, kind: "import")
+        try staging.link(source: source)
+        do {
+            try commit(staging.files.map { ($0.id, $0.file) })
+        } catch {
+            staging.abandon()
+            throw error
+        }
+        staging.finish()
         return dossiers
+    }
+
+    /// Reads FILE for import into `store` (ids new to it, or the same bytes as a dossier it
+    /// already holds: those are `unchanged`). Nothing is written.
+    public static func readForImport(path: String, into store: PanelStore, encoding: Encoding = .auto) throws -> (new: [Dossier], unchanged: [Dossier]) {
+        let all = try read(path: path, program: store.program, encoding: encoding)
+        var new: [Dossier] = [], unchanged: [Dossier] = []
+        for d in all {
+            if store.dossier(d.id) != nil {
+                // A re-import of the same dossier (say after an import that was killed and had
+                // in fact committed) is a no-op; a different one is a change: `dossier amend`.
+                if let f = store.files[d.id], f == DossierFile(bytes: Data(try yaml(d).utf8)) { unchanged.append(d); continue }
+                throw InputError(path: path, field: "id",
+                                 message: localized("编号“\(d.id)”在评审库中已经存在且内容不同；修改已导入的材料请用 `pingshen dossier amend`",
+                                                    "id '\(d.id)' already exists in the store with other content; change an imported dossier with `pingshen dossier amend`"))
+            }
+            new.append(d)
+        }
+        return (new, unchanged)
     }
 
     #if os(Linux)
@@ -293,70 +328,197 @@ public enum DossierImport {
     static let canSyncFilesystem = false
     static func syncFilesystem(of dir: String) throws {}
     #endif
+}
 
-    /// Writes `dossiers` into `layout.dossiersDir` all or nothing (see `importFile`).
-    public static func publish(_ dossiers: [Dossier], into layout: StoreLayout, source: String) throws {
-        let dir = layout.dossiersDir
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(path: dir, message: localized("无法创建目录：\(error.localizedDescription)", "cannot create the directory: \(error.localizedDescription)"))
+/// Dossier files on their way into STORE/dossiers, all or nothing under SIGKILL too (issue 16).
+///
+/// 1. `stage`: every file is written into a folder of its own, STORE/.staging/KIND-RANDOM/ID.yaml,
+///    and made durable (one syncfs), under an flock of STORE/.staging/KIND-RANDOM.lock held for
+///    the whole run.
+/// 2. `link` (import): each staged file is hard-linked to STORE/dossiers/ID.yaml, never
+///    replacing one. These files count for nothing yet: no signed record names them.
+/// 3. The caller signs the record that names every file with its SHA-256 (the `intake` record of
+///    an import, the `dossier-amend` record of an amendment): the one commit point.
+/// 4. `replace` (amendment, after its record): the staged file is renamed over the old one.
+/// 5. `finish`: the staging folder goes.
+///
+/// A run killed anywhere leaves its staging folder, unlocked. `recover` (every command does it
+/// before reading the dossiers) then rolls forward what a signed record names (a staged file
+/// whose hash is the dossier's last signed version) and rolls back the rest (a file in
+/// dossiers/ that is the very inode staged, with no signed record naming it, is unlinked).
+/// Nothing is ever removed from dossiers/ that a staging folder did not put there.
+public final class DossierStaging {
+    public let layout: StoreLayout
+    public let dir: String
+    /// The staged files, in the order given: id, path in the staging folder, hash and size.
+    public private(set) var files: [(id: String, path: String, file: DossierFile)] = []
+    private var lockFD: Int32
+    private var linked: [String] = []
+
+    /// Creates STORE/.staging/KIND-RANDOM (locked) and writes every dossier into it, durably.
+    public init(_ dossiers: [Dossier], layout: StoreLayout, kind: String) throws {
+        self.layout = layout
+        for d in [layout.stagingDir, layout.dossiersDir] {
+            if mkdir(d, 0o755) != 0 && errno != EEXIST { throw DurableFile.Failure.system("mkdir", d, errno) }
         }
-        var temps: [(tmp: String, final: String, id: String)] = []
-        var published: [String] = []
-        func rollback() {
-            for p in published { unlink(p) }
-            for t in temps { unlink(t.tmp) }
-            try? DurableFile.syncDirectory(dir)
+        var name = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            name = kind + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            fd = open(layout.stagingDir + "/" + name + ".lock", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw DurableFile.Failure.system("create", layout.stagingDir + "/" + name + ".lock", errno) }
+        lockFD = fd
+        dir = layout.stagingDir + "/" + name
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw DurableFile.Failure.system("flock", dir + ".lock", errno) }
         }
         do {
+            if mkdir(dir, 0o755) != 0 { throw DurableFile.Failure.system("mkdir", dir, errno) }
             for d in dossiers {
-                let bytes = Array(try yaml(d).utf8)
-                let final = layout.dossierFile(d.id)
-                var tmp = ""
-                var fd: Int32 = -1
-                for _ in 0..<16 {
-                    tmp = dir + "/.tmp-" + d.id + ".yaml-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-                    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-                    if fd >= 0 || errno != EEXIST { break }
-                }
-                guard fd >= 0 else { throw DurableFile.Failure.system("create", tmp, errno) }
-                temps.append((tmp, final, d.id))
-                defer { close(fd) }
-                var off = 0
-                while off < bytes.count {
-                    let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
-                    if n < 0 { if errno == EINTR { continue }; throw DurableFile.Failure.system("write", tmp, errno) }
-                    off += n
-                }
-                if !canSyncFilesystem, fsync(fd) != 0 { throw DurableFile.Failure.system("fsync", tmp, errno) }
+                let bytes = Data(try DossierImport.yaml(d).utf8)
+                let path = dir + "/" + d.id + ".yaml"
+                try DossierStaging.writeNew(bytes, to: path, sync: !DossierImport.canSyncFilesystem)
+                files.append((d.id, path, DossierFile(bytes: bytes)))
             }
-            // One syncfs(2) makes every temp file durable before any is published (an fsync per
-            // file costs a disk flush each: seconds for a thousand dossiers).
-            if canSyncFilesystem { try syncFilesystem(of: dir) }
-            for t in temps {
-                if link(t.tmp, t.final) != 0 {
+            // One syncfs(2) makes every staged file durable (an fsync per file costs a disk
+            // flush each: seconds for a thousand dossiers).
+            if DossierImport.canSyncFilesystem { try DossierImport.syncFilesystem(of: dir) } else { try DurableFile.syncDirectory(dir) }
+            try DurableFile.syncDirectory(layout.stagingDir)
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    deinit { if lockFD >= 0 { close(lockFD) } }
+
+    static func writeNew(_ bytes: Data, to path: String, sync: Bool) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw DurableFile.Failure.system("create", path, errno) }
+        defer { close(fd) }
+        let b = [UInt8](bytes)
+        var off = 0
+        while off < b.count {
+            let n = b.withUnsafeBytes { write(fd, $0.baseAddress! + off, b.count - off) }
+            if n < 0 { if errno == EINTR { continue }; throw DurableFile.Failure.system("write", path, errno) }
+            off += n
+        }
+        if sync, fsync(fd) != 0 { throw DurableFile.Failure.system("fsync", path, errno) }
+    }
+
+    /// Hard-links every staged file into STORE/dossiers (never replacing); on failure, unlinks
+    /// what it linked. `source` names the imported file in messages.
+    public func link(source: String) throws {
+        do {
+            for f in files {
+                let final = layout.dossierFile(f.id)
+                if hardLink(f.path, final) != 0 {
                     let e = errno
                     if e == EEXIST {
                         throw InputError(path: source, field: "id",
-                                         message: localized("编号“\(t.id)”在评审库中已经存在（\(t.final)）",
-                                                            "id '\(t.id)' already exists in the store (\(t.final))"))
+                                         message: localized("编号“\(f.id)”在评审库中已经存在（\(final)）", "id '\(f.id)' already exists in the store (\(final))"))
                     }
-                    throw DurableFile.Failure.system("link", t.final, e)
+                    throw DurableFile.Failure.system("link", final, e)
                 }
-                published.append(t.final)
+                linked.append(final)
             }
-            for t in temps { unlink(t.tmp) }
-            temps = []
-            try DurableFile.syncDirectory(dir)
-        } catch let e as InputError {
-            rollback(); throw e
+            try DurableFile.syncDirectory(layout.dossiersDir)
         } catch {
-            rollback()
-            throw InputError(path: dir, message: localized("写入失败，评审库保持原样：\(error)", "writing failed, the store is unchanged: \(error)"))
+            abandon()
+            throw error
         }
     }
+
+    /// Renames every staged file over its dossier file (an amendment, once signed).
+    public func replace() throws {
+        for f in files {
+            if rename(f.path, layout.dossierFile(f.id)) != 0 { throw DurableFile.Failure.system("rename", layout.dossierFile(f.id), errno) }
+        }
+        try DurableFile.syncDirectory(layout.dossiersDir)
+    }
+
+    /// Undoes a run that did not reach its signed record: what it linked and its folder.
+    public func abandon() {
+        if !linked.isEmpty {
+            for p in linked { unlink(p) }
+            linked = []
+            try? DurableFile.syncDirectory(layout.dossiersDir)
+        }
+        finish()
+    }
+
+    /// Removes the staging folder (after the signed record, or after `abandon`).
+    public func finish() {
+        DossierStaging.remove(dir)
+        unlink(dir + ".lock")
+        if lockFD >= 0 { close(lockFD); lockFD = -1 }
+    }
+
+    static func remove(_ dir: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] { unlink(dir + "/" + name) }
+        rmdir(dir)
+    }
+
+    /// What `recover` did.
+    public struct Recovery: Sendable {
+        /// Files taken out of STORE/dossiers (staged by a run that never signed), by id.
+        public var removed: [String] = []
+        /// Files put in place from a staging folder (signed, but not yet in place), by id.
+        public var restored: [String] = []
+        /// Ids staged by a run still going on (its lock is held): neither counted nor reported.
+        public var inProgress: Set<String> = []
+        public var isEmpty: Bool { removed.isEmpty && restored.isEmpty }
+    }
+
+    /// Cleans up after runs that were killed (see the type's comment). `current(id)`: the
+    /// SHA-256 of the dossier's last signed version, nil when none. Errors (a read-only copy of
+    /// a store) leave things as they are: every command ignores unsigned files anyway.
+    public static func recover(_ layout: StoreLayout, current: (String) -> String?) -> Recovery {
+        var out = Recovery()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.stagingDir) else { return out }
+        for name in names.sorted() where !name.hasSuffix(".lock") && !name.hasPrefix(".") {
+            let dir = layout.stagingDir + "/" + name
+            let fd = open(dir + ".lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+            if fd >= 0 {
+                defer { close(fd) }
+                if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                    // A run still going on.
+                    for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where f.hasSuffix(".yaml") {
+                        out.inProgress.insert(String(f.dropLast(5)))
+                    }
+                    continue
+                }
+            }
+            var changed = false
+            for f in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() where f.hasSuffix(".yaml") {
+                let id = String(f.dropLast(5))
+                let staged = dir + "/" + f
+                let final = layout.dossierFile(id)
+                guard isSafeFileName(id), let bytes = FileManager.default.contents(atPath: staged) else { continue }
+                let hash = DossierFile(bytes: bytes).sha256
+                var a = stat(), b = stat()
+                let sameInode = lstat(staged, &a) == 0 && lstat(final, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino
+                if current(id) == hash {
+                    // Signed: make sure it is in place (roll forward).
+                    let inPlace = FileManager.default.contents(atPath: final).map { DossierFile(bytes: $0).sha256 == hash } ?? false
+                    if !inPlace, rename(staged, final) == 0 { out.restored.append(id); changed = true }
+                } else if sameInode {
+                    // Published by a run that never signed: roll back.
+                    if unlink(final) == 0 { out.removed.append(id); changed = true }
+                }
+            }
+            if changed { try? DurableFile.syncDirectory(layout.dossiersDir) }
+            remove(dir)
+            unlink(dir + ".lock")
+        }
+        return out
+    }
 }
+
+/// link(2) (a name of its own: `DossierStaging.link(source:)` would shadow it).
+private func hardLink(_ from: String, _ to: String) -> Int32 { link(from, to) }
 
 #if os(Linux)
 /// syncfs(2), which Glibc's Swift module does not export (it needs _GNU_SOURCE).

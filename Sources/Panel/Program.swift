@@ -85,6 +85,14 @@ public struct Aggregation: Codable, Hashable, Sendable {
     public var hideOthersUntilSubmitted: Bool
     /// Whether the host-held key mode (signing with a key file on the review host) is allowed.
     public var hostKeyAllowed: Bool
+    /// Whether a sheet made on an older version of its dossier (the dossier was amended after it
+    /// was signed) still counts: "count" (the default: it counts, flagged 材料已更新) or "drop"
+    /// (issue 11: the programme decides).
+    public var staleSheets: String?
+    /// The values `staleSheets` may take.
+    public static let staleSheetPolicies = ["count", "drop"]
+    /// True when sheets on an older dossier version are left out of the count.
+    public var dropsStaleSheets: Bool { staleSheets == "drop" }
     public init(method: String = "trimmed-mean", trim: Int = 1, trimMin: Int = 5, quorum: Int = 3,
                 tieBreaks: [String] = ["median", "recommend"], approvalThreshold: String? = nil,
                 hideOthersUntilSubmitted: Bool = true, hostKeyAllowed: Bool = false) {
@@ -95,7 +103,7 @@ public struct Aggregation: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case method, trim, trimMin = "trim_min", quorum, tieBreaks = "tie_breaks"
         case approvalThreshold = "approval_threshold", hideOthersUntilSubmitted = "hide_others_until_submitted"
-        case hostKeyAllowed = "host_key_allowed"
+        case hostKeyAllowed = "host_key_allowed", staleSheets = "stale_sheets"
     }
 }
 
@@ -147,6 +155,9 @@ public struct Program: Codable, Hashable, Sendable {
     /// Set by `pingshen init`: the identity of this programme instance, named by every record.
     public var instance: String?
     public var notes: [String]?
+    /// Whether the public notice lists the panel (names and key fingerprints) beside the
+    /// store fingerprint and the Merkle root (issue 11). Absent: not listed.
+    public var publishPanel: Bool?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -159,7 +170,7 @@ public struct Program: Codable, Hashable, Sendable {
     }
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, organiser, document, seed, year, quota, referenceDate = "reference_date", subject
-        case stages, channels, fields, rules, sheet, aggregation, instance, notes
+        case stages, channels, fields, rules, sheet, aggregation, instance, notes, publishPanel = "publish_panel"
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
 }

@@ -84,6 +84,14 @@ public enum Limits {
     public static let years = 0...150
     /// Worker threads for `verify --threads` (the machine has at most a few hundred cores).
     public static let threads = 1...256
+    /// `simulate`: a benchmark store (the city scale is 10,000 dossiers and 30 members; ten
+    /// times that still fits a disk, and every member scores every dossier).
+    public static let simulatedDossiers = 1...100_000
+    public static let simulatedMembers = 1...300
+    /// `bench-ui`: a terminal's size in cells and the keys of the scripted walk.
+    public static let terminalColumns = 20...1000
+    public static let terminalRows = 5...1000
+    public static let benchKeys = 0...1_000_000
 }
 
 extension YAMLFile {

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import Crypto
 
 /// Where everything lives in a store (design.md §3, a contract).
 public struct StoreLayout: Sendable, Hashable {
@@ -22,6 +23,25 @@ public struct StoreLayout: Sendable, Hashable {
     public var cacheDir: String { root + "/.cache" }
     public func dossierFile(_ id: String) -> String { dossiersDir + "/" + id + ".yaml" }
     public func memberRecordsDir(_ member: String) -> String { recordsDir + "/" + member }
+    /// Where `import` and `dossier amend` stage dossier files before their signed record
+    /// publishes them (issue 16: all or nothing under SIGKILL); one folder per run.
+    public var stagingDir: String { root + "/.staging" }
+}
+
+/// A dossier file as found on disk: what a signed intake or amendment pins (issue 11).
+public struct DossierFile: Hashable, Sendable {
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var sha256: String
+    public var size: Int
+    public init(sha256: String, size: Int) { self.sha256 = sha256; self.size = size }
+    public init(bytes: Data) {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for b in SHA256.hash(data: bytes) { hex.append(digits[Int(b >> 4)]); hex.append(digits[Int(b & 15)]) }
+        sha256 = String(decoding: hex, as: UTF8.self)
+        size = bytes.count
+    }
 }
 
 /// A sanctions entry: a unit or person found to have falsified material, barred for 5 years.
@@ -123,10 +143,14 @@ public struct PanelStore: Sendable {
     /// Sorted by id.
     public var dossiers: [Dossier]
     public var sanctions: [Sanction]
+    /// The hash and size of each dossier file read, by id (every file, signed or not: the
+    /// session keeps only those a signed intake or amendment names, see `DossierPins`).
+    public var files: [String: DossierFile]
 
-    public init(layout: StoreLayout, program: Program, roster: Roster, dossiers: [Dossier], sanctions: [Sanction]) {
+    public init(layout: StoreLayout, program: Program, roster: Roster, dossiers: [Dossier], sanctions: [Sanction],
+                files: [String: DossierFile] = [:]) {
         self.layout = layout; self.program = program; self.roster = roster
-        self.dossiers = dossiers; self.sanctions = sanctions
+        self.dossiers = dossiers; self.sanctions = sanctions; self.files = files
     }
 
     /// Opens the store. The programme, roster and sanctions given (from the signed history,
@@ -152,20 +176,22 @@ public struct PanelStore: Sendable {
             ? YAMLFile.decode([Sanction].self, path: layout.sanctionsFile) : [])
         try Eligibility.validate(sanctions: sanctions, path: layout.sanctionsFile)
         var dossiers: [Dossier] = []
+        var files: [String: DossierFile] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir)) ?? []
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
             let path = layout.dossiersDir + "/" + name
             // The fixed form `DossierImport.yaml` writes is read directly; anything else through Yams.
-            let d = try FileManager.default.contents(atPath: path).flatMap(DossierFastReader.parse)
-                ?? YAMLFile.decode(Dossier.self, path: path)
+            let bytes = FileManager.default.contents(atPath: path)
+            let d = try bytes.flatMap(DossierFastReader.parse) ?? YAMLFile.decode(Dossier.self, path: path)
             // An id enters here: checked before anything keys on it (eligibility, records).
             _ = try Identifier.check(d.id, what: ("申报编号", "dossier id"), path: path, field: "id")
             guard d.id + ".yaml" == name else {
                 throw InputError(path: path, field: "id", message: localized("编号 “\(d.id)” 与文件名不符", "id '\(d.id)' does not match the file name"))
             }
             dossiers.append(d)
+            if let bytes { files[d.id] = DossierFile(bytes: bytes) }
         }
-        return PanelStore(layout: layout, program: program, roster: roster, dossiers: dossiers, sanctions: sanctions)
+        return PanelStore(layout: layout, program: program, roster: roster, dossiers: dossiers, sanctions: sanctions, files: files)
     }
 
     public func dossier(_ id: String) -> Dossier? {

@@ -10,6 +10,10 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case genesis
     case memberAdd = "member-add", memberRotate = "member-rotate", memberRemove = "member-remove"
     case programAmend = "program-amend", sanctionAdd = "sanction-add"
+    /// The commit point of `import` (issue 16): every dossier id with its file's SHA-256 and size.
+    case intake
+    /// `dossier amend`: one dossier's new version (SHA-256, size) and the reason (issue 11).
+    case dossierAmend = "dossier-amend"
 
     /// Kinds that change the roster, the programme or the sanctions (the governance chain).
     public var isGovernance: Bool {

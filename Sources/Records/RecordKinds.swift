@@ -97,8 +97,8 @@ public enum RecordKinds {
         switch kind {
         case .score:
             return KindSpec(kind: kind, signers: [.member, .chair],
-                            holds: LocalizedText(zh: "dossier；points（恰为评分表的评分项，各为 0…满分 的整数）；vote（项目要求时）；comment（不超过字数上限）",
-                                                 en: "dossier; points (exactly the sheet's criteria, each an integer 0…max); vote (where the programme takes one); comment (within its limit)"),
+                            holds: LocalizedText(zh: "dossier；points（恰为评分表的评分项，各为 0…满分 的整数）；vote（项目要求时）；comment（不超过字数上限）；dossier_sha256（所评材料的版本）",
+                                                 en: "dossier; points (exactly the sheet's criteria, each an integer 0…max); vote (where the programme takes one); comment (within its limit); dossier_sha256 (the dossier version judged)"),
                             pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
                             shape: scoreShape, rules: scoreRules)
         case .recusal:
@@ -128,6 +128,25 @@ public enum RecordKinds {
                             pin: (key: "finalize", kind: .finalize),
                             pins: LocalizedText(zh: "存在的定稿记录；selected 中存在的申报材料", en: "a finalize record that exists; dossiers in selected that exist"),
                             shape: approvalShape, rules: approvalRules)
+        // Dossiers as signed history (issue 11, issue 16): see `DossierPins`.
+        case .intake:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "dossiers（编号 → {sha256, size}，导入的每份材料文件）；source（导入的文件名）",
+                                                 en: "dossiers (id → {sha256, size}, every dossier file imported); source (the imported file's name)"),
+                            pin: nil, pins: LocalizedText(zh: "每份材料文件的版本（SHA-256）：导入的提交点", en: "each dossier file's version (SHA-256): the commit point of an import"),
+                            shape: { b, _ in DossierPins.intakeProblem(b) }, rules: { _, _ in nil })
+        case .dossierAmend:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "dossier；sha256；size；reason（修改理由）", en: "dossier; sha256; size; reason"),
+                            pin: nil, pins: LocalizedText(zh: "该材料的新版本（SHA-256）", en: "the dossier's new version (SHA-256)"),
+                            shape: { b, k in
+                                if let e = dossierShape(b, k) { return e }
+                                if let e = DossierPins.pinProblem(b, id: b["dossier"]?.string ?? "") { return e }
+                                guard let r = b["reason"]?.string, !r.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                                    return RecordsError("dossier-amend 记录需要 “reason”（修改理由）", "a dossier-amend record needs a 'reason'")
+                                }
+                                return nil
+                            }, rules: dossierRule)
         // The governance chain (issue 11): bodies as `GovernanceBody` says; replayed by
         // `Governance`, which checks what each names against the history.
         case .genesis:
@@ -135,24 +154,22 @@ public enum RecordKinds {
                                                          en: "program_yaml, program_sha256, instance, year, quota, member (the founding secretary)"),
                               pins: LocalizedText(zh: "程序定义（其 SHA-256 为存储指纹的一部分）", en: "the programme definition (its SHA-256)"))
         case .memberAdd:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；member {id, name, role, unit?, key}", en: "gov_prev; member {id, name, role, unit?, key}"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；member {id, name, role, unit?, key}", en: "gov_prev; member {id, name, role, unit?, key}"))
         case .memberRotate:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；key；from_seq", en: "gov_prev; id; key; from_seq"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；key；from_seq", en: "gov_prev; id; key; from_seq"))
         case .memberRemove:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq", en: "gov_prev; id; reason; last_seq"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq", en: "gov_prev; id; reason; last_seq"))
         case .programAmend:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"))
         case .sanctionAdd:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；sanction {kind, name, year, note?}", en: "gov_prev; sanction {kind, name, year, note?}"),
-                              pins: LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；sanction {kind, name, year, note?}", en: "gov_prev; sanction {kind, name, year, note?}"))
         }
     }
 
-    static func governance(_ kind: RecordKind, holds: LocalizedText, pins: LocalizedText) -> KindSpec {
+    /// Every governance record but the genesis pins the one before it.
+    static let previousGovernance = LocalizedText(zh: "上一条治理记录（gov_prev）", en: "the previous governance record (gov_prev)")
+
+    static func governance(_ kind: RecordKind, holds: LocalizedText, pins: LocalizedText = previousGovernance) -> KindSpec {
         KindSpec(kind: kind, signers: [.secretary], holds: holds, pin: nil, pins: pins,
                  shape: { b, k in GovernanceBody.problem(kind: k, body: b) }, rules: { _, _ in nil })
     }
@@ -191,7 +208,12 @@ public enum RecordKinds {
             return RecordsError("\(kind.rawValue) 记录缺少 “dossier”", "a \(kind.rawValue) record needs 'dossier'")
         }
         guard let d = v.string else { return RecordsError("“dossier” 应为字符串", "'dossier' must be a string") }
-        return FastID.isSafe(d) ? nil : RecordsError("“dossier” 不是有效的编号 “\(d)”", "'dossier' is not a valid id: '\(d)'")
+        guard FastID.isSafe(d) else { return RecordsError("“dossier” 不是有效的编号 “\(d)”", "'dossier' is not a valid id: '\(d)'") }
+        // The version of the dossier judged (issue 11), when named.
+        if let h = body[DossierPins.bodyKey], !DossierPins.isHash(h.string) {
+            return RecordsError("“\(DossierPins.bodyKey)” 应为 64 位小写十六进制", "'\(DossierPins.bodyKey)' must be 64 lowercase hex digits")
+        }
+        return nil
     }
 
     static func scoreShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {

@@ -6,8 +6,9 @@ import Panel
 /// scale) keep only their fields; the few other records are kept whole.
 public struct RecordSummary: Sendable {
     public enum Content: Sendable {
-        case score(dossier: String, points: [(key: String, value: Int)], vote: String?, comment: String?)
-        case recusal(dossier: String)
+        /// `version`: the dossier's SHA-256 the sheet names (`dossier_sha256`, issue 11), if any.
+        case score(dossier: String, points: [(key: String, value: Int)], vote: String?, comment: String?, version: String?)
+        case recusal(dossier: String, version: String?)
         /// Any other kind, or a body that is not a plain sheet: the record as signed.
         case whole(Record, sha256: String)
     }
@@ -55,12 +56,25 @@ public struct RecordSummary: Sendable {
             case .string(let s)?: comment = s
             default: return nil
             }
+            let version: String?
+            switch r.body[DossierPins.bodyKey] {
+            case nil: version = nil
+            case .string(let s)?: version = s
+            default: return nil
+            }
             // Anything else in the body: keep the record whole, so nothing is lost.
-            guard Set(r.body.keys).isSubset(of: ["dossier", "points", "vote", "comment"]) else { return nil }
-            return .score(dossier: dossier, points: points, vote: vote, comment: comment)
+            guard Set(r.body.keys).isSubset(of: ["dossier", "points", "vote", "comment", DossierPins.bodyKey]) else { return nil }
+            return .score(dossier: dossier, points: points, vote: vote, comment: comment, version: version)
         case .recusal:
-            guard let dossier = r.body["dossier"]?.string, r.body.count == 1 || (r.body.count == 2 && r.body["reason"] != nil) else { return nil }
-            return .recusal(dossier: dossier)
+            guard let dossier = r.body["dossier"]?.string else { return nil }
+            let version: String?
+            switch r.body[DossierPins.bodyKey] {
+            case nil: version = nil
+            case .string(let s)?: version = s
+            default: return nil
+            }
+            guard Set(r.body.keys).isSubset(of: ["dossier", "reason", DossierPins.bodyKey]) else { return nil }
+            return .recusal(dossier: dossier, version: version)
         default:
             return nil
         }
@@ -71,15 +85,16 @@ public struct RecordSummary: Sendable {
     /// Self-contained bytes (no shared string table), so an index can carry them over verbatim.
     func encode(into w: inout ByteWriter) {
         switch content {
-        case let .score(dossier, points, vote, comment):
-            w.byte(0)
+        case let .score(dossier, points, vote, comment, version):
+            // Tag 3: a sheet naming its dossier version (the version first), else tag 0.
+            if let version { w.byte(3); w.string(version) } else { w.byte(0) }
             w.string(dossier)
             w.varint(UInt64(points.count))
             for p in points { w.string(p.key); w.zigzag(Int64(p.value)) }
             w.optionalString(vote)
             w.optionalString(comment)
-        case let .recusal(dossier):
-            w.byte(1)
+        case let .recusal(dossier, version):
+            if let version { w.byte(4); w.string(version) } else { w.byte(1) }
             w.string(dossier)
         case let .whole(record, _):
             w.byte(2)
@@ -91,7 +106,13 @@ public struct RecordSummary: Sendable {
 
     /// Decodes what `encode` wrote; nil when the bytes are not such a summary.
     static func decode(_ r: inout ByteReader, signer: String, seq: Int, kind: RecordKind, sha256: () -> String) -> RecordSummary? {
-        guard let tag = r.byte() else { return nil }
+        guard var tag = r.byte() else { return nil }
+        var version: String?
+        if tag == 3 || tag == 4 {
+            guard let v = r.string() else { return nil }
+            version = v
+            tag -= 3
+        }
         switch tag {
         case 0:
             guard let dossier = r.string(), let n = r.varint(), n <= 1024 else { return nil }
@@ -102,10 +123,10 @@ public struct RecordSummary: Sendable {
                 points.append((k, Int(v)))
             }
             guard let vote = r.optionalString(), let comment = r.optionalString() else { return nil }
-            return RecordSummary(signer: signer, seq: seq, kind: kind, content: .score(dossier: dossier, points: points, vote: vote, comment: comment))
+            return RecordSummary(signer: signer, seq: seq, kind: kind, content: .score(dossier: dossier, points: points, vote: vote, comment: comment, version: version))
         case 1:
             guard let dossier = r.string() else { return nil }
-            return RecordSummary(signer: signer, seq: seq, kind: kind, content: .recusal(dossier: dossier))
+            return RecordSummary(signer: signer, seq: seq, kind: kind, content: .recusal(dossier: dossier, version: version))
         case 2:
             guard let n = r.varint(), let bytes = r.bytes(Int(n)), let record = try? Record(bytes: Data(bytes)) else { return nil }
             return RecordSummary(signer: signer, seq: seq, kind: kind, content: .whole(record, sha256: sha256()))

@@ -33,7 +33,9 @@ extension ReviewSession {
         for (d, result) in ledger.eligibilityDecisions where result == "ineligible" { excluded[d] = "ineligible" }
         for (d, _) in ledger.objections where ledger.outcome(of: d) == "upheld" { excluded[d] = "objection-upheld" }
         let considered = panel.dossiers.filter { excluded[$0.id] == nil }
-        var ranking = Ranker.rank(program: program, dossiers: considered, table: ledger.sheetTable)
+        let drop = program.aggregation.dropsStaleSheets
+        var ranking = Ranker.rank(program: program, dossiers: considered, table: ledger.sheetTable(dropStale: drop))
+        ranking.staleSheets = staleSheets()
         if applyingFinalization, let fin = ledger.finalization {
             let resolutions = ReviewSession.resolutions(in: fin.record)
             for i in ranking.entries.indices where ranking.entries[i].status == .tieAtCut {
@@ -44,6 +46,18 @@ extension ReviewSession {
         }
         return Standing(ranking: ranking, excluded: excluded, finalized: ledger.finalization != nil, approved: ledger.approval != nil)
     }
+
+    /// The latest sheets made on an older version of their dossier (issue 11), of dossiers in
+    /// the store, each with whether the programme counts it (`aggregation.stale_sheets`).
+    public func staleSheets() -> [StaleSheet] {
+        let counted = !program.aggregation.dropsStaleSheets
+        return ledger.staleSheets.filter { panel.dossier($0.sheet.dossier) != nil }.map {
+            StaleSheet(member: $0.sheet.member, dossier: $0.sheet.dossier, path: $0.path, counted: counted)
+        }
+    }
+
+    /// The sheet table the programme counts (without stale sheets under `stale_sheets: drop`).
+    public var countedSheetTable: SheetTable { ledger.sheetTable(dropStale: program.aggregation.dropsStaleSheets) }
 
     static func resolutions(in record: Record) -> [String: String] {
         guard case .array(let items)? = record.body["resolutions"] else { return [:] }
@@ -94,6 +108,7 @@ extension ReviewSession {
             }
         }
         let (counted, root) = try records.finalizeSummary()
+        let pins = try finalizePins()
         var rows: [JSONValue] = []
         var selected: [JSONValue] = []
         for e in ranking.entries {
@@ -117,7 +132,7 @@ extension ReviewSession {
                 .object(["dossier": .string($0.dossier), "decision": .string($0.decision), "reason": .string($0.reason)])
             }),
             "excluded": .object(standing.excluded.mapValues { .string($0) }),
-        ]
+        ].merging(pins) { a, _ in a }
     }
 
     // MARK: - Objections (secretary) and approval (chair / approver)
@@ -173,11 +188,15 @@ extension ReviewSession {
         var out: [[String: JSONValue]] = []
         for r in Eligibility.checkAll(panel) {
             let result = r.eligible ? "eligible" : "ineligible"
-            if ledger.eligibilityDecisions[r.dossier] == result { continue }
-            out.append([
+            let version = ledger.pins.current[r.dossier]?.sha256
+            // Decided again when the dossier was amended since (the decision names its version).
+            if ledger.eligibilityDecisions[r.dossier] == result && ledger.eligibilityVersions[r.dossier] == version { continue }
+            var body: [String: JSONValue] = [
                 "dossier": .string(r.dossier), "result": .string(result),
                 "reasons": .array(r.failures.map { .object(["rule": .string($0.rule), "zh": .string($0.zh), "en": .string($0.en)]) }),
-            ])
+            ]
+            if let version { body[DossierPins.bodyKey] = .string(version) }
+            out.append(body)
         }
         return out
     }

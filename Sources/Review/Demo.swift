@@ -33,10 +33,9 @@ public enum DemoStore {
                 Member(id: seat.id, name: seat.name, role: seat.role, unit: seat.unit, key: ""), to: layout, comment: "\(seat.id)@pingshen-demo",
                 secretary: founder.id, secretaryKey: founderKey)
         }
-        for d in DemoData.dossiers {
-            try DurableFile.write(Data(try DossierImport.yaml(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
-        }
         let session = try ReviewSession(root: root)
+        // Imported as `pingshen import` does: the secretary signs the intake record.
+        try session.publishDossiers(DemoData.dossiers, source: "demo", as: "s01", signer: try KeyFileSigner(path: keyFiles["s01"]!))
         let criteria = session.program.sheet.criteria
         var rng = SplitMix64(seed: 2026)
         let dossiers = session.panel.dossiers

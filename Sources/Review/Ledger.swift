@@ -21,6 +21,10 @@ public struct Ledger: Sendable {
     /// Latest objection per dossier.
     public var objections: [String: StoredRecord]
     public var approval: StoredRecord?
+    /// The dossier versions the secretary signed (intake and dossier-amend records, issue 11).
+    public var pins = DossierPins()
+    /// The dossier version (SHA-256) each latest eligibility decision names, by dossier.
+    public var eligibilityVersions: [String: String] = [:]
     /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
     public internal(set) var fromKeptSnapshot = false
 
@@ -35,6 +39,8 @@ public struct Ledger: Sendable {
         public var sheet: Sheet
         public var comment: String?
         public var seq: Int
+        /// The dossier version (SHA-256) the sheet names, nil when it names none.
+        public var version: String?
         /// records/MEMBER/NNNNNN.json
         public var path: String { "records/" + sheet.member + "/" + RecordFileName.json(seq) }
     }
@@ -62,6 +68,10 @@ public struct Ledger: Sendable {
     var pointKeys: [Int32] = []
     var pointValues: [Int] = []
     var comments: [Int32: String] = [:]
+    /// The dossier version the latest sheet names: versionIDs[slotVersion[s]], -1 for none.
+    var slotVersion: [Int32] = []
+    var versionIDs: [String] = []
+    var versionNumber: [String: Int32] = [:]
 
     /// Each signer's highest seq among the records counted, by member number.
     var heads: [Int32] = []
@@ -109,9 +119,10 @@ public struct Ledger: Sendable {
         let m = member(s.signer)
         if Int32(s.seq) > heads[Int(m)] { heads[Int(m)] = Int32(s.seq) }
         switch s.content {
-        case let .score(dossier, points, vote, comment):
-            addSheet(member: s.signer, dossier: dossier, seq: s.seq, points: points, vote: vote.flatMap(Vote.init(rawValue:)), comment: comment)
-        case let .recusal(dossier):
+        case let .score(dossier, points, vote, comment, version):
+            addSheet(member: s.signer, dossier: dossier, seq: s.seq, points: points, vote: vote.flatMap(Vote.init(rawValue:)), comment: comment,
+                     version: version)
+        case let .recusal(dossier, _):
             let slot = slot(member: s.signer, dossier: dossier)
             slotRecusal[Int(slot)] = Int32(s.seq)
         case let .whole(record, sha256):
@@ -151,7 +162,7 @@ public struct Ledger: Sendable {
         slotOf[key] = s
         slotMember.append(m); slotDossier.append(d)
         slotSeq.append(0); slotRecusal.append(0); slotVote.append(-1); slotTotal.append(0)
-        slotPoints.append(0); slotPointCount.append(0)
+        slotPoints.append(0); slotPointCount.append(0); slotVersion.append(-1)
         return s
     }
 
@@ -161,13 +172,15 @@ public struct Ledger: Sendable {
         return Int(s)
     }
 
-    mutating func addSheet(member: String, dossier: String, seq: Int, points: [(key: String, value: Int)], vote: Vote?, comment: String?) {
+    mutating func addSheet(member: String, dossier: String, seq: Int, points: [(key: String, value: Int)], vote: Vote?, comment: String?,
+                           version: String?) {
         let s = Int(slot(member: member, dossier: dossier))
         // A later sheet supersedes an earlier one (seq numbers one member's records).
         guard Int32(seq) > slotSeq[s] else { return }
         let superseding = slotSeq[s] > 0
         slotSeq[s] = Int32(seq)
         slotVote[s] = SheetTable.voteCode(vote)
+        slotVersion[s] = version.map { Ledger.intern($0, &versionIDs, &versionNumber) } ?? -1
         var total = 0
         if Int(slotPointCount[s]) != points.count {
             slotPoints[s] = Int32(pointKeys.count)
@@ -189,7 +202,8 @@ public struct Ledger: Sendable {
         if r.kind == .score, let sheet = Ledger.sheet(from: r) {
             // A sheet with more in its body than a sheet holds: counted as a sheet all the same.
             let points = sheet.points.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { (key: $0.key, value: $0.value) }
-            addSheet(member: r.signer, dossier: sheet.dossier, seq: r.seq, points: points, vote: sheet.vote, comment: r.body["comment"]?.string)
+            addSheet(member: r.signer, dossier: sheet.dossier, seq: r.seq, points: points, vote: sheet.vote, comment: r.body["comment"]?.string,
+                     version: r.body[DossierPins.bodyKey]?.string)
             return
         }
         if r.kind == .recusal, let dossier = r.body["dossier"]?.string {
@@ -204,6 +218,11 @@ public struct Ledger: Sendable {
             let key = "eligibility " + dossier
             decisionItems[key, default: []].append(DecisionOrder.Item(r, path: path, value: result))
             eligibilityDecisions[dossier] = DecisionOrder.latest(decisionItems[key]!)?.value
+            // The version the latest decision names, ordered the same way (issue 11: a decision
+            // made on an older version of the dossier is made again).
+            let versionKey = "eligibility-version " + dossier
+            decisionItems[versionKey, default: []].append(DecisionOrder.Item(r, path: path, value: r.body[DossierPins.bodyKey]?.string ?? ""))
+            eligibilityVersions[dossier] = DecisionOrder.latest(decisionItems[versionKey]!)?.value.nilIfEmpty
         case .finalize:
             decisionRecords[path] = stored
             decisionItems["finalize", default: []].append(DecisionOrder.Item(r, path: path, value: path))
@@ -216,6 +235,8 @@ public struct Ledger: Sendable {
             objections[dossier] = DecisionOrder.latest(decisionItems[key]!).flatMap { decisionRecords[$0.path] }
         case .approval:
             approval = stored
+        case .intake, .dossierAmend:
+            pins.take(r, path: path)
         case .score, .recusal:
             return
         case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
@@ -256,11 +277,33 @@ public struct Ledger: Sendable {
         for i in base..<(base + Int(slotPointCount[s])) { points[keyIDs[Int(pointKeys[i])]] = pointValues[i] }
         let vote = slotVote[s] >= 0 ? Vote.allCases[Int(slotVote[s])] : nil
         let sheet = Sheet(member: memberIDs[Int(slotMember[s])], dossier: dossierIDs[Int(slotDossier[s])], points: points, vote: vote)
-        return SignedSheet(sheet: sheet, comment: comments[Int32(s)], seq: Int(slotSeq[s]))
+        return SignedSheet(sheet: sheet, comment: comments[Int32(s)], seq: Int(slotSeq[s]),
+                           version: slotVersion[s] >= 0 ? versionIDs[Int(slotVersion[s])] : nil)
     }
 
-    /// The slots that count (a sheet, no recusal), in (dossier, member) code-point order.
-    func countedSlots() -> [Int] {
+    /// Whether the slot's latest sheet judged an older version of its dossier than the last
+    /// signed one (or names none): "材料已更新 / dossier updated" (issue 11).
+    func isStale(slot s: Int) -> Bool {
+        let dossier = dossierIDs[Int(slotDossier[s])]
+        guard pins.current[dossier] != nil else { return false }
+        return !pins.isCurrent(dossier, sha: slotVersion[s] >= 0 ? versionIDs[Int(slotVersion[s])] : nil)
+    }
+
+    /// Whether the member's latest sheet for the dossier was made on an older version of it.
+    public func isStale(_ key: MemberDossier) -> Bool {
+        guard let s = slot(key), slotSeq[s] > 0 else { return false }
+        return isStale(slot: s)
+    }
+
+    /// The latest sheets made on an older version of their dossier (not recused), in (dossier,
+    /// member) order: what `rank` lists as `stale_sheets` and the UI flags.
+    public var staleSheets: [SignedSheet] {
+        countedSlots(dropStale: false).filter { isStale(slot: $0) }.map { signedSheet(slot: $0) }
+    }
+
+    /// The slots that count (a sheet, no recusal), in (dossier, member) code-point order;
+    /// with `dropStale` (program.yaml `stale_sheets: drop`), not those made on an older version.
+    func countedSlots(dropStale: Bool = false) -> [Int] {
         func order(_ ids: [String]) -> [Int32] {
             var rank = [Int32](repeating: 0, count: ids.count)
             for (r, i) in ids.indices.sorted(by: { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }).enumerated() { rank[i] = Int32(r) }
@@ -269,7 +312,7 @@ public struct Ledger: Sendable {
         let dr = order(dossierIDs), mr = order(memberIDs)
         var keyed: [(UInt64, Int32)] = []
         keyed.reserveCapacity(slotMember.count)
-        for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 {
+        for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 && !(dropStale && isStale(slot: s)) {
             keyed.append((UInt64(UInt32(dr[Int(slotDossier[s])])) << 32 | UInt64(UInt32(mr[Int(slotMember[s])])), Int32(s)))
         }
         keyed.sort { $0.0 < $1.0 }
@@ -277,8 +320,10 @@ public struct Ledger: Sendable {
     }
 
     /// The valid sheets (see `validSheets`), compact: what ranking and statistics read.
-    public var sheetTable: SheetTable {
-        let rows = countedSlots().map { s in
+    public var sheetTable: SheetTable { sheetTable(dropStale: false) }
+
+    public func sheetTable(dropStale: Bool) -> SheetTable {
+        let rows = countedSlots(dropStale: dropStale).map { s in
             SheetTable.Row(member: slotMember[s], dossier: slotDossier[s], total: slotTotal[s], vote: slotVote[s])
         }
         return SheetTable(memberIDs: memberIDs, dossierIDs: dossierIDs, rows: rows)
@@ -286,6 +331,8 @@ public struct Ledger: Sendable {
 
     /// The valid sheets, whole, in (dossier, member) code-point order.
     public var sheets: [Sheet] { countedSlots().map { signedSheet(slot: $0).sheet } }
+
+    public func sheets(dropStale: Bool) -> [Sheet] { countedSlots(dropStale: dropStale).map { signedSheet(slot: $0).sheet } }
 
     /// Loads every record of the store, verified, through the store index and the
     /// verified-record cache (a record whose files did not change since it was verified on this
@@ -317,4 +364,8 @@ public struct Ledger: Sendable {
     }
 
     public func outcome(of dossier: String) -> String? { objections[dossier]?.record.body["outcome"]?.string }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -53,6 +53,8 @@ extension Ledger {
         w.varint(UInt64(objections.count))
         for k in objections.keys.sorted() { w.string(k); record(objections[k]) }
         record(approval)
+        ints(slotVersion); strings(versionIDs); map(eligibilityVersions)
+        pins.encode(into: &w)
         return w.out
     }
 
@@ -137,8 +139,11 @@ extension Ledger {
                 guard let k = r.string(), let o = record(), let o else { return nil }
                 l.objections[k] = o
             }
-            guard let approval = record(), r.atEnd else { return nil }
+            guard let approval = record(), let sver = ints(Int32.self), sver.count == n, let vids = strings(),
+                  sver.allSatisfy({ $0 >= -1 && Int($0) < vids.count }), let ev = map(), let pins = DossierPins.decode(&r), r.atEnd else { return nil }
             l.approval = approval
+            l.slotVersion = sver; l.versionIDs = vids; l.eligibilityVersions = ev; l.pins = pins
+            for (i, id) in vids.enumerated() { l.versionNumber[id] = Int32(i) }
             // The lookups, rebuilt.
             for (i, id) in members.enumerated() { l.memberNumber[id] = Int32(i) }
             for (i, id) in dossiers.enumerated() { l.dossierNumber[id] = Int32(i) }

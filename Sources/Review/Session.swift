@@ -8,10 +8,17 @@ import Scoring
 /// rule (回避, ranges, roles, finalization) is enforced in one place.
 public final class ReviewSession: @unchecked Sendable {
     public let layout: StoreLayout
+    /// The panel with the dossiers a signed intake or amendment names (see `DossierPins`):
+    /// what every rule and every view reads. Unsigned dossier files are not in it.
     public private(set) var panel: PanelStore
     /// The signed governance history: the programme, roster and sanctions of `panel` come from
     /// it (never from the view files), and every record signed here names its head.
     public private(set) var governance: Governance.State
+    /// The panel as its files are on disk, every dossier file included.
+    private var filesPanel: PanelStore
+    /// The dossier files that differ from their last signed version, that no signed record
+    /// names, or that are gone (also in `ledger.problems`).
+    public private(set) var dossierProblems: [Problem] = []
     public private(set) var ledger: Ledger
     public let records: RecordStore
     /// Modification times of the panel's files, and of the records directories.
@@ -37,7 +44,8 @@ public final class ReviewSession: @unchecked Sendable {
         let panelResult = Background { try Trace.phase("panel: open") { try Governance.openPanel(root) } }
         let storeLayout = layout
         let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
-        (panel, governance) = try panelResult.value()
+        (filesPanel, governance) = try panelResult.value()
+        panel = filesPanel
         ledger = try ledgerResult.get()
         if checkInBackground {
             pendingCheck = Background {
@@ -48,8 +56,38 @@ public final class ReviewSession: @unchecked Sendable {
                 return try Ledger.load(layout: storeLayout)
             }
         }
-        panelStamp = ReviewSession.panelStamp(layout)
+        panelStamp = [:]
         recordsStamp = ReviewSession.recordsStamp(layout)
+        applyPins()
+        panelStamp = ReviewSession.panelStamp(layout)
+    }
+
+    /// Keeps in `panel` the dossiers the ledger's signed intake and amendment records name, and
+    /// reports the files that differ from them. First cleans up after an import or amendment
+    /// that was killed (`DossierStaging.recover`): what it staged and never signed goes, what it
+    /// signed and never put in place is put there.
+    func applyPins() {
+        let pins = ledger.pins
+        let recovery = DossierStaging.recover(layout) { pins.current[$0]?.sha256 }
+        if !recovery.isEmpty, let reread = try? Governance.openPanel(layout.root) { (filesPanel, governance) = reread }
+        var p = filesPanel
+        p.dossiers = filesPanel.dossiers.filter { pins.current[$0.id] != nil }
+        panel = p
+        var files = filesPanel.files
+        for id in recovery.inProgress where pins.current[id] == nil { files[id] = nil }
+        dossierProblems = pins.problems(files: files, language: RecordsError.currentLanguage)
+        if let fin = ledger.finalization, let p = pins.finalizationProblem(fin.record, path: fin.path, language: RecordsError.currentLanguage) {
+            dossierProblems.append(p)
+        }
+        ledger.problems = ledger.problems.filter { !DossierPins.problemKinds.contains($0.kind) } + dossierProblems
+    }
+
+    /// Reads the dossier files again (after this session imported or amended some).
+    func reloadPanel() throws {
+        (filesPanel, governance) = try Governance.openPanel(layout.root)
+        panelVersion += 1
+        applyPins()
+        panelStamp = ReviewSession.panelStamp(layout)
     }
 
     public var program: Program { panel.program }
@@ -63,6 +101,7 @@ public final class ReviewSession: @unchecked Sendable {
         guard let pending = pendingCheck else { return }
         pendingCheck = nil
         ledger = try pending.value()
+        applyPins()
     }
 
     /// Reloads what another session changed: the panel when its files changed, the ledger when
@@ -82,21 +121,22 @@ public final class ReviewSession: @unchecked Sendable {
         let recordsChanged = recordsNow != recordsStamp
         guard settled || panelChanged || recordsChanged else { return false }
         if panelChanged {
-            (panel, governance) = try Governance.openPanel(layout.root)
+            (filesPanel, governance) = try Governance.openPanel(layout.root)
             panelVersion += 1
         } else if recordsChanged {
             // A governance record (a member added, the programme amended) is a record too.
             let g = try Governance.load(layout)
             if g.head != governance.head, let program = g.program {
                 governance = g
-                panel.program = program
-                panel.roster = g.roster
-                panel.sanctions = g.sanctions
+                filesPanel.program = program
+                filesPanel.roster = g.roster
+                filesPanel.sanctions = g.sanctions
                 panelVersion += 1
             }
         }
         // The roster decides which records verify, so a panel change re-reads the ledger too.
         if panelChanged || recordsChanged { ledger = try Ledger.load(layout: layout) }
+        applyPins()
         panelStamp = panelNow
         recordsStamp = recordsNow
         return true
@@ -187,6 +227,8 @@ public final class ReviewSession: @unchecked Sendable {
             pts[c.id] = .int(Int64(p))
         }
         var body: [String: JSONValue] = ["dossier": .string(dossier), "points": .object(pts)]
+        // The version judged (issue 11): a later amendment flags this sheet.
+        if let pin = ledger.pins.current[dossier] { body[DossierPins.bodyKey] = .string(pin.sha256) }
         if let vote {
             guard sheet.votes else {
                 throw ActionError(zh: "本项目不投推荐票", en: "this programme takes no recommend/reject votes")
@@ -249,10 +291,12 @@ public final class ReviewSession: @unchecked Sendable {
         // (another session of this member), read everything.
         if stored.record.seq == ledger.head(of: memberID) + 1 {
             ledger.take(stored)
+            if kind == .intake || kind == .dossierAmend { applyPins() }
             recordsStamp[layout.memberRecordsDir(memberID)] = ReviewSession.mtime(layout.memberRecordsDir(memberID))
             recordsStamp[layout.recordsDir] = ReviewSession.mtime(layout.recordsDir)
         } else {
             ledger = try Ledger.load(layout: layout)
+            applyPins()
             recordsStamp = ReviewSession.recordsStamp(layout)
         }
         // A signed sheet or a recusal ends the member's draft for that dossier.
@@ -283,6 +327,7 @@ public final class ReviewSession: @unchecked Sendable {
             throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)", en: "\(memberID) already recused from \(dossier)")
         }
         var body: [String: JSONValue] = ["dossier": .string(dossier)]
+        if let pin = ledger.pins.current[dossier] { body[DossierPins.bodyKey] = .string(pin.sha256) }
         if let reason, !reason.isEmpty { body["reason"] = .string(reason) }
         return body
     }

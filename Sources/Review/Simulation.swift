@@ -41,10 +41,19 @@ public enum Simulation {
             ]))
         }
         try FileManager.default.createDirectory(atPath: layout.dossiersDir, withIntermediateDirectories: true)
+        var intake: [(id: String, file: DossierFile)] = []
+        intake.reserveCapacity(ds.count)
         for d in ds {
-            try DurableFile.write(Data(try DossierImport.yaml(d).utf8), to: layout.dossierFile(d.id), replace: false, sync: false)
+            let bytes = Data(try DossierImport.yaml(d).utf8)
+            try DurableFile.write(bytes, to: layout.dossierFile(d.id), replace: false, sync: false)
+            intake.append((d.id, DossierFile(bytes: bytes)))
         }
         let keysDir = root + "/.keys"
+        // The secretary signs the intake record that makes the dossiers part of the store (what
+        // `pingshen import` signs last; written here after the files, as a benchmark store may).
+        let instanceID = try RecordStore.programInstance(layout)
+        try RecordStore(layout: layout, durable: false).append(kind: .intake, body: DossierPins.intakeBody(intake, source: "simulate"),
+                                                               program: instanceID, signerID: "s01", signer: try KeyFileSigner(path: secretaryKey))
         var ids: [String] = []
         for j in 1...m {
             let id = j == 1 ? "c01" : "m" + String(format: "%03d", j)
@@ -59,6 +68,7 @@ public enum Simulation {
         let seeds = ids.map { _ in rng.next() }
         let counts = Locked([Int](repeating: 0, count: ids.count))
         let (members, dossierList) = (ids, ds)
+        let versions = intake.map(\.file.sha256)
         let failure = Locked<Error?>(nil)
         let created = Timestamp.format(Date())
         let gov = try RecordStore(layout: layout).governanceHead()
@@ -86,7 +96,7 @@ public enum Simulation {
                 for (i, d) in dossierList.enumerated() {
                     let roll = local.next() % 100
                     if roll == 0 {
-                        try emit(.recusal, ["dossier": .string(d.id), "reason": .string("曾为同一项目合作者")])
+                        try emit(.recusal, ["dossier": .string(d.id), "reason": .string("曾为同一项目合作者"), DossierPins.bodyKey: .string(versions[i])])
                         continue
                     }
                     let rounds = roll < 4 ? 2 : 1   // a superseded sheet now and then
@@ -98,7 +108,7 @@ public enum Simulation {
                             pts[c.id] = .int(Int64(p)); total += p
                         }
                         let vote = total >= 70 ? "recommend" : (total >= 55 ? "abstain" : "reject")
-                        try emit(.score, ["dossier": .string(d.id), "points": .object(pts), "vote": .string(vote)])
+                        try emit(.score, ["dossier": .string(d.id), "points": .object(pts), "vote": .string(vote), DossierPins.bodyKey: .string(versions[i])])
                     }
                 }
                 counts.update { $0[j] = seq }

@@ -56,6 +56,19 @@ public struct RankEntry: Sendable, Hashable {
     public var abstain: Int { votes[.abstain] ?? 0 }
 }
 
+/// A member's latest sheet for a dossier that was amended after the sheet was signed.
+public struct StaleSheet: Sendable, Hashable {
+    public var member: String
+    public var dossier: String
+    /// records/MEMBER/NNNNNN.json
+    public var path: String
+    /// Whether it is counted (program.yaml `aggregation.stale_sheets: count`, the default).
+    public var counted: Bool
+    public init(member: String, dossier: String, path: String, counted: Bool) {
+        self.member = member; self.dossier = dossier; self.path = path; self.counted = counted
+    }
+}
+
 /// The ranking of a programme's dossiers.
 ///
 /// Order of `entries`: the dossiers with a quorum first, best first (score, then the tie-breaks in
@@ -70,6 +83,9 @@ public struct Ranking: Sendable, Hashable {
     /// The aggregation settings used (for reports; not part of the JSON contract keys).
     public var quorum: Int
     public var approvalThreshold: Fraction?
+    /// Sheets made on an older version of their dossier (issue 11, "材料已更新"), and whether the
+    /// programme still counts them (program.yaml `aggregation.stale_sheets`).
+    public var staleSheets: [StaleSheet] = []
 
     public init(program: String, method: String, quota: Int, entries: [RankEntry], quorum: Int = 3, approvalThreshold: Fraction? = nil) {
         self.program = program; self.method = method; self.quota = quota; self.entries = entries

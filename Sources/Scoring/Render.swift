@@ -10,8 +10,9 @@ import Panel
 /// `approval` ("met" | "below-threshold", null when the programme has no threshold or the dossier
 /// has no quorum). `score`, `exact` and `median` are null for a dossier with no valid sheet.
 /// Top-level keys: `program`, `method`, `quota`, `entries` (contract order), then `quorum` and
-/// `approval_threshold` (the threshold as a reduced fraction string, or null), and last `problems`
-/// (how many problems the store has: records with one are left out; `rank` then exits 1).
+/// `approval_threshold` (the threshold as a reduced fraction string, or null), `stale_sheets`
+/// (sheets made on an older version of their dossier: member, dossier, path, counted), and last
+/// `problems` (how many problems the store has: records with one are left out; `rank` then exits 1).
 extension Ranking {
     public static let entryKeys = ["rank", "dossier", "name", "score", "exact", "sheets", "status",
                                    "median", "recommend", "reject", "abstain", "approval"]
@@ -32,6 +33,10 @@ extension Ranking {
         }
         out += entries.isEmpty ? "]" : "\n]"
         out += ",\"quorum\":\(quorum),\"approval_threshold\":\(approvalThreshold.map { jsonString($0.description) } ?? "null")"
+        // Sheets judged on an older dossier version (issue 11): listed, counted or not.
+        out += ",\"stale_sheets\":[" + staleSheets.map {
+            "{\"member\":\(jsonString($0.member)),\"dossier\":\(jsonString($0.dossier)),\"path\":\(jsonString($0.path)),\"counted\":\($0.counted)}"
+        }.joined(separator: ",") + "]"
         out += ",\"problems\":\(problems)}\n"
         return out
     }

@@ -71,6 +71,8 @@ public struct ListRow: Hashable, Sendable {
     public var eligible: Bool?
     /// Lower-cased text the `/` search looks in.
     public var haystack: String
+    /// My signed sheet was made on an older version of the dossier ("材料已更新").
+    public var updated = false
 }
 
 /// The scoring sheet being edited.

@@ -123,6 +123,13 @@ public protocol ReviewBackend: AnyObject {
     func objections() -> [ObjectionItem]
     /// Cheap: stats the records directories; true when something new was loaded.
     func refreshIfChanged() -> Bool
+    /// Whether my signed sheet for the dossier was made on an older version of it (the dossier
+    /// was amended since): the list shows "材料已更新 / dossier updated" (issue 11).
+    func dossierUpdated(_ dossier: String) -> Bool
+}
+
+extension ReviewBackend {
+    public func dossierUpdated(_ dossier: String) -> Bool { false }
 }
 
 extension Error {

@@ -4,8 +4,9 @@ import Panel
 public enum ListView {
     struct Columns { var id, name, employer, field, status: Int }
 
-    static func columns(_ width: Int) -> Columns {
-        let id = 10, name = 10, status = 10
+    /// `status`: 10 cells, wider when a row says "[材料已更新]" / "[dossier updated]".
+    static func columns(_ width: Int, status: Int = 10) -> Columns {
+        let id = 10, name = 10
         let rest = max(10, width - 2 - id - name - status - 4)
         let field = min(20, rest * 2 / 5)
         return Columns(id: id, name: name, employer: rest - field - 1, field: field, status: status)
@@ -14,7 +15,7 @@ public enum ListView {
     public static func draw(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
         let lang = s.lang
         let scorer = Permissions.canScore(b.me.role)
-        let c = columns(g.width)
+        let c = columns(g.width, status: scorer && s.all.contains(where: \.updated) ? DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]")) : 10)
         Chrome.header(&g, [
             (lang.pick("编号", "No."), c.id), (lang.pick("姓名", "Name"), c.name),
             (lang.pick("工作单位", "Employer"), c.employer), (lang.pick("专业领域", "Field"), c.field),
@@ -41,7 +42,10 @@ public enum ListView {
                 g.put(DisplayWidth.truncate(row.name, to: c.name), x: x, y: y, role: base); x += c.name + 1
                 g.put(DisplayWidth.truncate(row.employer, to: c.employer), x: x, y: y, role: base); x += c.employer + 1
                 g.put(DisplayWidth.truncate(row.field, to: c.field), x: x, y: y, role: base); x += c.field + 1
-                if scorer {
+                if scorer && row.updated {
+                    // Signed on an older version of the dossier (issue 11): the member looks again.
+                    g.put(lang.pick("[材料已更新]", "[dossier updated]"), x: x, y: y, role: sel ? .selection : .warning)
+                } else if scorer {
                     g.put("[" + row.status.label(lang) + "]", x: x, y: y, role: sel ? .selection : row.status.role)
                 } else if let e = row.eligible {
                     g.put(e ? lang.pick("合格", "yes") : lang.pick("不合格", "no"), x: x, y: y, role: sel ? .selection : (e ? .signed : .warning))

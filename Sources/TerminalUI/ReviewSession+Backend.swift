@@ -69,6 +69,8 @@ public final class SessionBackend: ReviewBackend {
 
     public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
 
+    public func dossierUpdated(_ dossier: String) -> Bool { session.ledger.isStale(.init(me.id, dossier)) }
+
     public func progressStatus(member: String, dossier: String) -> SheetStatus {
         let key = Ledger.MemberDossier(member, dossier)
         if session.ledger.recusal(key) != nil { return .recused }
@@ -172,7 +174,7 @@ public final class SessionBackend: ReviewBackend {
 
     public func statistics() -> PanelStatistics {
         if let cachedStatistics { return cachedStatistics }
-        let s = Statistics.compute(program: program, dossiers: dossiers, table: session.ledger.sheetTable)
+        let s = Statistics.compute(program: program, dossiers: dossiers, table: session.countedSheetTable)
         cachedStatistics = s
         return s
     }

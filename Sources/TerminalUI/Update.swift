@@ -43,9 +43,11 @@ public enum UI {
         var byID: [String: Int] = [:]
         for (i, d) in ds.enumerated() {
             let hay = UI.searchFold([d.id, d.name, d.employer, d.field, d["title"] ?? "", d["recommender"] ?? ""].joined(separator: "\u{1F}"))
+            let status = scorer ? b.status(d.id) : .todo
             rows.append(ListRow(id: d.id, name: d.name, employer: d.employer, field: d.field,
-                                status: scorer ? b.status(d.id) : .todo,
-                                eligible: scorer ? nil : b.eligibility(d.id)?.eligible, haystack: hay))
+                                status: status,
+                                eligible: scorer ? nil : b.eligibility(d.id)?.eligible, haystack: hay,
+                                updated: status == .signed && b.dossierUpdated(d.id)))
             byID[d.id] = i
         }
         s.all = rows

@@ -16,6 +16,13 @@ struct BenchUI: ParsableCommand {
     @Option var cols: Int = 120
     @Option var rows: Int = 40
 
+    func validate() throws {
+        try checkIDs(common.language, [("--as", id)])
+        try checkBounds(common.language, [("--keys", keys, Limits.benchKeys, ("按键数", "keys")),
+                                          ("--cols", cols, Limits.terminalColumns, ("终端列数", "terminal columns")),
+                                          ("--rows", rows, Limits.terminalRows, ("终端行数", "terminal rows"))])
+    }
+
     func run() throws {
         let lang = common.language
         try guarded(lang) {

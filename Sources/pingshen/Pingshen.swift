@@ -17,7 +17,7 @@ struct Pingshen: ParsableCommand {
         """,
         subcommands: [
             Programs.self, Init.self, Import.self, Check.self, Eligible.self, Keygen.self, MemberCommand.self,
-            ProgramCommand.self, SanctionCommand.self, GovernanceCommand.self,
+            ProgramCommand.self, SanctionCommand.self, GovernanceCommand.self, DossierCommand.self,
             Score.self, Recuse.self, Rank.self, Stats.self, Finalize.self, Objection.self, Approve.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,
         ]
@@ -38,6 +38,15 @@ func checkIDs(_ lang: Language, _ ids: [(option: String, value: String)]) throws
     for (option, value) in ids where !Identifier.isValid(value) {
         throw ValidationError(lang.pick("\(option) \(TerminalText.quoted(value)) 不是有效的编号：\(Identifier.rule.zh)",
                                         "\(option) \(TerminalText.quoted(value)) is not a valid id: \(Identifier.rule.en)"))
+    }
+}
+
+/// Numbers from the command line enter here: each within its bound (`Limits`, which says why),
+/// before anything allocates, counts or computes with it.
+func checkBounds(_ lang: Language, _ items: [(option: String, value: Int, range: ClosedRange<Int>, what: (zh: String, en: String))]) throws {
+    for i in items where !i.range.contains(i.value) {
+        let r = "\(i.range.lowerBound)…\(i.range.upperBound)"
+        throw ValidationError(lang.pick("\(i.option) \(i.value) 超出范围 \(r)（\(i.what.zh)）", "\(i.option) \(i.value) is outside \(r) (\(i.what.en))"))
     }
 }
 

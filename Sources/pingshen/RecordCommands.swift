@@ -99,7 +99,14 @@ struct Rank: ParsableCommand {
             case "json": emit(ranking.json(problems: problems))
             case "csv": emit(ranking.csv(problems: problems))
             case "md": say(banner.isEmpty ? ranking.markdown(lang) : "> " + banner + "\n" + ranking.markdown(lang))
-            case "table": say(banner + ranking.table(lang))
+            case "table":
+                say(banner + ranking.table(lang))
+                if !ranking.staleSheets.isEmpty {
+                    let counted = ranking.staleSheets.first?.counted ?? true
+                    say(lang.pick("材料已更新：\(ranking.staleSheets.count) 份评分表针对较早版本的材料（\(counted ? "照计" : "不计")）：",
+                                  "dossier updated: \(ranking.staleSheets.count) sheets were made on an older version of their dossier (\(counted ? "counted" : "not counted")):")
+                        + "\n" + ranking.staleSheets.map { "  \($0.dossier) \($0.member) \($0.path)" }.joined(separator: "\n"))
+                }
             default: throw ActionError(zh: "未知格式 \(format)（table、json、csv、md）", en: "unknown format \(format) (table, json, csv, md)")
             }
             if problems > 0 { throw ExitCode(1) }
@@ -202,11 +209,13 @@ struct Promote: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(help: "The higher-level store.") var to: String
+    @Option(name: .customLong("as"), help: "The higher-level store's secretary, who signs the intake there.") var id: String
+    @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
 
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let made = try ReviewSession(root: store).promote(to: to)
+            let made = try ReviewSession(root: store).promote(to: to, as: id) { try SignerChoice.resolve(keyPath: key, member: $0) }
             say(lang.pick("已向 \(to) 推荐 \(made.count) 人", "nominated \(made.count) to \(to)"))
         }
     }
@@ -226,21 +235,16 @@ struct Verify: ParsableCommand {
     var fingerprint: String?
 
     func validate() throws {
-        guard Limits.threads.contains(threads) else {
-            let r = Limits.threads
-            throw ValidationError(common.language.pick("--threads \(threads) 超出范围 \(r.lowerBound)…\(r.upperBound)（工作线程数）",
-                                                       "--threads \(threads) is outside \(r.lowerBound)…\(r.upperBound) (worker threads)"))
-        }
+        try checkBounds(common.language, [("--threads", threads, Limits.threads, ("工作线程数", "worker threads"))])
     }
 
     func run() throws {
         let lang = common.language
         var report: VerifyReport
         do {
-            // Only the programme and the roster matter here (the dossiers are not read).
+            // The records, then the dossier files against their signed versions.
             report = try PanelMessages.$language.withValue(lang) {
-                cached ? try Verifier.verifyIndexed(layout: StoreLayout(store), threads: threads, language: lang)
-                    : try Verifier.verify(layout: StoreLayout(store), threads: threads, language: lang)
+                try Verifier.verifyStore(layout: StoreLayout(store), threads: threads, language: lang, cached: cached)
             }
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)

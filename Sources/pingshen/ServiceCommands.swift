@@ -59,6 +59,11 @@ struct Simulate: ParsableCommand {
     @Option var members: Int
     @Option var seed: UInt64 = 1
 
+    func validate() throws {
+        try checkBounds(common.language, [("--dossiers", dossiers, Limits.simulatedDossiers, ("模拟的申报数", "simulated dossiers")),
+                                          ("--members", members, Limits.simulatedMembers, ("模拟的评委数", "simulated members"))])
+    }
+
     func run() throws {
         let lang = common.language
         try guarded(lang) {

@@ -51,12 +51,24 @@ struct Init: ParsableCommand {
     }
 }
 
-/// The first line of an OpenSSH public key file.
+/// The one key of an OpenSSH public key file (`--pubkey`), checked here so that a refusal
+/// names the file: a file with options before the key, several keys, or no key is refused
+/// before anything is signed (an authorized_keys-style line must never reach the roster).
 func readPublicKey(_ path: String) throws -> String {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw ActionError(zh: "无法读取公钥文件 \(path)", en: "cannot read public key file \(path)")
+        throw ActionError(zh: "无法读取公钥文件 \(path)（--pubkey）", en: "cannot read public key file \(path) (--pubkey)")
     }
-    return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
+    guard lines.count == 1, let line = lines.first else {
+        throw ActionError(zh: "公钥文件 \(path)（--pubkey）应恰有一把公钥，实有 \(lines.count) 行",
+                          en: "public key file \(path) (--pubkey) must hold exactly one key; it has \(lines.count) lines")
+    }
+    do {
+        return try SSHPublicKey(line: line).line
+    } catch {
+        throw ActionError(zh: "公钥文件 \(path)（--pubkey）：\(error)", en: "public key file \(path) (--pubkey): \(error)")
+    }
 }
 
 /// Signs a governance change as secretary `as` (key file or ssh-agent) and reports it.
@@ -70,11 +82,14 @@ func signGovernance(_ change: Governance.Change, store: String, as id: String, k
 }
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import nominations from CSV (UTF-8 or GB18030) or YAML, all or nothing.")
+    static let configuration = CommandConfiguration(
+        abstract: "Import nominations from CSV (UTF-8 or GB18030) or YAML, all or nothing, signing the intake record as the secretary.")
     @OptionGroup var common: Common
     @Argument var store: String
     @Argument(help: "FILE.csv or FILE.yaml") var file: String
     @Option(help: "auto, utf-8 or gb18030") var encoding: String = "auto"
+    @Option(name: .customLong("as"), help: "The secretary who signs the intake record.") var id: String?
+    @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
 
     func run() throws {
         let lang = common.language
@@ -82,9 +97,43 @@ struct Import: ParsableCommand {
             guard let enc = DossierImport.Encoding(rawValue: encoding) else {
                 throw ActionError(zh: "未知编码 \(encoding)（auto、utf-8 或 gb18030）", en: "unknown encoding \(encoding) (auto, utf-8 or gb18030)")
             }
-            let panel = try Governance.openPanel(store).panel
-            let made = try DossierImport.importFile(path: file, into: panel, encoding: enc)
-            say(lang.pick("已导入 \(made.count) 份申报材料", "imported \(made.count) dossiers"))
+            guard let id else {
+                throw ActionError(zh: "导入由秘书签署：pingshen import STORE FILE --as 秘书编号 [--key 私钥文件]",
+                                  en: "an import is signed by the secretary: pingshen import STORE FILE --as SEC [--key PATH]")
+            }
+            let session = try ReviewSession(root: store)
+            let s = try signer(for: session, as: id, key: key)
+            let made = try session.importDossiers(path: file, encoding: enc, as: id, signer: s)
+            say(lang.pick("已导入 \(made.imported.count) 份申报材料", "imported \(made.imported.count) dossiers")
+                + (made.unchanged > 0 ? lang.pick("（\(made.unchanged) 份已在库中，未变）", " (\(made.unchanged) already in the store, unchanged)") : ""))
+        }
+    }
+}
+
+struct DossierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dossier", abstract: "Signed changes to imported dossiers.",
+                                                    subcommands: [Amend.self])
+
+    struct Amend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace one dossier with FILE.yaml, signing a dossier-amend record (new SHA-256 and the reason) as the secretary.")
+        @OptionGroup var common: Common
+        @Argument var store: String
+        @Option(name: .customLong("as"), help: "The secretary who signs the amendment.") var id: String
+        @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
+        @Option(help: "The dossier id.") var dossier: String
+        @Argument(help: "FILE.yaml: the dossier as the store keeps it (id, fields), or an import list of one.") var file: String
+        @Option(help: "Why the dossier changes.") var reason: String
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let session = try ReviewSession(root: store)
+                let s = try signer(for: session, as: id, key: key)
+                let pin = try session.amendDossier(dossier, file: file, reason: reason, as: id, signer: s)
+                say(lang.pick("已签署 \(dossier) 的修改 \(pin.path)（SHA-256 \(pin.sha256)）",
+                              "signed the amendment of \(dossier) \(pin.path) (SHA-256 \(pin.sha256))"))
+            }
         }
     }
 }
@@ -98,7 +147,8 @@ struct Check: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let panel = try Governance.openPanel(store).panel
+            // The signed dossiers only (see `DossierPins`).
+            let panel = try ReviewSession(root: store).panel
             let results = Eligibility.checkAll(panel)
             switch format {
             case "json": emit(CheckReport.json(results, lang: lang))

@@ -20,7 +20,7 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let report = try Harness.json(verify.stdout)
         #expect(report["ok"] as? Bool == true)
-        #expect(report["records"] as? Int == 1 + Fixture.governanceRecords)
+        #expect(report["records"] as? Int == 2 + Fixture.governanceRecords)   // the sheet, the intake, the set-up
         #expect((report["fingerprint"] as? String)?.count == 64)
     }
 

@@ -58,12 +58,16 @@ import Testing
         #expect(final.stdout.contains("李师傅"))
         #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
         let city = fx.dir + "/city"
-        #expect(try Harness.pingshen(["init", city, "--program", "shanghai-craftsman", "--year", "2027", "--secretary", "sec", "--name", "秘书",
+        #expect(try Harness.pingshen(["init", city, "--program", "shanghai-craftsman", "--year", "2027", "--secretary", "sec", "--name", "市秘书",
                                       "--pubkey", fx.key("sec") + ".pub", "--key", fx.key("sec")]).status == 0)
-        let promote = try Harness.pingshen(["promote", fx.store, "--to", city])
+        // The city's secretary signs the intake of the promoted list there.
+        let promote = try Harness.pingshen(["promote", fx.store, "--to", city, "--as", "sec", "--key", fx.key("sec")])
         #expect(promote.status == 0, "\(promote.stderr)")
         let promoted = try String(contentsOfFile: city + "/dossiers/D002.yaml", encoding: .utf8)
         #expect(promoted.contains("promotion_approval"))
         #expect(!FileManager.default.fileExists(atPath: city + "/dossiers/D001.yaml"))
+        #expect(try Harness.pingshen(["verify", city]).status == 0)
+        let cityCheck = try Harness.json(try Harness.pingshen(["check", city, "--format", "json"]).stdout)
+        #expect((cityCheck["dossiers"] as? [[String: Any]])?.map { $0["dossier"] as? String } == ["D002"])
     }
 }

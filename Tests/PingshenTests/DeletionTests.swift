@@ -21,19 +21,8 @@ import Testing
         try FileManager.default.removeItem(atPath: base + ".sig")
     }
 
-    /// m1 signs two sheets, then m2 signs one (having seen m1 up to seq 2).
-    static func scored() throws -> Fixture {
-        let fx = try Fixture()
-        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
-        #expect(try fx.score("m1", "D002", [10, 10, 10, 10]).status == 0)
-        #expect(try fx.score("m2", "D001", [15, 15, 15, 15]).status == 0)
-        let (status, problems) = try verify(fx.store)
-        #expect(status == 0 && problems.isEmpty, "\(problems)")
-        return fx
-    }
-
     @Test func aMembersLastRecordThatAnotherSawIsMissed() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         try Self.remove(fx, "m1", 2)
         let (status, problems) = try Self.verify(fx.store)
         #expect(status == 1)
@@ -43,7 +32,7 @@ import Testing
     }
 
     @Test func aWholeMemberDirectoryThatAnotherSawIsMissed() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         try FileManager.default.removeItem(atPath: fx.store + "/records/m1")
         let (status, problems) = try Self.verify(fx.store)
         #expect(status == 1)
@@ -76,7 +65,7 @@ import Testing
     /// The limit of one host: a record nobody has seen yet can go without a trace here. (A hub
     /// that only grows, holding a copy, closes this gap.)
     @Test func theNewestRecordSeenByNobodyIsBeyondOneHost() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         try Self.remove(fx, "m2", 1)
         let (status, problems) = try Self.verify(fx.store)
         #expect(status == 0 && problems.isEmpty, "\(problems)")

@@ -48,19 +48,8 @@ import Glibc
         return (r.status, problems)
     }
 
-    /// A fixture with two sheets by m1 and one by m2.
-    static func scored() throws -> Fixture {
-        let fx = try Fixture()
-        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
-        #expect(try fx.score("m1", "D002", [10, 10, 10, 10]).status == 0)
-        #expect(try fx.score("m2", "D001", [15, 15, 15, 15]).status == 0)
-        let (status, problems) = try verify(fx.store)
-        #expect(status == 0 && problems.isEmpty, "\(problems)")
-        return fx
-    }
-
     @Test func aFIFONamedLikeARecordHangsNothing() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let dir = fx.store + "/records/m1/"
         #expect(mkfifo(dir + "000003.json", 0o644) == 0)
         try FileManager.default.copyItem(atPath: dir + "000001.json.sig", toPath: dir + "000003.json.sig")
@@ -75,7 +64,7 @@ import Glibc
     }
 
     @Test func aHugeSparseRecordIsRefusedUnread() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let dir = fx.store + "/records/m1/"
         let big = dir + "000003.json"
         FileManager.default.createFile(atPath: big, contents: nil)
@@ -96,7 +85,7 @@ import Glibc
     }
 
     @Test func aSymlinkedMemberDirectoryIsReportedAndNeverWrittenThrough() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let outside = fx.dir + "/outside"
         try FileManager.default.moveItem(atPath: fx.store + "/records/m1", toPath: outside)
         try FileManager.default.createSymbolicLink(atPath: fx.store + "/records/m1", withDestinationPath: outside)
@@ -109,7 +98,7 @@ import Glibc
         #expect(r.stderr.contains("records/m1"), "\(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).sorted() == before)
         // records/ itself a symbolic link: nothing read, nothing written through it.
-        let fx2 = try Self.scored()
+        let fx2 = try Fixture.twoMembersScored()
         let outside2 = fx2.dir + "/outside-records"
         try FileManager.default.moveItem(atPath: fx2.store + "/records", toPath: outside2)
         try FileManager.default.createSymbolicLink(atPath: fx2.store + "/records", withDestinationPath: outside2)
@@ -121,7 +110,7 @@ import Glibc
     }
 
     @Test func aSymlinkNamedLikeARecordIsNotFollowed() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let dir = fx.store + "/records/m1/"
         try FileManager.default.createSymbolicLink(atPath: dir + "000003.json", withDestinationPath: "../m2/000001.json")
         try FileManager.default.createSymbolicLink(atPath: dir + "000003.json.sig", withDestinationPath: "../m2/000001.json.sig")
@@ -132,7 +121,7 @@ import Glibc
     }
 
     @Test func strayAndMisnamedFilesAreReportedButPingshensOwnAreNot() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let dir = fx.store + "/records/m1/"
         for name in ["0000003.json", "000003.JSON", "foo", "000001.json~", ".000001.json.swp"] {
             FileManager.default.createFile(atPath: dir + name, contents: Data("x".utf8))
@@ -154,7 +143,7 @@ import Glibc
     }
 
     @Test func aCRLFSignatureIsRefusedAsSSHKeygenRefusesIt() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let record = fx.store + "/records/m1/000001.json"
         let sig = try String(contentsOfFile: record + ".sig", encoding: .utf8)
         try sig.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: record + ".sig", atomically: true, encoding: .utf8)
@@ -165,7 +154,7 @@ import Glibc
     }
 
     @Test func theLastSeqRefusesTheNextAppendByName() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let dir = fx.store + "/records/m2/"
         // A record at seq 2147483647 (Int32.max), signed by m2 with stock ssh-keygen.
         let last = dir + "2147483647.json"
@@ -184,7 +173,7 @@ import Glibc
     /// Issue 16, "Time and order": a signed record dated 2099 passed verify (and won every
     /// ordering by `created`). A `created` outside a sane window is a problem now.
     @Test func aRecordDatedFarInTheFutureIsReported() throws {
-        let fx = try Self.scored()
+        let fx = try Fixture.twoMembersScored()
         let record = fx.store + "/records/m1/000002.json"
         let text = try String(contentsOfFile: record, encoding: .utf8)
         let dated = text.replacingOccurrences(of: #""created":"[0-9T:-]+Z""#, with: #""created":"2099-01-01T00:00:00Z""#, options: .regularExpression)

@@ -135,7 +135,7 @@ struct Fixture {
         }
         let file = dir + "/dossiers.csv"
         try (csv ?? Fixture.defaultCSV).write(toFile: file, atomically: true, encoding: .utf8)
-        r = try Harness.pingshen(["import", store, file])
+        r = try Harness.pingshen(["import", store, file, "--as", "sec", "--key", keys + "/sec"])
         #expect(r.status == 0, "import: \(r.stderr)")
     }
 
@@ -155,6 +155,18 @@ struct Fixture {
         var args = ["member", "add", store, "--as", "sec", "--key", key("sec"), "--id", id, "--name", name, "--role", role]
         if let unit { args += ["--unit", unit] }
         return try Harness.pingshen(args + ["--pubkey", pubkey])
+    }
+
+    /// The store the deletion and file-safety tests start from: m1 signs two sheets, then m2
+    /// one (having seen m1 up to seq 2); verify passes on it.
+    static func twoMembersScored() throws -> Fixture {
+        let fx = try Fixture()
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try fx.score("m1", "D002", [10, 10, 10, 10]).status == 0)
+        #expect(try fx.score("m2", "D001", [15, 15, 15, 15]).status == 0)
+        let r = try Harness.pingshen(["verify", fx.store, "--format", "json"])
+        #expect(r.status == 0, "verify: \(r.stdout) \(r.stderr)")
+        return fx
     }
 
     /// Signs a sheet with the member's key file; all four criteria get `each` unless given.

@@ -26,21 +26,41 @@ import Review
         r.reason == .exit && codes.contains(r.status)
     }
 
+    /// The programme as signed now, edited like `edit`, and offered to `program amend` as sec:
+    /// program.yaml is a view of the signed history (issue 11), so a rule changes only this way.
+    static func amendProgram(_ fx: Fixture, _ pattern: String, _ replacement: String) throws -> Harness.Result {
+        let file = fx.dir + "/program-\(UUID().uuidString.prefix(8)).yaml"
+        try FileManager.default.copyItem(atPath: fx.store + "/program.yaml", toPath: file)
+        try edit(file, pattern, replacement)
+        return try run(["program", "amend", fx.store, "--as", "sec", "--key", fx.key("sec"), file, "--reason", "test"])
+    }
+
     // MARK: identifiers
 
     /// A roster id holding a newline used to add an authorized_keys line with no `restrict` and
-    /// no `command=` (a shell on the review host). Now roster.yaml is refused naming the entry,
-    /// and SSHAccess itself refuses the id.
+    /// no `command=` (a shell on the review host). roster.yaml is now a view of the signed
+    /// history (issue 11): a hand edit of it is never read, `verify` names it, and the signed
+    /// path (`member add --id`) and SSHAccess itself refuse the id.
     @Test func rosterIdWithANewlineAddsNoAuthorizedKeysLine() throws {
         let fx = try Fixture()
         let evil = try String(contentsOfFile: fx.key("m2") + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let honest = try Self.run(["ssh", "authorized-keys", fx.store, "--binary", "/opt/pingshen/bin/pingshen"])
         try Self.edit(fx.store + "/roster.yaml", "^(\\s*-?\\s*)id: m1$", "$1id: \"m1\\\\n\(evil)\"")
         #expect(try String(contentsOfFile: fx.store + "/roster.yaml", encoding: .utf8).contains("m1\\n"))
         let r = try Self.run(["ssh", "authorized-keys", fx.store, "--binary", "/opt/pingshen/bin/pingshen"])
-        #expect(Self.exited(r, [1, 2]), "\(r.status) \(r.stdout) \(r.stderr)")
-        #expect(r.stderr.contains("roster.yaml"), "\(r.stderr)")
-        #expect(r.stderr.contains("members[0].id"), "\(r.stderr)")
-        #expect(!r.stdout.contains("ssh-ed25519"))
+        #expect(Self.exited(r, [0, 1]), "\(r.status) \(r.stdout) \(r.stderr)")
+        // Every line still comes from the signed roster: the edit added nothing.
+        #expect(r.stdout == honest.stdout, "\(r.stdout)")
+        #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("restrict,") }.count == 7)
+        #expect(r.stdout.components(separatedBy: evil.split(separator: " ")[1]).count == 2, "m2's key once, as m2's")
+        let v = try Self.run(["verify", fx.store, "--format", "json"])
+        #expect(v.status == 1 && v.stdout.contains("roster-view-mismatch"), "\(v.stdout)")
+        // The signed path refuses the id before anything is signed.
+        let add = try Self.run(["member", "add", fx.store, "--as", "sec", "--key", fx.key("sec"), "--id", "m9\n" + evil,
+                                "--name", "x", "--role", "member", "--pubkey", fx.key("m2") + ".pub"])
+        #expect(Self.exited(add, [1, 64]), "\(add.status) \(add.stderr)")
+        #expect(add.stderr.contains("--id") || add.stderr.contains("id"), "\(add.stderr)")
+        #expect(Harness.records(fx.store, "sec").count == 1 + Fixture.governanceRecords)
         // The session layer refuses the same id on its own, naming the entry.
         let roster = Roster(members: [Member(id: "m1\n" + evil, name: "x", role: .member, key: evil)])
         #expect(throws: ActionError.self) { try SSHAccess.authorizedKeys(store: fx.store, roster: roster, binary: "/bin/true") }
@@ -50,26 +70,39 @@ import Review
         }
     }
 
-    /// A key with options before it, or a second key after it, gets no line either.
+    /// A key with options before it, or a second key after it, gets no line either: not from a
+    /// roster SSHAccess is handed, not from a hand-edited roster.yaml (never read), and not
+    /// through the signed `member add --pubkey`.
     @Test func keyWithOptionsOrExtraFieldsAddsNoLine() throws {
         let fx = try Fixture()
         let pub = try String(contentsOfFile: fx.key("m1") + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let other = try String(contentsOfFile: fx.key("m2") + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        for bad in ["command=\"sh\" " + pub, pub + "\n" + other, "ssh-ed25519 " + pub.split(separator: " ")[1] + "AAAA m1"] {
+        let bads = ["command=\"sh\" " + pub, pub + "\n" + other, "ssh-ed25519 " + pub.split(separator: " ")[1] + "AAAA m1"]
+        for bad in bads {
             let roster = Roster(members: [Member(id: "m1", name: "x", role: .member, key: bad)])
             #expect(throws: ActionError.self, "\(bad)") { try SSHAccess.authorizedKeys(store: fx.store, roster: roster, binary: "/bin/true") }
         }
+        let honest = try Self.run(["ssh", "authorized-keys", fx.store]).stdout
         let saved = try String(contentsOfFile: fx.store + "/roster.yaml", encoding: .utf8)
         try Self.edit(fx.store + "/roster.yaml", "^(\\s*)key: (ssh-ed25519 \\S+)\\s+m1$", "$1key: 'command=\"sh\" $2 m1'")
         var r = try Self.run(["ssh", "authorized-keys", fx.store])
-        #expect(Self.exited(r, [1, 2]), "\(r.stdout) \(r.stderr)")
-        #expect(r.stderr.contains("roster.yaml") && r.stderr.contains("key"), "\(r.stderr)")
-        #expect(!r.stdout.contains("ssh-ed25519"))
+        #expect(Self.exited(r, [0, 1]), "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout == honest && !r.stdout.contains("command=\"sh\""), "\(r.stdout)")
         try saved.write(toFile: fx.store + "/roster.yaml", atomically: true, encoding: .utf8)
         try Self.edit(fx.store + "/roster.yaml", "^(\\s*)key: (ssh-ed25519 \\S+)\\s+m1$", "$1key: \"$2 m1\\\\n\(other)\"")
         r = try Self.run(["ssh", "authorized-keys", fx.store])
-        #expect(Self.exited(r, [1, 2]), "\(r.stdout) \(r.stderr)")
-        #expect(!r.stdout.contains("ssh-ed25519"))
+        #expect(Self.exited(r, [0, 1]), "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout == honest, "\(r.stdout)")
+        // Through the signed path each bad key file is refused, naming --pubkey, and nothing is signed.
+        for (i, bad) in bads.enumerated() {
+            let file = fx.dir + "/bad\(i).pub"
+            try bad.write(toFile: file, atomically: true, encoding: .utf8)
+            let add = try Self.run(["member", "add", fx.store, "--as", "sec", "--key", fx.key("sec"), "--id", "m9",
+                                    "--name", "x", "--role", "member", "--pubkey", file])
+            #expect(Self.exited(add, [1]), "\(bad): \(add.status) \(add.stderr)")
+            #expect(add.stderr.contains("pub"), "\(add.stderr)")
+        }
+        #expect(Harness.records(fx.store, "sec").count == 1 + Fixture.governanceRecords)
     }
 
     /// A dossier id with a space is refused when the store is read, naming the file, instead of
@@ -114,7 +147,10 @@ import Review
     @Test(arguments: ["trimmed-mean", "mean", "median", "z-score", "borda"])
     func int64MaxPointsTrapNothing(method: String) throws {
         let fx = try Fixture()
-        try Self.edit(fx.store + "/program.yaml", "^(\\s*)method: trimmed-mean$", "$1method: \(method)")
+        if method != "trimmed-mean" {
+            let a = try Self.amendProgram(fx, "^(\\s*)method: trimmed-mean$", "$1method: \(method)")
+            #expect(a.status == 0, "\(a.stderr)")
+        }
         let huge = Int64.max
         for m in ["m1", "m2", "m3"] {
             try Self.forge(fx, m, "D001", ["craft": huge, "skill": huge, "leadership": huge, "contribution": huge])
@@ -134,8 +170,10 @@ import Review
         }
     }
 
-    /// Nonsense in program.yaml: each value is refused by every command, naming the file, the
-    /// line and the key, in English under --lang en, and nothing traps.
+    /// Nonsense in a programme definition: `program amend` refuses each value naming the file,
+    /// the line and the key, in English under --lang en, signs nothing, and nothing traps. The
+    /// same nonsense written into program.yaml by hand is never read: every command goes on
+    /// with the signed programme (or stops on the view that differs), and none traps.
     @Test func programYamlNonsenseIsRefusedWithItsLine() throws {
         let fx = try Fixture()
         let file = fx.store + "/program.yaml"
@@ -155,15 +193,22 @@ import Review
             ("^quota: (\\d+)$", "quota: $1\nbonus: 900", "bonus"),
             ("^year: \\d+$", "year: 0", "year"),
         ]
+        let signed = Harness.records(fx.store, "sec").count
+        for c in cases {
+            let r = try Self.amendProgram(fx, c.pattern, c.replacement)
+            #expect(Self.exited(r, [1]), "\(c.replacement) → \(r.reason) \(r.status) \(r.stdout)")
+            #expect(r.stderr.range(of: "program-[0-9A-F]{8}\\.yaml:\\d+", options: .regularExpression) != nil, "\(c.replacement): \(r.stderr)")
+            #expect(r.stderr.contains(c.key), "\(c.replacement): \(r.stderr)")
+            #expect(!r.stderr.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }, "not English: \(r.stderr)")
+        }
+        #expect(Harness.records(fx.store, "sec").count == signed, "nothing signed")
         for c in cases {
             try saved.write(toFile: file, atomically: true, encoding: .utf8)
             try Self.edit(file, c.pattern, c.replacement)
             for args in Self.everyCommand(fx) {
                 let r = try Self.run(args)
-                #expect(Self.exited(r, [1, 2]), "\(c.replacement) \(args) → \(r.reason) \(r.status) \(r.stdout)")
-                #expect(r.stderr.contains("program.yaml:"), "\(c.replacement) \(args): \(r.stderr)")
-                #expect(r.stderr.contains(c.key), "\(c.replacement) \(args): \(r.stderr)")
-                #expect(!r.stderr.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }, "not English: \(r.stderr)")
+                #expect(Self.exited(r, [0, 1]), "\(c.replacement) \(args) → \(r.reason) \(r.status) \(r.stderr)")
+                if args[0] == "verify" { #expect(r.status == 1 && r.stdout.contains("program.yaml"), "\(r.stdout)") }
             }
         }
     }
@@ -171,17 +216,18 @@ import Review
     /// A YAML syntax error says its line, not "The given data was not valid YAML.".
     @Test func yamlSyntaxErrorNamesTheLine() throws {
         let fx = try Fixture()
-        try Self.edit(fx.store + "/program.yaml", "^quota: (\\d+)$", "quota: [1, 2\nyear: 2026")
-        let r = try Self.run(["rank", fx.store])
+        let r = try Self.amendProgram(fx, "^quota: (\\d+)$", "quota: [1, 2\nyear: 2026")
         #expect(Self.exited(r, [1]))
         #expect(!r.stderr.contains("not valid YAML"), "\(r.stderr)")
-        #expect(r.stderr.range(of: "program.yaml:\\d+: YAML syntax error", options: .regularExpression) != nil, "\(r.stderr)")
+        #expect(r.stderr.range(of: "\\.yaml:\\d+: YAML syntax error", options: .regularExpression) != nil, "\(r.stderr)")
     }
 
     @Test(arguments: ["9223372036854775807", "0", "1999", "2101"])
     func initYearOutOfBounds(year: String) throws {
         let dir = try Harness.tempDir("year")
-        let r = try Self.run(["init", dir + "/s", "--program", "shanghai-craftsman", "--year", year])
+        try Harness.sshKeygen(dir + "/sec")
+        let r = try Self.run(["init", dir + "/s", "--program", "shanghai-craftsman", "--year", year,
+                              "--secretary", "sec", "--name", "秘书", "--pubkey", dir + "/sec.pub", "--key", dir + "/sec"])
         #expect(Self.exited(r, [1]), "\(r.reason) \(r.status) \(r.stderr)")
         #expect(r.stderr.contains("--year") && r.stderr.contains("2000…2100"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/s/program.yaml"))
@@ -193,6 +239,22 @@ import Review
         let r = try Self.run(["verify", fx.store, "--threads", threads])
         #expect(Self.exited(r, [64]), "\(r.reason) \(r.status) \(r.stderr)")
         #expect(r.stderr.contains("--threads") && r.stderr.contains("1…256"), "\(r.stderr)")
+    }
+
+    /// Every number argument is bounded on entry (simulate and bench-ui allocated from them).
+    @Test func numberArgumentsAreBounded() throws {
+        let dir = try Harness.tempDir("bounds")
+        let huge = "9223372036854775807"
+        for (args, option) in [(["simulate", dir + "/s", "--dossiers", huge, "--members", "2"], "--dossiers"),
+                               (["simulate", dir + "/s", "--dossiers", "2", "--members", huge], "--members"),
+                               (["bench-ui", dir + "/s", "--as", "m1", "--cols", huge], "--cols"),
+                               (["bench-ui", dir + "/s", "--as", "m1", "--rows", "0"], "--rows"),
+                               (["bench-ui", dir + "/s", "--as", "m1", "--keys", huge], "--keys")] {
+            let r = try Self.run(args)
+            #expect(Self.exited(r, [64]), "\(args): \(r.reason) \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(option) && r.stderr.contains("is outside"), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"))
     }
 
     // MARK: terminal and spreadsheet injection

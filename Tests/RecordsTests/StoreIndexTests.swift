@@ -52,10 +52,10 @@ import Panel
         // The summaries carry the same content.
         for (a, b) in zip(first.summaries, second.summaries) {
             switch (a.content, b.content) {
-            case let (.score(d1, p1, v1, c1), .score(d2, p2, v2, c2)):
-                #expect(d1 == d2 && v1 == v2 && c1 == c2)
+            case let (.score(d1, p1, v1, c1, h1), .score(d2, p2, v2, c2, h2)):
+                #expect(d1 == d2 && v1 == v2 && c1 == c2 && h1 == h2)
                 #expect(p1.map(\.key) == p2.map(\.key) && p1.map(\.value) == p2.map(\.value))
-            case let (.recusal(d1), .recusal(d2)): #expect(d1 == d2)
+            case let (.recusal(d1, h1), .recusal(d2, h2)): #expect(d1 == d2 && h1 == h2)
             case let (.whole(r1, h1), .whole(r2, h2)): #expect(r1 == r2 && h1 == h2)
             default: Issue.record("different kinds of summary for \(a.path)")
             }
