@@ -57,7 +57,9 @@ public enum TerminalApp {
         noecho()
         nonl()
         _ = ps_keypad(1)
-        set_escdelay(25)
+        // Long enough for the rest of a key's sequence to arrive over a laggy SSH link (25 ms
+        // turned a split ↓ into Esc); sequences curses does not know are read on by `readEscape`.
+        set_escdelay(Int32(escapeWait))
         _ = ps_timeout(250)
         screen.setUpColours()
 
@@ -77,6 +79,11 @@ public enum TerminalApp {
                 screen.invalidate()
                 screen.draw(g)
                 continue
+            } else if rc == ps_ok() && ch == 0x1B {
+                // ESC from curses: either Esc, or a sequence its terminfo entry does not know
+                // (PuTTY's Home and F1 under TERM=xterm), or one split by the link.
+                for key in readEscape(controller: controller) { controller.send(.key(key)) }
+                redraw = true
             } else if let key = mapKey(rc: rc, ch: ch) {
                 if key == .ctrl("c") { break }   // like SIGINT: drafts are already saved
                 controller.send(.key(key))
@@ -90,6 +97,46 @@ public enum TerminalApp {
         }
         // Drafts are written as they are typed; nothing is pending here.
         interruptedBy = pendingSignal == 0 ? nil : pendingSignal
+    }
+
+    /// How long, in milliseconds, the rest of an escape sequence may take to arrive: curses'
+    /// ESCDELAY and the wait for each further character of a sequence it handed over. 150 ms is
+    /// the least issue 17 allows; a bare Esc therefore acts after about 0.3 s.
+    public static let escapeWait = 150
+
+    /// Reads what follows an ESC that curses handed over and decodes it (`EscapeSequence`):
+    /// the keys it stands for. A sequence of no key we know is ignored with a word on the
+    /// message line, never taken as Esc.
+    static func readEscape(controller: AppController) -> [Key] {
+        _ = ps_timeout(Int32(escapeWait))
+        defer { _ = ps_timeout(250) }
+        var after: [Character] = []
+        while true {
+            var ch: UInt32 = 0
+            let rc = ps_get_wch(&ch)
+            if rc == ps_err() {
+                // Nothing more came: a bare Esc, or a sequence cut short.
+                guard !after.isEmpty else { return [.escape] }
+                controller.show(EscapeSequence.ignoredMessage(after, controller.state.lang), role: .warning)
+                return []
+            }
+            if rc == ps_key_code_yes() {
+                // A key curses decoded itself: the ESC before it was Esc.
+                return [.escape] + (mapKey(rc: rc, ch: ch).map { [$0] } ?? [])
+            }
+            guard rc == ps_ok(), let u = Unicode.Scalar(ch) else { return [.escape] }
+            after.append(Character(u))
+            switch EscapeSequence.decode(after) {
+            case .incomplete: continue
+            case .key(let k): return [k]
+            case .unknown:
+                controller.show(EscapeSequence.ignoredMessage(after, controller.state.lang), role: .warning)
+                return []
+            case .notASequence:
+                // ESC and an ordinary character (Alt-x, or Esc typed fast before x).
+                return [.escape] + after.compactMap { mapKey(rc: ps_ok(), ch: $0.unicodeScalars.first?.value ?? 0) }
+            }
+        }
     }
 
     /// Maps a `get_wch` result to a key.

@@ -28,6 +28,11 @@ final class Tmux {
         _ = try Harness.run("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", session, "-l", text])
     }
 
+    /// Raw bytes, as a terminal emulator would send them (no key-name translation by tmux).
+    func bytes(_ bytes: [UInt8]) throws {
+        _ = try Harness.run("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", session, "-H"] + bytes.map { String(format: "%02x", $0) })
+    }
+
     func screen() throws -> String {
         try Harness.run("/usr/bin/tmux", ["-L", socket, "capture-pane", "-p", "-t", session]).stdout
     }
@@ -92,6 +97,41 @@ final class Tmux {
         try tmux.keys("q")
         for _ in 0..<50 where tmux.alive { usleep(100_000) }
         #expect(!tmux.alive)
+    }
+
+    /// Issue 17, keys over SSH: a ↓ whose bytes arrive 60 ms apart moves to the next field and
+    /// does not leave the sheet; PuTTY's Home (ESC [1~) and F1 (ESC [11~) under TERM=xterm act
+    /// as Home and help, not as Esc; an unknown sequence is ignored with a word.
+    @Test func splitAndForeignSequencesDoNotLeaveTheSheet() throws {
+        let fx = try Fixture()
+        let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1"), "--lang", "en"])
+        defer { tmux.kill() }
+        try tmux.waitFor("D001")
+        try tmux.keys("s")
+        try tmux.type("17")
+        try tmux.waitFor("17")
+        // ESC [ … 60 ms … B: the ↓ of a laggy link.
+        try tmux.bytes([0x1B, 0x5B])
+        usleep(60_000)
+        try tmux.bytes([0x42])
+        try tmux.type("9")
+        var screen = try tmux.waitFor("9")
+        #expect(screen.contains("17"), "still on the sheet with the draft:\n\(screen)")
+        // PuTTY's F1: help opens (an Esc would have closed the sheet instead).
+        try tmux.bytes([0x1B, 0x5B, 0x31, 0x31, 0x7E])
+        screen = try tmux.waitFor("Help: keys")
+        try tmux.keys("Escape")
+        usleep(600_000)
+        screen = try tmux.screen()
+        #expect(!screen.contains("Help: keys") && screen.contains("17"), "\(screen)")
+        // PuTTY's Home, then an unknown sequence: neither leaves the sheet.
+        try tmux.bytes([0x1B, 0x5B, 0x31, 0x7E])
+        try tmux.bytes([0x1B, 0x5B, 0x39, 0x39, 0x7E])
+        screen = try tmux.waitFor("unknown key sequence ESC [99~ ignored")
+        #expect(screen.contains("17"), "\(screen)")
+        // A bare Esc still leaves the sheet (the list shows every dossier again).
+        try tmux.keys("Escape")
+        screen = try tmux.waitFor("D004")
     }
 
     /// Below 80×24 the UI names the minimum size and comes back when the window grows; the
