@@ -262,6 +262,9 @@ def recount(spec):
     return {"program": spec["program"], "method": method, "quota": quota, "entries": out,
             "quorum": quorum, "approval_threshold": None if threshold is None else str(threshold),
             "stale_sheets": stale,
+            # The input lists the dossiers in the running only (issue 12: those the secretary
+            # signed eligible); pingshen lists the others here with their reasons.
+            "not_in_running": [],
             # Every sheet of the input counts (the input holds verified records only): no problems.
             "problems": 0}
 

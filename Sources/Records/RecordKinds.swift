@@ -108,9 +108,10 @@ public enum RecordKinds {
                             shape: { b, k in dossierShape(b, k) ?? string(b, "reason", required: false) }, rules: dossierRule)
         case .eligibility:
             return KindSpec(kind: kind, signers: [.secretary],
-                            holds: LocalizedText(zh: "dossier；result（eligible 或 ineligible）；reasons（数组）", en: "dossier; result (eligible or ineligible); reasons (an array)"),
-                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
-                            shape: eligibilityShape, rules: dossierRule)
+                            holds: LocalizedText(zh: "一份：dossier；result（eligible 或 ineligible）；reasons（数组）；dossier_sha256；reason（改变核查结果或settle待核实时的理由）。或成批：decisions（数组，每项 {dossier, sha256, decision, reasons, reason?}）",
+                                                 en: "one: dossier; result (eligible or ineligible); reasons (an array); dossier_sha256; reason (why, when the decision differs from the check or settles a to-be-confirmed). Or a batch: decisions (an array of {dossier, sha256, decision, reasons, reason?})"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号及其版本（SHA-256）", en: "dossier ids that exist, and their versions (SHA-256)"),
+                            shape: eligibilityShape, rules: eligibilityRules)
         case .finalize:
             return KindSpec(kind: kind, signers: [.chair],
                             holds: LocalizedText(zh: "counted（成员 → 序号）；merkle_root；method；quota；ranking；resolutions；excluded",
@@ -234,12 +235,80 @@ public enum RecordKinds {
         return string(body, "comment", required: false)
     }
 
+    /// One decision of an eligibility record (资格审核): the per-dossier form has one, the batch
+    /// form (`decisions`, the whole check signed at once: 10,000 dossiers in one record) many.
+    public struct EligibilityEntry: Sendable, Hashable {
+        public var dossier: String
+        /// "eligible" | "ineligible"
+        public var decision: String
+        /// The dossier version decided on (`dossier_sha256`, or `sha256` in a batch entry).
+        public var version: String?
+        /// The check's reasons as signed: {rule, zh, en} objects.
+        public var reasons: [JSONValue]
+        /// The secretary's reason where the decision is not the check's (an override, 待核实 settled).
+        public var reason: String?
+        public init(dossier: String, decision: String, version: String?, reasons: [JSONValue], reason: String?) {
+            self.dossier = dossier; self.decision = decision; self.version = version; self.reasons = reasons; self.reason = reason
+        }
+    }
+
+    /// The decisions of an eligibility record, in body order; empty when it has neither form.
+    public static func eligibilityEntries(_ body: [String: JSONValue]) -> [EligibilityEntry] {
+        if let items = body["decisions"]?.array {
+            return items.compactMap { item in
+                guard let d = item["dossier"]?.string, let v = item["decision"]?.string else { return nil }
+                return EligibilityEntry(dossier: d, decision: v, version: item["sha256"]?.string,
+                                        reasons: item["reasons"]?.array ?? [], reason: item["reason"]?.string)
+            }
+        }
+        guard let d = body["dossier"]?.string, let v = body["result"]?.string else { return [] }
+        return [EligibilityEntry(dossier: d, decision: v, version: body[DossierPins.bodyKey]?.string,
+                                 reasons: body["reasons"]?.array ?? [], reason: body["reason"]?.string)]
+    }
+
+    static let decisions: Set<String> = ["eligible", "ineligible"]
+
     static func eligibilityShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let v = body["decisions"] {
+            if body["dossier"] != nil {
+                return RecordsError("eligibility 记录不能同时有 “dossier” 和 “decisions”", "an eligibility record has 'dossier' or 'decisions', not both")
+            }
+            guard let items = v.array, !items.isEmpty else {
+                return RecordsError("“decisions” 应为非空数组", "'decisions' must be a non-empty array")
+            }
+            var seen: Set<String> = []
+            for (i, item) in items.enumerated() {
+                guard let o = item.object else { return RecordsError("decisions[\(i)] 应为对象", "decisions[\(i)] must be an object") }
+                if let e = dossierShape(o, kind) { return RecordsError("decisions[\(i)]：" + e.zh, "decisions[\(i)]: " + e.en) }
+                guard let d = o["dossier"]?.string, seen.insert(d).inserted else {
+                    return RecordsError("decisions[\(i)]：申报材料重复出现", "decisions[\(i)]: the dossier appears twice")
+                }
+                guard DossierPins.isHash(o["sha256"]?.string) else {
+                    return RecordsError("decisions[\(i)]（\(d)）：“sha256” 应为 64 位小写十六进制（所审材料的版本）",
+                                        "decisions[\(i)] (\(d)): 'sha256' must be 64 lowercase hex digits (the version decided on)")
+                }
+                guard let r = o["decision"]?.string, decisions.contains(r) else {
+                    return RecordsError("decisions[\(i)]（\(d)）：“decision” 只能是 eligible 或 ineligible", "decisions[\(i)] (\(d)): 'decision' is eligible or ineligible")
+                }
+                if let v = o["reasons"], v.array == nil { return RecordsError("decisions[\(i)]：“reasons” 应为数组", "decisions[\(i)]: 'reasons' must be an array") }
+                if let v = o["reason"], v.string == nil { return RecordsError("decisions[\(i)]：“reason” 应为字符串", "decisions[\(i)]: 'reason' must be a string") }
+            }
+            return nil
+        }
         if let e = dossierShape(body, kind) { return e }
-        guard let r = body["result"]?.string, r == "eligible" || r == "ineligible" else {
+        guard let r = body["result"]?.string, decisions.contains(r) else {
             return RecordsError("“result” 只能是 eligible 或 ineligible", "'result' is eligible or ineligible")
         }
         if let v = body["reasons"], v.array == nil { return RecordsError("“reasons” 应为数组", "'reasons' must be an array") }
+        return string(body, "reason", required: false)
+    }
+
+    /// Every dossier decided on exists.
+    static func eligibilityRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        guard let ids = book.dossiers else { return nil }
+        for e in eligibilityEntries(body) where !ids.contains(e.dossier) {
+            return RecordsError("申报材料 “\(e.dossier)” 不存在（dossiers/\(e.dossier).yaml）", "dossier '\(e.dossier)' does not exist (dossiers/\(e.dossier).yaml)")
+        }
         return nil
     }
 

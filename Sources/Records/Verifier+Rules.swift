@@ -68,8 +68,10 @@ extension Verifier {
         mutating func note(_ r: Record, path: String, sha: String) {
             switch r.kind {
             case .eligibility:
-                guard let d = r.body["dossier"]?.string, let v = r.body["result"]?.string else { return }
-                groups["eligibility " + d, default: []].append(DecisionOrder.Item(r, path: path, value: v))
+                // Both forms, one decision each or a batch (RecordKinds.eligibilityEntries).
+                for e in RecordKinds.eligibilityEntries(r.body) {
+                    groups["eligibility " + e.dossier, default: []].append(DecisionOrder.Item(r, path: path, value: e.decision))
+                }
             case .objection:
                 guard let d = r.body["dossier"]?.string else { return }
                 groups["objection " + d, default: []].append(DecisionOrder.Item(r, path: path, value: r.body["outcome"]?.string ?? "pending"))

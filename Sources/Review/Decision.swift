@@ -18,7 +18,7 @@ public struct Resolution: Hashable, Sendable {
 /// secretary's eligibility decisions, upheld objections and the chair's resolutions.
 public struct Standing: Sendable {
     public var ranking: Ranking
-    /// Dossiers left out: id → why ("ineligible" | "objection-upheld").
+    /// Dossiers left out: id → why ("ineligible" | "unchecked" | "objection-upheld").
     public var excluded: [String: String]
     public var finalized: Bool
     public var approved: Bool
@@ -29,13 +29,18 @@ extension ReviewSession {
     public func standing() -> Standing { standing(applyingFinalization: true) }
 
     func standing(applyingFinalization: Bool) -> Standing {
+        // Who is in the running: one function (`qualification(of:)`, Running.swift).
         var excluded: [String: String] = [:]
-        for (d, result) in ledger.eligibilityDecisions where result == "ineligible" { excluded[d] = "ineligible" }
-        for (d, _) in ledger.objections where ledger.outcome(of: d) == "upheld" { excluded[d] = "objection-upheld" }
-        let considered = panel.dossiers.filter { excluded[$0.id] == nil }
+        var considered: [Dossier] = []
+        var out: [Qualification] = []
+        for d in panel.dossiers {
+            let q = qualification(of: d)
+            if q.inRunning { considered.append(d) } else { excluded[d.id] = q.state.rawValue; out.append(q) }
+        }
         let drop = program.aggregation.dropsStaleSheets
         var ranking = Ranker.rank(program: program, dossiers: considered, table: ledger.sheetTable(dropStale: drop))
         ranking.staleSheets = staleSheets()
+        ranking.outOfRunning = out
         if applyingFinalization, let fin = ledger.finalization {
             let resolutions = ReviewSession.resolutions(in: fin.record)
             for i in ranking.entries.indices where ranking.entries[i].status == .tieAtCut {
@@ -77,6 +82,14 @@ extension ReviewSession {
         try requireNoProblems(LocalizedText(zh: "签署定稿", en: "sign the finalization"))
         if ledger.approval != nil {
             throw ActionError(zh: "名单已审定，不能再定稿", en: "the list has been approved; it cannot be finalized again")
+        }
+        // Every dossier needs the secretary's signed decision on its current version first
+        // (资格审核 before 专家评审): the panel never finalizes over an unchecked one.
+        let unchecked = qualifications().filter { $0.state == .unchecked }.map(\.dossier)
+        if !unchecked.isEmpty {
+            let list = unchecked.prefix(10).joined(separator: ", ") + (unchecked.count > 10 ? " …" : "")
+            throw ActionError(zh: "\(unchecked.count) 份申报材料尚无资格审核决定（或材料已更新）：\(list)；请秘书先签署（pingshen eligibility STORE --as 秘书 --all）",
+                              en: "\(unchecked.count) dossiers have no signed eligibility decision on their current version: \(list); the secretary signs them first (pingshen eligibility STORE --as SEC --all)")
         }
         let standing = standing(applyingFinalization: false)
         let ranking = standing.ranking
@@ -179,26 +192,98 @@ extension ReviewSession {
 
     // MARK: - Eligibility decisions (secretary)
 
-    /// One `eligibility` record per dossier whose automatic check result differs from the last
-    /// recorded decision (or has none).
-    public func eligibilityBodies(as secretaryID: String) throws -> [[String: JSONValue]] {
+    /// The decision the automatic check gives, nil when only the secretary can settle it
+    /// (待核实 / to be confirmed: a hard rule whose data the programme's form does not carry).
+    public static func checkDecision(_ r: EligibilityResult) -> String? { r.eligible ? "eligible" : "ineligible" }
+
+    /// The decisions to sign: for each dossier (of `only`, else all) whose current version has
+    /// no signed decision equal to what is decided now, the check's decision, or the
+    /// secretary's where `overrides` gives one (with a reason, required when it differs from the
+    /// check's or settles a 待核实, as a real 资格审核 records why). Dossiers the check leaves
+    /// to be confirmed and no override settles are left out (they stay 未审核) and returned in
+    /// `unsettled`.
+    public func eligibilityDecisions(as secretaryID: String, overrides: [EligibilityOverride] = [], only: Set<String>? = nil) throws
+        -> (decisions: [RecordKinds.EligibilityEntry], unsettled: [String]) {
         try settle()
         let sec = try member(secretaryID)
         try requireRole(sec, for: .eligibility)
-        var out: [[String: JSONValue]] = []
-        for r in Eligibility.checkAll(panel) {
-            let result = r.eligible ? "eligible" : "ineligible"
-            let version = ledger.pins.current[r.dossier]?.sha256
-            // Decided again when the dossier was amended since (the decision names its version).
-            if ledger.eligibilityDecisions[r.dossier] == result && ledger.eligibilityVersions[r.dossier] == version { continue }
-            var body: [String: JSONValue] = [
-                "dossier": .string(r.dossier), "result": .string(result),
-                "reasons": .array(r.failures.map { .object(["rule": .string($0.rule), "zh": .string($0.zh), "en": .string($0.en)]) }),
-            ]
-            if let version { body[DossierPins.bodyKey] = .string(version) }
-            out.append(body)
+        if ledger.approval != nil {
+            throw ActionError(zh: "名单已审定，不能再改资格审核决定", en: "the list is approved; eligibility decisions can no longer change")
         }
-        return out
+        var byDossier: [String: EligibilityOverride] = [:]
+        for o in overrides {
+            _ = try requireDossier(o.dossier)
+            guard o.decision == "eligible" || o.decision == "ineligible" else {
+                throw ActionError(zh: "\(o.dossier) 的决定只能是 eligible 或 ineligible，得到“\(o.decision)”",
+                                  en: "the decision for \(o.dossier) is eligible or ineligible, got '\(o.decision)'")
+            }
+            guard byDossier.updateValue(o, forKey: o.dossier) == nil else {
+                throw ActionError(zh: "\(o.dossier) 的决定给了两次", en: "\(o.dossier) is decided twice")
+            }
+        }
+        if let only { for d in only.sorted() { _ = try requireDossier(d) } }
+        var out: [RecordKinds.EligibilityEntry] = []
+        var unsettled: [String] = []
+        for d in panel.dossiers where only?.contains(d.id) ?? true {
+            let r = Eligibility.check(d, program: program, sanctions: panel.sanctions)
+            let checked = ReviewSession.checkDecision(r)
+            let o = byDossier[d.id]
+            guard let decision = o?.decision ?? checked else { unsettled.append(d.id); continue }
+            let reason = o?.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            if decision != checked, reason?.isEmpty ?? true {
+                throw ActionError(zh: "\(d.id)：决定与资格核查结果不同（或核查结果待核实），须写明理由（--decide \(d.id)=\(decision):理由）",
+                                  en: "\(d.id): the decision differs from the check (or settles a to-be-confirmed), so it needs a reason (--decide \(d.id)=\(decision):REASON)")
+            }
+            guard let version = ledger.pins.current[d.id]?.sha256 else { continue }
+            // Decided already on this version, and nothing new to say.
+            if o == nil, ledger.eligibilityDecisions[d.id] == decision, ledger.eligibilityVersions[d.id] == version { continue }
+            let reasons: [JSONValue] = r.failures.map { .object(["rule": .string($0.rule), "zh": .string($0.zh), "en": .string($0.en)]) }
+            out.append(RecordKinds.EligibilityEntry(dossier: d.id, decision: decision, version: version, reasons: reasons,
+                                                    reason: reason?.isEmpty == false ? reason : nil))
+        }
+        return (out, unsettled)
+    }
+
+    /// One `eligibility` record per decision (the per-dossier form).
+    public func eligibilityBodies(as secretaryID: String, overrides: [EligibilityOverride] = [], only: Set<String>? = nil) throws -> [[String: JSONValue]] {
+        try eligibilityDecisions(as: secretaryID, overrides: overrides, only: only).decisions.map { e in
+            var body: [String: JSONValue] = ["dossier": .string(e.dossier), "result": .string(e.decision), "reasons": .array(e.reasons)]
+            if let v = e.version { body[DossierPins.bodyKey] = .string(v) }
+            if let why = e.reason { body["reason"] = .string(why) }
+            return body
+        }
+    }
+
+    /// One `eligibility` record for all the decisions (the batch form: the whole check of
+    /// 10,000 dossiers is one signature); nil when there is nothing to decide.
+    public func eligibilityBatchBody(as secretaryID: String, overrides: [EligibilityOverride] = [], only: Set<String>? = nil) throws -> [String: JSONValue]? {
+        let decisions = try eligibilityDecisions(as: secretaryID, overrides: overrides, only: only).decisions
+        guard !decisions.isEmpty else { return nil }
+        return ["decisions": .array(decisions.map { e in
+            var item: [String: JSONValue] = ["dossier": .string(e.dossier), "decision": .string(e.decision), "reasons": .array(e.reasons)]
+            if let v = e.version { item["sha256"] = .string(v) }
+            if let why = e.reason { item["reason"] = .string(why) }
+            return .object(item)
+        })]
     }
 }
 
+/// The secretary's own decision on a dossier, overriding (or settling) the check, with why.
+public struct EligibilityOverride: Hashable, Sendable {
+    public var dossier: String
+    /// "eligible" | "ineligible"
+    public var decision: String
+    public var reason: String
+    public init(dossier: String, decision: String, reason: String) { self.dossier = dossier; self.decision = decision; self.reason = reason }
+
+    /// `ID=eligible:REASON` or `ID=ineligible:REASON` (the reason may be empty when the decision is the check's).
+    public init(parsing item: String) throws {
+        guard let eq = item.firstIndex(of: "=") else {
+            throw ActionError(zh: "--decide 需要 编号=eligible|ineligible:理由，得到“\(item)”", en: "--decide takes ID=eligible|ineligible:REASON, got '\(item)'")
+        }
+        let rest = item[item.index(after: eq)...]
+        let colon = rest.firstIndex(of: ":")
+        self.init(dossier: String(item[..<eq]), decision: String(rest[..<(colon ?? rest.endIndex)]),
+                  reason: colon.map { String(rest[rest.index(after: $0)...]) } ?? "")
+    }
+}

@@ -214,15 +214,23 @@ public struct Ledger: Sendable {
         let dossier = r.body["dossier"]?.string
         switch r.kind {
         case .eligibility:
-            guard let dossier, let result = r.body["result"]?.string else { return }
-            let key = "eligibility " + dossier
-            decisionItems[key, default: []].append(DecisionOrder.Item(r, path: path, value: result))
-            eligibilityDecisions[dossier] = DecisionOrder.latest(decisionItems[key]!)?.value
-            // The version the latest decision names, ordered the same way (issue 11: a decision
-            // made on an older version of the dossier is made again).
-            let versionKey = "eligibility-version " + dossier
-            decisionItems[versionKey, default: []].append(DecisionOrder.Item(r, path: path, value: r.body[DossierPins.bodyKey]?.string ?? ""))
-            eligibilityVersions[dossier] = DecisionOrder.latest(decisionItems[versionKey]!)?.value.nilIfEmpty
+            // One decision or a batch of them (the whole check signed at once).
+            for e in RecordKinds.eligibilityEntries(r.body) {
+                let key = "eligibility " + e.dossier
+                decisionItems[key, default: []].append(DecisionOrder.Item(r, path: path, value: e.decision))
+                eligibilityDecisions[e.dossier] = DecisionOrder.latest(decisionItems[key]!)?.value
+                // The version the latest decision names, ordered the same way (issue 11: a decision
+                // made on an older version of the dossier is made again).
+                let versionKey = "eligibility-version " + e.dossier
+                decisionItems[versionKey, default: []].append(DecisionOrder.Item(r, path: path, value: e.version ?? ""))
+                eligibilityVersions[e.dossier] = DecisionOrder.latest(decisionItems[versionKey]!)?.value.nilIfEmpty
+                // What the decision says why (the check's reasons, the secretary's reason), for
+                // `rank`, `stats` and the UI: kept as canonical JSON so the snapshot carries it.
+                var detail: [String: JSONValue] = ["reasons": .array(e.reasons)]
+                if let why = e.reason { detail["reason"] = .string(why) }
+                decisionItems["eligibility-detail " + e.dossier, default: []].append(
+                    DecisionOrder.Item(r, path: path, value: String(decoding: CanonicalJSON.encode(.object(detail)), as: UTF8.self)))
+            }
         case .finalize:
             decisionRecords[path] = stored
             decisionItems["finalize", default: []].append(DecisionOrder.Item(r, path: path, value: path))
@@ -361,6 +369,17 @@ public struct Ledger: Sendable {
             Trace.phase("ledger: keep") { SealedFile.write(ledger.snapshot(fingerprint: fingerprint), to: path) }
         }
         return ledger
+    }
+
+    /// The latest eligibility decision's reasons (the check's failures as signed) and the
+    /// secretary's own reason, if any.
+    public func eligibilityDetail(_ dossier: String) -> (reasons: [RuleFailure], reason: String?) {
+        guard let items = decisionItems["eligibility-detail " + dossier], let v = DecisionOrder.latest(items)?.value,
+              let json = try? CanonicalJSON.decode(Data(v.utf8)) else { return ([], nil) }
+        let reasons = (json["reasons"]?.array ?? []).map { r in
+            RuleFailure(rule: r["rule"]?.string ?? "", zh: r["zh"]?.string ?? r["message"]?.string ?? "", en: r["en"]?.string ?? r["message"]?.string ?? "")
+        }
+        return (reasons, json["reason"]?.string)
     }
 
     public func outcome(of dossier: String) -> String? { objections[dossier]?.record.body["outcome"]?.string }

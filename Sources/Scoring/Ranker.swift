@@ -86,6 +86,9 @@ public struct Ranking: Sendable, Hashable {
     /// Sheets made on an older version of their dossier (issue 11, "材料已更新"), and whether the
     /// programme still counts them (program.yaml `aggregation.stale_sheets`).
     public var staleSheets: [StaleSheet] = []
+    /// The dossiers not in the running (未审核, 不合格, 异议成立) with their reasons: listed
+    /// after the ranking by `rank` (table and JSON) and the UI (issue 12).
+    public var outOfRunning: [Qualification] = []
 
     public init(program: String, method: String, quota: Int, entries: [RankEntry], quorum: Int = 3, approvalThreshold: Fraction? = nil) {
         self.program = program; self.method = method; self.quota = quota; self.entries = entries

@@ -11,7 +11,9 @@ import Panel
 /// has no quorum). `score`, `exact` and `median` are null for a dossier with no valid sheet.
 /// Top-level keys: `program`, `method`, `quota`, `entries` (contract order), then `quorum` and
 /// `approval_threshold` (the threshold as a reduced fraction string, or null), `stale_sheets`
-/// (sheets made on an older version of their dossier: member, dossier, path, counted), and last
+/// (sheets made on an older version of their dossier: member, dossier, path, counted),
+/// `not_in_running` (dossier, name, status "unchecked" | "ineligible" | "objection-upheld",
+/// reasons {rule, zh, en}, reason: the secretary's, older_version), and last
 /// `problems` (how many problems the store has: records with one are left out; `rank` then exits 1).
 extension Ranking {
     public static let entryKeys = ["rank", "dossier", "name", "score", "exact", "sheets", "status",
@@ -37,7 +39,26 @@ extension Ranking {
         out += ",\"stale_sheets\":[" + staleSheets.map {
             "{\"member\":\(jsonString($0.member)),\"dossier\":\(jsonString($0.dossier)),\"path\":\(jsonString($0.path)),\"counted\":\($0.counted)}"
         }.joined(separator: ",") + "]"
+        // Who is not in the running and why (issue 12): 未审核, 不合格 (with the signed reasons),
+        // 异议成立.
+        out += ",\"not_in_running\":[" + outOfRunning.map { q in
+            "{\"dossier\":\(jsonString(q.dossier)),\"name\":\(jsonString(q.name)),\"status\":\(jsonString(q.state.rawValue))"
+                + ",\"reasons\":[" + q.reasons.map { "{\"rule\":\(jsonString($0.rule)),\"zh\":\(jsonString($0.zh)),\"en\":\(jsonString($0.en))}" }.joined(separator: ",") + "]"
+                + ",\"reason\":\(q.reason.map(jsonString) ?? "null"),\"older_version\":\(q.decidedOnOlderVersion)}"
+        }.joined(separator: ",") + "]"
         out += ",\"problems\":\(problems)}\n"
+        return out
+    }
+
+    /// The lines after the table: the dossiers not in the running, each with its state and reasons.
+    public func outOfRunningText(_ lang: Language) -> String {
+        guard !outOfRunning.isEmpty else { return "" }
+        let counts = Qualification.State.allCases.compactMap { st -> String? in
+            let n = outOfRunning.filter { $0.state == st }.count
+            return n == 0 ? nil : "\(st.label(lang)) \(n)"
+        }
+        var out = lang.pick("未参加排名（\(counts.joined(separator: "，"))）：\n", "not in the running (\(counts.joined(separator: ", "))):\n")
+        for q in outOfRunning { out += "  \(q.dossier) \(oneLine(q.name))  \(oneLine(q.summary(lang)))\n" }
         return out
     }
 
@@ -132,6 +153,7 @@ extension Ranking {
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         for r in rows { out += line(r) + "\n" }
         if entries.isEmpty { out += lang.pick("（没有申报材料）", "(no dossiers)") + "\n" }
+        out += outOfRunningText(lang)
         return out
     }
 }

@@ -92,6 +92,7 @@ public protocol ReviewBackend: AnyObject {
     /// Sorted by id.
     var dossiers: [Dossier] { get }
     func eligibility(_ dossier: String) -> EligibilityResult?
+    func qualification(_ dossier: String) -> Qualification?
     /// My status on a dossier.
     func status(_ dossier: String) -> SheetStatus
     /// My latest signed sheet.
@@ -130,6 +131,9 @@ public protocol ReviewBackend: AnyObject {
 
 extension ReviewBackend {
     public func dossierUpdated(_ dossier: String) -> Bool { false }
+    /// The secretary's signed decision on the dossier's current version (未审核 / 不合格 / 合格),
+    /// as `rank` shows it (`ReviewSession.qualification(of:)`); nil: not known (a fake).
+    public func qualification(_ dossier: String) -> Qualification? { nil }
 }
 
 extension Error {

@@ -154,6 +154,15 @@ public enum ChairViews {
             for o in chair.report.outliers[e.dossier] ?? [] { lines.append(("⚑ " + o.text(lang), .warning)) }
         }
         for st in chair.report.stability { lines.append((st.text(lang), .normal)) }
+        // Who is not in the running, as `rank` lists it (未审核 / 不合格 / 异议成立).
+        if !r.outOfRunning.isEmpty {
+            let counts = Qualification.State.allCases.compactMap { st -> String? in
+                let n = r.outOfRunning.filter { $0.state == st }.count
+                return n == 0 ? nil : "\(st.label(lang)) \(n)"
+            }
+            lines.append((lang.pick("未参加排名：", "Not in the running: ") + counts.joined(separator: lang.pick("，", ", "))
+                          + " (" + r.outOfRunning.prefix(8).map(\.dossier).joined(separator: " ") + (r.outOfRunning.count > 8 ? " …" : "") + ")", .warning))
+        }
         let method = Ranker.method(b.program.aggregation).label(lang)
         lines.append((lang.pick("计分方法：\(method)；名额 \(r.quota)；法定评分表数 \(r.quorum)", "Method: \(method); quota \(r.quota); quorum \(r.quorum)"), .dim))
         for (k, l) in lines.prefix(max(0, g.height - 2 - py - 1)).enumerated() {
@@ -324,8 +333,14 @@ public enum SecretaryViews {
             g.put(DisplayWidth.truncate(row.id, to: idW), x: x, y: y, role: base); x += idW + 1
             g.put(DisplayWidth.truncate(row.name, to: nameW), x: x, y: y, role: base); x += nameW + 1
             let e = b.eligibility(row.id)
-            let word = e.map { $0.eligible ? lang.pick("合格", "eligible") : lang.pick("不合格", "not eligible") } ?? lang.pick("未审核", "unchecked")
-            g.put(DisplayWidth.truncate(word, to: resW), x: x, y: y, role: sel ? .selection : (e?.eligible == false ? .warning : (e == nil ? .dim : .signed))); x += resW + 1
+            // What counts is the secretary's signed decision on the current version (as `rank`
+            // shows it); the check's own result where the backend knows of no decisions.
+            let q = b.qualification(row.id)
+            let word = q.map { $0.state.label(lang) }
+                ?? e.map { $0.eligible ? lang.pick("合格", "eligible") : lang.pick("不合格", "not eligible") } ?? lang.pick("未审核", "unchecked")
+            let role: StyleRole = q.map { $0.state == .eligible ? .signed : ($0.state == .unchecked ? .dim : .warning) }
+                ?? (e?.eligible == false ? .warning : (e == nil ? .dim : .signed))
+            g.put(DisplayWidth.truncate(word, to: resW), x: x, y: y, role: sel ? .selection : role); x += resW + 1
             if let f = e?.failures.first {
                 let more = e!.failures.count > 1 ? lang.pick(" 等 \(e!.failures.count) 项", " (+\(e!.failures.count - 1))") : ""
                 g.put(DisplayWidth.truncate(f.message(lang) + more, to: g.width - x - 1), x: x, y: y, role: base)
@@ -337,6 +352,9 @@ public enum SecretaryViews {
             let row = s.all[pos.selected]
             g.put(" \(row.id) \(row.name) ", x: 2, y: py, role: .header)
             var ls: [(String, StyleRole)] = []
+            if let q = b.qualification(row.id) {
+                ls.append((lang.pick("签署的决定：", "Signed decision: ") + q.summary(lang), q.state == .eligible ? .signed : .warning))
+            }
             if let e = b.eligibility(row.id) {
                 if e.eligible { ls.append((lang.pick("符合全部申报条件", "Meets every condition"), .signed)) }
                 for f in e.failures { ls += TextLayout.wrap("• " + f.message(lang) + " [\(f.rule)]", width: g.width - 2).map { ($0, .warning) } }

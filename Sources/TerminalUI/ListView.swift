@@ -124,6 +124,10 @@ public enum DossierView {
         } else {
             add(lang.pick("尚未审核", "Not yet checked"), .dim, indent: 2)
         }
+        // The secretary's signed decision, which alone puts the dossier in the running.
+        if let q = b.qualification(id) {
+            add(lang.pick("签署的决定：", "Signed decision: ") + q.summary(lang), q.state == .eligible ? .signed : .warning, indent: 2)
+        }
         if Permissions.canScore(b.me.role) {
             let st = s.byID[id].map { s.all[$0].status } ?? .todo
             add(lang.pick("我的状态：", "My status: ") + st.label(lang), st.role, indent: 2)

@@ -67,6 +67,8 @@ public final class SessionBackend: ReviewBackend {
 
     public func eligibility(_ dossier: String) -> EligibilityResult? { eligibilityIndexNow()[dossier] }
 
+    public func qualification(_ dossier: String) -> Qualification? { session.panel.dossier(dossier).map(session.qualification(of:)) }
+
     public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
 
     public func dossierUpdated(_ dossier: String) -> Bool { session.ledger.isStale(.init(me.id, dossier)) }
@@ -174,7 +176,8 @@ public final class SessionBackend: ReviewBackend {
 
     public func statistics() -> PanelStatistics {
         if let cachedStatistics { return cachedStatistics }
-        let s = Statistics.compute(program: program, dossiers: dossiers, table: session.countedSheetTable)
+        // The dossiers in the running only, as `pingshen stats` (one function decides).
+        let s = Statistics.compute(program: program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)
         cachedStatistics = s
         return s
     }

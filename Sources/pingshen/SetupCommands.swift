@@ -162,22 +162,43 @@ struct Check: ParsableCommand {
 struct Eligible: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eligibility",
-        abstract: "Sign the qualification results as the secretary (one eligibility record per changed decision).")
+        abstract: "Sign the qualification decisions as the secretary: only a signed decision \"eligible\" on a dossier's current version puts it in the ranking.",
+        discussion: "Without --all: one eligibility record per changed decision. With --all: one record holding every decision (practical at 10,000 dossiers). --decide overrides (or settles a to-be-confirmed) with a reason, as a real 资格审核 records why.")
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(name: .customLong("as")) var id: String
+    @Flag(name: .customLong("all"), help: "Sign every decision in one record (the batch form).") var all = false
+    @Option(name: .customLong("dossier"), help: "Decide only this dossier (repeat).") var dossiers: [String] = []
+    @Option(name: .customLong("decide"), help: "The secretary's decision: ID=eligible:REASON or ID=ineligible:REASON (repeat); a reason is required where it differs from the check.")
+    var decide: [String] = []
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
 
-    func validate() throws { try checkIDs(common.language, [("--as", id)]) }
+    func validate() throws { try checkIDs(common.language, [("--as", id)] + dossiers.map { ("--dossier", $0) }) }
 
     func run() throws {
         let lang = common.language
         try guarded(lang) {
             let session = try ReviewSession(root: store)
-            let bodies = try session.eligibilityBodies(as: id)
+            let overrides = try decide.map(EligibilityOverride.init(parsing:))
+            let only = dossiers.isEmpty ? nil : Set(dossiers + overrides.map(\.dossier))
+            let (decisions, unsettled) = try session.eligibilityDecisions(as: id, overrides: overrides, only: only)
             let s = try signer(for: session, as: id, key: key)
-            for b in bodies { try session.append(kind: .eligibility, body: b, as: id, signer: s) }
-            say(lang.pick("已签署 \(bodies.count) 条资格审核记录", "signed \(bodies.count) eligibility records"))
+            if all {
+                if let body = try session.eligibilityBatchBody(as: id, overrides: overrides, only: only) {
+                    let stored = try session.append(kind: .eligibility, body: body, as: id, signer: s)
+                    say(lang.pick("已签署资格审核记录 \(stored.path)（\(decisions.count) 份决定）", "signed the eligibility record \(stored.path) (\(decisions.count) decisions)"))
+                } else {
+                    say(lang.pick("没有需要签署的资格审核决定", "no eligibility decision to sign"))
+                }
+            } else {
+                let bodies = try session.eligibilityBodies(as: id, overrides: overrides, only: only)
+                for b in bodies { try session.append(kind: .eligibility, body: b, as: id, signer: s) }
+                say(lang.pick("已签署 \(bodies.count) 条资格审核记录", "signed \(bodies.count) eligibility records"))
+            }
+            if !unsettled.isEmpty {
+                warn(lang.pick("待核实，尚未决定（用 --decide 编号=eligible|ineligible:理由）：\(unsettled.joined(separator: ", "))",
+                               "to be confirmed, not decided (use --decide ID=eligible|ineligible:REASON): \(unsettled.joined(separator: ", "))"))
+            }
         }
     }
 }

@@ -18,20 +18,29 @@ struct Stats: ParsableCommand {
         let lang = common.language
         try guarded(lang) {
             let session = try ReviewSession(root: store)
-            let stats = Statistics.compute(program: session.program, dossiers: session.panel.dossiers, table: session.countedSheetTable)
+            // The dossiers in the running only (issue 12: one function decides, as for `rank`).
+            let stats = Statistics.compute(program: session.program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)
             // As `rank`: the problems are in the output, and the exit status is 1.
             let problems = session.problemCount
             var out = format == "json" ? stats.json(problems: problems) : (session.problemBanner(lang).map { $0 + "\n" } ?? "") + stats.text(lang)
             // Sheets made on an older version of their dossier (issue 11), listed beside the figures.
             let stale = session.staleSheets()
+            // The dossiers left out, as `rank` lists them (未审核 / 不合格 / 异议成立).
+            let leftOut = session.qualifications().filter { !$0.inRunning }
             if format == "json" {
                 let list = stale.map { "{\"member\":\(jsonString($0.member)),\"dossier\":\(jsonString($0.dossier)),\"path\":\(jsonString($0.path)),\"counted\":\($0.counted)}" }
+                let left = leftOut.map { "{\"dossier\":\(jsonString($0.dossier)),\"status\":\(jsonString($0.state.rawValue))}" }
                 if let close = out.lastIndex(of: "}") {
-                    out.replaceSubrange(close...close, with: ",\"stale_sheets\":[" + list.joined(separator: ",") + "]}")
+                    out.replaceSubrange(close...close, with: ",\"stale_sheets\":[" + list.joined(separator: ",") + "],\"not_in_running\":[" + left.joined(separator: ",") + "]}")
                 }
             } else if !stale.isEmpty {
                 out += (out.hasSuffix("\n") ? "" : "\n") + lang.pick("材料已更新：\(stale.count) 份评分表针对较早版本的材料（\(stale[0].counted ? "照计" : "不计")）",
                                   "dossier updated: \(stale.count) sheets were made on an older version of their dossier (\(stale[0].counted ? "counted" : "not counted"))")
+            }
+            if format != "json", !leftOut.isEmpty {
+                var r = Ranking(program: session.program.id, method: "", quota: 0, entries: [])
+                r.outOfRunning = leftOut
+                out += (out.hasSuffix("\n") ? "" : "\n") + r.outOfRunningText(lang)
             }
             if format == "json" { emit(out) } else { say(out) }
             if problems > 0 { throw ExitCode(1) }

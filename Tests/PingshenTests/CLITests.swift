@@ -81,6 +81,7 @@ import Testing
         #expect(try fx.score("m1", "D004", [16, 16, 16, 16]).status == 0)
         for (i, t) in [17, 18].enumerated() { #expect(try fx.score(Fixture.members[i + 1], "D004", [t, t, t, t]).status == 0) }
         #expect(try fx.score("m4", "D004", [19, 19, 19, 15]).status == 0)  // 72
+        try fx.signCheck()
         let r = try Harness.pingshen(["rank", fx.store, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try Harness.json(r.stdout)

@@ -15,6 +15,12 @@ import Records
         return fx
     }
 
+    /// The dossier's current version (the SHA-256 its intake pins): a decision counts only
+    /// on it (issue 12).
+    static func version(_ fx: Fixture, _ dossier: String) throws -> String {
+        try Record.sha256Hex(Data(contentsOf: URL(fileURLWithPath: fx.store + "/dossiers/" + dossier + ".yaml")))
+    }
+
     static func entries(_ fx: Fixture) throws -> [String: [String: Any]] {
         let rank = try Harness.pingshen(["rank", fx.store, "--format", "json"])
         let list = try Harness.json(rank.stdout)["entries"] as! [[String: Any]]
@@ -24,17 +30,17 @@ import Records
     @Test func theLaterDecisionInTheChainWinsWhateverItsDate() throws {
         let fx = try Self.scored()
         // seq 1 says ineligible and claims a later date; seq 2, later in the chain, says eligible.
-        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D001"), "result": .string("ineligible"), "reasons": .array([])],
+        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D001"), "result": .string("ineligible"), "reasons": .array([]), "dossier_sha256": .string(try Self.version(fx, "D001"))],
                               created: "2026-11-30T09:00:00Z")
-        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D001"), "result": .string("eligible"), "reasons": .array([])],
+        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D001"), "result": .string("eligible"), "reasons": .array([]), "dossier_sha256": .string(try Self.version(fx, "D001"))],
                               created: "2026-01-05T09:00:00Z")
         let v = try Harness.pingshen(["verify", fx.store])
         #expect(v.status == 0, "\(v.stdout)")
         #expect(try Self.entries(fx)["D001"] != nil, "the chain's later decision (eligible) holds")
         // And the other way round: the later one in the chain excludes.
-        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D002"), "result": .string("eligible"), "reasons": .array([])],
+        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D002"), "result": .string("eligible"), "reasons": .array([]), "dossier_sha256": .string(try Self.version(fx, "D002"))],
                               created: "2026-11-30T09:00:00Z")
-        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D002"), "result": .string("ineligible"), "reasons": .array([])],
+        try HandSigned.append(fx, "sec", kind: "eligibility", body: ["dossier": .string("D002"), "result": .string("ineligible"), "reasons": .array([]), "dossier_sha256": .string(try Self.version(fx, "D002"))],
                               created: "2026-01-05T09:00:00Z")
         #expect(try Self.entries(fx)["D002"] == nil)
     }
@@ -44,7 +50,7 @@ import Records
     @Test func aRecordDated2099IsReportedAndDoesNotWin() throws {
         let fx = try Self.scored()
         let future = try HandSigned.append(fx, "sec", kind: "eligibility",
-                                           body: ["dossier": .string("D001"), "result": .string("ineligible"), "reasons": .array([])],
+                                           body: ["dossier": .string("D001"), "result": .string("ineligible"), "reasons": .array([]), "dossier_sha256": .string(try Self.version(fx, "D001"))],
                                            created: "2099-01-01T00:00:00Z")
         let (status, problems) = try HandSigned.problems(fx)
         #expect(status == 1)

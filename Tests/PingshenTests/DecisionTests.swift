@@ -12,6 +12,7 @@ import Testing
             #expect(try fx.score(m, "D002", [20, 20, 20, 20], vote: "recommend").status == 0)
             #expect(try fx.score(m, "D003", [15, 15, 15, 15]).status == 0)
         }
+        try fx.signCheck()
         var rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
         var status = Dictionary(uniqueKeysWithValues: (rank["entries"] as! [[String: Any]]).map { ($0["dossier"] as! String, $0["status"] as! String) })
         #expect(status["D001"] == "tie-at-cut")

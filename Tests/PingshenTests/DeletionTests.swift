@@ -47,6 +47,7 @@ import Testing
             #expect(try fx.score(m, "D002", [15, 15, 15, 15]).status == 0)
             #expect(try fx.score(m, "D003", [10, 10, 10, 10]).status == 0)
         }
+        try fx.signCheck()
         let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
         #expect(fin.status == 0, "\(fin.stderr)")
         let objection = try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "材料待核实",

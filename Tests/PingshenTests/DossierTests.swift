@@ -54,6 +54,8 @@ import Glibc
         #expect(try String(contentsOfFile: fx.store + "/dossiers/D001.yaml", encoding: .utf8).contains("带队攻克"))
         let verify = try Harness.pingshen(["verify", fx.store, "--format", "json"])
         #expect(verify.status == 0, "\(verify.stdout)")
+        // The amended version is checked again before it is in the running (issue 12).
+        try fx.signCheck()
 
         // Stock OpenSSH agrees with the amendment record.
         let amendRecord = try #require(try Self.records(fx.store, "sec", kind: "dossier-amend").first)
@@ -111,6 +113,7 @@ import Glibc
                 #expect(try fx.score(m, d, [25 - 2 * j, 20, 15, 10 + i]).status == 0)
             }
         }
+        try fx.signCheck()
         let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
         #expect(fin.status == 0, "\(fin.stderr)")
         let record = try #require(try Self.records(fx.store, "chair", kind: "finalize").first)

@@ -169,6 +169,16 @@ struct Fixture {
         return fx
     }
 
+    /// The secretary signs the qualification check of every dossier in one record
+    /// (`eligibility --all`): only then are dossiers in the running (issue 12). `decide`:
+    /// overrides as `ID=eligible:REASON`.
+    @discardableResult
+    func signCheck(decide: [String] = []) throws -> Harness.Result {
+        let r = try Harness.pingshen(["eligibility", store, "--as", "sec", "--key", key("sec"), "--all"] + decide.flatMap { ["--decide", $0] })
+        #expect(r.status == 0, "eligibility --all: \(r.stderr)")
+        return r
+    }
+
     /// Signs a sheet with the member's key file; all four criteria get `each` unless given.
     @discardableResult
     func score(_ member: String, _ dossier: String, _ points: [Int], vote: String? = nil, extra: [String] = []) throws -> Harness.Result {

@@ -158,6 +158,7 @@ import Review
             #expect(try fx.score(m, "D003", [10, 10, 10, 10]).status == 0)
         }
         try Self.forge(fx, "m4", "D003", ["craft": huge, "skill": 1, "leadership": 1, "contribution": 1])
+        try fx.signCheck()
         for args in Self.everyCommand(fx) {
             let r = try Self.run(args)
             #expect(Self.exited(r, [0, 1]), "\(args) → \(r.reason) \(r.status) \(r.stderr)")
@@ -269,6 +270,7 @@ import Review
         for m in ["m1", "m2", "m3"] {
             #expect(try fx.score(m, "D002", [20, 20, 20, 20], vote: "recommend", extra: ["--comment", "好\u{1B}[2J\u{202E}"]).status == 0)
         }
+        try fx.signCheck()
         func clean(_ s: String) -> Bool {
             !s.unicodeScalars.contains { TerminalText.isUnsafe($0) && $0 != "\n" }
         }
@@ -290,6 +292,7 @@ import Review
         let csv = Fixture.defaultCSV.replacingOccurrences(of: "D002,李师傅", with: "D002,=HYPERLINK(\"http://x\")")
             .replacingOccurrences(of: "D003,张师傅", with: "D003,@SUM(1)")
         let fx = try Fixture(dossiers: csv)
+        try fx.signCheck()
         let out = try Self.run(["rank", fx.store, "--format", "csv"]).stdout
         #expect(out.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "\(out)")
         #expect(out.contains(",'@SUM(1),"), "\(out)")

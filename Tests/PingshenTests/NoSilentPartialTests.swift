@@ -13,6 +13,7 @@ import Records
             #expect(try fx.score(m, "D002", [20, 20, 20, 20]).status == 0)
             #expect(try fx.score(m, "D003", [15, 15, 15, 15]).status == 0)
         }
+        try fx.signCheck()
         return fx
     }
 

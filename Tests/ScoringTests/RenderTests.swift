@@ -18,7 +18,7 @@ import Panel
         {"rank":1,"dossier":"A","name":"张三丰","score":"86.33","exact":"259/3","sheets":3,"status":"selected","median":"86","recommend":2,"reject":0,"abstain":1,"approval":null},
         {"rank":2,"dossier":"B","name":"李, \\"小\\"明","score":"80.00","exact":"80","sheets":3,"status":"not-selected","median":"80","recommend":0,"reject":0,"abstain":0,"approval":null},
         {"rank":3,"dossier":"C","name":"Li","score":"99.00","exact":"99","sheets":2,"status":"no-quorum","median":"99","recommend":0,"reject":0,"abstain":0,"approval":null}
-        ],"quorum":3,"approval_threshold":null,"stale_sheets":[],"problems":0}
+        ],"quorum":3,"approval_threshold":null,"stale_sheets":[],"not_in_running":[],"problems":0}
 
         """
         #expect(json == expected)

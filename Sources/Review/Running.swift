@@ -1,0 +1,40 @@
+import Foundation
+import Panel
+import Records
+import Scoring
+
+// Who is in the running (issue 12): the one function `rank`, `stats`, `finalize` and the UI
+// read. A dossier counts only when the secretary has signed the decision "eligible" for its
+// current version (the dossier_sha256 its intake or last amendment pins, `DossierPins`): the
+// seeds put 资格审核 before 专家评审 (000 三(四), 002 五(一), 003 五), and an unsigned check is
+// no check. An upheld objection after the public notice takes it out again.
+extension ReviewSession {
+    /// The qualification of every dossier of the store, in id order.
+    public func qualifications() -> [Qualification] { panel.dossiers.map(qualification(of:)) }
+
+    /// Where one dossier stands (see `Qualification.State`).
+    public func qualification(of d: Dossier) -> Qualification {
+        if ledger.outcome(of: d.id) == "upheld" {
+            return Qualification(dossier: d.id, name: d.name, state: .objectionUpheld)
+        }
+        guard let decision = ledger.eligibilityDecisions[d.id] else {
+            return Qualification(dossier: d.id, name: d.name, state: .unchecked)
+        }
+        let current = ledger.pins.current[d.id]?.sha256
+        guard let version = ledger.eligibilityVersions[d.id], version == current else {
+            return Qualification(dossier: d.id, name: d.name, state: .unchecked, decidedOnOlderVersion: true)
+        }
+        if decision == "eligible" {
+            // The reasons are read only where shown: 10,000 eligible dossiers decode nothing.
+            return Qualification(dossier: d.id, name: d.name, state: .eligible)
+        }
+        let detail = ledger.eligibilityDetail(d.id)
+        return Qualification(dossier: d.id, name: d.name, state: .ineligible, reasons: detail.reasons, reason: detail.reason)
+    }
+
+    /// The secretary's own reason for an "eligible" decision that overrode the check, if any.
+    public func overrideReason(_ dossier: String) -> String? { ledger.eligibilityDetail(dossier).reason }
+
+    /// The dossiers in the running, in id order.
+    public var dossiersInRunning: [Dossier] { panel.dossiers.filter { qualification(of: $0).inRunning } }
+}
