@@ -4,29 +4,41 @@ import Foundation
 public enum CheckReport {
     /// The JSON contract of design.md §4: `{"dossiers":[{"dossier":ID,"eligible":bool,
     /// "reasons":[{"rule":ID,"message":TEXT}]}]}`, with "message" in `lang` and also
-    /// "message_zh"/"message_en", plus a "summary" of counts. Keys in a fixed order; one line.
+    /// "message_zh"/"message_en". Extended (issue 12): each dossier's "outcome" (eligible |
+    /// ineligible | to-be-confirmed); each reason's "outcome" (ineligible for a rule that fails,
+    /// to-be-confirmed for one that cannot be decided from the dossier); "notes" for the panel
+    /// (the seed's judgments, a unit's ranking), never reasons; a "summary" of counts. "eligible"
+    /// is true only for the outcome eligible. Keys in a fixed order; one line.
     public static func json(_ r: [EligibilityResult], lang: Language) -> String {
+        func items(_ list: [RuleFailure], outcome: String?) -> String {
+            list.map { f in
+                "{\"rule\":" + quote(f.rule) + ",\"message\":" + quote(f.message(lang))
+                    + ",\"message_zh\":" + quote(f.zh) + ",\"message_en\":" + quote(f.en)
+                    + (outcome.map { ",\"outcome\":" + quote($0) } ?? "") + "}"
+            }.joined(separator: ",")
+        }
         var out = "{\"dossiers\":["
         for (i, res) in r.enumerated() {
             if i > 0 { out += "," }
-            out += "{\"dossier\":" + quote(res.dossier) + ",\"eligible\":" + (res.eligible ? "true" : "false") + ",\"reasons\":["
-            for (j, f) in res.failures.enumerated() {
-                if j > 0 { out += "," }
-                out += "{\"rule\":" + quote(f.rule) + ",\"message\":" + quote(f.message(lang))
-                    + ",\"message_zh\":" + quote(f.zh) + ",\"message_en\":" + quote(f.en) + "}"
-            }
-            out += "]}"
+            out += "{\"dossier\":" + quote(res.dossier) + ",\"eligible\":" + (res.eligible ? "true" : "false")
+                + ",\"outcome\":" + quote(res.outcome.rawValue) + ",\"reasons\":["
+            out += items(res.failures, outcome: EligibilityOutcome.ineligible.rawValue)
+            if !res.failures.isEmpty && !res.toConfirm.isEmpty { out += "," }
+            out += items(res.toConfirm, outcome: EligibilityOutcome.toBeConfirmed.rawValue)
+            out += "],\"notes\":[" + items(res.notes, outcome: nil) + "]}"
         }
-        let eligible = r.filter(\.eligible).count
-        out += "],\"summary\":{\"total\":\(r.count),\"eligible\":\(eligible),\"ineligible\":\(r.count - eligible)}}"
+        let eligible = r.filter { $0.outcome == .eligible }.count
+        let ineligible = r.filter { $0.outcome == .ineligible }.count
+        out += "],\"summary\":{\"total\":\(r.count),\"eligible\":\(eligible),\"ineligible\":\(ineligible),\"to_be_confirmed\":\(r.count - eligible - ineligible)}}"
         return out
     }
 
     /// A JSON string literal.
     public static func quote(_ s: String) -> String { JSONText.string(s) }
 
-    /// A table for the terminal: one line per dossier that passes, one per failed rule of one
-    /// that does not, then a summary line. Columns aligned in terminal cells.
+    /// A table for the terminal: one line per dossier that passes, one per reason (failed or to
+    /// be confirmed) and per note of the others, then a summary line. Columns aligned in
+    /// terminal cells. Notes are marked 【评审组注意】 / [for the panel].
     public static func table(_ r: [EligibilityResult], dossiers: [Dossier], lang: Language) -> String {
         var byID: [String: Dossier] = [:]
         for d in dossiers { byID[d.id] = d }
@@ -35,20 +47,21 @@ public enum CheckReport {
         var rows: [[String]] = []
         for res in r {
             let d = byID[res.dossier]
-            let head = [res.dossier, d?.name ?? "", d?.employer ?? ""]
-            if res.eligible {
-                rows.append(head + [lang.pick("合格", "eligible"), "", ""])
-                continue
-            }
-            for (k, f) in res.failures.enumerated() {
-                let lead = k == 0 ? head + [lang.pick("不合格", "ineligible")] : ["", "", "", ""]
-                rows.append(lead + [f.rule, f.message(lang)])
+            let head = [res.dossier, d?.name ?? "", d?.employer ?? "", res.outcome.word(lang)]
+            let lines: [(String, String)] = res.failures.map { ($0.rule, $0.message(lang)) }
+                + res.toConfirm.map { ($0.rule, lang.pick("待核实：", "to confirm: ") + $0.message(lang)) }
+                + res.notes.map { ($0.rule, lang.pick("【评审组注意】", "[for the panel] ") + $0.message(lang)) }
+            if lines.isEmpty { rows.append(head + ["", ""]); continue }
+            for (k, l) in lines.enumerated() {
+                rows.append((k == 0 ? head : ["", "", "", ""]) + [l.0, l.1])
             }
         }
-        let eligible = r.filter(\.eligible).count
+        let eligible = r.filter { $0.outcome == .eligible }.count
+        let ineligible = r.filter { $0.outcome == .ineligible }.count
+        let confirm = r.count - eligible - ineligible
         var out = TextTable.render(headers: headers, rows: rows, maxColumnWidth: 80)
-        out += lang.pick("共 \(r.count) 份，合格 \(eligible) 份，不合格 \(r.count - eligible) 份\n",
-                         "\(r.count) dossiers: \(eligible) eligible, \(r.count - eligible) ineligible\n")
+        out += lang.pick("共 \(r.count) 份，合格 \(eligible) 份，不合格 \(ineligible) 份，待核实 \(confirm) 份\n",
+                         "\(r.count) dossiers: \(eligible) eligible, \(ineligible) ineligible, \(confirm) to be confirmed\n")
         return out
     }
 }

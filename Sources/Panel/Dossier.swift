@@ -31,6 +31,7 @@ public enum DossierFields {
         ("name", "姓名", "Name"),
         ("gender", "性别", "Gender"),
         ("birth_date", "出生日期", "Date of birth"),
+        ("age", "年龄", "Age"),
         ("ethnicity", "民族", "Ethnicity"),
         ("nationality", "国籍", "Nationality"),
         ("union_member", "工会会员", "Union member"),
@@ -53,12 +54,25 @@ public enum DossierFields {
 
     /// Maps a header (Chinese label, id, or English label; surrounding space and a BOM ignored) to a field id.
     public static func id(forHeader header: String) -> String? {
-        let h = header.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
-        for f in all where f.id == h || f.zh == h || f.en.caseInsensitiveCompare(h) == .orderedSame { return f.id }
-        // Forms print 职称(技能等级) with ASCII or full-width brackets alike.
-        let normalized = h.replacingOccurrences(of: "(", with: "（").replacingOccurrences(of: ")", with: "）")
-        for f in all where f.zh == normalized { return f.id }
+        let h = headerKey(header)
+        for f in all where headerKey(f.id) == h || headerKey(f.zh) == h || headerKey(f.en) == h { return f.id }
         return nil
+    }
+
+    /// A header as compared: without any white space (forms print "姓  名" and "推 荐 单 位"),
+    /// a BOM or a trailing colon, with full-width brackets for ASCII ones (职称(技能等级) and
+    /// 职称（技能等级） alike), ASCII letters lower-cased.
+    public static func headerKey(_ header: String) -> String {
+        var out = ""
+        for c in DateText.halfwidth(header) where !c.isWhitespace && c != "\u{FEFF}" {
+            switch c {
+            case "(": out.append("（")
+            case ")": out.append("）")
+            default: out.append(c)
+            }
+        }
+        while out.hasSuffix(":") || out.hasSuffix("：") { out.removeLast() }
+        return out.lowercased()
     }
 
     public static func label(_ id: String, _ lang: Language) -> String {

@@ -10,31 +10,45 @@ import Darwin
 public enum DossierImport {
     public enum Encoding: String, Sendable, CaseIterable { case auto, utf8 = "utf-8", gb18030 }
 
-    /// The field id a CSV header or YAML key names: a form label or id of design.md §4, or a
-    /// field of the programme (its id, Chinese or English label). Nil when unknown.
+    /// The field id a CSV header or YAML key names: a field of the programme (its id, Chinese or
+    /// English label, or an alias: the labels of the programme's own form come first), else a
+    /// standard label or id of design.md §4. A header with a trailing note in brackets
+    /// ("主要事迹简介（600字以内，详细材料请另附）") is also read without it. Nil when unknown.
     public static func fieldID(forHeader header: String, program: Program) -> String? {
-        if let id = DossierFields.id(forHeader: header) { return id }
-        let h = header.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
-        let normalized = h.replacingOccurrences(of: "(", with: "（").replacingOccurrences(of: ")", with: "）")
-        for f in program.fields where f.id == h || f.label.zh == h || f.label.zh == normalized
-            || f.label.en.caseInsensitiveCompare(h) == .orderedSame {
-            return f.id
+        let h = DossierFields.headerKey(header)
+        if let id = match(h, program) { return id }
+        if h.hasSuffix("）"), let open = h.lastIndex(of: "（"), open > h.startIndex {
+            return match(String(h[..<open]), program)
         }
         return nil
+    }
+
+    static func match(_ h: String, _ program: Program) -> String? {
+        for f in program.fields {
+            let names = [f.id, f.label.zh, f.label.en] + (f.aliases ?? [])
+            if names.contains(where: { DossierFields.headerKey($0) == h }) { return f.id }
+        }
+        return DossierFields.id(forHeader: h)
     }
 
     /// Parses FILE (.csv, or .yaml/.yml) into dossiers, validated against the programme and the
     /// existing ids. Throws `InputError` (file, line, field).
     public static func read(path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
+        try readNumbered(path: path, program: program, encoding: encoding, existingIDs: existingIDs).dossiers
+    }
+
+    /// `read`, saying whether the ids were given by the file or numbered in row order because it
+    /// has no 编号 column (`AutoNumber`).
+    public static func readNumbered(path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> (dossiers: [Dossier], numbered: Bool) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(path: path, message: localized("无法读取文件", "cannot read the file"))
         }
         let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
         case "csv", "txt":
-            return try readCSV(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
+            return try readCSVNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
         case "yaml", "yml":
-            return try readYAML(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
+            return try readYAMLNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
         default:
             throw InputError(path: path, message: localized("不认识的文件类型“.\(ext)”：请用 .csv、.yaml 或 .yml",
                                                             "unknown file type '.\(ext)': use .csv, .yaml or .yml"))
@@ -43,13 +57,16 @@ public enum DossierImport {
 
     // MARK: CSV
 
-    /// A blank CSV form for `program`: one header row of the form's Chinese labels (what a
-    /// secretary fills in a spreadsheet and imports back), CRLF line end, no BOM.
+    /// A blank CSV form for `program` (`ProgramForm.csv`).
     public static func csvTemplate(for program: Program, lang: Language = .zh) -> String {
-        CSV.write([program.fields.map { $0.label.text(lang) }])
+        ProgramForm.csv(program, lang: lang)
     }
 
     public static func readCSV(data: Data, path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
+        try readCSVNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs).dossiers
+    }
+
+    static func readCSVNumbered(data: Data, path: String, program: Program, encoding: Encoding, existingIDs: Set<String>) throws -> (dossiers: [Dossier], numbered: Bool) {
         let text = try TextDecoding.decode(data, path: path, encoding: encoding).text
         let records = try CSV.parse(text, path: path)
         guard let headerIndex = records.firstIndex(where: { !$0.isBlank }) else {
@@ -83,11 +100,9 @@ public enum DossierImport {
             seenColumn[id] = col
             ids.append(id)
         }
-        guard ids.contains("id") else {
-            throw InputError(path: path, line: header.line, field: "id",
-                             message: localized("缺少“编号”列（每份材料的编号，用作文件名）",
-                                                "no 编号 (id) column: each dossier needs an id, which names its file"))
-        }
+        // A sheet without 编号 (the Hangzhou annex has none): numbered in row order (`AutoNumber`).
+        let numbered = !ids.contains("id")
+        var numbers = AutoNumber(program: program, existing: existingIDs)
         var out: [Dossier] = []
         var lineOf: [String: Int] = [:]
         for rec in records[(headerIndex + 1)...] where !rec.isBlank {
@@ -110,15 +125,20 @@ public enum DossierImport {
                 let v = clean(rec.fields[k])
                 if !v.isEmpty { fields[id] = v }
             }
+            if numbered { fields["id"] = numbers.next() }
             let d = try makeDossier(fields, path: path, line: rec.line, existingIDs: existingIDs, lineOf: &lineOf)
             out.append(d)
         }
-        return out
+        return (out, numbered)
     }
 
     // MARK: YAML
 
     public static func readYAML(data: Data, path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
+        try readYAMLNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs).dossiers
+    }
+
+    static func readYAMLNumbered(data: Data, path: String, program: Program, encoding: Encoding, existingIDs: Set<String>) throws -> (dossiers: [Dossier], numbered: Bool) {
         let text = try TextDecoding.decode(data, path: path, encoding: encoding).text
         let root: Node?
         do {
@@ -126,7 +146,7 @@ public enum DossierImport {
         } catch let e as YamlError {
             throw InputError(path: path, line: yamlLine(e), message: localized("YAML 格式错误：\(e)", "malformed YAML: \(e)"))
         }
-        guard var node = root else { return [] }
+        guard var node = root else { return ([], false) }
         if case .mapping(let m) = node, let list = m["dossiers"] { node = list }
         guard case .sequence(let seq) = node else {
             throw InputError(path: path, line: node.mark?.line,
@@ -135,6 +155,7 @@ public enum DossierImport {
         }
         var out: [Dossier] = []
         var lineOf: [String: Int] = [:]
+        var items: [(fields: [String: String], line: Int?)] = []
         for item in seq {
             let line = item.mark?.line
             guard case .mapping(let mapping) = item else {
@@ -173,9 +194,16 @@ public enum DossierImport {
                 let c = clean(value)
                 if !c.isEmpty { fields[id] = c }
             }
-            out.append(try makeDossier(fields, path: path, line: line ?? 0, existingIDs: existingIDs, lineOf: &lineOf))
+            items.append((fields, line))
         }
-        return out
+        // No item names an id: numbered in order, as a sheet without 编号 is.
+        let numbered = !items.isEmpty && items.allSatisfy { $0.fields["id"] == nil }
+        var numbers = AutoNumber(program: program, existing: existingIDs)
+        for var it in items {
+            if numbered { it.fields["id"] = numbers.next() }
+            out.append(try makeDossier(it.fields, path: path, line: it.line ?? 0, existingIDs: existingIDs, lineOf: &lineOf))
+        }
+        return (out, numbered)
     }
 
     static func yamlLine(_ e: YamlError) -> Int? {
@@ -300,7 +328,8 @@ public enum DossierImport {
     /// Reads FILE for import into `store` (ids new to it, or the same bytes as a dossier it
     /// already holds: those are `unchanged`). Nothing is written.
     public static func readForImport(path: String, into store: PanelStore, encoding: Encoding = .auto) throws -> (new: [Dossier], unchanged: [Dossier]) {
-        let all = try read(path: path, program: store.program, encoding: encoding)
+        let (all, numbered) = try readNumbered(path: path, program: store.program, encoding: encoding)
+        if numbered { return AutoNumber.assign(all, into: store) }
         var new: [Dossier] = [], unchanged: [Dossier] = []
         for d in all {
             if store.dossier(d.id) != nil {
@@ -524,3 +553,47 @@ private func hardLink(_ from: String, _ to: String) -> Int32 { link(from, to) }
 /// syncfs(2), which Glibc's Swift module does not export (it needs _GNU_SOURCE).
 @_silgen_name("syncfs") private func pingshen_syncfs(_ fd: Int32) -> Int32
 #endif
+
+/// Numbers for the nominations of a sheet without 编号 (the annex form of 杭总工〔2016〕34号 has
+/// no such box): the programme's `id_prefix` (else "D") and three or more digits, after the
+/// highest number the store already holds under that prefix (HZ001, HZ002 …).
+public struct AutoNumber {
+    public let prefix: String
+    var last: Int
+
+    public init(program: Program, existing: Set<String>) {
+        prefix = program.idPrefix ?? "D"
+        last = AutoNumber.highest(prefix, existing)
+    }
+
+    static func highest(_ prefix: String, _ ids: Set<String>) -> Int {
+        var top = 0
+        for id in ids where id.hasPrefix(prefix) {
+            let rest = id.dropFirst(prefix.count)
+            if !rest.isEmpty, rest.count <= 9, rest.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(rest) { top = max(top, n) }
+        }
+        return top
+    }
+
+    public mutating func next() -> String {
+        last += 1
+        let digits = String(last)
+        return prefix + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+
+    /// The numbered dossiers of a sheet read for import into `store`: a row whose fields are
+    /// those of a dossier the store holds (a sheet imported again) is that dossier, unchanged;
+    /// the others are numbered after the store's highest number.
+    static func assign(_ rows: [Dossier], into store: PanelStore) -> (new: [Dossier], unchanged: [Dossier]) {
+        func content(_ d: Dossier) -> [String: String] { d.fields.filter { $0.key != "id" } }
+        var held: [[String: String]: Dossier] = [:]
+        for d in store.dossiers { held[content(d)] = held[content(d)] ?? d }
+        var numbers = AutoNumber(program: store.program, existing: Set(store.dossiers.map(\.id)))
+        var new: [Dossier] = [], unchanged: [Dossier] = []
+        for d in rows {
+            if let same = held[content(d)] { unchanged.append(same); continue }
+            new.append(Dossier(id: numbers.next(), fields: content(d)))
+        }
+        return (new, unchanged)
+    }
+}

@@ -22,7 +22,9 @@ public struct Stage: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable { case id, name, start, end }
 }
 
-/// One field of the application form (申报表).
+/// One field of the application form (申报表): its label as the programme's own form prints it,
+/// the other labels a sheet may carry for it (`aliases`: 年龄 / 出生日期 are two fields, but
+/// 主要事迹 / 主要事迹简介 are one), and whether the seed requires it filled.
 public struct FieldSpec: Codable, Hashable, Sendable {
     public var id: String
     public var label: LocalizedText
@@ -31,10 +33,19 @@ public struct FieldSpec: Codable, Hashable, Sendable {
     public var maxChars: Int?
     /// For yes/no and choice fields: the accepted values as written on the form.
     public var choices: [String]?
-    public init(id: String, label: LocalizedText, required: Bool = false, maxChars: Int? = nil, choices: [String]? = nil) {
+    /// Other headers that name this field on a sheet (Chinese or English).
+    public var aliases: [String]?
+    /// False for a column the programme accepts and checks when a sheet carries it, but which
+    /// its own form does not print (`pingshen form` leaves it out). Default true.
+    public var onForm: Bool?
+    public init(id: String, label: LocalizedText, required: Bool = false, maxChars: Int? = nil, choices: [String]? = nil,
+                aliases: [String]? = nil, onForm: Bool? = nil) {
         self.id = id; self.label = label; self.required = required; self.maxChars = maxChars; self.choices = choices
+        self.aliases = aliases; self.onForm = onForm
     }
-    enum CodingKeys: String, CodingKey, CaseIterable { case id, label, required, maxChars = "max_chars", choices }
+    /// Whether the programme's own form prints this field.
+    public var printed: Bool { onForm ?? true }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, label, required, maxChars = "max_chars", choices, aliases, onForm = "on_form" }
 }
 
 /// A criterion of the scoring sheet. Weights are expressed as max points.
@@ -108,7 +119,7 @@ public struct Aggregation: Codable, Hashable, Sendable {
 }
 
 /// An eligibility rule of the qualification check (资格审核). `type` selects the rule; the
-/// other members are its parameters (unused ones stay nil).
+/// other members are its parameters (unused ones stay nil). See `Eligibility.ruleTypes`.
 public struct RuleSpec: Codable, Hashable, Sendable {
     public var id: String
     public var type: String
@@ -120,14 +131,37 @@ public struct RuleSpec: Codable, Hashable, Sendable {
     public var min: Int?
     public var unlessField: String?
     public var unlessValues: [String]?
+    /// "hard" (the default: a failure makes the dossier ineligible, missing data makes it 待核实)
+    /// or "note" (what the seed states as a judgment: a note for the panel, never a rejection).
+    public var severity: String?
+    /// The limit word of the seed for max_age / min_years (以下, 以上, 不满, 不少于 …), read as
+    /// 《民法典》第一千二百五十九条 defines it (`LimitWord`). Default: 以下 for max_age, 不少于 for min_years.
+    public var bound: String?
+    /// More fields a rule reads (excluded_values: every honour field; min_years: the fields a
+    /// contest result may be written in).
+    public var fields: [String]?
+    /// min_years: the contest places that waive the years, as "level:place" (world:3 = a world
+    /// contest's places 1–3). Levels: world, national, provincial, municipal, district.
+    public var contestPlaces: [String]?
+    /// Whether a 一/二/三等奖 counts as place 1/2/3 (only where the seed equates them).
+    public var prizeIsPlace: Bool?
+    /// What a blank value gives: "confirm" (the default: 待核实), "pass" or "fail".
+    public var ifBlank: String?
     public init(id: String, type: String, description: LocalizedText? = nil, field: String? = nil, value: String? = nil,
-                values: [String]? = nil, max: Int? = nil, min: Int? = nil, unlessField: String? = nil, unlessValues: [String]? = nil) {
+                values: [String]? = nil, max: Int? = nil, min: Int? = nil, unlessField: String? = nil, unlessValues: [String]? = nil,
+                severity: String? = nil, bound: String? = nil, fields: [String]? = nil, contestPlaces: [String]? = nil,
+                prizeIsPlace: Bool? = nil, ifBlank: String? = nil) {
         self.id = id; self.type = type; self.description = description; self.field = field; self.value = value
         self.values = values; self.max = max; self.min = min; self.unlessField = unlessField; self.unlessValues = unlessValues
+        self.severity = severity; self.bound = bound; self.fields = fields; self.contestPlaces = contestPlaces
+        self.prizeIsPlace = prizeIsPlace; self.ifBlank = ifBlank
     }
+    /// True for a rule whose findings are notes for the panel.
+    public var isNote: Bool { severity == "note" || type == "note" }
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, description, field, value, values, max, min
         case unlessField = "unless_field", unlessValues = "unless_values"
+        case severity, bound, fields, contestPlaces = "contest_places", prizeIsPlace = "prize_is_place", ifBlank = "if_blank"
     }
 }
 
@@ -158,6 +192,9 @@ public struct Program: Codable, Hashable, Sendable {
     /// Whether the public notice lists the panel (names and key fingerprints) beside the
     /// store fingerprint and the Merkle root (issue 11). Absent: not listed.
     public var publishPanel: Bool?
+    /// The prefix of the ids given to nominations imported from a sheet without 编号
+    /// (`AutoNumber`: HZ001, HZ002 …). Default "D".
+    public var idPrefix: String?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -171,6 +208,7 @@ public struct Program: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, organiser, document, seed, year, quota, referenceDate = "reference_date", subject
         case stages, channels, fields, rules, sheet, aggregation, instance, notes, publishPanel = "publish_panel"
+        case idPrefix = "id_prefix"
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
 }

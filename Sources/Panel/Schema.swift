@@ -199,6 +199,10 @@ extension Program: YAMLSchema {
                                      "programme id \(TerminalText.quoted(id)) is not usable: \(Identifier.rule.en)"))
         }
         if let year { range(year, Limits.year, [.key("year")], ("项目年度", "the programme year")) }
+        if let prefix = idPrefix, prefix.count > 20 || !Identifier.isValid(prefix + "001") {
+            out.append(SchemaProblem([.key("id_prefix")], "编号前缀 \(TerminalText.quoted(prefix)) 不可用：至多 20 个英文字母、数字、- _ .，不以 . 开头",
+                                     "id prefix \(TerminalText.quoted(prefix)) is not usable: at most 20 letters, digits, '-', '_' or '.', not starting with '.'"))
+        }
         range(quota, Limits.quota, [.key("quota")], ("名额", "places to award"))
         let c = sheet.criteria
         if c.isEmpty {

@@ -29,32 +29,39 @@ stages:
     name: {zh: 领导小组审定（2017年4月底前完成）, en: Approval by the leading group (done by the end of April 2017)}
     end: "2017-04-30"
 channels: [单位推荐, 社团推荐, 他人推荐, 个人自荐]
+id_prefix: HZ
+# The form is the annex of the seed, 首届“杭州工匠”认定工作申报表: 姓名, 年龄, 民族, 专业领域,
+# 职称（技能等级）, 联系电话, 手机, 联系地址, 工作单位, 主要事迹简介（600字以内）. The seed's other
+# requirements (国籍, 工会会员, 在杭从业年限, 竞赛名次, 突出贡献) are columns a sheet may add
+# (on_form: false): checked when present, 待核实 when not.
 fields:
-  - {id: id, label: {zh: 编号, en: No.}, required: true}
+  - {id: id, label: {zh: 编号, en: No.}, required: false, on_form: false}
   - {id: name, label: {zh: 姓名, en: Name}, required: true}
-  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, required: true}
+  - {id: age, label: {zh: 年龄, en: Age}, required: false}
   - {id: ethnicity, label: {zh: 民族, en: Ethnicity}, required: false}
-  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: true}
-  - {id: union_member, label: {zh: 工会会员, en: Union member}, required: true, choices: [是, 否]}
-  - {id: field, label: {zh: 专业领域, en: Field}, required: true}
+  - {id: field, label: {zh: 专业领域, en: Field}, required: false}
   - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: false}
   - {id: phone, label: {zh: 联系电话, en: Phone}, required: false}
   - {id: mobile, label: {zh: 手机, en: Mobile}, required: false}
   - {id: address, label: {zh: 联系地址, en: Address}, required: false}
   - {id: employer, label: {zh: 工作单位, en: Employer}, required: true}
-  - {id: recommender, label: {zh: 推荐单位, en: Recommended by}, required: false}
-  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, required: true, choices: [单位推荐, 社团推荐, 他人推荐, 个人自荐]}
-  - {id: years_in_trade, label: {zh: 从业年限, en: Years in the trade}, required: true}
-  - {id: contest_award, label: {zh: 竞赛获奖, en: Contest award}, required: false}
-  - {id: outstanding_contribution, label: {zh: 突出贡献, en: Outstanding contribution}, required: false, choices: [是, 否]}
-  - {id: condition, label: {zh: 符合认定条件（第几条）, en: Condition met (1–5)}, required: true, choices: ["1", "2", "3", "4", "5"]}
-  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, required: true, max_chars: 600}
+  - {id: deeds, label: {zh: 主要事迹简介, en: Main deeds}, aliases: [主要事迹, 事迹简介, Summary of deeds], required: true, max_chars: 600}
+  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, aliases: [出生年月], required: false, on_form: false}
+  - {id: gender, label: {zh: 性别, en: Gender}, required: false, on_form: false}
+  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: false, on_form: false}
+  - {id: union_member, label: {zh: 工会会员, en: Union member}, aliases: [是否工会会员], required: false, choices: [是, 否], on_form: false}
+  - {id: recommender, label: {zh: 推荐单位, en: Recommended by}, required: false, on_form: false}
+  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, aliases: [推荐途径], required: false, choices: [单位推荐, 社团推荐, 他人推荐, 个人自荐], on_form: false}
+  - {id: years_in_trade, label: {zh: 从业年限, en: Years in the trade}, aliases: [在杭从业年限, 工作年限], required: false, on_form: false}
+  - {id: contest_award, label: {zh: 竞赛获奖, en: Contest award}, aliases: [竞赛名次, 技能大赛获奖], required: false, on_form: false}
+  - {id: awards, label: {zh: 获奖情况, en: Awards}, required: false, on_form: false}
+  - {id: outstanding_contribution, label: {zh: 突出贡献, en: Outstanding contribution}, required: false, choices: [是, 否], on_form: false}
+  - {id: condition, label: {zh: 符合认定条件（第几条）, en: Condition met (1–5)}, required: false, on_form: false}
 rules:
+  # 三（一）: "“杭州工匠”应具有中国国籍，必须是工会会员" — both hard; the annex has neither box.
   - id: nationality
-    type: equals
+    type: nationality
     field: nationality
-    value: 中国
-    values: [中华人民共和国, 中国籍, China, PRC]
     description: {zh: 应具有中国国籍, en: Chinese nationality}
   - id: union_member
     type: equals
@@ -63,35 +70,45 @@ rules:
     description: {zh: 必须是工会会员, en: Must be a trade-union member}
   - id: required_fields
     type: required
-    description: {zh: 申报表必填项齐全, en: The required fields of the form are filled}
+    description: {zh: 申报表必填项齐全（姓名、工作单位、主要事迹简介）, en: "The form's name, employer and summary of deeds are filled"}
+  # 三（二）: "须60周岁以下（有突出贡献的可不受年龄限制）"; 以下 includes 60 (民法典 Art. 1259).
   - id: age
     type: max_age
     field: birth_date
     max: 60
+    bound: 以下
     unless_field: outstanding_contribution
     unless_values: [是]
-    description: {zh: 须60周岁以下（有突出贡献的可不受年龄限制）, en: Under 60 (no age limit for an outstanding contribution)}
+    description: {zh: 须60周岁以下（有突出贡献的可不受年龄限制）, en: 60 or under (no age limit for an outstanding contribution)}
+  # 三（二）: "在杭从事本专业技能工作不少于10年"; 条件4: "获得世界技能大赛和国家级技能大赛的前3名，省技能大赛的
+  # 第1名。（符合此条，不受工作年限的限制。）" The seed does not equate 一等奖 with 第1名.
   - id: years_in_trade
     type: min_years
     field: years_in_trade
     min: 10
-    unless_field: contest_award
-    unless_values: [世界技能大赛前3名, 国家级技能大赛前3名, 省技能大赛第1名]
-    description: {zh: 在杭从事本专业技能工作不少于10年（获第4条所列竞赛名次者不受工作年限限制）, en: At least 10 years in the trade in Hangzhou (waived for the contest places of condition 4)}
-  - id: condition
-    type: one_of
+    bound: 不少于
+    fields: [contest_award, awards]
+    contest_places: ["world:3", "national:3", "provincial:1"]
+    description: {zh: 在杭从事本专业技能工作不少于10年（获世界、国家级技能大赛前3名或省技能大赛第1名者不受工作年限限制）, en: "At least 10 years in the trade in Hangzhou (waived for world and national top-3 and provincial first places)"}
+  # "并符合下列条件之一" and "目前仍在一线岗位上直接从事生产、技术、研发等工作": judgments for the panel.
+  - id: conditions
+    type: note
     field: condition
-    values: ["1", "2", "3", "4", "5"]
-    description: {zh: 符合五项认定条件之一, en: Meets one of the five conditions}
+    description: {zh: 须符合五项认定条件之一（绝技绝活、特色传统工艺、重大创造革新、竞赛名次、市级大赛第1名），由评审组判断, en: "Must meet one of the five conditions (unique mastery, local crafts, major innovation, contest places, a municipal first place): for the panel to judge"}
+  - id: frontline
+    type: note
+    description: {zh: 目前仍在一线岗位上直接从事生产、技术、研发等工作，由评审组判断, en: "Still works on the front line in production, technology or research: for the panel to judge"}
+  # The annex: "主要事迹简介（600字以内，详细材料请另附）"; 以内 includes 600.
   - id: deeds_length
     type: max_chars
     field: deeds
     max: 600
-    description: {zh: 主要事迹简介600字以内, en: Main deeds within 600 characters}
+    description: {zh: 主要事迹简介600字以内, en: Summary of deeds within 600 characters}
   - id: channel
     type: one_of
     field: channel
     values: [单位推荐, 社团推荐, 他人推荐, 个人自荐]
+    if_blank: pass
     description: {zh: 推荐途径：单位推荐、社团推荐、他人推荐、个人自荐, en: "Nominated by a unit, an association, another person, or self-nominated"}
 sheet:
   votes: true
@@ -131,9 +148,11 @@ aggregation:
   host_key_allowed: false
 notes:
   - "Seed 003 gives no points: this sheet groups the five conditions and the basic requirements into four criteria of 30/20/30/20 points (100 in all)."
-  - "Ages are counted in full years at reference_date 2016-09-30, the deadline on the application form; 60周岁以下 means under 60 (59 passes, 60 fails)."
-  - "The 10-year rule is waived when 竞赛获奖 names a condition-4 place (世界技能大赛前3名, 国家级技能大赛前3名, 省技能大赛第1名)."
-  - "The form (附件) asks 年龄; this template asks 出生日期 instead so that the age is computed at the reference date. 符合认定条件 names which of the five conditions the nominee claims."
+  - "The form is the seed's annex (姓名, 年龄, 民族, 专业领域, 职称（技能等级）, 联系电话, 手机, 联系地址, 工作单位, 主要事迹简介); a sheet without 编号 is numbered HZ001, HZ002 … on import."
+  - "Ages: from 出生日期 when a sheet carries it (full years at reference_date 2016-09-30, the deadline on the annex), else 年龄 as written. 60周岁以下 includes 60 (民法典 Art. 1259): 60 passes, 61 does not unless 突出贡献 is 是; without that column, over 60 is 待核实."
+  - "国籍, 工会会员 and 在杭从业年限 are required by the seed but not asked by the annex: a sheet without them gives 待核实, which the secretary settles in the signed eligibility decision."
+  - "The 10-year rule is waived by a world or national contest place 1–3 or a provincial first place, read from 竞赛获奖 or 获奖情况 (金牌 = 1, 银牌 = 2, 铜牌 = 3, 第N名, 前N名); a 一等奖 is not a place (the seed does not equate them): 待核实."
+  - "The five conditions and 一线岗位 are judgments: notes for the panel, not rejections."
   - "The seed's 5-year bar does not apply here: Hangzhou only cancels the current application for falsified material."
 """#
 }

@@ -29,38 +29,43 @@ stages:
   - id: term
     name: {zh: 资助周期三年, en: Three-year funding term}
 channels: [单位申报]
+id_prefix: JC
 fields:
-  - {id: id, label: {zh: 编号, en: No.}, required: true}
-  - {id: name, label: {zh: 首席技师姓名, en: Chief technician}, required: true}
-  - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: true}
+  - {id: id, label: {zh: 编号, en: No.}, required: false}
+  - {id: name, label: {zh: 首席技师姓名, en: Chief technician}, aliases: [姓名], required: true}
+  - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, aliases: [国家职业资格, 职业资格等级, 技能等级], required: true}
   - {id: field, label: {zh: 专业领域, en: Field}, required: true}
-  - {id: employer, label: {zh: 申报单位, en: Applying unit}, required: true}
+  - {id: employer, label: {zh: 申报单位, en: Applying unit}, aliases: [工作单位], required: true}
   - {id: recommender, label: {zh: 主管委办局, en: Supervising bureau}, required: true}
   - {id: mobile, label: {zh: 手机, en: Mobile}, required: false}
   - {id: technician_equivalent, label: {zh: 无国家职业标准经行业水平认定, en: No national standard; recognised by the trade}, required: false, choices: [是, 否]}
-  - {id: frontline, label: {zh: 在一线岗位直接从事生产技术或技能培训, en: Works on the front line in production or skills training}, required: true, choices: [是, 否]}
+  - {id: frontline, label: {zh: 在一线岗位直接从事生产技术或技能培训, en: Works on the front line in production or skills training}, required: false, choices: [是, 否]}
   - {id: unit_has_chief_system, label: {zh: 已建立健全首席技师制度, en: The unit has a chief-technician system}, required: true, choices: [是, 否]}
   - {id: unit_team_support, label: {zh: 已建立工作室或项目班组并提供支持, en: A studio or project team exists and is supported}, required: true, choices: [是, 否]}
   - {id: unit_allowance, label: {zh: 已落实首席技师岗位津贴等待遇, en: A chief-technician allowance is paid}, required: true, choices: [是, 否]}
   - {id: unit_training, label: {zh: 按规定提取职工教育经费开展培训, en: Staff-education funds are used for skills training}, required: true, choices: [是, 否]}
   - {id: in_term, label: {zh: 首席技师在聘期内, en: The chief technician is within the appointment term}, required: true, choices: [是, 否]}
   - {id: awards, label: {zh: 获奖情况, en: Awards}, required: false}
-  - {id: deeds, label: {zh: 项目简介, en: Project summary}, required: true, max_chars: 2000}
+  - {id: deeds, label: {zh: 项目简介, en: Project summary}, aliases: [主要事迹], required: true}
 rules:
   - id: required_fields
     type: required
     description: {zh: 资助申请表必填项齐全, en: The required fields of the application are filled}
+  # 三（一）2: "具有技师及以上国家职业资格（或相同水平）；对于从事职业尚无国家职业标准的…经过行业内水平认定后，
+  # 也可聘为首席技师". 国家职业资格二级 is 技师; a title that names no level (工程师) is 待核实 (相同水平?).
   - id: technician_qualification
-    type: contains_any
+    type: qualification
     field: title
-    values: [技师, 高级技师]
+    max: 2
     unless_field: technician_equivalent
     unless_values: [是]
-    description: {zh: 具有技师及以上国家职业资格（或经行业内水平认定）, en: "Technician (技师) or higher national qualification, or recognised by the trade"}
+    description: {zh: 具有技师及以上国家职业资格（或相同水平，或经行业内水平认定）, en: "Technician (技师, level 2) or higher national qualification, the same level, or recognised by the trade"}
+  # 三（一）1: "在一线岗位上直接从事生产技术或技能培训工作…" is a judgment: a note for the panel.
   - id: frontline
     type: yes
     field: frontline
-    description: {zh: 在一线岗位上直接从事生产技术或技能培训工作, en: Works on the front line in production or skills training}
+    severity: note
+    description: {zh: 在一线岗位上直接从事生产技术或技能培训工作（由评审组判断）, en: Works on the front line in production or skills training (for the panel to judge)}
   - id: unit_has_chief_system
     type: yes
     field: unit_has_chief_system
@@ -81,11 +86,6 @@ rules:
     type: yes
     field: in_term
     description: {zh: 申请资助的首席技师须在聘期内, en: The chief technician must be within the appointment term}
-  - id: deeds_length
-    type: max_chars
-    field: deeds
-    max: 2000
-    description: {zh: 项目简介不超过2000字, en: Project summary at most 2000 characters}
 sheet:
   votes: true
   comment_max_chars: 500
@@ -131,7 +131,8 @@ aggregation:
 notes:
   - "Seed 004 gives no points: the sheet follows the selection and application conditions, 30/25/15/15/15 points (100 in all)."
   - "差额评审: more candidates than the 50 places of the 2018–2021 plan; the quota is the plan's total."
-  - "The unit conditions are checklist fields (是/否); the technician qualification passes when the title contains 技师 (高级技师 included) or 无国家职业标准经行业水平认定 is 是."
+  - "The unit conditions are checklist fields (是/否). The technician qualification passes for 技师 or 高级技师 and for 国家职业资格二级/一级 (the same levels), or when 无国家职业标准经行业水平认定 is 是; a title naming no level (工程师) is 待核实, since the seed accepts 相同水平."
+  - "The seed sets no length for the project summary: none is checked. 一线岗位 is a note for the panel."
 """#
 
     /// 静安区技能大师工作室 (seed 004, 2019).
@@ -164,12 +165,13 @@ stages:
   - id: term
     name: {zh: 资助周期三年, en: Three-year funding term}
 channels: [单位申报]
+id_prefix: JS
 fields:
-  - {id: id, label: {zh: 编号, en: No.}, required: true}
-  - {id: name, label: {zh: 技能大师姓名, en: Skill master}, required: true}
+  - {id: id, label: {zh: 编号, en: No.}, required: false}
+  - {id: name, label: {zh: 技能大师姓名, en: Skill master}, aliases: [姓名], required: true}
   - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: true}
   - {id: field, label: {zh: 专业领域, en: Field}, required: true}
-  - {id: employer, label: {zh: 依托企业, en: Host enterprise}, required: true}
+  - {id: employer, label: {zh: 依托企业, en: Host enterprise}, aliases: [工作单位], required: true}
   - {id: recommender, label: {zh: 主管委办局, en: Supervising bureau}, required: true}
   - {id: mobile, label: {zh: 手机, en: Mobile}, required: false}
   - {id: master_basis, label: {zh: 技能大师条件（第几项）, en: Master's qualifying condition (1–3)}, required: true, choices: ["1", "2", "3"]}
@@ -178,21 +180,21 @@ fields:
   - {id: unit_skilled_workforce, label: {zh: 技能人才比较密集, en: The enterprise employs many skilled workers}, required: true, choices: [是, 否]}
   - {id: unit_policies, label: {zh: 技能人才培养评价激励制度完善、工作室制度完善, en: Sound policies for skilled workers and for the studio}, required: true, choices: [是, 否]}
   - {id: unit_team_support, label: {zh: 提供资金、场所、设施设备、人员等条件, en: "Funds, space, equipment and people are provided"}, required: true, choices: [是, 否]}
-  - {id: deeds, label: {zh: 工作室简介, en: Studio summary}, required: true, max_chars: 2000}
+  - {id: deeds, label: {zh: 工作室简介, en: Studio summary}, aliases: [主要事迹], required: true}
 rules:
   - id: required_fields
     type: required
     description: {zh: 申请表必填项齐全, en: The required fields of the application are filled}
-  - id: technician_qualification
-    type: contains_any
-    field: title
-    values: [技师, 高级技师]
-    description: {zh: 技能大师应为高技能人才（技师及以上）, en: The master is a highly skilled worker (technician or higher)}
+  # 四（二）1: "同时，应具备以下条件之一：（1）获得中华技能大奖、全国技术能手…（2）担任区级首席技师资助项目
+  # 带头人…（3）具有一定绝技绝活…" — one of three, with no level of qualification required.
   - id: master_basis
     type: one_of
     field: master_basis
     values: ["1", "2", "3"]
     description: {zh: 技能大师具备三项条件之一, en: The master meets one of the three conditions}
+  - id: master_standing
+    type: note
+    description: {zh: 技能大师应在本行业（领域）中技能拔尖、技艺精湛，具有较强创新创造能力和社会影响力，在带徒传技方面经验丰富，由评审组判断, en: "The master has top skill and fine craftsmanship in the trade, strong creativity and influence, and much experience in teaching apprentices: for the panel to judge"}
   - id: master_fit
     type: yes
     field: master_fit
@@ -209,11 +211,6 @@ rules:
     type: yes
     field: unit_team_support
     description: {zh: 为工作室提供资金支持及必要工作条件, en: Funds and working conditions are provided for the studio}
-  - id: deeds_length
-    type: max_chars
-    field: deeds
-    max: 2000
-    description: {zh: 工作室简介不超过2000字, en: Studio summary at most 2000 characters}
 sheet:
   votes: true
   comment_max_chars: 500
@@ -253,7 +250,8 @@ aggregation:
 notes:
   - "Seed 004 gives no points: the sheet follows the master's and the enterprise's conditions, 30/25/25/20 points (100 in all)."
   - "差额评审: more candidates than the 10 studios of the 2018–2021 plan."
-  - "技能大师条件 1: a listed award (中华技能大奖, 全国技术能手 …); 2: leads a district chief-technician project within its term; 3: a unique technique and the passing on of a traditional craft."
+  - "技能大师条件 1: a listed award (中华技能大奖, 全国技术能手 …); 2: leads a district chief-technician project within its term; 3: a unique technique and the passing on of a traditional craft. The seed asks one of the three, not a 技师 qualification."
+  - "技能拔尖、技艺精湛 … 在带徒传技方面经验丰富 are judgments: a note for the panel. The seed sets no length for the studio summary."
 """#
 
     /// 静安区首席技师资助项目及技能大师工作室届满考核 (seed 004, 七(二)).
@@ -278,14 +276,15 @@ stages:
   - id: result
     name: {zh: 考核结果, en: Result}
 channels: [单位申报]
+id_prefix: JT
 fields:
-  - {id: id, label: {zh: 编号, en: No.}, required: true}
-  - {id: name, label: {zh: 带头人, en: Leader}, required: true}
+  - {id: id, label: {zh: 编号, en: No.}, required: false}
+  - {id: name, label: {zh: 带头人, en: Leader}, aliases: [姓名], required: true}
   - {id: employer, label: {zh: 所在单位, en: Unit}, required: true}
   - {id: project_kind, label: {zh: 项目类别, en: Kind}, required: true, choices: [首席技师资助项目, 技能大师工作室]}
   - {id: in_term, label: {zh: 资助周期届满前, en: Before the end of the funding term}, required: true, choices: [是, 否]}
   - {id: field, label: {zh: 专业领域, en: Field}, required: false}
-  - {id: deeds, label: {zh: 运作情况和任务完成情况, en: Work done and tasks completed}, required: true, max_chars: 3000}
+  - {id: deeds, label: {zh: 运作情况和任务完成情况, en: Work done and tasks completed}, aliases: [主要事迹], required: true}
 rules:
   - id: required_fields
     type: required
@@ -299,11 +298,6 @@ rules:
     type: yes
     field: in_term
     description: {zh: 在资助周期届满前进行届满考核, en: Reviewed before the end of the funding term}
-  - id: report_length
-    type: max_chars
-    field: deeds
-    max: 3000
-    description: {zh: 运作情况不超过3000字, en: The report at most 3000 characters}
 sheet:
   votes: true
   comment_max_chars: 500

@@ -36,31 +36,36 @@ stages:
     start: "2018-09-01"
     end: "2018-09-30"
 channels: [单位推荐, 个人自荐]
+id_prefix: QP
+# 《“青浦工匠”申报审批表》 (附件1) is not printed in seed 002: this is the district's usual sheet,
+# with 推荐单位 and 单位排序 from the 推荐汇总表 (附件2). "《申报审批表》不得缺项、漏项": every box
+# is required (write 无 where there is nothing).
 fields:
-  - {id: id, label: {zh: 编号, en: No.}, required: true}
+  - {id: id, label: {zh: 编号, en: No.}, required: false}
   - {id: name, label: {zh: 姓名, en: Name}, required: true}
   - {id: gender, label: {zh: 性别, en: Gender}, required: true, choices: [男, 女]}
-  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, required: true}
+  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, aliases: [出生年月], required: true}
   - {id: ethnicity, label: {zh: 民族, en: Ethnicity}, required: true}
-  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: true}
-  - {id: union_member, label: {zh: 工会会员, en: Union member}, required: true, choices: [是, 否]}
+  - {id: union_member, label: {zh: 工会会员, en: Union member}, aliases: [是否工会会员], required: true, choices: [是, 否]}
   - {id: field, label: {zh: 专业领域, en: Field}, required: true}
   - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: true}
   - {id: mobile, label: {zh: 手机, en: Mobile}, required: true}
   - {id: address, label: {zh: 联系地址, en: Address}, required: true}
   - {id: employer, label: {zh: 工作单位, en: Employer}, required: true}
-  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, required: true, choices: [单位推荐, 个人自荐]}
-  - {id: years_in_trade, label: {zh: 从业年限, en: Years in the trade}, required: true}
+  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, aliases: [推荐途径], required: true, choices: [单位推荐, 个人自荐]}
+  - {id: recommender, label: {zh: 推荐单位, en: Recommended by}, required: false}
+  - {id: unit_rank, label: {zh: 单位排序, en: Rank within unit}, aliases: [推荐排序, 排序], required: false}
   - {id: awards, label: {zh: 获奖情况, en: Awards}, required: true}
-  - {id: honors, label: {zh: 已获荣誉, en: Honours held}, required: true}
-  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, required: true, max_chars: 1000}
+  - {id: honors, label: {zh: 已获荣誉, en: Honours held}, aliases: [荣誉称号], required: true}
+  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, aliases: [详细事迹材料, 事迹材料, 主要事迹简介], required: true}
+  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: false, on_form: false}
 rules:
+  # 三（二）: "“青浦工匠”一般应具有中国国籍，必须是工会会员": 一般应 is a note, 必须 a rule.
   - id: nationality
-    type: equals
+    type: nationality
     field: nationality
-    value: 中国
-    values: [中华人民共和国, 中国籍, China, PRC]
-    description: {zh: 一般应具有中国国籍, en: Chinese nationality}
+    severity: note
+    description: {zh: 一般应具有中国国籍, en: Chinese nationality as a rule}
   - id: union_member
     type: equals
     field: union_member
@@ -75,19 +80,30 @@ rules:
     unless_field: channel
     unless_values: [个人自荐]
     description: {zh: 单位推荐的须写明推荐单位并在推荐汇总表上排序, en: A unit nomination names the unit and its rank on the unit's summary list}
+  # 四、1: "请于推荐汇总表上排序": the unit's ranking goes to the panel; two nominees at one rank are 待核实.
+  - id: unit_ranks
+    type: unit_ranks
+    field: unit_rank
+    description: {zh: 推荐单位在推荐汇总表上的排序, en: "The unit's ranking on its summary list"}
+  - id: basic_requirements
+    type: note
+    description: {zh: 热爱祖国，遵守法纪，具有良好的道德品行和职业操守，目前在一线岗位上直接从事生产、技术、研发等工作，由评审组判断, en: "Patriotic and law-abiding, of good character and professional ethics, working now on the front line in production, technology or research: for the panel to judge"}
+  # 七、3: "详细事迹材料1000字" names a length, not a limit (no 以内 or 不超过): a longer text is a note.
   - id: deeds_length
     type: max_chars
     field: deeds
     max: 1000
-    description: {zh: 详细事迹材料1000字, en: Deeds at most 1000 characters}
+    severity: note
+    description: {zh: 详细事迹材料1000字, en: Deeds of about 1000 characters}
   - id: channel
     type: one_of
     field: channel
     values: [单位推荐, 个人自荐]
     description: {zh: 推荐途径分为单位推荐和个人自荐, en: Nominated by a unit or self-nominated}
+  # 三（二）: "已经被授予上海市十大工人发明家…者不再参评": looked for in every honour box.
   - id: excluded_honours
     type: excluded_values
-    field: honors
+    fields: [honors, awards]
     values: [上海市十大工人发明家, 上海市十大职工科技创新英才, 上海市职工技术创新能手, 上海市职工科技创新标兵]
     description: {zh: 已被授予上海市十大工人发明家等称号者不再参评, en: Holders of the listed Shanghai titles are not eligible}
   - id: falsified_material
@@ -132,9 +148,11 @@ aggregation:
   host_key_allowed: false
 notes:
   - "Seed 002 gives no points: the four selection conditions are scored 0–25 integer points each, 100 in all."
-  - "不得缺项、漏项: every field of the form is required; write 无 where there is nothing (e.g. 已获荣誉 无)."
-  - "推荐单位 and 单位排序 are asked of unit nominations only (a self-nominee has no unit list): rule unit_nomination."
+  - "不得缺项、漏项: every box of the form is required; write 无 where there is nothing (e.g. 已获荣誉 无)."
+  - "推荐单位 and 单位排序 are asked of unit nominations only (a self-nominee has no unit list): rule unit_nomination. The unit's ranking is shown to the panel with the dossier; two nominees one unit ranks alike are 待核实."
+  - "The excluded titles are looked for in 已获荣誉 and 获奖情况 alike."
+  - "一般应具有中国国籍 and 一线岗位 are judgments: notes for the panel. 必须是工会会员 is a rule."
   - "reference_date is the nomination deadline 2018-09-10 (工作要求 3); the stage calendar says July for nomination."
-  - "详细事迹材料1000字 is read as a limit of 1000 characters, counted as characters, not bytes."
+  - "详细事迹材料1000字 names the length of the deeds, not a limit: a longer text is a note for the panel."
 """#
 }

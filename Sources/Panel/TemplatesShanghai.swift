@@ -27,31 +27,35 @@ stages:
   - id: approval
     name: {zh: 市总审定, en: Approval by the city federation}
 channels: [单位推荐, 社团推荐, 个人自荐]
+id_prefix: SH
+# Seed 000 prints no form: this is the federation's usual nomination sheet, the identity boxes
+# plus what the seed's conditions read (工会会员, 推荐途径, 获奖情况, 主要事迹). Only what the
+# seed requires is required; "不受年龄、性别、学历、职级、职称、技能等级、工作年限、荣誉基础等条件限制".
 fields:
-  - {id: id, label: {zh: 编号, en: No.}, required: true}
+  - {id: id, label: {zh: 编号, en: No.}, required: false}
   - {id: name, label: {zh: 姓名, en: Name}, required: true}
   - {id: gender, label: {zh: 性别, en: Gender}, required: false, choices: [男, 女]}
-  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, required: false}
+  - {id: birth_date, label: {zh: 出生日期, en: Date of birth}, aliases: [出生年月], required: false}
   - {id: ethnicity, label: {zh: 民族, en: Ethnicity}, required: false}
-  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: true}
-  - {id: union_member, label: {zh: 工会会员, en: Union member}, required: true, choices: [是, 否]}
-  - {id: field, label: {zh: 专业领域, en: Field}, required: true}
+  - {id: nationality, label: {zh: 国籍, en: Nationality}, required: false}
+  - {id: union_member, label: {zh: 工会会员, en: Union member}, aliases: [是否工会会员], required: false, choices: [是, 否]}
+  - {id: field, label: {zh: 专业领域, en: Field}, required: false}
   - {id: title, label: {zh: 职称（技能等级）, en: Title (skill level)}, required: false}
   - {id: mobile, label: {zh: 手机, en: Mobile}, required: false}
   - {id: employer, label: {zh: 工作单位, en: Employer}, required: true}
   - {id: recommender, label: {zh: 推荐单位, en: Recommended by}, required: false}
-  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, required: true, choices: [单位推荐, 社团推荐, 个人自荐]}
-  - {id: years_in_trade, label: {zh: 从业年限, en: Years in the trade}, required: false}
+  - {id: channel, label: {zh: 推荐方式, en: Nomination channel}, aliases: [推荐途径], required: false, choices: [单位推荐, 社团推荐, 个人自荐]}
   - {id: awards, label: {zh: 获奖情况, en: Awards}, required: false}
   - {id: honors, label: {zh: 已获荣誉, en: Honours held}, required: false}
-  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, required: true, max_chars: 2000}
+  - {id: deeds, label: {zh: 主要事迹, en: Main deeds}, aliases: [主要事迹简介, 事迹材料], required: true}
 rules:
+  # 三（二）: "“上海工匠”一般应具有中国国籍，必须是工会会员". 一般应 is a judgment (a note for the
+  # panel); 必须 is a rule.
   - id: nationality
-    type: equals
+    type: nationality
     field: nationality
-    value: 中国
-    values: [中华人民共和国, 中国籍, China, PRC]
-    description: {zh: 一般应具有中国国籍, en: Chinese nationality}
+    severity: note
+    description: {zh: 一般应具有中国国籍, en: Chinese nationality as a rule}
   - id: union_member
     type: equals
     field: union_member
@@ -59,16 +63,15 @@ rules:
     description: {zh: 必须是工会会员, en: Must be a trade-union member}
   - id: required_fields
     type: required
-    description: {zh: 申报材料必填项齐全, en: The required fields of the form are filled}
-  - id: deeds_length
-    type: max_chars
-    field: deeds
-    max: 2000
-    description: {zh: 主要事迹不超过2000字, en: Main deeds at most 2000 characters}
+    description: {zh: 申报材料必填项齐全（姓名、工作单位、主要事迹）, en: "The nomination's name, employer and main deeds are filled"}
+  - id: basic_requirements
+    type: note
+    description: {zh: 热爱祖国，遵守法纪，具有良好的道德品行和职业操守，目前在一线岗位上直接从事生产、技术、研发等工作，由评审组判断, en: "Patriotic and law-abiding, of good character and professional ethics, working now on the front line in production, technology or research: for the panel to judge"}
   - id: channel
     type: one_of
     field: channel
     values: [单位推荐, 社团推荐, 个人自荐]
+    if_blank: pass
     description: {zh: 推荐途径：单位推荐、社团推荐或个人自荐, en: "Nominated by a unit, an association, or self-nominated"}
   - id: falsified_material
     type: sanctions
@@ -112,8 +115,9 @@ aggregation:
   host_key_allowed: false
 notes:
   - "Seed 000 gives no points: the four selection conditions (选树条件) are scored 0–25 integer points each, 100 in all."
-  - "The seed sets no length for the deeds; 2000 characters is this template's choice (edit deeds max_chars and the deeds_length rule)."
+  - "The seed sets no length for the deeds and no age, years or honours condition: none is checked."
+  - "一般应具有中国国籍 is a note for the panel (a nominee of another nationality is not rejected); 必须是工会会员 is a rule (待核实 when the sheet does not say)."
   - "The seed gives only 每年9月前: the nomination stage ends 2016-08-31 for the first year (2016); set --year at init."
-  - "资格审核 checks: nationality 中国, union member 是, required fields, channel, the 5-year bar of sanctions.yaml."
+  - "资格审核 checks: union member 是, required fields, channel, the 5-year bar of sanctions.yaml."
 """#
 }

@@ -194,7 +194,13 @@ extension ReviewSession {
 
     /// The decision the automatic check gives, nil when only the secretary can settle it
     /// (待核实 / to be confirmed: a hard rule whose data the programme's form does not carry).
-    public static func checkDecision(_ r: EligibilityResult) -> String? { r.eligible ? "eligible" : "ineligible" }
+    public static func checkDecision(_ r: EligibilityResult) -> String? {
+        switch r.outcome {
+        case .eligible: return "eligible"
+        case .ineligible: return "ineligible"
+        case .toBeConfirmed: return nil
+        }
+    }
 
     /// The decisions to sign: for each dossier (of `only`, else all) whose current version has
     /// no signed decision equal to what is decided now, the check's decision, or the
@@ -224,8 +230,10 @@ extension ReviewSession {
         if let only { for d in only.sorted() { _ = try requireDossier(d) } }
         var out: [RecordKinds.EligibilityEntry] = []
         var unsettled: [String] = []
+        // The whole store's check: a rule across dossiers (a unit's ranks) sees them all.
+        let checks = Dictionary(Eligibility.checkAll(panel).map { ($0.dossier, $0) }, uniquingKeysWith: { a, _ in a })
         for d in panel.dossiers where only?.contains(d.id) ?? true {
-            let r = Eligibility.check(d, program: program, sanctions: panel.sanctions)
+            let r = checks[d.id] ?? Eligibility.check(d, program: program, sanctions: panel.sanctions)
             let checked = ReviewSession.checkDecision(r)
             let o = byDossier[d.id]
             guard let decision = o?.decision ?? checked else { unsettled.append(d.id); continue }
@@ -237,7 +245,8 @@ extension ReviewSession {
             guard let version = ledger.pins.current[d.id]?.sha256 else { continue }
             // Decided already on this version, and nothing new to say.
             if o == nil, ledger.eligibilityDecisions[d.id] == decision, ledger.eligibilityVersions[d.id] == version { continue }
-            let reasons: [JSONValue] = r.failures.map { .object(["rule": .string($0.rule), "zh": .string($0.zh), "en": .string($0.en)]) }
+            // What failed and what was to be confirmed (a settled 待核实 says what it settled).
+            let reasons: [JSONValue] = r.reasons.map { .object(["rule": .string($0.rule), "zh": .string($0.zh), "en": .string($0.en)]) }
             out.append(RecordKinds.EligibilityEntry(dossier: d.id, decision: decision, version: version, reasons: reasons,
                                                     reason: reason?.isEmpty == false ? reason : nil))
         }

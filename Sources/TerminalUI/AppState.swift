@@ -67,8 +67,10 @@ public struct ListRow: Hashable, Sendable {
     public var employer: String
     public var field: String
     public var status: SheetStatus
-    /// nil when unknown; shown to those who do not score.
+    /// nil when unknown; shown to those who do not score. True only for the outcome eligible.
     public var eligible: Bool?
+    /// The qualification check's outcome (eligible, ineligible, 待核实), nil when unknown.
+    public var outcome: EligibilityOutcome? = nil
     /// Lower-cased text the `/` search looks in.
     public var haystack: String
     /// My signed sheet was made on an older version of the dossier ("材料已更新").

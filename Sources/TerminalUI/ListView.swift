@@ -47,6 +47,8 @@ public enum ListView {
                     g.put(lang.pick("[材料已更新]", "[dossier updated]"), x: x, y: y, role: sel ? .selection : .warning)
                 } else if scorer {
                     g.put("[" + row.status.label(lang) + "]", x: x, y: y, role: sel ? .selection : row.status.role)
+                } else if row.outcome == .toBeConfirmed {
+                    g.put(lang.pick("待核实", "confirm"), x: x, y: y, role: sel ? .selection : .draft)
                 } else if let e = row.eligible {
                     g.put(e ? lang.pick("合格", "yes") : lang.pick("不合格", "no"), x: x, y: y, role: sel ? .selection : (e ? .signed : .warning))
                 } else {
@@ -94,8 +96,9 @@ public enum DossierView {
             }
         }
         // Form fields in programme order (or the standard form), then any others the dossier has.
+        // (年龄 only where a dossier gives it: the standard form asks the birth date.)
         var order: [(id: String, label: String)] = b.program.fields.isEmpty
-            ? DossierFields.all.map { ($0.id, lang == .zh ? $0.zh : $0.en) }
+            ? DossierFields.all.filter { $0.id != "age" || d["age"] != nil }.map { ($0.id, lang == .zh ? $0.zh : $0.en) }
             : b.program.fields.map { ($0.id, $0.label.text(lang)) }
         for k in d.fields.keys.sorted() where !order.contains(where: { $0.id == k }) {
             order.append((k, DossierFields.label(k, lang)))
@@ -115,11 +118,22 @@ public enum DossierView {
         out.append(Line(text: "", role: .normal, indent: 0))
         add(lang.pick("资格审核", "Qualification check"), .header)
         if let e = b.eligibility(id) {
-            if e.eligible {
+            switch e.outcome {
+            case .eligible:
                 add(lang.pick("✓ 合格：符合全部申报条件", "✓ Eligible: meets every condition"), .signed, indent: 2)
-            } else {
+            case .ineligible:
                 add(lang.pick("✗ 不合格：", "✗ Not eligible:"), .warning, indent: 2)
                 for f in e.failures { add("• " + f.message(lang) + " [\(f.rule)]", .warning, indent: 4, hanging: 2) }
+            case .toBeConfirmed:
+                add(lang.pick("? 待核实（由工作人员在资格审核决定中确认）：", "? To be confirmed (the secretary settles it in the eligibility decision):"), .draft, indent: 2)
+            }
+            if e.outcome != .eligible {
+                for f in e.toConfirm { add("• " + f.message(lang) + " [\(f.rule)]", .draft, indent: 4, hanging: 2) }
+            }
+            // The seed's judgments and the unit's ranking: for the panel, with the dossier.
+            if !e.notes.isEmpty {
+                add(lang.pick("评审组注意：", "For the panel:"), .header, indent: 2)
+                for f in e.notes { add("• " + f.message(lang) + " [\(f.rule)]", .normal, indent: 4, hanging: 2) }
             }
         } else {
             add(lang.pick("尚未审核", "Not yet checked"), .dim, indent: 2)

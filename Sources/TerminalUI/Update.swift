@@ -44,9 +44,10 @@ public enum UI {
         for (i, d) in ds.enumerated() {
             let hay = UI.searchFold([d.id, d.name, d.employer, d.field, d["title"] ?? "", d["recommender"] ?? ""].joined(separator: "\u{1F}"))
             let status = scorer ? b.status(d.id) : .todo
+            let outcome = scorer ? nil : b.eligibility(d.id)?.outcome
             rows.append(ListRow(id: d.id, name: d.name, employer: d.employer, field: d.field,
                                 status: status,
-                                eligible: scorer ? nil : b.eligibility(d.id)?.eligible, haystack: hay,
+                                eligible: outcome.map { $0 == .eligible }, outcome: outcome, haystack: hay,
                                 updated: status == .signed && b.dossierUpdated(d.id)))
             byID[d.id] = i
         }

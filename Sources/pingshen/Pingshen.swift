@@ -16,7 +16,7 @@ struct Pingshen: ParsableCommand {
         (namespace review-record@pingshen), verifiable with stock `ssh-keygen -Y verify`.
         """,
         subcommands: [
-            Programs.self, Init.self, Import.self, Check.self, Eligible.self, Keygen.self, MemberCommand.self,
+            Programs.self, FormCommand.self, Init.self, Import.self, Check.self, Eligible.self, Keygen.self, MemberCommand.self,
             ProgramCommand.self, SanctionCommand.self, GovernanceCommand.self, DossierCommand.self,
             Score.self, Recuse.self, Rank.self, Stats.self, Finalize.self, Objection.self, Approve.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,

@@ -19,6 +19,44 @@ struct Programs: ParsableCommand {
     }
 }
 
+/// `pingshen form PROGRAM --format csv`: the programme's blank application form (issue 12), so
+/// that secretaries circulate the right one. PROGRAM is a template id or a store (its signed
+/// programme). The form's definition is `ProgramForm` (Panel), which other formats reuse.
+struct FormCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "form",
+        abstract: "Print the programme's blank application form (its own headers), to circulate and import back.")
+    @OptionGroup var common: Common
+    @Argument(help: "A programme template id (see `pingshen programs`) or a store folder.") var program: String
+    @Option(help: "csv") var format: String = "csv"
+    @Option(help: "Language of the headers: zh (the form as printed, default) or en.") var headers: String = "zh"
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            guard let headerLang = Language(rawValue: headers) else {
+                throw ActionError(zh: "--headers 只能是 zh 或 en", en: "--headers is zh or en")
+            }
+            let p: Program
+            if let t = Templates.program(program) {
+                p = t
+            } else if FileManager.default.fileExists(atPath: StoreLayout(program).programFile) {
+                p = try ReviewSession(root: program).program
+            } else {
+                throw ActionError(zh: "没有模板或评审库“\(program)”（模板：\(Templates.ids.joined(separator: ", "))）",
+                                  en: "no template or store '\(program)' (templates: \(Templates.ids.joined(separator: ", ")))")
+            }
+            switch format {
+            // As written (CRLF line ends): `emit` would add a line end after the CSV's own.
+            case "csv": FileHandle.standardOutput.write(Data(ProgramForm.csv(p, lang: headerLang).utf8))
+            default:
+                throw ActionError(zh: "未知格式 \(format)（可用：\(ProgramForm.formats.joined(separator: ", "))）",
+                                  en: "unknown format \(format) (one of: \(ProgramForm.formats.joined(separator: ", ")))")
+            }
+        }
+    }
+}
+
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a store for one programme instance, with its genesis record signed by the founding secretary.")

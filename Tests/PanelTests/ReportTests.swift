@@ -63,7 +63,7 @@ import Testing
             #expect(reasons[1]["message_en"] == "Main deeds has 601 characters, \"over\" the limit\nof 600")
             #expect(reasons[1]["message_zh"] == "主要事迹共 601 字，超过 600 字的限制")
             let summary = try #require(obj["summary"] as? [String: Int])
-            #expect(summary == ["total": 2, "eligible": 1, "ineligible": 1])
+            #expect(summary == ["total": 2, "eligible": 1, "ineligible": 1, "to_be_confirmed": 0])
         }
         #expect(CheckReport.json([], lang: .zh).hasPrefix("{\"dossiers\":[]"))
     }

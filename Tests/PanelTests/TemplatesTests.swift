@@ -57,8 +57,10 @@ import Testing
 
     @Test func formLimits() {
         #expect(Templates.program("hangzhou-craftsman")?.field("deeds")?.maxChars == 600)
-        #expect(Templates.program("qingpu-craftsman")?.field("deeds")?.maxChars == 1000)
-        #expect(Templates.program("qingpu-craftsman")?.fields.allSatisfy(\.required) == true)
+        // seed 002 "详细事迹材料1000字" is a length, not a limit (rule deeds_length is a note)
+        #expect(Templates.program("qingpu-craftsman")?.rules.first { $0.id == "deeds_length" }?.isNote == true)
+        // "《申报审批表》不得缺项、漏项": every box it prints but 编号 and the unit's two (unit nominations only)
+        #expect(Templates.program("qingpu-craftsman").map { ProgramForm.columns($0).filter { !$0.required }.map(\.id) } == ["id", "recommender", "unit_rank"])
         #expect(Templates.program("hangzhou-craftsman")?.referenceDate == "2016-09-30")
     }
 
