@@ -38,8 +38,13 @@ public enum CheckReport {
 
     /// A table for the terminal: one line per dossier that passes, one per reason (failed or to
     /// be confirmed) and per note of the others, then a summary line. Columns aligned in
-    /// terminal cells. Notes are marked 【评审组注意】 / [for the panel].
+    /// terminal cells. Notes are marked 【评审组注意】 / [for the panel]; a note every dossier
+    /// has (the seed's judgments, the same words for all) is printed once above the table.
     public static func table(_ r: [EligibilityResult], dossiers: [Dossier], lang: Language) -> String {
+        var common: [RuleFailure] = []
+        if r.count > 1, let first = r.first {
+            common = first.notes.filter { n in r.allSatisfy { $0.notes.contains(n) } }
+        }
         var byID: [String: Dossier] = [:]
         for d in dossiers { byID[d.id] = d }
         let headers = [lang.pick("编号", "No."), lang.pick("姓名", "Name"), lang.pick("工作单位", "Employer"),
@@ -50,7 +55,7 @@ public enum CheckReport {
             let head = [res.dossier, d?.name ?? "", d?.employer ?? "", res.outcome.word(lang)]
             let lines: [(String, String)] = res.failures.map { ($0.rule, $0.message(lang)) }
                 + res.toConfirm.map { ($0.rule, lang.pick("待核实：", "to confirm: ") + $0.message(lang)) }
-                + res.notes.map { ($0.rule, lang.pick("【评审组注意】", "[for the panel] ") + $0.message(lang)) }
+                + res.notes.filter { !common.contains($0) }.map { ($0.rule, lang.pick("【评审组注意】", "[for the panel] ") + $0.message(lang)) }
             if lines.isEmpty { rows.append(head + ["", ""]); continue }
             for (k, l) in lines.enumerated() {
                 rows.append((k == 0 ? head : ["", "", "", ""]) + [l.0, l.1])
@@ -59,7 +64,13 @@ public enum CheckReport {
         let eligible = r.filter { $0.outcome == .eligible }.count
         let ineligible = r.filter { $0.outcome == .ineligible }.count
         let confirm = r.count - eligible - ineligible
-        var out = TextTable.render(headers: headers, rows: rows, maxColumnWidth: 80)
+        var out = ""
+        if !common.isEmpty {
+            out += lang.pick("评审组注意（每份材料）：\n", "For the panel (every dossier):\n")
+            for n in common { out += "  · " + n.message(lang) + " [\(n.rule)]\n" }
+            out += "\n"
+        }
+        out += TextTable.render(headers: headers, rows: rows, maxColumnWidth: 80)
         out += lang.pick("共 \(r.count) 份，合格 \(eligible) 份，不合格 \(ineligible) 份，待核实 \(confirm) 份\n",
                          "\(r.count) dossiers: \(eligible) eligible, \(ineligible) ineligible, \(confirm) to be confirmed\n")
         return out

@@ -96,4 +96,33 @@ import Testing
         }
         #expect(Set(col).count == 1, "\(col)")
     }
+
+    /// Issue 12: 待核实 and notes. JSON: each dossier's outcome, each reason's outcome, notes
+    /// apart from reasons; the table prints a note every dossier has once, above it.
+    @Test func threeOutcomesAndNotes() throws {
+        let every = RuleFailure(rule: "frontline", zh: "一线岗位，由评审组判断", en: "front line: for the panel")
+        let rank = RuleFailure(rule: "unit_ranks", zh: "推荐单位“甲”推荐 2 人，本人排第 1 名", en: "unit 甲 ranks this one 1 of 2")
+        let r = [
+            EligibilityResult(dossier: "A1", failures: [], notes: [every, rank]),
+            EligibilityResult(dossier: "A2", failures: [RuleFailure(rule: "union_member", zh: "工会会员为“否”", en: "not a member")],
+                              toConfirm: [RuleFailure(rule: "nationality", zh: "国籍未填写", en: "nationality blank")], notes: [every]),
+            EligibilityResult(dossier: "A3", failures: [], toConfirm: [RuleFailure(rule: "age", zh: "年龄未填写", en: "age blank")], notes: [every]),
+        ]
+        #expect(r.map(\.outcome) == [.eligible, .ineligible, .toBeConfirmed])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(CheckReport.json(r, lang: .en).utf8)) as? [String: Any])
+        let list = try #require(obj["dossiers"] as? [[String: Any]])
+        #expect(list.map { $0["outcome"] as? String } == ["eligible", "ineligible", "to-be-confirmed"])
+        #expect(list.map { $0["eligible"] as? Bool } == [true, false, false])
+        let reasons = try #require(list[1]["reasons"] as? [[String: String]])
+        #expect(reasons.map { $0["outcome"] } == ["ineligible", "to-be-confirmed"])
+        #expect((list[0]["reasons"] as? [Any])?.isEmpty == true)
+        #expect((list[0]["notes"] as? [[String: String]])?.map { $0["rule"] } == ["frontline", "unit_ranks"])
+        #expect(obj["summary"] as? [String: Int] == ["total": 3, "eligible": 1, "ineligible": 1, "to_be_confirmed": 1])
+        let zh = CheckReport.table(r, dossiers: [], lang: .zh)
+        #expect(zh.components(separatedBy: "一线岗位，由评审组判断").count == 2)   // once, above
+        #expect(zh.hasPrefix("评审组注意（每份材料）："))
+        #expect(zh.contains("【评审组注意】推荐单位“甲”推荐 2 人，本人排第 1 名"))
+        #expect(zh.contains("待核实：国籍未填写") && zh.contains("待核实：年龄未填写"))
+        #expect(zh.contains("共 3 份，合格 1 份，不合格 1 份，待核实 1 份"))
+    }
 }

@@ -21,6 +21,8 @@ final class FakeBackend: ReviewBackend {
     var failDraftSave = false
     var changed = false
     var objectionItems: [ObjectionItem] = []
+    /// Results that replace the built-in ones (issue 12: 待核实 and notes), by dossier.
+    var eligibilityOverride: [String: EligibilityResult] = [:]
 
     static let criteria = [
         Criterion(id: "craft", name: LocalizedText(zh: "工艺专长", en: "Craft expertise"),
@@ -125,6 +127,7 @@ final class FakeBackend: ReviewBackend {
     }
 
     func eligibility(_ dossier: String) -> EligibilityResult? {
+        if let r = eligibilityOverride[dossier] { return r }
         guard !dossiers.isEmpty else { return nil }
         if dossier == dossiers.last?.id {
             return EligibilityResult(dossier: dossier, eligible: false, failures: [
