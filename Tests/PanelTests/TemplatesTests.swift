@@ -124,3 +124,24 @@ import Testing
         #expect(Templates.listing(.en).contains("Shanghai Craftsman"))
     }
 }
+
+/// Issue 12: the English of the templates was cut at an unquoted comma in a YAML flow mapping
+/// ("{zh: …, en: Funds, space, …}" reads en as "Funds"). Every flow-mapping `en:` value that
+/// holds a comma is quoted, and each decoded English text is the whole text of its line.
+@Suite struct TemplateEnglishTests {
+    @Test(arguments: Templates.ids)
+    func noEnglishIsCutAtAComma(id: String) throws {
+        let yaml = try #require(Templates.yaml(id))
+        for line in yaml.split(separator: "\n") where line.contains("{") && line.contains("en: ") {
+            guard let r = line.range(of: "en: ") else { continue }
+            let rest = line[r.upperBound...]
+            if rest.hasPrefix("\"") { continue }
+            // unquoted: up to the closing brace of the flow mapping, no comma allowed
+            let value = rest.prefix { $0 != "}" }
+            #expect(!value.contains(","), "\(id): \(line)")
+        }
+        let p = try #require(Templates.program(id))
+        let texts = [p.title.en] + p.fields.map(\.label.en) + p.rules.compactMap { $0.description?.en } + p.sheet.criteria.map(\.rubric.en)
+        for t in texts { #expect(!t.isEmpty && !t.hasSuffix(","), "\(id): \(t)") }
+    }
+}
