@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // .xlsx workbooks are ZIP packages; on Linux it needs zlib (Debian's zlib1g-dev).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // ncursesw, seen through a small C shim (macros Swift cannot import).
@@ -22,7 +24,8 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // Programme definitions, dossiers, roster, eligibility rules, import.
-        .target(name: "Panel", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Panel", dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                                             .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Canonical records, SSHSIG, OpenSSH keys, ssh-agent, durable store, verify.
         .target(name: "Records", dependencies: ["Panel", .product(name: "Crypto", package: "swift-crypto")]),
         // Aggregation, ranking, ties, quota, statistics: pure functions.
@@ -39,7 +42,7 @@ let package = Package(
         ]),
         // What more than one test target needs (a real ssh-agent); not part of any product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "PanelTests", dependencies: ["Panel"]),
+        .testTarget(name: "PanelTests", dependencies: ["Panel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Panel", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Review", "Records", "Scoring", "Panel"]),

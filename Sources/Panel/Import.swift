@@ -33,25 +33,31 @@ public enum DossierImport {
 
     /// Parses FILE (.csv, or .yaml/.yml) into dossiers, validated against the programme and the
     /// existing ids. Throws `InputError` (file, line, field).
-    public static func read(path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> [Dossier] {
-        try readNumbered(path: path, program: program, encoding: encoding, existingIDs: existingIDs).dossiers
+    public static func read(path: String, program: Program, encoding: Encoding = .auto, sheet: String? = nil, existingIDs: Set<String> = []) throws -> [Dossier] {
+        try readNumbered(path: path, program: program, encoding: encoding, sheet: sheet, existingIDs: existingIDs).dossiers
     }
 
     /// `read`, saying whether the ids were given by the file or numbered in row order because it
-    /// has no 编号 column (`AutoNumber`).
-    public static func readNumbered(path: String, program: Program, encoding: Encoding = .auto, existingIDs: Set<String> = []) throws -> (dossiers: [Dossier], numbered: Bool) {
+    /// has no 编号 column (`AutoNumber`). A workbook (.xlsx) always gives its ids.
+    public static func readNumbered(path: String, program: Program, encoding: Encoding = .auto, sheet: String? = nil, existingIDs: Set<String> = []) throws -> (dossiers: [Dossier], numbered: Bool) {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ext == "xlsx" || ext == "xlsm" || ext == "xls" {
+            return (try readXLSX(path: path, sheet: sheet, program: program, existingIDs: existingIDs), false)
+        }
+        if sheet != nil {
+            throw InputError(path: path, field: "--sheet", message: localized("--sheet 只用于 .xlsx 工作簿", "--sheet applies to .xlsx workbooks only"))
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(path: path, message: localized("无法读取文件", "cannot read the file"))
         }
-        let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
         case "csv", "txt":
             return try readCSVNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
         case "yaml", "yml":
             return try readYAMLNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)
         default:
-            throw InputError(path: path, message: localized("不认识的文件类型“.\(ext)”：请用 .csv、.yaml 或 .yml",
-                                                            "unknown file type '.\(ext)': use .csv, .yaml or .yml"))
+            throw InputError(path: path, message: localized("不认识的文件类型“.\(ext)”：请用 .xlsx、.csv、.yaml 或 .yml",
+                                                            "unknown file type '.\(ext)': use .xlsx, .csv, .yaml or .yml"))
         }
     }
 
@@ -303,9 +309,9 @@ public enum DossierImport {
     /// (the `intake` record, the commit point); if `commit` throws, what was linked is removed
     /// again. Returns the dossiers imported (ids already there with the same bytes are skipped).
     @discardableResult
-    public static func importFile(path: String, into store: PanelStore, encoding: Encoding = .auto,
+    public static func importFile(path: String, into store: PanelStore, encoding: Encoding = .auto, sheet: String? = nil,
                                   commit: ([(id: String, file: DossierFile)]) throws -> Void = { _ in }) throws -> [Dossier] {
-        try publish(try readForImport(path: path, into: store, encoding: encoding).new, into: store.layout, source: path, commit: commit)
+        try publish(try readForImport(path: path, into: store, encoding: encoding, sheet: sheet).new, into: store.layout, source: path, commit: commit)
     }
 
     /// Stages `dossiers`, links them into `layout.dossiersDir` and calls `commit` (see `importFile`).
@@ -327,8 +333,8 @@ public enum DossierImport {
 
     /// Reads FILE for import into `store` (ids new to it, or the same bytes as a dossier it
     /// already holds: those are `unchanged`). Nothing is written.
-    public static func readForImport(path: String, into store: PanelStore, encoding: Encoding = .auto) throws -> (new: [Dossier], unchanged: [Dossier]) {
-        let (all, numbered) = try readNumbered(path: path, program: store.program, encoding: encoding)
+    public static func readForImport(path: String, into store: PanelStore, encoding: Encoding = .auto, sheet: String? = nil) throws -> (new: [Dossier], unchanged: [Dossier]) {
+        let (all, numbered) = try readNumbered(path: path, program: store.program, encoding: encoding, sheet: sheet)
         if numbered { return AutoNumber.assign(all, into: store) }
         var new: [Dossier] = [], unchanged: [Dossier] = []
         for d in all {

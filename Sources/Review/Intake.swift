@@ -12,14 +12,14 @@ import Scoring
 extension ReviewSession {
     /// Imports FILE as the secretary `secretaryID`, all or nothing. Returns the dossiers
     /// imported and how many were already there unchanged (a re-import).
-    public func importDossiers(path: String, encoding: DossierImport.Encoding = .auto, as secretaryID: String,
+    public func importDossiers(path: String, encoding: DossierImport.Encoding = .auto, sheet: String? = nil, as secretaryID: String,
                                signer: RecordSigner) throws -> (imported: [Dossier], unchanged: Int) {
         try settle()
         let sec = try member(secretaryID)
         try requireRole(sec, for: .intake)
         try requireSigner(signer, is: sec)
         try requireNotFinalized()
-        let read = try DossierImport.readForImport(path: path, into: panel, encoding: encoding)
+        let read = try DossierImport.readForImport(path: path, into: panel, encoding: encoding, sheet: sheet)
         guard !read.new.isEmpty else { return ([], read.unchanged.count) }
         return (try publishDossiers(read.new, source: path, as: secretaryID, signer: signer), read.unchanged.count)
     }

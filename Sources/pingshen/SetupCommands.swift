@@ -121,10 +121,11 @@ func signGovernance(_ change: Governance.Change, store: String, as id: String, k
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import nominations from CSV (UTF-8 or GB18030) or YAML, all or nothing, signing the intake record as the secretary.")
+        abstract: "Import nominations from an Excel workbook (.xlsx), CSV (UTF-8 or GB18030) or YAML, all or nothing, signing the intake record as the secretary.")
     @OptionGroup var common: Common
     @Argument var store: String
-    @Argument(help: "FILE.csv or FILE.yaml") var file: String
+    @Argument(help: "FILE.xlsx, FILE.csv or FILE.yaml") var file: String
+    @Option(help: "The worksheet of an .xlsx workbook to read (default: the first).") var sheet: String?
     @Option(help: "auto, utf-8 or gb18030") var encoding: String = "auto"
     @Option(name: .customLong("as"), help: "The secretary who signs the intake record.") var id: String?
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
@@ -141,7 +142,7 @@ struct Import: ParsableCommand {
             }
             let session = try ReviewSession(root: store)
             let s = try signer(for: session, as: id, key: key)
-            let made = try session.importDossiers(path: file, encoding: enc, as: id, signer: s)
+            let made = try session.importDossiers(path: file, encoding: enc, sheet: sheet, as: id, signer: s)
             say(lang.pick("已导入 \(made.imported.count) 份申报材料", "imported \(made.imported.count) dossiers")
                 + (made.unchanged > 0 ? lang.pick("（\(made.unchanged) 份已在库中，未变）", " (\(made.unchanged) already in the store, unchanged)") : ""))
         }
