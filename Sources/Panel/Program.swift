@@ -195,6 +195,10 @@ public struct Program: Codable, Hashable, Sendable {
     /// The prefix of the ids given to nominations imported from a sheet without 编号
     /// (`AutoNumber`: HZ001, HZ002 …). Default "D".
     public var idPrefix: String?
+    /// The programmes whose approved lists may be promoted into this one (逐级推荐, issue 12;
+    /// seed 001 "建立工匠人才逐级晋升制度，搭建市、区（产业）等多级多层推荐体系"). Absent or
+    /// empty: this programme takes no promotions.
+    public var feeds: [Feed]?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -209,8 +213,30 @@ public struct Program: Codable, Hashable, Sendable {
         case id, title, organiser, document, seed, year, quota, referenceDate = "reference_date", subject
         case stages, channels, fields, rules, sheet, aggregation, instance, notes, publishPanel = "publish_panel"
         case idPrefix = "id_prefix"
+        case feeds
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
+    /// The feed that admits programme `id`, nil when this programme takes none from it.
+    public func feed(from id: String) -> Feed? { feeds?.first { $0.program == id } }
+}
+
+/// One lower-level programme that may feed a higher one (`feeds` in program.yaml).
+public struct Feed: Codable, Hashable, Sendable {
+    /// The source programme's id (its template id, as its signed genesis names it).
+    public var program: String
+    /// The namespace of its dossiers here: a promoted dossier's id is PREFIX + source year +
+    /// "-" + its id at the source (QP2018-QP001), so two districts that both number from QP001
+    /// cannot collide.
+    public var prefix: String
+    /// The nomination channel (推荐方式) a promoted dossier takes here; the source's own channel
+    /// is kept beside it as `source_channel`. Absent: the source's channel stays.
+    public var channel: String?
+    public init(program: String, prefix: String, channel: String? = nil) {
+        self.program = program; self.prefix = prefix; self.channel = channel
+    }
+    enum CodingKeys: String, CodingKey, CaseIterable { case program, prefix, channel }
+    /// The longest prefix: with a 4-digit year and "-" it leaves 43 bytes of an id for the source's own.
+    public static let maxPrefix = 16
 }
 
 /// Sums of points from signed records or files, which may hold any 64-bit value: saturating, so

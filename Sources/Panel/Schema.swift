@@ -183,6 +183,7 @@ extension Program: YAMLSchema {
             "rules": .list(.keys(RuleSpec.CodingKeys.self, ["description": text])),
             "sheet": .keys(ScoringSheet.CodingKeys.self, ["criteria": .list(.keys(Criterion.CodingKeys.self, ["name": text, "rubric": text]))]),
             "aggregation": .keys(Aggregation.CodingKeys.self),
+            "feeds": .list(.keys(Feed.CodingKeys.self)),
         ])
     }
 
@@ -230,6 +231,26 @@ extension Program: YAMLSchema {
         if let m = sheet.commentMaxChars { range(m, Limits.chars, [.key("sheet"), .key("comment_max_chars")], ("评语字数上限", "a comment's length limit")) }
         for (i, f) in fields.enumerated() {
             if let m = f.maxChars { range(m, Limits.chars, [.key("fields"), .index(i), .key("max_chars")], ("字段字数上限", "a field's length limit")) }
+        }
+        var feedPrograms: Set<String> = [], feedPrefixes: Set<String> = []
+        for (i, f) in (feeds ?? []).enumerated() {
+            let at: [SchemaPathItem] = [.key("feeds"), .index(i)]
+            if !Identifier.isValid(f.program) {
+                out.append(SchemaProblem(at + [.key("program")], "来源项目编号 \(TerminalText.quoted(f.program)) 不可用：\(Identifier.rule.zh)",
+                                         "source programme id \(TerminalText.quoted(f.program)) is not usable: \(Identifier.rule.en)"))
+            } else if !feedPrograms.insert(f.program).inserted {
+                out.append(SchemaProblem(at + [.key("program")], "来源项目 “\(f.program)” 重复", "source programme '\(f.program)' is listed twice"))
+            }
+            if !Identifier.isValid(f.prefix) || f.prefix.utf8.count > Feed.maxPrefix {
+                out.append(SchemaProblem(at + [.key("prefix")], "编号前缀 \(TerminalText.quoted(f.prefix)) 不可用：至多 \(Feed.maxPrefix) 个字节，\(Identifier.rule.zh)",
+                                         "id prefix \(TerminalText.quoted(f.prefix)) is not usable: at most \(Feed.maxPrefix) bytes, \(Identifier.rule.en)"))
+            } else if !feedPrefixes.insert(f.prefix).inserted {
+                out.append(SchemaProblem(at + [.key("prefix")], "编号前缀 “\(f.prefix)” 重复（两个来源会撞号）", "id prefix '\(f.prefix)' is used twice (two sources would collide)"))
+            }
+            if let c = f.channel, !channels.isEmpty, !channels.contains(c) {
+                out.append(SchemaProblem(at + [.key("channel")], "推荐方式 \(TerminalText.quoted(c)) 不在 channels 中（\(channels.joined(separator: "、"))）",
+                                         "channel \(TerminalText.quoted(c)) is not one of channels (\(channels.joined(separator: ", ")))"))
+            }
         }
         let a = aggregation
         let ag: [SchemaPathItem] = [.key("aggregation")]

@@ -12,6 +12,7 @@ public enum Templates {
         ("jingan-chief-technician", jinganChiefTechnician),
         ("jingan-master-studio", jinganMasterStudio),
         ("jingan-term-review", jinganTermReview),
+        ("shanghai-chief-technician", shanghaiChiefTechnician),
     ]
 
     public static let ids: [String] = sources.map(\.id)

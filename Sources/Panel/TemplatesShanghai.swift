@@ -10,6 +10,10 @@ organiser:
   en: Shanghai Federation of Trade Unions
 document: 沪工总经〔2015〕260号
 seed: 000_625f08780075687d.txt
+feeds:
+  # Seed 000 三（三）单位推荐: "由各区县局（产业）工会经筛选、审核后向市总工会申报推荐"; seed 002 is
+  # Qingpu's own scheme "为上海工匠培育选树工作……奠定……基础". Promoted ids: QP<year>-<id>.
+  - {program: qingpu-craftsman, prefix: QP, channel: 单位推荐}
 year: 2016
 quota: 100
 reference_date: "2016-08-31"
