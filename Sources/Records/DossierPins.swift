@@ -71,7 +71,7 @@ public struct DossierPins: Sendable, Hashable {
             if let e = pinProblem(o, id: id) { return e }
         }
         if let s = body["source"], s.string == nil { return RecordsError("“source” 应为字符串", "'source' must be a string") }
-        return nil
+        return PromotionEvidence.shapeProblem(body)
     }
 
     /// The body of an intake record for these files (`source`: the imported file's name).
@@ -253,6 +253,9 @@ extension Verifier {
         var files = DossierPins.files(in: layout.dossiersDir)
         for id in recovery.inProgress where pins.current[id] == nil { files[id] = nil }
         report.problems += pins.problems(files: files, language: language)
+        // Promotions (issue 12): the source's signed records carried as evidence.
+        report.problems += PromotionEvidence.problems(intakes: kept.map { ($0.record, $0.path) }, layout: layout, pins: pins,
+                                                      files: files, language: language)
         // The latest finalization, in its chair's chain order (then `created` between chairs).
         let finals = kept.filter { $0.record.kind == .finalize }
         if let last = finals.max(by: { a, b in

@@ -26,7 +26,9 @@ extension ReviewSession {
 
     /// Stages `dossiers`, links them in and signs their intake record last (see `DossierStaging`).
     @discardableResult
-    public func publishDossiers(_ dossiers: [Dossier], source: String, as secretaryID: String, signer: RecordSigner) throws -> [Dossier] {
+    /// `extra`: more keys of the intake body (a promotion's `promotion` section).
+    public func publishDossiers(_ dossiers: [Dossier], source: String, extra: [String: JSONValue] = [:], as secretaryID: String,
+                                signer: RecordSigner) throws -> [Dossier] {
         try settle()
         let sec = try member(secretaryID)
         try requireRole(sec, for: .intake)
@@ -34,7 +36,7 @@ extension ReviewSession {
         try requireNotFinalized()
         let name = (source as NSString).lastPathComponent
         let made = try DossierImport.publish(dossiers, into: layout, source: source) { files in
-            try append(kind: .intake, body: DossierPins.intakeBody(files, source: name), as: secretaryID, signer: signer)
+            try append(kind: .intake, body: DossierPins.intakeBody(files, source: name).merging(extra) { a, _ in a }, as: secretaryID, signer: signer)
         }
         try reloadPanel()
         return made

@@ -124,36 +124,4 @@ extension ReviewSession {
             throw ActionError(zh: "未知格式 \(format)（md 或 csv）", en: "unknown format \(format) (md or csv)")
         }
     }
-
-    // MARK: - Multi-level recommendation (逐级晋升)
-
-    /// Turns this store's approved list into nominations of a higher-level programme in
-    /// `target`, each carrying a reference to the signed approval. All or nothing.
-    /// `secretaryID` is the target store's secretary, who signs the intake there; `signer`
-    /// gives their signer once the target's roster is read.
-    public func promote(to target: String, as secretaryID: String, signer: (Member) throws -> RecordSigner) throws -> [Dossier] {
-        guard let approval = ledger.approval else {
-            throw ActionError(zh: "尚未审定：只有审定名单可以逐级推荐", en: "not approved: only an approved list can be promoted")
-        }
-        let rows = try publishedRows(.final)
-        let city = try ReviewSession(root: target)
-        var made: [Dossier] = []
-        for r in rows {
-            var fields = r.dossier.fields
-            fields["recommender"] = program.organiser.zh
-            fields["channel"] = "单位推荐"
-            fields["promoted_from"] = instance
-            fields["promotion_approval"] = approval.sha256
-            fields["promotion_rank"] = String(r.rank)
-            let d = Dossier(id: r.dossier.id, fields: fields)
-            if city.panel.dossier(d.id) != nil {
-                throw ActionError(zh: "目标库已有编号 \(d.id) 的申报材料", en: "the target store already has a dossier \(d.id)")
-            }
-            made.append(d)
-        }
-        // All or nothing, as an import: nothing of the list lands if any of it cannot.
-        try city.publishDossiers(made, source: layout.root, as: secretaryID, signer: try signer(try city.member(secretaryID)))
-        return made
-    }
 }
-

@@ -211,12 +211,15 @@ struct Promote: ParsableCommand {
     @Option(help: "The higher-level store.") var to: String
     @Option(name: .customLong("as"), help: "The higher-level store's secretary, who signs the intake there.") var id: String
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
+    @Option(help: "The source store's fingerprint as its public notice printed it: refuse unless the store promoted is that one.")
+    var fingerprint: String?
 
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let made = try ReviewSession(root: store).promote(to: to, as: id) { try SignerChoice.resolve(keyPath: key, member: $0) }
-            say(lang.pick("已向 \(to) 推荐 \(made.count) 人", "nominated \(made.count) to \(to)"))
+            let p = try ReviewSession(root: store).promote(to: to, as: id, fingerprint: fingerprint) { try SignerChoice.resolve(keyPath: key, member: $0) }
+            say(lang.pick("已向 \(to) 推荐 \(p.dossiers.count) 份（编号 \(p.namespace)-…；来源评审库指纹 \(p.sourceFingerprint)；审定：\(p.approvers.joined(separator: "、"))）",
+                          "nominated \(p.dossiers.count) to \(to) (ids \(p.namespace)-…; source store fingerprint \(p.sourceFingerprint); approved by \(p.approvers.joined(separator: ", ")))"))
         }
     }
 }

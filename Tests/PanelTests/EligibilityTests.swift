@@ -574,6 +574,10 @@ func noted(_ r: EligibilityResult) -> [String] { r.notes.map(\.rule) }
         "jingan-term-review": Breaks(base: Sample.term, fail: [
             "required_fields": ["employer": nil], "project_kind": ["project_kind": "其他"], "in_term": ["in_term": "否"],
         ]),
+        // The city level Jing'an recommends to (issue 12): its only hard rules are the form's.
+        "shanghai-chief-technician": Breaks(base: Sample.chief.merging(["channel": "区级推荐"]) { $1 }, fail: [
+            "required_fields": ["field": nil], "channel": ["channel": "个人自荐"],
+        ]),
     ]
 
     @Test(arguments: Templates.ids)

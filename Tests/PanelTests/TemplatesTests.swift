@@ -5,7 +5,7 @@ import Testing
 @Suite struct TemplatesTests {
     @Test func everyTemplateDecodesAndValidates() throws {
         #expect(Templates.ids == ["shanghai-craftsman", "qingpu-craftsman", "hangzhou-craftsman",
-                                  "jingan-chief-technician", "jingan-master-studio", "jingan-term-review"])
+                                  "jingan-chief-technician", "jingan-master-studio", "jingan-term-review", "shanghai-chief-technician"])
         for src in Templates.sources {
             let p = try Templates.decode(src.yaml, id: src.id)
             #expect(p.id == src.id)

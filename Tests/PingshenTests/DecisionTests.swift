@@ -61,14 +61,14 @@ import Testing
         let city = fx.dir + "/city"
         #expect(try Harness.pingshen(["init", city, "--program", "shanghai-craftsman", "--year", "2027", "--secretary", "sec", "--name", "市秘书",
                                       "--pubkey", fx.key("sec") + ".pub", "--key", fx.key("sec")]).status == 0)
-        // The city's secretary signs the intake of the promoted list there.
+        // A city list is promoted to no other city list: shanghai-craftsman takes Qingpu's
+        // (issue 12; the district → city leg is PromoteTests), and nothing lands.
         let promote = try Harness.pingshen(["promote", fx.store, "--to", city, "--as", "sec", "--key", fx.key("sec")])
-        #expect(promote.status == 0, "\(promote.stderr)")
-        let promoted = try String(contentsOfFile: city + "/dossiers/D002.yaml", encoding: .utf8)
-        #expect(promoted.contains("promotion_approval"))
-        #expect(!FileManager.default.fileExists(atPath: city + "/dossiers/D001.yaml"))
+        #expect(promote.status == 1 && promote.stderr.contains("does not take promotions from shanghai-craftsman"), "\(promote.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: city + "/dossiers/D002.yaml"))
+        #expect(!FileManager.default.fileExists(atPath: city + "/evidence"))
         #expect(try Harness.pingshen(["verify", city]).status == 0)
         let cityCheck = try Harness.json(try Harness.pingshen(["check", city, "--format", "json"]).stdout)
-        #expect((cityCheck["dossiers"] as? [[String: Any]])?.map { $0["dossier"] as? String } == ["D002"])
+        #expect((cityCheck["dossiers"] as? [[String: Any]] ?? []).isEmpty)
     }
 }

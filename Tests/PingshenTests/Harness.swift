@@ -117,14 +117,14 @@ struct Fixture {
     /// The governance records of the set-up, in sec's chain: the genesis and six member-adds.
     static let governanceRecords = 7
 
-    init(program: String = "shanghai-craftsman", quota: Int = 2, dossiers csv: String? = nil) throws {
+    init(program: String = "shanghai-craftsman", quota: Int = 2, year: Int = 2026, dossiers csv: String? = nil) throws {
         dir = try Harness.tempDir("fx")
         store = dir + "/store"
         keys = dir + "/keys"
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
         // The secretary founds the store (the genesis record) and signs every member-add.
         try Harness.sshKeygen(keys + "/sec", comment: "sec")
-        var r = try Harness.pingshen(["init", store, "--program", program, "--year", "2026", "--quota", String(quota),
+        var r = try Harness.pingshen(["init", store, "--program", program, "--year", String(year), "--quota", String(quota),
                                       "--secretary", "sec", "--name", "专家sec", "--unit", "市总工会", "--pubkey", keys + "/sec.pub", "--key", keys + "/sec"])
         #expect(r.status == 0, "init: \(r.stderr)")
         let seats: [(String, String, String)] = Fixture.members.map { ($0, "member", "专家单位\($0)") } + [("chair", "chair", "市总工会")]
@@ -177,6 +177,32 @@ struct Fixture {
         let r = try Harness.pingshen(["eligibility", store, "--as", "sec", "--key", key("sec"), "--all"] + decide.flatMap { ["--decide", $0] })
         #expect(r.status == 0, "eligibility --all: \(r.stderr)")
         return r
+    }
+
+    /// The decision up to an approved list, as the tests of promotion need it (issue 12): m1–m3
+    /// score each dossier of `points` with that many points on every criterion, the chair
+    /// finalizes (`finalizedList`), and the approving body approves (`approveList`). The one
+    /// place that follows what `finalize` and `approve` ask for as they change.
+    func approvedList(_ points: [String: Int]) throws {
+        try finalizedList(points)
+        try approveList()
+    }
+
+    func finalizedList(_ points: [String: Int]) throws {
+        try signCheck()
+        for m in ["m1", "m2", "m3"] {
+            for (d, p) in points.sorted(by: { $0.key < $1.key }) {
+                let r = try score(m, d, [p, p, p, p])
+                #expect(r.status == 0, "score \(m) \(d): \(r.stderr)")
+            }
+        }
+        let r = try Harness.pingshen(["finalize", store, "--as", "chair", "--key", key("chair")])
+        #expect(r.status == 0, "finalize: \(r.stderr)")
+    }
+
+    func approveList() throws {
+        let r = try Harness.pingshen(["approve", store, "--as", "chair", "--key", key("chair")])
+        #expect(r.status == 0, "approve: \(r.stderr)")
     }
 
     /// Signs a sheet with the member's key file; all four criteria get `each` unless given.
