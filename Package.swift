@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Panel", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Review", "Records", "Scoring", "Panel"]),
-        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel", "TestSupport"]),
+        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel", "TerminalUI", "TestSupport"]),
     ]
 )
 

@@ -60,16 +60,67 @@ public struct Criterion: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable { case id, name, rubric, max }
 }
 
+/// Whether a sheet takes a recommend/reject/abstain vote (issue 12: a programme setting,
+/// enforced in the session for the UI and the command line alike). No seed has votes: the
+/// templates use `off` or `optional`.
+public enum VotePolicy: String, Codable, Hashable, Sendable, CaseIterable {
+    /// No vote: a sheet with one is refused.
+    case off
+    /// A vote may be cast or left out.
+    case optional
+    /// Every sheet carries a vote.
+    case required
+}
+
 public struct ScoringSheet: Codable, Hashable, Sendable {
     public var criteria: [Criterion]
-    /// Whether members also cast a recommend/reject/abstain vote.
+    /// Whether members also cast a recommend/reject/abstain vote (`votePolicy` ≠ off).
     public var votes: Bool
     public var commentMaxChars: Int?
-    /// Whether every sheet must carry a vote (`vote_required`, default false); checked when
-    /// signing and by `verify` (RecordKinds).
+    /// Whether every sheet must carry a vote (`votePolicy` = required); checked when signing
+    /// and by `verify` (RecordKinds).
     public var voteRequired: Bool?
     public init(criteria: [Criterion], votes: Bool = true, commentMaxChars: Int? = 500, voteRequired: Bool? = nil) {
         self.criteria = criteria; self.votes = votes; self.commentMaxChars = commentMaxChars; self.voteRequired = voteRequired
+    }
+    public init(criteria: [Criterion], votePolicy: VotePolicy, commentMaxChars: Int? = 500) {
+        self.init(criteria: criteria, votes: votePolicy != .off, commentMaxChars: commentMaxChars,
+                  voteRequired: votePolicy == .required ? true : nil)
+    }
+    /// The programme's vote setting: `votes: off | optional | required` in the sheet (the older
+    /// `votes: true|false` with `vote_required` reads as the same).
+    public var votePolicy: VotePolicy {
+        get { !votes ? .off : (voteRequired == true ? .required : .optional) }
+        set { votes = newValue != .off; voteRequired = newValue == .required ? true : nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        criteria = try c.decode([Criterion].self, forKey: .criteria)
+        commentMaxChars = try c.decodeIfPresent(Int.self, forKey: .commentMaxChars)
+        voteRequired = try c.decodeIfPresent(Bool.self, forKey: .voteRequired)
+        if let b = try? c.decode(Bool.self, forKey: .votes) {
+            votes = b
+        } else {
+            let word = try c.decode(String.self, forKey: .votes)
+            guard let p = VotePolicy(rawValue: word) else {
+                throw DecodingError.dataCorruptedError(forKey: .votes, in: c,
+                    debugDescription: "votes is '\(word)': use off, optional or required")
+            }
+            votes = p != .off
+            if p == .required { voteRequired = true }
+            if p == .optional, voteRequired == true {
+                throw DecodingError.dataCorruptedError(forKey: .voteRequired, in: c,
+                    debugDescription: "votes: optional contradicts vote_required: true")
+            }
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(criteria, forKey: .criteria)
+        try c.encode(votePolicy.rawValue, forKey: .votes)
+        try c.encodeIfPresent(commentMaxChars, forKey: .commentMaxChars)
     }
     /// The sum of the criteria's maxima, saturating at Int.max (a programme read from a file is
     /// bounded by `Limits`; one built in code must not trap here either).
@@ -100,6 +151,19 @@ public struct Aggregation: Codable, Hashable, Sendable {
     /// was signed) still counts: "count" (the default: it counts, flagged 材料已更新) or "drop"
     /// (issue 11: the programme decides).
     public var staleSheets: String?
+    /// The pass mark (合格线, issue 12), in points of the sheet's total, compared with a
+    /// dossier's score by the programme's method: below it a dossier is not selected whatever
+    /// the quota (its place passes down, as under the approval threshold). nil: none.
+    public var passMark: Int?
+    /// In an assessment, the mark for 优秀 (excellent); at or above `passMark` and below it is
+    /// 合格, below `passMark` 不合格. nil: pass/fail only.
+    public var excellentMark: Int?
+    /// "selection" (the default: the quota decides, with ties at the cut) or "assessment" (each
+    /// dossier passes or fails on its own against the pass mark, no quota: Jing'an's 届满考核,
+    /// seed 004 七(二)).
+    public var mode: String?
+    public static let modes = ["selection", "assessment"]
+    public var isAssessment: Bool { mode == "assessment" }
     /// The values `staleSheets` may take.
     public static let staleSheetPolicies = ["count", "drop"]
     /// True when sheets on an older dossier version are left out of the count.
@@ -115,6 +179,7 @@ public struct Aggregation: Codable, Hashable, Sendable {
         case method, trim, trimMin = "trim_min", quorum, tieBreaks = "tie_breaks"
         case approvalThreshold = "approval_threshold", hideOthersUntilSubmitted = "hide_others_until_submitted"
         case hostKeyAllowed = "host_key_allowed", staleSheets = "stale_sheets"
+        case passMark = "pass_mark", excellentMark = "excellent_mark", mode
     }
 }
 
@@ -199,6 +264,9 @@ public struct Program: Codable, Hashable, Sendable {
     /// seed 001 "建立工匠人才逐级晋升制度，搭建市、区（产业）等多级多层推荐体系"). Absent or
     /// empty: this programme takes no promotions.
     public var feeds: [Feed]?
+    /// 差额评审: the round must have more eligible candidates than places (seed 004 五.4,
+    /// "专家开展差额评审"); `check` warns when it has not.
+    public var competitive: Bool?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -214,6 +282,7 @@ public struct Program: Codable, Hashable, Sendable {
         case stages, channels, fields, rules, sheet, aggregation, instance, notes, publishPanel = "publish_panel"
         case idPrefix = "id_prefix"
         case feeds
+        case competitive
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
     /// The feed that admits programme `id`, nil when this programme takes none from it.

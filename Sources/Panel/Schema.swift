@@ -272,6 +272,28 @@ extension Program: YAMLSchema {
         if Set(a.tieBreaks).count != a.tieBreaks.count {
             out.append(SchemaProblem(ag + [.key("tie_breaks")], "并列处理规则重复", "a tie-break is listed twice"))
         }
+        // The pass mark (合格线) and the assessment mode (issue 12): marks in points of the
+        // sheet, so only with a method that scores in points.
+        if let m = a.mode, !Aggregation.modes.contains(m) {
+            out.append(SchemaProblem(ag + [.key("mode")], "应为 selection（按名额评选）或 assessment（逐一考核），而不是 “\(TerminalText.sanitize(m))”",
+                                     "selection (the quota decides) or assessment (each passes or fails), not '\(TerminalText.sanitize(m))'"))
+        }
+        for (key, mark) in [("pass_mark", a.passMark), ("excellent_mark", a.excellentMark)] {
+            guard let mark else { continue }
+            if mark < 0 || mark > sheet.maxTotal {
+                out.append(SchemaProblem(ag + [.key(key)], "\(key) 为 \(mark)，应在 0…\(sheet.maxTotal)（评分表总分）之间",
+                                         "\(key) is \(mark): it must lie within 0…\(sheet.maxTotal) (the sheet's total)"))
+            }
+            if a.method == "z-score" || a.method == "borda" {
+                out.append(SchemaProblem(ag + [.key(key)], "\(key) 按分数计，不能与 \(a.method) 同用", "\(key) is in points and does not apply to \(a.method)"))
+            }
+        }
+        if a.isAssessment, a.passMark == nil {
+            out.append(SchemaProblem(ag + [.key("mode")], "assessment（逐一考核）需要 pass_mark（合格线）", "an assessment needs a pass_mark"))
+        }
+        if let p = a.passMark, let e = a.excellentMark, e < p {
+            out.append(SchemaProblem(ag + [.key("excellent_mark")], "excellent_mark（\(e)）低于 pass_mark（\(p)）", "excellent_mark (\(e)) is below pass_mark (\(p))"))
+        }
         if let t = a.approvalThreshold, Aggregation.parseThreshold(t) == nil {
             out.append(SchemaProblem(ag + [.key("approval_threshold")], "应为 0 到 1 之间的分数，如 “2/3”，而不是 “\(TerminalText.sanitize(t))”",
                                      "expected a fraction between 0 and 1 such as '2/3', not '\(TerminalText.sanitize(t))'"))

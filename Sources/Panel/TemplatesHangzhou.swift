@@ -111,7 +111,7 @@ rules:
     if_blank: pass
     description: {zh: 推荐途径：单位推荐、社团推荐、他人推荐、个人自荐, en: "Nominated by a unit, an association, another person, or self-nominated"}
 sheet:
-  votes: true
+  votes: optional
   comment_max_chars: 500
   criteria:
     - id: mastery
@@ -144,9 +144,12 @@ aggregation:
   trim_min: 5
   quorum: 3
   tie_breaks: [median, recommend]
+  pass_mark: 60
   hide_others_until_submitted: true
   host_key_allowed: false
 notes:
+  - "votes: optional. Seed 003 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
+  - "pass_mark 60 (合格线): the seed's number (认定30名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 003 gives no points: this sheet groups the five conditions and the basic requirements into four criteria of 30/20/30/20 points (100 in all)."
   - "The form is the seed's annex (姓名, 年龄, 民族, 专业领域, 职称（技能等级）, 联系电话, 手机, 联系地址, 工作单位, 主要事迹简介); a sheet without 编号 is numbered HZ001, HZ002 … on import."
   - "Ages: from 出生日期 when a sheet carries it (full years at reference_date 2016-09-30, the deadline on the annex), else 年龄 as written. 60周岁以下 includes 60 (民法典 Art. 1259): 60 passes, 61 does not unless 突出贡献 is 是; without that column, over 60 is 待核实."

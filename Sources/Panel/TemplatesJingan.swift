@@ -87,7 +87,7 @@ rules:
     field: in_term
     description: {zh: 申请资助的首席技师须在聘期内, en: The chief technician must be within the appointment term}
 sheet:
-  votes: true
+  votes: off
   comment_max_chars: 500
   criteria:
     - id: expertise
@@ -125,10 +125,15 @@ aggregation:
   trim: 1
   trim_min: 5
   quorum: 3
-  tie_breaks: [median, recommend]
+  tie_breaks: [median]
+  pass_mark: 60
   hide_others_until_submitted: true
   host_key_allowed: false
+competitive: true
 notes:
+  - "votes: off. Seed 004 has the experts score (专家开展差额评审, 择优拟定), no vote; tie-break on the median only."
+  - "pass_mark 60 (合格线): 择优 funds the best, and a project scored below 60 of 100 (the usual 及格线) is not funded whatever the places left; seed 004 sets no mark: change it with program amend."
+  - "competitive: true (差额评审, seed 004 五.4): check warns when there are no more eligible candidates than places."
   - "Seed 004 gives no points: the sheet follows the selection and application conditions, 30/25/15/15/15 points (100 in all)."
   - "差额评审: more candidates than the 50 places of the 2018–2021 plan; the quota is the plan's total."
   - "The unit conditions are checklist fields (是/否). The technician qualification passes for 技师 or 高级技师 and for 国家职业资格二级/一级 (the same levels), or when 无国家职业标准经行业水平认定 is 是; a title naming no level (工程师) is 待核实, since the seed accepts 相同水平."
@@ -212,7 +217,7 @@ rules:
     field: unit_team_support
     description: {zh: 为工作室提供资金支持及必要工作条件, en: Funds and working conditions are provided for the studio}
 sheet:
-  votes: true
+  votes: off
   comment_max_chars: 500
   criteria:
     - id: master
@@ -244,10 +249,15 @@ aggregation:
   trim: 1
   trim_min: 5
   quorum: 3
-  tie_breaks: [median, recommend]
+  tie_breaks: [median]
+  pass_mark: 60
   hide_others_until_submitted: true
   host_key_allowed: false
+competitive: true
 notes:
+  - "votes: off. Seed 004 has the experts score (专家开展差额评审, 择优拟定), no vote; tie-break on the median only."
+  - "pass_mark 60 (合格线): 择优 funds the best, and a studio scored below 60 of 100 (the usual 及格线) is not funded whatever the places left; seed 004 sets no mark: change it with program amend."
+  - "competitive: true (差额评审, seed 004 五.4): check warns when there are no more eligible candidates than places."
   - "Seed 004 gives no points: the sheet follows the master's and the enterprise's conditions, 30/25/25/20 points (100 in all)."
   - "差额评审: more candidates than the 10 studios of the 2018–2021 plan."
   - "技能大师条件 1: a listed award (中华技能大奖, 全国技术能手 …); 2: leads a district chief-technician project within its term; 3: a unique technique and the passing on of a traditional craft. The seed asks one of the three, not a 技师 qualification."
@@ -299,7 +309,7 @@ rules:
     field: in_term
     description: {zh: 在资助周期届满前进行届满考核, en: Reviewed before the end of the funding term}
 sheet:
-  votes: true
+  votes: off
   comment_max_chars: 500
   criteria:
     - id: hardware
@@ -337,13 +347,17 @@ aggregation:
   trim: 1
   trim_min: 5
   quorum: 3
-  tie_breaks: [median, recommend]
-  approval_threshold: "2/3"
+  tie_breaks: [median]
+  mode: assessment
+  pass_mark: 60
+  excellent_mark: 85
   hide_others_until_submitted: true
   host_key_allowed: false
 notes:
   - "Seed 004 lists the five elements of the review without points: 20 points each, 100 in all."
-  - "A review, not a selection: the quota (60) covers the 50 projects and 10 studios of the plan; approval_threshold 2/3 of recommend votes is this template's choice for passing."
+  - "A review, not a selection (mode: assessment): each project or studio passes or fails on the five elements' total (the mean of the sheets) against the pass mark, with no quota and no vote (votes: off). quota 60 only records the 50 projects and 10 studios of the plan; it limits nothing here."
+  - "pass_mark 60 (合格) and excellent_mark 85 (优秀): seed 004 names the elements but no grades or marks; 60 of 100 is the usual 及格线, 85 this template's line for 优秀. Change them with program amend."
+  - "届满考核 is held 在资助周期届满前 (seed 004 七(二)): before the term ends; the year is the year the review is held (--year at init)."
   - "The three-year term of projects funded in 2019 ends in 2022: year 2022."
 """#
 }

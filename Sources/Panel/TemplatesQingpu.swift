@@ -111,7 +111,7 @@ rules:
     max: 5
     description: {zh: 弄虚作假的单位或个人5年内不再接受申报, en: A unit or person found to have falsified material is barred for 5 years}
 sheet:
-  votes: true
+  votes: optional
   comment_max_chars: 500
   criteria:
     - id: craft
@@ -144,9 +144,12 @@ aggregation:
   trim_min: 5
   quorum: 3
   tie_breaks: [median, recommend]
+  pass_mark: 60
   hide_others_until_submitted: true
   host_key_allowed: false
 notes:
+  - "votes: optional. Seed 002 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
+  - "pass_mark 60 (合格线): the seed's number (今年培养选树10名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 002 gives no points: the four selection conditions are scored 0–25 integer points each, 100 in all."
   - "不得缺项、漏项: every box of the form is required; write 无 where there is nothing (e.g. 已获荣誉 无)."
   - "推荐单位 and 单位排序 are asked of unit nominations only (a self-nominee has no unit list): rule unit_nomination. The unit's ranking is shown to the panel with the dossier; two nominees one unit ranks alike are 待核实."

@@ -82,7 +82,7 @@ rules:
     max: 5
     description: {zh: 弄虚作假的单位或个人5年内不再接受申报, en: A unit or person found to have falsified material is barred for 5 years}
 sheet:
-  votes: true
+  votes: optional
   comment_max_chars: 500
   criteria:
     - id: craft
@@ -115,9 +115,12 @@ aggregation:
   trim_min: 5
   quorum: 3
   tie_breaks: [median, recommend]
+  pass_mark: 60
   hide_others_until_submitted: true
   host_key_allowed: false
 notes:
+  - "votes: optional. Seed 000 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
+  - "pass_mark 60 (合格线): the seed's number (每年培养选树100名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 000 gives no points: the four selection conditions (选树条件) are scored 0–25 integer points each, 100 in all."
   - "The seed sets no length for the deeds and no age, years or honours condition: none is checked."
   - "一般应具有中国国籍 is a note for the panel (a nominee of another nationality is not rejected); 必须是工会会员 is a rule (待核实 when the sheet does not say)."

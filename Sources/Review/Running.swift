@@ -38,3 +38,14 @@ extension ReviewSession {
     /// The dossiers in the running, in id order.
     public var dossiersInRunning: [Dossier] { panel.dossiers.filter { qualification(of: $0).inRunning } }
 }
+
+extension ReviewSession {
+    /// The warning of a competitive round (差额评审, seed 004 五.4: "专家开展差额评审") that is
+    /// not one: no more eligible candidates than places, so the panel chooses nothing. nil when
+    /// the programme is not competitive or the round is.
+    public static func competitionWarning(program: Program, eligible: Int) -> LocalizedText? {
+        guard program.competitive == true, eligible <= program.quota else { return nil }
+        return LocalizedText(zh: "警告：本项目为差额评审，但合格的申报（\(eligible) 份）不多于名额（\(program.quota) 个）：不构成差额",
+                             en: "warning: this is a competitive round (差额评审), but there are no more eligible candidates (\(eligible)) than places (\(program.quota))")
+    }
+}

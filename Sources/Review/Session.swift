@@ -212,37 +212,17 @@ public final class ReviewSession: @unchecked Sendable {
                               en: "conflict of interest: \(dossier)'s employer (\(unit)) is \(memberID)'s own unit; recuse instead")
         }
         let sheet = program.sheet
-        for key in points.keys where sheet.criterion(key) == nil {
-            throw ActionError(zh: "评分表没有评分项 \(key)（可用：\(sheet.criteria.map(\.id).joined(separator: ", "))）",
-                              en: "the scoring sheet has no criterion \(key) (criteria: \(sheet.criteria.map(\.id).joined(separator: ", ")))")
+        // The one table of sheet rules (SheetRules), which the UI's editor reads too.
+        if let p = SheetRules.problem(sheet, points: points, vote: vote?.rawValue, comment: comment?.isEmpty == false ? comment : nil) {
+            throw ActionError(zh: p.zh, en: p.en)
         }
         var pts: [String: JSONValue] = [:]
-        for c in sheet.criteria {
-            guard let p = points[c.id] else {
-                throw ActionError(zh: "缺少评分项 \(c.id)（\(c.name.zh)）的分数", en: "missing points for criterion \(c.id) (\(c.name.en))")
-            }
-            guard (0...c.max).contains(p) else {
-                throw ActionError(zh: "评分项 \(c.id) 的分数 \(p) 超出范围 0–\(c.max)", en: "points \(p) for \(c.id) out of range 0–\(c.max)")
-            }
-            pts[c.id] = .int(Int64(p))
-        }
+        for c in sheet.criteria { pts[c.id] = .int(Int64(points[c.id] ?? 0)) }
         var body: [String: JSONValue] = ["dossier": .string(dossier), "points": .object(pts)]
         // The version judged (issue 11): a later amendment flags this sheet.
         if let pin = ledger.pins.current[dossier] { body[DossierPins.bodyKey] = .string(pin.sha256) }
-        if let vote {
-            guard sheet.votes else {
-                throw ActionError(zh: "本项目不投推荐票", en: "this programme takes no recommend/reject votes")
-            }
-            body["vote"] = .string(vote.rawValue)
-        } else if sheet.votes, sheet.voteRequired == true {
-            throw ActionError(zh: "本项目要求投票（--vote recommend|reject|abstain）", en: "this programme requires a vote (--vote recommend|reject|abstain)")
-        }
-        if let comment, !comment.isEmpty {
-            if let max = sheet.commentMaxChars, comment.count > max {
-                throw ActionError(zh: "评语 \(comment.count) 字，超过上限 \(max) 字", en: "comment has \(comment.count) characters, over the limit of \(max)")
-            }
-            body["comment"] = .string(comment)
-        }
+        if let vote { body["vote"] = .string(vote.rawValue) }
+        if let comment, !comment.isEmpty { body["comment"] = .string(comment) }
         // The one table verify reads (RecordKinds): what is signed here is what verify counts.
         if let e = RecordKinds.ruleProblem(kind: .score, body: body, rules: ruleBook) {
             throw ActionError(zh: e.zh, en: e.en)

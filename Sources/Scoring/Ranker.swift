@@ -17,6 +17,19 @@ public enum RankStatus: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// An assessment's grade (Jing'an 届满考核: 优秀 / 合格 / 不合格 against the pass marks).
+public enum Grade: String, Sendable, Codable, CaseIterable {
+    case excellent, pass, fail
+
+    public func label(_ lang: Language) -> String {
+        switch self {
+        case .excellent: return lang.pick("优秀", "excellent")
+        case .pass: return lang.pick("合格", "pass")
+        case .fail: return lang.pick("不合格", "fail")
+        }
+    }
+}
+
 /// Whether a dossier met the programme's approval threshold (only when one is set).
 public enum ApprovalResult: String, Sendable, Codable {
     case met
@@ -44,6 +57,11 @@ public struct RankEntry: Sendable, Hashable {
     public var votes: [Vote: Int]
     /// Set when the programme has an approval threshold (and the dossier has a quorum).
     public var approval: ApprovalResult?
+    /// Whether the score reached the programme's pass mark (合格线); nil when there is none or
+    /// no quorum. Below it: never selected.
+    public var passMark: ApprovalResult?
+    /// An assessment's grade (mode: assessment); nil in a selection.
+    public var grade: Grade?
 
     public init(rank: Int, dossier: String, name: String, score: Fraction?, sheets: Int, status: RankStatus,
                 median: Fraction?, votes: [Vote: Int], approval: ApprovalResult? = nil) {
@@ -89,6 +107,11 @@ public struct Ranking: Sendable, Hashable {
     /// The dossiers not in the running (未审核, 不合格, 异议成立) with their reasons: listed
     /// after the ranking by `rank` (table and JSON) and the UI (issue 12).
     public var outOfRunning: [Qualification] = []
+    /// The programme's pass mark (合格线), if any, and whether this is an assessment (each
+    /// dossier graded on its own, no quota).
+    public var passMark: Int?
+    public var excellentMark: Int?
+    public var assessment = false
 
     public init(program: String, method: String, quota: Int, entries: [RankEntry], quorum: Int = 3, approvalThreshold: Fraction? = nil) {
         self.program = program; self.method = method; self.quota = quota; self.entries = entries
@@ -227,6 +250,38 @@ public enum Ranker {
 
         var entries: [RankEntry] = []
         entries.reserveCapacity(g.count)
+        // The pass mark (合格线): a score below it is never selected (issue 12).
+        let passMark = a.passMark.map { Fraction($0, 1) }
+        func reached(_ row: Row) -> ApprovalResult? {
+            guard let passMark else { return nil }
+            guard let s = row.score, s >= passMark else { return .belowThreshold }
+            return .met
+        }
+        if a.isAssessment {
+            // Each dossier on its own against the marks: no quota, no cut, no ties to resolve
+            // (seed 004 七(二): the review's five elements decide, not a number of places).
+            var i = 0
+            while i < ordered.count {
+                var j = i + 1
+                while j < ordered.count && better(ordered[i], ordered[j]) == 0 { j += 1 }
+                for row in ordered[i..<j] {
+                    let pm = reached(row)
+                    let approval = threshold.map { passes(row.votes, $0) ? ApprovalResult.met : .belowThreshold }
+                    let ok = pm != .belowThreshold && approval != .belowThreshold
+                    var e = entry(g, row, rank: i + 1, status: ok ? .selected : .notSelected, approval: approval)
+                    e.passMark = pm
+                    e.grade = !ok ? .fail : (a.excellentMark.map { m in row.score.map { $0 >= Fraction(m, 1) } ?? false } == true ? .excellent : .pass)
+                    entries.append(e)
+                }
+                i = j
+            }
+            missing.sort { codePointLess(g.ids[$0.d], g.ids[$1.d]) }
+            for row in missing { entries.append(entry(g, row, rank: ordered.count + 1, status: .noQuorum, approval: nil)) }
+            var r = Ranking(program: program.id, method: method.rawValue, quota: program.quota, entries: entries,
+                            quorum: quorum, approvalThreshold: threshold)
+            r.passMark = a.passMark; r.excellentMark = a.excellentMark; r.assessment = true
+            return r
+        }
         var eligibleTaken = 0
         var i = 0
         while i < ordered.count {
@@ -238,7 +293,10 @@ public enum Ranker {
                 guard let t = threshold else { return nil }
                 return passes(row.votes, t) ? .met : .belowThreshold
             }
-            let eligible = results.filter { $0 != .belowThreshold }.count
+            let marks = group.map(reached)
+            // Below the threshold or the pass mark: keeps its rank, takes no place.
+            let takes = zip(results, marks).map { $0 != .belowThreshold && $1 != .belowThreshold }
+            let eligible = takes.filter { $0 }.count
             let groupStatus: RankStatus
             if eligibleTaken + eligible <= program.quota {
                 groupStatus = .selected
@@ -248,9 +306,11 @@ public enum Ranker {
                 groupStatus = .notSelected
             }
             eligibleTaken += eligible
-            for (row, approval) in zip(group, results) {
-                let status: RankStatus = approval == .belowThreshold ? .notSelected : groupStatus
-                entries.append(entry(g, row, rank: rank, status: status, approval: approval))
+            for (k, row) in group.enumerated() {
+                let status: RankStatus = takes[k] ? groupStatus : .notSelected
+                var e = entry(g, row, rank: rank, status: status, approval: results[k])
+                e.passMark = marks[k]
+                entries.append(e)
             }
             i = j
         }
@@ -258,8 +318,10 @@ public enum Ranker {
         for row in missing {
             entries.append(entry(g, row, rank: ordered.count + 1, status: .noQuorum, approval: nil))
         }
-        return Ranking(program: program.id, method: method.rawValue, quota: program.quota, entries: entries,
-                       quorum: quorum, approvalThreshold: threshold)
+        var r = Ranking(program: program.id, method: method.rawValue, quota: program.quota, entries: entries,
+                        quorum: quorum, approvalThreshold: threshold)
+        r.passMark = a.passMark
+        return r
     }
 
     static func entry(_ g: Grouped, _ row: Row, rank: Int, status: RankStatus, approval: ApprovalResult?) -> RankEntry {

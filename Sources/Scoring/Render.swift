@@ -31,10 +31,16 @@ extension Ranking {
             out += ",\"sheets\":\(e.sheets),\"status\":\(jsonString(e.status.rawValue))"
             out += ",\"median\":\(e.median.map { jsonString($0.description) } ?? "null")"
             out += ",\"recommend\":\(e.recommend),\"reject\":\(e.reject),\"abstain\":\(e.abstain)"
-            out += ",\"approval\":\(e.approval.map { jsonString($0.rawValue) } ?? "null")}"
+            out += ",\"approval\":\(e.approval.map { jsonString($0.rawValue) } ?? "null")"
+            // Only where the programme sets a pass mark / is an assessment (issue 12).
+            if passMark != nil { out += ",\"pass_mark\":\(e.passMark.map { jsonString($0 == .met ? "met" : "below") } ?? "null")" }
+            if assessment { out += ",\"grade\":\(e.grade.map { jsonString($0.rawValue) } ?? "null")" }
+            out += "}"
         }
         out += entries.isEmpty ? "]" : "\n]"
         out += ",\"quorum\":\(quorum),\"approval_threshold\":\(approvalThreshold.map { jsonString($0.description) } ?? "null")"
+        if let passMark { out += ",\"pass_mark\":\(passMark)" }
+        if assessment { out += ",\"mode\":\"assessment\",\"excellent_mark\":\(excellentMark.map(String.init) ?? "null")" }
         // Sheets judged on an older dossier version (issue 11): listed, counted or not.
         out += ",\"stale_sheets\":[" + staleSheets.map {
             "{\"member\":\(jsonString($0.member)),\"dossier\":\(jsonString($0.dossier)),\"path\":\(jsonString($0.path)),\"counted\":\($0.counted)}"
@@ -94,7 +100,8 @@ extension Ranking {
     func localizedFields(_ e: RankEntry, _ lang: Language) -> [String] {
         var f = fields(e)
         for i in [3, 4, 7] where f[i].isEmpty { f[i] = "-" }
-        f[6] = e.status.label(lang)
+        f[6] = e.grade?.label(lang) ?? e.status.label(lang)
+        if e.passMark == .belowThreshold, passMark.map({ _ in !assessment }) == true { f[6] += lang.pick("（低于合格线）", " (below pass mark)") }
         f[11] = e.approval?.label(lang) ?? ""
         return f
     }
@@ -108,6 +115,12 @@ extension Ranking {
                           "\(program) · method: \(m) · quota \(quota) · quorum \(quorum)")
         if let a = approvalThreshold {
             t += lang.pick(" · 推荐比例不低于 \(a)", " · approval threshold \(a)")
+        }
+        if let p = passMark { t += lang.pick(" · 合格线 \(p)", " · pass mark \(p)") }
+        if assessment {
+            t = lang.pick("\(program) · 逐一考核（不设名额） · 计分方法：\(Method(rawValue: method)?.label(lang) ?? method) · 合格线 \(passMark ?? 0)",
+                          "\(program) · assessment (no quota) · method: \(Method(rawValue: method)?.label(lang) ?? method) · pass mark \(passMark ?? 0)")
+                + (excellentMark.map { lang.pick(" · 优秀 \($0)", " · excellent \($0)") } ?? "")
         }
         return t
     }

@@ -1,5 +1,6 @@
 import Panel
 import Scoring
+import Review
 
 /// What the runtime does for the update function (the only writes).
 public enum Effect: Equatable, Sendable {
@@ -669,17 +670,18 @@ public enum UI {
             }
             return []
         }
-        for (i, c) in criteria.enumerated() where ed.points[i].isEmpty {
-            ed.focus = .criterion(i)
-            say(&s, "尚未评分：\(c.name.zh)", "Not yet scored: \(c.name.en)", .warning)
-            return []
-        }
-        if program.sheet.votes && ed.vote == nil {
-            ed.focus = .vote
-            say(&s, "请投票：推荐、不推荐或弃权", "Please vote: recommend, reject or abstain", .warning)
-            return []
-        }
         let input = ed.input(criteria: criteria)
+        // The session's one table of sheet rules (Review.SheetRules), as `pingshen score` keeps
+        // them: the UI refuses exactly what the command line refuses (issue 12).
+        if let p = SheetRules.problem(program.sheet, points: input.points, vote: input.vote, comment: input.comment.isEmpty ? nil : input.comment) {
+            switch p.field {
+            case .criterion(let id): if let i = criteria.firstIndex(where: { $0.id == id }) { ed.focus = .criterion(i) }
+            case .vote: ed.focus = .vote
+            case .comment: ed.focus = .comment
+            }
+            setMessage(&s, p.message(lang), .warning)
+            return []
+        }
         do {
             let record = try b.previewScoreRecord(input)
             let name = s.byID[ed.dossier].map { s.all[$0].name } ?? ""

@@ -189,6 +189,10 @@ struct Check: ParsableCommand {
             // The signed dossiers only (see `DossierPins`).
             let panel = try ReviewSession(root: store).panel
             let results = Eligibility.checkAll(panel)
+            // 差额评审 (seed 004 五.4): a competitive round needs more eligible candidates than places.
+            if let w = ReviewSession.competitionWarning(program: panel.program, eligible: results.filter(\.eligible).count) {
+                warn(w.text(lang))
+            }
             switch format {
             case "json": emit(CheckReport.json(results, lang: lang))
             case "table": say(CheckReport.table(results, dossiers: panel.dossiers, lang: lang))

@@ -40,7 +40,7 @@ final class FakeBackend: ReviewBackend {
         Program(id: "shanghai-craftsman", title: LocalizedText(zh: "上海工匠", en: "Shanghai Craftsman"),
                 organiser: LocalizedText(zh: "上海市总工会", en: "Shanghai Federation of Trade Unions"),
                 document: "沪工总经〔2015〕260号", year: 2026, quota: quota,
-                sheet: ScoringSheet(criteria: criteria, votes: true, commentMaxChars: 500),
+                sheet: ScoringSheet(criteria: criteria, votePolicy: .required, commentMaxChars: 500),
                 aggregation: Aggregation(method: "trimmed-mean", trim: 1, trimMin: 5, quorum: 3, tieBreaks: ["median"],
                                          hideOthersUntilSubmitted: hide))
     }
