@@ -152,7 +152,8 @@ public struct Aggregation: Codable, Hashable, Sendable {
     /// (issue 11: the programme decides).
     public var staleSheets: String?
     /// The pass mark (合格线, issue 12), in points of the sheet's total, compared with a
-    /// dossier's score by the programme's method: below it a dossier is not selected whatever
+    /// dossier's score by the programme's method (under z-score and Borda, whose scores are not
+    /// points, with the mean of its sheets' totals): below it a dossier is not selected whatever
     /// the quota (its place passes down, as under the approval threshold). nil: none.
     public var passMark: Int?
     /// In an assessment, the mark for 优秀 (excellent); at or above `passMark` and below it is

@@ -273,7 +273,7 @@ extension Program: YAMLSchema {
             out.append(SchemaProblem(ag + [.key("tie_breaks")], "并列处理规则重复", "a tie-break is listed twice"))
         }
         // The pass mark (合格线) and the assessment mode (issue 12): marks in points of the
-        // sheet, so only with a method that scores in points.
+        // sheet's total (under z-score and Borda compared with the mean of the totals).
         if let m = a.mode, !Aggregation.modes.contains(m) {
             out.append(SchemaProblem(ag + [.key("mode")], "应为 selection（按名额评选）或 assessment（逐一考核），而不是 “\(TerminalText.sanitize(m))”",
                                      "selection (the quota decides) or assessment (each passes or fails), not '\(TerminalText.sanitize(m))'"))
@@ -283,9 +283,6 @@ extension Program: YAMLSchema {
             if mark < 0 || mark > sheet.maxTotal {
                 out.append(SchemaProblem(ag + [.key(key)], "\(key) 为 \(mark)，应在 0…\(sheet.maxTotal)（评分表总分）之间",
                                          "\(key) is \(mark): it must lie within 0…\(sheet.maxTotal) (the sheet's total)"))
-            }
-            if a.method == "z-score" || a.method == "borda" {
-                out.append(SchemaProblem(ag + [.key(key)], "\(key) 按分数计，不能与 \(a.method) 同用", "\(key) is in points and does not apply to \(a.method)"))
             }
         }
         if a.isAssessment, a.passMark == nil {

@@ -187,6 +187,10 @@ public enum Ranker {
         var median: Fraction?
         var votes: (Int, Int, Int)
         var n: Int
+        /// What the pass mark is compared with, in points: the score where the method scores
+        /// in points (mean, trimmed mean, median), the mean of the totals under z-score and
+        /// Borda (whose scores are not points).
+        var points: Fraction? = nil
     }
 
     static func rank(program: Program, grouped g: Grouped) -> Ranking {
@@ -218,7 +222,9 @@ public enum Ranker {
             case .mean: score = buffer.isEmpty ? nil : Fraction(buffer.reduce(0, +), buffer.count)
             case .trimmedMean: score = Aggregate.trimmedMean(sorted: buffer, trim: a.trim, trimMin: a.trimMin)
             }
-            rows.append(Row(d: d, score: score, median: median, votes: v, n: r.count))
+            let points: Fraction? = (method == .zScore || method == .borda)
+                ? (buffer.isEmpty ? nil : Fraction(buffer.reduce(0, Points.add), buffer.count)) : score
+            rows.append(Row(d: d, score: score, median: median, votes: v, n: r.count, points: points))
         }
         let quorate = rows.filter { $0.n >= quorum }
         var missing = rows.filter { $0.n < quorum }
@@ -254,7 +260,7 @@ public enum Ranker {
         let passMark = a.passMark.map { Fraction($0, 1) }
         func reached(_ row: Row) -> ApprovalResult? {
             guard let passMark else { return nil }
-            guard let s = row.score, s >= passMark else { return .belowThreshold }
+            guard let s = row.points, s >= passMark else { return .belowThreshold }
             return .met
         }
         if a.isAssessment {
@@ -270,7 +276,7 @@ public enum Ranker {
                     let ok = pm != .belowThreshold && approval != .belowThreshold
                     var e = entry(g, row, rank: i + 1, status: ok ? .selected : .notSelected, approval: approval)
                     e.passMark = pm
-                    e.grade = !ok ? .fail : (a.excellentMark.map { m in row.score.map { $0 >= Fraction(m, 1) } ?? false } == true ? .excellent : .pass)
+                    e.grade = !ok ? .fail : (a.excellentMark.map { m in row.points.map { $0 >= Fraction(m, 1) } ?? false } == true ? .excellent : .pass)
                     entries.append(e)
                 }
                 i = j

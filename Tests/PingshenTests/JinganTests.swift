@@ -89,11 +89,13 @@ import Testing
         #expect(!(try Harness.pingshen(["check", fx.store]).stderr.contains("competitive")))
     }
 
-    @Test func aPassMarkNeedsAPointMethodAndAnAssessmentNeedsAPassMark() throws {
+    @Test func anAssessmentNeedsAPassMarkWithinTheSheet() throws {
         let fx = try Fixture(program: "jingan-term-review", quota: 1, dossiers: Self.termCSV)
         let noMark = try HostileValuesTests.amendProgram(fx, "^(\\s*)pass_mark: 60\\n", "")
         #expect(noMark.status == 1 && noMark.stderr.contains("an assessment needs a pass_mark"), "\(noMark.stderr)")
-        let borda = try HostileValuesTests.amendProgram(fx, "^(\\s*)method: mean$", "$1method: borda")
-        #expect(borda.status == 1 && borda.stderr.contains("does not apply to borda"), "\(borda.stderr)")
+        let over = try HostileValuesTests.amendProgram(fx, "^(\\s*)pass_mark: 60$", "$1pass_mark: 101")
+        #expect(over.status == 1 && over.stderr.contains("within 0…100"), "\(over.stderr)")
+        let mode = try HostileValuesTests.amendProgram(fx, "^(\\s*)mode: assessment$", "$1mode: lottery")
+        #expect(mode.status == 1 && mode.stderr.contains("lottery"), "\(mode.stderr)")
     }
 }
