@@ -227,18 +227,28 @@ extension DossierPins {
 }
 
 extension Verifier {
-    /// `pingshen verify`: the records (`verify`, or `verifyIndexed` with `cached`), then the
-    /// dossier phase: every dossier file against its last signed version (`DossierPins`), and
-    /// the latest finalization's `dossier_set` against the signed set. First cleans up after an
-    /// import or amendment that was killed (`DossierStaging.recover`), as every command does.
+    /// `pingshen verify`: the records (every one read and checked; with `cached`, through the
+    /// store index), then the dossier phase: every dossier file against its last signed version
+    /// (`DossierPins`), and the latest finalization's `dossier_set` against the signed set. First
+    /// cleans up after an import or amendment that was killed (`DossierStaging.recover`), as
+    /// every command does.
+    ///
+    /// A full verify never reads the store index, but writes it anew from what it checked
+    /// (issue 17: a `rank` or UI open right after a `verify` re-verified every signature, 1.3×
+    /// the verify's own time; now it takes the index and stats the files). Without a cache home
+    /// (no per-user secret to seal the index), it checks the same and writes nothing.
     public static func verifyStore(layout: StoreLayout, threads: Int = defaultThreads(), language: Language = RecordsError.currentLanguage,
-                                   cached: Bool = false) throws -> VerifyReport {
+                                   cached: Bool = false, cacheSecret: String? = nil, racy: Int64? = nil) throws -> VerifyReport {
         var kept: [(record: Record, path: String)] = []
         var report: VerifyReport
+        func keep(_ s: RecordSummary) {
+            if case .whole(let r, _) = s.content, r.kind == .intake || r.kind == .dossierAmend || r.kind == .finalize { kept.append((r, s.path)) }
+        }
         if cached {
-            report = try forEachCountedSummary(layout: layout, threads: threads, language: language) { s in
-                if case .whole(let r, _) = s.content, r.kind == .intake || r.kind == .dossierAmend || r.kind == .finalize { kept.append((r, s.path)) }
-            }
+            report = try forEachCountedSummary(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret, keep)
+        } else if VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) != nil {
+            report = try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret,
+                                          racy: racy ?? StoreIndex.racyNanos, rebuild: true, keep).report
         } else {
             report = try forEachVerifiedRecord(layout: layout, threads: threads, language: language) { s in
                 let k = s.record.kind

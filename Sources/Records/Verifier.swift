@@ -219,7 +219,7 @@ public enum Verifier {
     /// for the stamps to be trusted (tests set 0).
     static func countedSummaries(layout: StoreLayout, threads: Int = defaultThreads(), language: Language, cacheSecret: String? = nil,
                                  racy: Int64 = StoreIndex.racyNanos, trustingStamps: Bool = false, handOver: Bool = true,
-                                 alreadyHeld: (([UInt8]) -> Bool)? = nil,
+                                 rebuild: Bool = false, alreadyHeld: (([UInt8]) -> Bool)? = nil,
                                  _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int, fingerprint: [UInt8]?, handedOver: Bool) {
         guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
             // No index possible: the whole store, the slow way.
@@ -234,11 +234,13 @@ public enum Verifier {
         let key = SymmetricKey(data: secret)
         let path = StoreIndex.path(layout)
         return try withoutActuallyEscaping(sink) { sink in
-            var previous = Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }
+            // `rebuild` (a full `verify`): the old index is not read, every record is read and
+            // its signature checked (no verified-record cache), and the index is written anew.
+            var previous = rebuild ? nil : Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }
             while true {
                 var opts: IndexOptions? = IndexOptions(previous: previous, key: key, path: path, racy: racy, trustingStamps: trustingStamps,
                                                        handOver: handOver, alreadyHeld: alreadyHeld)
-                if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: true,
+                if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: !rebuild,
                                          cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink), let o = opts {
                     return (report, o.reused, o.checked, o.fingerprint, o.handedOver)
                 }

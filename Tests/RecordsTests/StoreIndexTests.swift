@@ -65,6 +65,28 @@ import Panel
         #expect(full.records.map(\.path) == second.paths)
     }
 
+    /// Issue 17: a full verify leaves the index warm, so the next open (rank, the UI) reads
+    /// nothing; it never reads the index itself, so a tampered one changes nothing.
+    @Test func aFullVerifyLeavesTheIndexWarm() throws {
+        let s = try Self.store()
+        let secret = s.dir.path + "/home/cache-secret"
+        let v = try Verifier.verifyStore(layout: s.layout, threads: 2, language: .en, cacheSecret: secret, racy: 0)
+        #expect(v.ok && v.records == 14, "\(v.problems)")
+        let warm = try Self.open(s)
+        #expect(warm.reused == v.records && warm.checked == 0)
+        #expect(warm.report.problems == v.problems)
+        // A record changed after the verify is read again, as always.
+        try Self.overwrite(s.path("records/m1/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
+        let after = try Self.open(s)
+        #expect(after.checked >= 1 && !after.report.ok)
+        // An index full of garbage: the full verify does not read it and says the same.
+        let index = StoreIndex.path(s.layout)
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: index))
+        let again = try Verifier.verifyStore(layout: s.layout, threads: 2, language: .en, cacheSecret: secret, racy: 0)
+        let plain = try Verifier.verify(layout: s.layout, threads: 2, language: .en)
+        #expect(again.problems.map(\.kind) == plain.problems.map(\.kind) && !again.ok)
+    }
+
     @Test func aRecordChangedInPlaceIsReadAgainAndRejected() throws {
         let s = try Self.store()
         _ = try Self.open(s)
