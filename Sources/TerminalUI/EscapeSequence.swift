@@ -55,20 +55,17 @@ public enum EscapeSequence {
 
     static func isFinal(_ c: Character) -> Bool { ("@"..."~").contains(c) }
 
+    /// The final bytes SS3 and CSI share: cursor keys, Home/End, PC-style F1–F4.
+    static let commonFinals: [Character: Key] = [
+        "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end,
+        "P": .function(1), "Q": .function(2), "R": .function(3), "S": .function(4),
+    ]
+
     /// SS3 (`ESC O x`): xterm's application cursor keys, PC-style F1–F4 and the keypad in
     /// application mode.
     static func ss3(_ c: Character) -> Key? {
+        if let k = commonFinals[c] { return k }
         switch c {
-        case "A": return .up
-        case "B": return .down
-        case "C": return .right
-        case "D": return .left
-        case "H": return .home
-        case "F": return .end
-        case "P": return .function(1)
-        case "Q": return .function(2)
-        case "R": return .function(3)
-        case "S": return .function(4)
         case "M": return .enter
         // Keypad in application mode: ESC O j … y are * + , - . / 0 … 9, ESC O X is =.
         case "X": return .char("=")
@@ -83,18 +80,9 @@ public enum EscapeSequence {
         let fields = params.split(separator: ";", omittingEmptySubsequences: false)
         guard fields.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
         let n = fields.first.flatMap { Int($0) }
+        if let k = commonFinals[final] { return k }
         switch final {
-        case "A": return .up
-        case "B": return .down
-        case "C": return .right
-        case "D": return .left
-        case "H": return .home
-        case "F": return .end
         case "Z": return .backTab
-        case "P": return .function(1)
-        case "Q": return .function(2)
-        case "R": return .function(3)
-        case "S": return .function(4)
         case "~":
             switch n {
             case 1, 7: return .home        // VT220 Find / rxvt Home; PuTTY's Home
