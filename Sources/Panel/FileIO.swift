@@ -130,3 +130,69 @@ public enum DurableFile {
         return n
     }
 }
+
+/// A file a person names on the command line or in a store (an import list, a public key, a
+/// programme definition, a dossier) read safely: only a regular file is read, never a FIFO (a
+/// plain read waits forever for a writer), a device (/dev/zero never ends) or a directory, and
+/// nothing over `limit` bytes is read into memory. The same rules as the store's record files
+/// (`Verifier.readRegular`, issue 16), for the files that are not records.
+public enum InputFile {
+    /// Import lists: a 100,000-row CSV is about 60 MB; a workbook is bounded again per entry.
+    public static let importLimit = 256 << 20
+    /// A programme, a dossier, a key: text a person writes.
+    public static let textLimit = 16 << 20
+
+    /// The whole file, or an `InputError` naming the path and what is wrong.
+    public static func read(_ path: String, limit: Int) throws -> Data {
+        let fd = try open(path, limit: limit)
+        defer { close(fd.fd) }
+        let cap = fd.size + 1
+        var data = Data(count: cap)
+        var n = 0
+        let ok = data.withUnsafeMutableBytes { buf -> Bool in
+            guard let base = buf.baseAddress else { return false }
+            while n < cap {
+                let r = Glibc.read(fd.fd, base + n, cap - n)
+                if r < 0 { if errno == EINTR { continue }; return false }
+                if r == 0 { break }
+                n += r
+            }
+            return true
+        }
+        guard ok else { throw InputError(path: path, message: localized("无法读取文件", "cannot read the file")) }
+        // A file that grew since fstat is refused rather than read past the limit.
+        guard n <= limit else { throw tooLarge(path, Int64(n), limit) }
+        data.count = n
+        return data
+    }
+
+    /// Checks that `path` is a regular file of at most `limit` bytes, for readers that open it
+    /// themselves (the ZIP reader of a workbook).
+    public static func check(_ path: String, limit: Int) throws {
+        close(try open(path, limit: limit).fd)
+    }
+
+    /// Opened with O_NONBLOCK (opening a FIFO does not wait for a writer, open(2)); fstat then
+    /// refuses anything but a regular file, and a file over `limit`, before a byte is read.
+    static func open(_ path: String, limit: Int) throws -> (fd: Int32, size: Int) {
+        var fd: Int32
+        repeat { fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            let e = errno
+            throw InputError(path: path, message: e == ENOENT ? localized("文件不存在", "no such file")
+                                                              : localized("无法读取文件：\(String(cString: strerror(e)))", "cannot read the file: \(String(cString: strerror(e)))"))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { close(fd); throw InputError(path: path, message: localized("无法读取文件", "cannot read the file")) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw InputError(path: path, message: localized("不是普通文件（命名管道、设备或目录），未读取", "not a regular file (a FIFO, a device or a directory): not read"))
+        }
+        guard Int64(st.st_size) <= Int64(limit) else { close(fd); throw tooLarge(path, Int64(st.st_size), limit) }
+        return (fd, Int(st.st_size))
+    }
+
+    static func tooLarge(_ path: String, _ size: Int64, _ limit: Int) -> InputError {
+        InputError(path: path, message: localized("文件过大（\(size) 字节，上限 \(limit) 字节），未读取", "too large (\(size) bytes, the limit is \(limit)): not read"))
+    }
+}

@@ -47,9 +47,7 @@ public enum DossierImport {
         if sheet != nil {
             throw InputError(path: path, field: "--sheet", message: localized("--sheet 只用于 .xlsx 工作簿", "--sheet applies to .xlsx workbooks only"))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: localized("无法读取文件", "cannot read the file"))
-        }
+        let data = try InputFile.read(path, limit: InputFile.importLimit)
         switch ext {
         case "csv", "txt":
             return try readCSVNumbered(data: data, path: path, program: program, encoding: encoding, existingIDs: existingIDs)

@@ -62,9 +62,7 @@ public enum YAMLFile {
     /// conforms to `YAMLSchema` is checked for unknown keys before decoding and for bounds after,
     /// each error naming the file, line, key and reason (in the language of `PanelMessages`).
     public static func decode<T: Decodable>(_ type: T.Type, path: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: localized("无法读取文件", "cannot read the file"))
-        }
+        let data = try InputFile.read(path, limit: InputFile.textLimit)
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(path: path, message: localized("不是有效的 UTF-8 文本", "not valid UTF-8"))
         }

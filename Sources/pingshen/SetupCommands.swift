@@ -93,8 +93,8 @@ struct Init: ParsableCommand {
 /// names the file: a file with options before the key, several keys, or no key is refused
 /// before anything is signed (an authorized_keys-style line must never reach the roster).
 func readPublicKey(_ path: String) throws -> String {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw ActionError(zh: "无法读取公钥文件 \(path)（--pubkey）", en: "cannot read public key file \(path) (--pubkey)")
+    guard let text = String(data: try InputFile.read(path, limit: 16 << 10), encoding: .utf8) else {
+        throw ActionError(zh: "公钥文件 \(path)（--pubkey）不是 UTF-8 文本", en: "public key file \(path) (--pubkey) is not UTF-8 text")
     }
     let lines = text.split(whereSeparator: \.isNewline).map(String.init)
         .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
@@ -375,8 +375,8 @@ struct ProgramCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw ActionError(zh: "无法读取 \(file)", en: "cannot read \(file)")
+                guard let text = String(data: try InputFile.read(file, limit: InputFile.textLimit), encoding: .utf8) else {
+                    throw ActionError(zh: "\(file) 不是 UTF-8 文本", en: "\(file) is not UTF-8 text")
                 }
                 let program = try YAMLFile.decode(Program.self, text: text, path: file)
                 try Eligibility.validate(program, path: file)

@@ -21,6 +21,7 @@ public final class XLSXPackage {
 
     public init(path: String) throws {
         self.path = path
+        try InputFile.check(path, limit: InputFile.importLimit)
         // A legacy .xls (OLE2 compound file) starts with D0 CF 11 E0 A1 B1 1A E1.
         if let fh = FileHandle(forReadingAtPath: path) {
             let head = (try? fh.read(upToCount: 8)) ?? Data()
