@@ -26,7 +26,7 @@ struct SSHCommand: ParsableCommand {
                 if let file {
                     var existing = ""
                     if FileManager.default.fileExists(atPath: file) {
-                        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                        guard let text = String(data: try InputFile.read(file, limit: InputFile.textLimit), encoding: .utf8) else {
                             throw ActionError(zh: "无法以 UTF-8 读取 \(file)（未做任何修改）", en: "cannot read \(file) as UTF-8 (nothing was changed)")
                         }
                         existing = text

@@ -33,6 +33,7 @@ import Testing
             (["member", "add", fx.store] + sec + ["--id", "m9", "--name", "x", "--role", "member", "--pubkey", fx.dir + "/pipe.pub"], "pipe.pub", "not a regular file"),
             (["program", "amend", fx.store] + sec + [fx.dir + "/pipe.yaml", "--reason", "x"], "pipe.yaml", "not a regular file"),
             (["dossier", "amend", fx.store] + sec + ["--dossier", "D001", fx.dir + "/pipe.yaml", "--reason", "x"], "pipe.yaml", "not a regular file"),
+            (["ssh", "authorized-keys", fx.store, "--file", fifo], fifo, "not a regular file"),
         ]
         for c in cases {
             let r = try Self.run(c.args)
