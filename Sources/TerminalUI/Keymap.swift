@@ -30,6 +30,9 @@ public struct KeyBinding: Sendable {
 public enum Keymap {
     static let lists: [KeyContext] = [.list, .dossier, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .help, .confirm]
     static let browse: [KeyContext] = [.list, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections]
+    static let quitting: [KeyContext] = [.list, .dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections]
+    /// Actions the hint bar keeps at any width (drawn last, at the right, and never dropped).
+    public static let pinned: Set<Action> = [.help, .quit]
 
     /// The table. Order matters: the first binding for a context and key wins, and bar hints
     /// appear in this order.
@@ -49,7 +52,7 @@ public enum Keymap {
         KeyBinding(contexts: [.dossier], keys: [.char("b")], action: .breakdown, label: "b", zh: "各评委评分", en: "panel scores", inBar: true),
         KeyBinding(contexts: [.ranking], keys: [.char("b")], action: .breakdown, label: "b", zh: "评分明细", en: "breakdown", inBar: true),
         KeyBinding(contexts: [.sheet], keys: [.tab, .down], action: .nextField, label: "Tab", zh: "下一项", en: "next field", inBar: true),
-        KeyBinding(contexts: [.sheet], keys: [.backTab, .up], action: .prevField, label: "S-Tab", zh: "上一项", en: "previous field", inBar: true),
+        KeyBinding(contexts: [.sheet], keys: [.backTab, .up], action: .prevField, label: "S-Tab", zh: "上一项", en: "previous field", inBar: false),
         KeyBinding(contexts: [.sheet, .finalize], keys: [.left], action: .left, label: "←", zh: "改选", en: "change", inBar: false),
         KeyBinding(contexts: [.sheet, .finalize], keys: [.right], action: .right, label: "→", zh: "改选", en: "change", inBar: false),
         KeyBinding(contexts: [.sheet, .finalize], keys: [.char(" ")], action: .toggle, label: "Space", zh: "切换", en: "toggle", inBar: false),
@@ -65,7 +68,10 @@ public enum Keymap {
         KeyBinding(contexts: [.search], keys: [.escape], action: .back, label: "Esc", zh: "清除搜索", en: "clear search", inBar: true),
         KeyBinding(contexts: [.dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .help], keys: [.escape], action: .back, label: "Esc", zh: "返回", en: "back", inBar: true),
         KeyBinding(contexts: [.help], keys: [.char("?"), .char("q"), .enter], action: .back, label: "?", zh: "关闭帮助", en: "close help", inBar: false),
-        KeyBinding(contexts: [.list], keys: [.char("q")], action: .quit, label: "q", zh: "退出", en: "quit", inBar: true),
+        // `q` quits from every screen that is not a text field (issue 17); drafts are saved on
+        // every keystroke, so nothing typed is lost. In help it closes help (the binding above);
+        // in a confirmation only y/n answer; in text fields (search, comments, reasons) it is text.
+        KeyBinding(contexts: quitting, keys: [.char("q")], action: .quit, label: "q", zh: "退出", en: "quit", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .breakdown, .eligibility, .objections, .finalize], keys: [.char("?")], action: .help, label: "?", zh: "帮助", en: "help", inBar: true),
         KeyBinding(contexts: [.global], keys: [.function(1)], action: .help, label: "F1", zh: "帮助", en: "help", inBar: false),
     ]
@@ -83,12 +89,12 @@ public enum Keymap {
     }
 
     /// The status-bar text of a context: "Enter 打开  s 评分 …".
-    public static func hintBar(_ context: KeyContext, _ lang: Language, allowed: (Action) -> Bool = { _ in true }) -> [(key: String, text: String)] {
+    public static func hintBar(_ context: KeyContext, _ lang: Language, allowed: (Action) -> Bool = { _ in true }) -> [(key: String, text: String, action: Action)] {
         var seen = Set<Action>()
-        var out: [(String, String)] = []
+        var out: [(String, String, Action)] = []
         for b in bindings(in: context) where b.inBar && allowed(b.action) && !seen.contains(b.action) {
             seen.insert(b.action)
-            out.append((b.label, b.hint(lang)))
+            out.append((b.label, b.hint(lang), b.action))
         }
         return out
     }

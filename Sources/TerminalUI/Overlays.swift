@@ -15,7 +15,7 @@ public enum HelpView {
             out.append(("0-9", lang.pick("在评分项中输入分数（不超过该项满分）", "type points in a criterion (up to its maximum)")))
             out.append(("Backspace", lang.pick("删除", "delete")))
             out.append(("1/2/3", lang.pick("投票：推荐/不推荐/弃权", "vote: recommend/reject/abstain")))
-            out.append(("Enter", lang.pick("评语中换行；回避项中声明或取消回避", "new line in the comment; declare or undo a conflict")))
+            out.append(("Enter", lang.pick("评语中换行；回避项中勾选或取消勾选（回避一经签名不可撤回）", "new line in the comment; mark or unmark a conflict (a signed recusal is final)")))
         }
         if ctx == .finalize { out.append(("Tab", lang.pick("填写或结束填写裁定理由", "type or finish the reason"))) }
         out.append(("", ""))

@@ -589,7 +589,7 @@ public enum UI {
                 return []
             }
             if key == .enter { moveFocus(1); return [] }
-            if key.printable != nil {
+            if key.printable != nil, Keymap.action(for: key, in: .sheet) == nil {
                 say(&s, "此项只能输入数字（0–\(c.max)）", "Digits only here (0–\(c.max))", .warning)
                 return []
             }
@@ -600,7 +600,7 @@ public enum UI {
                 return draft(&s, &ed, criteria)
             }
             if key == .enter { moveFocus(1); return [] }
-            if key.printable != nil && key != .char(" ") {
+            if key.printable != nil && key != .char(" ") && Keymap.action(for: key, in: .sheet) == nil {
                 say(&s, "投票：按 1 推荐、2 不推荐、3 弃权，或 ←/→", "Vote: 1 recommend, 2 reject, 3 abstain, or ←/→", .warning)
                 return []
             }
@@ -627,6 +627,10 @@ public enum UI {
         case .prevField: moveFocus(-1)
         case .back: s.stack.removeLast()
         case .help: s.modal = .help(scroll: 0)
+        case .quit:
+            // Every change was saved as a draft when it was typed (`draft`), so nothing is lost.
+            s.quit = true
+            return [.quit]
         case .left, .right, .toggle:
             if ed.focus == .vote {
                 let order: [String?] = [nil, "recommend", "reject", "abstain"]
@@ -662,6 +666,7 @@ public enum UI {
                 let summary = [
                     lang.pick("回避声明：\(ed.dossier) \(name)", "Declaration of conflict: \(ed.dossier) \(name)"),
                     lang.pick("理由：", "Reason: ") + (reason.isEmpty ? lang.pick("（未填写）", "(none)") : reason),
+                    lang.pick("回避一经签名不可撤回：此后您不能再为这份申报评分。", "A signed recusal is final: you can no longer score this dossier."),
                     lang.pick("签名方式：", "Signing with: ") + b.signingDescription,
                 ]
                 s.modal = .confirm(ConfirmState(pending: .recuse(dossier: ed.dossier, reason: reason), summary: summary, record: record, scroll: 0))
@@ -715,19 +720,57 @@ public enum UI {
         do {
             let record = try b.previewFinalize(resolutions: res)
             var summary = [lang.pick("定稿：\(b.program.title.zh)，名额 \(b.program.quota)", "Final ranking: \(b.program.title.en), quota \(b.program.quota)")]
+            // What is still missing comes first (issue 17): the chair finalized with 13 sheets
+            // missing and 3 drafts unsigned, and nothing said so.
+            let work = outstandingWork(s)
+            if !work.missing.isEmpty {
+                let n = work.missing.reduce(0) { $0 + $1.count }
+                summary.append(lang.pick("⚠ 尚缺 \(n) 份评分表：", "⚠ \(n) sheets missing: ")
+                               + work.missing.map { "\($0.member.name) \($0.count)" }.joined(separator: lang.pick("，", ", ")))
+            }
+            if !work.drafts.isEmpty {
+                let n = work.drafts.reduce(0) { $0 + $1.count }
+                summary.append(lang.pick("⚠ \(n) 份草稿未签名，不计入：", "⚠ \(n) drafts unsigned, not counted: ")
+                               + work.drafts.map { "\($0.member.name) \($0.count)" }.joined(separator: lang.pick("，", ", ")))
+            }
             if let entries = s.chair?.ranking.entries {
-                let selected = entries.filter { $0.status == .selected }.count
-                summary.append(lang.pick("入选 \(selected) 份（不含并列裁定）", "\(selected) selected (before tie decisions)"))
+                summary.append(lang.pick("定稿名单：", "The final list:"))
+                for e in entries where e.status == .selected || res[e.dossier]?.decision == "selected" {
+                    let row = s.byID[e.dossier].map { s.all[$0] }
+                    let unit = row.map { $0.employer.isEmpty ? "" : lang.pick("（\($0.employer)）", " (\($0.employer))") } ?? ""
+                    summary.append("  \(e.rank). \(e.dossier) \(row?.name ?? e.name)\(unit)  \(e.score?.rounded2() ?? "—")")
+                }
             }
             for t in f.ties.sorted() {
                 let r = res[t]!
                 summary.append("  \(t)：" + (r.decision == "selected" ? lang.pick("入选", "selected") : lang.pick("不入选", "not selected")) + " — " + r.reason)
             }
+            summary.append(lang.pick("定稿签名后不可撤回。", "A signed finalization cannot be undone."))
             summary.append(lang.pick("签名方式：", "Signing with: ") + b.signingDescription)
             s.modal = .confirm(ConfirmState(pending: .finalize(res), summary: summary, record: record, scroll: 0))
         } catch {
             setMessage(&s, error.userMessage(lang), .error)
         }
+    }
+
+    /// Per scoring member, the dossiers in the running they have not signed a sheet for (nor
+    /// recused from), and those of them with an unsigned draft, from the chair's progress table.
+    static func outstandingWork(_ s: AppState) -> (missing: [(member: Member, count: Int)], drafts: [(member: Member, count: Int)]) {
+        guard let chair = s.chair else { return ([], []) }
+        var missing: [(Member, Int)] = [], drafts: [(Member, Int)] = []
+        for (j, m) in chair.members.enumerated() {
+            var todo = 0, draft = 0
+            for (i, row) in s.all.enumerated() where chair.rankIndex[row.id] != nil && i < chair.progress.count && j < chair.progress[i].count {
+                switch chair.progress[i][j] {
+                case .todo: todo += 1
+                case .draft: draft += 1
+                default: break
+                }
+            }
+            if todo + draft > 0 { missing.append((m, todo + draft)) }
+            if draft > 0 { drafts.append((m, draft)) }
+        }
+        return (missing, drafts)
     }
 
     public static func voteLabel(_ v: String?, _ lang: Language) -> String {

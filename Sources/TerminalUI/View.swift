@@ -115,26 +115,41 @@ public enum Chrome {
             case .criterion: parts.append(("0-9", s.lang.pick("输入分数", "type points")))
             case .vote: parts.append(("←/→ 1-3", s.lang.pick("投票", "vote")))
             case .comment, .reason: parts.append(("", s.lang.pick("直接输入文字", "type text")))
-            case .conflict: parts.append(("Enter", s.lang.pick("声明/取消回避", "declare/undo conflict")))
+            case .conflict: parts.append(("Enter", s.lang.pick("勾选回避（签名后不可撤回）", "mark conflict (final once signed)")))
             }
-            parts += Keymap.hintBar(ctx, s.lang).map { ($0.key, $0.text) }
-            parts.append(("F1", s.lang.pick("帮助", "help")))
-            drawHints(&g, parts, y)
+            let text = ed.focus == .comment || ed.focus == .reason
+            let bar = Keymap.hintBar(ctx, s.lang)
+            parts += bar.filter { !Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) }
+            // In a text field q is text, so the bar does not offer it there.
+            var pinned: [(String, String)] = [("F1", s.lang.pick("帮助", "help"))]
+            if !text { pinned += bar.filter { $0.action == .quit }.map { ($0.key, $0.text) } }
+            drawHints(&g, parts, pinned: pinned, y)
             return
         }
-        let parts = Keymap.hintBar(ctx, s.lang) { Permissions.allowed($0, role: role) }.map { ($0.key, $0.text) }
-        drawHints(&g, parts, y)
+        let bar = Keymap.hintBar(ctx, s.lang) { Permissions.allowed($0, role: role) }
+        drawHints(&g, bar.filter { !Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) },
+                  pinned: bar.filter { Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) }, y)
     }
 
-    static func drawHints(_ g: inout Grid, _ parts: [(String, String)], _ y: Int) {
+    /// Draws the hints left to right and the pinned ones (help, quit) after them. The pinned
+    /// hints are never dropped (issue 17): at 80 columns the other hints give way to them, and
+    /// below that they are drawn alone, truncated only when even they do not fit.
+    static func drawHints(_ g: inout Grid, _ parts: [(String, String)], pinned: [(String, String)] = [], _ y: Int) {
+        func width(_ p: (String, String)) -> Int { DisplayWidth.of(p.0) + (p.0.isEmpty ? 0 : 1) + DisplayWidth.of(p.1) + 2 }
+        let reserved = pinned.reduce(0) { $0 + width($1) }
         var x = 1
-        for (k, t) in parts {
-            let need = DisplayWidth.of(k) + (k.isEmpty ? 0 : 1) + DisplayWidth.of(t) + 2
-            if x + need > g.width { break }
-            if !k.isEmpty { x += g.put(k, x: x, y: y, role: .key); x += 1 }
-            x += g.put(t, x: x, y: y, role: .hint)
+        func draw(_ p: (String, String)) {
+            guard x < g.width else { return }
+            if !p.0.isEmpty { x += g.put(p.0, x: x, y: y, role: .key, maxWidth: g.width - x); x += 1 }
+            guard x < g.width else { return }
+            x += g.put(p.1, x: x, y: y, role: .hint, maxWidth: g.width - x)
             x += 2
         }
+        for p in parts {
+            if x + width(p) + reserved > g.width { break }
+            draw(p)
+        }
+        for p in pinned { draw(p) }
     }
 
     /// Blanks everything between the title bar and the message line (behind an overlay).

@@ -24,7 +24,9 @@ import Testing
         #expect(Keymap.action(for: .function(9), in: .sheet) == .sign)
         #expect(Keymap.action(for: .char("y"), in: .confirm) == .confirmYes)
         #expect(Keymap.action(for: .char("q"), in: .list) == .quit)
-        #expect(Keymap.action(for: .char("q"), in: .sheet) == nil)
+        #expect(Keymap.action(for: .char("q"), in: .sheet) == .quit)   // issue 17: q quits anywhere but text
+        #expect(Keymap.action(for: .char("q"), in: .search) == nil)
+        #expect(Keymap.action(for: .char("q"), in: .help) == .back)
         #expect(Keymap.action(for: .char("?"), in: .list) == .help)
     }
 
@@ -61,6 +63,31 @@ import Testing
         for b in Keymap.bindings(in: .list) { #expect(lines.contains(b.en), "help lacks \(b.en)") }
         s.stack.append(.sheet(SheetEditor(dossier: "x", criteria: [], from: nil, wasSigned: false)))
         #expect(HelpView.lines(s).contains { $0.0 == "Ctrl-S/F9" })
+    }
+
+    /// The hint bar keeps help and quit at any width (issue 17): at 80 columns the list's bar
+    /// used to drop `q 退出  ? 帮助`. Every role, every screen it can open, both languages, 80 and 120.
+    @Test(arguments: [Language.zh, .en], [80, 120])
+    func theHintBarKeepsHelpAndQuit(_ lang: Language, _ width: Int) {
+        let help = lang.pick("帮助", "help"), quit = lang.pick("退出", "quit")
+        for role in [Role.member, .chair, .secretary, .approver] {
+            for keys in [[], [Key.enter], [.char("s")], [.char("r")], [.char("p")], [.char("e")], [.char("x")], [.char("r"), .char("b")], [.char("r"), .char("f")]] {
+                let c = AppController(backend: FakeBackend(role: role), lang: lang, size: (width, 24))
+                for k in keys { c.send(.key(k)) }
+                let bar = c.frame().lines()[23]
+                let where_ = "\(role) \(keys) at \(width): \(bar)"
+                #expect(bar.contains("? " + help) || bar.contains("F1 " + help), "\(where_)")
+                #expect(bar.contains("q " + quit), "\(where_)")
+            }
+        }
+    }
+
+    @Test func theHintBarOmitsQuitInATextField() {
+        let c = AppController(backend: FakeBackend(), lang: .en, size: (80, 24))
+        c.send(.key(.char("s")))
+        for _ in 0..<8 where !c.frame().lines()[23].contains("type text") { c.send(.key(.tab)) }
+        let bar = c.frame().lines()[23]
+        #expect(bar.contains("type text") && bar.contains("F1 help") && !bar.contains("q quit"))
     }
 
     @Test func theHintBarShowsOnlyWhatTheRoleMayDo() {

@@ -118,10 +118,45 @@ import Testing
         #expect(s.quit)
     }
 
-    @Test func qDoesNotQuitFromADossier() {
+    /// `q` quits from every screen that is not a text field (issue 17): a dossier, the chair's
+    /// screens, a sheet's number and vote fields (whatever was typed is already a saved draft).
+    @Test func qQuitsFromEveryScreenThatIsNotATextField() {
         var (s, b) = make()
         key(&s, b, .enter)
-        #expect(key(&s, b, .char("q")).isEmpty && !s.quit)
+        #expect(s.context == .dossier)
+        #expect(key(&s, b, .char("q")) == [.quit] && s.quit)
+
+        for screen in ["r", "p", "e", "x"] {
+            var (c, cb) = make(FakeBackend(role: .chair))
+            key(&c, cb, .char(Character(screen)))
+            #expect(c.stack.count == 2, "\(screen) opens a screen")
+            #expect(key(&c, cb, .char("q")) == [.quit] && c.quit, "q on screen \(screen)")
+        }
+
+        // In a sheet: the digit typed is saved as a draft first, then q quits.
+        var (t, tb) = make()
+        for _ in 0..<4 { key(&t, tb, .down) }             // SH2026-005: to do
+        key(&t, tb, .char("s"))
+        #expect(key(&t, tb, .char("7")).count == 1)
+        #expect(key(&t, tb, .char("q")) == [.quit] && t.quit)
+    }
+
+    /// Where q is text it stays text: the comment box, the recusal reason, the search line; in
+    /// help it closes help, and a confirmation only takes y or n.
+    @Test func qIsTextInTextFields() {
+        var (s, b) = make()
+        key(&s, b, .char("s"))
+        while editor(s)?.focus != .comment { key(&s, b, .tab) }
+        let fx = key(&s, b, .char("q"))
+        #expect(!s.quit && editor(s)?.comment.text.hasSuffix("q") == true && fx.count == 1)
+
+        var (t, tb) = make()
+        key(&t, tb, .char("/")); key(&t, tb, .char("q"))
+        #expect(!t.quit && t.query == "q")
+
+        var (h, hb) = make()
+        key(&h, hb, .char("?")); key(&h, hb, .char("q"))
+        #expect(!h.quit && h.modal == nil)
     }
 
     @Test func helpOpensAndCloses() {
@@ -309,6 +344,7 @@ import Testing
         key(&s, b, .ctrl("s"))
         guard case .confirm(let c)? = s.modal else { Issue.record("no confirmation"); return }
         #expect(c.pending == .recuse(dossier: "SH2026-005", reason: "亲属关系"))
+        #expect(c.summary.contains { $0.contains("不可撤回") }, "the confirmation says a recusal is final: \(c.summary)")
         #expect(key(&s, b, .char("y")) == [.recuse(dossier: "SH2026-005", reason: "亲属关系")])
     }
 
@@ -445,6 +481,18 @@ import Testing
         let res = ["SH2026-003": TieResolution(decision: "selected", reason: "事迹更突出"),
                    "SH2026-004": TieResolution(decision: "not-selected", reason: "名额所限")]
         #expect(c.pending == .finalize(res))
+        // The confirmation warns of what is missing, names the members, lists the final list by
+        // rank, name and unit, and says it is final (issue 17). In the fake store every member
+        // lacks dossiers 9–12; m1 (张建华) also has a draft on 3 and nothing on 5 and 8, m2
+        // (李明) a draft on 10, and m1, m4 and the chair lack 8.
+        let missing = c.summary.first { $0.hasPrefix("⚠ 尚缺") } ?? ""
+        #expect(missing == "⚠ 尚缺 25 份评分表：张建华 7，李明 4，王芳 4，赵强 5，王主任 5", "\(c.summary)")
+        #expect(c.summary.contains("⚠ 2 份草稿未签名，不计入：张建华 1，李明 1"), "\(c.summary)")
+        let list = c.summary.drop { !$0.hasPrefix("定稿名单") }.dropFirst().prefix { $0.hasPrefix("  ") && $0.contains(". ") }
+        #expect(list.count == 3 && list.first?.hasPrefix("  1. ") == true, "\(c.summary)")
+        let firstRow = s.all[s.byID[s.chair!.ranking.entries[0].dossier]!]
+        #expect(list.first?.contains(firstRow.name + "（" + firstRow.employer + "）") == true)
+        #expect(c.summary.contains("定稿签名后不可撤回。"))
         #expect(key(&s, b, .char("y")) == [.finalize(res)])
     }
 
