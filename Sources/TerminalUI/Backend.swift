@@ -130,6 +130,19 @@ public protocol ReviewBackend: AnyObject {
 }
 
 extension ReviewBackend {
+    /// Whether I may see the other members' scores on a dossier now (`ScoreVisibility`, the
+    /// session's one rule): every screen that shows a score, a median or a vote asks this.
+    public func othersVisible(_ dossier: String) -> Bool {
+        let own: ScoreVisibility.Own
+        switch status(dossier) {
+        case .todo: own = .nothing
+        case .draft: own = .draft
+        case .signed: own = .signed
+        case .recused: own = .recused
+        }
+        return ScoreVisibility.othersVisible(program: program, viewer: me.role, own: own, finalized: finalized)
+    }
+
     public func dossierUpdated(_ dossier: String) -> Bool { false }
     /// The secretary's signed decision on the dossier's current version (未审核 / 不合格 / 合格),
     /// as `rank` shows it (`ReviewSession.qualification(of:)`); nil: not known (a fake).

@@ -124,12 +124,13 @@ public enum ChairViews {
             g.put(DisplayWidth.pad(rankText, to: rankW - 1, alignRight: true), x: x, y: y, role: base); x += rankW + 1
             g.put(DisplayWidth.truncate(e.dossier, to: idW), x: x, y: y, role: base); x += idW + 1
             g.put(DisplayWidth.truncate(e.name, to: nameW), x: x, y: y, role: base); x += nameW + 1
-            g.put(DisplayWidth.pad(e.score?.rounded2() ?? "—", to: scoreW, alignRight: true), x: x, y: y, role: base); x += scoreW + 1
+            let shown = b.othersVisible(e.dossier)
+            g.put(DisplayWidth.pad(shown ? e.score?.rounded2() ?? "—" : hiddenWord(lang), to: scoreW, alignRight: true), x: x, y: y, role: shown ? base : (sel ? base : .dim)); x += scoreW + 1
             g.put(DisplayWidth.pad(String(e.sheets), to: sheetsW - 1, alignRight: true), x: x, y: y, role: base); x += sheetsW + 1
-            g.put(DisplayWidth.pad("\(e.recommend)/\(e.recommend + e.reject + e.abstain)", to: voteW - 1, alignRight: true), x: x, y: y, role: base); x += voteW + 1
+            g.put(DisplayWidth.pad(shown ? "\(e.recommend)/\(e.recommend + e.reject + e.abstain)" : "—", to: voteW - 1, alignRight: true), x: x, y: y, role: base); x += voteW + 1
             g.put(DisplayWidth.truncate(statusWord(e, lang), to: statusW), x: x, y: y, role: sel ? .selection : statusRole(e.status)); x += statusW + 1
             var notes: [String] = []
-            if let o = chair.report.outliers[e.dossier], !o.isEmpty { notes.append(lang.pick("离群 \(o.count)", "outliers \(o.count)")) }
+            if shown, let o = chair.report.outliers[e.dossier], !o.isEmpty { notes.append(lang.pick("离群 \(o.count)", "outliers \(o.count)")) }
             if isTied(r, i) { notes.append(lang.pick("并列", "tied")) }
             g.put(DisplayWidth.truncate(notes.joined(separator: " "), to: notesW), x: x, y: y, role: sel ? .selection : .warning)
             y += 1
@@ -147,13 +148,26 @@ public enum ChairViews {
         var lines: [(String, StyleRole)] = []
         if r.entries.indices.contains(pos.selected) {
             let e = r.entries[pos.selected]
-            var d = "\(e.dossier) \(e.name)" + lang.pick("：得分 ", ": score ") + (e.score.map { "\($0.rounded2()) (\($0))" } ?? "—")
-            d += lang.pick("，中位数 ", ", median ") + (e.median?.rounded2() ?? "—")
-            d += lang.pick("，推荐 \(e.recommend) 不推荐 \(e.reject) 弃权 \(e.abstain)", ", recommend \(e.recommend) reject \(e.reject) abstain \(e.abstain)")
-            lines.append((d, .normal))
-            for o in chair.report.outliers[e.dossier] ?? [] { lines.append(("⚑ " + o.text(lang), .warning)) }
+            if b.othersVisible(e.dossier) {
+                var d = "\(e.dossier) \(e.name)" + lang.pick("：得分 ", ": score ") + (e.score.map { "\($0.rounded2()) (\($0))" } ?? "—")
+                d += lang.pick("，中位数 ", ", median ") + (e.median?.rounded2() ?? "—")
+                d += lang.pick("，推荐 \(e.recommend) 不推荐 \(e.reject) 弃权 \(e.abstain)", ", recommend \(e.recommend) reject \(e.reject) abstain \(e.abstain)")
+                lines.append((d, .normal))
+                for o in chair.report.outliers[e.dossier] ?? [] { lines.append(("⚑ " + o.text(lang), .warning)) }
+            } else {
+                lines.append(("\(e.dossier) \(e.name)" + lang.pick("：在您签名或声明回避之前，其他评委的评分不显示（程序规定）。",
+                                                               ": others' scores stay hidden until you sign or recuse on this dossier (programme rule)."), .warning))
+            }
         }
-        for st in chair.report.stability { lines.append((st.text(lang), .normal)) }
+        // The stability report speaks of single members' sheets on named dossiers: it waits
+        // until the viewer may see every dossier's scores.
+        let hidden = r.entries.filter { !b.othersVisible($0.dossier) }.count
+        if hidden == 0 {
+            for st in chair.report.stability { lines.append((st.text(lang), .normal)) }
+        } else {
+            lines.append((lang.pick("您尚有 \(hidden) 份申报未评分也未回避：这些申报的得分、投票与稳定性报告暂不显示。",
+                                    "\(hidden) dossiers you have neither scored nor recused from: their scores, votes and the stability report stay hidden."), .dim))
+        }
         // Who is not in the running, as `rank` lists it (未审核 / 不合格 / 异议成立).
         if !r.outOfRunning.isEmpty {
             let counts = Qualification.State.allCases.compactMap { st -> String? in
@@ -181,11 +195,10 @@ public enum ChairViews {
     // MARK: Breakdown
 
     /// Whether this viewer may see others' scores on a dossier now.
-    public static func othersVisible(_ s: AppState, _ b: ReviewBackend, _ id: String) -> Bool {
-        guard b.program.aggregation.hideOthersUntilSubmitted, Permissions.canScore(b.me.role) else { return true }
-        let st = b.status(id)
-        return st == .signed || st == .recused
-    }
+    public static func othersVisible(_ s: AppState, _ b: ReviewBackend, _ id: String) -> Bool { b.othersVisible(id) }
+
+    /// What a score cell shows for a dossier whose scores the viewer may not see yet.
+    static func hiddenWord(_ lang: Language) -> String { lang.pick("隐藏", "hidden") }
 
     public static func breakdown(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend, _ id: String, _ p: ListPos) {
         let lang = s.lang
@@ -196,7 +209,7 @@ public enum ChairViews {
         g.fill(x: 0, y: 1, count: g.width, role: .header)
         var head = " " + id + " " + name + " · " + lang.pick("各评委评分", "scores by member")
         if let e = s.chair?.rankIndex[id].flatMap({ s.chair?.ranking.entries[$0] }) {
-            head += " · " + lang.pick("得分 ", "score ") + (e.score?.rounded2() ?? "—") + " · " + e.status.label(lang)
+            head += " · " + lang.pick("得分 ", "score ") + (visible ? e.score?.rounded2() ?? "—" : hiddenWord(lang)) + " · " + e.status.label(lang)
         }
         g.put(DisplayWidth.truncate(head, to: g.width), x: 0, y: 1, role: .header)
         let nameW = 10, stW = 6, cW = 4, totW = 6, voteW = 8
@@ -287,7 +300,7 @@ public enum ChairViews {
             let ry = y + k * 2
             g.fill(x: 0, y: ry, count: g.width, role: sel ? .selection : .normal)
             if sel { g.put("▶", x: 0, y: ry, role: .selection) }
-            let info = "\(e?.rank ?? 0)= \(t) \(e?.name ?? "") " + lang.pick("得分 ", "score ") + (e?.score?.rounded2() ?? "—")
+            let info = "\(e?.rank ?? 0)= \(t) \(e?.name ?? "") " + lang.pick("得分 ", "score ") + (b.othersVisible(t) ? e?.score?.rounded2() ?? "—" : hiddenWord(lang))
             g.put(DisplayWidth.truncate(info, to: 40), x: 2, y: ry, role: sel ? .selection : .tie)
             let dec: String
             switch f.decisions[t] {

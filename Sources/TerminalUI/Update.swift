@@ -738,7 +738,8 @@ public enum UI {
                 for e in entries where e.status == .selected || res[e.dossier]?.decision == "selected" {
                     let row = s.byID[e.dossier].map { s.all[$0] }
                     let unit = row.map { $0.employer.isEmpty ? "" : lang.pick("（\($0.employer)）", " (\($0.employer))") } ?? ""
-                    summary.append("  \(e.rank). \(e.dossier) \(row?.name ?? e.name)\(unit)  \(e.score?.rounded2() ?? "—")")
+                    let score = b.othersVisible(e.dossier) ? e.score?.rounded2() ?? "—" : ChairViews.hiddenWord(lang)
+                    summary.append("  \(e.rank). \(e.dossier) \(row?.name ?? e.name)\(unit)  \(score)")
                 }
             }
             for t in f.ties.sorted() {
