@@ -203,10 +203,8 @@ public final class ReviewSession: @unchecked Sendable {
         let m = try member(memberID)
         try requireRole(m, for: .score)
         let d = try requireDossier(dossier)
-        try requireOpen()
-        if ledger.recusal(.init(memberID, dossier)) != nil {
-            throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)，不能评分", en: "\(memberID) recused from \(dossier) and cannot score it")
-        }
+        // Finalized, recused, or out of the running by a signed decision (Visibility.swift).
+        if let lock = sheetLock(member: memberID, dossier: dossier) { throw ActionError(zh: lock.zh, en: lock.en) }
         if let unit = m.unit?.trimmingCharacters(in: .whitespaces), !unit.isEmpty, unit == d.employer.trimmingCharacters(in: .whitespaces) {
             throw ActionError(zh: "回避：\(dossier) 的工作单位（\(unit)）与 \(memberID) 相同，请声明回避",
                               en: "conflict of interest: \(dossier)'s employer (\(unit)) is \(memberID)'s own unit; recuse instead")

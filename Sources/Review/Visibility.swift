@@ -16,3 +16,33 @@ public enum ScoreVisibility {
         return own == .signed || own == .recused
     }
 }
+
+extension ReviewSession {
+    /// Why `member` cannot sign a sheet for `dossier` now, nil when they can (issue 17): the
+    /// one rule `score` and the UI's sheet read. The ranking is finalized; the member recused
+    /// (final); the dossier is out of the running by a signed decision (not eligible on its
+    /// current version, or an objection upheld). A dossier not yet checked can be scored: its
+    /// sheets count once the check is signed.
+    public func sheetLock(member memberID: String, dossier: String) -> LocalizedText? {
+        if ledger.finalization != nil {
+            return LocalizedText(zh: "评审结果已由组长签署定稿，不能再提交评分或回避",
+                                 en: "the ranking has been finalized by the chair; no more scores or recusals")
+        }
+        if ledger.recusal(.init(memberID, dossier)) != nil {
+            return LocalizedText(zh: "\(memberID) 已声明回避 \(dossier)（回避不可撤回），不能评分",
+                                 en: "\(memberID) recused from \(dossier) (a recusal is final) and cannot score it")
+        }
+        if let d = panel.dossier(dossier) {
+            let q = qualification(of: d)
+            switch q.state {
+            case .ineligible:
+                return LocalizedText(zh: "\(dossier) 经签名的资格审核为不合格，不参加评审", en: "\(dossier) was signed as not eligible and is not under review")
+            case .objectionUpheld:
+                return LocalizedText(zh: "\(dossier) 公示异议成立，已退出评审", en: "an objection to \(dossier) was upheld; it is out of the review")
+            case .eligible, .unchecked:
+                break
+            }
+        }
+        return nil
+    }
+}

@@ -61,6 +61,9 @@ public final class AppController {
                 return .recused(dossier: d)
             case .finalize(let res):
                 return .finalized(path: try backend.finalize(resolutions: res))
+            case .discardDraft(let d):
+                try backend.discardDraft(d)
+                return .draftDiscarded(dossier: d)
             case .quit:
                 return nil
             }

@@ -67,6 +67,8 @@ public struct ListRow: Hashable, Sendable {
     public var employer: String
     public var field: String
     public var status: SheetStatus
+    /// My one status on it as the list, sheet and dossier view show it (scorers only).
+    public var state: MemberState = .todo
     /// nil when unknown; shown to those who do not score. True only for the outcome eligible.
     public var eligible: Bool?
     /// The qualification check's outcome (eligible, ineligible, 待核实), nil when unknown.
@@ -94,6 +96,9 @@ public struct SheetEditor: Hashable, Sendable {
     public var saved: Bool?
     /// Whether a signed sheet already exists (signing again supersedes it).
     public var wasSigned: Bool
+    /// Why this sheet cannot be signed (finalized, recused, out of the running): it opens
+    /// read-only and says so. nil: editable.
+    public var lock: LocalizedText? = nil
 
     public init(dossier: String, criteria: [Criterion], from input: SheetInput?, wasSigned: Bool) {
         self.dossier = dossier
@@ -191,6 +196,8 @@ public struct ConfirmState: Hashable, Sendable {
 public enum Modal: Hashable, Sendable {
     case help(scroll: Int)
     case confirm(ConfirmState)
+    /// Leaving a signed sheet with unsigned changes: sign them, discard them, or stay.
+    case leaveEdited(dossier: String)
 }
 
 /// Chair and secretary data, computed when their screens open or data changes.
@@ -250,7 +257,7 @@ public struct AppState: Sendable {
     public var context: KeyContext {
         switch modal {
         case .help?: return .help
-        case .confirm?: return .confirm
+        case .confirm?, .leaveEdited?: return .confirm
         case nil: return searching ? .search : top.context
         }
     }

@@ -35,6 +35,50 @@ public enum SheetStatus: String, Sendable, Hashable, CaseIterable {
     }
 }
 
+/// Where a dossier stands for me, the one status the list, the sheet and the dossier view show
+/// (issue 17): 待评, 草稿, 已签, 已签·有未签修改, 已回避, 不合格 / 异议成立 / 未审核, 已定稿.
+/// `ReviewBackend.memberState` computes it; the sheet is read-only where `sheetLock` says why.
+public enum MemberState: Hashable, Sendable {
+    case todo, draft, signed
+    /// Signed, and a draft with other values exists: the change does not count until signed.
+    case edited
+    case recused
+    /// Out of the running by a signed decision, or (only while I have done nothing) not checked.
+    case out(Qualification.State)
+    case finalized
+
+    public func label(_ lang: Language) -> String {
+        switch self {
+        case .todo: return lang.pick("待评", "to do")
+        case .draft: return lang.pick("草稿", "draft")
+        case .signed: return lang.pick("已签", "signed")
+        case .edited: return lang.pick("已签·有未签修改", "signed·unsigned edits")
+        case .recused: return lang.pick("已回避", "recused")
+        case .out(let q): return q.label(lang)
+        case .finalized: return lang.pick("已定稿", "finalized")
+        }
+    }
+
+    public var role: StyleRole {
+        switch self {
+        case .todo: return .missing
+        case .draft, .edited: return .draft
+        case .signed: return .signed
+        case .recused: return .recused
+        case .out, .finalized: return .dim
+        }
+    }
+
+    /// Nothing left for me to do on it (the member's "all done").
+    public var done: Bool {
+        switch self {
+        case .signed, .recused, .finalized: return true
+        case .out(let q): return q != .unchecked
+        case .todo, .draft, .edited: return false
+        }
+    }
+}
+
 /// What a member has typed on a scoring sheet (a draft), or what a signed sheet says: the
 /// review session's draft type, so what the UI edits is what the draft file holds.
 public typealias SheetInput = Draft
@@ -101,6 +145,12 @@ public protocol ReviewBackend: AnyObject {
     func panelSheets(_ dossier: String) -> [PanelSheet]
     func loadDraft(_ dossier: String) -> SheetInput?
     func saveDraft(_ input: SheetInput) throws
+    /// Whether I have a draft of the dossier (cheap: no file is read).
+    func hasDraft(_ dossier: String) -> Bool
+    /// Deletes my draft of a dossier (the member chose to discard unsigned changes).
+    func discardDraft(_ dossier: String) throws
+    /// Why I cannot sign a sheet for the dossier now, nil when I can (`ReviewSession.sheetLock`).
+    func sheetLock(_ dossier: String) -> LocalizedText?
     /// The exact canonical JSON that will be signed; throws with a clear message on invalid input.
     func previewScoreRecord(_ input: SheetInput) throws -> String
     /// Signs and appends; returns the record path.
@@ -130,6 +180,26 @@ public protocol ReviewBackend: AnyObject {
 }
 
 extension ReviewBackend {
+    /// My one status on a dossier (`MemberState`), from the session's facts: recusal and
+    /// finalization first, then a signed decision that takes the dossier out of the running,
+    /// then what I signed or typed.
+    public func memberState(_ dossier: String) -> MemberState {
+        let st = status(dossier)
+        if st == .recused { return .recused }
+        if finalized { return .finalized }
+        if let q = qualification(dossier)?.state, q == .ineligible || q == .objectionUpheld { return .out(q) }
+        switch st {
+        case .signed:
+            if hasDraft(dossier), let d = loadDraft(dossier), let signed = signedSheet(dossier), d != signed { return .edited }
+            return .signed
+        case .draft: return .draft
+        case .todo:
+            if qualification(dossier)?.state == .unchecked { return .out(.unchecked) }
+            return .todo
+        case .recused: return .recused
+        }
+    }
+
     /// Whether I may see the other members' scores on a dossier now (`ScoreVisibility`, the
     /// session's one rule): every screen that shows a score, a median or a vote asks this.
     public func othersVisible(_ dossier: String) -> Bool {

@@ -32,5 +32,6 @@ public enum EffectResult: Sendable, Equatable {
     case recused(dossier: String)
     case finalized(path: String)
     case draftSaved(dossier: String)
+    case draftDiscarded(dossier: String)
     case failed(String)
 }

@@ -15,7 +15,13 @@ public enum ListView {
     public static func draw(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
         let lang = s.lang
         let scorer = Permissions.canScore(b.me.role)
-        let c = columns(g.width, status: scorer && s.all.contains(where: \.updated) ? DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]")) : 10)
+        // The status column fits the widest status shown ("[已签·有未签修改]", "[材料已更新]").
+        var statusW = 10
+        if scorer {
+            for st in Set(s.all.map(\.state)) { statusW = max(statusW, DisplayWidth.of("[" + st.label(lang) + "]")) }
+            if s.all.contains(where: \.updated) { statusW = max(statusW, DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]"))) }
+        }
+        let c = columns(g.width, status: statusW)
         Chrome.header(&g, [
             (lang.pick("编号", "No."), c.id), (lang.pick("姓名", "Name"), c.name),
             (lang.pick("工作单位", "Employer"), c.employer), (lang.pick("专业领域", "Field"), c.field),
@@ -46,7 +52,7 @@ public enum ListView {
                     // Signed on an older version of the dossier (issue 11): the member looks again.
                     g.put(lang.pick("[材料已更新]", "[dossier updated]"), x: x, y: y, role: sel ? .selection : .warning)
                 } else if scorer {
-                    g.put("[" + row.status.label(lang) + "]", x: x, y: y, role: sel ? .selection : row.status.role)
+                    g.put("[" + row.state.label(lang) + "]", x: x, y: y, role: sel ? .selection : row.state.role)
                 } else if row.outcome == .toBeConfirmed {
                     g.put(lang.pick("待核实", "confirm"), x: x, y: y, role: sel ? .selection : .draft)
                 } else if let e = row.eligible {
@@ -55,17 +61,6 @@ public enum ListView {
                     g.put("—", x: x, y: y, role: .dim)
                 }
             }
-        }
-        // Footer in the message line when there is nothing else to say.
-        if s.message == nil && !s.searching {
-            var parts = [lang.pick("共 \(s.visible.count) 份", "\(s.visible.count) dossiers")]
-            if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
-            if scorer {
-                parts.append(SheetStatus.allCases.map { "\($0.label(lang)) \(s.counts[$0] ?? 0)" }.joined(separator: lang.pick("  ", "  ")))
-            }
-            parts.append(lang.pick("排序：", "sort: ") + s.sort.label(lang))
-            if !s.query.isEmpty { parts.append(lang.pick("搜索：", "search: ") + s.query) }
-            g.put(DisplayWidth.truncate(parts.joined(separator: " · "), to: g.width), x: 0, y: g.height - 2, role: .dim)
         }
     }
 }
@@ -143,8 +138,9 @@ public enum DossierView {
             add(lang.pick("签署的决定：", "Signed decision: ") + q.summary(lang), q.state == .eligible ? .signed : .warning, indent: 2)
         }
         if Permissions.canScore(b.me.role) {
-            let st = s.byID[id].map { s.all[$0].status } ?? .todo
+            let st = s.byID[id].map { s.all[$0].state } ?? .todo
             add(lang.pick("我的状态：", "My status: ") + st.label(lang), st.role, indent: 2)
+            if let lock = b.sheetLock(id) { add(lang.pick("不能评分：", "Cannot be scored: ") + lock.text(lang), .warning, indent: 2) }
         }
         out.append(Line(text: "", role: .normal, indent: 0))
         let deeds = d.deeds
@@ -169,5 +165,26 @@ public enum DossierView {
         if top + h < ls.count, s.message == nil {
             g.put(lang.pick("↓ 还有 \(ls.count - top - h) 行（↓/j、PgDn）", "↓ \(ls.count - top - h) more lines (↓/j, PgDn)"), x: 0, y: g.height - 2, role: .dim)
         }
+    }
+}
+
+extension ListView {
+    /// The list's footer, shown in the message line when there is nothing else to say (it was
+    /// drawn by the list and then blanked by the message line, issue 17): how many are shown,
+    /// "完成 7/12" for a member, the sort, and a search that is still on.
+    static func footer(_ s: AppState, _ b: ReviewBackend) -> String {
+        let lang = s.lang
+        let scorer = Permissions.canScore(b.me.role)
+        var parts = [lang.pick("共 \(s.visible.count) 份", "\(s.visible.count) dossiers")]
+        if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
+        if scorer {
+            // Signed, recused or out of the running by a signed decision.
+            let done = s.all.filter(\.state.done).count
+            parts.append(lang.pick("完成 \(done)/\(s.all.count)", "done \(done)/\(s.all.count)") + "  "
+                         + SheetStatus.allCases.map { "\($0.label(lang)) \(s.counts[$0] ?? 0)" }.joined(separator: "  "))
+        }
+        parts.append(lang.pick("排序：", "sort: ") + s.sort.label(lang))
+        if !s.query.isEmpty { parts.append(lang.pick("搜索：", "search: ") + s.query) }
+        return parts.joined(separator: " · ")
     }
 }

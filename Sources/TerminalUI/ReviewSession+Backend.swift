@@ -103,6 +103,15 @@ public final class SessionBackend: ReviewBackend {
         Drafts(layout: session.layout).load(member: me.id, dossier: dossier)
     }
 
+    public func discardDraft(_ dossier: String) throws {
+        Drafts(layout: session.layout).discard(member: me.id, dossier: dossier)
+        draftIndex[me.id]?.remove(dossier)
+    }
+
+    public func hasDraft(_ dossier: String) -> Bool { draftIndex[me.id]?.contains(dossier) == true }
+
+    public func sheetLock(_ dossier: String) -> LocalizedText? { session.sheetLock(member: me.id, dossier: dossier) }
+
     public func saveDraft(_ input: SheetInput) throws {
         try Drafts(layout: session.layout).save(member: me.id, input)
         draftIndex[me.id, default: []].insert(input.dossier)

@@ -132,7 +132,7 @@ public enum SheetView {
         let sheet = b.program.sheet
         let name = s.byID[ed.dossier].map { s.all[$0].name } ?? ""
         let employer = s.byID[ed.dossier].map { s.all[$0].employer } ?? ""
-        let status = s.byID[ed.dossier].map { s.all[$0].status } ?? .todo
+        let status = s.byID[ed.dossier].map { s.all[$0].state } ?? .todo
         g.fill(x: 0, y: 1, count: g.width, role: .header)
         let head = " " + lang.pick("评分表", "Scoring sheet") + " · " + ed.dossier + " " + name + " · " + employer
         let st = "[" + status.label(lang) + "] "
@@ -158,12 +158,13 @@ public enum SheetView {
         var total = lang.pick("总分：", "Total: ") + "\(ed.total) / \(sheet.maxTotal)"
         total += lang.pick("（已评 \(done)/\(ed.points.count) 项）", " (\(done) of \(ed.points.count) scored)")
         g.put(total, x: 1, y: y, role: .header)
-        let saved: (String, StyleRole)
+        var saved: (String, StyleRole)
         switch ed.saved {
         case nil: saved = ("", .dim)
         case true?: saved = (lang.pick("草稿已保存", "draft saved"), .draft)
         case false?: saved = (lang.pick("草稿未能保存！", "draft NOT saved!"), .error)
         }
+        if ed.lock != nil { saved = (lang.pick("只读", "read-only"), .warning) }
         if !saved.0.isEmpty { g.put(saved.0, x: g.width - DisplayWidth.of(saved.0) - 1, y: y, role: saved.1) }
         if top + h < all.count, s.message == nil {
             g.put(lang.pick("↓ 下方还有内容（Tab 移动）", "↓ more below (Tab moves)"), x: 0, y: g.height - 2, role: .dim)

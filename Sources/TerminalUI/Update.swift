@@ -8,6 +8,8 @@ public enum Effect: Equatable, Sendable {
     case sign(SheetInput)
     case recuse(dossier: String, reason: String)
     case finalize([String: TieResolution])
+    /// Deletes my draft of a dossier (unsigned changes to a signed sheet, discarded).
+    case discardDraft(String)
     case quit
 }
 
@@ -47,7 +49,7 @@ public enum UI {
             let status = scorer ? b.status(d.id) : .todo
             let outcome = scorer ? nil : b.eligibility(d.id)?.outcome
             rows.append(ListRow(id: d.id, name: d.name, employer: d.employer, field: d.field,
-                                status: status,
+                                status: status, state: scorer ? b.memberState(d.id) : .todo,
                                 eligible: outcome.map { $0 == .eligible }, outcome: outcome, haystack: hay,
                                 updated: status == .signed && b.dossierUpdated(d.id)))
             byID[d.id] = i
@@ -154,6 +156,11 @@ public enum UI {
         switch r {
         case .draftSaved(let d):
             if case .sheet(var ed) = s.top, ed.dossier == d { ed.saved = true; s.stack[s.stack.count - 1] = .sheet(ed) }
+            if let i = s.byID[d] { s.all[i].status = b.status(d); s.all[i].state = b.memberState(d) }
+        case .draftDiscarded(let d):
+            if case .sheet(let ed) = s.top, ed.dossier == d { s.stack.removeLast() }
+            reload(&s, b)
+            say(&s, "已放弃未签名的修改：\(d) 仍按原签名评分计", "Unsigned changes discarded: \(d) counts as signed before")
         case .signed(let d, let path):
             if case .sheet(let ed) = s.top, ed.dossier == d { s.stack.removeLast() }
             reload(&s, b)
@@ -252,6 +259,26 @@ public enum UI {
                 s.modal = .confirm(c)
             default:
                 say(&s, "按 y 确认签名，按 n 或 Esc 取消", "Press y to sign, n or Esc to cancel", .warning)
+            }
+            return []
+        }
+        if case .leaveEdited(let d)? = s.modal {
+            switch key {
+            case .char("s"), .char("S"), .ctrl("s"), .function(9):
+                s.modal = nil
+                if case .sheet(var ed) = s.top, ed.dossier == d {
+                    let fx = askToSign(&s, &ed, b)
+                    s.stack[s.stack.count - 1] = .sheet(ed)
+                    return fx
+                }
+            case .char("d"), .char("D"):
+                s.modal = nil
+                return [.discardDraft(d)]
+            case .escape, .char("n"), .char("N"):
+                s.modal = nil
+                say(&s, "继续编辑；修改签名后才计入", "Still editing; the changes count once signed")
+            default:
+                say(&s, "按 s 签名提交修改，d 放弃修改，Esc 继续编辑", "Press s to sign the changes, d to discard them, Esc to keep editing", .warning)
             }
             return []
         }
@@ -421,10 +448,15 @@ public enum UI {
         let status = b.status(id)
         let draft = b.loadDraft(id)
         let signed = status == .signed ? b.signedSheet(id) : nil
-        let ed = SheetEditor(dossier: id, criteria: criteria, from: draft ?? signed, wasSigned: status == .signed)
+        var ed = SheetEditor(dossier: id, criteria: criteria, from: draft ?? signed, wasSigned: status == .signed)
+        ed.lock = b.sheetLock(id)
         if case .sheet = s.top { s.stack.removeLast() }
         s.stack.append(.sheet(ed))
-        if draft != nil {
+        if let lock = ed.lock {
+            say(&s, "此表只读：" + lock.zh, "Read-only: " + lock.en, .warning)
+        } else if draft != nil, status == .signed {
+            say(&s, "已载入未签名的修改：签名后才取代原评分", "Unsigned changes loaded: they replace your signed sheet only once signed", .draft)
+        } else if draft != nil {
             say(&s, "已载入草稿", "Draft loaded", .draft)
         } else if status == .signed {
             say(&s, "您已签名此表；再次签名将取代原评分", "You signed this sheet; signing again supersedes it", .warning)
@@ -544,6 +576,19 @@ public enum UI {
             ed.focus = fields[(i + d + fields.count) % fields.count]
         }
 
+        // A sheet that cannot be signed is read-only (issue 17): it moves and leaves, and says
+        // why to anything else.
+        if let lock = ed.lock {
+            switch Keymap.action(for: key, in: .sheet) {
+            case .nextField?: moveFocus(1)
+            case .prevField?: moveFocus(-1)
+            case .back?: s.stack.removeLast()
+            case .help?: s.modal = .help(scroll: 0)
+            case .quit?: s.quit = true; return [.quit]
+            default: say(&s, "此表只读：" + lock.zh, "Read-only: " + lock.en, .warning)
+            }
+            return []
+        }
         // Text fields take printable keys (so j, k, q, s, ? are text there).
         switch ed.focus {
         case .comment, .reason:
@@ -625,7 +670,13 @@ public enum UI {
         switch action {
         case .nextField: moveFocus(1)
         case .prevField: moveFocus(-1)
-        case .back: s.stack.removeLast()
+        case .back:
+            // Unsigned changes to a signed sheet do not count: leaving asks (issue 17).
+            if ed.wasSigned, !ed.conflict, let signed = b.signedSheet(ed.dossier), ed.input(criteria: criteria) != signed {
+                s.modal = .leaveEdited(dossier: ed.dossier)
+                return []
+            }
+            s.stack.removeLast()
         case .help: s.modal = .help(scroll: 0)
         case .quit:
             // Every change was saved as a draft when it was typed (`draft`), so nothing is lost.

@@ -21,11 +21,12 @@ extension UI {
         case .eligibility(let p): SecretaryViews.eligibility(&g, s, b, p)
         case .objections(let p): SecretaryViews.objections(&g, s, b, p)
         }
-        Chrome.messageLine(&g, s)
+        Chrome.messageLine(&g, s, b)
         Chrome.hintBar(&g, s, b)
         switch s.modal {
         case .help?: HelpView.draw(&g, s, role: b.me.role)
         case .confirm(let c)?: ConfirmView.draw(&g, s, c)
+        case .leaveEdited(let d)?: LeaveEditedView.draw(&g, s, d)
         case nil: break
         }
         return g
@@ -82,7 +83,7 @@ public enum Chrome {
         g.put(right, x: max(0, g.width - rw), y: 0, role: .title)
     }
 
-    public static func messageLine(_ g: inout Grid, _ s: AppState) {
+    public static func messageLine(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
         let y = g.height - 2
         g.fill(x: 0, y: y, count: g.width, role: .normal)
         if s.searching {
@@ -99,6 +100,8 @@ public enum Chrome {
         }
         if let m = s.message {
             g.put(DisplayWidth.truncate(m.replacingOccurrences(of: "\n", with: " "), to: g.width), x: 0, y: y, role: s.messageRole)
+        } else if s.modal == nil, case .list = s.top {
+            g.put(DisplayWidth.truncate(ListView.footer(s, b), to: g.width), x: 0, y: y, role: .dim)
         }
     }
 

@@ -75,6 +75,22 @@ import Records
         #expect(!final.stdout.contains("D003") && final.stdout.contains("D001"), "\(final.stdout)")
     }
 
+    /// Once the signed check says a dossier is not eligible, no member can sign a sheet for it
+    /// (`ReviewSession.sheetLock`, the rule the UI's read-only sheet reads too, issue 17);
+    /// the sheets signed before the check stay valid records and are simply not counted.
+    @Test func noSheetIsSignedForADossierSignedNotEligible() throws {
+        let fx = try Self.store()
+        try fx.signCheck()
+        let before = Harness.records(fx.store, "m1").count
+        let r = try fx.score("m1", "D003", [10, 10, 10, 10])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("D003") && r.stderr.contains("not eligible"), "\(r.stderr)")
+        #expect(Harness.records(fx.store, "m1").count == before)
+        // An eligible dossier still takes a new sheet (superseding the earlier one).
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
+    }
+
     @Test func theSecretaryOverridesOnlyWithAReason() throws {
         let fx = try Self.store()
         // Admitting D003 against the check needs a reason.

@@ -149,6 +149,31 @@ final class FakeBackend: ReviewBackend {
     }
 
     func loadDraft(_ dossier: String) -> SheetInput? { drafts[dossier] }
+    func hasDraft(_ dossier: String) -> Bool { drafts[dossier] != nil }
+    func discardDraft(_ dossier: String) throws {
+        drafts[dossier] = nil
+        if statuses[me.id]?[dossier] == .draft { statuses[me.id]?[dossier] = nil }
+    }
+
+    /// The last dossier was signed "not eligible" by the secretary; the others are unknown
+    /// (nil: a fake without a qualification record), unless `qualifications` says otherwise.
+    var qualifications: [String: Qualification.State] = [:]
+    func qualification(_ dossier: String) -> Qualification? {
+        if let st = qualifications[dossier] { return Qualification(dossier: dossier, name: "", state: st) }
+        guard dossier == dossiers.last?.id else { return nil }
+        return Qualification(dossier: dossier, name: "", state: .ineligible,
+                             reasons: [RuleFailure(rule: "age", zh: "申报时年龄 61 岁，超过 60 岁", en: "aged 61 at the deadline, over 60")])
+    }
+
+    /// The session's rule (`ReviewSession.sheetLock`) over the fake's facts.
+    func sheetLock(_ dossier: String) -> LocalizedText? {
+        if finalized { return LocalizedText(zh: "评审结果已定稿", en: "the ranking is finalized") }
+        if statuses[me.id]?[dossier] == .recused { return LocalizedText(zh: "已声明回避（不可撤回）", en: "recused (final)") }
+        if let q = qualification(dossier)?.state, q == .ineligible || q == .objectionUpheld {
+            return LocalizedText(zh: "\(dossier) 经签名的资格审核为不合格", en: "\(dossier) was signed as not eligible")
+        }
+        return nil
+    }
 
     func saveDraft(_ input: SheetInput) throws {
         if failDraftSave { throw UIError(zh: "磁盘已满", en: "disk full") }

@@ -7,7 +7,7 @@ import Testing
     @Test func statusesHaveWordsAndRoles() {
         let c = AppController(backend: FakeBackend(), lang: .zh, size: (80, 24))
         let g = c.frame()
-        for (row, expected) in [(3, SheetStatus.signed), (4, .draft), (5, .recused), (6, .todo)] {
+        for (row, expected) in [(3, MemberState.signed), (4, .draft), (5, .recused), (6, .todo)] {
             let y = row
             let line = g.row(at: y)
             #expect(line.contains("[" + expected.label(.zh) + "]"), "row \(y): \(line)")
@@ -16,6 +16,26 @@ import Testing
         }
         // the selected row is drawn as a selection, and marked with ▶ as well
         #expect(g[0, 2].text == "▶" && g[1, 2].role == .selection)
+    }
+
+    /// The states a member could not see before (issue 17): unsigned edits to a signed sheet,
+    /// a dossier signed not eligible, a finalized store. Each has its word and its role.
+    @Test func honestStatesHaveWordsAndRoles() {
+        let fb = FakeBackend()
+        fb.drafts["SH2026-001"] = SheetInput(dossier: "SH2026-001", points: ["craft": 1], comment: "")   // signed, then edited
+        let c = AppController(backend: fb, lang: .zh, size: (100, 24))
+        var lines = c.frame().lines()
+        func row(_ id: String) -> String { lines.first { $0.contains(id) } ?? "" }
+        #expect(row("SH2026-001").contains("[已签·有未签修改]"), "\(row("SH2026-001"))")
+        #expect(row("SH2026-012").contains("[不合格]"), "\(row("SH2026-012"))")
+        #expect(row("SH2026-002").contains("[已签]"))
+        // Seven of twelve are not done: 1 has unsigned edits, 3 a draft, 5 and 8–11 nothing;
+        // 2, 4 (recused), 6, 7 are done, and 12 is out of the running.
+        #expect(lines[22].contains("完成 5/12"), "\(lines[22])")
+        fb.finalizedWith = [:]
+        c.send(.dataChanged)
+        lines = c.frame().lines()
+        #expect(row("SH2026-002").contains("[已定稿]") && row("SH2026-004").contains("[已回避]"))
     }
 
     @Test func theQuotaLineAndTiesAreMarkedInText() {

@@ -359,7 +359,7 @@ import Testing
 
     @Test func resizeKeepsTheDraftInProgress() {
         var (s, b) = make()
-        key(&s, b, .char("G")); key(&s, b, .char("s"))
+        key(&s, b, .char("G")); key(&s, b, .up); key(&s, b, .char("s"))   // SH2026-011 (012 is not eligible)
         key(&s, b, .char("1")); key(&s, b, .char("2"))
         let before = editor(s)
         UI.update(&s, .resize(60, 20), b)
@@ -373,13 +373,72 @@ import Testing
 
     @Test func escLeavesTheSheetAndTheDraftComesBack() {
         let c = AppController(backend: FakeBackend(), lang: .zh, size: (80, 24))
-        press(c, .char("G"), .char("s"))
+        press(c, .char("G"), .up, .char("s"))
         typeText(c, "28")
         press(c, .escape)
         #expect(c.state.top == .list)
-        #expect(c.state.all[11].status == .draft || (c.backend as! FakeBackend).drafts["SH2026-012"] != nil)
+        #expect(c.state.all[10].status == .draft || (c.backend as! FakeBackend).drafts["SH2026-011"] != nil)
         press(c, .char("s"))
         if case .sheet(let e) = c.state.top { #expect(e.points[0] == "28") } else { Issue.record("no sheet") }
+    }
+
+    // MARK: honest states (issue 17)
+
+    /// A sheet that cannot be signed opens read-only and says why: a dossier signed not
+    /// eligible, a recused one (recusal is final), and any after finalization.
+    @Test func sheetsThatCannotBeSignedAreReadOnly() {
+        for (setup, id, why) in [({ (_: FakeBackend) in }, "SH2026-012", "不合格"),
+                                 ({ (_: FakeBackend) in }, "SH2026-004", "回避"),
+                                 ({ (f: FakeBackend) in f.finalizedWith = [:] }, "SH2026-005", "定稿")] {
+            let fb = FakeBackend()
+            setup(fb)
+            var (s, b) = make(fb)
+            while selectedID(s) != id { key(&s, b, .down) }
+            key(&s, b, .char("s"))
+            guard let ed = editor(s) else { Issue.record("no sheet for \(id)"); continue }
+            #expect(ed.lock != nil && s.message?.contains("只读") == true && s.message?.contains(why) == true, "\(id): \(s.message ?? "")")
+            for k: Key in [.char("7"), .char("1"), .ctrl("s"), .function(9), .char(" "), .enter] {
+                #expect(key(&s, b, k).isEmpty, "\(id): \(k) did something")
+            }
+            #expect(editor(s)?.points == ed.points && s.modal == nil)
+            key(&s, b, .tab)
+            #expect(editor(s)?.focus != ed.focus)           // it still moves
+            #expect(UI.view(s, b).lines().joined().contains("只读"))
+            key(&s, b, .escape)
+            #expect(s.top == .list)
+        }
+    }
+
+    /// Editing a signed sheet made a hidden draft that did not count while the list said 已签.
+    /// Now the list says 已签·有未签修改, and leaving asks: sign, discard, or keep editing.
+    @Test func leavingUnsignedEditsToASignedSheetAsks() {
+        let fb = FakeBackend()
+        let c = AppController(backend: fb, lang: .zh, size: (80, 24))
+        press(c, .char("s"))                                 // SH2026-001, signed by m1
+        press(c, .backspace, .char("9"))
+        press(c, .escape)
+        guard case .leaveEdited("SH2026-001")? = c.state.modal else { Issue.record("no question"); return }
+        #expect(c.frame().lines().joined().contains("未签名的修改不计入"))
+        press(c, .char("x"))                                 // not an answer
+        #expect(c.state.modal != nil && c.state.message?.contains("d 放弃修改") == true)
+        press(c, .escape)                                    // keep editing
+        #expect(c.state.modal == nil)
+        if case .sheet = c.state.top {} else { Issue.record("left the sheet") }
+        // The list, seen meanwhile, says what is true.
+        #expect(c.state.all[0].state == .edited)
+        press(c, .escape, .char("d"))                        // discard
+        #expect(c.state.top == .list && fb.drafts["SH2026-001"] == nil)
+        #expect(c.state.all[0].state == .signed)
+        #expect(c.performed.contains(.discardDraft("SH2026-001")))
+        // Sign: the record is shown first, as always.
+        press(c, .char("s"), .backspace, .char("8"), .escape, .char("s"))
+        guard case .confirm(let conf)? = c.state.modal else { Issue.record("no confirmation"); return }
+        #expect(conf.summary.contains { $0.contains("取代") })
+        press(c, .char("y"))
+        #expect(fb.submitted.count == 1 && c.state.top == .list && c.state.all[0].state == .signed)
+        // Leaving without a change does not ask.
+        press(c, .char("s"), .escape)
+        #expect(c.state.modal == nil && c.state.top == .list)
     }
 
     // MARK: runtime
@@ -387,12 +446,12 @@ import Testing
     @Test func signingThroughTheControllerUpdatesTheList() {
         let fb = FakeBackend()
         let c = AppController(backend: fb, lang: .en, size: (80, 24))
-        press(c, .char("G"), .char("s"))
+        press(c, .char("G"), .up, .char("s"))
         typeText(c, "20"); press(c, .tab); typeText(c, "20"); press(c, .tab); typeText(c, "10"); press(c, .tab); typeText(c, "10")
         press(c, .tab, .char("3"), .ctrl("s"), .char("y"))
         #expect(fb.submitted.count == 1 && fb.submitted[0].total == 60 && fb.submitted[0].vote == "abstain")
         #expect(c.state.top == .list)
-        #expect(c.state.all[11].status == .signed)
+        #expect(c.state.all[10].status == .signed)
         #expect(c.state.message?.contains("Signed") == true)
         #expect(c.performed.contains(.sign(fb.submitted[0])))
     }
@@ -401,7 +460,7 @@ import Testing
         let fb = FakeBackend()
         fb.failDraftSave = true
         let c = AppController(backend: fb, lang: .en, size: (80, 24))
-        press(c, .char("G"), .char("s"), .char("5"))
+        press(c, .char("G"), .up, .char("s"), .char("5"))
         #expect(c.state.messageRole == .error && c.state.message?.contains("disk full") == true)
         let text = c.frame().lines().joined(separator: "\n")
         #expect(text.contains("draft NOT saved"))
@@ -411,11 +470,11 @@ import Testing
         let fb = FakeBackend()
         let c = AppController(backend: fb, lang: .zh, size: (80, 24))
         #expect(!c.poll())
-        fb.statuses["m1"]!["SH2026-012"] = .signed
+        fb.statuses["m1"]!["SH2026-011"] = .signed
         fb.changed = true
         #expect(c.poll())
-        #expect(c.state.all[11].status == .signed)
-        #expect(c.frame().lines().contains { $0.contains("SH2026-012") && $0.contains("已签") })
+        #expect(c.state.all[10].status == .signed)
+        #expect(c.frame().lines().contains { $0.contains("SH2026-011") && $0.contains("已签") })
     }
 
     @Test func othersScoresStayHiddenUntilSubmitted() {
