@@ -28,6 +28,17 @@ public enum Governance {
         /// Set by `member-remove`: the member's last record that counts.
         public var lastSeq: Int?
         public var removedAt: Int?
+        /// Positions in the governance chain of the `member-rotate` records, in order: the
+        /// position from which `keys[i + 1]` is the member's key (`keys[0]` from `addedAt`).
+        public var rotatedAt: [Int] = []
+        /// Set by a `member-remove` with `sheets: discard`: the member's sheets stay valid
+        /// records but are not counted (a signed decision, issue 11).
+        public var discardSheets = false
+
+        /// Index in `keys` of the key valid for the member's record `seq` (nil before the first).
+        public func keyIndex(at seq: Int) -> Int? { keys.lastIndex { $0.fromSeq <= seq } }
+        /// The governance position from which `keys[i]` is the member's key.
+        public func keyPosition(_ i: Int) -> Int { i == 0 ? addedAt : (i - 1 < rotatedAt.count ? rotatedAt[i - 1] : addedAt) }
 
         /// The key valid for the member's record `seq`.
         public func key(at seq: Int) -> Data? { keys.last { $0.fromSeq <= seq }?.raw }
@@ -35,6 +46,7 @@ public enum Governance {
 
         public static func == (a: MemberFacts, b: MemberFacts) -> Bool {
             a.entry == b.entry && a.addedAt == b.addedAt && a.lastSeq == b.lastSeq && a.removedAt == b.removedAt
+                && a.rotatedAt == b.rotatedAt && a.discardSheets == b.discardSheets
                 && a.keys.map(\.raw) == b.keys.map(\.raw) && a.keys.map(\.fromSeq) == b.keys.map(\.fromSeq)
         }
         public func hash(into h: inout Hasher) { h.combine(entry.id); h.combine(addedAt) }
@@ -43,7 +55,7 @@ public enum Governance {
         var digestBytes: Data {
             var d = Data(entry.id.utf8); d.append(0)
             d.append(contentsOf: Data(entry.role.rawValue.utf8)); d.append(0)
-            for v in [addedAt, lastSeq ?? -1, removedAt ?? -1] { withUnsafeBytes(of: Int64(v).littleEndian) { d.append(contentsOf: $0) } }
+            for v in [addedAt, lastSeq ?? -1, removedAt ?? -1, discardSheets ? 1 : 0] + rotatedAt { withUnsafeBytes(of: Int64(v).littleEndian) { d.append(contentsOf: $0) } }
             for k in keys {
                 d.append(k.raw)
                 withUnsafeBytes(of: Int64(k.fromSeq).littleEndian) { d.append(contentsOf: $0) }
@@ -86,6 +98,33 @@ public enum Governance {
                 if let k = f.keys.last { m.key = k.line }
                 return m
             })
+        }
+
+        /// Positions in `chain` where the programme text was set (the genesis, then each
+        /// `program-amend`), with the SHA-256 of the text from there on.
+        public var programAt: [(position: Int, sha256: String)] = []
+
+        /// SHA-256 of the programme text as signed at governance position `p`.
+        public func programSHA256(at p: Int) -> String? { programAt.last { $0.position <= p }?.sha256 }
+
+        /// The roster as the signed history says it was at governance position `p` (after the
+        /// record there was applied): every member added at or before `p` and not removed by
+        /// then, in the order added, each with the key they had from there on.
+        public func roster(at p: Int) -> Roster {
+            Roster(members: order.compactMap { id in
+                guard let f = members[id], f.addedAt <= p, (f.removedAt ?? Int.max) > p else { return nil }
+                var m = f.entry
+                if let i = f.keys.indices.last(where: { f.keyPosition($0) <= p }) { m.key = f.keys[i].line }
+                return m
+            })
+        }
+
+        /// What `finalize` pins as `roster_sha256`: the SHA-256 of the canonical JSON (see
+        /// `CanonicalJSON`) of the array of the roster's entries at position `p`, in the order
+        /// added, each `{id, name, role, unit?, key}` as a `member-add` body holds it (`key` the
+        /// member's key at `p`). Computed from the signed history only, never from roster.yaml.
+        public func rosterSHA256(at p: Int) -> String {
+            Record.sha256Hex(CanonicalJSON.encode(.array(roster(at: p).members.map(GovernanceBody.memberJSON))))
         }
 
         /// The index context of a member: changes whenever the governance chain does.
@@ -143,6 +182,7 @@ public enum Governance {
         st.order = [founder.id]
         st.programText = text
         st.program = try? decodeProgram(text)
+        st.programAt = [(0, Record.sha256Hex(Data(text.utf8)))]
 
         // Governance records of every secretary's chain (read as secretaries appear), linked
         // by gov_prev; walked from the genesis.
@@ -247,7 +287,16 @@ public enum Governance {
             guard from > (f.keys.last?.fromSeq ?? 0) else {
                 return refuse("gov-invalid", "from_seq \(from) 不在上一把密钥的起始序号之后", "from_seq \(from) is not after the previous key's first seq")
             }
+            // Records the rotation had seen were signed with the old key and stay valid under it:
+            // a rotation that would reach back over them is retroactive (its signer's own
+            // rotation record is signed with the old key too).
+            let seenOfMember = id == rec.signer ? rec.seq : (rec.seen[id] ?? 0)
+            guard from > seenOfMember else {
+                return refuse("rotation-retroactive", "更换密钥回溯：from_seq \(from) 不在此记录已见到的 “\(id)” 的序号 \(seenOfMember) 之后",
+                              "a retroactive key rotation: from_seq \(from) is not after seq \(seenOfMember) of '\(id)', which this record had seen")
+            }
             f.keys.append((key.raw, key.line, from))
+            f.rotatedAt.append(position)
             st.members[id] = f
         case .memberRemove:
             guard let id = rec.body["id"]?.string, var f = st.members[id], f.removedAt == nil, let last = rec.body["last_seq"]?.int.map(Int.init) else {
@@ -257,8 +306,15 @@ public enum Governance {
             if f.entry.role == .secretary, secretaries.count <= 1 {
                 return refuse("gov-invalid", "不能移除最后一位秘书", "the last secretary cannot be removed")
             }
+            // What the removal had seen of the member counts: a lower last_seq is retroactive.
+            let seenOfMember = id == rec.signer ? rec.seq - 1 : (rec.seen[id] ?? 0)
+            guard last >= seenOfMember else {
+                return refuse("removal-retroactive", "移除回溯：last_seq \(last) 低于此记录已见到的 “\(id)” 的序号 \(seenOfMember)",
+                              "a retroactive removal: last_seq \(last) is below seq \(seenOfMember) of '\(id)', which this record had seen")
+            }
             f.lastSeq = last
             f.removedAt = position
+            f.discardSheets = rec.body["sheets"]?.string == "discard"
             st.members[id] = f
         case .programAmend:
             guard let text = rec.body["program_yaml"]?.string, let p = try? decodeProgram(text), (p.instance ?? p.id) == st.instance else {
@@ -267,6 +323,7 @@ public enum Governance {
             }
             st.programText = text
             st.program = p
+            st.programAt.append((position, Record.sha256Hex(Data(text.utf8))))
         case .sanctionAdd:
             guard let s = GovernanceBody.sanction(rec.body["sanction"]) else { return refuse("malformed", "处理条目无效", "the sanction entry is not valid") }
             st.sanctions.append(s)
@@ -381,7 +438,8 @@ extension Governance {
     public enum Change: Sendable {
         case add(Member)
         case rotate(id: String, pubkey: String)
-        case remove(id: String, reason: String)
+        /// `discardSheets`: the member's earlier sheets are not counted (body `sheets: discard`).
+        case remove(id: String, reason: String, discardSheets: Bool = false)
         case amend(programYAML: String, reason: String)
         case sanction(Sanction)
     }
@@ -454,7 +512,11 @@ extension Governance {
                                "signing key \(signer.publicKey.fingerprint) is not '\(secretary)''s current key")
         }
         func everUsed(_ raw: Data) -> String? { st.members.values.first { $0.keys.contains { $0.raw == raw } }?.entry.id }
-        func lastSeq(_ id: String) throws -> Int { try store.publishedSeqs(of: id).last ?? 0 }
+        // What this record will say it had seen; from_seq and last_seq are taken from it, so
+        // that they agree with it whatever is published meanwhile.
+        var seen: [String: Int] = [:]
+        for m in store.members() where m != secretary { if let s = try store.publishedSeqs(of: m).last { seen[m] = s } }
+        func lastSeq(_ id: String) throws -> Int { id == secretary ? next - 1 : seen[id] ?? 0 }
         func onRoster(_ id: String) throws -> MemberFacts {
             guard let f = st.members[id], f.removedAt == nil else {
                 throw RecordsError("“\(id)” 不在名单上", "'\(id)' is not on the roster")
@@ -486,7 +548,7 @@ extension Governance {
             kind = .memberRotate
             body["id"] = .string(id); body["key"] = .string(key.line)
             body["from_seq"] = .int(Int64(try lastSeq(id) + (id == secretary ? 2 : 1)))
-        case .remove(let id, let reason):
+        case .remove(let id, let reason, let discard):
             let f = try onRoster(id)
             guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RecordsError("移除成员需要理由（--reason）", "removing a member needs a reason (--reason)")
@@ -497,6 +559,7 @@ extension Governance {
             kind = .memberRemove
             body["id"] = .string(id); body["reason"] = .string(reason)
             body["last_seq"] = .int(Int64(try lastSeq(id) + (id == secretary ? 1 : 0)))
+            body["sheets"] = .string(discard ? "discard" : "keep")
         case .amend(var text, let reason):
             guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RecordsError("修订项目需要理由（--reason）", "amending the programme needs a reason (--reason)")
@@ -521,8 +584,6 @@ extension Governance {
             body["sanction"] = GovernanceBody.sanctionJSON(s)
         }
         if let e = RecordBody.problem(kind: kind, body: body) { throw e }
-        var seen: [String: Int] = [:]
-        for m in store.members() where m != secretary { if let s = try store.publishedSeqs(of: m).last { seen[m] = s } }
         let r = try store.append(kind: kind, body: body, program: instance, signerID: secretary, signer: signer, now: now,
                                  gov: st.head, seen: seen)
         let after = try load(layout)

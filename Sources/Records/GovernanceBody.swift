@@ -13,7 +13,12 @@ import Panel
 ///   member-rotate  gov_prev, id, key (the new OpenSSH public key line), from_seq (the first
 ///                  seq of that member's chain signed with the new key)
 ///   member-remove  gov_prev, id, reason, last_seq (the member's last record that counts; later
-///                  ones are problems — earlier sheets keep counting)
+///                  ones are problems, and so are earlier seqs made after the removal), sheets
+///                  (optional: keep, the default — earlier sheets keep counting — or discard:
+///                  they stay valid records but are not counted). last_seq must not be below
+///                  what the removal's `seen` names of the member (retroactive).
+///   (member-rotate: from_seq must be after what the rotation's `seen` names of the member,
+///   or after the rotation record itself when a secretary rotates their own key.)
 ///   program-amend  gov_prev, program_yaml, program_sha256, reason
 ///   sanction-add   gov_prev, sanction {kind, name, year, note?}
 public enum GovernanceBody {
@@ -86,7 +91,11 @@ public enum GovernanceBody {
         case .memberRotate:
             return govPrev() ?? id("id", in: body) ?? key("key", in: body) ?? int("from_seq", min: 1)
         case .memberRemove:
-            return govPrev() ?? id("id", in: body) ?? str("reason") ?? int("last_seq", min: 0)
+            if let e = govPrev() ?? id("id", in: body) ?? str("reason") ?? int("last_seq", min: 0) ?? str("sheets", required: false) { return e }
+            if let s = body["sheets"]?.string, s != "keep", s != "discard" {
+                return RecordsError("“sheets” 只能是 keep 或 discard", "'sheets' is keep or discard")
+            }
+            return nil
         case .programAmend:
             return govPrev() ?? program() ?? str("reason")
         case .sanctionAdd:

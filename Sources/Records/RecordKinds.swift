@@ -159,7 +159,7 @@ public enum RecordKinds {
         case .memberRotate:
             return governance(kind, holds: LocalizedText(zh: "gov_prev；id；key；from_seq", en: "gov_prev; id; key; from_seq"))
         case .memberRemove:
-            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq", en: "gov_prev; id; reason; last_seq"))
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason；last_seq；sheets?（keep 或 discard）", en: "gov_prev; id; reason; last_seq; sheets? (keep or discard)"))
         case .programAmend:
             return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"))
         case .sanctionAdd:

@@ -106,25 +106,27 @@ extension ReviewSession {
 
     // MARK: - What a finalization pins (issue 11)
 
-    /// The body keys `finalize` adds: `program_sha256` (program.yaml as it is), `roster_sha256`
-    /// (roster.yaml as it is), `dossier_set` (`DossierPins.setHash`: every dossier id with its
-    /// signed version) and, once the store has a governance chain, `gov` (its head).
+    /// The body keys `finalize` adds, all from the signed governance history as of the head
+    /// the finalization is made under (never from the view files, which a hand edit could
+    /// change): `program_sha256` (the signed programme text, `Governance.State.programText`),
+    /// `roster_sha256` (the roster's canonical rendering, `Governance.State.rosterSHA256`),
+    /// `dossier_set` (`DossierPins.setHash`: every dossier id with its signed version) and
+    /// `gov` (the governance head). `verify` checks them against the history at that head.
     func finalizePins() throws -> [String: JSONValue] {
-        guard let program = FileManager.default.contents(atPath: layout.programFile),
-              let roster = FileManager.default.contents(atPath: layout.rosterFile) else {
-            throw ActionError(zh: "无法读取 program.yaml 或 roster.yaml", en: "cannot read program.yaml or roster.yaml")
-        }
         if !dossierProblems.isEmpty {
             throw ActionError(zh: "申报材料有 \(dossierProblems.count) 个问题（见 `pingshen verify`），不能定稿",
                               en: "the dossiers have \(dossierProblems.count) problems (see `pingshen verify`); not finalizing")
         }
-        var out: [String: JSONValue] = [
-            "program_sha256": .string(Record.sha256Hex(program)),
-            "roster_sha256": .string(Record.sha256Hex(roster)),
+        let st = governance
+        guard st.genesis != nil, let head = st.chain.indices.last else {
+            throw ActionError(zh: "没有有效的创始记录，不能定稿", en: "no valid genesis record; not finalizing")
+        }
+        return [
+            "program_sha256": .string(Record.sha256Hex(Data(st.programText.utf8))),
+            "roster_sha256": .string(st.rosterSHA256(at: head)),
             "dossier_set": .string(ledger.pins.setHash),
+            "gov": .string(st.head),
         ]
-        if let gov = StoreIdentity.governanceHead(layout) { out["gov"] = .string(gov) }
-        return out
     }
 
     // MARK: - The public notice's proofs (issue 11)
@@ -135,7 +137,7 @@ extension ReviewSession {
     /// member's name with their key fingerprint as `ssh-keygen -l` prints it.
     public func noticeProofs(lang: Language) -> [(label: String, value: String)] {
         var out: [(String, String)] = []
-        if let fp = StoreIdentity.fingerprint(layout) { out.append((lang.pick("评审库指纹", "Store fingerprint"), fp)) }
+        if let fp = governance.fingerprint { out.append((lang.pick("评审库指纹", "Store fingerprint"), fp)) }
         if let fin = ledger.finalization {
             if let root = fin.record.body["merkle_root"]?.string { out.append((lang.pick("计入记录的 Merkle 根", "Merkle root of counted records"), root)) }
             out.append((lang.pick("定稿记录", "Finalization record"), fin.path + " (SHA-256 " + fin.sha256 + ")"))
@@ -151,10 +153,13 @@ extension ReviewSession {
     }
 }
 
-/// The store's identity (issue 11): the fingerprint is the SHA-256 of its genesis record, and
-/// the governance head the hash of its latest governance record. Until a store has a genesis
-/// record both are nil (the hook the governance chain fills in).
+/// The store's identity (issue 11), from the signed governance history: the fingerprint is
+/// the SHA-256 of its genesis record, and the governance head the hash of its latest
+/// governance record. Both are nil when the store has no valid genesis record (or cannot be read).
 public enum StoreIdentity {
-    public static func fingerprint(_ layout: StoreLayout) -> String? { nil }
-    public static func governanceHead(_ layout: StoreLayout) -> String? { nil }
+    public static func fingerprint(_ layout: StoreLayout) -> String? { (try? Governance.load(layout))?.fingerprint }
+    public static func governanceHead(_ layout: StoreLayout) -> String? {
+        guard let st = try? Governance.load(layout), st.genesis != nil else { return nil }
+        return st.head
+    }
 }
