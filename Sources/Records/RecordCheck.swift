@@ -184,11 +184,29 @@ extension Verifier {
                     problem("backdated", "记录所依据的治理记录早于 “\(record.signer)” 被加入名单（倒签）",
                             "the record names a governance head from before '\(record.signer)' was added to the roster (backdated)")
                 }
+                // The key slot of this seq against when it was made (its gov): a record made
+                // after a rotation in the old key's seqs, or in the new key's seqs before it.
+                if let i = m.keyIndex(at: record.seq) {
+                    if i + 1 < m.keys.count, p >= m.keyPosition(i + 1) {
+                        ok = false
+                        problem("gov-after-record", "序号 \(record.seq) 属于已更换的旧密钥，但记录是在更换密钥之后作出的（其 gov 在更换记录处或之后）",
+                                "seq \(record.seq) belongs to the rotated-out key, but the record was made after the rotation (its gov is at or after the rotation record)")
+                    } else if i > 0, p < m.keyPosition(i) {
+                        ok = false
+                        problem("rotation-retroactive", "由新密钥签名，但记录所依据的治理记录早于这次更换密钥（回溯签名）",
+                                "signed with the new key, but the record names a governance head from before the key was rotated (signed retroactively)")
+                    }
+                }
+                if let removed = m.removedAt, p >= removed {
+                    ok = false
+                    problem("member-removed", "记录是在 “\(record.signer)” 被移除之后作出的（其 gov 在移除记录处或之后）",
+                            "the record was made after '\(record.signer)' was removed (its gov is at or after the removal record)")
+                }
             } else {
                 ok = false
                 problem("gov-unknown", "记录的 gov 不是签名治理链上的记录", "the record's gov names no record of the signed governance chain")
             }
-            if let last = m.lastSeq, record.seq > last {
+            if let last = m.lastSeq, record.seq > last, gov.position[record.gov].map({ $0 < (m.removedAt ?? Int.max) }) ?? true {
                 ok = false
                 problem("member-removed", "“\(record.signer)” 已被移除（最后计入的序号 \(last)），此记录不计",
                         "'\(record.signer)' was removed (last counted seq \(last)); this record does not count")

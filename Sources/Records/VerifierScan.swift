@@ -20,6 +20,10 @@ extension Verifier {
         var shaFlat: [UInt8] = []
         var present: [Bool] = []
         var kinds: [RecordKind?] = []
+        /// The governance position the previous record named (`gov`), for gov-backwards; when
+        /// `govKnown` is false the previous record came from the index and is read for it.
+        var lastGov: Int?
+        var govKnown = true
         func sha(at i: Int) -> [UInt8]? {
             present[i] ? Array(shaFlat[i * 32..<(i + 1) * 32]) : nil
         }
@@ -33,6 +37,9 @@ extension Verifier {
         var counted: [String: Int]
         var root: String
         var sha: [UInt8]
+        /// The governance head the finalization was made under, and what it pins (issue 11).
+        var gov: String
+        var body: [String: JSONValue]
     }
 
     /// One scan of a store, in the order of its named phases (see `Verifier.scan`):
@@ -248,6 +255,7 @@ extension Verifier {
                 st.lastSeq = Int(e.seqs[k - 1])
                 st.lastSha = st.sha(at: k - 1)
                 st.lastPrev = k >= 2 ? Hex.encode(st.shaFlat[(k - 2) * 32..<(k - 1) * 32]) : Record.zeroHash
+                st.govKnown = false
                 for i in 0..<k {
                     guard let kind = st.kinds[i], decisionKinds.contains(kind) || Pins.concerns(kind) else { continue }
                     let name = memberFiles[mi].member
@@ -272,7 +280,8 @@ extension Verifier {
             if Pins.concerns(r.kind) { pins.note(r, path: path, sha: Hex.encode(sha)) }
             if decisionKinds.contains(r.kind) { decisions.note(r, path: path, sha: Hex.encode(sha)) }
             if r.kind == .finalize, let f = finalizeBody(r.body) {
-                finals.append(Final(path: path, created: r.created, signer: r.signer, counted: f.counted, root: f.root, sha: sha))
+                finals.append(Final(path: path, created: r.created, signer: r.signer, counted: f.counted, root: f.root, sha: sha,
+                                   gov: r.gov, body: r.body))
             }
         }
 
@@ -379,6 +388,7 @@ extension Verifier {
                         }
                     }
                 }
+                checkGovOrder(r, path: c.path, chain: &st, member: mi, problems: &c.problems)
                 if c.valid, let sha = c.sha { noteWhole(r, path: c.path, sha: sha) }
             }
             // Keep the little that chain and Merkle checks need.
@@ -391,6 +401,26 @@ extension Verifier {
             st.lastPrev = c.record?.prev
             if c.valid, let r = c.record, !r.seen.isEmpty { seenLogs[mi].add(at: st.seqs.count - 1, r.seen) }
             chains[mi] = st
+        }
+
+        /// gov-backwards: within one member's chain, no record names an earlier governance
+        /// position than the record before it (a record's `gov` is the head its signer had seen,
+        /// and a chain only moves forward).
+        func checkGovOrder(_ r: Record, path recordPath: String, chain st: inout ChainState, member mi: Int, problems: inout [Problem]) {
+            if !st.govKnown {
+                st.govKnown = true
+                let path = layout.memberRecordsDir(memberFiles[mi].member) + "/" + RecordFileName.json(st.lastSeq)
+                if let bytes = Verifier.readFile(path), let before = Record.fast(bytes) ?? (try? Record(bytes: bytes)) {
+                    st.lastGov = governance.position[before.gov]
+                }
+            }
+            guard let p = governance.position[r.gov] else { return }
+            if let before = st.lastGov, p < before {
+                problems.append(Problem(path: recordPath, kind: "gov-backwards",
+                    message: lang.pick("记录的 gov 指向治理链第 \(p) 条，早于同一成员前一条记录所指的第 \(before) 条（治理位置倒退）",
+                                       "the record's gov names governance position \(p), earlier than position \(before) named by the member's previous record (governance went backwards)")))
+            }
+            st.lastGov = max(p, st.lastGov ?? p)
         }
 
         // MARK: 6. file checks
@@ -421,6 +451,7 @@ extension Verifier {
         mutating func globalChecks() {
             problems.append(contentsOf: missingRecords(members: memberFiles.map(\.member), published: chains.map(\.seqs), logs: seenLogs, lang: lang))
             checkFinalizations()
+            checkFinalizePins()
             problems.append(contentsOf: pins.problems(lang))
             problems.append(contentsOf: decisions.problems(program: program, lang))
         }
@@ -497,6 +528,44 @@ extension Verifier {
                     problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(Int(st.seqs[i])), kind: "after-finalize",
                         message: lang.pick("\(k.rawValue) 记录未被定稿 \(latest.path) 计入（在定稿之后）",
                                            "\(k.rawValue) record not counted by the finalization \(latest.path) (comes after it)")))
+                }
+            }
+        }
+
+        /// What each finalization pins against the signed governance history as of its `gov`
+        /// (never the view files): the programme's SHA-256 (`finalize-program-changed`) and the
+        /// roster's (`finalize-roster-changed`, see `Governance.State.rosterSHA256`). After a
+        /// finalization the programme may not be amended, nor a member's sheets discarded:
+        /// such governance records are problems too.
+        mutating func checkFinalizePins() {
+            let g = governance
+            var earliest: (position: Int, path: String)?
+            for f in finals {
+                guard let p = g.position[f.gov] else { continue }   // gov-unknown, already reported
+                if earliest.map({ p < $0.position }) ?? true { earliest = (p, f.path) }
+                if let bodyGov = f.body["gov"]?.string, bodyGov != f.gov {
+                    problems.append(Problem(path: f.path, kind: "gov-mismatch",
+                        message: lang.pick("定稿正文中的 gov 与记录的 gov 不同", "the finalization's body names another gov than the record does")))
+                }
+                if let sha = f.body["program_sha256"]?.string, sha != g.programSHA256(at: p) {
+                    problems.append(Problem(path: f.path, kind: "finalize-program-changed",
+                        message: lang.pick("定稿所记的项目定义（program_sha256 \(sha.prefix(12))…）不是其 gov 处签名的项目定义",
+                                           "the programme the finalization pins (program_sha256 \(sha.prefix(12))…) is not the programme signed as of its gov")))
+                }
+                if let sha = f.body["roster_sha256"]?.string, sha != g.rosterSHA256(at: p) {
+                    problems.append(Problem(path: f.path, kind: "finalize-roster-changed",
+                        message: lang.pick("定稿所记的名单（roster_sha256 \(sha.prefix(12))…）不是其 gov 处签名的名单",
+                                           "the roster the finalization pins (roster_sha256 \(sha.prefix(12))…) is not the roster signed as of its gov")))
+                }
+            }
+            guard let first = earliest else { return }
+            for (i, r) in g.chain.enumerated() where i > first.position {
+                if r.record.kind == .programAmend {
+                    problems.append(Problem(path: r.path, kind: "finalize-program-changed",
+                        message: lang.pick("项目定义在定稿 \(first.path) 之后被修订", "the programme was amended after the finalization \(first.path)")))
+                } else if r.record.kind == .memberRemove, r.record.body["sheets"]?.string == "discard" {
+                    problems.append(Problem(path: r.path, kind: "discard-after-finalize",
+                        message: lang.pick("在定稿 \(first.path) 之后决定不计被移除成员的评分表", "the removed member's sheets were discarded after the finalization \(first.path)")))
                 }
             }
         }
