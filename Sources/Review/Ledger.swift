@@ -25,6 +25,10 @@ public struct Ledger: Sendable {
     public var pins = DossierPins()
     /// The dossier version (SHA-256) each latest eligibility decision names, by dossier.
     public var eligibilityVersions: [String: String] = [:]
+    /// Members removed with `sheets: discard` (a signed decision, `Governance.MemberFacts`):
+    /// their sheets stay valid records but no count, ranking or statistic takes them. Set from
+    /// the governance history by the session after every load.
+    public var discardedMembers: Set<String> = []
     /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
     public internal(set) var fromKeptSnapshot = false
 
@@ -320,7 +324,9 @@ public struct Ledger: Sendable {
         let dr = order(dossierIDs), mr = order(memberIDs)
         var keyed: [(UInt64, Int32)] = []
         keyed.reserveCapacity(slotMember.count)
-        for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 && !(dropStale && isStale(slot: s)) {
+        let discarded = Set(discardedMembers.compactMap { memberNumber[$0] })
+        for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 && !(dropStale && isStale(slot: s))
+            && (discarded.isEmpty || !discarded.contains(slotMember[s])) {
             keyed.append((UInt64(UInt32(dr[Int(slotDossier[s])])) << 32 | UInt64(UInt32(mr[Int(slotMember[s])])), Int32(s)))
         }
         keyed.sort { $0.0 < $1.0 }

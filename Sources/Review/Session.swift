@@ -80,6 +80,7 @@ public final class ReviewSession: @unchecked Sendable {
             dossierProblems.append(p)
         }
         ledger.problems = ledger.problems.filter { !DossierPins.problemKinds.contains($0.kind) } + dossierProblems
+        ledger.discardedMembers = Set(governance.members.values.filter(\.discardSheets).map(\.entry.id))
     }
 
     /// Reads the dossier files again (after this session imported or amended some).

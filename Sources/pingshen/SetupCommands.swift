@@ -115,6 +115,21 @@ func signGovernance(_ change: Governance.Change, store: String, as id: String, k
     guard let me = governance.roster.member(id) else {
         throw ActionError(zh: "\(id) 不在签名的名单上", en: "\(id) is not on the signed roster")
     }
+    // A finalization pins the programme and counts the sheets: neither may change after it
+    // (verify reports `finalize-program-changed` / `discard-after-finalize`).
+    var changesTheCount = false
+    switch change {
+    case .amend: changesTheCount = true
+    case .remove(_, _, let discard): changesTheCount = discard
+    default: break
+    }
+    if changesTheCount, let fin = try ReviewSession(root: store).ledger.finalization {
+        if case .amend = change {
+            throw ActionError(zh: "评审结果已定稿（\(fin.path)），项目定义不能再修订", en: "the ranking is finalized (\(fin.path)); the programme can no longer be amended")
+        }
+        throw ActionError(zh: "评审结果已定稿（\(fin.path)），不能再决定不计成员的评分表（不带 --discard-sheets 可移除）",
+                          en: "the ranking is finalized (\(fin.path)); a member's sheets can no longer be discarded (remove without --discard-sheets)")
+    }
     let s = try SignerChoice.resolve(keyPath: key, member: me)
     return try Governance.append(change, layout: StoreLayout(store), as: id, signer: s).record
 }
@@ -322,21 +337,28 @@ struct MemberCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a member: their later records are problems; the sheets they signed before keep counting.")
+        static let configuration = CommandConfiguration(abstract: "Remove a member: their later records are problems; the sheets they signed before keep counting unless --discard-sheets.")
         @OptionGroup var common: Common
         @Argument var store: String
         @Option(name: .customLong("as"), help: "The secretary who signs.") var secretary: String
         @Option(help: "The secretary's unencrypted private key file (default: ssh-agent).") var key: String?
         @Option var id: String
         @Option var reason: String
+        @Flag(name: .customLong("discard-sheets"), help: "The member's earlier sheets are not counted (signed as sheets: discard; refused after finalize).")
+        var discardSheets = false
 
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                let rec = try signGovernance(.remove(id: id, reason: reason), store: store, as: secretary, key: key, lang: lang)
+                let rec = try signGovernance(.remove(id: id, reason: reason, discardSheets: discardSheets), store: store, as: secretary, key: key, lang: lang)
                 let last = rec.record.body["last_seq"]?.int ?? 0
-                say(lang.pick("已移除 \(id)：其前 \(last) 条记录照常计入，之后的记录无效：\(rec.path)",
-                              "removed \(id): their first \(last) records keep counting, later ones are problems: \(rec.path)"))
+                if discardSheets {
+                    say(lang.pick("已移除 \(id)：其评分表不再计入（记录仍有效），之后的记录无效：\(rec.path)",
+                                  "removed \(id): their sheets are no longer counted (the records stay valid), later records are problems: \(rec.path)"))
+                } else {
+                    say(lang.pick("已移除 \(id)：其前 \(last) 条记录照常计入，之后的记录无效：\(rec.path)",
+                                  "removed \(id): their first \(last) records keep counting, later ones are problems: \(rec.path)"))
+                }
             }
         }
     }
