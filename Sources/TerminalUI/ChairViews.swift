@@ -82,9 +82,32 @@ public enum ChairViews {
     }
 
     /// Index of the first entry below the quota line (after the last selected or tied entry).
+    /// Where the quota line is drawn: after the places that are certain, so a tie at the cut
+    /// sits below it (issue 17: both tied rows sat above the line, as if four were selected).
     public static func cutIndex(_ r: Ranking) -> Int? {
-        guard let last = r.entries.lastIndex(where: { $0.status == .selected || $0.status == .tieAtCut }) else { return nil }
+        if let tie = r.entries.firstIndex(where: { $0.status == .tieAtCut }) { return tie }
+        guard let last = r.entries.lastIndex(where: { $0.status == .selected }) else { return nil }
         return last + 1
+    }
+
+    /// The quota line's words: the quota, and for a tie how many share how many places left.
+    static func quotaLine(_ r: Ranking, _ lang: Language) -> String {
+        let tied = r.entries.filter { $0.status == .tieAtCut }.count
+        var label = lang.pick("── 名额线（名额 \(r.quota)）", "── quota line (\(r.quota) places)")
+        if tied > 0 {
+            let left = max(0, r.quota - r.entries.filter { $0.status == .selected }.count)
+            label += lang.pick("：以下 \(tied) 份并列，争 \(left) 个名额", ": the \(tied) tied below share \(left) place\(left == 1 ? "" : "s") left")
+        }
+        return label + " "
+    }
+
+    /// Whether the row's score, rounded for display, equals a neighbour's that is not the same
+    /// value: then the row shows the exact value too.
+    static func needsExact(_ r: Ranking, _ i: Int) -> Bool {
+        guard let v = r.entries[i].score else { return false }
+        return [i - 1, i + 1].contains { j in
+            r.entries.indices.contains(j) && r.entries[j].score.map { $0 != v && $0.rounded2() == v.rounded2() } == true
+        }
     }
 
     public static func ranking(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend, _ p: ListPos) {
@@ -111,7 +134,7 @@ public enum ChairViews {
         // The quota line sits above the first entry below it; show it at the top if scrolled there.
         while i < r.entries.count && y < bottom {
             if let cut, i == cut, y < bottom {
-                let label = lang.pick("── 名额线（名额 \(r.quota)）", "── quota line (\(r.quota) places)") + " "
+                let label = quotaLine(r, lang)
                 g.put(label + String(repeating: "─", count: max(0, g.width - 2 - DisplayWidth.of(label))), x: 1, y: y, role: .cutLine)
                 y += 1
                 if y >= bottom { break }
@@ -132,12 +155,13 @@ public enum ChairViews {
             var notes: [String] = []
             if shown, let o = chair.report.outliers[e.dossier], !o.isEmpty { notes.append(lang.pick("离群 \(o.count)", "outliers \(o.count)")) }
             if isTied(r, i) { notes.append(lang.pick("并列", "tied")) }
+            if shown, needsExact(r, i), let v = e.score { notes.append(lang.pick("精确值 \(v)", "exact \(v)")) }
             g.put(DisplayWidth.truncate(notes.joined(separator: " "), to: notesW), x: x, y: y, role: sel ? .selection : .warning)
             y += 1
             i += 1
         }
         if let cut, cut == r.entries.count, y < bottom, i == cut {
-            let label = lang.pick("── 名额线（名额 \(r.quota)）", "── quota line (\(r.quota) places)") + " "
+            let label = quotaLine(r, lang)
             g.put(label + String(repeating: "─", count: max(0, g.width - 2 - DisplayWidth.of(label))), x: 1, y: y, role: .cutLine)
         }
         // Report panel: the selected entry's details, outliers and the stability report.
@@ -286,18 +310,18 @@ public enum ChairViews {
         var y = 2
         let intro = f.ties.isEmpty
             ? lang.pick("没有名额线并列。核对排名后按 Ctrl-S（或 F9）签名定稿。", "No tie at the quota line. Check the ranking, then press Ctrl-S (or F9) to sign it.")
-            : lang.pick("逐一裁定并列者：←/→ 选择入选或不入选，Tab 填写理由；全部裁定后按 Ctrl-S（或 F9）签名定稿。",
-                        "Decide each tie: ←/→ selected or not, Tab to type the reason; then Ctrl-S (or F9) to sign.")
+            : lang.pick("并列 \(f.ties.count) 份争 \(max(0, r.quota - selected)) 个名额。逐一裁定：←/→ 选择入选或不入选，Tab 或 ↓ 到下一项（理由），S-Tab 或 ↑ 回上一项；全部裁定后按 Ctrl-S（或 F9）签名定稿。",
+                        "\(f.ties.count) tied for \(max(0, r.quota - selected)) place(s). Decide each: ←/→ selected or not, Tab or ↓ to the next field (the reason), S-Tab or ↑ back; then Ctrl-S (or F9) to sign.")
         for l in TextLayout.wrap(intro, width: g.width - 2) { g.put(l, x: 1, y: y, role: .dim); y += 1 }
         y += 1
-        let h = max(1, (g.height - 2 - y) / 2)
+        let h = max(1, (g.height - 2 - y) / 3)
         var pos = f.pos
         pos.clamp(count: f.ties.count, height: h)
         for (k, i) in (pos.scroll..<min(f.ties.count, pos.scroll + h)).enumerated() {
             let t = f.ties[i]
             let e = chair.rankIndex[t].map { r.entries[$0] }
             let sel = i == pos.selected
-            let ry = y + k * 2
+            let ry = y + k * 3
             g.fill(x: 0, y: ry, count: g.width, role: sel ? .selection : .normal)
             if sel { g.put("▶", x: 0, y: ry, role: .selection) }
             let info = "\(e?.rank ?? 0)= \(t) \(e?.name ?? "") " + lang.pick("得分 ", "score ") + (b.othersVisible(t) ? e?.score?.rounded2() ?? "—" : hiddenWord(lang))
@@ -308,17 +332,25 @@ public enum ChairViews {
             case "not-selected"?: dec = lang.pick("< 不入选 >", "< not selected >")
             default: dec = lang.pick("< 未裁定 >", "< undecided >")
             }
-            g.put(dec, x: 44, y: ry, role: sel ? .focus : (f.decisions[t] == nil ? .warning : .normal))
+            g.put(dec, x: 44, y: ry, role: sel && !f.editingReason ? .focus : (f.decisions[t] == nil ? .warning : .normal))
+            // The tie-break facts the chair weighs: median, votes, sheets (as visibility allows).
+            if let e, b.othersVisible(t) {
+                let facts = lang.pick("中位数 \(e.median?.rounded2() ?? "—") · 精确值 \(e.score.map { "\($0)" } ?? "—") · 推荐 \(e.recommend) 不推荐 \(e.reject) 弃权 \(e.abstain) · 评分表 \(e.sheets)",
+                                      "median \(e.median?.rounded2() ?? "—") · exact \(e.score.map { "\($0)" } ?? "—") · recommend \(e.recommend) reject \(e.reject) abstain \(e.abstain) · sheets \(e.sheets)")
+                g.put(DisplayWidth.truncate(facts, to: g.width - 6), x: 4, y: ry + 1, role: .dim)
+            } else {
+                g.put(lang.pick("先评分或声明回避，才能看到并列者的评分事实。", "Score or recuse first to see the tie-break facts."), x: 4, y: ry + 1, role: .warning)
+            }
             let label = lang.pick("理由：", "Reason: ")
-            g.put(label, x: 4, y: ry + 1, role: .normal)
+            g.put(label, x: 4, y: ry + 2, role: .normal)
             let lx = 4 + DisplayWidth.of(label)
             let reason = f.reasons[t] ?? TextBuffer()
             var text = reason.text
             let room = g.width - lx - 2
             var cx = DisplayWidth.of(String(reason.chars.prefix(reason.cursor)))
             while DisplayWidth.of(text) > room || cx > room - 1, !text.isEmpty { cx -= DisplayWidth.of(text.removeFirst()) }
-            g.put(DisplayWidth.pad(text, to: room), x: lx, y: ry + 1, role: sel && f.editingReason ? .focus : .input)
-            if sel && f.editingReason { g.cursor = (lx + max(0, cx), ry + 1) }
+            g.put(DisplayWidth.pad(text, to: room), x: lx, y: ry + 2, role: sel && f.editingReason ? .focus : .input)
+            if sel && f.editingReason { g.cursor = (lx + max(0, cx), ry + 2) }
         }
         if s.finalized {
             g.put(lang.pick("排名已定稿签名。", "The ranking has been finalized."), x: 1, y: g.height - 3, role: .signed)

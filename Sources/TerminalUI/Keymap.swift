@@ -12,6 +12,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case open, back, score, search, sort, quit, help, sign
     case confirmYes, confirmNo, nextField, prevField, toggle
     case progress, ranking, breakdown, finalize, eligibility, objections
+    case quotaLine
 }
 
 public struct KeyBinding: Sendable {
@@ -61,6 +62,7 @@ public enum Keymap {
         KeyBinding(contexts: [.confirm], keys: [.char("n"), .char("N"), .escape], action: .confirmNo, label: "n/Esc", zh: "取消", en: "cancel", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .ranking, .breakdown, .eligibility, .objections], keys: [.char("p")], action: .progress, label: "p", zh: "进度", en: "progress", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .breakdown, .eligibility, .objections], keys: [.char("r")], action: .ranking, label: "r", zh: "排名", en: "ranking", inBar: true),
+        KeyBinding(contexts: [.ranking], keys: [.char("=")], action: .quotaLine, label: "=", zh: "到名额线", en: "to the quota line", inBar: false),
         KeyBinding(contexts: [.ranking, .progress], keys: [.char("f")], action: .finalize, label: "f", zh: "定稿", en: "finalize", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .objections], keys: [.char("e")], action: .eligibility, label: "e", zh: "资格审核", en: "qualification", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .eligibility], keys: [.char("x")], action: .objections, label: "x", zh: "异议", en: "objections", inBar: true),

@@ -306,8 +306,11 @@ public enum UI {
                     s.stack[s.stack.count - 1] = .finalize(f)
                     return effects
                 }
-            } else if key == .tab || key == .backTab, !f.ties.isEmpty {
-                f.editingReason = true
+            } else if !f.ties.isEmpty, [.tab, .down, .backTab, .up].contains(key) {
+                // The same keys as the sheet (issue 17): Tab/↓ to the next field (this tie's
+                // reason), S-Tab/↑ to the previous (the tie above's reason).
+                if key == .tab || key == .down { f.editingReason = true }
+                else if f.pos.selected > 0 { f.pos.selected -= 1; f.editingReason = true }
                 s.stack[s.stack.count - 1] = .finalize(f)
                 return []
             }
@@ -330,6 +333,14 @@ public enum UI {
         switch action {
         case .help:
             s.modal = .help(scroll: 0)
+            return []
+        case .quotaLine:
+            // The first row below the quota line (the first of a tie at the cut).
+            if case .ranking(var p) = s.top, let r = s.chair?.ranking, let cut = ChairViews.cutIndex(r) {
+                p.selected = min(cut, max(0, r.entries.count - 1))
+                p.clamp(count: r.entries.count, height: rankingHeight(s))
+                s.stack[s.stack.count - 1] = .ranking(p)
+            }
             return []
         case .quit:
             s.quit = true
@@ -548,7 +559,12 @@ public enum UI {
         let t = f.ties[f.pos.selected]
         var r = f.reasons[t] ?? TextBuffer()
         switch key {
-        case .tab, .backTab, .enter, .escape: f.editingReason = false; return []
+        case .tab, .down, .enter:
+            // On to the next tie's decision (the last reason stays where it is).
+            f.editingReason = false
+            if f.pos.selected + 1 < f.ties.count { f.pos.selected += 1 }
+            return []
+        case .backTab, .up, .escape: f.editingReason = false; return []
         case .backspace: r.backspace()
         case .delete: r.deleteForward()
         case .left: r.left()
@@ -795,7 +811,7 @@ public enum UI {
             }
             for t in f.ties.sorted() {
                 let r = res[t]!
-                summary.append("  \(t)：" + (r.decision == "selected" ? lang.pick("入选", "selected") : lang.pick("不入选", "not selected")) + " — " + r.reason)
+                summary.append("  \(t)" + lang.pick("：", ": ") + (r.decision == "selected" ? lang.pick("入选", "selected") : lang.pick("不入选", "not selected")) + " — " + r.reason)
             }
             summary.append(lang.pick("定稿签名后不可撤回。", "A signed finalization cannot be undone."))
             summary.append(lang.pick("签名方式：", "Signing with: ") + b.signingDescription)

@@ -88,7 +88,7 @@ import Testing
             let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
             press(c, .char("r"), .char("f"), .right, .tab)
             typeText(c, "工艺“绝技”更突出——经评审组合议…")
-            press(c, .tab, .down, .right, .right)
+            press(c, .tab, .right, .right)                // Tab: on to the next tie, as in the sheet
             return c.frame()
         case "finalize-confirm":
             return finalizeConfirm(lang, size).frame()
@@ -121,7 +121,7 @@ import Testing
         let c = AppController(backend: FakeBackend(role: .chair), lang: lang, size: size)
         press(c, .char("r"), .char("f"), .right, .tab)
         typeText(c, "工艺“绝技”更突出")
-        press(c, .tab, .down, .right, .right, .tab)
+        press(c, .tab, .right, .right, .tab)
         typeText(c, "名额所限")
         press(c, .tab, .ctrl("s"))
         return c

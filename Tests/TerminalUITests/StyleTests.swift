@@ -44,8 +44,12 @@ import Testing
         let lines = g.lines()
         let cut = lines.firstIndex { $0.contains("quota line") }!
         #expect(g.roleLines()[cut].contains("C"))
-        #expect(lines[cut - 1].contains("tie at cut") && lines[cut - 2].contains("tie at cut"))
-        #expect(lines[cut + 1].contains("not selected"))
+        // The line sits between the places that are certain and the tie, and says what the tie
+        // must fill (issue 17: both tied rows sat above it, as if four were selected).
+        #expect(lines[cut].contains("the 2 tied below share 1 place left"), "\(lines[cut])")
+        #expect(lines[cut - 1].contains("selected") && !lines[cut - 1].contains("tie at cut"))
+        #expect(lines[cut + 1].contains("tie at cut") && lines[cut + 2].contains("tie at cut"))
+        #expect(lines[cut + 3].contains("not selected"))
     }
 
     @Test func everyRoleHasACode() {

@@ -1,4 +1,5 @@
 import Panel
+import Scoring
 import Testing
 @testable import TerminalUI
 
@@ -511,7 +512,10 @@ import Testing
         #expect(s.stack.count == 2)                     // chair screens replace each other
         let r = s.chair!.ranking
         #expect(r.entries.filter { $0.status == .tieAtCut }.map(\.dossier) == ["SH2026-003", "SH2026-004"])
-        #expect(ChairViews.cutIndex(r) == 4)
+        #expect(ChairViews.cutIndex(r) == 2)           // above the tie (issue 17)
+        key(&s, b, .char("g")); key(&s, b, .char("="))
+        guard case .ranking(let rp) = s.top else { Issue.record("left the ranking"); return }
+        #expect(rp.selected == 2)                      // `=` jumps to the first row below the line
         key(&s, b, .char("e")); guard case .eligibility = s.top else { Issue.record("no eligibility"); return }
         key(&s, b, .char("x")); guard case .objections = s.top else { Issue.record("no objections"); return }
         #expect(s.objections.count == 2)
@@ -553,6 +557,33 @@ import Testing
         #expect(list.first?.contains(firstRow.name + "（" + firstRow.employer + "）") == true)
         #expect(c.summary.contains("定稿签名后不可撤回。"))
         #expect(key(&s, b, .char("y")) == [.finalize(res)])
+    }
+
+    /// The finalize screen moves like the sheet (Tab/↓ next field, S-Tab/↑ previous) and shows
+    /// each tie's facts: median, exact value, votes, sheets (issue 17).
+    @Test func theFinalizeScreenMovesLikeTheSheetAndShowsTheFacts() {
+        let c = AppController(backend: FakeBackend(role: .chair), lang: .en, size: (120, 40))
+        press(c, .char("r"), .char("f"))
+        func f() -> FinalizeState? { if case .finalize(let f) = c.state.top { return f }; return nil }
+        #expect(f()?.pos.selected == 0 && f()?.editingReason == false)
+        press(c, .tab);     #expect(f()?.pos.selected == 0 && f()?.editingReason == true)
+        press(c, .tab);     #expect(f()?.pos.selected == 1 && f()?.editingReason == false)
+        press(c, .down);    #expect(f()?.pos.selected == 1 && f()?.editingReason == true)
+        press(c, .up);      #expect(f()?.pos.selected == 1 && f()?.editingReason == false)
+        press(c, .backTab); #expect(f()?.pos.selected == 0 && f()?.editingReason == true)
+        typeText(c, "jk")                                // text in the reason, not moves
+        #expect(f()?.reasons["SH2026-003"]?.text == "jk" && f()?.pos.selected == 0)
+        let text = c.frame().lines().joined(separator: "\n")
+        #expect(text.contains("2 tied for 1 place(s)"))
+        #expect(text.contains("median 85.00") && text.contains("exact 85 · recommend 4 reject 0 abstain 0 · sheets 4"), "\(text)")
+    }
+
+    @Test func equalDisplayedScoresShowTheExactValue() {
+        func entry(_ rank: Int, _ d: String, _ n: Int) -> RankEntry {
+            RankEntry(rank: rank, dossier: d, name: d, score: Fraction(n, 1000), sheets: 5, status: .notSelected, median: nil, votes: [:])
+        }
+        let r = Ranking(program: "p", method: "mean", quota: 0, entries: [entry(1, "A", 90391), entry(2, "B", 90389), entry(3, "C", 80000)])
+        #expect(ChairViews.needsExact(r, 0) && ChairViews.needsExact(r, 1) && !ChairViews.needsExact(r, 2))
     }
 
     @Test func secretaryStartsOnQualification() {
