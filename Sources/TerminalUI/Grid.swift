@@ -206,18 +206,24 @@ public enum TextLayout {
                     continue
                 }
                 if lw + cw > width {
-                    if noLineStart.contains(ch), let last = line.last, !noLineStart.contains(last), last != " ", line.count > 1 {
-                        // move the previous character (or the ASCII word it ends) down with it
-                        var moved = String(line.removeLast())
-                        if last.isASCII {
-                            while let p = line.last, p.isASCII, p != " ", line.count > 1 { moved.insert(line.removeLast(), at: moved.startIndex) }
+                    // 避头尾 (GB/T 15834, W3C clreq): closing punctuation may not start a line
+                    // and opening punctuation may not end one, and ——/…… are not split. Carry
+                    // the tail of this line down with `ch`: the run of closing marks before it
+                    // and the character they follow, or the opening marks the line ends with.
+                    var cut = line.count
+                    let chars0 = Array(line)
+                    if noLineStart.contains(ch) || (inseparable.contains(ch) && chars0.last == ch) {
+                        while cut > 0 && (noLineStart.contains(chars0[cut - 1]) || (inseparable.contains(ch) && chars0[cut - 1] == ch)) { cut -= 1 }
+                        if cut > 0 { cut -= 1 }
+                        // an ASCII word goes down whole
+                        if cut < chars0.count, chars0[cut].isASCII, chars0[cut] != " " {
+                            while cut > 0, chars0[cut - 1].isASCII, chars0[cut - 1] != " " { cut -= 1 }
                         }
-                        if DisplayWidth.of(moved) + cw > width {
-                            // the word would not fit either: move only its last character
-                            line += moved.dropLast()
-                            moved = String(moved.last!)
-                        }
-                        out.append(line)
+                    }
+                    while cut > 0 && noLineEnd.contains(chars0[cut - 1]) { cut -= 1 }
+                    let moved = String(chars0[cut...])
+                    if cut > 0 && cut < chars0.count && DisplayWidth.of(moved) + cw <= width {
+                        out.append(String(chars0[..<cut]))
                         line = moved; lw = DisplayWidth.of(moved)
                         continue
                     }
@@ -237,5 +243,10 @@ public enum TextLayout {
         }
     }
 
-    static let noLineStart: Set<Character> = ["，", "。", "、", "；", "：", "？", "！", "）", "」", "』", "”", "’", "》", "〉", "…", ",", ".", ";", ":", "?", "!", ")"]
+    static let noLineStart: Set<Character> = ["，", "。", "、", "；", "：", "？", "！", "）", "」", "』", "”", "’", "》", "〉", "】", "〕", "］", "｝", "·", "〗", "．", "％",
+                                              ",", ".", ";", ":", "?", "!", ")", "]", "}", "%"]
+    /// Opening punctuation, which may not end a line.
+    static let noLineEnd: Set<Character> = ["（", "「", "『", "“", "‘", "《", "〈", "【", "〔", "［", "｛", "〖", "(", "[", "{"]
+    /// Marks written doubled (——, ……) whose halves stay on one line.
+    static let inseparable: Set<Character> = ["—", "…"]
 }

@@ -72,6 +72,30 @@ import Testing
         #expect(lines.joined() == "一二三四五六，七八")
     }
 
+    /// 避头尾 at every width (issue 17, GB/T 15834 and W3C clreq): no line starts with closing
+    /// punctuation (also after a run like 。” or ）。), none ends with opening punctuation, and
+    /// —— and …… stay whole; nothing is lost.
+    @Test(arguments: Array(8...40))
+    func wrapFollowsTheChineseLineBreakingRules(_ width: Int) {
+        let texts = [
+            "他说：“这项工艺，我们攻关了三年。”随后（在市总工会的支持下）成立了“王师傅创新工作室”。",
+            "获得《上海工匠》称号——这是对一线技能人才的最高褒奖……此后，他带徒三十六名【含高级技师八名】。",
+            "主要事迹：一、攻克“卡脖子”难题；二、总结先进操作法（已推广）；三、带教徒弟二十余名，成效显著！",
+        ]
+        for text in texts {
+            let lines = TextLayout.wrap(text, width: width)
+            #expect(lines.joined() == text)
+            for (k, l) in lines.enumerated() {
+                #expect(DisplayWidth.of(l) <= width, "\(l) exceeds \(width)")
+                if k > 0, let f = l.first { #expect(!TextLayout.noLineStart.contains(f), "line \(k) at width \(width) starts with \(f): \(lines)") }
+                if k < lines.count - 1, let e = l.last { #expect(!TextLayout.noLineEnd.contains(e), "line \(k) at width \(width) ends with \(e): \(lines)") }
+                if k > 0, k < lines.count, l.first == "—" || l.first == "…", let prev = lines[k - 1].last {
+                    #expect(prev != l.first, "a doubled mark split at width \(width): \(lines)")
+                }
+            }
+        }
+    }
+
     @Test func wrapKeepsParagraphs() {
         #expect(TextLayout.wrap("甲\n\n乙", width: 10) == ["甲", "", "乙"])
         #expect(TextLayout.wrap("word wrapping keeps words", width: 10) == ["word", "wrapping", "keeps", "words"])
