@@ -34,6 +34,37 @@ public enum SheetView {
         return (lines, cur)
     }
 
+    /// The comment box's text width on a screen `cols` wide (as `draw` lays it out).
+    public static func commentWidth(cols: Int) -> Int { max(1, cols - 1 - 6) }
+
+    /// The cursor index one visual line up (`delta` -1) or down (+1) in a box `width` wide, at
+    /// the same column or the nearest before it; nil on the first or last line (issue 17:
+    /// ↑/↓ moved between fields even inside a multi-line comment).
+    public static func verticalMove(_ buf: TextBuffer, width: Int, delta: Int) -> Int? {
+        // (line, column) of every cursor position 0...count, as `layout` places them.
+        var pos: [(Int, Int)] = []
+        pos.reserveCapacity(buf.chars.count + 1)
+        var line = 0, col = 0
+        for ch in buf.chars {
+            if ch == "\n" { pos.append((line, col)); line += 1; col = 0; continue }
+            let w = max(1, DisplayWidth.of(ch))
+            if col + w > width { line += 1; col = 0 }
+            pos.append((line, col))
+            col += w
+        }
+        if col >= width { line += 1; col = 0 }
+        pos.append((line, col))
+        let here = pos[min(buf.cursor, pos.count - 1)]
+        let target = here.0 + delta
+        guard target >= 0, target <= line else { return nil }
+        var best: Int?
+        for (i, p) in pos.enumerated() where p.0 == target {
+            if best == nil || p.1 <= here.1 { best = i }
+            if p.1 >= here.1 { break }
+        }
+        return best
+    }
+
     static func rows(_ s: AppState, _ b: ReviewBackend, _ ed: SheetEditor, width: Int) -> [Row] {
         let lang = s.lang
         let sheet = b.program.sheet
@@ -43,7 +74,8 @@ public enum SheetView {
             let focused = ed.focus == .criterion(i)
             var r = Row(field: .criterion(i))
             r.segs.append(Seg(x: 0, text: focused ? "▶" : " ", role: focused ? .focus : .normal))
-            let name = "\(i + 1). " + c.name.text(lang) + (lang == .zh ? " " + c.name.en : " / " + c.name.zh)
+            // Chinese screens show Chinese names only, English ones English (issue 17).
+            let name = "\(i + 1). " + c.name.text(lang)
             let maxText = "/ \(c.max)"
             let nameRoom = width - boxW - DisplayWidth.of(maxText) - 6
             r.segs.append(Seg(x: 2, text: DisplayWidth.truncate(name, to: nameRoom), role: focused ? .header : .normal))
@@ -84,7 +116,7 @@ public enum SheetView {
         count += lang.pick(" 字）", " characters)")
         head.segs.append(Seg(x: 2, text: count, role: cFocused ? .header : .normal))
         out.append(head)
-        let inner = width - 6
+        let inner = width - 6   // = commentWidth(cols:)
         let (lines, cur) = layout(ed.comment, width: inner)
         var first = 0
         if cur.0 >= commentRows { first = cur.0 - commentRows + 1 }

@@ -619,6 +619,12 @@ public enum UI {
             case .home: buf.home()
             case .end: buf.end()
             case .enter: if ed.focus == .comment { buf.insert("\n") } else { handled = false }
+            case .up, .down:
+                // Inside a multi-line comment ↑/↓ move by line; past its first or last line
+                // they move between fields, as Tab does (issue 17).
+                if ed.focus == .comment, let to = SheetView.verticalMove(buf, width: SheetView.commentWidth(cols: s.cols), delta: key == .up ? -1 : 1) {
+                    buf.cursor = to
+                } else { handled = false }
             default:
                 if let c = key.printable {
                     if let limit, buf.text.unicodeScalars.count >= limit {

@@ -101,6 +101,19 @@ import Testing
         #expect(TextLayout.wrap("word wrapping keeps words", width: 10) == ["word", "wrapping", "keeps", "words"])
     }
 
+    @Test func verticalMovesKeepTheColumn() {
+        var b = TextBuffer("工匠精神ab\nxyz")          // width 5: 工匠 / 精神a / b / xyz
+        b.cursor = 1                                     // after 工 (line 0, column 2)
+        #expect(SheetView.verticalMove(b, width: 5, delta: -1) == nil)
+        #expect(SheetView.verticalMove(b, width: 5, delta: 1) == 3)        // after 精 (column 2)
+        b.cursor = 4                                     // after 精神 (line 1, column 4)
+        #expect(SheetView.verticalMove(b, width: 5, delta: 1) == 6)        // end of "b" (column 1 ≤ 4)
+        b.cursor = 9                                     // after xy… (line 3)
+        #expect(SheetView.verticalMove(b, width: 5, delta: 1) == nil)
+        #expect(SheetView.verticalMove(b, width: 5, delta: -1) == 6)
+        #expect(SheetView.verticalMove(TextBuffer(""), width: 5, delta: 1) == nil)
+    }
+
     @Test func commentLayoutPlacesTheCursor() {
         var b = TextBuffer("工匠精神")
         var (lines, cur) = SheetView.layout(b, width: 5)

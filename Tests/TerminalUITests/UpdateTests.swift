@@ -383,6 +383,23 @@ import Testing
         if case .sheet(let e) = c.state.top { #expect(e.points[0] == "28") } else { Issue.record("no sheet") }
     }
 
+    /// ↑/↓ move by line inside a multi-line comment and leave it past its ends (issue 17).
+    @Test func upAndDownMoveByLineInTheComment() {
+        var (s, b) = make()
+        for _ in 0..<4 { key(&s, b, .down) }
+        key(&s, b, .char("s"))
+        while editor(s)?.focus != .comment { key(&s, b, .tab) }
+        for c in "第一行" { key(&s, b, .char(c)) }
+        key(&s, b, .enter)
+        for c in "第二行很长" { key(&s, b, .char(c)) }
+        key(&s, b, .up)
+        #expect(editor(s)?.focus == .comment && editor(s)?.comment.cursor == 3, "\(String(describing: editor(s)?.comment))")
+        key(&s, b, .down)
+        #expect(editor(s)?.focus == .comment && editor(s)?.comment.cursor == 7)
+        key(&s, b, .down)                                  // past the last line: the next field
+        #expect(editor(s)?.focus != .comment)
+    }
+
     // MARK: honest states (issue 17)
 
     /// A sheet that cannot be signed opens read-only and says why: a dossier signed not
