@@ -48,14 +48,26 @@ public struct TextBuffer: Hashable, Sendable {
     public mutating func end() { cursor = chars.count }
 }
 
+/// The list's orders (`o` cycles them). Names and employers sort by ICU collation, not by code
+/// point (issue 17): pinyin, or surname strokes (姓氏笔画, the order of official name lists).
 public enum SortKey: String, CaseIterable, Sendable {
-    case id, name, status, employer
+    case id, name, strokes, status, employer
     public func label(_ lang: Language) -> String {
         switch self {
         case .id: return lang.pick("编号", "number")
-        case .name: return lang.pick("姓名", "name")
+        case .name: return lang.pick("姓名拼音", "name (pinyin)")
+        case .strokes: return lang.pick("姓氏笔画", "surname strokes")
         case .status: return lang.pick("状态", "status")
-        case .employer: return lang.pick("工作单位", "employer")
+        case .employer: return lang.pick("工作单位拼音", "employer (pinyin)")
+        }
+    }
+
+    /// The ICU collation of a text order (nil: not a text order).
+    var collation: String? {
+        switch self {
+        case .name, .employer: return "zh_CN@collation=pinyin"
+        case .strokes: return "zh_CN@collation=stroke"
+        case .id, .status: return nil
         }
     }
 }
@@ -224,6 +236,9 @@ public struct AppState: Sendable {
     // dossier list
     public var list = ListPos()
     public var sort: SortKey = .id
+    /// Collation ranks of names and employers per order, computed once (ICU compares cost
+    /// about 0.7 s for 10,000 names) and kept while the texts stay the same.
+    public var collationRanks: [SortKey: [String: Int]] = [:]
     public var query = ""
     public var searching = false
     public var all: [ListRow] = []

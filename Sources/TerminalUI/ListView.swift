@@ -22,10 +22,15 @@ public enum ListView {
             if s.all.contains(where: \.updated) { statusW = max(statusW, DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]"))) }
         }
         let c = columns(g.width, status: statusW)
+        // The active order shows in the header (▾; 笔画 for surname strokes).
+        func mark(_ title: String, _ keys: [SortKey]) -> String {
+            guard keys.contains(s.sort) else { return title }
+            return (s.sort == .strokes ? lang.pick("姓氏笔画", "Strokes") : title) + "▾"
+        }
         Chrome.header(&g, [
-            (lang.pick("编号", "No."), c.id), (lang.pick("姓名", "Name"), c.name),
-            (lang.pick("工作单位", "Employer"), c.employer), (lang.pick("专业领域", "Field"), c.field),
-            (scorer ? lang.pick("我的状态", "My status") : lang.pick("资格", "Qualified"), c.status),
+            (mark(lang.pick("编号", "No."), [.id]), c.id), (mark(lang.pick("姓名", "Name"), [.name, .strokes]), c.name),
+            (mark(lang.pick("工作单位", "Employer"), [.employer]), c.employer), (lang.pick("专业领域", "Field"), c.field),
+            (mark(scorer ? lang.pick("我的状态", "My status") : lang.pick("资格", "Qualified"), [.status]), c.status),
         ], y: 1)
         let h = s.bodyHeight
         if s.visible.isEmpty {

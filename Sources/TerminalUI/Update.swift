@@ -1,3 +1,4 @@
+import Foundation
 import Panel
 import Scoring
 import Review
@@ -86,8 +87,12 @@ public enum UI {
         let all = s.all
         switch s.sort {
         case .id: break   // rows are in id order
-        case .name: idx.sort { (all[$0].name, all[$0].id) < (all[$1].name, all[$1].id) }
-        case .employer: idx.sort { (all[$0].employer, all[$0].id) < (all[$1].employer, all[$1].id) }
+        case .name, .strokes:
+            let r = collationRanks(&s, s.sort, all.map(\.name))
+            idx.sort { (r[all[$0].name] ?? 0, all[$0].id) < (r[all[$1].name] ?? 0, all[$1].id) }
+        case .employer:
+            let r = collationRanks(&s, .employer, all.map(\.employer))
+            idx.sort { (r[all[$0].employer] ?? 0, all[$0].id) < (r[all[$1].employer] ?? 0, all[$1].id) }
         case .status:
             func rank(_ st: SheetStatus) -> Int { SheetStatus.allCases.firstIndex(of: st)! }
             idx.sort { (rank(all[$0].status), all[$0].id) < (rank(all[$1].status), all[$1].id) }
@@ -95,6 +100,25 @@ public enum UI {
         s.visible = idx
         if let keep, let i = idx.firstIndex(where: { all[$0].id == keep }) { s.list.selected = i }
         s.list.clamp(count: idx.count, height: s.bodyHeight)
+    }
+
+    /// Each distinct text's place in the order's collation, cached in the state until a text
+    /// it has not seen appears.
+    static func collationRanks(_ s: inout AppState, _ key: SortKey, _ texts: [String]) -> [String: Int] {
+        if let r = s.collationRanks[key], texts.allSatisfy({ r[$0] != nil }) { return r }
+        let locale = Locale(identifier: key.collation ?? "zh_CN")
+        let distinct = Array(Set(texts)).sorted { a, b in
+            switch a.compare(b, locale: locale) {
+            case .orderedAscending: return true
+            case .orderedDescending: return false
+            case .orderedSame: return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+            }
+        }
+        var r: [String: Int] = [:]
+        r.reserveCapacity(distinct.count)
+        for (i, t) in distinct.enumerated() { r[t] = i }
+        s.collationRanks[key] = r
+        return r
     }
 
     static func loadChair(_ s: inout AppState, _ b: ReviewBackend) {

@@ -95,6 +95,16 @@ import Testing
     @Test func sortCycles() {
         var (s, b) = make()
         key(&s, b, .char("o")); #expect(s.sort == .name)
+        // pinyin: 陈 chén, 黄 huáng, 李 lǐ, 刘 liú, 欧阳 ōuyáng, 孙 sūn, 王 wáng, 吴 wú, 杨 yáng, 张 zhāng, 赵 zhào, 周 zhōu
+        let surnames = s.visible.map { String(s.all[$0].name.prefix(1)) }
+        #expect(surnames == ["陈", "黄", "李", "刘", "欧", "孙", "王", "吴", "杨", "张", "赵", "周"], "\(surnames)")
+        #expect(UI.view(s, b).lines()[1].contains("姓名▾"))
+        key(&s, b, .char("o")); #expect(s.sort == .strokes)
+        // 姓氏笔画 by ICU's CLDR stroke collation: fewer strokes first (王 4 before 刘 6, 孙 6 before 赵 9)
+        let strokes = s.visible.map { String(s.all[$0].name.prefix(1)) }
+        #expect(strokes.firstIndex(of: "王")! < strokes.firstIndex(of: "刘")! && strokes.firstIndex(of: "孙")! < strokes.firstIndex(of: "赵")!, "\(strokes)")
+        #expect(strokes != surnames)
+        #expect(UI.view(s, b).lines()[1].contains("姓氏笔画▾"))
         key(&s, b, .char("o")); #expect(s.sort == .status)
         // status order: to do first, then draft, signed, recused
         let order = s.visible.map { s.all[$0].status }
