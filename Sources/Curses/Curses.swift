@@ -42,7 +42,7 @@ public enum TerminalApp {
     /// Runs the review UI until the member quits or a signal arrives; the terminal is restored
     /// on every way out.
     /// `greeting`: shown on the message line when the UI opens (warning: in the warning style).
-    public static func run(backend: ReviewBackend, theme: Theme, lang: Language, greeting: (text: String, warning: Bool)? = nil) throws {
+    public static func run(backend: ReviewBackend, theme: Theme, themeName: String = "default", lang: Language, greeting: (text: String, warning: Bool)? = nil) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw Failure.notATerminal }
         setUpLocale()
         pendingSignal = 0
@@ -63,11 +63,12 @@ public enum TerminalApp {
         _ = ps_timeout(250)
         screen.setUpColours()
 
-        let controller = AppController(backend: backend, lang: lang, theme: screen.theme, size: (Int(ps_cols()), Int(ps_lines())))
+        let controller = AppController(backend: backend, lang: lang, theme: screen.theme, themeName: themeName, size: (Int(ps_cols()), Int(ps_lines())))
         if let greeting { controller.show(greeting.text, role: greeting.warning ? .warning : .message) }
         if let greeting { controller.announce(greeting.text, warning: greeting.warning) }
         screen.draw(controller.frame())
         var lastPoll = Date()
+        var themeChanges = controller.themeChanges
         while !controller.shouldQuit && pendingSignal == 0 {
             var ch: UInt32 = 0
             let rc = ps_get_wch(&ch)
@@ -92,6 +93,14 @@ public enum TerminalApp {
             if Date().timeIntervalSince(lastPoll) >= pollInterval {
                 lastPoll = Date()
                 if controller.poll() { redraw = true }
+            }
+            if controller.themeChanges != themeChanges {
+                // The member switched the theme (T): colours again, then every cell.
+                themeChanges = controller.themeChanges
+                screen.theme = controller.theme
+                screen.setUpColours()
+                screen.invalidate()
+                redraw = true
             }
             if redraw { screen.draw(controller.frame()) }
         }
@@ -182,14 +191,18 @@ struct Screen {
     var theme: Theme
     var previous: Grid?
     var attrs: [StyleRole: UInt32] = [:]
+    var coloursStarted = false
 
     init(theme: Theme) { self.theme = theme }
 
     mutating func setUpColours() {
         var t = theme
         if t.colors && has_colors() {
-            start_color()
-            use_default_colors()
+            if !coloursStarted {
+                start_color()
+                use_default_colors()
+                coloursStarted = true
+            }
         } else if t.colors {
             t = Theme.mono     // a terminal without colour gets mono
         }

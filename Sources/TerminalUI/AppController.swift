@@ -9,11 +9,17 @@ public final class AppController {
     public private(set) var state: AppState
     /// Effects performed so far (for tests).
     public private(set) var performed: [Effect] = []
+    /// The theme's name, and how many times it changed (the curses front end re-applies the
+    /// colours when this moves).
+    public private(set) var themeName: String
+    public private(set) var themeChanges = 0
 
-    public init(backend: ReviewBackend, lang: Language, theme: Theme = .default, size: (cols: Int, rows: Int)) {
+    public init(backend: ReviewBackend, lang: Language, theme: Theme = .default, themeName: String = "default", size: (cols: Int, rows: Int)) {
         self.backend = backend
         self.theme = theme
+        self.themeName = themeName
         self.state = AppState(lang: lang, cols: size.cols, rows: size.rows)
+        state.themeName = themeName
         if !Permissions.canScore(backend.me.role) && Permissions.canQualify(backend.me.role) {
             // Secretaries start on the qualification results.
             state.stack = [.list, .eligibility(ListPos())]
@@ -61,6 +67,10 @@ public final class AppController {
                 return .recused(dossier: d)
             case .finalize(let res):
                 return .finalized(path: try backend.finalize(resolutions: res))
+            case .savePreferences(let p):
+                if let t = p.theme, t != themeName { theme = try Theme.named(t); themeName = t; themeChanges += 1 }
+                try backend.savePreferences(p)
+                return nil
             case .discardDraft(let d):
                 try backend.discardDraft(d)
                 return .draftDiscarded(dossier: d)
@@ -70,6 +80,9 @@ public final class AppController {
         } catch {
             if case .saveDraft = e {
                 return .failed(lang.pick("草稿未能保存：", "The draft could not be saved: ") + error.userMessage(lang))
+            }
+            if case .savePreferences = e {
+                return .failed(lang.pick("偏好未能保存（本次仍有效）：", "Preferences not saved (they apply to this session): ") + error.userMessage(lang))
             }
             return .failed(lang.pick("签名失败，未保存任何记录：", "Signing failed; nothing was recorded: ") + error.userMessage(lang))
         }

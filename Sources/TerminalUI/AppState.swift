@@ -236,6 +236,8 @@ public struct AppState: Sendable {
     // dossier list
     public var list = ListPos()
     public var sort: SortKey = .id
+    /// The colour theme's name (a built-in one, or what --theme named).
+    public var themeName = "default"
     /// Collation ranks of names and employers per order, computed once (ICU compares cost
     /// about 0.7 s for 10,000 names) and kept while the texts stay the same.
     public var collationRanks: [SortKey: [String: Int]] = [:]

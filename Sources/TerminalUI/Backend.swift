@@ -147,6 +147,8 @@ public protocol ReviewBackend: AnyObject {
     func saveDraft(_ input: SheetInput) throws
     /// Whether I have a draft of the dossier (cheap: no file is read).
     func hasDraft(_ dossier: String) -> Bool
+    /// Keeps my language and theme for the next session (`Drafts.savePreferences`).
+    func savePreferences(_ p: MemberPreferences) throws
     /// Deletes my draft of a dossier (the member chose to discard unsigned changes).
     func discardDraft(_ dossier: String) throws
     /// Why I cannot sign a sheet for the dossier now, nil when I can (`ReviewSession.sheetLock`).

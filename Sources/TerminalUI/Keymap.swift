@@ -13,6 +13,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case confirmYes, confirmNo, nextField, prevField, toggle
     case progress, ranking, breakdown, finalize, eligibility, objections
     case quotaLine
+    case language, theme
 }
 
 public struct KeyBinding: Sendable {
@@ -75,6 +76,9 @@ public enum Keymap {
         // in a confirmation only y/n answer; in text fields (search, comments, reasons) it is text.
         KeyBinding(contexts: quitting, keys: [.char("q")], action: .quit, label: "q", zh: "退出", en: "quit", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .breakdown, .eligibility, .objections, .finalize], keys: [.char("?")], action: .help, label: "?", zh: "帮助", en: "help", inBar: true),
+        // Preferences (issue 17): kept per member, so the SSH forced command needs no arguments.
+        KeyBinding(contexts: browse + [.dossier], keys: [.char("L")], action: .language, label: "L", zh: "切换语言（English）", en: "switch language (中文)", inBar: false),
+        KeyBinding(contexts: browse + [.dossier], keys: [.char("T")], action: .theme, label: "T", zh: "切换配色", en: "next colour theme", inBar: false),
         KeyBinding(contexts: [.global], keys: [.function(1)], action: .help, label: "F1", zh: "帮助", en: "help", inBar: false),
     ]
 

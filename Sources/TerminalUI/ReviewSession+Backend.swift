@@ -103,6 +103,10 @@ public final class SessionBackend: ReviewBackend {
         Drafts(layout: session.layout).load(member: me.id, dossier: dossier)
     }
 
+    public func savePreferences(_ p: MemberPreferences) throws {
+        try Drafts(layout: session.layout).savePreferences(member: me.id, p)
+    }
+
     public func discardDraft(_ dossier: String) throws {
         Drafts(layout: session.layout).discard(member: me.id, dossier: dossier)
         draftIndex[me.id]?.remove(dossier)

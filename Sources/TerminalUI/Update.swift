@@ -11,6 +11,8 @@ public enum Effect: Equatable, Sendable {
     case finalize([String: TieResolution])
     /// Deletes my draft of a dossier (unsigned changes to a signed sheet, discarded).
     case discardDraft(String)
+    /// Keeps my language and theme for the next session (and applies the theme).
+    case savePreferences(MemberPreferences)
     case quit
 }
 
@@ -120,6 +122,9 @@ public enum UI {
         s.collationRanks[key] = r
         return r
     }
+
+    /// The theme to keep: a built-in one only (a --theme file is not remembered).
+    static func builtInTheme(_ s: AppState) -> String? { MemberPreferences.themes.contains(s.themeName) ? s.themeName : nil }
 
     static func loadChair(_ s: inout AppState, _ b: ReviewBackend) {
         let ranking = b.ranking()
@@ -358,6 +363,15 @@ public enum UI {
         case .help:
             s.modal = .help(scroll: 0)
             return []
+        case .language:
+            s.lang = s.lang == .zh ? .en : .zh
+            say(&s, "界面语言：中文（按 L 切换）", "Language: English (L switches)")
+            return [.savePreferences(MemberPreferences(lang: s.lang == .zh ? "zh" : "en", theme: builtInTheme(s)))]
+        case .theme:
+            let names = MemberPreferences.themes
+            s.themeName = names[((names.firstIndex(of: s.themeName) ?? -1) + 1) % names.count]
+            say(&s, "配色：\(s.themeName)（按 T 切换）", "Colour theme: \(s.themeName) (T switches)")
+            return [.savePreferences(MemberPreferences(lang: s.lang == .zh ? "zh" : "en", theme: s.themeName))]
         case .quotaLine:
             // The first row below the quota line (the first of a tie at the cut).
             if case .ranking(var p) = s.top, let r = s.chair?.ranking, let cut = ChairViews.cutIndex(r) {

@@ -53,20 +53,25 @@ struct UIOptions: ParsableArguments {
     @Option(help: "Colour theme: default, light, high-contrast, mono, or a .toml file (NO_COLOR gives mono).")
     var theme: String?
 
-    func resolveTheme() throws -> Theme {
+    /// The theme and its name: NO_COLOR, else --theme, else the member's saved choice.
+    func resolveTheme(saved: String? = nil) throws -> (theme: Theme, name: String) {
         if ProcessInfo.processInfo.environment["NO_COLOR"].map({ !$0.isEmpty }) == true {
-            return try Theme.named("mono")
+            return (try Theme.named("mono"), "mono")
         }
-        return try Theme.named(theme ?? "default")
+        let name = theme ?? saved ?? "default"
+        return (try Theme.named(name), name)
     }
 }
 
 /// Opens the UI for `member`; signs through `key`, else the ssh-agent. Without a usable key the
 /// UI still opens (to read), and says why it cannot sign.
-func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: Language, ignoredCommand: String? = nil) throws {
+func openUI(store: String, member: String, key: String?, ui: UIOptions, lang flagLang: Language, langGiven: Bool, ignoredCommand: String? = nil) throws {
     // The first screen from the store index; the record files are checked beside it.
     let session = try ReviewSession(root: store, checkInBackground: true)
     let m = try session.member(member)
+    // The member's own choice of language and theme (issue 17), unless --lang / --theme say.
+    let saved = Drafts(layout: session.layout).preferences(member: m.id)
+    let lang = langGiven ? flagLang : (saved?.lang.map { $0 == "en" ? Language.en : .zh } ?? flagLang)
     var signer: RecordSigner?
     var problem: ActionError?
     // What the member is told when the UI opens (one line: who is signed in, how records get
@@ -109,7 +114,8 @@ func openUI(store: String, member: String, key: String?, ui: UIOptions, lang: La
         text += lang.pick(" · 未执行命令“\(ignoredCommand)”", " · the command '\(ignoredCommand)' was not run")
     }
     let backend = try SessionBackend(session: session, member: member, signer: signer, signerProblem: problem)
-    try TerminalApp.run(backend: backend, theme: try ui.resolveTheme(), lang: lang, greeting: (text, warning))
+    let (theme, themeName) = try ui.resolveTheme(saved: saved?.theme)
+    try TerminalApp.run(backend: backend, theme: theme, themeName: themeName, lang: lang, greeting: (text, warning))
     // Ended by a signal (a dropped connection, Ctrl-C from outside): the terminal is restored and
     // drafts are on disk; say so in the exit status, as a shell would.
     if let signal = TerminalApp.interruptedBy { throw ExitCode(128 + signal) }
@@ -147,7 +153,7 @@ struct ReviewCommand: ParsableCommand {
         }
         try guarded(lang) {
             let command = env["SSH_CONNECTION"] != nil ? env["SSH_ORIGINAL_COMMAND"].flatMap { $0.isEmpty ? nil : $0 } : nil
-            try openUI(store: store, member: id, key: key, ui: ui, lang: lang, ignoredCommand: command)
+            try openUI(store: store, member: id, key: key, ui: ui, lang: lang, langGiven: common.lang != nil, ignoredCommand: command)
         }
     }
 }
@@ -176,7 +182,7 @@ struct Demo: ParsableCommand {
                               "demo store: \(root) (open the UI with: pingshen review \(root) --as \(id) --key \(key))"))
                 return
             }
-            try openUI(store: root, member: id, key: key, ui: ui, lang: lang)
+            try openUI(store: root, member: id, key: key, ui: ui, lang: lang, langGiven: common.lang != nil)
             warn(lang.pick("演示库保留在 \(root)", "the demo store stays at \(root)"))
         }
     }

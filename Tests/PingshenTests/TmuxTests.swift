@@ -136,6 +136,34 @@ final class Tmux {
 
     /// Below 80×24 the UI names the minimum size and comes back when the window grows; the
     /// draft typed before survives the resize.
+    /// The member switches the language inside the UI (L); the next session, opened without
+    /// --lang as the SSH forced command opens it, comes back in that language (issue 17).
+    @Test func switchingTheLanguageIsRemembered() throws {
+        let fx = try Fixture()
+        var tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1")], env: ["LANG": "C.UTF-8", "LC_ALL": ""])
+        try tmux.waitFor("D001")
+        try tmux.waitFor("编号")
+        try tmux.keys("L")
+        try tmux.waitFor("No.")
+        try tmux.keys("T")
+        try tmux.waitFor("Colour theme: ")
+        try tmux.keys("q")
+        for _ in 0..<50 where tmux.alive { usleep(100_000) }
+        #expect(!tmux.alive)
+        tmux.kill()
+        tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1")], env: ["LANG": "C.UTF-8", "LC_ALL": ""])
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor("No.")
+        #expect(!screen.contains("编号"))
+        let saved = try String(contentsOfFile: fx.store + "/drafts/m1/.preferences.json", encoding: .utf8)
+        #expect(saved.contains(#""lang":"en""#) && saved.contains(#""theme":""#), "\(saved)")
+        // --lang still wins over the saved choice.
+        tmux.kill()
+        let zh = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1"), "--lang", "zh"])
+        defer { zh.kill() }
+        try zh.waitFor("编号")
+    }
+
     @Test func tooSmallThenBackWithTheDraft() throws {
         let fx = try Fixture()
         let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m2", "--key", fx.key("m2"), "--lang", "en"])

@@ -1,5 +1,6 @@
 import Foundation
 import Panel
+import Review
 import Scoring
 @testable import TerminalUI
 
@@ -150,6 +151,8 @@ final class FakeBackend: ReviewBackend {
 
     func loadDraft(_ dossier: String) -> SheetInput? { drafts[dossier] }
     func hasDraft(_ dossier: String) -> Bool { drafts[dossier] != nil }
+    var savedPreferences: [MemberPreferences] = []
+    func savePreferences(_ p: MemberPreferences) throws { savedPreferences.append(p) }
     func discardDraft(_ dossier: String) throws {
         drafts[dossier] = nil
         if statuses[me.id]?[dossier] == .draft { statuses[me.id]?[dossier] = nil }

@@ -1,4 +1,5 @@
 import Panel
+import Review
 import Scoring
 import Testing
 @testable import TerminalUI
@@ -408,6 +409,28 @@ import Testing
         #expect(editor(s)?.focus == .comment && editor(s)?.comment.cursor == 7)
         key(&s, b, .down)                                  // past the last line: the next field
         #expect(editor(s)?.focus != .comment)
+    }
+
+    /// L switches the language and T the theme, anywhere but in text, and both are kept for
+    /// the member's next session (issue 17).
+    @Test func languageAndThemeSwitchInsideTheUI() {
+        let fb = FakeBackend()
+        let c = AppController(backend: fb, lang: .zh, size: (80, 24))
+        #expect(c.frame().lines()[1].contains("编号"))
+        press(c, .char("L"))
+        #expect(c.state.lang == .en && c.frame().lines()[1].contains("No."))
+        #expect(fb.savedPreferences.last == MemberPreferences(lang: "en", theme: "default"))
+        press(c, .char("T"))
+        #expect(c.themeName == "light" && c.themeChanges == 1 && fb.savedPreferences.last?.theme == "light")
+        press(c, .char("T"), .char("T"), .char("T"))
+        #expect(c.themeName == "default" && c.themeChanges == 4)
+        // In a text field L is text.
+        press(c, .char("s"))
+        for _ in 0..<8 where c.state.context == .sheet { if case .sheet(let e) = c.state.top, e.focus == .comment { break }; press(c, .tab) }
+        press(c, .char("L"))
+        #expect(c.state.lang == .en)
+        // The help overlay lists both keys.
+        #expect(HelpView.lines(AppState(lang: .en, cols: 80, rows: 24)).contains { $0.0 == "L" })
     }
 
     // MARK: honest states (issue 17)
