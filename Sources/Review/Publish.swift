@@ -103,10 +103,27 @@ extension ReviewSession {
         }
         let title = program.title.text(lang) + (program.year.map { " \($0)" } ?? "") + " — " +
             (list == .publicity ? lang.pick("公示名单", "list for public notice") : lang.pick("审定名单", "approved list"))
+        // The store's identity (issue 11) in every format, so a list can be checked against
+        // the store it came from (`pingshen verify STORE --fingerprint HEX`).
+        let fingerprint = governance.fingerprint ?? ""
         switch format {
         case "csv":
-            var out = cols.map(\.id).joined(separator: ",") + "\r\n"
-            for row in cells { out += row.map(CSV.exportField).joined(separator: ",") + "\r\n" }
+            // The fingerprint is the last column, so the others keep their positions.
+            var out = (cols.map(\.id) + ["store_fingerprint"]).joined(separator: ",") + "\r\n"
+            for row in cells { out += (row + [fingerprint]).map(CSV.exportField).joined(separator: ",") + "\r\n" }
+            return out
+        case "json":
+            var out = "{\"program\":\(jsonString(program.id)),\"instance\":\(jsonString(instance)),\"list\":\(jsonString(list.rawValue))"
+            out += ",\"title\":\(jsonString(title)),\"store_fingerprint\":\(governance.fingerprint.map(jsonString) ?? "null"),\"entries\":["
+            out += cells.map { row in
+                "\n{" + zip(cols, row).map { c, v in
+                    jsonString(c.id == "id" ? "dossier" : c.id) + ":" + (c.id == "rank" ? v : jsonString(v))
+                }.joined(separator: ",") + "}"
+            }.joined(separator: ",")
+            out += cells.isEmpty ? "]" : "\n]"
+            // The notice's "核验 / Verification" list, as the Markdown prints it.
+            out += ",\"proofs\":[" + noticeProofs(lang: lang).map { "{\"label\":\(jsonString($0.label)),\"value\":\(jsonString($0.value))}" }.joined(separator: ",") + "]"
+            out += "}\n"
             return out
         case "md":
             var out = "# \(title)\n\n"
@@ -121,7 +138,7 @@ extension ReviewSession {
             }
             return out
         default:
-            throw ActionError(zh: "未知格式 \(format)（md 或 csv）", en: "unknown format \(format) (md or csv)")
+            throw ActionError(zh: "未知格式 \(format)（md、csv 或 json）", en: "unknown format \(format) (md, csv or json)")
         }
     }
 }

@@ -112,6 +112,9 @@ public struct Ranking: Sendable, Hashable {
     public var passMark: Int?
     public var excellentMark: Int?
     public var assessment = false
+    /// The store fingerprint (SHA-256 of its genesis record, issue 11) when the ranking is of a
+    /// store: `store_fingerprint` in JSON, a last line in Markdown. nil: not written.
+    public var storeFingerprint: String?
 
     public init(program: String, method: String, quota: Int, entries: [RankEntry], quorum: Int = 3, approvalThreshold: Fraction? = nil) {
         self.program = program; self.method = method; self.quota = quota; self.entries = entries

@@ -13,7 +13,8 @@ import Panel
 /// `approval_threshold` (the threshold as a reduced fraction string, or null), `stale_sheets`
 /// (sheets made on an older version of their dossier: member, dossier, path, counted),
 /// `not_in_running` (dossier, name, status "unchecked" | "ineligible" | "objection-upheld",
-/// reasons {rule, zh, en}, reason: the secretary's, older_version), and last
+/// reasons {rule, zh, en}, reason: the secretary's, older_version), `store_fingerprint` (the
+/// store's identity, issue 11; only when the ranking is of a store), and last
 /// `problems` (how many problems the store has: records with one are left out; `rank` then exits 1).
 extension Ranking {
     public static let entryKeys = ["rank", "dossier", "name", "score", "exact", "sheets", "status",
@@ -52,6 +53,7 @@ extension Ranking {
                 + ",\"reasons\":[" + q.reasons.map { "{\"rule\":\(jsonString($0.rule)),\"zh\":\(jsonString($0.zh)),\"en\":\(jsonString($0.en))}" }.joined(separator: ",") + "]"
                 + ",\"reason\":\(q.reason.map(jsonString) ?? "null"),\"older_version\":\(q.decidedOnOlderVersion)}"
         }.joined(separator: ",") + "]"
+        if let storeFingerprint { out += ",\"store_fingerprint\":\(jsonString(storeFingerprint))" }
         out += ",\"problems\":\(problems)}\n"
         return out
     }
@@ -134,6 +136,7 @@ extension Ranking {
         for e in entries {
             out += "| " + localizedFields(e, lang).map(mdCell).joined(separator: " | ") + " |\n"
         }
+        if let storeFingerprint { out += "\n" + lang.pick("评审库指纹", "Store fingerprint") + ": `" + mdCell(storeFingerprint) + "`\n" }
         return out
     }
 

@@ -90,7 +90,8 @@ struct Rank: ParsableCommand {
             for p in session.ledger.problems.prefix(5) {
                 warn(lang.pick("警告：\(p.path)：\(p.message)（不计入）", "warning: \(p.path): \(p.message) (not counted)"))
             }
-            let ranking = Trace.phase("rank: standing") { session.standing().ranking }
+            var ranking = Trace.phase("rank: standing") { session.standing().ranking }
+            ranking.storeFingerprint = session.governance.fingerprint
             // A store with problems says so in the output itself, and the exit status is 1
             // (README: "No silent partial results").
             let problems = session.problemCount
@@ -190,7 +191,7 @@ struct Export: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Argument(help: "publicity or final") var list: String
-    @Option(help: "md or csv") var format: String = "md"
+    @Option(help: "md, csv or json (each carries the store fingerprint)") var format: String = "md"
 
     func run() throws {
         let lang = common.language
@@ -199,7 +200,7 @@ struct Export: ParsableCommand {
                 throw ActionError(zh: "名单只能是 publicity 或 final", en: "the list is publicity or final")
             }
             let text = try ReviewSession(root: store).exportList(which, format: format, lang: lang)
-            if format == "csv" { emit(text) } else { say(text) }
+            if format == "csv" || format == "json" { emit(text) } else { say(text) }
         }
     }
 }

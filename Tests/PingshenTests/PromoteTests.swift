@@ -180,8 +180,12 @@ import Records
         }
         // The re-pinned copy with nothing forged passes (the checks below can fail only by the forgery).
         #expect(try check("none") { _ in [:] }.isEmpty)
+        // The intake names another store than the one whose genesis the evidence holds (the
+        // provenance fingerprint must be the evidence's genesis hash).
+        var found = try check("other-store") { _ in ["source_fingerprint": .string(String(repeating: "0", count: 64))] }
+        #expect(found.contains { $0.kind == "evidence-mismatch" && $0.message.contains("fingerprint") }, "\(found)")
         // The district secretary signs the chair's approval with their own key.
-        var found = try check("resigned") { ev in try sign(ev + "/" + approvalRel, with: qp.key("sec")); return [:] }
+        found = try check("resigned") { ev in try sign(ev + "/" + approvalRel, with: qp.key("sec")); return [:] }
         #expect(found.contains { $0.kind == "evidence-forged" && $0.message.contains("'chair''s key") }, "\(found)")
         // The district secretary fabricates an approval in their own name.
         found = try check("fabricated") { ev in
