@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Independent recount of a pingshen ranking (standard library only, exact fractions).
 
-Usage: recount.py INPUT.json  -> prints the ranking JSON (the `rank --format json` shape) to stdout.
+Usage: recount.py INPUT.json    -> prints the ranking JSON (the `rank --format json` shape) to stdout.
+       recount.py --store STORE  -> the same, read from a store's files (below).
 
 INPUT.json:
   {"program": ID, "quota": N, "max_total": 100,
@@ -16,11 +17,26 @@ INPUT.json:
   records). A latest sheet whose dossier_sha256 is not its dossier's pin was made on an older
   version: it is listed in "stale_sheets" and, with aggregation "stale_sheets": "drop", not counted.
 
+With --store, the input is built from the store itself (records/MEMBER/NNNNNN.json, dossiers/ID.yaml),
+never from the views (roster.yaml, program.yaml, allowed_signers): the genesis record (the first record
+of a member's chain, kind "genesis") and the governance records chained to it by body.gov_prev
+(member-add, member-rotate, member-remove, program-amend, sanction-add) give the roster and the
+programme; intake and dossier-amend records the dossier versions; eligibility records (one decision or
+a batch, latest by chain order) who is in the running; score and recusal records the sheets; objection
+and finalize records the upheld objections and the chair's resolutions at the cut. A removed member's
+records after its last_seq do not count, nor any of its sheets when the removal says "sheets": "discard".
+Signatures are not checked here (run `pingshen verify STORE`, or stock `ssh-keygen -Y verify`, first):
+the recount checks the arithmetic and the reading of the records. Needs PyYAML (python3-yaml) to read
+program.yaml's text and the dossier files; the INPUT.json mode needs nothing but the standard library.
+
 This is a second implementation written from the rules (Sources/Scoring/Aggregate.swift and Ranker.swift
 document them), not a translation of the Swift code: it is there to catch the Swift code being wrong.
 """
+import hashlib
 import json
 import math
+import os
+import re
 import sys
 from fractions import Fraction
 
@@ -145,6 +161,10 @@ def recount(spec):
     drop_stale = agg.get("stale_sheets") == "drop"
     quota = spec["quota"]
     max_total = spec.get("max_total", 100) or 100
+    # Issue 12: the pass mark (合格线, in points) and the assessment mode (each dossier graded).
+    pass_mark = agg.get("pass_mark")
+    excellent_mark = agg.get("excellent_mark")
+    assessment = agg.get("mode") == "assessment"
 
     dossiers = []
     seen = set()
@@ -185,8 +205,11 @@ def recount(spec):
             score = sum(s["value"] for s in mine) / len(mine)
         votes = {v: sum(1 for s in mine if s["vote"] == v) for v in ("recommend", "reject", "abstain")}
         cast = sum(votes.values())
+        # What the pass mark is compared with: the score where it is in points, else (z-score,
+        # Borda) the mean of the totals.
+        points = (mean(totals) if method in ("z-score", "borda") else score) if mine else None
         info[d["id"]] = {"dossier": d["id"], "name": d.get("name", ""), "score": score, "median": median(totals),
-                         "n": len(mine), "votes": votes,
+                         "n": len(mine), "votes": votes, "points": points,
                          "share": Fraction(votes["recommend"], cast) if cast else None}
 
     def key(i):
@@ -223,7 +246,24 @@ def recount(spec):
                 cast = sum(i["votes"].values())
                 ok = cast > 0 and Fraction(i["votes"]["recommend"], cast) >= threshold
                 i["approval"] = "met" if ok else "below-threshold"
-        eligible = [i for i in group if i["approval"] != "below-threshold"]
+            if pass_mark is None:
+                i["pass_mark"] = None
+            else:
+                i["pass_mark"] = "met" if i["points"] is not None and i["points"] >= pass_mark else "below"
+            i["takes"] = i["approval"] != "below-threshold" and i["pass_mark"] != "below"
+        if assessment:
+            # No quota: each passes or fails on its own against the marks.
+            for i in group:
+                i["status"] = "selected" if i["takes"] else "not-selected"
+                if not i["takes"]:
+                    i["grade"] = "fail"
+                elif excellent_mark is not None and i["points"] is not None and i["points"] >= excellent_mark:
+                    i["grade"] = "excellent"
+                else:
+                    i["grade"] = "pass"
+                entries.append(i)
+            continue
+        eligible = [i for i in group if i["takes"]]
         if taken + len(eligible) <= quota:
             st = "selected"
         elif taken < quota:
@@ -232,13 +272,20 @@ def recount(spec):
             st = "not-selected"
         taken += len(eligible)
         for i in group:
-            i["status"] = "not-selected" if i["approval"] == "below-threshold" else st
+            i["status"] = st if i["takes"] else "not-selected"
             entries.append(i)
     for i in unranked:
         i["rank"] = len(ranked) + 1
         i["status"] = "no-quorum"
         i["approval"] = None
+        i["pass_mark"] = None
+        i["grade"] = None
         entries.append(i)
+    # The chair's signed resolutions of a tie at the cut (--store: the latest finalization).
+    resolutions = spec.get("resolutions") or {}
+    for i in entries:
+        if i["status"] == "tie-at-cut" and i["dossier"] in resolutions:
+            i["status"] = "selected" if resolutions[i["dossier"]] == "selected" else "not-selected"
 
     out = []
     for i in entries:
@@ -251,30 +298,323 @@ def recount(spec):
             "recommend": i["votes"]["recommend"], "reject": i["votes"]["reject"], "abstain": i["votes"]["abstain"],
             "approval": i["approval"],
         })
+        if pass_mark is not None:
+            out[-1]["pass_mark"] = i["pass_mark"]
+        if assessment:
+            out[-1]["grade"] = i["grade"]
     stale = []
     if "events" in spec:
-        names = {d["id"] for d in spec["dossiers"]}
+        # Every dossier of the store (--store: not only those in the running).
+        names = {d["id"] for d in spec.get("store_dossiers", spec["dossiers"])}
         latest = sorted(latest_sheets(spec["events"]), key=lambda ev: (ev["dossier"].encode(), ev["member"].encode()))
         for ev in latest:
             if ev["dossier"] in names and is_stale(ev, pins):
                 stale.append({"member": ev["member"], "dossier": ev["dossier"],
                               "path": "records/%s/%06d.json" % (ev["member"], ev["seq"]), "counted": not drop_stale})
-    return {"program": spec["program"], "method": method, "quota": quota, "entries": out,
-            "quorum": quorum, "approval_threshold": None if threshold is None else str(threshold),
-            "stale_sheets": stale,
-            # The input lists the dossiers in the running only (issue 12: those the secretary
-            # signed eligible); pingshen lists the others here with their reasons.
-            "not_in_running": [],
-            # Every sheet of the input counts (the input holds verified records only): no problems.
-            "problems": 0}
+    result = {"program": spec["program"], "method": method, "quota": quota, "entries": out,
+              "quorum": quorum, "approval_threshold": None if threshold is None else str(threshold),
+              "stale_sheets": stale,
+              # The input lists the dossiers in the running only (issue 12: those the secretary
+              # signed eligible); the others are listed here with their reasons (--store finds them).
+              "not_in_running": spec.get("not_in_running", []),
+              # Every sheet of the input counts (the input holds verified records only): no problems.
+              "problems": 0}
+    if pass_mark is not None:
+        result["pass_mark"] = pass_mark
+    if assessment:
+        result["mode"] = "assessment"
+        result["excellent_mark"] = excellent_mark
+    if spec.get("store_fingerprint"):
+        result["store_fingerprint"] = spec["store_fingerprint"]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# --store: the input read from a store's files.
+
+RECORD_NAME = re.compile(r"^([0-9]{6,10})\.json$")
+GOVERNANCE = ("member-add", "member-rotate", "member-remove", "program-amend", "sanction-add")
+# Who may sign what (RecordKinds' signers column, restated).
+SIGNERS = {"score": ("member", "chair"), "recusal": ("member", "chair"), "eligibility": ("secretary",),
+           "intake": ("secretary",), "dossier-amend": ("secretary",), "objection": ("secretary",),
+           "finalize": ("chair",), "approval": ("chair", "approver")}
+
+
+def warn(text):
+    sys.stderr.write("recount.py: warning: %s\n" % text)
+
+
+def read_chains(root):
+    """member -> its records in seq order, each {signer, seq, kind, body, seen, created, path, sha256}."""
+    base = os.path.join(root, "records")
+    chains = {}
+    for member in sorted(os.listdir(base)):
+        d = os.path.join(base, member)
+        if member.startswith(".") or os.path.islink(d) or not os.path.isdir(d):
+            continue
+        recs = []
+        for name in os.listdir(d):
+            m = RECORD_NAME.match(name)
+            path = os.path.join(d, name)
+            # A record exists once its signature does.
+            if not m or os.path.islink(path) or not os.path.isfile(path) or not os.path.isfile(path + ".sig"):
+                continue
+            with open(path, "rb") as f:
+                raw = f.read()
+            rec = json.loads(raw.decode("utf-8"))
+            if rec.get("signer") != member or rec.get("seq") != int(m.group(1)):
+                warn("%s names signer %r seq %r: not counted" % (path, rec.get("signer"), rec.get("seq")))
+                continue
+            recs.append({"signer": member, "seq": rec["seq"], "kind": rec.get("kind"), "body": rec.get("body") or {},
+                         "seen": rec.get("seen") or {}, "created": rec.get("created", ""), "prev": rec.get("prev"),
+                         "path": "records/%s/%s" % (member, name), "sha256": hashlib.sha256(raw).hexdigest()})
+        recs.sort(key=lambda r: r["seq"])
+        for a, b in zip(recs, recs[1:]):
+            if b["prev"] != a["sha256"] or b["seq"] != a["seq"] + 1:
+                warn("%s does not follow %s in its chain (run pingshen verify)" % (b["path"], a["path"]))
+        chains[member] = recs
+    return chains
+
+
+def replay_governance(chains):
+    """The roster and the programme as the signed governance records say (never the views)."""
+    candidates = [recs[0] for _, recs in sorted(chains.items()) if recs and recs[0]["seq"] == 1 and recs[0]["kind"] == "genesis"]
+    if not candidates:
+        raise SystemExit("recount.py: the store has no genesis record")
+    if len(candidates) > 1:
+        warn("more than one genesis record; %s taken" % candidates[0]["path"])
+    g = candidates[0]
+    founder = g["body"]["member"]
+    members = {founder["id"]: {"role": "secretary", "name": founder.get("name", ""), "keys": [(founder["key"], 1)],
+                               "last_seq": None, "removed": False, "sheets": "keep"}}
+    program_text = g["body"]["program_yaml"]
+    children = {}
+    for recs in chains.values():
+        for r in recs:
+            if r["kind"] in GOVERNANCE:
+                children.setdefault(r["body"].get("gov_prev"), []).append(r)
+    head = g["sha256"]
+    length = 1
+    while True:
+        kids = children.get(head, [])
+        if not kids:
+            break
+        if len(kids) > 1:
+            warn("the governance chain forks after %s: %s" % (head, ", ".join(sorted(k["path"] for k in kids))))
+            break
+        r = kids[0]
+        b = r["body"]
+        sec = members.get(r["signer"])
+        if sec is None or sec["removed"] or sec["role"] != "secretary" or (sec["last_seq"] is not None and r["seq"] > sec["last_seq"]):
+            warn("%s is not signed by a secretary on the roster: the chain stops before it" % r["path"])
+            break
+        kind = r["kind"]
+        if kind == "member-add":
+            m = b["member"]
+            if m["id"] in members:
+                warn("%s adds %s again: the chain stops before it" % (r["path"], m["id"]))
+                break
+            members[m["id"]] = {"role": m["role"], "name": m.get("name", ""), "keys": [(m["key"], 1)],
+                                "last_seq": None, "removed": False, "sheets": "keep"}
+        elif kind == "member-rotate":
+            # Signatures are pingshen verify's to check: the key's first seq is recorded only.
+            members[b["id"]]["keys"].append((b["key"], b["from_seq"]))
+        elif kind == "member-remove":
+            f = members[b["id"]]
+            f["removed"] = True
+            f["last_seq"] = b["last_seq"]
+            # Whether the member's earlier sheets still count is a signed decision (default keep).
+            f["sheets"] = b.get("sheets", "keep")
+        elif kind == "program-amend":
+            program_text = b["program_yaml"]
+        head = r["sha256"]
+        length += 1
+    return {"fingerprint": g["sha256"], "instance": g["body"].get("instance"), "members": members,
+            "program_text": program_text, "head": head, "length": length}
+
+
+def is_later(b, a):
+    """DecisionOrder: b comes after a (one chain: higher seq; two: b had seen a)."""
+    if b["signer"] == a["signer"]:
+        return b["seq"] > a["seq"]
+    return b["saw"].get(a["signer"], 0) >= a["seq"]
+
+
+def latest(items):
+    """The latest decision when the heads (decisions no other came after) agree, else None."""
+    last = {}
+    for i in items:
+        if i["signer"] not in last or last[i["signer"]]["seq"] < i["seq"]:
+            last[i["signer"]] = i
+    lasts = list(last.values())
+    heads = [a for a in lasts if not any(b is not a and is_later(b, a) for b in lasts)]
+    heads.sort(key=lambda i: i["path"].encode())
+    if not heads or any(h["value"] != heads[0]["value"] for h in heads):
+        return None
+    return heads[0]
+
+
+def item(r, value):
+    saw = dict(r["seen"])
+    if r["kind"] == "finalize" and isinstance(r["body"].get("counted"), dict):
+        for m, n in r["body"]["counted"].items():
+            if isinstance(n, int) and n > saw.get(m, 0):
+                saw[m] = n
+    return {"signer": r["signer"], "seq": r["seq"], "saw": saw, "path": r["path"], "value": value}
+
+
+def pin_later(a, b):
+    """DossierPins: chain order for one signer, else the later `created`, then the signer id."""
+    if a["signer"] == b["signer"]:
+        return a["seq"] > b["seq"]
+    if a["created"] != b["created"]:
+        return a["created"] > b["created"]
+    return not (a["signer"].encode() < b["signer"].encode())
+
+
+def store_spec(root):
+    import yaml  # PyYAML: program.yaml's text and the dossier files are YAML
+
+    chains = read_chains(root)
+    gov = replay_governance(chains)
+    program = yaml.safe_load(gov["program_text"]) or {}
+    members = gov["members"]
+
+    # The records that count: signed by someone the history knows, in a role that may sign
+    # their kind, not after a removal's last_seq.
+    counted = []
+    for member, recs in sorted(chains.items()):
+        facts = members.get(member)
+        for r in recs:
+            if r["kind"] == "genesis" or r["kind"] in GOVERNANCE:
+                continue
+            if facts is None:
+                warn("%s: %s is not on the signed roster: not counted" % (r["path"], member))
+                continue
+            if facts["last_seq"] is not None and r["seq"] > facts["last_seq"]:
+                continue
+            if facts["role"] not in SIGNERS.get(r["kind"], ()):
+                warn("%s: a %s may not sign %s: not counted" % (r["path"], facts["role"], r["kind"]))
+                continue
+            if facts["removed"] and facts["sheets"] == "discard" and r["kind"] in ("score", "recusal"):
+                continue
+            counted.append(r)
+
+    # The dossier versions the secretaries signed.
+    pins = {}
+    for r in counted:
+        entries = []
+        if r["kind"] == "intake":
+            entries = [(d, v.get("sha256")) for d, v in (r["body"].get("dossiers") or {}).items() if isinstance(v, dict)]
+        elif r["kind"] == "dossier-amend":
+            entries = [(r["body"].get("dossier"), r["body"].get("sha256"))]
+        for d, sha in entries:
+            pin = {"sha256": sha, "signer": r["signer"], "seq": r["seq"], "created": r["created"]}
+            if d not in pins or pin_later(pin, pins[d]):
+                pins[d] = pin
+    dossiers = []
+    for d in sorted(pins, key=lambda x: x.encode()):
+        path = os.path.join(root, "dossiers", d + ".yaml")
+        if not os.path.isfile(path):
+            warn("dossiers/%s.yaml is signed but gone" % d)
+            continue
+        with open(path, "rb") as f:
+            raw = f.read()
+        if hashlib.sha256(raw).hexdigest() != pins[d]["sha256"]:
+            warn("dossiers/%s.yaml differs from its signed version (run pingshen verify)" % d)
+        fields = (yaml.safe_load(raw.decode("utf-8")) or {}).get("fields") or {}
+        dossiers.append({"id": d, "name": str(fields.get("name", "") or "")})
+
+    # Eligibility (latest decision, and the version it names, by chain order), objections, finalization.
+    decisions, versions, details, objections, finals = {}, {}, {}, {}, []
+    for r in counted:
+        b = r["body"]
+        if r["kind"] == "eligibility":
+            if isinstance(b.get("decisions"), list):
+                es = [(e.get("dossier"), e.get("decision"), e.get("sha256"), e.get("reasons") or [], e.get("reason"))
+                      for e in b["decisions"] if isinstance(e, dict)]
+            else:
+                es = [(b.get("dossier"), b.get("result"), b.get("dossier_sha256"), b.get("reasons") or [], b.get("reason"))]
+            for d, decision, version, reasons, reason in es:
+                decisions.setdefault(d, []).append(item(r, decision))
+                versions.setdefault(d, []).append(item(r, version or ""))
+                detail = {"reasons": reasons}
+                if reason is not None:
+                    detail["reason"] = reason
+                details.setdefault(d, []).append(item(r, json.dumps(detail, sort_keys=True, ensure_ascii=False)))
+        elif r["kind"] == "objection":
+            objections.setdefault(b.get("dossier"), []).append(item(r, b.get("outcome", "pending")))
+        elif r["kind"] == "finalize":
+            finals.append((item(r, r["path"]), b))
+
+    running, out = [], []
+    for d in dossiers:
+        state, older, reasons, reason = None, False, [], None
+        objection = latest(objections.get(d["id"], []))
+        decision = latest(decisions.get(d["id"], []))
+        version = latest(versions.get(d["id"], []))
+        if objection is not None and objection["value"] == "upheld":
+            state = "objection-upheld"
+        elif decision is None:
+            state = "unchecked"
+        elif version is None or version["value"] != pins[d["id"]]["sha256"]:
+            state, older = "unchecked", True
+        elif decision["value"] == "eligible":
+            running.append(d)
+            continue
+        else:
+            state = "ineligible"
+            detail = latest(details.get(d["id"], []))
+            if detail is not None:
+                dj = json.loads(detail["value"])
+                for x in dj.get("reasons", []):
+                    x = x if isinstance(x, dict) else {}
+                    msg = x.get("message") if isinstance(x.get("message"), str) else ""
+                    reasons.append({"rule": x.get("rule") if isinstance(x.get("rule"), str) else "",
+                                    "zh": x["zh"] if isinstance(x.get("zh"), str) else msg,
+                                    "en": x["en"] if isinstance(x.get("en"), str) else msg})
+                reason = dj.get("reason")
+        out.append({"dossier": d["id"], "name": d["name"], "status": state, "reasons": reasons, "reason": reason,
+                    "older_version": older})
+
+    events = []
+    for r in counted:
+        b = r["body"]
+        if r["kind"] == "score" and isinstance(b.get("points"), dict):
+            events.append({"kind": "score", "seq": r["seq"], "member": r["signer"], "dossier": b.get("dossier"),
+                           "points": b["points"], "vote": b.get("vote"), "dossier_sha256": b.get("dossier_sha256")})
+        elif r["kind"] == "recusal":
+            events.append({"kind": "recusal", "seq": r["seq"], "member": r["signer"], "dossier": b.get("dossier")})
+
+    resolutions = {}
+    fin = latest([f[0] for f in finals])
+    if fin is not None:
+        body = next(b for i, b in finals if i is fin)
+        for x in body.get("resolutions") or []:
+            if isinstance(x, dict) and "dossier" in x:
+                resolutions[x["dossier"]] = x.get("decision")
+
+    agg = dict(program.get("aggregation") or {})
+    if agg.get("approval_threshold") is not None:
+        agg["approval_threshold"] = str(agg["approval_threshold"])
+    criteria = ((program.get("sheet") or {}).get("criteria")) or []
+    return {"program": program.get("id"), "quota": program.get("quota", 0),
+            "max_total": sum(int(c.get("max", 0)) for c in criteria),
+            "aggregation": agg, "dossiers": running, "store_dossiers": dossiers, "events": events,
+            "pins": {d: p["sha256"] for d, p in pins.items()}, "not_in_running": out, "resolutions": resolutions,
+            "store_fingerprint": gov["fingerprint"]}
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: recount.py INPUT.json\n")
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] == "--store":
+        spec = store_spec(args[1])
+    elif len(args) == 1 and not args[0].startswith("--"):
+        with open(args[0], encoding="utf-8") as f:
+            spec = json.load(f)
+    else:
+        sys.stderr.write("usage: recount.py INPUT.json | recount.py --store STORE\n")
         return 2
-    with open(sys.argv[1], encoding="utf-8") as f:
-        spec = json.load(f)
     json.dump(recount(spec), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
