@@ -115,6 +115,26 @@ import Records
         #expect(edited["pass_mark"] as? Int == 70)
     }
 
+    /// A removal that discards the member's sheets (`member remove --discard-sheets`, body
+    /// `sheets: discard`): neither rank nor the recount counts them.
+    @Test func aRemovalThatDiscardsSheets() throws {
+        let fx = try Fixture(quota: 1)
+        for (i, m) in Fixture.members.enumerated() {
+            for (j, d) in ["D001", "D002", "D003"].enumerated() {
+                #expect(try fx.score(m, d, Array(repeating: 15 + (i * 3 + j * 5) % 10, count: 4)).status == 0)
+            }
+        }
+        let r = try Harness.pingshen(["member", "remove", fx.store, "--as", "sec", "--key", fx.key("sec"), "--id", "m5", "--reason", "利益冲突", "--discard-sheets"])
+        #expect(r.status == 0, "remove: \(r.stderr)")
+        try fx.signCheck()
+        let mine = try Self.rank(fx.store), theirs = try Self.recount(fx.store)
+        #expect(mine.status == 0 && theirs.status == 0, "\(theirs.stderr)")
+        let rank = try #require(mine.json), py = try #require(theirs.json)
+        #expect(rank == py, "rank:\n\(rank)\nrecount.py:\n\(py)")
+        let sheets = (rank["entries"] as? [[String: Any]] ?? []).compactMap { $0["sheets"] as? Int }
+        #expect(sheets == [4, 4, 4, 0], "\(rank)")
+    }
+
     /// The recount of a store fails loudly on a directory that is not one, rather than answering.
     @Test func notAStore() throws {
         let dir = try Harness.tempDir("recount-empty")
