@@ -64,6 +64,25 @@ static inline int ps_key_end(void) { return KEY_END; }
 static inline int ps_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int ps_key_dc(void) { return KEY_DC; }
 static inline int ps_key_enter(void) { return KEY_ENTER; }
+static inline int ps_key_mouse(void) { return KEY_MOUSE; }
+/* Mouse (issue 17): a press of the first button and the wheel, reported at once (no click
+   interval). Returns nonzero when the terminal can report the mouse. */
+static inline int ps_mouse_on(int on) {
+    mmask_t old = 0;
+    mmask_t want = on ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0;
+    mouseinterval(0);
+    return mousemask(want, &old) != 0;
+}
+/* The pending mouse event: 1 button press, 3 wheel up, 4 wheel down, 0 nothing usable. */
+static inline int ps_get_mouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return 0;
+    *x = e.x; *y = e.y;
+    if (e.bstate & BUTTON4_PRESSED) return 3;
+    if (e.bstate & BUTTON5_PRESSED) return 4;
+    if (e.bstate & BUTTON1_PRESSED) return 1;
+    return 0;
+}
 
 /* The locale's character set is UTF-8. */
 static inline int ps_codeset_is_utf8(void) {

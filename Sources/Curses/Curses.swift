@@ -42,7 +42,8 @@ public enum TerminalApp {
     /// Runs the review UI until the member quits or a signal arrives; the terminal is restored
     /// on every way out.
     /// `greeting`: shown on the message line when the UI opens (warning: in the warning style).
-    public static func run(backend: ReviewBackend, theme: Theme, themeName: String = "default", lang: Language, greeting: (text: String, warning: Bool)? = nil) throws {
+    public static func run(backend: ReviewBackend, theme: Theme, themeName: String = "default", lang: Language, mouse: Bool = true,
+                           greeting: (text: String, warning: Bool)? = nil) throws {
         guard isatty(0) != 0, isatty(1) != 0 else { throw Failure.notATerminal }
         setUpLocale()
         pendingSignal = 0
@@ -62,6 +63,9 @@ public enum TerminalApp {
         set_escdelay(Int32(escapeWait))
         _ = ps_timeout(250)
         screen.setUpColours()
+        // Click and wheel (issue 17), unless --no-mouse (the terminal's own selection then works
+        // without Shift).
+        if mouse { _ = ps_mouse_on(1) }
 
         let controller = AppController(backend: backend, lang: lang, theme: screen.theme, themeName: themeName, size: (Int(ps_cols()), Int(ps_lines())))
         if let greeting { controller.show(greeting.text, role: greeting.warning ? .warning : .message) }
@@ -75,6 +79,19 @@ public enum TerminalApp {
             var redraw = false
             if rc == ps_err() {
                 // timeout (or a signal interrupted the wait)
+            } else if rc == ps_key_code_yes() && Int32(ch) == ps_key_mouse() {
+                var x: Int32 = 0, y: Int32 = 0
+                let kind: Mouse.Kind?
+                switch ps_get_mouse(&x, &y) {
+                case 1: kind = .press
+                case 3: kind = .wheelUp
+                case 4: kind = .wheelDown
+                default: kind = nil
+                }
+                if let kind {
+                    controller.send(.mouse(Mouse(kind, x: Int(x), y: Int(y))))
+                    redraw = true
+                }
             } else if rc == ps_key_code_yes() && Int32(ch) == ps_key_resize() {
                 let g = controller.resize(cols: Int(ps_cols()), rows: Int(ps_lines()))
                 screen.invalidate()

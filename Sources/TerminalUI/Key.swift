@@ -16,9 +16,19 @@ public enum Key: Hashable, Sendable {
     }
 }
 
+/// A mouse event (issue 17): a button press at a cell, or the wheel.
+public struct Mouse: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case press, wheelUp, wheelDown }
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
+    public init(_ kind: Kind, x: Int, y: Int) { self.kind = kind; self.x = x; self.y = y }
+}
+
 /// Everything the update function reacts to.
 public enum Event: Sendable {
     case key(Key)
+    case mouse(Mouse)
     /// The terminal has a new size (columns, rows).
     case resize(Int, Int)
     /// The backend has loaded new records (another session wrote something).

@@ -159,6 +159,25 @@ public enum SheetView {
         return out
     }
 
+    /// The rows shown and the first one, as `draw` scrolls them to keep the focused field in view.
+    static func visibleRows(_ s: AppState, _ b: ReviewBackend, _ ed: SheetEditor) -> (rows: [Row], top: Int, height: Int) {
+        let all = rows(s, b, ed, width: s.cols - 1)
+        let h = s.bodyHeight - 1
+        let focusRows = all.indices.filter { all[$0].field == ed.focus }
+        var top = 0
+        if let last = focusRows.last, last >= h { top = last - h + 1 }
+        if let firstF = focusRows.first, firstF < top { top = firstF }
+        return (all, top, h)
+    }
+
+    /// The field drawn on screen row `y`, if any (a mouse press focuses it).
+    public static func field(at y: Int, _ s: AppState, _ b: ReviewBackend, _ ed: SheetEditor) -> SheetEditor.Field? {
+        let (all, top, h) = visibleRows(s, b, ed)
+        let k = y - 2
+        guard k >= 0, k < h, top + k < all.count else { return nil }
+        return all[top + k].field
+    }
+
     public static func draw(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend, _ ed: SheetEditor) {
         let lang = s.lang
         let sheet = b.program.sheet
@@ -171,14 +190,8 @@ public enum SheetView {
         g.put(DisplayWidth.truncate(head, to: g.width - DisplayWidth.of(st) - 1), x: 0, y: 1, role: .header)
         g.put(st, x: g.width - DisplayWidth.of(st), y: 1, role: .header)
 
-        let width = g.width - 1
-        let all = rows(s, b, ed, width: width)
         // The body ends with the total line; the rest scrolls to keep the focused field in view.
-        let h = s.bodyHeight - 1
-        let focusRows = all.indices.filter { all[$0].field == ed.focus }
-        var top = 0
-        if let last = focusRows.last, last >= h { top = last - h + 1 }
-        if let firstF = focusRows.first, firstF < top { top = firstF }
+        let (all, top, h) = visibleRows(s, b, ed)
         for (k, r) in all[top..<min(all.count, top + h)].enumerated() {
             let y = 2 + k
             for seg in r.segs { g.put(seg.text, x: 1 + seg.x, y: y, role: seg.role) }

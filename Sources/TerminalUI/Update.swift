@@ -123,6 +123,45 @@ public enum UI {
         return r
     }
 
+    // MARK: - Mouse (issue 17)
+
+    /// The wheel scrolls what ↑/↓ scroll (three rows a notch); a press selects a list row, and
+    /// a press on the row already selected opens it; in the sheet a press focuses the field.
+    /// Text fields keep their text: a press never types, and the wheel does not leave a field.
+    static func mouse(_ s: inout AppState, _ m: Mouse, _ b: ReviewBackend) -> [Effect] {
+        switch m.kind {
+        case .wheelUp, .wheelDown:
+            if case .sheet = s.top, s.modal == nil { return [] }
+            if case .finalize = s.top, s.modal == nil { return [] }
+            if s.searching { return [] }
+            var fx: [Effect] = []
+            for _ in 0..<3 { fx += handleKey(&s, m.kind == .wheelUp ? .up : .down, b) }
+            return fx
+        case .press:
+            guard s.modal == nil, !s.searching else { return [] }
+            switch s.top {
+            case .list:
+                let row = m.y - 2
+                guard row >= 0, row < s.bodyHeight else { return [] }
+                var pos = s.list
+                pos.clamp(count: s.visible.count, height: s.bodyHeight)
+                let i = pos.scroll + row
+                guard s.visible.indices.contains(i) else { return [] }
+                if i == s.list.selected { return handleKey(&s, .enter, b) }
+                s.list.selected = i
+                s.list.clamp(count: s.visible.count, height: s.bodyHeight)
+            case .sheet(var ed):
+                if ed.lock == nil, let f = SheetView.field(at: m.y, s, b, ed) {
+                    ed.focus = f
+                    s.stack[s.stack.count - 1] = .sheet(ed)
+                }
+            default:
+                break
+            }
+            return []
+        }
+    }
+
     /// The theme to keep: a built-in one only (a --theme file is not remembered).
     static func builtInTheme(_ s: AppState) -> String? { MemberPreferences.themes.contains(s.themeName) ? s.themeName : nil }
 
@@ -162,6 +201,9 @@ public enum UI {
             return []
         case .done(let result):
             return finished(&s, result, b)
+        case .mouse(let m):
+            if s.tooSmall { return [] }
+            return mouse(&s, m, b)
         case .key(let key):
             if key == .resize { return [] }
             if s.tooSmall { return [] }   // only the size message is shown; keys wait

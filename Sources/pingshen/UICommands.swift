@@ -53,6 +53,9 @@ struct UIOptions: ParsableArguments {
     @Option(help: "Colour theme: default, light, high-contrast, mono, or a .toml file (NO_COLOR gives mono).")
     var theme: String?
 
+    @Flag(name: .customLong("no-mouse"), help: "Do not take the mouse (clicks and the wheel); the terminal's own text selection then works without Shift.")
+    var noMouse = false
+
     /// The theme and its name: NO_COLOR, else --theme, else the member's saved choice.
     func resolveTheme(saved: String? = nil) throws -> (theme: Theme, name: String) {
         if ProcessInfo.processInfo.environment["NO_COLOR"].map({ !$0.isEmpty }) == true {
@@ -115,7 +118,7 @@ func openUI(store: String, member: String, key: String?, ui: UIOptions, lang fla
     }
     let backend = try SessionBackend(session: session, member: member, signer: signer, signerProblem: problem)
     let (theme, themeName) = try ui.resolveTheme(saved: saved?.theme)
-    try TerminalApp.run(backend: backend, theme: theme, themeName: themeName, lang: lang, greeting: (text, warning))
+    try TerminalApp.run(backend: backend, theme: theme, themeName: themeName, lang: lang, mouse: !ui.noMouse, greeting: (text, warning))
     // Ended by a signal (a dropped connection, Ctrl-C from outside): the terminal is restored and
     // drafts are on disk; say so in the exit status, as a shell would.
     if let signal = TerminalApp.interruptedBy { throw ExitCode(128 + signal) }

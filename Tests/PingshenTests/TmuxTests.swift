@@ -164,6 +164,41 @@ final class Tmux {
         try zh.waitFor("编号")
     }
 
+    /// A click and the wheel through a real terminal (issue 17): the bytes an xterm sends in
+    /// SGR mouse mode (1006), decoded by curses.
+    @Test func aMouseClickAndTheWheel() throws {
+        let fx = try Fixture()
+        let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1"), "--lang", "en"])
+        defer { tmux.kill() }
+        try tmux.waitFor("D004")
+        func sgr(_ button: Int, _ col: Int, _ row: Int, release: Bool = false) -> [UInt8] {
+            Array("\u{1B}[<\(button);\(col);\(row)\(release ? "m" : "M")".utf8)
+        }
+        // Row 5 of the screen (1-based) is D003: press and release selects it…
+        try tmux.bytes(sgr(0, 5, 5) + sgr(0, 5, 5, release: true))
+        usleep(300_000)
+        let selected = try tmux.screen().split(separator: "\n").first { $0.contains("D003") }.map(String.init) ?? ""
+        #expect(selected.hasPrefix("▶"), "\(selected)")
+        // …and a second press opens it.
+        try tmux.bytes(sgr(0, 5, 5) + sgr(0, 5, 5, release: true))
+        try tmux.waitFor("张师傅  dossier")
+        // The wheel (button 65: down) scrolls the dossier text.
+        let before = try tmux.screen()
+        try tmux.bytes(sgr(65, 5, 10))
+        usleep(500_000)
+        let after = try tmux.screen()
+        #expect(after != before)
+        // --no-mouse: the same bytes are not taken as a click.
+        tmux.kill()
+        let off = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m1", "--key", fx.key("m1"), "--lang", "en", "--no-mouse"])
+        defer { off.kill() }
+        try off.waitFor("D004")
+        try off.bytes(sgr(0, 5, 5) + sgr(0, 5, 5, release: true) + sgr(0, 5, 5) + sgr(0, 5, 5, release: true))
+        usleep(800_000)
+        let screen = try off.screen()
+        #expect(!screen.contains("张师傅  dossier") && screen.contains("D004"), "\(screen)")
+    }
+
     @Test func tooSmallThenBackWithTheDraft() throws {
         let fx = try Fixture()
         let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m2", "--key", fx.key("m2"), "--lang", "en"])

@@ -433,6 +433,38 @@ import Testing
         #expect(HelpView.lines(AppState(lang: .en, cols: 80, rows: 24)).contains { $0.0 == "L" })
     }
 
+    /// Click and wheel (issue 17): a press selects a row, a press on the selected row opens it,
+    /// the wheel scrolls three rows a notch, and in the sheet a press focuses the field.
+    @Test func theMouseSelectsOpensScrollsAndFocuses() {
+        let c = AppController(backend: FakeBackend(), lang: .zh, size: (80, 24))
+        c.send(.mouse(Mouse(.press, x: 5, y: 4)))           // third row: SH2026-003
+        #expect(c.state.list.selected == 2 && c.state.top == .list)
+        c.send(.mouse(Mouse(.press, x: 5, y: 4)))           // again: opens it
+        #expect(c.state.top == .dossier(id: "SH2026-003", scroll: 0))
+        c.send(.mouse(Mouse(.wheelDown, x: 5, y: 10)))
+        if case .dossier(_, let scroll) = c.state.top { #expect(scroll == 3) } else { Issue.record("left the dossier") }
+        press(c, .escape)
+        c.send(.mouse(Mouse(.wheelDown, x: 5, y: 10)))
+        #expect(c.state.list.selected == 5)
+        c.send(.mouse(Mouse(.wheelUp, x: 5, y: 10)))
+        #expect(c.state.list.selected == 2)
+        c.send(.mouse(Mouse(.press, x: 5, y: 23)))          // the hint bar: nothing
+        c.send(.mouse(Mouse(.press, x: 5, y: 20)))          // below the last row: nothing
+        #expect(c.state.list.selected == 2 && c.state.top == .list)
+        // In the sheet: a press on the second criterion's row focuses it; the wheel does nothing.
+        press(c, .char("s"))
+        let y = (0..<24).first { c.frame().lines()[$0].contains("2. ") }!
+        c.send(.mouse(Mouse(.press, x: 10, y: y)))
+        if case .sheet(let e) = c.state.top { #expect(e.focus == .criterion(1)) } else { Issue.record("left the sheet") }
+        c.send(.mouse(Mouse(.wheelDown, x: 10, y: y)))
+        if case .sheet(let e) = c.state.top { #expect(e.focus == .criterion(1)) } else { Issue.record("the wheel left the sheet") }
+        // A too-small terminal takes no clicks.
+        _ = c.resize(cols: 60, rows: 20)
+        c.send(.mouse(Mouse(.press, x: 1, y: 1)))
+        _ = c.resize(cols: 80, rows: 24)
+        if case .sheet = c.state.top {} else { Issue.record("a click went through a too-small screen") }
+    }
+
     // MARK: honest states (issue 17)
 
     /// A sheet that cannot be signed opens read-only and says why: a dossier signed not
