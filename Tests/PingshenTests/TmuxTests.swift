@@ -199,6 +199,40 @@ final class Tmux {
         #expect(!screen.contains("张师傅  dossier") && screen.contains("D004"), "\(screen)")
     }
 
+    /// The chair finalizes in a real terminal with sheets missing (issue 17): the confirmation
+    /// warns and names who is behind, the tie at the cut is decided with a reason, and the
+    /// signed finalize record verifies with ssh-keygen.
+    @Test func finalizingWithMissingSheetsWarnsThenResolvesTheTie() throws {
+        let fx = try Fixture(quota: 1)
+        try fx.signCheck()
+        for m in ["m1", "m2", "m3"] {
+            #expect(try fx.score(m, "D001", [20, 20, 20, 20], vote: "recommend").status == 0)
+            #expect(try fx.score(m, "D002", [20, 20, 20, 20], vote: "recommend").status == 0)
+        }
+        let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "chair", "--key", fx.key("chair"), "--lang", "en"], cols: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor("D004")
+        try tmux.keys("r")
+        try tmux.waitFor("the 2 tied below share 1 place left")
+        try tmux.keys("f")
+        try tmux.waitFor("2 tied for 1 place(s)")
+        try tmux.keys("Right", "Tab")
+        try tmux.type("more outstanding deeds")
+        try tmux.keys("Tab", "Left", "Tab")
+        try tmux.type("quota")
+        try tmux.keys("Tab", "C-s")
+        let confirm = try tmux.waitFor("sheets missing")
+        #expect(confirm.contains("⚠"), "\(confirm)")
+        #expect(confirm.contains("The final list:") && confirm.contains("cannot be undone"), "\(confirm)")
+        try tmux.keys("y")
+        try tmux.waitFor("records/chair/")
+        let rec = try #require(Harness.records(fx.store, "chair").last)
+        #expect(try Harness.sshVerify(store: fx.store, member: "chair", record: rec).status == 0)
+        let body = try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any]
+        #expect((body?["selected"] as? [String])?.count == 1, "\(String(describing: body))")
+        #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
+    }
+
     @Test func tooSmallThenBackWithTheDraft() throws {
         let fx = try Fixture()
         let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m2", "--key", fx.key("m2"), "--lang", "en"])
