@@ -318,6 +318,7 @@ extension Verifier {
                 }
                 checked += n
                 start = end
+                ScanProgress.shared.report(done: end, total: tasks.count)
             }
         }
 

@@ -86,7 +86,7 @@ struct Rank: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let session = try ReviewSession(root: store)
+            let session = try ProgressLine.around(lang) { try ReviewSession(root: store) }
             for p in session.ledger.problems.prefix(5) {
                 warn(lang.pick("警告：\(p.path)：\(p.message)（不计入）", "warning: \(p.path): \(p.message) (not counted)"))
             }
@@ -247,8 +247,10 @@ struct Verify: ParsableCommand {
         var report: VerifyReport
         do {
             // The records, then the dossier files against their signed versions.
-            report = try PanelMessages.$language.withValue(lang) {
-                try Verifier.verifyStore(layout: StoreLayout(store), threads: threads, language: lang, cached: cached)
+            report = try ProgressLine.around(lang) {
+                try PanelMessages.$language.withValue(lang) {
+                    try Verifier.verifyStore(layout: StoreLayout(store), threads: threads, language: lang, cached: cached)
+                }
             }
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Records
 
 /// A real terminal: tmux runs the real binary; keys go in with send-keys, the screen comes out
 /// with capture-pane.
@@ -231,6 +232,32 @@ final class Tmux {
         let body = try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any]
         #expect((body?["selected"] as? [String])?.count == 1, "\(String(describing: body))")
         #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
+    }
+
+    /// `verify` and `rank` on a terminal draw a progress line on stderr and erase it; on a pipe
+    /// they write none (issue 17). The pane's output is recorded byte for byte (pipe-pane).
+    @Test func verifyShowsProgressOnATerminalOnly() throws {
+        let dir = try Harness.tempDir("progress")
+        let store = dir + "/store"
+        let sim = try Harness.pingshen(["simulate", store, "--dossiers", "200", "--members", "8"])
+        #expect(sim.status == 0, "\(sim.stderr)")
+        #expect(ScanProgress.line(done: 8192, total: 16420, seconds: 2, lang: .zh) == "核验签名 █████████░░░░░░░░░░░ 8,192 / 16,420 · 4,096 条/秒")
+        #expect(ScanProgress.line(done: 0, total: 0, seconds: 0, lang: .en).hasSuffix("0 / 0 · 0/s"))
+        let tmux = try Tmux(command: ["/bin/sh"], cols: 120, rows: 30)
+        defer { tmux.kill() }
+        let log = dir + "/pane.log"
+        _ = try Harness.run("/usr/bin/tmux", ["-L", tmux.socket, "pipe-pane", "-o", "-t", tmux.session, "cat >> " + log])
+        try tmux.type("\(Harness.binary) verify \(store) --lang en; echo VERIFY-\"\"DONE")
+        try tmux.keys("Enter")
+        try tmux.waitFor("VERIFY-DONE", seconds: 120)   // the echo, not the typed line
+        usleep(300_000)
+        let bytes = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(bytes.contains("checking signatures") && bytes.contains("\r\u{1B}[K"), "no progress line in the pane")
+        let screen = try tmux.screen()
+        #expect(screen.contains("records verified") && !screen.contains("checking signatures"), "\(screen)")
+        // On a pipe: no progress, no control characters.
+        let piped = try Harness.pingshen(["verify", store, "--lang", "en"])
+        #expect(piped.status == 0 && !piped.stderr.contains("checking") && !piped.stderr.contains("\u{1B}"))
     }
 
     @Test func tooSmallThenBackWithTheDraft() throws {
