@@ -298,6 +298,8 @@ extension Verifier {
             defer { cache?.save() }
             let chunk = 8192
             var start = 0
+            // Say at once how much there is to check (a cold open shows it before the first chunk).
+            if !tasks.isEmpty { ScanProgress.shared.report(done: 0, total: tasks.count) }
             while start < tasks.count {
                 let end = min(tasks.count, start + chunk)
                 let n = end - start

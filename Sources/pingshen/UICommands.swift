@@ -70,7 +70,10 @@ struct UIOptions: ParsableArguments {
 /// UI still opens (to read), and says why it cannot sign.
 func openUI(store: String, member: String, key: String?, ui: UIOptions, lang flagLang: Language, langGiven: Bool, ignoredCommand: String? = nil) throws {
     // The first screen from the store index; the record files are checked beside it.
-    let session = try ReviewSession(root: store, checkInBackground: true)
+    // A store not opened on this machine before is checked in full first: the progress line
+    // says how far (issue 17: a cold open of 2,000 × 20 was a blank screen for 6.5 s). It is
+    // gone before the UI takes the terminal; the background check beside the UI draws nothing.
+    let session = try ProgressLine.around(flagLang) { try ReviewSession(root: store, checkInBackground: true) }
     let m = try session.member(member)
     // The member's own choice of language and theme (issue 17), unless --lang / --theme say.
     let saved = Drafts(layout: session.layout).preferences(member: m.id)

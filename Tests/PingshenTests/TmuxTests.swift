@@ -255,6 +255,18 @@ final class Tmux {
         #expect(bytes.contains("checking signatures") && bytes.contains("\r\u{1B}[K"), "no progress line in the pane")
         let screen = try tmux.screen()
         #expect(screen.contains("records verified") && !screen.contains("checking signatures"), "\(screen)")
+        // A cold open of the UI (no store index on this machine yet) shows the same line before
+        // the first screen.
+        let already = try Data(contentsOf: URL(fileURLWithPath: log)).count
+        let cache = dir + "/cache"
+        try tmux.type("XDG_CACHE_HOME=\(cache) \(Harness.binary) review \(store) --as m002 --lang en")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Dossiers", seconds: 120)
+        let open = String(decoding: try Data(contentsOf: URL(fileURLWithPath: log)).dropFirst(already), as: UTF8.self)
+        let bar = try #require(open.range(of: "checking signatures"))
+        let ui = try #require(open.range(of: "Dossiers"))
+        #expect(bar.lowerBound < ui.lowerBound)
+        try tmux.keys("q")
         // On a pipe: no progress, no control characters.
         let piped = try Harness.pingshen(["verify", store, "--lang", "en"])
         #expect(piped.status == 0 && !piped.stderr.contains("checking") && !piped.stderr.contains("\u{1B}"))
