@@ -294,13 +294,18 @@ enum Forge {
         let sheet = try Forge.record(fx.store, "m1", kind: .score, body: [
             "dossier": "D004", "points": ["craft": 11, "skill": 11, "leadership": 11, "contribution": 11]], key: fx.key("m1"), gov: before)
         try Forge.expectProblem(fx.store, "gov-backwards", at: sheet)
-        // Also when m1's earlier records come from the store index (a second verify after the first wrote it).
+        // Also when m1's earlier records come from the store index (`rank` takes it; a verify
+        // here writes it with no racy window, so that the just-copied files are in it).
         let fresh = try Forge.copy(fx, "indexed")
         try FileManager.default.removeItem(atPath: fresh + "/" + sheet)
         try FileManager.default.removeItem(atPath: fresh + "/" + sheet + ".sig")
-        #expect(try Forge.verify(fresh).status == 0)
+        #expect(try Verifier.verifyStore(layout: StoreLayout(fresh), racy: 0).ok)
+        #expect(FileManager.default.fileExists(atPath: StoreLayout(fresh).cacheDir + "/index-v1-\(getuid())"), "the store index was written")
         let again = try Forge.record(fresh, "m1", kind: .score, body: [
             "dossier": "D004", "points": ["craft": 11, "skill": 11, "leadership": 11, "contribution": 11]], key: fx.key("m1"), gov: before)
+        let rank = try Harness.pingshen(["rank", fresh, "--format", "json"])
+        let rankProblems = try Harness.json(rank.stdout)["problems"] as? Int ?? 0
+        #expect(rank.status == 1 && rankProblems >= 1, "\(rank.stdout.suffix(300)) \(rank.stderr)")
         try Forge.expectProblem(fresh, "gov-backwards", at: again)
     }
 
@@ -312,6 +317,27 @@ enum Forge {
         let rot = try Forge.governance(fx.store, "sec", kind: .memberRotate, body: ["id": "m1", "key": .string(key), "from_seq": 2],
                                        key: fx.key("sec"), seen: ["m1": 2, "m2": 1])
         try Forge.expectProblem(fx.store, "rotation-retroactive", at: rot)
+    }
+
+    @Test func aRotationThatHidesWhatItSawAndAChainResignedWithTheNewKeyIsRefused() throws {
+        let fx = try Self.scored()
+        try Harness.sshKeygen(fx.dir + "/evil", comment: "evil")
+        let key = try String(contentsOfFile: fx.dir + "/evil.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The rotation says it saw nothing of m1, so from_seq 2 passes as a rotation…
+        _ = try Forge.governance(fx.store, "sec", kind: .memberRotate, body: ["id": "m1", "key": .string(key), "from_seq": 2],
+                                 key: fx.key("sec"), seen: ["m2": 1])
+        // …and m1's sheet 2, made before it, is re-signed with the new key.
+        let sheet = fx.store + "/records/m1/000002.json"
+        try Forge.sign(try Data(contentsOf: URL(fileURLWithPath: sheet)), to: sheet, key: fx.dir + "/evil")
+        #expect(try Harness.sshVerify(store: fx.store, member: "m1", record: sheet).status == 0)
+        try Forge.expectProblem(fx.store, "rotation-retroactive", at: "records/m1/000002.json")
+    }
+
+    @Test func aRemovalWithAnUnknownSheetsDecisionIsRefused() throws {
+        let fx = try Self.scored()
+        let rm = try Forge.governance(fx.store, "sec", kind: .memberRemove, body: ["id": "m1", "reason": "x", "last_seq": 2, "sheets": "half"],
+                                      key: fx.key("sec"))
+        try Forge.expectProblem(fx.store, "malformed", at: rm)
     }
 
     @Test func aRecordMadeAfterARotationInTheOldKeysSeqsIsRefused() throws {
