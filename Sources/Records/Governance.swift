@@ -284,8 +284,10 @@ public enum Governance {
             if st.members.values.contains(where: { $0.keys.contains { $0.raw == key.raw } }) {
                 return refuse("gov-invalid", "新密钥已在历史中使用过", "the new key was already used in the history")
             }
-            guard from > (f.keys.last?.fromSeq ?? 0) else {
-                return refuse("gov-invalid", "from_seq \(from) 不在上一把密钥的起始序号之后", "from_seq \(from) is not after the previous key's first seq")
+            // Equal is allowed: a member who has signed nothing with the current key (a new
+            // member, a chair before finalizing) has it replaced from the same seq.
+            guard from >= (f.keys.last?.fromSeq ?? 0) else {
+                return refuse("gov-invalid", "from_seq \(from) 早于上一把密钥的起始序号", "from_seq \(from) is before the previous key's first seq")
             }
             // Records the rotation had seen were signed with the old key and stay valid under it:
             // a rotation that would reach back over them is retroactive (its signer's own

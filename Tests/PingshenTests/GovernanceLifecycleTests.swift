@@ -58,6 +58,24 @@ import Panel
         try Self.sshAgrees(fx.store)
     }
 
+    /// A member who has signed nothing yet (the chair before finalizing) gets a new key: the
+    /// rotation starts at seq 1, like the key it replaces, and is not refused (it was, and
+    /// left a refused governance record in the store).
+    @Test func aMemberWhoSignedNothingGetsANewKey() throws {
+        let fx = try Fixture()
+        try Harness.sshKeygen(fx.dir + "/chairnew", comment: "chairnew")
+        let r = try Harness.pingshen(["member", "rotate", fx.store, "--as", "sec", "--key", fx.key("sec"), "--id", "chair", "--pubkey", fx.dir + "/chairnew.pub"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        let score = try Harness.pingshen(["score", fx.store, "--as", "chair", "--dossier", "D001", "--key", fx.dir + "/chairnew",
+                                          "--score", "craft=10", "skill=10", "leadership=10", "contribution=10"])
+        #expect(score.status == 0, "\(score.stderr)")
+        #expect(try Harness.pingshen(["score", fx.store, "--as", "chair", "--dossier", "D002", "--key", fx.key("chair"),
+                                      "--score", "craft=10", "skill=10", "leadership=10", "contribution=10"]).status != 0)
+        try Self.verifies(fx.store)
+        try Self.sshAgrees(fx.store)
+    }
+
     @Test func aRemovalKeepsOrDiscardsTheSheetsAsSigned() throws {
         let fx = try Fixture()
         try fx.signCheck()
