@@ -268,6 +268,10 @@ public struct Program: Codable, Hashable, Sendable {
     /// 差额评审: the round must have more eligible candidates than places (seed 004 五.4,
     /// "专家开展差额评审"); `check` warns when it has not.
     public var competitive: Bool?
+    /// The public notice (社会公示, issue 12): its shortest length. Absent: `PublicitySpec.standard`.
+    public var publicity: PublicitySpec?
+    /// The approving bodies (审定, issue 12): one signed approval each closes the programme.
+    public var approval: ApprovalSpec?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -284,6 +288,7 @@ public struct Program: Codable, Hashable, Sendable {
         case idPrefix = "id_prefix"
         case feeds
         case competitive
+        case publicity, approval
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
     /// The feed that admits programme `id`, nil when this programme takes none from it.

@@ -184,6 +184,8 @@ extension Program: YAMLSchema {
             "sheet": .keys(ScoringSheet.CodingKeys.self, ["criteria": .list(.keys(Criterion.CodingKeys.self, ["name": text, "rubric": text]))]),
             "aggregation": .keys(Aggregation.CodingKeys.self),
             "feeds": .list(.keys(Feed.CodingKeys.self)),
+            "publicity": .keys(PublicitySpec.CodingKeys.self),
+            "approval": .keys(ApprovalSpec.CodingKeys.self, ["by": .list(.keys(ApprovingBody.CodingKeys.self, ["name": text]))]),
         ])
     }
 
@@ -250,6 +252,17 @@ extension Program: YAMLSchema {
             if let c = f.channel, !channels.isEmpty, !channels.contains(c) {
                 out.append(SchemaProblem(at + [.key("channel")], "推荐方式 \(TerminalText.quoted(c)) 不在 channels 中（\(channels.joined(separator: "、"))）",
                                          "channel \(TerminalText.quoted(c)) is not one of channels (\(channels.joined(separator: ", ")))"))
+            }
+        }
+        if let p = publicity { range(p.days, 1...PublicitySpec.maxDays, [.key("publicity"), .key("days")], ("公示期天数", "the notice's length in days")) }
+        var bodies: Set<String> = []
+        for (i, b) in (approval?.by ?? []).enumerated() {
+            let at: [SchemaPathItem] = [.key("approval"), .key("by"), .index(i), .key("id")]
+            if !Identifier.isValid(b.id) {
+                out.append(SchemaProblem(at, "审定机构编号 \(TerminalText.quoted(b.id)) 不可用：\(Identifier.rule.zh)",
+                                         "approving body id \(TerminalText.quoted(b.id)) is not usable: \(Identifier.rule.en)"))
+            } else if !bodies.insert(b.id).inserted {
+                out.append(SchemaProblem(at, "审定机构 “\(b.id)” 重复", "approving body '\(b.id)' is listed twice"))
             }
         }
         let a = aggregation

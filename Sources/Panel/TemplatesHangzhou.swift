@@ -147,7 +147,16 @@ aggregation:
   pass_mark: 60
   hide_others_until_submitted: true
   host_key_allowed: false
+publicity:
+  # Seed 003 五 社会公示: "通过本市报纸、电视、网络等渠道进行社会公示"; no length.
+  days: 5
+  working_days: true
+approval:
+  by:
+    # Seed 003 五 领导小组审定: "由首届“杭州工匠”认定工作领导小组讨论审定".
+    - {id: hz-leading-group, name: {zh: 杭州工匠认定工作领导小组, en: Hangzhou Craftsman leading group}}
 notes:
+  - "publicity: 5 working days, this template's conservative choice: seed 003 五 orders a 社会公示 but gives no length. approval.by: the 认定工作领导小组 (领导小组审定), not the expert panel."
   - "votes: optional. Seed 003 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
   - "pass_mark 60 (合格线): the seed's number (认定30名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 003 gives no points: this sheet groups the five conditions and the basic requirements into four criteria of 30/20/30/20 points (100 in all)."

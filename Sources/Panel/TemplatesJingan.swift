@@ -130,7 +130,16 @@ aggregation:
   hide_others_until_submitted: true
   host_key_allowed: false
 competitive: true
+publicity:
+  # Seed 004 五.4: "经向社会公示后公布名单"; no length (一、 also: "选拔对象必须经过公示").
+  days: 5
+  working_days: true
+approval:
+  by:
+    # Seed 004 五.4: 区人社局 "择优拟定…名单", then publishes it after the notice.
+    - {id: ja-hrss, name: {zh: 静安区人力资源和社会保障局, en: Jing'an District Human Resources and Social Security Bureau}}
 notes:
+  - "publicity: 5 working days, this template's conservative choice: seed 004 五.4 (经向社会公示后公布名单) gives no length. approval.by: 区人社局, which draws up and publishes the list."
   - "votes: off. Seed 004 has the experts score (专家开展差额评审, 择优拟定), no vote; tie-break on the median only."
   - "pass_mark 60 (合格线): 择优 funds the best, and a project scored below 60 of 100 (the usual 及格线) is not funded whatever the places left; seed 004 sets no mark: change it with program amend."
   - "competitive: true (差额评审, seed 004 五.4): check warns when there are no more eligible candidates than places."
@@ -254,7 +263,16 @@ aggregation:
   hide_others_until_submitted: true
   host_key_allowed: false
 competitive: true
+publicity:
+  # Seed 004 五.4: "经向社会公示后公布名单"; no length (一、 also: "选拔对象必须经过公示").
+  days: 5
+  working_days: true
+approval:
+  by:
+    # Seed 004 五.4: 区人社局 "择优拟定…名单", then publishes it after the notice.
+    - {id: ja-hrss, name: {zh: 静安区人力资源和社会保障局, en: Jing'an District Human Resources and Social Security Bureau}}
 notes:
+  - "publicity: 5 working days, this template's conservative choice: seed 004 五.4 (经向社会公示后公布名单) gives no length. approval.by: 区人社局, which draws up and publishes the list."
   - "votes: off. Seed 004 has the experts score (专家开展差额评审, 择优拟定), no vote; tie-break on the median only."
   - "pass_mark 60 (合格线): 择优 funds the best, and a studio scored below 60 of 100 (the usual 及格线) is not funded whatever the places left; seed 004 sets no mark: change it with program amend."
   - "competitive: true (差额评审, seed 004 五.4): check warns when there are no more eligible candidates than places."
@@ -353,7 +371,16 @@ aggregation:
   excellent_mark: 85
   hide_others_until_submitted: true
   host_key_allowed: false
+publicity:
+  # Seed 004 七(二) says nothing of a notice for the 届满考核: the conservative choice keeps one, as for the selection (五.4).
+  days: 5
+  working_days: true
+approval:
+  by:
+    # Seed 004 五.4: 区人社局 "择优拟定…名单", then publishes it after the notice.
+    - {id: ja-hrss, name: {zh: 静安区人力资源和社会保障局, en: Jing'an District Human Resources and Social Security Bureau}}
 notes:
+  - "publicity: seed 004 七(二) gives the 届满考核 no public notice; this template keeps one of 5 working days (as the selection's 五.4 has), the conservative choice: drop it only by program amend. approval.by: 区人社局, which runs the assessment."
   - "Seed 004 lists the five elements of the review without points: 20 points each, 100 in all."
   - "A review, not a selection (mode: assessment): each project or studio passes or fails on the five elements' total (the mean of the sheets) against the pass mark, with no quota and no vote (votes: off). quota 60 only records the 50 projects and 10 studios of the plan; it limits nothing here."
   - "pass_mark 60 (合格) and excellent_mark 85 (优秀): seed 004 names the elements but no grades or marks; 60 of 100 is the usual 及格线, 85 this template's line for 优秀. Change them with program amend."

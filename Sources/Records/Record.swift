@@ -14,6 +14,9 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case intake
     /// `dossier amend`: one dossier's new version (SHA-256, size) and the reason (issue 11).
     case dossierAmend = "dossier-amend"
+    /// The public notice (社会公示, issue 12): the finalized list (or one supplementary
+    /// candidate) published from one date to another, signed by the secretary.
+    case publicity
 
     /// Kinds that change the roster, the programme or the sanctions (the governance chain).
     public var isGovernance: Bool {

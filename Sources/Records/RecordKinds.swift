@@ -28,6 +28,10 @@ public struct RuleBook: Sendable {
     public var dossiers: Set<String>?
     /// The roster's member ids.
     public var members: Set<String>
+    /// The shortest public notice (program.yaml `publicity`, else its default).
+    public var notice: PublicitySpec
+    /// The approving bodies (program.yaml `approval.by`); empty: any approver, one approval.
+    public var approvingBodies: [String]
 
     public init(program: Program, dossiers: Set<String>?, members: Set<String>) {
         var c: [String: Int] = [:]
@@ -39,6 +43,8 @@ public struct RuleBook: Sendable {
         commentMaxChars = program.sheet.commentMaxChars
         self.dossiers = dossiers
         self.members = members
+        notice = program.noticeRule
+        approvingBodies = program.approvingBodies
     }
 
     /// The dossier ids of a store: the names of dossiers/ID.yaml (a listing, no file is read).
@@ -65,6 +71,9 @@ public struct RuleBook: Sendable {
         put(dossiers == nil ? "unknown" : "known")
         put("members")
         for m in members.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { put(m) }
+        put("notice"); put(String(notice.days)); put(notice.workingDays ? "working" : "calendar")
+        put("approving-bodies")
+        for b in approvingBodies { put(b) }
         return Array(h.finalize())
     }
 }
@@ -120,15 +129,26 @@ public enum RecordKinds {
                             shape: finalizeShape, rules: finalizeRules)
         case .objection:
             return KindSpec(kind: kind, signers: [.secretary],
-                            holds: LocalizedText(zh: "dossier；text；outcome（pending、upheld 或 dismissed）", en: "dossier; text; outcome (pending, upheld or dismissed)"),
-                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
+                            holds: LocalizedText(zh: "dossier；text；outcome（pending、upheld 或 dismissed）；publicity（所答复的公示记录的 SHA-256）；received（收到异议的日期，在公示期内）",
+                                                 en: "dossier; text; outcome (pending, upheld or dismissed); publicity (the SHA-256 of the notice it answers); received (the date it came in, within the notice period)"),
+                            pin: (key: "publicity", kind: .publicity),
+                            pins: LocalizedText(zh: "存在的申报材料编号；列有该材料的公示记录", en: "a dossier id that exists; a publicity record that lists it"),
                             shape: objectionShape, rules: dossierRule)
         case .approval:
-            return KindSpec(kind: kind, signers: [.chair, .approver],
-                            holds: LocalizedText(zh: "finalize（定稿记录的 SHA-256）；selected；decision", en: "finalize (the finalize record's SHA-256); selected; decision"),
+            // 审定 is the approving body's (seeds 000 三(四), 002 五(四), 003 五), never the panel's.
+            return KindSpec(kind: kind, signers: [.approver],
+                            holds: LocalizedText(zh: "finalize（定稿记录的 SHA-256）；selected；decision；body（审定机构，程序 approval.by 之一）；notices（公示记录的 SHA-256）",
+                                                 en: "finalize (the finalize record's SHA-256); selected; decision; body (the approving body, one of the programme's approval.by); notices (the publicity records' SHA-256)"),
                             pin: (key: "finalize", kind: .finalize),
-                            pins: LocalizedText(zh: "存在的定稿记录；selected 中存在的申报材料", en: "a finalize record that exists; dossiers in selected that exist"),
+                            pins: LocalizedText(zh: "存在的定稿记录；selected 中存在且已公示的申报材料；公示期已结束", en: "a finalize record that exists; dossiers in selected that exist and were publicised; a notice period that has ended"),
                             shape: approvalShape, rules: approvalRules)
+        case .publicity:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "finalize；from、to（公示起止日期 YYYY-MM-DD，含首尾）；dossiers（公示的申报材料）；补充公示另有 supplement_for（因异议成立而空出名额的材料）与 objection（该异议记录的 SHA-256）",
+                                                 en: "finalize; from, to (the notice's first and last dates, YYYY-MM-DD); dossiers (those publicised); a supplementary notice also has supplement_for (the dossier whose upheld objection freed the place) and objection (that objection record's SHA-256)"),
+                            pin: (key: "finalize", kind: .finalize),
+                            pins: LocalizedText(zh: "存在的定稿记录；公示期不短于程序规定", en: "a finalize record that exists; a period no shorter than the programme's"),
+                            shape: publicityShape, rules: publicityRules)
         // Dossiers as signed history (issue 11, issue 16): see `DossierPins`.
         case .intake:
             return KindSpec(kind: kind, signers: [.secretary],
@@ -312,8 +332,59 @@ public enum RecordKinds {
         return nil
     }
 
+    static func hash(_ body: [String: JSONValue], _ k: String, required: Bool = true) -> RecordsError? {
+        guard let v = body[k] else { return required ? RecordsError("记录缺少 “\(k)”", "the record needs '\(k)'") : nil }
+        return DossierPins.isHash(v.string) ? nil : RecordsError("“\(k)” 应为 64 位小写十六进制（SHA-256）", "'\(k)' must be 64 lowercase hex digits (a SHA-256)")
+    }
+
+    static func date(_ body: [String: JSONValue], _ k: String, required: Bool = true) -> RecordsError? {
+        guard let v = body[k] else { return required ? RecordsError("记录缺少 “\(k)”", "the record needs '\(k)'") : nil }
+        return v.string.flatMap({ NoticeDate($0) }) != nil ? nil : RecordsError("“\(k)” 应为日期 YYYY-MM-DD", "'\(k)' must be a date YYYY-MM-DD")
+    }
+
+    static func publicityShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let e = hash(body, "finalize") ?? date(body, "from") ?? date(body, "to") { return e }
+        if let f = body["from"]?.string.flatMap({ NoticeDate($0) }), let t = body["to"]?.string.flatMap({ NoticeDate($0) }), t < f {
+            return RecordsError("公示截止日期 \(t) 早于开始日期 \(f)", "the notice ends (\(t)) before it starts (\(f))")
+        }
+        guard let items = body["dossiers"]?.array, !items.isEmpty else {
+            return RecordsError("“dossiers” 应为非空的编号数组", "'dossiers' must be a non-empty array of ids")
+        }
+        var seen: Set<String> = []
+        for item in items {
+            guard let d = item.string, FastID.isSafe(d) else { return RecordsError("“dossiers” 中有无效的编号", "'dossiers' holds an invalid id") }
+            guard seen.insert(d).inserted else { return RecordsError("“dossiers” 中 \(d) 重复", "'dossiers' lists \(d) twice") }
+        }
+        switch (body["supplement_for"], body["objection"]) {
+        case (nil, nil): return nil
+        case (let s?, _?):
+            guard let d = s.string, FastID.isSafe(d) else { return RecordsError("“supplement_for” 不是有效的编号", "'supplement_for' is not a valid id") }
+            if let e = hash(body, "objection") { return e }
+            return items.count == 1 ? nil : RecordsError("补充公示只公示一名候选人", "a supplementary notice publicises one candidate")
+        default:
+            return RecordsError("补充公示需要同时有 “supplement_for” 和 “objection”", "a supplementary notice needs both 'supplement_for' and 'objection'")
+        }
+    }
+
+    /// The dossiers exist; the period is no shorter than the programme's notice.
+    static func publicityRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        if let ids = book.dossiers {
+            for d in (body["dossiers"]?.array ?? []).compactMap(\.string) + [body["supplement_for"]?.string].compactMap({ $0 }) where !ids.contains(d) {
+                return RecordsError("公示列有不存在的申报材料 “\(d)”", "the notice lists dossier '\(d)', which does not exist")
+            }
+        }
+        guard let f = body["from"]?.string.flatMap({ NoticeDate($0) }), let t = body["to"]?.string.flatMap({ NoticeDate($0) }) else { return nil }
+        let n = NoticeDate.length(from: f, to: t, workingDays: book.notice.workingDays)
+        if n < book.notice.days {
+            return RecordsError("公示期 \(f) 至 \(t) 只有 \(n) \(book.notice.workingDays ? "个工作日" : "天")，程序要求至少 \(book.notice.describe(.zh))",
+                                "the notice \(f) to \(t) runs \(n) \(book.notice.workingDays ? "working days" : "days"); the programme asks for at least \(book.notice.describe(.en))")
+        }
+        return nil
+    }
+
     static func objectionShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
         if let e = dossierShape(body, kind) { return e }
+        if let e = hash(body, "publicity", required: false) ?? date(body, "received", required: false) { return e }
         if let v = body["outcome"] {
             guard let s = v.string, outcomes.contains(s) else {
                 return RecordsError("“outcome” 只能是 pending、upheld 或 dismissed", "'outcome' is pending, upheld or dismissed")
@@ -324,6 +395,10 @@ public enum RecordKinds {
 
     static func approvalShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
         if let e = string(body, "finalize") { return e }
+        if let e = string(body, "body", required: false) { return e }
+        if let v = body["notices"], !(v.array.map { $0.allSatisfy { DossierPins.isHash($0.string) } } ?? false) {
+            return RecordsError("“notices” 应为 SHA-256 数组", "'notices' must be an array of SHA-256")
+        }
         if let v = body["selected"] {
             guard let items = v.array, items.allSatisfy({ $0.string != nil }) else {
                 return RecordsError("“selected” 应为编号数组", "'selected' must be an array of ids")
@@ -334,6 +409,14 @@ public enum RecordKinds {
 
     /// Every dossier the approval lists exists (the final list must not name a ghost).
     static func approvalRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        // The body named is one the programme lists (Qingpu: 区总工会 and 区人社局).
+        if !book.approvingBodies.isEmpty {
+            guard let b = body["body"]?.string, book.approvingBodies.contains(b) else {
+                let named = body["body"]?.string.map { "“\($0)”" } ?? "none"
+                return RecordsError("审定机构 \(named) 不是程序规定的审定机构（\(book.approvingBodies.joined(separator: "、"))）",
+                                    "the approving body \(named) is not one the programme names (\(book.approvingBodies.joined(separator: ", ")))")
+            }
+        }
         guard let ids = book.dossiers, let items = body["selected"]?.array else { return nil }
         for d in items.compactMap(\.string) where !ids.contains(d) {
             return RecordsError("审定名单列有不存在的申报材料 “\(d)”", "the approved list names dossier '\(d)', which does not exist")

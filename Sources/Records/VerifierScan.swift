@@ -86,6 +86,7 @@ extension Verifier {
         var finals: [Final] = []
         var pins = Pins()
         var decisions = Decisions()
+        var notices = Notices()
         /// Members with any problem of their own (their records are not indexed).
         var memberProblem: [Bool] = []
         /// Indexed scans keep, per member, what the new index and the summaries need of the
@@ -279,6 +280,7 @@ extension Verifier {
         mutating func noteWhole(_ r: Record, path: String, sha: [UInt8]) {
             if Pins.concerns(r.kind) { pins.note(r, path: path, sha: Hex.encode(sha)) }
             if decisionKinds.contains(r.kind) { decisions.note(r, path: path, sha: Hex.encode(sha)) }
+            if Notices.kinds.contains(r.kind) { notices.note(r, path: path, sha: Hex.encode(sha)) }
             if r.kind == .finalize, let f = finalizeBody(r.body) {
                 finals.append(Final(path: path, created: r.created, signer: r.signer, counted: f.counted, root: f.root, sha: sha,
                                    gov: r.gov, body: r.body))
@@ -457,6 +459,7 @@ extension Verifier {
             checkFinalizePins()
             problems.append(contentsOf: pins.problems(lang))
             problems.append(contentsOf: decisions.problems(program: program, lang))
+            problems.append(contentsOf: notices.problems(program: program, lang))
         }
 
         /// Each finalization's Merkle root must match the records it counted; after the latest,

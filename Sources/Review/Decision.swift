@@ -48,8 +48,21 @@ extension ReviewSession {
                     ranking.entries[i].status = r == "selected" ? .selected : .notSelected
                 }
             }
+            // Once the list is publicised, the selected are those publicised (issue 12): an
+            // upheld objection frees a place that only a supplementary notice fills, never the
+            // next in the ranking by itself.
+            if mainNotice() != nil {
+                let pub = Set(publicised())
+                for i in ranking.entries.indices {
+                    if pub.contains(ranking.entries[i].dossier) {
+                        ranking.entries[i].status = .selected
+                    } else if ranking.entries[i].status == .selected || ranking.entries[i].status == .tieAtCut {
+                        ranking.entries[i].status = .notSelected
+                    }
+                }
+            }
         }
-        return Standing(ranking: ranking, excluded: excluded, finalized: ledger.finalization != nil, approved: ledger.approval != nil)
+        return Standing(ranking: ranking, excluded: excluded, finalized: ledger.finalization != nil, approved: approvalComplete)
     }
 
     /// The latest sheets made on an older version of their dossier (issue 11), of dossiers in
@@ -148,47 +161,7 @@ extension ReviewSession {
         ].merging(pins) { a, _ in a }
     }
 
-    // MARK: - Objections (secretary) and approval (chair / approver)
-
-    public func objectionBody(as secretaryID: String, dossier: String, text: String, outcome: String) throws -> [String: JSONValue] {
-        try settle()
-        let sec = try member(secretaryID)
-        try requireRole(sec, for: .objection)
-        _ = try requireDossier(dossier)
-        guard ["pending", "upheld", "dismissed"].contains(outcome) else {
-            throw ActionError(zh: "异议结果只能是 pending、upheld 或 dismissed", en: "an objection's outcome is pending, upheld or dismissed")
-        }
-        if ledger.approval != nil {
-            throw ActionError(zh: "名单已审定，公示期已结束", en: "the list is approved; the public notice period is over")
-        }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ActionError(zh: "请写明异议内容", en: "the objection needs its text")
-        }
-        return ["dossier": .string(dossier), "text": .string(text), "outcome": .string(outcome)]
-    }
-
-    public func approvalBody(as approverID: String) throws -> [String: JSONValue] {
-        try settle()
-        let a = try member(approverID)
-        try requireRole(a, for: .approval)
-        try requireNoProblems(LocalizedText(zh: "签署审定", en: "sign the approval"))
-        guard let fin = ledger.finalization else {
-            throw ActionError(zh: "尚未定稿，不能审定", en: "nothing to approve: the ranking is not finalized")
-        }
-        if ledger.approval != nil {
-            throw ActionError(zh: "名单已审定", en: "the list is already approved")
-        }
-        let pending = ledger.objections.keys.filter { ledger.outcome(of: $0) == "pending" }.sorted()
-        if !pending.isEmpty {
-            throw ActionError(zh: "仍有未处理的公示异议：\(pending.joined(separator: ", "))", en: "objections still pending: \(pending.joined(separator: ", "))")
-        }
-        let s = standing()
-        if s.ranking.entries.contains(where: { $0.status == .tieAtCut }) {
-            throw ActionError(zh: "分数线处仍有并列，请组长重新定稿", en: "a tie at the cut remains; the chair must finalize again")
-        }
-        let selected = s.ranking.entries.filter { $0.status == .selected }.map { JSONValue.string($0.dossier) }
-        return ["finalize": .string(fin.sha256), "selected": .array(selected), "decision": .string("approved")]
-    }
+    // Objections and the approval: Notice.swift (issue 12).
 
     // MARK: - Eligibility decisions (secretary)
 

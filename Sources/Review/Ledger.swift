@@ -247,6 +247,11 @@ public struct Ledger: Sendable {
             objections[dossier] = DecisionOrder.latest(decisionItems[key]!).flatMap { decisionRecords[$0.path] }
         case .approval:
             approval = stored
+            decisionRecords[path] = stored
+            decisionItems["approval", default: []].append(DecisionOrder.Item(r, path: path, value: path))
+        case .publicity:
+            decisionRecords[path] = stored
+            decisionItems["publicity", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .intake, .dossierAmend:
             pins.take(r, path: path)
         case .score, .recusal:
@@ -389,6 +394,17 @@ public struct Ledger: Sendable {
     }
 
     public func outcome(of dossier: String) -> String? { objections[dossier]?.record.body["outcome"]?.string }
+
+    /// The public notices (issue 12), in the order signed (`created`, then path).
+    public var publicities: [StoredRecord] { wholeRecords("publicity") }
+    /// Every approval, in the order signed.
+    public var approvals: [StoredRecord] { wholeRecords("approval") }
+
+    func wholeRecords(_ key: String) -> [StoredRecord] {
+        (decisionItems[key] ?? []).compactMap { decisionRecords[$0.path] }.sorted {
+            $0.record.created != $1.record.created ? $0.record.created < $1.record.created : $0.path.utf8.lexicographicallyPrecedes($1.path.utf8)
+        }
+    }
 }
 
 extension String {

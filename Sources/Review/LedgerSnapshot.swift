@@ -7,7 +7,7 @@ import Records
 /// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
 /// in 300,000 summaries one by one. Derived data: safe to delete.
 extension Ledger {
-    static let snapshotMagic = Array("pingshen-ledger-2".utf8)
+    static let snapshotMagic = Array("pingshen-ledger-3".utf8)
 
     /// One per user, like the store index (`StoreIndex.path`).
     static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1-\(getuid())" }

@@ -20,7 +20,7 @@ extension ReviewSession {
 
     /// The source's signed approval records that the promotion carries (the approval the
     /// ledger counts).
-    var promotionApprovals: [StoredRecord] { [ledger.approval].compactMap { $0 } }
+    var promotionApprovals: [StoredRecord] { currentApprovals() }
 
     /// Nominates this store's approved list to the higher-level programme of the store at
     /// `target`, all or nothing, as the intake of its secretary `secretaryID` (`signer` gives
@@ -57,8 +57,8 @@ extension ReviewSession {
         }
 
         // This store: approved, without a problem (a dossier edited since is one), its identity shown.
-        guard ledger.finalization != nil, let approval = ledger.approval else {
-            throw ActionError(zh: "尚未审定：只有审定名单可以逐级推荐", en: "not approved: only an approved list can be promoted")
+        guard ledger.finalization != nil, let approval = currentApprovals().first, approvalComplete else {
+            throw ActionError(zh: "尚未审定（或尚有审定机构未签署）：只有审定名单可以逐级推荐", en: "not approved (or not by every approving body): only an approved list can be promoted")
         }
         let rows = try publishedRows(.final)
         guard !rows.isEmpty else {

@@ -63,6 +63,12 @@ extension ReviewSession {
             guard let approval = ledger.approval else {
                 throw ActionError(zh: "尚未审定：审定后才有最终名单", en: "not approved: the final list exists once it is approved")
             }
+            // Approved jointly (Qingpu: 区总工会 and 区人社局): every body has signed first.
+            let waiting = bodiesToApprove()
+            guard waiting.isEmpty else {
+                throw ActionError(zh: "尚待审定：\(waiting.joined(separator: "、"))（各审定机构签署后才有最终名单）",
+                                  en: "still to approve: \(waiting.joined(separator: ", ")) (the final list exists once every approving body has signed)")
+            }
             guard approval.record.body["finalize"]?.string == fin.sha256 else {
                 throw ActionError(zh: "审定 \(approval.path) 指向的不是最新定稿 \(fin.path)，请重新审定",
                                   en: "the approval \(approval.path) does not name the latest finalization \(fin.path); approve again")

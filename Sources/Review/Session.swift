@@ -235,7 +235,7 @@ public final class ReviewSession: @unchecked Sendable {
     }
 
     /// The exact bytes that signing would produce for this body (seq and prev as of now).
-    public func preview(kind: RecordKind, body: [String: JSONValue], as memberID: String, now: Date = Date()) throws -> Data {
+    public func preview(kind: RecordKind, body: [String: JSONValue], as memberID: String, now: Date = Clock.now()) throws -> Data {
         try settle()
         // The chain head only: one directory listing and one record read, not the whole chain.
         let head = try records.publishedSeqs(of: memberID).last.map { try records.read(member: memberID, seq: $0) }
@@ -251,7 +251,7 @@ public final class ReviewSession: @unchecked Sendable {
     /// (another session of the same member signed in between): the member confirms again.
     @discardableResult
     public func append(kind: RecordKind, body: [String: JSONValue], as memberID: String, signer: RecordSigner,
-                       now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
+                       now: Date = Clock.now(), confirmed: Data? = nil) throws -> StoredRecord {
         try settle()
         if let confirmed, try preview(kind: kind, body: body, as: memberID, now: now) != confirmed {
             throw ActionError(zh: "记录在确认后发生了变化（同一成员的另一会话刚签了名），请重新确认",
@@ -291,7 +291,7 @@ public final class ReviewSession: @unchecked Sendable {
 
     @discardableResult
     public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner,
-                      now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
+                      now: Date = Clock.now(), confirmed: Data? = nil) throws -> StoredRecord {
         let body = try scoreBody(as: memberID, dossier: dossier, points: points, vote: vote, comment: comment)
         return try append(kind: .score, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
     }
@@ -313,7 +313,7 @@ public final class ReviewSession: @unchecked Sendable {
 
     @discardableResult
     public func recuse(as memberID: String, dossier: String, reason: String?, signer: RecordSigner,
-                       now: Date = Date(), confirmed: Data? = nil) throws -> StoredRecord {
+                       now: Date = Clock.now(), confirmed: Data? = nil) throws -> StoredRecord {
         let body = try recusalBody(as: memberID, dossier: dossier, reason: reason)
         return try append(kind: .recusal, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
     }

@@ -144,6 +144,32 @@ struct Finalize: ParsableCommand {
     }
 }
 
+struct Publicity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign the public notice (社会公示) of the finalized list, from one date to another (secretary).",
+        discussion: "After an upheld objection, --supplement ID signs the supplementary notice (补充公示) of the next eligible candidate only.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option(help: "The notice's first day, YYYY-MM-DD (Beijing).") var from: String
+    @Option(help: "The notice's last day, YYYY-MM-DD (Beijing), at least the programme's notice length after --from.") var to: String
+    @Option(help: "A supplementary notice of this one dossier: the next eligible candidate for a place an upheld objection freed.")
+    var supplement: String?
+    @Option var key: String?
+
+    func validate() throws { try checkIDs(common.language, [("--as", id)] + (supplement.map { [("--supplement", $0)] } ?? [])) }
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            try signRecord(.publicity, store: store, as: id, key: key, lang: lang,
+                           said: { LocalizedText(zh: "已签署公示 \($0)", en: "signed the public notice \($0)") }) {
+                try $0.publicityBody(as: id, from: from, to: to, supplement: supplement)
+            }
+        }
+    }
+}
+
 struct Objection: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record an objection from the public notice (社会公示) and its outcome (secretary).")
     @OptionGroup var common: Common
@@ -151,7 +177,11 @@ struct Objection: ParsableCommand {
     @Option(name: .customLong("as")) var id: String
     @Option var dossier: String
     @Option var text: String
-    @Option(help: "pending, upheld (the candidate is removed and the next moves up) or dismissed") var outcome: String = "pending"
+    @Option(help: "pending, upheld (the candidate is removed; the place is filled only by a supplementary notice) or dismissed") var outcome: String = "pending"
+    @Option(help: "The notice it answers: the publicity record's path (records/SEC/NNNNNN.json) or SHA-256 (default: the latest notice listing the dossier).")
+    var publicity: String?
+    @Option(help: "The date the objection came in, YYYY-MM-DD, within the notice period (default: today, or the earlier record's).")
+    var received: String?
     @Option var key: String?
 
     func validate() throws { try checkIDs(common.language, [("--as", id), ("--dossier", dossier)]) }
@@ -160,17 +190,20 @@ struct Objection: ParsableCommand {
         let lang = common.language
         try guarded(lang) {
             try signRecord(.objection, store: store, as: id, key: key, lang: lang) {
-                try $0.objectionBody(as: id, dossier: dossier, text: text, outcome: outcome)
+                try $0.objectionBody(as: id, dossier: dossier, text: text, outcome: outcome, publicity: publicity, received: received)
             }
         }
     }
 }
 
 struct Approve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Approve the finalized list (审定), closing the programme.")
+    static let configuration = CommandConfiguration(
+        abstract: "Approve the publicised list (审定) for one approving body (approver role), after the notice period.")
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(name: .customLong("as")) var id: String
+    @Option(help: "The approving body you sign for (program.yaml approval.by); needed where several approve jointly.")
+    var body: String?
     @Option var key: String?
 
     func validate() throws { try checkIDs(common.language, [("--as", id)]) }
@@ -178,9 +211,17 @@ struct Approve: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
+            var left: [String] = []
             try signRecord(.approval, store: store, as: id, key: key, lang: lang,
                            said: { LocalizedText(zh: "已签署审定 \($0)", en: "signed the approval \($0)") }) {
-                try $0.approvalBody(as: id)
+                let b = try $0.approvalBody(as: id, body: body)
+                left = $0.program.approvingBodies.filter { $0 != b["body"]?.string && !$0.isEmpty }
+                return b
+            }
+            let session = try ReviewSession(root: store)
+            let waiting = session.bodiesToApprove()
+            if !waiting.isEmpty, !left.isEmpty {
+                say(lang.pick("尚待审定：\(waiting.joined(separator: "、"))", "still to approve: \(waiting.joined(separator: ", "))"))
             }
         }
     }

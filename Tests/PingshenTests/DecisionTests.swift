@@ -22,8 +22,7 @@ import Testing
         let unresolved = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
         #expect(unresolved.status == 1)
         #expect(unresolved.stderr.contains("D001"))
-        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair"),
-                                        "--resolve", "D001=selected:获世界技能大赛奖项，贡献更突出", "--resolve", "D002=not-selected:同上"])
+        let fin = try fx.finalize(["--resolve", "D001=selected:获世界技能大赛奖项，贡献更突出", "--resolve", "D002=not-selected:同上"])
         #expect(fin.status == 0, "\(fin.stderr)")
         let finRecord = try #require(Harness.records(fx.store, "chair").last)
         #expect(try Harness.sshVerify(store: fx.store, member: "chair", record: finRecord).status == 0)
@@ -38,21 +37,43 @@ import Testing
         let late = try fx.score("m4", "D003", [25, 25, 25, 25])
         #expect(late.status == 1)
         #expect(Harness.records(fx.store, "m4").isEmpty)
-        // Public notice: the list, then an objection that is upheld; the next moves up.
+        // Public notice: the list, signed as published; then an objection that is upheld.
         let publicity = try Harness.pingshen(["export", fx.store, "publicity", "--format", "csv"])
         #expect(publicity.status == 0)
         #expect(publicity.stdout.contains("D001"))
         #expect(!publicity.stdout.contains("D002"))
-        #expect(try Harness.pingshen(["objection", fx.store, "--as", "m1", "--dossier", "D001", "--text", "x", "--key", fx.key("m1")]).status == 1)
-        #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "获奖证书系伪造", "--outcome", "pending", "--key", fx.key("sec")]).status == 0)
-        #expect(try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 1)  // pending objection
-        #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "经查属实", "--outcome", "upheld", "--key", fx.key("sec")]).status == 0)
+        #expect(try fx.publicise().status == 0)
+        let during = ["PINGSHEN_NOW": Fixture.day(Fixture.noticeFrom + 3)]
+        #expect(try Harness.pingshen(["objection", fx.store, "--as", "m1", "--dossier", "D001", "--text", "x", "--key", fx.key("m1")], env: during).status == 1)
+        #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "获奖证书系伪造", "--outcome", "pending", "--key", fx.key("sec")],
+                                     env: during).status == 0)
+        #expect(try fx.addApprover("appr").status == 0)
+        let pending = try fx.approve(as: "appr")
+        #expect(pending.status == 1 && pending.stderr.contains("objections still pending: D001"), "\(pending.stderr)")
+        let upheldOn = ["PINGSHEN_NOW": Fixture.day(Fixture.noticeTo + 1)]
+        #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "经查属实", "--outcome", "upheld", "--key", fx.key("sec")],
+                                     env: upheldOn).status == 0)
+        // D001 is out; D002 is not selected by itself (it was never publicised) …
         rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
-        let entries = rank["entries"] as! [[String: Any]]
+        var entries = rank["entries"] as! [[String: Any]]
         #expect(!entries.contains { $0["dossier"] as? String == "D001" })
+        #expect(entries.first { $0["dossier"] as? String == "D002" }?["status"] as? String == "not-selected")
+        // … only through a supplementary notice of the next candidate, which says the chair's ruling.
+        let wrong = try fx.publicise(from: Fixture.day(Fixture.noticeTo + 2), to: Fixture.day(Fixture.noticeTo + 11), supplement: "D003")
+        #expect(wrong.status == 1 && wrong.stderr.contains("the next eligible candidate is D002, not D003"), "\(wrong.stderr)")
+        let supplement = try fx.publicise(from: Fixture.day(Fixture.noticeTo + 2), to: Fixture.day(Fixture.noticeTo + 11), supplement: "D002")
+        #expect(supplement.status == 0, "\(supplement.stderr)")
+        let supplementRecord = try #require(Harness.records(fx.store, "sec").last)
+        let sbody = try Harness.json(try String(contentsOfFile: supplementRecord, encoding: .utf8))["body"] as! [String: Any]
+        #expect(sbody["supplement_for"] as? String == "D001" && sbody["dossiers"] as? [String] == ["D002"], "\(sbody)")
+        #expect((sbody["resolution"] as? String)?.hasPrefix("not-selected") == true, "\(sbody)")
+        rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
+        entries = rank["entries"] as! [[String: Any]]
         #expect(entries.first { $0["dossier"] as? String == "D002" }?["status"] as? String == "selected")
-        // Approval closes it; the final list and the promotion carry it.
-        let approve = try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        // Approval closes it: never by the chair; by the approving body after the notices ended.
+        let byChair = try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(byChair.status == 1 && byChair.stderr.contains("may not sign approval"), "\(byChair.stderr)")
+        let approve = try fx.approve(as: "appr")
         #expect(approve.status == 0, "\(approve.stderr)")
         let final = try Harness.pingshen(["export", fx.store, "final", "--format", "md"])
         #expect(final.status == 0)

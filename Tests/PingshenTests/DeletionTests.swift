@@ -48,10 +48,11 @@ import Testing
             #expect(try fx.score(m, "D003", [10, 10, 10, 10]).status == 0)
         }
         try fx.signCheck()
-        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        let fin = try fx.finalize()
         #expect(fin.status == 0, "\(fin.stderr)")
+        #expect(try fx.publicise().status == 0)
         let objection = try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "材料待核实",
-                                              "--outcome", "pending", "--key", fx.key("sec")])
+                                              "--outcome", "pending", "--key", fx.key("sec")], env: ["PINGSHEN_NOW": Fixture.day(Fixture.noticeFrom + 1)])
         #expect(objection.status == 0, "\(objection.stderr)")
         #expect(try Self.verify(fx.store).0 == 0)
         let chair = Harness.records(fx.store, "chair")

@@ -67,10 +67,9 @@ import Records
         #expect((stats["not_in_running"] as? [[String: Any]])?.first?["dossier"] as? String == "D003")
 
         // Finalized and approved without D003.
-        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        let fin = try fx.finalize()
         #expect(fin.status == 0, "\(fin.stderr)")
-        let approve = try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")])
-        #expect(approve.status == 0, "\(approve.stderr)")
+        try fx.approveList()
         let final = try Harness.pingshen(["export", fx.store, "final", "--format", "csv"])
         #expect(!final.stdout.contains("D003") && final.stdout.contains("D001"), "\(final.stdout)")
     }

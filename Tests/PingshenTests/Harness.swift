@@ -113,11 +113,14 @@ struct Fixture {
     let dir: String
     let store: String
     let keys: String
+    /// The programme template the store was made from.
+    let program: String
     static let members = ["m1", "m2", "m3", "m4", "m5"]
     /// The governance records of the set-up, in sec's chain: the genesis and six member-adds.
     static let governanceRecords = 7
 
     init(program: String = "shanghai-craftsman", quota: Int = 2, year: Int = 2026, dossiers csv: String? = nil) throws {
+        self.program = program
         dir = try Harness.tempDir("fx")
         store = dir + "/store"
         keys = dir + "/keys"
@@ -196,13 +199,82 @@ struct Fixture {
                 #expect(r.status == 0, "score \(m) \(d): \(r.stderr)")
             }
         }
-        let r = try Harness.pingshen(["finalize", store, "--as", "chair", "--key", key("chair")])
+        let r = try finalize()
         #expect(r.status == 0, "finalize: \(r.stderr)")
     }
 
-    func approveList() throws {
-        let r = try Harness.pingshen(["approve", store, "--as", "chair", "--key", key("chair")])
-        #expect(r.status == 0, "approve: \(r.stderr)")
+    // The notice calendar of the tests (issue 12): the chair finalizes 30 days ago (the clock
+    // PINGSHEN_NOW, which dates a record's `created`), the notice runs from the next day for
+    // ten days, and the approving body signs at the real now, after it has ended. Every date
+    // lies in the past, so verify's window (no `created` ahead of the real clock) holds.
+
+    /// The Beijing date `offset` days from now, YYYY-MM-DD.
+    static func day(_ offset: Int) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let d = cal.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(TimeInterval(offset) * 86_400))
+        return String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!)
+    }
+    static let finalizeDay = -30
+    static let noticeFrom = -29
+    static let noticeTo = -20
+
+    /// `finalize` as the chair, dated `Fixture.finalizeDay` (30 days ago).
+    @discardableResult
+    func finalize(_ extra: [String] = [], as who: String = "chair") throws -> Harness.Result {
+        try Harness.pingshen(["finalize", store, "--as", who, "--key", key(who)] + extra, env: ["PINGSHEN_NOW": Fixture.day(Fixture.finalizeDay)])
+    }
+
+    /// The secretary signs the public notice (`publicity`) of the finalized list, by default
+    /// from the day after the finalization for ten days (all in the past).
+    @discardableResult
+    func publicise(from: String = Fixture.day(Fixture.noticeFrom), to: String = Fixture.day(Fixture.noticeTo), supplement: String? = nil,
+                   now: String? = nil) throws -> Harness.Result {
+        var args = ["publicity", store, "--as", "sec", "--key", key("sec"), "--from", from, "--to", to]
+        if let supplement { args += ["--supplement", supplement] }
+        return try Harness.pingshen(args, env: now.map { ["PINGSHEN_NOW": $0] } ?? [:])
+    }
+
+    /// The approving bodies of the seed templates (program.yaml approval.by).
+    static let approvingBodies: [String: [String]] = [
+        "shanghai-craftsman": ["sftu"], "qingpu-craftsman": ["qp-ftu", "qp-hrss"], "hangzhou-craftsman": ["hz-leading-group"],
+        "jingan-chief-technician": ["ja-hrss"], "jingan-master-studio": ["ja-hrss"], "jingan-term-review": ["ja-hrss"],
+        "shanghai-chief-technician": ["shrss"],
+    ]
+
+    /// The approver of `body` (member id `appr-BODY`), added by the secretary with a new key.
+    @discardableResult
+    func addApprover(_ id: String, unit: String = "审定机构") throws -> Harness.Result {
+        if !FileManager.default.fileExists(atPath: key(id)) { try Harness.sshKeygen(key(id), comment: id) }
+        let r = try addMember(id, name: "审定" + id, role: "approver", unit: unit, pubkey: key(id) + ".pub")
+        return r
+    }
+
+    /// `approve` as `who`, for `body`.
+    @discardableResult
+    func approve(as who: String, body: String? = nil, now: String? = nil) throws -> Harness.Result {
+        try Harness.pingshen(["approve", store, "--as", who, "--key", key(who)] + (body.map { ["--body", $0] } ?? []),
+                             env: now.map { ["PINGSHEN_NOW": $0] } ?? [:])
+    }
+
+    /// The list as the seeds run it after the panel (issue 12): the notice (unless
+    /// `publicise` is false: already signed), then one approval per approving body, each by an
+    /// approver of its own (`appr-BODY`), after the notice period.
+    func approveList(publicise notice: Bool = true) throws {
+        if notice {
+            let p = try publicise()
+            #expect(p.status == 0, "publicity: \(p.stderr)")
+        }
+        let bodies: [String?] = Fixture.approvingBodies[program] ?? [nil]
+        for body in bodies {
+            let who = "appr-" + (body ?? "approver")
+            if !FileManager.default.fileExists(atPath: store + "/records/" + who), !FileManager.default.fileExists(atPath: key(who)) {
+                let a = try addApprover(who)
+                #expect(a.status == 0, "member add \(who): \(a.stderr)")
+            }
+            let r = try approve(as: who, body: body)
+            #expect(r.status == 0, "approve \(body): \(r.stderr)")
+        }
     }
 
     /// Signs a sheet with the member's key file; all four criteria get `each` unless given.

@@ -44,9 +44,9 @@ import Testing
         let table = try Harness.run(Harness.binary, ["rank", fx.store, "--lang", "zh"]).stdout
         #expect(table.contains("优秀") && table.contains("不合格") && table.contains("逐一考核"), "\(table)")
         // No tie at a cut, no quota: the chair finalizes as it stands, and both pass.
-        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        let fin = try fx.finalize()
         #expect(fin.status == 0, "\(fin.stderr)")
-        #expect(try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
+        try fx.approveList()
         let final = try Harness.pingshen(["export", fx.store, "final", "--format", "csv"]).stdout
         #expect(final.contains("T002") && final.contains("T003") && !final.contains("T001"), "\(final)")
     }

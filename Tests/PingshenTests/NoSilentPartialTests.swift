@@ -52,21 +52,23 @@ import Records
 
     @Test func approveRefusesOnAStoreWithProblems() throws {
         let fx = try Self.finalized()
-        #expect(try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
+        #expect(try fx.finalize().status == 0)
+        #expect(try fx.publicise().status == 0)
+        #expect(try fx.addApprover("appr").status == 0)
         // A record edited after finalization: its signature no longer holds.
         let rec = fx.store + "/records/m2/000002.json"
         let text = try String(contentsOfFile: rec, encoding: .utf8).replacingOccurrences(of: "\"craft\":20", with: "\"craft\":21")
         try text.write(toFile: rec, atomically: false, encoding: .utf8)
-        let approve = try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        let approve = try fx.approve(as: "appr")
         #expect(approve.status == 1)
         #expect(approve.stderr.contains("records/m2/000002.json"), "\(approve.stderr)")
-        #expect(Harness.records(fx.store, "chair").count == 1)
+        #expect(Harness.records(fx.store, "appr").isEmpty)
     }
 
     @Test func exportPrintsTheSignedListsAndRefusesFilesThatDisagree() throws {
         let fx = try Self.finalized()
-        #expect(try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
-        #expect(try Harness.pingshen(["approve", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
+        #expect(try fx.finalize().status == 0)
+        try fx.approveList()
         for list in ["publicity", "final"] {
             let r = try Harness.pingshen(["export", fx.store, list, "--format", "csv"])
             #expect(r.status == 0, "\(r.stderr)")

@@ -110,8 +110,8 @@ import Records
         #expect(promotion["source_program"] as? String == "qingpu-craftsman")
         let evidence = try #require(promotion["evidence"] as? [String: String])
         #expect(evidence["dossier_set.txt"] != nil && evidence["dossiers/QP001.yaml"] != nil)
-        let approval = try #require(Harness.records(qp.store, "chair").last)
-        let approvalRel = "records/chair/" + (approval as NSString).lastPathComponent
+        let approval = try #require(Harness.records(qp.store, "appr-qp-ftu").last)
+        let approvalRel = "records/appr-qp-ftu/" + (approval as NSString).lastPathComponent
         #expect(evidence[approvalRel] != nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: city.store + "/evidence/QP2026/" + approvalRel)) == Data(contentsOf: URL(fileURLWithPath: approval)))
         var v = try Self.verify(city.store)
@@ -157,8 +157,10 @@ import Records
         var body = try Record(bytes: try Data(contentsOf: URL(fileURLWithPath: intake))).body
         guard case .object(var promotion)? = body["promotion"] else { throw StoreFailure("promotion") }
         let approvalSHA = try #require(promotion["approvals"]?.array?.first?.string)
-        let approvalRel = try #require(promotion["evidence"]?.object?.first { key, _ in key.hasPrefix("records/chair/") && key.hasSuffix(".json")
+        let approvalRel = try #require(promotion["evidence"]?.object?.first { key, _ in key.hasPrefix("records/appr-") && key.hasSuffix(".json")
             && (try? Data(contentsOf: URL(fileURLWithPath: city.store + "/evidence/QP2026/" + key))).map(Record.sha256Hex) == approvalSHA }?.key)
+        // The approving body's approver (issue 12: 区总工会 and 区人社局 each sign one).
+        let approver = approvalRel.split(separator: "/").dropFirst().first.map(String.init) ?? ""
 
         func check(_ tag: String, _ change: (String) throws -> [String: JSONValue]) throws -> [Problem] {
             let copy = city.dir + "/forge-" + tag
@@ -186,12 +188,12 @@ import Records
         #expect(found.contains { $0.kind == "evidence-mismatch" && $0.message.contains("fingerprint") }, "\(found)")
         // The district secretary signs the chair's approval with their own key.
         found = try check("resigned") { ev in try sign(ev + "/" + approvalRel, with: qp.key("sec")); return [:] }
-        #expect(found.contains { $0.kind == "evidence-forged" && $0.message.contains("'chair''s key") }, "\(found)")
+        #expect(found.contains { $0.kind == "evidence-forged" && $0.message.contains("'\(approver)''s key") }, "\(found)")
         // The district secretary fabricates an approval in their own name.
         found = try check("fabricated") { ev in
             let file = ev + "/" + approvalRel
             // In the secretary's name (and, as a record must, not naming its own signer in `seen`).
-            var text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "\"signer\":\"chair\"", with: "\"signer\":\"sec\"")
+            var text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "\"signer\":\"\(approver)\"", with: "\"signer\":\"sec\"")
             text = text.replacingOccurrences(of: #",\"sec\":[0-9]+"#, with: "", options: .regularExpression)
             text = text.replacingOccurrences(of: #"\"sec\":[0-9]+,?"#, with: "", options: .regularExpression)
             #expect((try? Record(bytes: Data(text.utf8)))?.signer == "sec")

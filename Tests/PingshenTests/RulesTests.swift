@@ -108,11 +108,13 @@ enum HandSigned {
         #expect(try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
         let finalize = try Record.sha256Hex(Data(contentsOf: URL(fileURLWithPath: fx.store + "/records/chair/000001.json")))
         // Pinned to the real finalization, but listing a dossier that does not exist.
-        let ghost = try HandSigned.append(fx, "chair", kind: "approval", body: [
-            "finalize": .string(finalize), "selected": .array([.string("D999")]), "decision": .string("approved"),
+        #expect(try fx.addApprover("appr").status == 0)
+        let ghost = try HandSigned.append(fx, "appr", kind: "approval", body: [
+            "finalize": .string(finalize), "selected": .array([.string("D999")]), "decision": .string("approved"), "body": .string("sftu"),
         ])
-        let approval = try HandSigned.append(fx, "chair", kind: "approval", body: [
+        let approval = try HandSigned.append(fx, "appr", kind: "approval", body: [
             "finalize": .string(String(repeating: "ab", count: 32)), "selected": .array([.string("D001")]), "decision": .string("approved"),
+            "body": .string("sftu"),
         ])
         let objection = try HandSigned.append(fx, "sec", kind: "objection", body: [
             "dossier": .string("D404"), "text": .string("x"), "outcome": .string("upheld"),

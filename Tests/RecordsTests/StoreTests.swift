@@ -81,11 +81,15 @@ import Panel
         #expect(summary.counted == ["m1": 3, "m2": 1, "sec": 4 + 2])   // the genesis, three member-adds, two records
         let fin = try store.append(kind: .finalize, body: ["method": "trimmed-mean", "quota": 2,
                                                      "counted": .object(summary.counted.mapValues { .int(Int64($0)) }),
-                                                     "merkle_root": .string(summary.merkleRoot), "ranking": ["D001"], "resolutions": []],
+                                                     "merkle_root": .string(summary.merkleRoot), "ranking": ["D001"], "selected": ["D001"],
+                                                     "resolutions": []],
                              program: s.instance, signerID: "chair", signer: try s.signer("chair"))
-        // An approval pins its finalization by the SHA-256 of its bytes (RecordKinds).
-        _ = try store.append(kind: .approval, body: ["finalize": .string(fin.sha256)],
-                             program: s.instance, signerID: "chair", signer: try s.signer("chair"))
+        // A public notice pins its finalization by the SHA-256 of its bytes (RecordKinds), and
+        // runs at least the default 5 working days from the day of the finalization.
+        let today = NoticeDate(instant: Date())
+        _ = try store.append(kind: .publicity, body: ["finalize": .string(fin.sha256), "from": .string(today.description),
+                                                      "to": .string(today.adding(days: 9).description), "dossiers": ["D001"]],
+                             program: s.instance, signerID: "sec", signer: try s.signer("sec"))
 
         // Bytes on disk are the canonical bytes, and read back the same.
         #expect(try Data(contentsOf: URL(fileURLWithPath: s.path(r1.path))) == r1.record.canonicalBytes())
@@ -161,10 +165,18 @@ import Panel
         BodyCase(.finalize, ["counted": ["m1": "x"], "merkle_root": "00"], "counted"),
         BodyCase(.objection, ["text": "t"], "dossier"),
         BodyCase(.approval, ["selected": []], "finalize"),
+        BodyCase(.publicity, ["from": "2026-06-01", "to": "2026-06-10", "dossiers": ["D1"]], "finalize"),
+        BodyCase(.publicity, ["finalize": .string(String(repeating: "a", count: 64)), "from": "2026-06-31", "to": "2026-07-10", "dossiers": ["D1"]], "date"),
+        BodyCase(.publicity, ["finalize": .string(String(repeating: "a", count: 64)), "from": "2026-06-10", "to": "2026-06-01", "dossiers": ["D1"]], "before it starts"),
+        BodyCase(.publicity, ["finalize": .string(String(repeating: "a", count: 64)), "from": "2026-06-01", "to": "2026-06-10", "dossiers": []], "non-empty"),
+        BodyCase(.publicity, ["finalize": .string(String(repeating: "a", count: 64)), "from": "2026-06-01", "to": "2026-06-10", "dossiers": ["D1", "D2"],
+                              "supplement_for": "D0", "objection": .string(String(repeating: "b", count: 64))], "one candidate"),
+        BodyCase(.objection, ["dossier": "D1", "publicity": "x"], "SHA-256"),
     ])
     func malformedBodiesAreRefusedBeforeSigning(_ c: BodyCase) throws {
-        let s = try TestStore()
-        let who = ["score": "m1", "recusal": "m1", "eligibility": "sec", "objection": "sec", "finalize": "chair", "approval": "chair"][c.kind.rawValue]!
+        let s = try TestStore(members: [("m1", .member), ("chair", .chair), ("sec", .secretary), ("appr", .approver)])
+        let who = ["score": "m1", "recusal": "m1", "eligibility": "sec", "objection": "sec", "finalize": "chair", "approval": "appr",
+                   "publicity": "sec"][c.kind.rawValue]!
         let before = try RecordStore(layout: s.layout).publishedSeqs(of: who).count
         #expect { try RecordStore(layout: s.layout).append(kind: c.kind, body: c.body, program: s.instance, signerID: who, signer: try s.signer(who)) }
             throws: { ($0 as? RecordsError)?.en.contains(c.word) == true }

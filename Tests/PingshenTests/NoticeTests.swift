@@ -1,0 +1,322 @@
+import Foundation
+import Testing
+import Panel
+import Records
+
+/// Issue 12, the public notice as a signed step (社会公示) and the approval as the seeds run it
+/// (审定 by the approving bodies, after the notice period): through the real binary.
+@Suite struct NoticeTests {
+    /// Four dossiers scored apart (D001 > D002 > D003 > D004), quota 2, finalized 30 days ago.
+    static func finalized(program: String = "shanghai-craftsman", quota: Int = 2) throws -> Fixture {
+        let fx = try Fixture(program: program, quota: quota)
+        try fx.signCheck()
+        for m in ["m1", "m2", "m3"] {
+            for (d, p) in [("D001", 24), ("D002", 20), ("D003", 15), ("D004", 10)] {
+                #expect(try fx.score(m, d, [p, p, p, p]).status == 0)
+            }
+        }
+        let fin = try fx.finalize()
+        #expect(fin.status == 0, "\(fin.stderr)")
+        return fx
+    }
+
+    static func body(_ path: String) throws -> [String: Any] {
+        try #require(try Harness.json(String(contentsOfFile: path, encoding: .utf8))["body"] as? [String: Any])
+    }
+
+    static func objection(_ fx: Fixture, _ dossier: String, _ outcome: String, on day: Int, extra: [String] = []) throws -> Harness.Result {
+        try Harness.pingshen(["objection", fx.store, "--as", "sec", "--key", fx.key("sec"), "--dossier", dossier, "--text", "群众来信反映材料不实",
+                              "--outcome", outcome] + extra, env: ["PINGSHEN_NOW": Fixture.day(day)])
+    }
+
+    static func verify(_ fx: Fixture) throws -> (status: Int32, problems: [(path: String, kind: String, message: String)]) {
+        let v = try Harness.pingshen(["verify", fx.store, "--format", "json"])
+        let list = (try Harness.json(v.stdout)["problems"] as? [[String: Any]]) ?? []
+        return (v.status, list.map { ($0["path"] as? String ?? "", $0["kind"] as? String ?? "", $0["message"] as? String ?? "") })
+    }
+
+    // MARK: - publicity
+
+    @Test func publicityIsSignedOnlyAfterFinalizeAndOnlyAsTheProgrammeAllows() throws {
+        let fx = try Fixture(quota: 2)
+        try fx.signCheck()
+        // Before finalize: nothing to publicise.
+        let early = try fx.publicise()
+        #expect(early.status == 1 && early.stderr.contains("not finalized"), "\(early.stderr)")
+        for m in ["m1", "m2", "m3"] {
+            for (d, p) in [("D001", 24), ("D002", 20), ("D003", 15)] { #expect(try fx.score(m, d, [p, p, p, p]).status == 0) }
+        }
+        #expect(try fx.finalize().status == 0)
+        // Hostile dates and ids: refused with a message, nothing signed, no trap.
+        let cases: [([String], String)] = [
+            (["--from", "2026-13-01", "--to", Fixture.day(-20)], "--from must be a date YYYY-MM-DD"),
+            (["--from", "2026-02-30", "--to", Fixture.day(-20)], "--from must be a date"),
+            (["--from", Fixture.day(-29), "--to", "tomorrow"], "--to must be a date"),
+            (["--from", Fixture.day(-29), "--to", "2026-1-5"], "--to must be a date"),
+            (["--from", "", "--to", Fixture.day(-20)], "--from must be a date"),
+            (["--from", "99999-01-01", "--to", Fixture.day(-20)], "--from must be a date"),
+            (["--from", Fixture.day(-20), "--to", Fixture.day(-29)], "ends"),
+            (["--from", Fixture.day(-29), "--to", Fixture.day(-28)], "the programme asks for at least 5 working days"),
+            (["--from", Fixture.day(-40), "--to", Fixture.day(-20)], "before the list was finalized"),
+            (["--from", "1900-01-01", "--to", "9999-12-31"], "more than a year"),
+            (["--from", "1900-01-01", "--to", "1900-01-31"], "before the list was finalized"),
+            (["--from", Fixture.day(-29), "--to", "9999-12-31"], "more than a year"),
+            (["--from", Fixture.day(-29), "--to", Fixture.day(-20), "--supplement", "D404"], "no dossier with id D404"),
+            (["--from", Fixture.day(-29), "--to", Fixture.day(-20), "--supplement", "../x"], "--supplement"),
+            (["--from", Fixture.day(-29), "--to", Fixture.day(-20), "--supplement", "D003"], "has not been publicised"),
+        ]
+        let before = Harness.records(fx.store, "sec").count
+        for (args, message) in cases {
+            let r = try Harness.pingshen(["publicity", fx.store, "--as", "sec", "--key", fx.key("sec")] + args)
+            #expect(r.status == 1 && r.reason == .exit, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+        #expect(Harness.records(fx.store, "sec").count == before)
+        // Not by the chair or a member.
+        let byChair = try Harness.pingshen(["publicity", fx.store, "--as", "chair", "--key", fx.key("chair"), "--from", Fixture.day(-29), "--to", Fixture.day(-20)])
+        #expect(byChair.status == 1 && byChair.stderr.contains("may not sign publicity"), "\(byChair.stderr)")
+        // The notice: pins the finalization, lists the finalized list, stock OpenSSH verifies it.
+        let ok = try fx.publicise()
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let record = try #require(Harness.records(fx.store, "sec").last)
+        #expect(try Harness.sshVerify(store: fx.store, member: "sec", record: record).status == 0)
+        let b = try Self.body(record)
+        let fin = try #require(Harness.records(fx.store, "chair").last)
+        #expect(b["finalize"] as? String == Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: fin))))
+        #expect(b["dossiers"] as? [String] == ["D001", "D002"], "\(b)")
+        #expect(b["from"] as? String == Fixture.day(-29) && b["to"] as? String == Fixture.day(-20))
+        // Once: the list is not publicised again; the supplement has no free place.
+        let again = try fx.publicise()
+        #expect(again.status == 1 && again.stderr.contains("publicised already"), "\(again.stderr)")
+        let noPlace = try fx.publicise(supplement: "D003")
+        #expect(noPlace.status == 1 && noPlace.stderr.contains("no place is free"), "\(noPlace.stderr)")
+        #expect(try Self.verify(fx).status == 0)
+        // `kinds` documents the row.
+        #expect(try Harness.pingshen(["kinds"]).stdout.contains("publicity: signed by: secretary"))
+    }
+
+    @Test func aNoticeShorterThanTheProgrammeOrStartingBeforeTheFinalizationIsAProblem() throws {
+        let fx = try Self.finalized()
+        let fin = try #require(Harness.records(fx.store, "chair").last)
+        let finSha = Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: fin)))
+        // Hand-signed notices (a secretary's own tool): two days long; before the finalization.
+        let short = try HandSigned.append(fx, "sec", kind: "publicity", body: [
+            "finalize": .string(finSha), "from": .string(Fixture.day(-29)), "to": .string(Fixture.day(-28)),
+            "dossiers": .array([.string("D001"), .string("D002")]),
+        ])
+        let before = try HandSigned.append(fx, "sec", kind: "publicity", body: [
+            "finalize": .string(finSha), "from": .string(Fixture.day(-60)), "to": .string(Fixture.day(-40)),
+            "dossiers": .array([.string("D001"), .string("D003")]),
+        ])
+        let malformed = try HandSigned.append(fx, "sec", kind: "publicity", body: [
+            "finalize": .string(finSha), "from": .string("2026-02-30"), "to": .string(Fixture.day(-40)), "dossiers": .array([.string("D001")]),
+        ])
+        let (status, problems) = try Self.verify(fx)
+        #expect(status == 1)
+        #expect(problems.contains { $0.path == short && $0.kind == "rule-violation" && $0.message.contains("5 working days") }, "\(problems)")
+        #expect(problems.contains { $0.path == before && $0.kind == "notice-rule" && $0.message.contains("before the finalization") }, "\(problems)")
+        #expect(problems.contains { $0.path == before && $0.kind == "notice-rule" && $0.message.contains("exactly the finalized list") }, "\(problems)")
+        #expect(problems.contains { $0.path == malformed && $0.message.contains("'from' must be a date YYYY-MM-DD") }, "\(problems)")
+    }
+
+    // MARK: - objections
+
+    @Test func anObjectionAnswersANoticeWithinItsPeriod() throws {
+        let fx = try Self.finalized()
+        // No notice yet: nothing to object to.
+        let none = try Self.objection(fx, "D001", "pending", on: -25)
+        #expect(none.status == 1 && none.stderr.contains("was not publicised"), "\(none.stderr)")
+        #expect(try fx.publicise().status == 0)
+        let notice = try #require(Harness.records(fx.store, "sec").last)
+        // Outside the period (before, after), a dossier not publicised, an unknown notice, a bad date.
+        let after = try Self.objection(fx, "D001", "pending", on: -5)
+        #expect(after.status == 1 && after.stderr.contains("outside the notice period"), "\(after.stderr)")
+        let beforeIt = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--received", Fixture.day(-30)])
+        #expect(beforeIt.status == 1 && beforeIt.stderr.contains("outside the notice period"), "\(beforeIt.stderr)")
+        let notListed = try Self.objection(fx, "D003", "pending", on: -25)
+        #expect(notListed.status == 1 && notListed.stderr.contains("D003 was not publicised"), "\(notListed.stderr)")
+        let unknown = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--publicity", String(repeating: "0", count: 64)])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no publicity record"), "\(unknown.stderr)")
+        let badDate = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--received", "2026-06-31"])
+        #expect(badDate.status == 1 && badDate.stderr.contains("--received must be a date"), "\(badDate.stderr)")
+        // Within it: the record names the notice and the day it came in.
+        let ok = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--publicity", "records/sec/" + (notice as NSString).lastPathComponent])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let b = try Self.body(try #require(Harness.records(fx.store, "sec").last))
+        #expect(b["publicity"] as? String == Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: notice))))
+        #expect(b["received"] as? String == Fixture.day(-25))
+        // Its outcome, decided after the period, keeps the day it came in.
+        let dismissed = try Self.objection(fx, "D001", "dismissed", on: -10)
+        #expect(dismissed.status == 0, "\(dismissed.stderr)")
+        #expect(try Self.body(try #require(Harness.records(fx.store, "sec").last))["received"] as? String == Fixture.day(-25))
+        #expect(try Self.verify(fx).status == 0)
+        // A hand-signed objection dated outside the period is a problem for verify.
+        let late = try HandSigned.append(fx, "sec", kind: "objection", body: [
+            "dossier": .string("D002"), "text": .string("x"), "outcome": .string("dismissed"),
+            "publicity": .string(Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: notice)))), "received": .string(Fixture.day(-3)),
+        ])
+        let (status, problems) = try Self.verify(fx)
+        #expect(status == 1 && problems.contains { $0.path == late && $0.kind == "notice-rule" && $0.message.contains("outside the notice period") }, "\(problems)")
+    }
+
+    // MARK: - supplementary notice
+
+    @Test func anUpheldObjectionIsFilledBySupplementingTheNextCandidateOnly() throws {
+        let fx = try Self.finalized()
+        #expect(try fx.publicise().status == 0)
+        #expect(try Self.objection(fx, "D001", "upheld", on: -22).status == 0)
+        // Not the one after next, not someone already publicised, not an unknown id.
+        let (from, to) = (Fixture.day(-18), Fixture.day(-9))
+        let skip = try fx.publicise(from: from, to: to, supplement: "D004")
+        #expect(skip.status == 1 && skip.stderr.contains("the next eligible candidate is D003, not D004"), "\(skip.stderr)")
+        let listed = try fx.publicise(from: from, to: to, supplement: "D002")
+        #expect(listed.status == 1 && listed.stderr.contains("the next eligible candidate is D003"), "\(listed.stderr)")
+        let early = try fx.publicise(from: Fixture.day(-25), to: Fixture.day(-12), supplement: "D003")
+        #expect(early.status == 1 && early.stderr.contains("before the objection was upheld"), "\(early.stderr)")
+        let ok = try fx.publicise(from: from, to: to, supplement: "D003")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let b = try Self.body(try #require(Harness.records(fx.store, "sec").last))
+        #expect(b["dossiers"] as? [String] == ["D003"] && b["supplement_for"] as? String == "D001", "\(b)")
+        // One place freed, one supplement: no second.
+        let second = try fx.publicise(from: from, to: to, supplement: "D004")
+        #expect(second.status == 1 && second.stderr.contains("no place is free"), "\(second.stderr)")
+        // The approval lists the publicised less the upheld: D002 and D003, never D004.
+        try fx.approveList(publicise: false)
+        let approval = try Self.body(try #require(Harness.records(fx.store, "appr-sftu").last))
+        #expect(approval["selected"] as? [String] == ["D002", "D003"], "\(approval)")
+        #expect((approval["notices"] as? [String])?.count == 2)
+        let final = try Harness.pingshen(["export", fx.store, "final", "--format", "csv"])
+        #expect(final.stdout.contains("D003") && !final.stdout.contains("D004") && !final.stdout.contains("D001"), "\(final.stdout)")
+        #expect(try Self.verify(fx).status == 0)
+    }
+
+    // MARK: - approval
+
+    @Test func approvalWaitsForTheEndOfTheNoticeAndIsNeverTheChairs() throws {
+        let fx = try Self.finalized()
+        #expect(try fx.addApprover("appr").status == 0)
+        // Before any notice.
+        let noNotice = try fx.approve(as: "appr")
+        #expect(noNotice.status == 1 && noNotice.stderr.contains("has not been publicised"), "\(noNotice.stderr)")
+        // A notice that ends in five days: refused until the day after its last.
+        #expect(try fx.publicise(from: Fixture.day(-29), to: Fixture.day(5)).status == 0)
+        let early = try fx.approve(as: "appr")
+        #expect(early.status == 1 && early.stderr.contains("the notice period runs until \(Fixture.day(5))"), "\(early.stderr)")
+        let onLastDay = try fx.approve(as: "appr", now: Fixture.day(5))
+        #expect(onLastDay.status == 1 && onLastDay.stderr.contains("runs until"), "\(onLastDay.stderr)")
+        // The chair, a member and the secretary may not approve; nor a body the programme does not name.
+        for who in ["chair", "m1", "sec"] {
+            let r = try fx.approve(as: who)
+            #expect(r.status == 1 && r.stderr.contains("may not sign approval"), "\(who): \(r.stderr)")
+        }
+        let stranger = try fx.approve(as: "appr", body: "qp-ftu")
+        #expect(stranger.status == 1 && stranger.stderr.contains("not an approving body"), "\(stranger.stderr)")
+        #expect(Harness.records(fx.store, "appr").isEmpty)
+        // Forged approvals, validly signed by hand: by the chair; by the approver before the end.
+        let fin = Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: try #require(Harness.records(fx.store, "chair").last))))
+        let approval: [String: JSONValue] = ["finalize": .string(fin), "selected": .array([.string("D001"), .string("D002")]),
+                                              "decision": .string("approved"), "body": .string("sftu")]
+        let byChair = try HandSigned.append(fx, "chair", kind: "approval", body: approval, created: Timestamp.format(Date()))
+        let tooEarly = try HandSigned.append(fx, "appr", kind: "approval", body: approval, created: Timestamp.format(Date()))
+        let (status, problems) = try Self.verify(fx)
+        #expect(status == 1)
+        #expect(problems.contains { $0.path == byChair && $0.message.contains("chair") }, "\(problems)")
+        #expect(problems.contains { $0.path == tooEarly && $0.kind == "notice-rule" && $0.message.contains("before the notice period ended") }, "\(problems)")
+        // Neither counts: the list is not approved.
+        let final = try Harness.pingshen(["export", fx.store, "final"])
+        #expect(final.status != 0)
+    }
+
+    @Test func aPendingObjectionHoldsTheApprovalAndVerifyReportsOneSignedOverIt() throws {
+        let fx = try Self.finalized()
+        #expect(try fx.publicise().status == 0)
+        #expect(try Self.objection(fx, "D002", "pending", on: -24).status == 0)
+        #expect(try fx.addApprover("appr").status == 0)
+        let held = try fx.approve(as: "appr")
+        #expect(held.status == 1 && held.stderr.contains("objections still pending: D002"), "\(held.stderr)")
+        let fin = Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: try #require(Harness.records(fx.store, "chair").last))))
+        let forged = try HandSigned.append(fx, "appr", kind: "approval", body: [
+            "finalize": .string(fin), "selected": .array([.string("D001"), .string("D002"), .string("D004")]),
+            "decision": .string("approved"), "body": .string("sftu"),
+        ], created: Timestamp.format(Date()))
+        let (status, problems) = try Self.verify(fx)
+        #expect(status == 1)
+        #expect(problems.contains { $0.path == forged && $0.message.contains("objections were pending: D002") }, "\(problems)")
+        #expect(problems.contains { $0.path == forged && $0.message.contains("D004, which was never publicised") }, "\(problems)")
+    }
+
+    @Test func qingpuIsApprovedByBothBodiesEachThroughItsOwnApprover() throws {
+        let qp = try Fixture(program: "qingpu-craftsman", quota: 2, dossiers: PromoteTests.qingpuCSV)
+        try qp.finalizedList(["QP001": 25, "QP002": 22, "QP003": 10])
+        #expect(try qp.publicise().status == 0)
+        #expect(try qp.addApprover("union", unit: "青浦区总工会").status == 0)
+        #expect(try qp.addApprover("hrss", unit: "青浦区人社局").status == 0)
+        // Two bodies: the approver names which.
+        let unnamed = try qp.approve(as: "union")
+        #expect(unnamed.status == 1 && unnamed.stderr.contains("--body") && unnamed.stderr.contains("qp-hrss"), "\(unnamed.stderr)")
+        let first = try qp.approve(as: "union", body: "qp-ftu")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("still to approve: qp-hrss"), "\(first.stdout)")
+        // Half approved: no final list, no promotion.
+        let half = try Harness.pingshen(["export", qp.store, "final"])
+        #expect(half.status == 1 && half.stderr.contains("still to approve: qp-hrss"), "\(half.stderr)")
+        // The same body twice, or one approver for both bodies: refused.
+        let twice = try qp.approve(as: "hrss", body: "qp-ftu")
+        #expect(twice.status == 1 && twice.stderr.contains("qp-ftu has approved already"), "\(twice.stderr)")
+        let both = try qp.approve(as: "union", body: "qp-hrss")
+        #expect(both.status == 1 && both.stderr.contains("approved for one body already"), "\(both.stderr)")
+        let second = try qp.approve(as: "hrss", body: "qp-hrss")
+        #expect(second.status == 0, "\(second.stderr)")
+        let final = try Harness.pingshen(["export", qp.store, "final", "--format", "csv"])
+        #expect(final.status == 0 && final.stdout.contains("QP001") && final.stdout.contains("QP002"), "\(final.stderr)")
+        #expect(try Harness.pingshen(["verify", qp.store]).status == 0)
+        // A forged second approval of the same body is reported.
+        let fin = Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: try #require(Harness.records(qp.store, "chair").last))))
+        let dup = try HandSigned.append(qp, "hrss", kind: "approval", body: [
+            "finalize": .string(fin), "selected": .array([.string("QP001"), .string("QP002")]), "decision": .string("approved"), "body": .string("qp-ftu"),
+        ], created: Timestamp.format(Date()))
+        let problems = try Self.verify(qp).problems
+        #expect(problems.contains { $0.path == dup && $0.message.contains("approved the same finalization twice") }, "\(problems)")
+    }
+
+    // MARK: - the programme sections
+
+    @Test func everyTemplateSaysItsNoticeAndItsApprovingBodies() throws {
+        for id in Templates.ids {
+            let p = try #require(Templates.program(id))
+            let notice = try #require(p.publicity, "\(id)")
+            #expect(notice.days >= 5, "\(id)")
+            #expect((p.approval?.by.count ?? 0) > 0, "\(id)")
+            // Where the seed is silent, the notes say so.
+            #expect((p.notes ?? []).contains { $0.hasPrefix("publicity:") }, "\(id)")
+        }
+        #expect(Templates.program("qingpu-craftsman")?.approvingBodies == ["qp-ftu", "qp-hrss"])
+        #expect(Templates.program("shanghai-craftsman")?.approvingBodies == ["sftu"])
+        // The section is schema-checked.
+        let yaml = try #require(Templates.yaml("qingpu-craftsman"))
+        func decode(_ from: String, _ to: String) -> String? {
+            do { _ = try Templates.decode(yaml.replacingOccurrences(of: from, with: to), id: "t"); return nil } catch { return "\(error)" }
+        }
+        #expect(decode("  days: 5\n", "  days: 0\n")?.contains("publicity.days") == true)
+        #expect(decode("  days: 5\n", "  days: 5\n  weeks: 1\n")?.contains("weeks") == true)
+        let twice = decode("{id: qp-hrss,", "{id: qp-ftu,")
+        #expect(twice?.contains("approval.by[1].id") == true, "\(twice ?? "")")
+        #expect(decode("{id: qp-hrss,", "{id: \"../x\",")?.contains("approval.by") == true)
+    }
+
+    @Test func noticeDatesAndTheClock() {
+        #expect(NoticeDate("2026-02-29") == nil && NoticeDate("2024-02-29") != nil && NoticeDate("２０２６-01-01") == nil)
+        let mon = NoticeDate("2026-06-15")!  // a Monday
+        #expect(mon.isWorkingDay && !NoticeDate("2026-06-20")!.isWorkingDay)
+        #expect(NoticeDate.length(from: mon, to: NoticeDate("2026-06-19")!, workingDays: true) == 5)
+        #expect(NoticeDate.length(from: NoticeDate("2026-06-17")!, to: NoticeDate("2026-06-23")!, workingDays: true) == 5)
+        #expect(NoticeDate.earliestEnd(from: NoticeDate("2026-06-17")!, rule: .standard).description == "2026-06-23")
+        #expect(NoticeDate.earliestEnd(from: mon, rule: PublicitySpec(days: 7, workingDays: false)).description == "2026-06-21")
+        // Beijing dates: 16:00Z is already the next day.
+        #expect(NoticeDate(created: "2026-06-15T15:59:59Z") == mon && NoticeDate(created: "2026-06-15T16:00:00Z") == mon.adding(days: 1))
+        #expect(Clock.parse("2026-06-15").map { NoticeDate(instant: $0) } == mon)
+        #expect(Clock.parse("2026-06-15T23:00:00Z").map { NoticeDate(instant: $0) } == mon.adding(days: 1))
+        #expect(Clock.parse("soon") == nil && Clock.parse("2026-06-15T24:00:00Z") == nil)
+        #expect(abs(Clock.now(["PINGSHEN_NOW": "garbage"]).timeIntervalSinceNow) < 60)
+    }
+}
