@@ -6,6 +6,8 @@
 //   RecordKinds.swift    the one table of record kinds: who signs each, what its body holds, what it
 //                        pins, the programme's rules (RuleBook); KindPolicy and RecordBody read it
 //   Verifier+Rules.swift verify's rules phase: RuleBook of a store, pins across records (rule-violation)
+//   VerifierNotices.swift the public notice and the approval across records (issue 12): notice dates against
+//                        the finalization, objections within their notice, approvals after it (notice-rule)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
 //   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
 //   SSHWire.swift        SSH wire strings, armor, base64 (b64_pton rules for SSHSIG), hex, SSHSigArmor

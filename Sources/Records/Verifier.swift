@@ -20,7 +20,9 @@ public struct Problem: Codable, Hashable, Sendable {
     /// rule-violation (a valid signature on a body that breaks the programme: `RecordKinds`),
     /// decision-conflict (concurrent decisions that disagree: `DecisionOrder`), created-window
     /// (`created` before the programme's year − 1 or over a day ahead), finalize-mismatch
-    /// (program.yaml no longer says the quota or method the chair signed; path program.yaml)
+    /// (program.yaml no longer says the quota or method the chair signed; path program.yaml),
+    /// notice-rule (a public notice, objection or approval that breaks the notice's rules:
+    /// VerifierNotices.swift)
     public var kind: String
     public var message: String
     public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }
