@@ -249,6 +249,11 @@ public struct AppState: Sendable {
     public var byID: [String: Int] = [:]
     /// My sheets by status, over all dossiers.
     public var counts: [SheetStatus: Int] = [:]
+    /// The distinct member states of the rows and how many are done, kept with the rows (a
+    /// frame must not walk 10,000 rows: key-to-redraw doubled when the list did).
+    public var states: Set<MemberState> = []
+    public var doneCount = 0
+    public var anyUpdated = false
     // chair / secretary
     public var chair: ChairData?
     public var objections: [ObjectionItem] = []

@@ -18,8 +18,8 @@ public enum ListView {
         // The status column fits the widest status shown ("[已签·有未签修改]", "[材料已更新]").
         var statusW = 10
         if scorer {
-            for st in Set(s.all.map(\.state)) { statusW = max(statusW, DisplayWidth.of("[" + st.label(lang) + "]")) }
-            if s.all.contains(where: \.updated) { statusW = max(statusW, DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]"))) }
+            for st in s.states { statusW = max(statusW, DisplayWidth.of("[" + st.label(lang) + "]")) }
+            if s.anyUpdated { statusW = max(statusW, DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]"))) }
         }
         let c = columns(g.width, status: statusW)
         // The active order shows in the header (▾; 笔画 for surname strokes).
@@ -184,7 +184,7 @@ extension ListView {
         if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
         if scorer {
             // Signed, recused or out of the running by a signed decision.
-            let done = s.all.filter(\.state.done).count
+            let done = s.doneCount
             parts.append(lang.pick("完成 \(done)/\(s.all.count)", "done \(done)/\(s.all.count)") + "  "
                          + SheetStatus.allCases.map { "\($0.label(lang)) \(s.counts[$0] ?? 0)" }.joined(separator: "  "))
         }

@@ -62,6 +62,9 @@ public enum UI {
         var counts: [SheetStatus: Int] = [:]
         for r in rows { counts[r.status, default: 0] += 1 }
         s.counts = counts
+        s.states = Set(rows.map(\.state))
+        s.doneCount = rows.filter(\.state.done).count
+        s.anyUpdated = rows.contains(where: \.updated)
         s.finalized = b.finalized
         s.checkingStore = b.checkingStore
         s.storeProblems = b.storeProblems
@@ -227,7 +230,11 @@ public enum UI {
         switch r {
         case .draftSaved(let d):
             if case .sheet(var ed) = s.top, ed.dossier == d { ed.saved = true; s.stack[s.stack.count - 1] = .sheet(ed) }
-            if let i = s.byID[d] { s.all[i].status = b.status(d); s.all[i].state = b.memberState(d) }
+            if let i = s.byID[d] {
+                s.all[i].status = b.status(d); s.all[i].state = b.memberState(d)
+                s.states.insert(s.all[i].state)
+                s.doneCount = s.all.filter(\.state.done).count   // once per saved draft, not per frame
+            }
         case .draftDiscarded(let d):
             if case .sheet(let ed) = s.top, ed.dossier == d { s.stack.removeLast() }
             reload(&s, b)
