@@ -51,8 +51,29 @@ import Panel
 
     @Test(arguments: cases)
     func fromInitToApproval(_ c: Case) throws {
+        _ = try Self.run(c, Fixture(program: c.program, quota: 2, dossiers: c.csv))
+    }
+
+    /// The district's approved list goes up to the city (Qingpu → Shanghai, seed 001's
+    /// recommendation), and the city runs the whole chain again on it: check, eligibility,
+    /// scoring, finalize, notice, an objection upheld with its supplement, approval, export.
+    @Test func aPromotionFromDistrictToCityRunsTheCityChainToo() throws {
+        let qp = try Self.run(Self.cases[1], Fixture(program: "qingpu-craftsman", quota: 2, dossiers: PromoteTests.qingpuCSV))
+        let city = try Fixture(program: "shanghai-craftsman", quota: 2, dossiers: Fixture.defaultCSV)
+        let promoted = try PromoteTests.promote(qp, to: city)
+        #expect(promoted.status == 0, "\(promoted.stderr)")
+        // QP002 and QP003 were approved in the district (QP001's objection was upheld).
+        let ids = ["QP2026-QP002", "QP2026-QP003", "D001", "D002", "D003", "D004"]
+        for id in ids.prefix(2) { #expect(FileManager.default.fileExists(atPath: city.store + "/dossiers/\(id).yaml"), "\(id)") }
+        #expect(!FileManager.default.fileExists(atPath: city.store + "/dossiers/QP2026-QP001.yaml"))
+        let cityCase = Case(program: "shanghai-craftsman", csv: "", ids: ["QP2026-QP002", "QP2026-QP003", "D001"],
+                            decide: ["QP2026-QP002", "QP2026-QP003"].map { "\($0)=eligible:经核实：区级推荐材料齐全，工会会员" })
+        _ = try Self.run(cityCase, city)
+    }
+
+    /// One programme from its imported form to export final and verify; returns the store.
+    static func run(_ c: Case, _ fx: Fixture) throws -> Fixture {
         let program = try #require(Templates.program(c.program))
-        let fx = try Fixture(program: c.program, quota: 2, dossiers: c.csv)
         let check = try Harness.pingshen(["check", fx.store, "--format", "json"])
         #expect(check.status == 0, "\(c.program): \(check.stderr)")
         try fx.signCheck(decide: c.decide)
@@ -99,5 +120,6 @@ import Panel
         }
         let v = try Harness.pingshen(["verify", fx.store])
         #expect(v.status == 0, "\(c.program): \(v.stdout)")
+        return fx
     }
 }
