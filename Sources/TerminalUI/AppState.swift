@@ -276,6 +276,11 @@ public struct AppState: Sendable {
 
     public var top: Screen { stack.last ?? .list }
 
+    /// Puts the screen on top back with its new state (a screen's update works on a copy).
+    mutating func replaceTop(_ screen: Screen) {
+        if stack.isEmpty { stack = [screen] } else { stack[stack.count - 1] = screen }
+    }
+
     public var context: KeyContext {
         switch modal {
         case .help?: return .help

@@ -99,27 +99,3 @@ public enum ConfirmView {
         g.put(prompt, x: ix, y: iy + ih - 1, role: .warning)
     }
 }
-
-/// Leaving a signed sheet with unsigned changes (issue 17): they do not count until signed.
-public enum LeaveEditedView {
-    public static func lines(_ lang: Language, _ dossier: String) -> [String] {
-        [lang.pick("您修改了已签名的评分表 \(dossier)，修改尚未签名。", "You changed your signed sheet for \(dossier); the changes are not signed."),
-         lang.pick("未签名的修改不计入：计入的仍是原签名评分。", "Unsigned changes do not count: your earlier signed sheet still does."),
-         "",
-         lang.pick("s  签名提交修改（先显示记录原文）", "s    sign the changes (the record is shown first)"),
-         lang.pick("d  放弃修改，保留原签名评分", "d    discard the changes, keep the signed sheet"),
-         lang.pick("Esc 继续编辑", "Esc  keep editing")]
-    }
-
-    public static func draw(_ g: inout Grid, _ s: AppState, _ dossier: String) {
-        g.cursor = nil
-        let text = lines(s.lang, dossier)
-        let w = min(g.width - 4, max(40, (text.map { DisplayWidth.of($0) }.max() ?? 0) + 6))
-        let h = text.count + 4
-        let (ix, iy, iw, _) = Chrome.box(&g, x: (g.width - w) / 2, y: max(1, (g.height - h) / 2), w: w, h: h,
-                                         title: s.lang.pick("未签名的修改", "Unsigned changes"))
-        for (k, l) in text.enumerated() {
-            g.put(DisplayWidth.truncate(l, to: iw), x: ix, y: iy + 1 + k, role: k < 2 ? .warning : .normal)
-        }
-    }
-}

@@ -1,74 +1,36 @@
+import Foundation
 import Panel
+import Scoring
+import Review
 
-/// The dossier list: number, name, employer, field, my status; sort and `/` search.
-public enum ListView {
-    struct Columns { var id, name, employer, field, status: Int }
+// One dossier: its keys and update (scrolling) and its view, side by side.
 
-    /// `status`: 10 cells, wider when a row says "[材料已更新]" / "[dossier updated]".
-    static func columns(_ width: Int, status: Int = 10) -> Columns {
-        let id = 10, name = 10
-        let rest = max(10, width - 2 - id - name - status - 4)
-        let field = min(20, rest * 2 / 5)
-        return Columns(id: id, name: name, employer: rest - field - 1, field: field, status: status)
+extension UI {
+    // MARK: - Update
+
+    static func clampDossierScroll(_ s: AppState, _ b: ReviewBackend, _ id: String, _ scroll: Int) -> Int {
+        let n = DossierView.lines(s, b, id).count
+        return max(0, min(scroll, n - s.bodyHeight))
     }
 
-    public static func draw(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {
-        let lang = s.lang
-        let scorer = Permissions.canScore(b.me.role)
-        // The status column fits the widest status shown ("[已签·有未签修改]", "[材料已更新]").
-        var statusW = 10
-        if scorer {
-            for st in s.states { statusW = max(statusW, DisplayWidth.of("[" + st.label(lang) + "]")) }
-            if s.anyUpdated { statusW = max(statusW, DisplayWidth.of(lang.pick("[材料已更新]", "[dossier updated]"))) }
-        }
-        let c = columns(g.width, status: statusW)
-        // The active order shows in the header (▾; 笔画 for surname strokes).
-        func mark(_ title: String, _ keys: [SortKey]) -> String {
-            guard keys.contains(s.sort) else { return title }
-            return (s.sort == .strokes ? lang.pick("姓氏笔画", "Strokes") : title) + "▾"
-        }
-        Chrome.header(&g, [
-            (mark(lang.pick("编号", "No."), [.id]), c.id), (mark(lang.pick("姓名", "Name"), [.name, .strokes]), c.name),
-            (mark(lang.pick("工作单位", "Employer"), [.employer]), c.employer), (lang.pick("专业领域", "Field"), c.field),
-            (mark(scorer ? lang.pick("我的状态", "My status") : lang.pick("资格", "Qualified"), [.status]), c.status),
-        ], y: 1)
+    static func moveDossier(_ s: AppState, _ id: String, _ scroll: Int, _ action: Action, _ b: ReviewBackend) -> Int {
+        var scroll = scroll
+        let n = DossierView.lines(s, b, id).count
         let h = s.bodyHeight
-        if s.visible.isEmpty {
-            let msg: String
-            if s.all.isEmpty { msg = lang.pick("尚无申报材料。请工作人员先导入申报（pingshen import）。", "No dossiers yet. The secretary imports them first (pingshen import).") }
-            else { msg = lang.pick("没有符合“\(s.query)”的申报。按 Esc 清除搜索。", "No dossier matches “\(s.query)”. Press Esc to clear the search.") }
-            for (i, l) in TextLayout.wrap(msg, width: g.width - 4).prefix(h).enumerated() { g.put(l, x: 2, y: 3 + i, role: .dim) }
+        switch action {
+        case .up: scroll -= 1
+        case .down: scroll += 1
+        case .pageUp: scroll -= max(1, h - 1)
+        case .pageDown: scroll += max(1, h - 1)
+        case .top: scroll = 0
+        case .bottom: scroll = n
+        default: break
         }
-        var pos = s.list
-        pos.clamp(count: s.visible.count, height: h)
-        let end = min(s.visible.count, pos.scroll + h)
-        if pos.scroll < end {
-            for (k, vi) in (pos.scroll..<end).enumerated() {
-                let row = s.all[s.visible[vi]]
-                let y = 2 + k
-                let sel = vi == pos.selected
-                let base = g.listRow(y, selected: sel)
-                var x = 1
-                g.put(DisplayWidth.truncate(row.id, to: c.id), x: x, y: y, role: base); x += c.id + 1
-                g.put(DisplayWidth.truncate(row.name, to: c.name), x: x, y: y, role: base); x += c.name + 1
-                g.put(DisplayWidth.truncate(row.employer, to: c.employer), x: x, y: y, role: base); x += c.employer + 1
-                g.put(DisplayWidth.truncate(row.field, to: c.field), x: x, y: y, role: base); x += c.field + 1
-                if scorer && row.updated {
-                    // Signed on an older version of the dossier (issue 11): the member looks again.
-                    g.put(lang.pick("[材料已更新]", "[dossier updated]"), x: x, y: y, role: sel ? .selection : .warning)
-                } else if scorer {
-                    g.put("[" + row.state.label(lang) + "]", x: x, y: y, role: sel ? .selection : row.state.role)
-                } else if row.outcome == .toBeConfirmed {
-                    g.put(lang.pick("待核实", "confirm"), x: x, y: y, role: sel ? .selection : .draft)
-                } else if let e = row.eligible {
-                    g.put(e ? lang.pick("合格", "yes") : lang.pick("不合格", "no"), x: x, y: y, role: sel ? .selection : (e ? .signed : .warning))
-                } else {
-                    g.put("—", x: x, y: y, role: .dim)
-                }
-            }
-        }
+        return max(0, min(scroll, n - h))
     }
 }
+
+// MARK: - View
 
 /// One dossier: every form field, the qualification result, the deeds wrapped by cell width.
 public enum DossierView {
@@ -170,26 +132,5 @@ public enum DossierView {
         if top + h < ls.count, s.message == nil {
             g.put(lang.pick("↓ 还有 \(ls.count - top - h) 行（↓/j、PgDn）", "↓ \(ls.count - top - h) more lines (↓/j, PgDn)"), x: 0, y: g.height - 2, role: .dim)
         }
-    }
-}
-
-extension ListView {
-    /// The list's footer, shown in the message line when there is nothing else to say (it was
-    /// drawn by the list and then blanked by the message line, issue 17): how many are shown,
-    /// "完成 7/12" for a member, the sort, and a search that is still on.
-    static func footer(_ s: AppState, _ b: ReviewBackend) -> String {
-        let lang = s.lang
-        let scorer = Permissions.canScore(b.me.role)
-        var parts = [lang.pick("共 \(s.visible.count) 份", "\(s.visible.count) dossiers")]
-        if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
-        if scorer {
-            // Signed, recused or out of the running by a signed decision.
-            let done = s.doneCount
-            parts.append(lang.pick("完成 \(done)/\(s.all.count)", "done \(done)/\(s.all.count)") + "  "
-                         + SheetStatus.allCases.map { "\($0.label(lang)) \(s.counts[$0] ?? 0)" }.joined(separator: "  "))
-        }
-        parts.append(lang.pick("排序：", "sort: ") + s.sort.label(lang))
-        if !s.query.isEmpty { parts.append(lang.pick("搜索：", "search: ") + s.query) }
-        return parts.joined(separator: " · ")
     }
 }
