@@ -80,7 +80,7 @@ extension Verifier {
                 }
             }
             // Approvals.
-            var byBody: [String: String] = [:]
+            var byBody: [String: (path: String, created: String)] = [:]
             for a in approvals.sorted(by: { $0.record.created != $1.record.created ? $0.record.created < $1.record.created : $0.path < $1.path }) {
                 guard let finSha = a.record.body["finalize"]?.string else { continue }
                 let own = notices.filter { $0.record.body["finalize"]?.string == finSha }
@@ -111,9 +111,13 @@ extension Verifier {
                 }
                 let key = finSha + " " + (a.record.body["body"]?.string ?? "")
                 if let first = byBody[key] {
-                    problem(a.path, "同一审定机构对同一定稿审定了两次（另见 \(first)）", "the same approving body approved the same finalization twice (also \(first))")
+                    problem(a.path, "同一审定机构对同一定稿审定了两次（另见 \(first.path)）", "the same approving body approved the same finalization twice (also \(first.path))")
+                    // Signed in the same second, neither is provably the first: both are named.
+                    if first.created == a.record.created {
+                        problem(first.path, "同一审定机构对同一定稿审定了两次（另见 \(a.path)）", "the same approving body approved the same finalization twice (also \(a.path))")
+                    }
                 } else {
-                    byBody[key] = a.path
+                    byBody[key] = (a.path, a.record.created)
                 }
             }
             return out
