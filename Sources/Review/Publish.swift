@@ -14,6 +14,45 @@ extension ReviewSession {
         public var rank: Int
         public var dossier: Dossier
         public var score: String
+        /// The signed notice that published this row (publicity list only; nil before any is signed).
+        public var notice: NoticeTag? = nil
+    }
+
+    /// Which notice published a row of the publicity list (issue 12): the main notice of the
+    /// finalized list, or a supplementary notice (补充公示) with the upheld objection that freed
+    /// the place it fills.
+    public struct NoticeTag: Sendable {
+        public var supplement: Bool
+        public var record: String
+        public var from: String
+        public var to: String
+        /// Supplement only: the publicised dossier whose upheld objection freed the place.
+        public var supplementFor: String?
+        /// Supplement only: that objection's record path and the date it came in.
+        public var objection: String?
+        public var objectionReceived: String?
+        /// The chair's ruling the supplement follows, as the notice states it.
+        public var resolution: String?
+    }
+
+    /// The signed notices of the latest finalization as tags, in the order signed.
+    func noticeTags() -> [(tag: NoticeTag, dossiers: [String])] {
+        notices().map { n in
+            let b = n.record.body
+            var tag = NoticeTag(supplement: b["supplement_for"] != nil, record: n.path, from: b["from"]?.string ?? "", to: b["to"]?.string ?? "")
+            if let freed = b["supplement_for"]?.string {
+                tag.supplementFor = freed
+                let sha = b["objection"]?.string
+                if let o = ledger.objections[freed], o.sha256 == sha {
+                    tag.objection = o.path
+                    tag.objectionReceived = o.record.body["received"]?.string
+                } else {
+                    tag.objection = sha
+                }
+                tag.resolution = b["resolution"]?.string
+            }
+            return (tag, (b["dossiers"]?.array ?? []).compactMap(\.string))
+        }
     }
 
     /// The list as the signed records say it: the publicity list is the finalization's
@@ -52,12 +91,21 @@ extension ReviewSession {
             }
         }
         var ids: [String]
+        var tags: [String: NoticeTag] = [:]
         switch list {
         case .publicity:
             if case .array(let sel)? = body["selected"] {
                 ids = sel.compactMap(\.string)
             } else {
                 ids = order.filter { signedRows[$0]?.status == "selected" }
+            }
+            // The list as published (社会公示): the finalized list under its notice, then each
+            // supplementary notice's candidate (补充公示) under its own, in the order signed.
+            for (tag, listed) in noticeTags() {
+                for d in listed where tags[d] == nil {
+                    tags[d] = tag
+                    if !ids.contains(d) { ids.append(d) }
+                }
             }
         case .final:
             guard let approval = ledger.approval else {
@@ -85,7 +133,7 @@ extension ReviewSession {
             }
             let row = signedRows[id]
             let score = row.flatMap { $0.exact.contains("-") ? nil : Fraction(parsing: $0.exact) }?.rounded2() ?? ""
-            return ListRow(rank: row?.rank ?? 0, dossier: d, score: score)
+            return ListRow(rank: row?.rank ?? 0, dossier: d, score: score, notice: tags[id])
         }
     }
 
@@ -95,10 +143,21 @@ extension ReviewSession {
         ("score", "得分", "Score"),
     ]
 
+    /// The publicity list's own columns (issue 12), before `store_fingerprint`: which notice
+    /// published the row (main or supplement, empty before any is signed), its period, and for a
+    /// supplementary notice the dossier whose upheld objection freed the place and that
+    /// objection's record; `objection` is the row's own objection outcome, if any.
+    static let noticeColumns = ["notice", "notice_from", "notice_to", "supplement_for", "freed_by_objection", "objection"]
+
+    func noticeCells(_ r: ListRow) -> [String] {
+        guard let t = r.notice else { return ["", "", "", "", "", ledger.outcome(of: r.dossier.id) ?? ""] }
+        return [t.supplement ? "supplement" : "main", t.from, t.to, t.supplementFor ?? "", t.objection ?? "", ledger.outcome(of: r.dossier.id) ?? ""]
+    }
+
     public func exportList(_ list: PublishedList, format: String, lang: Language) throws -> String {
         let rows = try publishedRows(list)
         let cols = ReviewSession.listColumns
-        let cells: [[String]] = rows.map { r in
+        func cellsOf(_ r: ListRow) -> [String] {
             cols.map { c in
                 switch c.id {
                 case "rank": return String(r.rank)
@@ -107,35 +166,77 @@ extension ReviewSession {
                 }
             }
         }
+        let cells: [[String]] = rows.map(cellsOf)
         let title = program.title.text(lang) + (program.year.map { " \($0)" } ?? "") + " — " +
             (list == .publicity ? lang.pick("公示名单", "list for public notice") : lang.pick("审定名单", "approved list"))
+        let noticeCols = list == .publicity ? ReviewSession.noticeColumns : []
+        let extra: [[String]] = rows.map { list == .publicity ? noticeCells($0) : [] }
         // The store's identity (issue 11) in every format, so a list can be checked against
         // the store it came from (`pingshen verify STORE --fingerprint HEX`).
         let fingerprint = governance.fingerprint ?? ""
         switch format {
         case "csv":
             // The fingerprint is the last column, so the others keep their positions.
-            var out = (cols.map(\.id) + ["store_fingerprint"]).joined(separator: ",") + "\r\n"
-            for row in cells { out += (row + [fingerprint]).map(CSV.exportField).joined(separator: ",") + "\r\n" }
+            var out = (cols.map(\.id) + noticeCols + ["store_fingerprint"]).joined(separator: ",") + "\r\n"
+            for (row, more) in zip(cells, extra) { out += (row + more + [fingerprint]).map(CSV.exportField).joined(separator: ",") + "\r\n" }
             return out
         case "json":
             var out = "{\"program\":\(jsonString(program.id)),\"instance\":\(jsonString(instance)),\"list\":\(jsonString(list.rawValue))"
             out += ",\"title\":\(jsonString(title)),\"store_fingerprint\":\(governance.fingerprint.map(jsonString) ?? "null"),\"entries\":["
-            out += cells.map { row in
-                "\n{" + zip(cols, row).map { c, v in
+            out += zip(cells, extra).map { row, more in
+                "\n{" + (zip(cols, row).map { c, v in
                     jsonString(c.id == "id" ? "dossier" : c.id) + ":" + (c.id == "rank" ? v : jsonString(v))
-                }.joined(separator: ",") + "}"
+                } + zip(noticeCols, more).map { jsonString($0) + ":" + jsonString($1) }).joined(separator: ",") + "}"
             }.joined(separator: ",")
             out += cells.isEmpty ? "]" : "\n]"
+            if list == .publicity {
+                // Every signed notice: the main one and each supplementary notice (补充公示).
+                out += ",\"notices\":[" + noticeTags().map { tag, listed in
+                    var o = "{\"kind\":\(jsonString(tag.supplement ? "supplement" : "main")),\"record\":\(jsonString(tag.record))"
+                    o += ",\"from\":\(jsonString(tag.from)),\"to\":\(jsonString(tag.to)),\"dossiers\":[" + listed.map(jsonString).joined(separator: ",") + "]"
+                    if let f = tag.supplementFor { o += ",\"supplement_for\":\(jsonString(f))" }
+                    if let ob = tag.objection { o += ",\"freed_by_objection\":\(jsonString(ob))" }
+                    if let day = tag.objectionReceived { o += ",\"objection_received\":\(jsonString(day))" }
+                    if let r = tag.resolution { o += ",\"resolution\":\(jsonString(r))" }
+                    return o + "}"
+                }.joined(separator: ",") + "]"
+            }
             // The notice's "核验 / Verification" list, as the Markdown prints it.
             out += ",\"proofs\":[" + noticeProofs(lang: lang).map { "{\"label\":\(jsonString($0.label)),\"value\":\(jsonString($0.value))}" }.joined(separator: ",") + "]"
             out += "}\n"
             return out
         case "md":
+            func esc(_ v: String) -> String { v.replacingOccurrences(of: "|", with: "\\|") }
+            func table(_ rs: [ListRow]) -> String {
+                var t = "| " + cols.map { lang.pick($0.zh, $0.en) }.joined(separator: " | ") + " |\n"
+                t += "|" + cols.map { _ in "---" }.joined(separator: "|") + "|\n"
+                for r in rs { t += "| " + cellsOf(r).map(esc).joined(separator: " | ") + " |\n" }
+                return t
+            }
             var out = "# \(title)\n\n"
-            out += "| " + cols.map { lang.pick($0.zh, $0.en) }.joined(separator: " | ") + " |\n"
-            out += "|" + cols.map { _ in "---" }.joined(separator: "|") + "|\n"
-            for row in cells { out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+            let main = rows.filter { $0.notice?.supplement != true }
+            out += table(main)
+            if list == .publicity {
+                let tags = noticeTags()
+                if let m = tags.first(where: { !$0.tag.supplement })?.tag {
+                    out += "\n" + lang.pick("公示期：\(m.from) 至 \(m.to)（公示记录 \(m.record)）", "Notice period: \(m.from) to \(m.to) (notice record \(m.record))") + "\n"
+                }
+                let upheld = main.map(\.dossier.id).filter { ledger.outcome(of: $0) == "upheld" }
+                if !upheld.isEmpty {
+                    out += "\n" + lang.pick("异议成立：", "Objection upheld: ") + upheld.joined(separator: ", ") + "\n"
+                }
+                // Each supplementary notice (补充公示): its period, the candidate it adds, and
+                // the upheld objection that freed the place.
+                for (i, entry) in tags.filter(\.tag.supplement).enumerated() {
+                    let t = entry.tag
+                    out += "\n## " + lang.pick("补充公示 \(i + 1)：\(t.from) 至 \(t.to)", "Supplementary notice \(i + 1): \(t.from) to \(t.to)") + "\n\n"
+                    let obj = (t.objection ?? "") + (t.objectionReceived.map { lang.pick("，收到于 \($0)", ", received \($0)") } ?? "")
+                    out += lang.pick("因 \(t.supplementFor ?? "") 的公示异议成立（异议记录 \(obj)）空出名额，递补公示（公示记录 \(t.record)）：",
+                                     "The upheld objection to \(t.supplementFor ?? "") (objection record \(obj)) freed a place; publicised to fill it (notice record \(t.record)):") + "\n\n"
+                    out += table(rows.filter { $0.notice?.record == t.record })
+                    if let r = t.resolution { out += "\n" + lang.pick("组长裁定：", "The chair's ruling: ") + esc(r) + "\n" }
+                }
+            }
             // What lets anyone check this list against the store (issue 11).
             let proofs = noticeProofs(lang: lang)
             if !proofs.isEmpty {

@@ -177,6 +177,7 @@ import Records
         #expect(ok.status == 0, "\(ok.stderr)")
         let b = try Self.body(try #require(Harness.records(fx.store, "sec").last))
         #expect(b["dossiers"] as? [String] == ["D003"] && b["supplement_for"] as? String == "D001", "\(b)")
+        try Self.expectPublicityExport(fx, from: from, to: to)
         // One place freed, one supplement: no second.
         let second = try fx.publicise(from: from, to: to, supplement: "D004")
         #expect(second.status == 1 && second.stderr.contains("no place is free"), "\(second.stderr)")
@@ -188,6 +189,50 @@ import Records
         let final = try Harness.pingshen(["export", fx.store, "final", "--format", "csv"])
         #expect(final.stdout.contains("D003") && !final.stdout.contains("D004") && !final.stdout.contains("D001"), "\(final.stdout)")
         #expect(try Self.verify(fx).status == 0)
+    }
+
+    /// `export STORE publicity` in every format shows the list as published: the finalized
+    /// list under its notice and period, then the supplementary notice with its period, the
+    /// candidate it adds and the upheld objection that freed the place.
+    static func expectPublicityExport(_ fx: Fixture, from: String, to: String) throws {
+        let records = Harness.records(fx.store, "sec")
+        let supplement = "records/sec/" + ((try #require(records.last)) as NSString).lastPathComponent
+        let main = "records/sec/" + ((try #require(records.dropLast(2).last)) as NSString).lastPathComponent
+        let objection = "records/sec/" + ((try #require(records.dropLast().last)) as NSString).lastPathComponent
+        let csv = try Harness.pingshen(["export", fx.store, "publicity", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(whereSeparator: \.isNewline).map(String.init)
+        #expect(lines.first == "rank,id,name,gender,employer,field,title,score,notice,notice_from,notice_to,supplement_for,freed_by_objection,objection,store_fingerprint",
+                "\(csv.stdout)")
+        #expect(lines.count == 4, "\(csv.stdout)")
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.map { $0[1] } == ["D001", "D002", "D003"], "\(csv.stdout)")
+        #expect(rows[0][8...13] == ["main", Fixture.day(-29), Fixture.day(-20), "", "", "upheld"], "\(rows[0])")
+        #expect(rows[1][8...13] == ["main", Fixture.day(-29), Fixture.day(-20), "", "", ""], "\(rows[1])")
+        #expect(rows[2][8...13] == ["supplement", from, to, "D001", objection, ""], "\(rows[2])")
+        let json = try Harness.json(try Harness.pingshen(["export", fx.store, "publicity", "--format", "json"]).stdout)
+        let entries = json["entries"] as? [[String: Any]] ?? []
+        #expect(entries.compactMap { $0["dossier"] as? String } == ["D001", "D002", "D003"], "\(json)")
+        #expect(entries.last?["notice"] as? String == "supplement" && entries.last?["supplement_for"] as? String == "D001", "\(json)")
+        let notices = json["notices"] as? [[String: Any]] ?? []
+        #expect(notices.count == 2, "\(json)")
+        #expect(notices.first?["kind"] as? String == "main" && notices.first?["record"] as? String == main
+                && notices.first?["dossiers"] as? [String] == ["D001", "D002"], "\(notices)")
+        let s = notices.last ?? [:]
+        #expect(s["kind"] as? String == "supplement" && s["from"] as? String == from && s["to"] as? String == to, "\(s)")
+        #expect(s["dossiers"] as? [String] == ["D003"] && s["supplement_for"] as? String == "D001" && s["freed_by_objection"] as? String == objection, "\(s)")
+        #expect(s["objection_received"] as? String == Fixture.day(-22), "\(s)")
+        for (lang, words) in [("en", ["Notice period: \(Fixture.day(-29)) to \(Fixture.day(-20))", "Objection upheld: D001",
+                                      "## Supplementary notice 1: \(from) to \(to)", "The upheld objection to D001 (objection record \(objection), received \(Fixture.day(-22)))",
+                                      "| 3 | D003 |"]),
+                              ("zh", ["公示期：\(Fixture.day(-29)) 至 \(Fixture.day(-20))", "## 补充公示 1：\(from) 至 \(to)", "因 D001 的公示异议成立"])] {
+            let md = try Harness.run(Harness.binary, ["export", fx.store, "publicity", "--format", "md", "--lang", lang])
+            #expect(md.status == 0, "\(md.stderr)")
+            for w in words { #expect(md.stdout.contains(w), "\(lang) \(w): \(md.stdout)") }
+            // The supplement's row is under its own heading, not in the finalized list.
+            let head = md.stdout.components(separatedBy: "## ").first ?? ""
+            #expect(!head.contains("D003"), "\(md.stdout)")
+        }
     }
 
     // MARK: - approval
