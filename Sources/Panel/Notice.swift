@@ -11,14 +11,25 @@ public struct PublicitySpec: Codable, Hashable, Sendable {
     public var days: Int
     /// True: `days` counts working days (Monday–Friday); false: calendar days.
     public var workingDays: Bool
-    public init(days: Int, workingDays: Bool) { self.days = days; self.workingDays = workingDays }
+    /// Where and how the public lodges an objection (an address, a telephone, an e-mail, what
+    /// the letter must carry), as the notice page prints it (issue 15). The seeds name the
+    /// channels of the notice (seed 000: 解放日报、劳动报、东方网…) but no address for objections:
+    /// the secretary sets it. Absent: the page says to write to the organiser within the period.
+    public var objections: LocalizedText?
+    /// How many characters of each dossier's deeds (主要事迹) the notice page publishes, where the
+    /// programme publishes them (1…`maxDeedsChars`). Absent: the deeds are not published.
+    public var deedsChars: Int?
+    public init(days: Int, workingDays: Bool, objections: LocalizedText? = nil, deedsChars: Int? = nil) {
+        self.days = days; self.workingDays = workingDays; self.objections = objections; self.deedsChars = deedsChars
+    }
+    public static let maxDeedsChars = 1000
     /// Where program.yaml has no `publicity:` section: the conservative default.
     public static let standard = PublicitySpec(days: 5, workingDays: true)
     public static let maxDays = 366
     public func describe(_ lang: Language) -> String {
         workingDays ? lang.pick("\(days) 个工作日", "\(days) working days") : lang.pick("\(days) 天", "\(days) days")
     }
-    enum CodingKeys: String, CodingKey, CaseIterable { case days, workingDays = "working_days" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case days, workingDays = "working_days", objections, deedsChars = "deeds_chars" }
 }
 
 /// One body that approves the list (市总工会, 区总工会 and 区人社局 jointly, 领导小组 …).

@@ -184,7 +184,7 @@ extension Program: YAMLSchema {
             "sheet": .keys(ScoringSheet.CodingKeys.self, ["criteria": .list(.keys(Criterion.CodingKeys.self, ["name": text, "rubric": text]))]),
             "aggregation": .keys(Aggregation.CodingKeys.self),
             "feeds": .list(.keys(Feed.CodingKeys.self)),
-            "publicity": .keys(PublicitySpec.CodingKeys.self),
+            "publicity": .keys(PublicitySpec.CodingKeys.self, ["objections": text]),
             "approval": .keys(ApprovalSpec.CodingKeys.self, ["by": .list(.keys(ApprovingBody.CodingKeys.self, ["name": text]))]),
         ])
     }
@@ -254,7 +254,12 @@ extension Program: YAMLSchema {
                                          "channel \(TerminalText.quoted(c)) is not one of channels (\(channels.joined(separator: ", ")))"))
             }
         }
-        if let p = publicity { range(p.days, 1...PublicitySpec.maxDays, [.key("publicity"), .key("days")], ("公示期天数", "the notice's length in days")) }
+        if let p = publicity {
+            range(p.days, 1...PublicitySpec.maxDays, [.key("publicity"), .key("days")], ("公示期天数", "the notice's length in days"))
+            if let n = p.deedsChars {
+                range(n, 1...PublicitySpec.maxDeedsChars, [.key("publicity"), .key("deeds_chars")], ("公示的事迹摘要字数", "characters of the deeds the notice publishes"))
+            }
+        }
         var bodies: Set<String> = []
         for (i, b) in (approval?.by ?? []).enumerated() {
             let at: [SchemaPathItem] = [.key("approval"), .key("by"), .index(i), .key("id")]

@@ -155,6 +155,7 @@ extension ReviewSession {
     }
 
     public func exportList(_ list: PublishedList, format: String, lang: Language) throws -> String {
+        if format == "html" { return try noticePage(list, lang: lang) }
         let rows = try publishedRows(list)
         let cols = ReviewSession.listColumns
         func cellsOf(_ r: ListRow) -> [String] {
@@ -245,7 +246,8 @@ extension ReviewSession {
             }
             return out
         default:
-            throw ActionError(zh: "未知格式 \(format)（md、csv 或 json）", en: "unknown format \(format) (md, csv or json)")
+            throw ActionError(zh: "未知格式 \(TerminalText.sanitize(format))（md、csv、json、html 或 pdf）",
+                              en: "unknown format \(TerminalText.sanitize(format)) (md, csv, json, html or pdf)")
         }
     }
 }

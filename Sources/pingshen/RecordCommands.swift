@@ -228,11 +228,14 @@ struct Approve: ParsableCommand {
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write the list for public notice (publicity) or the approved list (final).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write the list for public notice (publicity) or the approved list (final).",
+        discussion: "html: one standalone page to publish and print (A4), no external resources. pdf: that page printed by a headless browser installed here (chromium or wkhtmltopdf, or $PINGSHEN_BROWSER); exit 3 when there is none.")
     @OptionGroup var common: Common
     @Argument var store: String
     @Argument(help: "publicity or final") var list: String
-    @Option(help: "md, csv or json (each carries the store fingerprint)") var format: String = "md"
+    @Option(help: "md, csv, json, html or pdf (each carries the store fingerprint)") var format: String = "md"
+    @Option(help: "Write to this file instead of standard output.") var out: String?
 
     func run() throws {
         let lang = common.language
@@ -240,9 +243,35 @@ struct Export: ParsableCommand {
             guard let which = PublishedList(rawValue: list) else {
                 throw ActionError(zh: "名单只能是 publicity 或 final", en: "the list is publicity or final")
             }
-            let text = try ReviewSession(root: store).exportList(which, format: format, lang: lang)
-            if format == "csv" || format == "json" { emit(text) } else { say(text) }
+            let session = try ReviewSession(root: store)
+            if format == "pdf" {
+                let html = try session.exportList(which, format: "html", lang: lang)
+                let browser: PDFRender.Browser
+                do { browser = try PDFRender.find() } catch is PDFRender.NoBrowser {
+                    fail(PDFRender.noBrowserMessage(lang), code: PDFRender.noBrowserStatus)
+                }
+                let pdf = try PDFRender.render(html: html, with: browser, lang: lang)
+                try write(pdf, lang: lang)
+                return
+            }
+            var text = try session.exportList(which, format: format, lang: lang)
+            // Data formats are written as they are (CSV and JSON by their own rules, HTML escapes
+            // every field itself: HTMLText); Markdown goes through the terminal's sanitiser.
+            if !["csv", "json", "html"].contains(format) { text = TerminalText.sanitize(text, keepLineBreaks: true) }
+            if out != nil {
+                try write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8), lang: lang)
+            } else {
+                emit(text)
+            }
         }
+    }
+
+    /// To `--out` (durably, replacing a file there, never writing through a symbolic link), else
+    /// to standard output.
+    func write(_ data: Data, lang: Language) throws {
+        guard let out else { FileHandle.standardOutput.write(data); return }
+        try DurableFile.write(data, to: out)
+        warn(lang.pick("已写出 \(out)", "wrote \(out)"))
     }
 }
 
