@@ -32,12 +32,14 @@ let package = Package(
         .target(name: "Scoring", dependencies: ["Panel"]),
         // The review session: a store opened with its verified records, tallied; actions that append.
         .target(name: "Review", dependencies: ["Panel", "Records", "Scoring"]),
+        // Stores on git (issue 14): the add-only rule, sync, the hub's hook, the SSH gate.
+        .target(name: "Replication", dependencies: ["Panel", "Records", "Review"]),
         // Every screen as state -> update -> view into a cell grid. No curses calls.
         .target(name: "TerminalUI", dependencies: ["Panel", "Records", "Scoring", "Review", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The only code that calls ncursesw.
         .target(name: "Curses", dependencies: ["CNcursesw", "TerminalUI"]),
         .executableTarget(name: "pingshen", dependencies: [
-            "Panel", "Records", "Scoring", "Review", "TerminalUI", "Curses",
+            "Panel", "Records", "Scoring", "Review", "Replication", "TerminalUI", "Curses",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What more than one test target needs (a real ssh-agent); not part of any product.
@@ -46,7 +48,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records", "Panel", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Panel", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Review", "Records", "Scoring", "Panel"]),
-        .testTarget(name: "PingshenTests", dependencies: ["Review", "Records", "Scoring", "Panel", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "PingshenTests", dependencies: ["Review", "Replication", "Records", "Scoring", "Panel", "TerminalUI", "TestSupport"]),
     ]
 )
 

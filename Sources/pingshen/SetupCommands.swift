@@ -70,6 +70,7 @@ struct Init: ParsableCommand {
     @Option(help: "The founding secretary's unit.") var unit: String?
     @Option(help: "The founding secretary's OpenSSH public key file (PATH.pub).") var pubkey: String?
     @Option(help: "The founding secretary's unencrypted private key file (default: ssh-agent).") var key: String?
+    @Flag(help: "Make the store a git repository as well (`pingshen git enable`), to sync it between hosts.") var git = false
 
     func run() throws {
         let lang = common.language
@@ -85,6 +86,7 @@ struct Init: ParsableCommand {
             let fp = try Governance.fingerprint(StoreLayout(store)) ?? ""
             say(lang.pick("已创建 \(store)：\(p.title.zh)，名额 \(p.quota)，实例 \(p.instance ?? "")\n存储指纹：\(fp)",
                           "created \(store): \(p.title.en), quota \(p.quota), instance \(p.instance ?? "")\nstore fingerprint: \(fp)"))
+            if git { try enableGit(store: store, author: secretary, lang: lang) }
         }
     }
 }

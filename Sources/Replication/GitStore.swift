@@ -1,0 +1,175 @@
+import Foundation
+import Panel
+import Records
+import Review
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A store that is also a git repository (issue 14): its records, dossiers and evidence are
+/// tracked; everything derived or private is ignored (`ignoreText`). One branch, `main`.
+public enum GitStore {
+    public static let branch = "main"
+
+    /// The store's .gitignore. Views are written from the signed records after every sync (two
+    /// hosts that add members would otherwise edit the same file); keys, drafts, the cache, the
+    /// staging area and lock and temp files never leave the host.
+    public static let ignoreText = """
+    # pingshen: only records/, dossiers/ and evidence/ are replicated (README "Several hosts").
+    # Views, written from the signed history after every sync:
+    /roster.yaml
+    /allowed_signers
+    /program.yaml
+    /sanctions.yaml
+    # Derived, private or in progress on this host:
+    /.cache/
+    /drafts/
+    /.staging/
+    /.keys/
+    /keys/
+    /.governance.lock
+    /records/*/.lock
+    /records/*/.tmp-*
+    /dossiers/.tmp-*
+
+    """
+
+    /// git's settings for a repository of many small files (git-config(1)): `feature.manyFiles`
+    /// (index v4, the untracked cache), index v4 spelled out (path prefixes compressed: about
+    /// half the index of 600k paths), and fsck of every object fetched.
+    public static let settings: [(String, String)] = [
+        ("feature.manyFiles", "true"), ("index.version", "4"), ("core.untrackedCache", "true"),
+        ("fetch.fsckObjects", "true"), ("transfer.fsckObjects", "true"), ("pingshen.store", "true"),
+    ]
+
+    /// The store's repository, when the store is one (its own `.git` at the store's root).
+    public static func repository(_ layout: StoreLayout) -> Git? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: layout.root + "/.git", isDirectory: &isDir), isDir.boolValue else { return nil }
+        return Git(dir: layout.root)
+    }
+
+    /// What `enable` did.
+    public struct Enabled: Sendable {
+        public var created: Bool
+        public var commit: Batch?
+        public var fingerprint: String
+    }
+
+    /// Makes the store a git repository, or adopts one (a `git clone` of a hub): checks the
+    /// store has a valid genesis, `git init -b main` when there is no `.git`, sets `settings`,
+    /// writes `.gitignore`, writes the views from the signed history (a clone has none) and
+    /// commits what is not yet committed. Running it again changes nothing.
+    public static func enable(_ layout: StoreLayout, author: String? = nil, language lang: Language) throws -> Enabled {
+        let st = try Governance.load(layout, language: lang)
+        guard st.genesis != nil, let fp = st.fingerprint else {
+            let why = st.problems.first.map { "\($0.path)：\($0.message)" } ?? ""
+            throw ActionError(zh: "\(layout.root)：没有有效的创始记录，不是 pingshen 评审库（\(why)）",
+                              en: "\(layout.root): no valid genesis record; not a pingshen store (\(why))")
+        }
+        var created = false
+        let git: Git
+        if let g = repository(layout) {
+            git = g
+            let top = try git.ok(["rev-parse", "--show-toplevel"]).line
+            guard canonical(top) == canonical(layout.root) else {
+                throw ActionError(zh: "\(layout.root) 的 git 仓库根目录是 \(top)，不是评审库本身", en: "the git repository of \(layout.root) has its root at \(top), not at the store")
+            }
+            let head = try git.run(["symbolic-ref", "-q", "HEAD"]).line
+            guard head == "refs/heads/" + branch else {
+                throw ActionError(zh: "\(layout.root) 当前分支是 \(head.isEmpty ? "（游离）" : head)，评审库只用 \(branch)",
+                                  en: "\(layout.root) is on \(head.isEmpty ? "(detached)" : head); a store uses only \(branch)")
+            }
+        } else {
+            git = Git(dir: layout.root)
+            try git.ok(["init", "-q", "-b", branch])
+            created = true
+        }
+        for (k, v) in settings { try git.ok(["config", k, v]) }
+        let ignorePath = layout.root + "/.gitignore"
+        if let have = FileManager.default.contents(atPath: ignorePath) {
+            guard have == Data(ignoreText.utf8) else {
+                throw ActionError(zh: "\(ignorePath) 与 pingshen 的不同；请删除它或恢复原样后重试",
+                                  en: "\(ignorePath) differs from pingshen's; remove it or restore it and retry")
+            }
+        } else {
+            try DurableFile.write(Data(ignoreText.utf8), to: ignorePath)
+        }
+        try Governance.writeViews(st, layout: layout)
+        let batch = try commitBatch(layout, git: git, message: "pingshen: git enabled (store \(fp))", author: author, language: lang)
+        return Enabled(created: created, commit: batch, fingerprint: fp)
+    }
+
+    /// One local commit of what the store gained since the last one.
+    public struct Batch: Sendable {
+        public var commit: String
+        public var files: Int
+        /// Records added (pairs .json + .sig).
+        public var records: Int
+    }
+
+    /// A tracked file that was changed in place or deleted: refused, never committed.
+    public struct LocalDamage: Error, Sendable {
+        public var paths: [(path: String, deleted: Bool)]
+        public func message(_ lang: Language) -> String {
+            paths.map { p in
+                p.deleted ? lang.pick("\(p.path)：已提交的文件被删除（用 git checkout -- \(p.path) 恢复）",
+                                      "\(p.path): a committed file was deleted (restore it with git checkout -- \(p.path))")
+                          : lang.pick("\(p.path)：已提交的记录被改写（记录从不改写；用 git checkout -- \(p.path) 恢复）",
+                                      "\(p.path): a committed record was rewritten (records are never rewritten; restore it with git checkout -- \(p.path))")
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// Stages what the store gained (new records whose signature is there, new dossiers, new
+    /// evidence, amended dossiers) and commits it as one commit. Refuses (`LocalDamage`)
+    /// when a committed record or evidence file was changed, or any committed file deleted.
+    /// nil when there was nothing to commit. Files a store's history may not hold are left
+    /// untracked (verify reports them as stray).
+    public static func commitBatch(_ layout: StoreLayout, git: Git, message: String, author: String?, language lang: Language) throws -> Batch? {
+        let status = try git.ok(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"])
+        var add: [String] = []
+        var damage: [(String, Bool)] = []
+        for entry in Git.fields(status.stdout) {
+            guard entry.utf8.count > 3 else { continue }
+            let xy = String(entry.prefix(2)), path = String(entry.dropFirst(3))
+            guard let place = StorePolicy.place(path) else { continue }
+            if xy.contains("D") { damage.append((path, true)); continue }
+            if xy == "??" || xy.contains("A") {
+                if case .record(let member, let seq, _) = place {
+                    // A record exists once its signature does: both files or neither.
+                    let dir = layout.memberRecordsDir(member) + "/"
+                    guard FileManager.default.fileExists(atPath: dir + RecordFileName.sig(seq)),
+                          FileManager.default.fileExists(atPath: dir + RecordFileName.json(seq)) else { continue }
+                }
+                add.append(path)
+                continue
+            }
+            if xy.contains("M") || xy.contains("T") {
+                if case .dossier = place { add.append(path) } else { damage.append((path, false)) }
+            }
+        }
+        if !damage.isEmpty { throw LocalDamage(paths: damage.map { (path: $0.0, deleted: $0.1) }) }
+        guard !add.isEmpty else { return nil }
+        var list = Data()
+        for p in add { list.append(contentsOf: Array(p.utf8)); list.append(0) }
+        try git.ok(["add", "--pathspec-from-file=-", "--pathspec-file-nul"], stdin: list)
+        let staged = try git.ok(["diff", "--cached", "--name-only", "-z"])
+        guard !staged.stdout.isEmpty else { return nil }
+        let who = author ?? "pingshen"
+        let env = ["GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": who + "@pingshen", "GIT_COMMITTER_NAME": who, "GIT_COMMITTER_EMAIL": who + "@pingshen"]
+        try git.ok(["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message], extraEnvironment: env)
+        let commit = try git.ok(["rev-parse", "HEAD"]).line
+        let records = add.filter { if case .record(_, _, true) = StorePolicy.place($0) { return true }; return false }.count
+        return Batch(commit: commit, files: add.count, records: records)
+    }
+
+    /// The path with symbolic links resolved (itself when it cannot be resolved).
+    public static func canonical(_ p: String) -> String {
+        guard let r = realpath(p, nil) else { return p }
+        defer { free(r) }
+        return String(cString: r)
+    }
+}

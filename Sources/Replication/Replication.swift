@@ -1,0 +1,14 @@
+// Replication: stores kept in step on git (issue 14; README "Several hosts"). git is the
+// distributed engine: records are immutable, content-addressed, append-only files, so two hosts
+// that add different records merge without conflict, and one member writing the same seq
+// differently on two hosts is an add/add clash: a fork, caught for free.
+//
+//   Git.swift          the system `git`, run with an argument vector (never a shell string);
+//                      ext:: and fd:: transports refused; hook variables kept only in a hook
+//   StorePolicy.swift  what a store's history may hold, path by path (records and evidence
+//                      added only, dossiers added or amended, nothing else), and the walk over
+//                      every commit of a fetch or a push (diff-tree against each parent)
+//   GitStore.swift     `init --git` / `git enable`: .gitignore of everything derived or
+//                      private, git's many-files settings, the views written, one commit per batch
+//
+// Entry points: `GitStore.enable`, `GitStore.commitBatch`, `StorePolicy.changes/refusals`.

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import Replication
+
+/// `git` as the tests run it: the real binary, in DIR, with a fixed identity.
+enum GitCLI {
+    static let exe = Git.executable() ?? "/usr/bin/git"
+
+    @discardableResult
+    static func run(_ dir: String, _ args: [String], env: [String: String] = [:]) throws -> Harness.Result {
+        var e = ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"]
+        for (k, v) in env { e[k] = v }
+        return try Harness.run(exe, ["-C", dir] + args, env: e)
+    }
+
+    /// stdout of a git call that must succeed, without its trailing line feed.
+    static func out(_ dir: String, _ args: [String]) throws -> String {
+        let r = try run(dir, args)
+        #expect(r.status == 0, "git \(args.joined(separator: " ")): \(r.stderr)")
+        return r.stdout.trimmingCharacters(in: .newlines)
+    }
+
+    static func files(_ dir: String) throws -> [String] {
+        try out(dir, ["ls-files"]).split(separator: "\n").map(String.init)
+    }
+}
+
+/// A store as a git repository (issue 14, step 1): `init --git` and `git enable`.
+@Suite struct GitStoreTests {
+    @Test func initGitMakesARepositoryOfTheRecordsOnly() throws {
+        let dir = try Harness.tempDir("gitinit")
+        try Harness.sshKeygen(dir + "/sec", comment: "sec")
+        let store = dir + "/store"
+        let r = try Harness.pingshen(["init", store, "--program", "shanghai-craftsman", "--year", "2026", "--secretary", "sec", "--name", "秘书",
+                                      "--pubkey", dir + "/sec.pub", "--key", dir + "/sec", "--git"])
+        #expect(r.status == 0, "init --git: \(r.stderr)")
+        #expect(r.stdout.contains("git repository"))
+        let files = try GitCLI.files(store)
+        #expect(files == [".gitignore", "records/sec/000001.json", "records/sec/000001.json.sig"], "\(files)")
+        #expect(try GitCLI.out(store, ["config", "feature.manyFiles"]) == "true")
+        #expect(try GitCLI.out(store, ["config", "index.version"]) == "4")
+        #expect(try GitCLI.out(store, ["rev-parse", "--abbrev-ref", "HEAD"]) == "main")
+        #expect(try GitCLI.out(store, ["rev-list", "--count", "HEAD"]) == "1")
+        // The index is in version 4 (git's own header: "DIRC", then the version).
+        let index = try Data(contentsOf: URL(fileURLWithPath: store + "/.git/index"))
+        #expect(index.count > 8 && index[7] == 4)
+        // Everything derived or private stays out of git.
+        for (path, text) in [("drafts/sec/D001.json", "{}"), (".cache/x", "x"), ("records/sec/.lock", ""), ("records/sec/.tmp-000002.json-abc", "x"),
+                             (".keys/sec", "k"), ("keys/sec", "k"), (".staging/import-1/D9.yaml", "x"), (".governance.lock", "")] {
+            let full = store + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        #expect(try GitCLI.out(store, ["status", "--porcelain"]) == "")
+        // Views are ignored yet present, and stock ssh-keygen verifies with the README's paths.
+        #expect(FileManager.default.fileExists(atPath: store + "/allowed_signers"))
+        #expect(try Harness.sshVerify(store: store, member: "sec", record: store + "/records/sec/000001.json").status == 0)
+    }
+
+    @Test func enableCommitsAnExistingStoreAndThenEachBatch() throws {
+        let fx = try Fixture()
+        var r = try Harness.pingshen(["git", "enable", fx.store])
+        #expect(r.status == 0, "git enable: \(r.stderr)")
+        var files = try GitCLI.files(fx.store)
+        #expect(files.contains("dossiers/D001.yaml") && files.contains("records/sec/000008.json.sig") && files.contains(".gitignore"))
+        #expect(!files.contains { $0.hasPrefix("roster") || $0.hasPrefix("program") || $0.hasPrefix("allowed") || $0.hasPrefix(".staging") })
+        let head = try GitCLI.out(fx.store, ["rev-parse", "HEAD"])
+        // Again: nothing changes.
+        r = try Harness.pingshen(["git", "enable", fx.store])
+        #expect(r.status == 0 && r.stdout.contains("nothing new"), "\(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.out(fx.store, ["rev-parse", "HEAD"]) == head)
+        // Two sheets: one commit for both.
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try fx.score("m2", "D001", [20, 20, 20, 20]).status == 0)
+        r = try Harness.pingshen(["git", "enable", fx.store, "--as", "m1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try GitCLI.out(fx.store, ["rev-list", "--count", head + "..HEAD"]) == "1")
+        files = try GitCLI.out(fx.store, ["diff", "--name-only", head, "HEAD"]).split(separator: "\n").map(String.init)
+        #expect(files == ["records/m1/000001.json", "records/m1/000001.json.sig", "records/m2/000001.json", "records/m2/000001.json.sig"], "\(files)")
+        #expect(try GitCLI.out(fx.store, ["log", "-1", "--format=%an"]) == "m1")
+    }
+
+    @Test func enableAdoptsAPlainCloneAndWritesItsViews() throws {
+        let fx = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
+        let clone = fx.dir + "/clone"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", fx.store, clone]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: clone + "/roster.yaml"))
+        let r = try Harness.pingshen(["git", "enable", clone])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: clone + "/roster.yaml"))
+        let v = try Harness.pingshen(["verify", clone])
+        #expect(v.status == 0, "verify clone: \(v.stdout) \(v.stderr)")
+        #expect(try GitCLI.out(clone, ["status", "--porcelain"]) == "")
+    }
+
+    /// A committed record rewritten or deleted, a foreign .gitignore, a folder that is no store,
+    /// a bad --as: each refused with what and where, nothing committed.
+    @Test func hostileStatesAreRefused() throws {
+        let fx = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
+        let head = try GitCLI.out(fx.store, ["rev-parse", "HEAD"])
+        let rec = fx.store + "/records/m1/000001.json"
+        #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
+        #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
+        let head2 = try GitCLI.out(fx.store, ["rev-parse", "HEAD"])
+        #expect(head2 != head)
+        // Rewritten in place.
+        let original = try Data(contentsOf: URL(fileURLWithPath: rec))
+        try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "20", with: "21").utf8).write(to: URL(fileURLWithPath: rec))
+        var r = try Harness.pingshen(["git", "enable", fx.store])
+        #expect(r.status == 1 && r.stderr.contains("records/m1/000001.json") && r.stderr.contains("rewritten"), "\(r.stderr)")
+        #expect(try GitCLI.out(fx.store, ["rev-parse", "HEAD"]) == head2)
+        // Deleted.
+        try original.write(to: URL(fileURLWithPath: rec))
+        try FileManager.default.removeItem(atPath: rec + ".sig")
+        r = try Harness.pingshen(["git", "enable", fx.store])
+        #expect(r.status == 1 && r.stderr.contains("records/m1/000001.json.sig") && r.stderr.contains("deleted"), "\(r.stderr)")
+        #expect(try GitCLI.run(fx.store, ["checkout", "--", "records/m1/000001.json.sig"]).status == 0)
+        #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
+
+        // A .gitignore that is not pingshen's (it could hide records from the history).
+        let other = try Fixture()
+        try "records/\n".write(toFile: other.store + "/.gitignore", atomically: true, encoding: .utf8)
+        r = try Harness.pingshen(["git", "enable", other.store])
+        #expect(r.status == 1 && r.stderr.contains(".gitignore"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other.store + "/.git/index"))
+
+        // Not a store.
+        let empty = try Harness.tempDir("notastore")
+        r = try Harness.pingshen(["git", "enable", empty])
+        #expect(r.status == 1 && r.stderr.contains("genesis"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: empty + "/.git"))
+        // A bad --as.
+        r = try Harness.pingshen(["git", "enable", fx.store, "--as", "a b\nc"])
+        #expect(r.status != 0 && !r.stderr.isEmpty)
+    }
+
+    /// The add-only rule, path by path, on hostile paths and changes.
+    @Test func storePolicyOnHostilePaths() {
+        let ok = ["records/m1/000001.json", "records/m1/000001.json.sig", "records/a.b-c_d/1234567.json", "dossiers/D001.yaml",
+                  "evidence/QP2026/records/sec/000001.json", ".gitignore"]
+        for p in ok { #expect(StorePolicy.place(p) != nil, "\(p)") }
+        let bad = ["roster.yaml", "program.yaml", "allowed_signers", ".gitmodules", "hooks/pre-receive", "records/../x", "records/m1/0000001.json",
+                   "records/m1/000000.json", "records/.x/000001.json", "records/m1/000001.JSON", "records/m1/sub/000001.json", "records/m1/.lock",
+                   "dossiers/a/b.yaml", "dossiers/.x.yaml", "dossiers/D001.yml", "evidence/NS", "evidence/../x/y", "drafts/m1/D001.json",
+                   ".cache/verified-v1", "records/m1\n/000001.json", "records/m 1/000001.json", "", "/records/m1/000001.json",
+                   "evidence/a/b/c/d/e/f"]
+        for p in bad { #expect(StorePolicy.place(p) == nil, "\(p.debugDescription)") }
+        func change(_ s: String, _ path: String, mode: String = "100644") -> StorePolicy.Change {
+            StorePolicy.Change(status: s, oldMode: "100644", newMode: s == "D" ? "000000" : mode, oldBlob: "", newBlob: "", path: path)
+        }
+        #expect(StorePolicy.check(change("A", "records/m1/000002.json")) == nil)
+        #expect(StorePolicy.check(change("M", "dossiers/D001.yaml")) == nil)
+        #expect(StorePolicy.check(change("M", "records/m1/000002.json"))?.kind == "changed")
+        #expect(StorePolicy.check(change("D", "records/m1/000002.json"))?.kind == "deleted")
+        #expect(StorePolicy.check(change("D", "dossiers/D001.yaml"))?.kind == "deleted")
+        #expect(StorePolicy.check(change("A", "records/m1/000002.json", mode: "120000"))?.kind == "not-a-regular-file")
+        #expect(StorePolicy.check(change("A", "records/m1/000002.json", mode: "100755"))?.kind == "not-a-regular-file")
+        #expect(StorePolicy.check(change("A", "evidence/NS/x", mode: "160000"))?.kind == "not-a-regular-file")
+        #expect(StorePolicy.check(change("A", "notes.txt"))?.kind == "not-a-store-file")
+        #expect(StorePolicy.check(change("M", "evidence/NS/x"))?.kind == "changed")
+        #expect(StorePolicy.check(change("T", "dossiers/D001.yaml", mode: "100644"))?.kind == "changed")
+        // diff-tree output with a hostile path (a newline, a colon at the start) parses as one path.
+        let raw = Data("abc\0:000000 100644 0000 1111 A\0:odd\npath\0:100644 100644 1 2 M\0records/m1/000001.json\0".utf8)
+        let parsed = StorePolicy.parseRaw(raw)
+        #expect(parsed.map(\.path) == [":odd\npath", "records/m1/000001.json"])
+        #expect(parsed.map(\.status) == ["A", "M"])
+    }
+}
