@@ -19,7 +19,7 @@ extension ReviewSession {
         try requireRole(sec, for: .intake)
         try requireSigner(signer, is: sec)
         try requireNotFinalized()
-        let read = try DossierImport.readForImport(path: path, into: panel, encoding: encoding, sheet: sheet)
+        let read = try readImport(path: path, encoding: encoding, sheet: sheet)
         guard !read.new.isEmpty else { return ([], read.unchanged.count) }
         return (try publishDossiers(read.new, source: path, as: secretaryID, signer: signer), read.unchanged.count)
     }

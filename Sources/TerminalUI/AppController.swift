@@ -74,12 +74,20 @@ public final class AppController {
             case .discardDraft(let d):
                 try backend.discardDraft(d)
                 return .draftDiscarded(dossier: d)
+            case .secretary(let a):
+                return .secretaryDone(try backend.performSecretary(a, lang: lang))
+            case .writeList(let list, let format, let path):
+                let written = try backend.writeList(list, format: format, to: path, lang: lang)
+                return .secretaryDone(lang.pick("已写入 \(written)", "Written to \(written)"))
             case .quit:
                 return nil
             }
         } catch {
             if case .saveDraft = e {
                 return .failed(lang.pick("草稿未能保存：", "The draft could not be saved: ") + error.userMessage(lang))
+            }
+            if case .writeList = e {
+                return .failed(lang.pick("未写入：", "Not written: ") + error.userMessage(lang))
             }
             if case .savePreferences = e {
                 return .failed(lang.pick("偏好未能保存（本次仍有效）：", "Preferences not saved (they apply to this session): ") + error.userMessage(lang))

@@ -163,6 +163,90 @@ public struct FinalizeState: Hashable, Sendable {
     }
 }
 
+/// A field of one of the secretary's forms (issue 17): text edited as in the sheet (the cursor
+/// where the next character goes), a choice (←/→), or a box (Space).
+public struct FormField: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case text, choice, toggle }
+    public var id: String
+    public var label: LocalizedText
+    public var kind: Kind
+    public var text = TextBuffer()
+    /// A choice's values (what is signed) and their labels; `choice` indexes them.
+    public var values: [String] = []
+    public var labels: [LocalizedText] = []
+    public var choice = 0
+    public var on = false
+    /// A word beside the field: its format, what leaving it empty means.
+    public var note: LocalizedText?
+
+    public static func text(_ id: String, _ label: LocalizedText, _ value: String = "", note: LocalizedText? = nil) -> FormField {
+        FormField(id: id, label: label, kind: .text, text: TextBuffer(value), note: note)
+    }
+
+    public static func choice(_ id: String, _ label: LocalizedText, _ options: [(String, LocalizedText)], selected: String? = nil,
+                              note: LocalizedText? = nil) -> FormField {
+        let values = options.map(\.0)
+        return FormField(id: id, label: label, kind: .choice, values: values, labels: options.map(\.1),
+                         choice: selected.flatMap { values.firstIndex(of: $0) } ?? 0, note: note)
+    }
+
+    public static func toggle(_ id: String, _ label: LocalizedText, on: Bool = false, note: LocalizedText? = nil) -> FormField {
+        FormField(id: id, label: label, kind: .toggle, on: on, note: note)
+    }
+
+    /// What the field holds: its text, its choice's value, or "yes" / "".
+    public var value: String {
+        switch kind {
+        case .text: return text.text
+        case .choice: return values.indices.contains(choice) ? values[choice] : ""
+        case .toggle: return on ? "yes" : ""
+        }
+    }
+}
+
+/// Which of the secretary's forms (each screen's file says what its form holds and signs).
+public enum FormKind: Hashable, Sendable {
+    case importFile
+    /// The secretary's own decision on one dossier (an override, or a 待核实 settled).
+    case decide(dossier: String)
+    case notice
+    case objection
+    case export
+    case addMember
+    case removeMember(id: String)
+}
+
+/// A line under a form (the import's preview, the notices signed so far).
+public struct FormLine: Hashable, Sendable {
+    public var text: String
+    public var role: StyleRole
+    public init(_ text: String, _ role: StyleRole = .normal) { self.text = text; self.role = role }
+}
+
+/// A secretary's form being filled in. A failed check or signature leaves every field as typed.
+public struct FormState: Hashable, Sendable {
+    public var kind: FormKind
+    public var fields: [FormField]
+    public var focus = 0
+    public var lines: [FormLine] = []
+    public var scroll = 0
+    /// The field values the import preview was read for: signing needs a preview of exactly them.
+    public var previewed: [String]?
+    public init(kind: FormKind, fields: [FormField], lines: [FormLine] = []) {
+        self.kind = kind; self.fields = fields; self.lines = lines
+    }
+
+    public func value(_ id: String) -> String { fields.first { $0.id == id }?.value ?? "" }
+    /// The value trimmed; nil when empty.
+    public func optional(_ id: String) -> String? {
+        let v = value(id).trimmingCharacters(in: .whitespacesAndNewlines)
+        return v.isEmpty ? nil : v
+    }
+    public var values: [String] { fields.map(\.value) }
+    public var focused: FormField? { fields.indices.contains(focus) ? fields[focus] : nil }
+    public var editingText: Bool { focused?.kind == .text }
+}
+
 public enum Screen: Hashable, Sendable {
     case list
     case dossier(id: String, scroll: Int)
@@ -173,6 +257,10 @@ public enum Screen: Hashable, Sendable {
     case finalize(FinalizeState)
     case eligibility(ListPos)
     case objections(ListPos)
+    /// The secretary's desk: every step of the job, and where it stands (issue 17).
+    case desk(ListPos)
+    case form(FormState)
+    case roster(ListPos)
 
     public var context: KeyContext {
         switch self {
@@ -185,6 +273,9 @@ public enum Screen: Hashable, Sendable {
         case .finalize: return .finalize
         case .eligibility: return .eligibility
         case .objections: return .objections
+        case .desk: return .desk
+        case .form: return .form
+        case .roster: return .roster
         }
     }
 }
@@ -194,6 +285,7 @@ public enum Pending: Hashable, Sendable {
     case score(SheetInput)
     case recuse(dossier: String, reason: String)
     case finalize([String: TieResolution])
+    case secretary(SecretaryAction)
 }
 
 public struct ConfirmState: Hashable, Sendable {

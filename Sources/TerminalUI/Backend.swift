@@ -116,6 +116,49 @@ public struct ObjectionItem: Hashable, Sendable {
     }
 }
 
+/// What the secretary signs from the UI (issue 17). The backend builds each record with the same
+/// session code as the CLI (`import`, `eligibility --all`, `publicity`, `objection`,
+/// `member add` / `member remove`); the UI only collects the fields.
+public enum SecretaryAction: Hashable, Sendable {
+    case importFile(path: String, sheet: String?)
+    /// The qualification decisions still to sign, in one record (`eligibility --all`), with the
+    /// secretary's own decisions where given.
+    case eligibility(overrides: [EligibilityOverride])
+    case publicity(from: String, to: String, supplement: String?)
+    case objection(dossier: String, text: String, outcome: String, received: String?)
+    case addMember(id: String, name: String, role: Role, unit: String?, pubkeyFile: String)
+    case removeMember(id: String, reason: String, discardSheets: Bool)
+}
+
+/// What the confirmation shows before the secretary signs.
+public struct SecretaryPreview: Hashable, Sendable {
+    public var summary: [String]
+    /// The exact record that will be signed, where it is known before signing (empty where
+    /// the record depends on files staged at signing: an import, a roster change).
+    public var record: String
+    public init(summary: [String], record: String) { self.summary = summary; self.record = record }
+}
+
+/// What an import file holds, read without writing anything (`ReviewSession.readImport`).
+public struct ImportPreview: Hashable, Sendable {
+    public var new: [Dossier]
+    public var unchanged: Int
+    public init(new: [Dossier], unchanged: Int) { self.new = new; self.unchanged = unchanged }
+}
+
+/// A signed public notice (社会公示) of the latest finalization.
+public struct NoticeItem: Hashable, Sendable {
+    public var path: String
+    public var from: String
+    public var to: String
+    public var dossiers: [String]
+    /// A supplementary notice: the dossier whose place it fills.
+    public var supplementFor: String?
+    public init(path: String, from: String, to: String, dossiers: [String], supplementFor: String? = nil) {
+        self.path = path; self.from = from; self.to = to; self.dossiers = dossiers; self.supplementFor = supplementFor
+    }
+}
+
 /// A chair's resolution of a tie at the quota line.
 public struct TieResolution: Hashable, Sendable {
     /// "selected" | "not-selected"
@@ -179,6 +222,29 @@ public protocol ReviewBackend: AnyObject {
     /// Whether my signed sheet for the dossier was made on an older version of it (the dossier
     /// was amended since): the list shows "材料已更新 / dossier updated" (issue 11).
     func dossierUpdated(_ dossier: String) -> Bool
+
+    // The secretary's work (issue 17): each goes through the session code the CLI uses.
+    /// Reads an import file for its preview; throws the reader's error (file, row or cell, field).
+    func previewImport(path: String, sheet: String?, lang: Language) throws -> ImportPreview
+    /// Checks a secretary's action with every rule and returns what the confirmation shows.
+    func previewSecretary(_ action: SecretaryAction, lang: Language) throws -> SecretaryPreview
+    /// Signs and appends; returns what to tell the secretary.
+    func performSecretary(_ action: SecretaryAction, lang: Language) throws -> String
+    /// Writes a published list to a new file (`ReviewSession.writeList`); returns the path.
+    func writeList(_ list: PublishedList, format: String, to path: String, lang: Language) throws -> String
+    /// The notices of the latest finalization, in the order signed.
+    func notices() -> [NoticeItem]
+    /// The next eligible candidate for a place an upheld objection freed (nil: no place free).
+    func supplementCandidate() -> String?
+}
+
+extension ReviewBackend {
+    public func previewImport(path: String, sheet: String?, lang: Language) throws -> ImportPreview { throw UIError.notHere }
+    public func previewSecretary(_ action: SecretaryAction, lang: Language) throws -> SecretaryPreview { throw UIError.notHere }
+    public func performSecretary(_ action: SecretaryAction, lang: Language) throws -> String { throw UIError.notHere }
+    public func writeList(_ list: PublishedList, format: String, to path: String, lang: Language) throws -> String { throw UIError.notHere }
+    public func notices() -> [NoticeItem] { [] }
+    public func supplementCandidate() -> String? { nil }
 }
 
 extension ReviewBackend {
@@ -248,6 +314,8 @@ public struct UIError: BilingualError, CustomStringConvertible {
     public init(zh: String, en: String) { self.zh = zh; self.en = en }
     public func message(_ lang: Language) -> String { lang.pick(zh, en) }
     public var description: String { en }
+    /// A backend that cannot do the secretary's work (a read-only fake).
+    static let notHere = UIError(zh: "此处不能执行该操作", en: "this cannot be done here")
 }
 
 extension PanelReport {

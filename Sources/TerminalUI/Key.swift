@@ -43,5 +43,7 @@ public enum EffectResult: Sendable, Equatable {
     case finalized(path: String)
     case draftSaved(dossier: String)
     case draftDiscarded(dossier: String)
+    /// A secretary's action was signed (or a list written): what to say.
+    case secretaryDone(String)
     case failed(String)
 }

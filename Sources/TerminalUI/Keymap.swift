@@ -5,6 +5,7 @@ import Panel
 public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case global, list, dossier, sheet, confirm, search, help
     case progress, ranking, breakdown, finalize, eligibility, objections
+    case desk, form, roster
 }
 
 public enum Action: String, Sendable, Hashable, CaseIterable {
@@ -14,6 +15,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case progress, ranking, breakdown, finalize, eligibility, objections
     case quotaLine
     case language, theme
+    // The secretary's work (issue 17).
+    case desk, signCheck, decide, add, remove, outcome
 }
 
 public struct KeyBinding: Sendable {
@@ -30,9 +33,9 @@ public struct KeyBinding: Sendable {
 }
 
 public enum Keymap {
-    static let lists: [KeyContext] = [.list, .dossier, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .help, .confirm]
-    static let browse: [KeyContext] = [.list, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections]
-    static let quitting: [KeyContext] = [.list, .dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections]
+    static let lists: [KeyContext] = [.list, .dossier, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .help, .confirm]
+    static let browse: [KeyContext] = [.list, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster]
+    static let quitting: [KeyContext] = [.list, .dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .form]
     /// Actions the hint bar keeps at any width (drawn last, at the right, and never dropped).
     public static let pinned: Set<Action> = [.help, .quit]
 
@@ -47,7 +50,24 @@ public enum Keymap {
         KeyBinding(contexts: lists, keys: [.char("G"), .end], action: .bottom, label: "G", zh: "到底", en: "bottom", inBar: false),
         KeyBinding(contexts: [.progress], keys: [.left, .char("h")], action: .left, label: "←/h", zh: "左移", en: "left", inBar: false),
         KeyBinding(contexts: [.progress], keys: [.right, .char("l")], action: .right, label: "→/l", zh: "右移", en: "right", inBar: false),
-        KeyBinding(contexts: [.list, .ranking, .progress, .eligibility, .objections], keys: [.enter], action: .open, label: "Enter", zh: "打开", en: "open", inBar: true),
+        KeyBinding(contexts: [.list, .ranking, .progress, .eligibility, .objections, .desk], keys: [.enter], action: .open, label: "Enter", zh: "打开", en: "open", inBar: true),
+        // The secretary's desk and its screens (issue 17); in a form Tab/↓ and S-Tab/↑ move
+        // between fields as in the sheet, ←/→ and Space change a choice, Ctrl-S signs.
+        KeyBinding(contexts: [.eligibility], keys: [.ctrl("s"), .function(9)], action: .signCheck, label: "Ctrl-S", zh: "签署审核结果", en: "sign the check", inBar: true),
+        KeyBinding(contexts: [.eligibility], keys: [.char("d")], action: .decide, label: "d", zh: "改判/核实", en: "decide", inBar: true),
+        KeyBinding(contexts: [.objections], keys: [.char("a")], action: .add, label: "a", zh: "登记异议", en: "record an objection", inBar: true),
+        KeyBinding(contexts: [.objections], keys: [.char("u")], action: .outcome, label: "u", zh: "处理结果", en: "outcome", inBar: true),
+        KeyBinding(contexts: [.roster], keys: [.char("a")], action: .add, label: "a", zh: "添加成员", en: "add a member", inBar: true),
+        KeyBinding(contexts: [.roster], keys: [.char("d")], action: .remove, label: "d", zh: "移除成员", en: "remove a member", inBar: true),
+        KeyBinding(contexts: [.list, .dossier, .eligibility, .objections, .roster], keys: [.char("w")], action: .desk, label: "w", zh: "秘书工作台", en: "secretary's desk", inBar: true),
+        KeyBinding(contexts: [.form], keys: [.tab, .down], action: .nextField, label: "Tab", zh: "下一项", en: "next field", inBar: true),
+        KeyBinding(contexts: [.form], keys: [.backTab, .up], action: .prevField, label: "S-Tab", zh: "上一项", en: "previous field", inBar: false),
+        KeyBinding(contexts: [.form], keys: [.left], action: .left, label: "←", zh: "改选", en: "change", inBar: false),
+        KeyBinding(contexts: [.form], keys: [.right], action: .right, label: "→", zh: "改选", en: "change", inBar: false),
+        KeyBinding(contexts: [.form], keys: [.pageUp], action: .pageUp, label: "PgUp", zh: "上页", en: "page up", inBar: false),
+        KeyBinding(contexts: [.form], keys: [.pageDown], action: .pageDown, label: "PgDn", zh: "下页", en: "page down", inBar: false),
+        KeyBinding(contexts: [.form], keys: [.char(" ")], action: .toggle, label: "Space", zh: "切换", en: "toggle", inBar: false),
+        KeyBinding(contexts: [.form], keys: [.ctrl("s"), .function(9)], action: .sign, label: "Ctrl-S", zh: "提交", en: "submit", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .breakdown, .ranking], keys: [.char("s")], action: .score, label: "s", zh: "评分", en: "score", inBar: true),
         KeyBinding(contexts: [.list], keys: [.char("/")], action: .search, label: "/", zh: "搜索", en: "search", inBar: true),
         KeyBinding(contexts: [.list], keys: [.char("o")], action: .sort, label: "o", zh: "排序", en: "sort", inBar: true),
@@ -69,13 +89,13 @@ public enum Keymap {
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .eligibility], keys: [.char("x")], action: .objections, label: "x", zh: "异议", en: "objections", inBar: true),
         KeyBinding(contexts: [.search], keys: [.enter], action: .open, label: "Enter", zh: "完成", en: "done", inBar: true),
         KeyBinding(contexts: [.search], keys: [.escape], action: .back, label: "Esc", zh: "清除搜索", en: "clear search", inBar: true),
-        KeyBinding(contexts: [.dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .help], keys: [.escape], action: .back, label: "Esc", zh: "返回", en: "back", inBar: true),
+        KeyBinding(contexts: [.dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .form, .roster, .help], keys: [.escape], action: .back, label: "Esc", zh: "返回", en: "back", inBar: true),
         KeyBinding(contexts: [.help], keys: [.char("?"), .char("q"), .enter], action: .back, label: "?", zh: "关闭帮助", en: "close help", inBar: false),
         // `q` quits from every screen that is not a text field (issue 17); drafts are saved on
         // every keystroke, so nothing typed is lost. In help it closes help (the binding above);
         // in a confirmation only y/n answer; in text fields (search, comments, reasons) it is text.
         KeyBinding(contexts: quitting, keys: [.char("q")], action: .quit, label: "q", zh: "退出", en: "quit", inBar: true),
-        KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .breakdown, .eligibility, .objections, .finalize], keys: [.char("?")], action: .help, label: "?", zh: "帮助", en: "help", inBar: true),
+        KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .breakdown, .eligibility, .objections, .finalize, .desk, .roster, .form], keys: [.char("?")], action: .help, label: "?", zh: "帮助", en: "help", inBar: true),
         // Preferences (issue 17): kept per member, so the SSH forced command needs no arguments.
         KeyBinding(contexts: browse + [.dossier], keys: [.char("L")], action: .language, label: "L", zh: "切换语言（English）", en: "switch language (中文)", inBar: false),
         KeyBinding(contexts: browse + [.dossier], keys: [.char("T")], action: .theme, label: "T", zh: "切换配色", en: "next colour theme", inBar: false),

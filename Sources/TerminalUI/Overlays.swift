@@ -18,6 +18,11 @@ public enum HelpView {
             out.append(("Enter", lang.pick("评语中换行；回避项中勾选或取消勾选（回避一经签名不可撤回）", "new line in the comment; mark or unmark a conflict (a signed recusal is final)")))
         }
         if ctx == .finalize { out.append(("Tab", lang.pick("填写或结束填写裁定理由", "type or finish the reason"))) }
+        if ctx == .form {
+            out.append(("Enter", lang.pick("导入：读取文件并预览；其他表单：下一项（勾选框：勾选）", "import: read the file for the preview; other forms: next field (a box: tick it)")))
+            out.append(("", lang.pick("文字项中 q 和 ? 是文字；帮助用 F1。检查未通过或签名失败时，已填写的内容都保留。", "In a text field q and ? are text; F1 is help. A refusal or a failed signature keeps everything typed.")))
+        }
+        if ctx == .desk { out.append(("1-6", lang.pick("直接打开对应的一步", "open that step"))) }
         out.append(("", ""))
         out.append(("", lang.pick("状态：待评、草稿、已签、回避（文字标明，不只靠颜色）。", "Status: to do, draft, signed, recused (always written, not only coloured).")))
         out.append(("", lang.pick("草稿随输入自动保存；断线、窗口变化都不会丢失。", "Drafts save as you type; a disconnect or resize loses nothing.")))
@@ -57,6 +62,9 @@ public enum ConfirmView {
         let lang = s.lang
         var out: [(String, StyleRole)] = []
         for l in c.summary { out += TextLayout.wrap(l, width: width).map { ($0, StyleRole.normal) } }
+        // An import or a roster change has no record to show before it is signed (the intake
+        // record names files staged at signing): the summary says what it holds.
+        if c.record.isEmpty { return out }
         out.append(("", .normal))
         out.append((lang.pick("—— 将要签名的记录原文 ——", "—— the exact record that will be signed ——"), .header))
         // Hard wrap by cells so that every byte of the record is shown as it is.
@@ -84,6 +92,15 @@ public enum ConfirmView {
         case .score: title = lang.pick("确认签名评分表", "Sign this scoring sheet?")
         case .recuse: title = lang.pick("确认签名回避声明", "Sign this declaration of conflict?")
         case .finalize: title = lang.pick("确认签名定稿排名", "Sign the final ranking?")
+        case .secretary(let a):
+            switch a {
+            case .importFile: title = lang.pick("确认签署导入记录", "Sign the intake record?")
+            case .eligibility: title = lang.pick("确认签署资格审核决定", "Sign the qualification decisions?")
+            case .publicity: title = lang.pick("确认签署社会公示", "Sign the public notice?")
+            case .objection: title = lang.pick("确认签署公示异议", "Sign the objection?")
+            case .addMember: title = lang.pick("确认签署成员添加", "Sign the member-add?")
+            case .removeMember: title = lang.pick("确认签署成员移除", "Sign the removal?")
+            }
         }
         let (ix, iy, iw, ih) = Chrome.box(&g, x: x, y: 2, w: w, h: h, title: title)
         let lines = bodyLines(s, c, width: iw)

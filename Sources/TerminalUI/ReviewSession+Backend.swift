@@ -248,3 +248,147 @@ public final class SessionBackend: ReviewBackend {
         return out
     }
 }
+
+// MARK: - The secretary's work (issue 17)
+
+extension SessionBackend {
+    /// Errors of the Panel readers follow the UI's language.
+    private func inLanguage<T>(_ lang: Language, _ body: () throws -> T) rethrows -> T {
+        try PanelMessages.$language.withValue(lang) { try body() }
+    }
+
+    public func previewImport(path: String, sheet: String?, lang: Language) throws -> ImportPreview {
+        try inLanguage(lang) {
+            try session.requireCanImport(as: me.id)
+            let r = try session.readImport(path: path, sheet: sheet)
+            return ImportPreview(new: r.new, unchanged: r.unchanged.count)
+        }
+    }
+
+    private static func key(_ a: SecretaryAction) -> String { "secretary|\(a)" }
+
+    static func checkID(_ id: String) throws {
+        guard Identifier.isValid(id) else {
+            throw ActionError(zh: "编号 \(TerminalText.quoted(id)) 无效：\(Identifier.rule.zh)", en: "the id \(TerminalText.quoted(id)) is not valid: \(Identifier.rule.en)")
+        }
+    }
+
+    /// The record body of an action that signs an ordinary record (nil: an import or a roster
+    /// change, which sign their own way).
+    private func body(_ a: SecretaryAction) throws -> (RecordKind, [String: JSONValue])? {
+        switch a {
+        case .eligibility(let overrides):
+            guard let body = try session.eligibilityBatchBody(as: me.id, overrides: overrides, only: overrides.isEmpty ? nil : Set(overrides.map(\.dossier))) else {
+                let unsettled = try session.eligibilityDecisions(as: me.id).unsettled
+                throw ActionError(zh: "没有需要签署的资格审核决定" + (unsettled.isEmpty ? "" : "；待核实的须逐份决定（d）：\(unsettled.joined(separator: ", "))"),
+                                  en: "no eligibility decision to sign" + (unsettled.isEmpty ? "" : "; the ones to be confirmed need a decision each (d): \(unsettled.joined(separator: ", "))"))
+            }
+            return (.eligibility, body)
+        case .publicity(let from, let to, let supplement):
+            return (.publicity, try session.publicityBody(as: me.id, from: from, to: to, supplement: supplement))
+        case .objection(let d, let text, let outcome, let received):
+            return (.objection, try session.objectionBody(as: me.id, dossier: d, text: text, outcome: outcome, received: received))
+        case .importFile, .addMember, .removeMember:
+            return nil
+        }
+    }
+
+    public func previewSecretary(_ a: SecretaryAction, lang: Language) throws -> SecretaryPreview {
+        try inLanguage(lang) {
+            var summary: [String] = []
+            switch a {
+            case .importFile(let path, let sheet):
+                try session.requireCanImport(as: me.id)
+                let r = try session.readImport(path: path, sheet: sheet)
+                guard !r.new.isEmpty else { throw ActionError(zh: "\(path) 中没有新的申报材料", en: "\(path) holds no new dossier") }
+                summary.append(lang.pick("导入 \(path)：\(r.new.count) 份申报材料，全部导入或全部不导入", "Import \(path): \(r.new.count) dossiers, all or nothing"))
+                summary += r.new.map { "  \($0.id) \($0.name) \($0.employer)" }
+                summary.append(lang.pick("签署的导入记录列出每份材料的 SHA-256。", "The intake record signed lists each dossier's SHA-256."))
+                return SecretaryPreview(summary: summary, record: "")
+            case .addMember(let id, let name, let role, let unit, let file):
+                let key = try SSHPublicKey(line: try ReviewSession.readPublicKey(file, flag: lang.pick("公钥文件", "public key file")))
+                if session.panel.roster.member(id) != nil {
+                    throw ActionError(zh: "名册上已有 \(id)", en: "\(id) is on the roster already")
+                }
+                try SessionBackend.checkID(id)
+                summary.append(lang.pick("添加成员：\(id) \(name)（\(UI.roleName(role, .zh))）\(unit.map { "，" + $0 } ?? "")",
+                                         "Add a member: \(id) \(name) (\(UI.roleName(role, .en)))\(unit.map { ", " + $0 } ?? "")"))
+                summary.append(lang.pick("公钥指纹：", "Key fingerprint: ") + key.fingerprint)
+                summary.append(lang.pick("成员添加记录由秘书签署，记入签名的治理历史。", "The member-add record is signed by the secretary into the governance history."))
+                return SecretaryPreview(summary: summary, record: "")
+            case .removeMember(let id, let reason, let discard):
+                guard let m = session.panel.roster.member(id) else { throw ActionError(zh: "名册上没有 \(id)", en: "\(id) is not on the roster") }
+                summary.append(lang.pick("移除成员：\(id) \(m.name)；理由：\(reason)", "Remove \(id) \(m.name); reason: \(reason)"))
+                summary.append(discard ? lang.pick("其评分表不再计入。", "Their sheets are no longer counted.")
+                                       : lang.pick("此前签名的评分表照常计入，之后的记录无效。", "The sheets signed before keep counting; later records are problems."))
+                summary.append(lang.pick("移除不可撤回（可再次添加）。", "A removal is not undone (the member may be added again)."))
+                return SecretaryPreview(summary: summary, record: "")
+            case .eligibility(let o):
+                let d = try session.eligibilityDecisions(as: me.id, overrides: o, only: o.isEmpty ? nil : Set(o.map(\.dossier)))
+                summary.append(lang.pick("签署资格审核决定 \(d.decisions.count) 份（一条记录）：", "Sign \(d.decisions.count) qualification decisions (one record):"))
+                summary += d.decisions.map { e in "  \(e.dossier) " + (e.decision == "eligible" ? lang.pick("合格", "eligible") : lang.pick("不合格", "not eligible")) + (e.reason.map { " — " + $0 } ?? "") }
+                if o.isEmpty, !d.unsettled.isEmpty {
+                    summary.append(lang.pick("待核实，不在本次签署中（按 d 逐份决定）：", "To be confirmed, not in this record (d decides each): ") + d.unsettled.joined(separator: ", "))
+                }
+            case .publicity(let from, let to, let supplement):
+                summary.append(supplement.map { lang.pick("补充公示 \($0)：\(from) 至 \(to)", "Supplementary notice of \($0): \(from) to \(to)") }
+                               ?? lang.pick("公示定稿名单：\(from) 至 \(to)", "Public notice of the finalized list: \(from) to \(to)"))
+            case .objection(let d, _, let outcome, _):
+                summary.append(lang.pick("公示异议：\(d)，处理结果：\(SecretaryViews.outcomeWord(outcome, .zh))", "Objection: \(d), outcome: \(SecretaryViews.outcomeWord(outcome, .en))"))
+            }
+            guard let (kind, body) = try body(a) else { return SecretaryPreview(summary: summary, record: "") }
+            let record = try show(SessionBackend.key(a), kind: kind, body: body)
+            return SecretaryPreview(summary: summary, record: record)
+        }
+    }
+
+    public func performSecretary(_ a: SecretaryAction, lang: Language) throws -> String {
+        try inLanguage(lang) {
+            let message: String
+            switch a {
+            case .importFile(let path, let sheet):
+                let made = try session.importDossiers(path: path, sheet: sheet, as: me.id, signer: try requireSigner())
+                message = lang.pick("已导入 \(made.imported.count) 份申报材料并签署导入记录", "Imported \(made.imported.count) dossiers; the intake record is signed")
+            case .addMember(let id, let name, let role, let unit, let file):
+                try SessionBackend.checkID(id)
+                let key = try ReviewSession.readPublicKey(file, flag: lang.pick("公钥文件", "public key file"))
+                let rec = try ReviewSession.signGovernance(.add(Member(id: id, name: name, role: role, unit: unit, key: key)),
+                                                           store: session.layout.root, as: me.id) { _ in try self.requireSigner() }
+                message = lang.pick("已添加 \(id)（\(name)）：\(rec.path)", "Added \(id) (\(name)): \(rec.path)")
+            case .removeMember(let id, let reason, let discard):
+                let rec = try ReviewSession.signGovernance(.remove(id: id, reason: reason, discardSheets: discard),
+                                                           store: session.layout.root, as: me.id) { _ in try self.requireSigner() }
+                message = lang.pick("已移除 \(id)：\(rec.path)", "Removed \(id): \(rec.path)")
+            case .eligibility, .publicity, .objection:
+                guard let (kind, body) = try body(a) else { throw UIError.notHere }
+                let (at, bytes) = confirmed(SessionBackend.key(a))
+                let stored = try session.append(kind: kind, body: body, as: me.id, signer: try requireSigner(), now: at, confirmed: bytes)
+                switch a {
+                case .eligibility: message = lang.pick("已签署资格审核记录：\(stored.path)", "Qualification decisions signed: \(stored.path)")
+                case .publicity: message = lang.pick("已签署公示：\(stored.path)", "Public notice signed: \(stored.path)")
+                default: message = lang.pick("已签署异议记录：\(stored.path)", "Objection signed: \(stored.path)")
+                }
+            }
+            _ = refreshIfChanged()
+            reindex()
+            return message
+        }
+    }
+
+    public func writeList(_ list: PublishedList, format: String, to path: String, lang: Language) throws -> String {
+        try inLanguage(lang) { try session.writeList(list, format: format, lang: lang, to: path) }
+    }
+
+    public func notices() -> [NoticeItem] {
+        session.notices().map { n in
+            let b = n.record.body
+            return NoticeItem(path: n.path, from: b["from"]?.string ?? "", to: b["to"]?.string ?? "",
+                              dossiers: (b["dossiers"]?.array ?? []).compactMap(\.string), supplementFor: b["supplement_for"]?.string)
+        }
+    }
+
+    public func supplementCandidate() -> String? {
+        guard !session.vacancies().isEmpty else { return nil }
+        return try? session.nextCandidate()
+    }
+}

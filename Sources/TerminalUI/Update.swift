@@ -13,6 +13,10 @@ public enum Effect: Equatable, Sendable {
     case discardDraft(String)
     /// Keeps my language and theme for the next session (and applies the theme).
     case savePreferences(MemberPreferences)
+    /// The secretary's signed work (issue 17).
+    case secretary(SecretaryAction)
+    /// A published list written to a new file.
+    case writeList(PublishedList, format: String, path: String)
     case quit
 }
 
@@ -22,6 +26,8 @@ public enum Permissions {
     public static func canOversee(_ r: Role) -> Bool { r == .chair || r == .secretary || r == .approver }
     public static func canFinalize(_ r: Role) -> Bool { r == .chair }
     public static func canQualify(_ r: Role) -> Bool { r == .chair || r == .secretary || r == .approver }
+    /// The secretary's desk: import, the check, the notice, objections, exports, the roster.
+    public static func isSecretary(_ r: Role) -> Bool { r == .secretary }
 
     public static func allowed(_ a: Action, role r: Role) -> Bool {
         switch a {
@@ -29,6 +35,7 @@ public enum Permissions {
         case .progress, .ranking: return canOversee(r)
         case .finalize: return canFinalize(r)
         case .eligibility, .objections: return canQualify(r)
+        case .desk, .signCheck, .decide, .add, .remove, .outcome: return isSecretary(r)
         case .breakdown: return true
         default: return true
         }
@@ -85,6 +92,7 @@ public enum UI {
         case .wheelUp, .wheelDown:
             if case .sheet = s.top, s.modal == nil { return [] }
             if case .finalize = s.top, s.modal == nil { return [] }
+            if case .form = s.top, s.modal == nil { return [] }
             if s.searching { return [] }
             var fx: [Effect] = []
             for _ in 0..<3 { fx += handleKey(&s, m.kind == .wheelUp ? .up : .down, b) }
@@ -190,6 +198,13 @@ public enum UI {
             if case .finalize = s.top { s.stack.removeLast() }
             reload(&s, b)
             say(&s, "已签名定稿：\(path)", "Final ranking signed: \(path)", .signed)
+        case .secretaryDone(let msg):
+            // The form is done with; the screen under it shows the new state.
+            if case .form = s.top { s.stack.removeLast() }
+            reload(&s, b)
+            s.objections = b.objections()
+            clampAll(&s, b)
+            setMessage(&s, msg, .signed)
         case .failed(let msg):
             if case .sheet(var ed) = s.top { ed.saved = false; s.stack[s.stack.count - 1] = .sheet(ed) }
             setMessage(&s, msg, .error)
@@ -221,7 +236,13 @@ public enum UI {
             case .finalize(var f):
                 f.pos.clamp(count: f.ties.count, height: s.bodyHeight)
                 s.stack[i] = .finalize(f)
-            case .list, .sheet:
+            case .desk(var p):
+                p.clamp(count: deskItems(s, b).count, height: s.bodyHeight)
+                s.stack[i] = .desk(p)
+            case .roster(var p):
+                p.clamp(count: b.roster.members.count, height: s.bodyHeight - 4)
+                s.stack[i] = .roster(p)
+            case .list, .sheet, .form:
                 break
             }
         }
@@ -250,6 +271,7 @@ public enum UI {
                 case .score(let input): return [.sign(input)]
                 case .recuse(let d, let reason): return [.recuse(dossier: d, reason: reason)]
                 case .finalize(let res): return [.finalize(res)]
+                case .secretary(let a): return [.secretary(a)]
                 }
             case .confirmNo?:
                 s.modal = nil
@@ -296,6 +318,13 @@ public enum UI {
                 s.replaceTop(.finalize(f))
                 return effects
             }
+        case .form(var f):
+            if let effects = formKey(&s, &f, key, b) {
+                if case .form = s.top { s.replaceTop(.form(f)) }
+                return effects
+            }
+        case .desk:
+            if let effects = deskKey(&s, key, b) { return effects }
         default:
             break
         }
@@ -376,6 +405,25 @@ public enum UI {
             return open(&s, b)
         case .sign:
             if case .finalize(let f) = s.top { askToFinalize(&s, f, b) }
+            if case .form(let f) = s.top { return submitForm(&s, f, b) }
+            return []
+        case .desk:
+            openDesk(&s, b)
+            return []
+        case .signCheck:
+            askToSignCheck(&s, b)
+            return []
+        case .decide:
+            openDecide(&s, b)
+            return []
+        case .add:
+            if case .roster = s.top { openAddMember(&s, b) } else { openObjectionForm(&s, b, existing: false) }
+            return []
+        case .remove:
+            openRemoveMember(&s, b)
+            return []
+        case .outcome:
+            openObjectionForm(&s, b, existing: true)
             return []
         default:
             move(&s, action, b)
@@ -386,7 +434,7 @@ public enum UI {
     /// Chair screens replace each other instead of piling up.
     static func pushOrReplace(_ s: inout AppState, _ screen: Screen) {
         switch s.top {
-        case .progress, .ranking, .eligibility, .objections, .finalize:
+        case .progress, .ranking, .eligibility, .objections, .finalize, .roster:
             s.stack[s.stack.count - 1] = screen
         default:
             s.stack.append(screen)
@@ -418,10 +466,13 @@ public enum UI {
             return s.objections.indices.contains(p.selected) ? s.objections[p.selected].dossier : nil
         case .finalize(let f):
             return f.ties.indices.contains(f.pos.selected) ? f.ties[f.pos.selected] : nil
+        case .desk, .form, .roster:
+            return nil
         }
     }
 
     static func open(_ s: inout AppState, _ b: ReviewBackend) -> [Effect] {
+        if case .desk(let p) = s.top { openDeskItem(&s, p.selected, b); return [] }
         guard let id = currentDossier(s, b) else { return [] }
         switch s.top {
         case .ranking, .progress:
@@ -457,6 +508,15 @@ public enum UI {
         case .finalize(var f):
             moveFinalize(s, &f, action)
             s.replaceTop(.finalize(f))
+        case .desk(var p):
+            p.move(action, count: deskItems(s, b).count, height: s.bodyHeight)
+            s.replaceTop(.desk(p))
+        case .roster(var p):
+            p.move(action, count: b.roster.members.count, height: s.bodyHeight - 4)
+            s.replaceTop(.roster(p))
+        case .form(var f):
+            moveForm(&s, &f, action)
+            s.replaceTop(.form(f))
         case .sheet:
             break
         }

@@ -20,6 +20,9 @@ extension UI {
         case .finalize(let f): ChairViews.finalize(&g, s, b, f)
         case .eligibility(let p): SecretaryViews.eligibility(&g, s, b, p)
         case .objections(let p): SecretaryViews.objections(&g, s, b, p)
+        case .desk(let p): SecretaryViews.desk(&g, s, b, p)
+        case .form(let f): FormView.draw(&g, s, b, f)
+        case .roster(let p): SecretaryViews.roster(&g, s, b, p)
         }
         Chrome.messageLine(&g, s, b)
         Chrome.hintBar(&g, s, b)
@@ -43,6 +46,9 @@ extension UI {
         case .finalize: return lang.pick("定稿", "Finalize")
         case .eligibility: return lang.pick("资格审核", "Qualification")
         case .objections: return lang.pick("公示异议", "Objections")
+        case .desk: return lang.pick("秘书工作台", "Secretary's desk")
+        case .form(let f): return UI.formTitle(f.kind, lang)
+        case .roster: return lang.pick("成员名册", "Roster")
         }
     }
 }
@@ -130,6 +136,15 @@ public enum Chrome {
             return
         }
         let bar = Keymap.hintBar(ctx, s.lang) { Permissions.allowed($0, role: role) }
+        if case .form(let f) = s.top, s.modal == nil {
+            // In a text field `q` and `?` are text: help is F1 there (as in the sheet).
+            var parts = bar.filter { !Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) }
+            if f.kind == .importFile { parts.insert(("Enter", s.lang.pick("预览", "preview")), at: 0) }
+            let pinned: [(String, String)] = f.editingText ? [("F1", s.lang.pick("帮助", "help"))]
+                : bar.filter { Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) }
+            drawHints(&g, parts, pinned: pinned, y)
+            return
+        }
         drawHints(&g, bar.filter { !Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) },
                   pinned: bar.filter { Keymap.pinned.contains($0.action) }.map { ($0.key, $0.text) }, y)
     }

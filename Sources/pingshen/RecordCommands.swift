@@ -254,14 +254,11 @@ struct Export: ParsableCommand {
                 try write(pdf, lang: lang)
                 return
             }
-            var text = try session.exportList(which, format: format, lang: lang)
-            // Data formats are written as they are (CSV and JSON by their own rules, HTML escapes
-            // every field itself: HTMLText); Markdown goes through the terminal's sanitiser.
-            if !["csv", "json", "html"].contains(format) { text = TerminalText.sanitize(text, keepLineBreaks: true) }
+            // The same text and bytes as the UI's export screen (`ReviewSession.listText`).
             if out != nil {
-                try write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8), lang: lang)
+                try write(try session.listFile(which, format: format, lang: lang), lang: lang)
             } else {
-                emit(text)
+                emit(try session.listText(which, format: format, lang: lang))
             }
         }
     }

@@ -94,46 +94,13 @@ struct Init: ParsableCommand {
 /// The one key of an OpenSSH public key file (`--pubkey`), checked here so that a refusal
 /// names the file: a file with options before the key, several keys, or no key is refused
 /// before anything is signed (an authorized_keys-style line must never reach the roster).
-func readPublicKey(_ path: String) throws -> String {
-    guard let text = String(data: try InputFile.read(path, limit: 16 << 10), encoding: .utf8) else {
-        throw ActionError(zh: "公钥文件 \(path)（--pubkey）不是 UTF-8 文本", en: "public key file \(path) (--pubkey) is not UTF-8 text")
-    }
-    let lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
-    guard lines.count == 1, let line = lines.first else {
-        throw ActionError(zh: "公钥文件 \(path)（--pubkey）应恰有一把公钥，实有 \(lines.count) 行",
-                          en: "public key file \(path) (--pubkey) must hold exactly one key; it has \(lines.count) lines")
-    }
-    do {
-        return try SSHPublicKey(line: line).line
-    } catch {
-        throw ActionError(zh: "公钥文件 \(path)（--pubkey）：\(error)", en: "public key file \(path) (--pubkey): \(error)")
-    }
-}
+/// The new member's public key file (`ReviewSession.readPublicKey`, shared with the UI).
+func readPublicKey(_ path: String) throws -> String { try ReviewSession.readPublicKey(path) }
 
-/// Signs a governance change as secretary `as` (key file or ssh-agent) and reports it.
+/// Signs a governance change as secretary `as` (key file or ssh-agent): the rules are
+/// `ReviewSession.signGovernance`, which the UI's roster screen goes through too.
 func signGovernance(_ change: Governance.Change, store: String, as id: String, key: String?, lang: Language) throws -> StoredRecord {
-    let (_, governance) = try Governance.openPanel(store)
-    guard let me = governance.roster.member(id) else {
-        throw ActionError(zh: "\(id) 不在签名的名单上", en: "\(id) is not on the signed roster")
-    }
-    // A finalization pins the programme and counts the sheets: neither may change after it
-    // (verify reports `finalize-program-changed` / `discard-after-finalize`).
-    var changesTheCount = false
-    switch change {
-    case .amend: changesTheCount = true
-    case .remove(_, _, let discard): changesTheCount = discard
-    default: break
-    }
-    if changesTheCount, let fin = try ReviewSession(root: store).ledger.finalization {
-        if case .amend = change {
-            throw ActionError(zh: "评审结果已定稿（\(fin.path)），项目定义不能再修订", en: "the ranking is finalized (\(fin.path)); the programme can no longer be amended")
-        }
-        throw ActionError(zh: "评审结果已定稿（\(fin.path)），不能再决定不计成员的评分表（不带 --discard-sheets 可移除）",
-                          en: "the ranking is finalized (\(fin.path)); a member's sheets can no longer be discarded (remove without --discard-sheets)")
-    }
-    let s = try SignerChoice.resolve(keyPath: key, member: me)
-    return try Governance.append(change, layout: StoreLayout(store), as: id, signer: s).record
+    try ReviewSession.signGovernance(change, store: store, as: id) { try SignerChoice.resolve(keyPath: key, member: $0) }
 }
 
 struct Import: ParsableCommand {

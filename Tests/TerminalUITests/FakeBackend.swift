@@ -22,6 +22,11 @@ final class FakeBackend: ReviewBackend {
     var failDraftSave = false
     var changed = false
     var objectionItems: [ObjectionItem] = []
+    /// The secretary's signed work, in order (issue 17), and the lists written.
+    var secretaryDone: [SecretaryAction] = []
+    var written: [(PublishedList, String, String)] = []
+    var noticeItems: [NoticeItem] = []
+    var failSecretary = false
     /// Results that replace the built-in ones (issue 12: 待核实 and notes), by dossier.
     var eligibilityOverride: [String: EligibilityResult] = [:]
 
@@ -243,4 +248,56 @@ final class FakeBackend: ReviewBackend {
         defer { changed = false }
         return changed
     }
+}
+
+// MARK: - The secretary's work (issue 17)
+
+extension FakeBackend {
+    /// Import files are read with the real reader (`DossierImport.read`), so that the preview and
+    /// its errors (file, row, field) are the ones the store would give; what is signed is kept.
+    func previewImport(path: String, sheet: String?, lang: Language) throws -> ImportPreview {
+        try PanelMessages.$language.withValue(lang) {
+            let all = try DossierImport.read(path: path, program: program)
+            let have = Set(dossiers.map(\.id))
+            return ImportPreview(new: all.filter { !have.contains($0.id) }, unchanged: all.filter { have.contains($0.id) }.count)
+        }
+    }
+
+    func previewSecretary(_ action: SecretaryAction, lang: Language) throws -> SecretaryPreview {
+        switch action {
+        case .importFile(let path, let sheet):
+            let p = try previewImport(path: path, sheet: sheet, lang: lang)
+            return SecretaryPreview(summary: [lang.pick("导入 \(path)：\(p.new.count) 份", "Import \(path): \(p.new.count) dossiers")] + p.new.map { "  \($0.id) \($0.name)" }, record: "")
+        case .publicity(let from, let to, _):
+            guard NoticeDate(from) != nil, NoticeDate(to) != nil else {
+                throw UIError(zh: "日期应为 YYYY-MM-DD：\(from) / \(to)", en: "dates are YYYY-MM-DD: \(from) / \(to)")
+            }
+            return SecretaryPreview(summary: [lang.pick("公示定稿名单：\(from) 至 \(to)", "Public notice of the finalized list: \(from) to \(to)")],
+                                    record: "{\"body\":{\"from\":\"\(from)\",\"to\":\"\(to)\"},\"kind\":\"publicity\",\"signer\":\"\(me.id)\",\"v\":1}")
+        case .objection(let d, let text, let outcome, _):
+            return SecretaryPreview(summary: [lang.pick("公示异议：\(d)", "Objection: \(d)")],
+                                    record: "{\"body\":{\"dossier\":\"\(d)\",\"outcome\":\"\(outcome)\",\"text\":\"\(text)\"},\"kind\":\"objection\",\"signer\":\"\(me.id)\",\"v\":1}")
+        case .eligibility(let o):
+            let ids = o.isEmpty ? dossiers.map(\.id).filter { qualification($0) == nil } : o.map(\.dossier)
+            return SecretaryPreview(summary: [lang.pick("签署资格审核决定 \(ids.count) 份", "Sign \(ids.count) qualification decisions")],
+                                    record: "{\"body\":{\"decisions\":[\(ids.map { "{\"dossier\":\"\($0)\"}" }.joined(separator: ","))]},\"kind\":\"eligibility\",\"signer\":\"\(me.id)\",\"v\":1}")
+        case .addMember(let id, let name, _, _, _):
+            return SecretaryPreview(summary: [lang.pick("添加成员：\(id) \(name)", "Add a member: \(id) \(name)")], record: "")
+        case .removeMember(let id, _, _):
+            return SecretaryPreview(summary: [lang.pick("移除成员：\(id)", "Remove \(id)")], record: "")
+        }
+    }
+
+    func performSecretary(_ action: SecretaryAction, lang: Language) throws -> String {
+        if failSecretary { throw UIError(zh: "ssh-agent 拒绝签名", en: "the ssh-agent refused to sign") }
+        secretaryDone.append(action)
+        return lang.pick("已签署：records/\(me.id)/000042.json", "Signed: records/\(me.id)/000042.json")
+    }
+
+    func writeList(_ list: PublishedList, format: String, to path: String, lang: Language) throws -> String {
+        written.append((list, format, path))
+        return path
+    }
+
+    func notices() -> [NoticeItem] { noticeItems }
 }

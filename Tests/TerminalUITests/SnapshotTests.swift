@@ -100,6 +100,72 @@ import Testing
             let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
             press(c, .char("x"))
             return c.frame()
+        // The secretary's desk and its screens (issue 17).
+        case "desk":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"))
+            return c.frame()
+        case "import-preview":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"), .char("1"))
+            typeText(c, SecretaryFixtures.path("nominations.csv"))
+            press(c, .enter)
+            return c.frame()
+        case "import-error":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"), .char("1"))
+            typeText(c, SecretaryFixtures.path("bad-row.csv"))
+            press(c, .enter)
+            return c.frame()
+        case "import-confirm":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"), .char("1"))
+            typeText(c, SecretaryFixtures.path("nominations.csv"))
+            press(c, .enter, .ctrl("s"))
+            return c.frame()
+        case "decide":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("G"), .char("d"), .right, .tab)
+            typeText(c, "年龄按身份证核实为 59 岁")
+            return c.frame()
+        case "notice":
+            let b = FakeBackend(role: .secretary)
+            b.finalizedWith = [:]
+            let c = AppController(backend: b, lang: lang, size: size)
+            press(c, .char("w"), .char("3"))
+            for _ in 0..<10 { press(c, .backspace) }
+            typeText(c, "2026-06-01")
+            press(c, .tab)
+            for _ in 0..<10 { press(c, .backspace) }
+            typeText(c, "2026-02-30")
+            press(c, .ctrl("s"))                            // refused: the fields stay as typed
+            return c.frame()
+        case "objection-form":
+            let b = FakeBackend(role: .secretary)
+            b.finalizedWith = [:]
+            b.noticeItems = [NoticeItem(path: "records/sec/000012.json", from: "2026-06-01", to: "2026-06-05", dossiers: ["SH2026-003", "SH2026-001"])]
+            let c = AppController(backend: b, lang: lang, size: size)
+            press(c, .char("w"), .char("4"), .char("a"), .right, .tab)
+            typeText(c, "群众来信反映：获奖证书与实际不符（待核实）")
+            press(c, .tab, .right)
+            return c.frame()
+        case "export":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"), .char("5"), .tab, .right, .tab)
+            typeText(c, "/srv/公示/名单.csv")
+            return c.frame()
+        case "roster":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"), .char("6"), .char("j"))
+            return c.frame()
+        case "roster-add":
+            let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
+            press(c, .char("w"), .char("6"), .char("a"))
+            typeText(c, "m6"); press(c, .tab)
+            typeText(c, "周建平"); press(c, .tab, .right, .tab)
+            typeText(c, "上海市职工技协"); press(c, .tab)
+            typeText(c, "~/keys/m6.pub")
+            return c.frame()
         default:
             fatalError("no scenario \(name)")
         }
@@ -130,7 +196,9 @@ import Testing
     static let names = ["list", "list-empty", "list-search", "list-nomatch", "list-sorted", "dossier", "dossier-end",
                         "dossier-ineligible", "sheet-draft", "sheet-typed", "sheet-conflict", "confirm", "help", "help-sheet",
                         "too-small", "breakdown-hidden", "breakdown-own", "progress", "ranking", "ranking-breakdown",
-                        "finalize", "finalize-confirm", "eligibility", "objections"]
+                        "finalize", "finalize-confirm", "eligibility", "objections",
+                        "desk", "import-preview", "import-error", "import-confirm", "decide", "notice", "objection-form",
+                        "export", "roster", "roster-add"]
 
     @Test(arguments: names)
     func snapshot(_ name: String) {
