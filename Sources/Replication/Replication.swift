@@ -10,5 +10,9 @@
 //                      every commit of a fetch or a push (diff-tree against each parent)
 //   GitStore.swift     `init --git` / `git enable`: .gitignore of everything derived or
 //                      private, git's many-files settings, the views written, one commit per batch
+//   TreeCheck.swift    `verify` of a tree that is not checked out (the merge a sync would make, the tip a
+//                      push would leave): scratch index and work tree, views from its own history
+//   Sync.swift         `pingshen sync`: commit, fetch, the rule per commit, forks kept and named, the
+//                      merged tree verified, merge, views, push (exit 0 / 1 refused or fork / 2 unreachable)
 //
-// Entry points: `GitStore.enable`, `GitStore.commitBatch`, `StorePolicy.changes/refusals`.
+// Entry points: `GitStore.enable`, `GitStore.commitBatch`, `StorePolicy.changes/refusals`, `Sync.run`.

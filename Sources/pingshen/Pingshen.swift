@@ -20,7 +20,7 @@ struct Pingshen: ParsableCommand {
             ProgramCommand.self, SanctionCommand.self, GovernanceCommand.self, DossierCommand.self,
             Score.self, Recuse.self, Rank.self, Stats.self, Finalize.self, Publicity.self, Objection.self, Approve.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,
-            GitCommand.self,
+            GitCommand.self, SyncCommand.self,
         ]
     )
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Panel
+import Records
+
+/// `verify` of a git tree that is not checked out: the tree a sync would produce, or the tip a
+/// push would leave on the hub. The tree is written into a scratch folder beside the objects
+/// (`git read-tree` into a scratch index, `checkout-index` into a scratch work tree), its views
+/// are written from its own signed history, and the one `Verifier` runs on it: the same checks
+/// as `pingshen verify`, against the roster that tree's governance chain gives.
+public enum TreeCheck {
+    public struct Outcome: Sendable {
+        public var report: VerifyReport
+        /// The members the tree's signed roster holds (removed members are not on it).
+        public var members: Set<String>
+    }
+
+    /// Problems that do not stop a record from being replicated: two secretaries deciding the
+    /// same thing concurrently on two hosts is what replication brings together, and the
+    /// history itself resolves it (a later decision that has seen both, `DecisionOrder`).
+    public static let replicable: Set<String> = ["decision-conflict"]
+
+    /// Verifies `tree` (an object id). `scratchParent`: a folder on the repository's file system.
+    public static func verify(_ git: Git, tree: String, scratchParent: String, language lang: Language) throws -> Outcome {
+        let scratch = scratchParent + "/pingshen-check-" + UUID().uuidString
+        let work = scratch + "/store"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let env = ["GIT_INDEX_FILE": scratch + "/index"]
+        try git.ok(["read-tree", tree], extraEnvironment: env)
+        try git.ok(["--work-tree=" + work, "checkout-index", "-a"], extraEnvironment: env)
+        let layout = StoreLayout(work)
+        let st = try Governance.load(layout, language: lang)
+        if st.genesis != nil { try Governance.writeViews(st, layout: layout) }
+        var report = try Verifier.verify(layout: layout, language: lang)
+        // Paths are named relative to the store: the scratch folder never shows.
+        for i in report.problems.indices {
+            report.problems[i].message = report.problems[i].message.replacingOccurrences(of: work + "/", with: "")
+                .replacingOccurrences(of: work, with: ".")
+        }
+        return Outcome(report: report, members: Set(st.roster.members.map(\.id)))
+    }
+
+    /// The problems of `after` that `before` did not have (by path and kind), leaving out the
+    /// replicable ones.
+    public static func newProblems(_ after: [Problem], over before: [Problem]) -> [Problem] {
+        let old = Set(before.map { $0.path + "\u{0}" + $0.kind })
+        return after.filter { !replicable.contains($0.kind) && !old.contains($0.path + "\u{0}" + $0.kind) }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Panel
+import Records
+import Review
+import Replication
+
+/// `pingshen sync STORE [REMOTE]` (issue 14): exit 0 when both sides hold the same records, 1
+/// when something was refused or a fork was found (both stated), 2 when the remote could not
+/// be reached.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Commit this host's new records, fetch, verify what came in before taking it, merge, push.",
+        discussion: "Exit 0: both sides agree; 1: something was refused or a fork was found; 2: the remote could not be reached.")
+    @OptionGroup var common: Common
+    @Argument(help: "The store (a git store: `pingshen git enable`).") var store: String
+    @Argument(help: "A remote name or URL (default: origin).") var remote: String = "origin"
+    @Option(name: .customLong("as"), help: "The member named as the author of this host's commits (default: pingshen).") var author: String?
+
+    func run() throws {
+        let lang = common.language
+        if let author { try checkIDs(lang, [("--as", author)]) }
+        var status: Int32 = 0
+        try guarded(lang) {
+            let r: Sync.Report
+            do {
+                r = try Sync.run(StoreLayout(store), remote: remote, author: author, language: lang)
+            } catch let f as Git.Failure {
+                throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
+            }
+            status = r.status.rawValue
+            if let c = r.committed {
+                say(lang.pick("本机提交 \(c.commit.prefix(12))：\(c.records) 条记录，\(c.files) 个文件", "committed \(c.commit.prefix(12)) on this host: \(c.records) records, \(c.files) files"))
+            }
+            for f in r.forks {
+                warn(lang.pick("分叉：成员 \(f.member) 在序号 \(f.seq) 签了两份不同的记录。本机的是 \(f.path)；\(remote) 的保存在 \(f.keptAt)（及 \(f.ref)）。两份都保留，未合并任何内容",
+                               "fork: member \(f.member) signed two different records at seq \(f.seq). This host's is \(f.path); \(remote)'s is kept at \(f.keptAt) (and \(f.ref)). Both are kept; nothing was merged"))
+            }
+            for x in r.refusals { warn(lang.pick("拒收 ", "refused ") + x.message(lang)) }
+            for p in r.problems { warn(lang.pick("拒收 ", "refused ") + "\(p.path): \(p.kind): \(p.message)") }
+            switch r.status {
+            case .inStep:
+                if r.received > 0 { say(lang.pick("收到 \(r.received) 条记录", "records received: \(r.received)")) }
+                say(lang.pick("已与 \(remote) 同步：\(r.head.prefix(12))\(r.pushed ? "（已推送）" : "")",
+                              "in step with \(remote) at \(r.head.prefix(12))\(r.pushed ? " (pushed)" : "")"))
+            case .refused:
+                if !r.remoteSaid.isEmpty { warn(r.remoteSaid) }
+                warn(lang.pick("同步已停止：这次取回的内容一概未采用", "sync stopped: nothing of this fetch was taken"))
+            case .unreachable:
+                warn(lang.pick("无法连接 \(remote)：", "could not reach \(remote): ") + r.remoteSaid)
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
