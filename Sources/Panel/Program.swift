@@ -272,6 +272,9 @@ public struct Program: Codable, Hashable, Sendable {
     public var publicity: PublicitySpec?
     /// The approving bodies (审定, issue 12): one signed approval each closes the programme.
     public var approval: ApprovalSpec?
+    /// Field groups (专业组, issue 13): who reviews what at city scale. Absent or empty: one flat
+    /// panel, as before; groups may also be defined by signed `group` records.
+    public var groups: [FieldGroup]?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -289,10 +292,35 @@ public struct Program: Codable, Hashable, Sendable {
         case feeds
         case competitive
         case publicity, approval
+        case groups
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
     /// The feed that admits programme `id`, nil when this programme takes none from it.
     public func feed(from id: String) -> Feed? { feeds?.first { $0.program == id } }
+}
+
+/// A field group (专业组, issue 13): its id, its name, and the 专业领域 values or keywords it
+/// covers. A dossier whose 专业领域 equals one of `fields`, or contains one as a keyword, belongs
+/// to it (`FieldGroup.matches`); the secretary signs the grouping and may move a dossier.
+public struct FieldGroup: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: LocalizedText
+    public var fields: [String]
+    public init(id: String, name: LocalizedText, fields: [String]) { self.id = id; self.name = name; self.fields = fields }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, name, fields }
+    /// The most groups a programme may define, and fields per group (bounds on input).
+    public static let maxGroups = 200
+    public static let maxFields = 200
+    /// Whether a dossier's 专业领域 falls in this group: equal to one of the fields, or
+    /// containing one (a keyword), after trimming white space; an empty field matches nothing.
+    public func matches(_ field: String) -> Bool {
+        let f = field.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !f.isEmpty else { return false }
+        return fields.contains { k in
+            let k = k.trimmingCharacters(in: .whitespacesAndNewlines)
+            return !k.isEmpty && (f == k || f.contains(k))
+        }
+    }
 }
 
 /// One lower-level programme that may feed a higher one (`feeds` in program.yaml).

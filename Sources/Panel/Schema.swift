@@ -186,6 +186,7 @@ extension Program: YAMLSchema {
             "feeds": .list(.keys(Feed.CodingKeys.self)),
             "publicity": .keys(PublicitySpec.CodingKeys.self, ["objections": text]),
             "approval": .keys(ApprovalSpec.CodingKeys.self, ["by": .list(.keys(ApprovingBody.CodingKeys.self, ["name": text]))]),
+            "groups": .list(.keys(FieldGroup.CodingKeys.self, ["name": text])),
         ])
     }
 
@@ -268,6 +269,29 @@ extension Program: YAMLSchema {
                                          "approving body id \(TerminalText.quoted(b.id)) is not usable: \(Identifier.rule.en)"))
             } else if !bodies.insert(b.id).inserted {
                 out.append(SchemaProblem(at, "审定机构 “\(b.id)” 重复", "approving body '\(b.id)' is listed twice"))
+            }
+        }
+        // Field groups (issue 13): usable, unique ids; at least one field each, none blank.
+        let gs = groups ?? []
+        if gs.count > FieldGroup.maxGroups {
+            out.append(SchemaProblem([.key("groups")], "专业组太多（\(gs.count)，至多 \(FieldGroup.maxGroups)）",
+                                     "too many groups (\(gs.count), at most \(FieldGroup.maxGroups))"))
+        }
+        var groupIDs: Set<String> = []
+        for (i, g) in gs.enumerated() {
+            let at: [SchemaPathItem] = [.key("groups"), .index(i)]
+            if !Identifier.isValid(g.id) {
+                out.append(SchemaProblem(at + [.key("id")], "专业组编号 \(TerminalText.quoted(g.id)) 不可用：\(Identifier.rule.zh)",
+                                         "group id \(TerminalText.quoted(g.id)) is not usable: \(Identifier.rule.en)"))
+            } else if !groupIDs.insert(g.id).inserted {
+                out.append(SchemaProblem(at + [.key("id")], "专业组 “\(g.id)” 重复", "group '\(g.id)' is listed twice"))
+            }
+            if g.fields.isEmpty || g.fields.count > FieldGroup.maxFields {
+                out.append(SchemaProblem(at + [.key("fields")], "专业组应列出 1…\(FieldGroup.maxFields) 个专业领域或关键词",
+                                         "a group lists 1…\(FieldGroup.maxFields) fields or keywords"))
+            }
+            for (j, f) in g.fields.enumerated() where f.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || f.count > 100 {
+                out.append(SchemaProblem(at + [.key("fields"), .index(j)], "专业领域不能为空，至多 100 字", "a field is not blank and at most 100 characters"))
             }
         }
         let a = aggregation

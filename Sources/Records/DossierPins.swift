@@ -241,8 +241,11 @@ extension Verifier {
                                    cached: Bool = false, cacheSecret: String? = nil, racy: Int64? = nil) throws -> VerifyReport {
         var kept: [(record: Record, path: String)] = []
         var report: VerifyReport
+        // Groups and assignment (issue 13): the records they concern, and every score and recusal.
+        var grouping = AssignmentChecks()
         func keep(_ s: RecordSummary) {
             if case .whole(let r, _) = s.content, r.kind == .intake || r.kind == .dossierAmend || r.kind == .finalize { kept.append((r, s.path)) }
+            grouping.note(s)
         }
         if cached {
             report = try forEachCountedSummary(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret, keep)
@@ -253,9 +256,13 @@ extension Verifier {
             report = try forEachVerifiedRecord(layout: layout, threads: threads, language: language) { s in
                 let k = s.record.kind
                 if k == .intake || k == .dossierAmend || k == .finalize { kept.append((s.record, s.path)) }
+                grouping.note(s.record, path: s.path, sha: s.sha256)
             }
             let bad = Set(report.problems.map(\.path))
             kept.removeAll { bad.contains($0.path) }
+            grouping.groups.removeAll { bad.contains($0.path) }
+            grouping.dossierGroups.removeAll { bad.contains($0.path) }
+            grouping.assignments.removeAll { bad.contains($0.path) }
         }
         var pins = DossierPins()
         for k in kept { pins.take(k.record, path: k.path) }
@@ -273,6 +280,7 @@ extension Verifier {
         }), let p = pins.finalizationProblem(last.record, path: last.path, language: language) {
             report.problems.append(p)
         }
+        report.problems += grouping.problems(layout: layout, language: language)
         report.ok = report.problems.isEmpty
         return report
     }

@@ -17,6 +17,11 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     /// The public notice (社会公示, issue 12): the finalized list (or one supplementary
     /// candidate) published from one date to another, signed by the secretary.
     case publicity
+    /// Field groups and assignment (issue 13, Grouping.swift): a group's members, dossiers put
+    /// in groups, and which members review each dossier.
+    case group
+    case dossierGroup = "dossier-group"
+    case assignment
 
     /// Kinds that change the roster, the programme or the sanctions (the governance chain).
     public var isGovernance: Bool {

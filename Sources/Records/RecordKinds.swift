@@ -168,6 +168,26 @@ public enum RecordKinds {
                                 }
                                 return nil
                             }, rules: dossierRule)
+        // Field groups and assignment (issue 13): see Grouping.swift and VerifierAssignments.swift.
+        case .group:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "group（专业组编号）；name；fields（专业领域或关键词）；members（成员编号，可为多组成员）",
+                                                 en: "group (the group id); name; fields (fields or keywords); members (member ids; a member may sit in several groups)"),
+                            pin: nil, pins: LocalizedText(zh: "名单上的成员；同一专业组的后一条记录取代前一条", en: "members on the roster; a later record of the same group supersedes"),
+                            shape: GroupingBody.groupShape, rules: GroupingBody.groupRules)
+        case .dossierGroup:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "groups（申报材料 → 专业组：确认自动分组或调整）；reason（调整时的理由）",
+                                                 en: "groups (dossier → group: the automatic grouping confirmed, or a move); reason (why, for a move)"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料；程序或 group 记录定义的专业组", en: "dossiers that exist; groups the programme or a group record defines"),
+                            shape: GroupingBody.dossierGroupShape, rules: GroupingBody.dossierGroupRules)
+        case .assignment:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "per_dossier（每份材料的评审人数 K）；seed；pool（专业组 → 成员）；excluded（回避的成员–材料：unit、conflict、recusal）；dropped（替换时撤下的：recusal、removed、not-in-group）；previous（所替换的分配）；assignments（每份材料：dossier、group、members、short?）",
+                                                 en: "per_dossier (K reviewers per dossier); seed; pool (group → members); excluded (member–dossier pairs kept apart: unit, conflict, recusal); dropped (pairs taken off by a replacement: recusal, removed, not-in-group); previous (the assignment it replaces); assignments (per dossier: dossier, group, members, short?)"),
+                            pin: (key: "previous", kind: .assignment),
+                            pins: LocalizedText(zh: "所替换的分配记录；由 seed 与签名的输入可重算（verify 重算并比对）", en: "the assignment it replaces; recomputable from the seed and the signed inputs (verify recomputes it)"),
+                            shape: GroupingBody.assignmentShape, rules: GroupingBody.assignmentRules)
         // The governance chain (issue 11): bodies as `GovernanceBody` says; replayed by
         // `Governance`, which checks what each names against the history.
         case .genesis:

@@ -8,6 +8,9 @@
 //   Verifier+Rules.swift verify's rules phase: RuleBook of a store, pins across records (rule-violation)
 //   VerifierNotices.swift the public notice and the approval across records (issue 12): notice dates against
 //                        the finalization, objections within their notice, approvals after it (notice-rule)
+//   Grouping.swift       field groups and assignment (issue 13): the group, dossier-group and assignment
+//                        bodies, and AssignmentPlan, the deterministic assignment verify recomputes
+//   VerifierAssignments.swift  groups and assignments across records (group-rule, assignment-*, unassigned-sheet)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
 //   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
 //   SSHWire.swift        SSH wire strings, armor, base64 (b64_pton rules for SSHSIG), hex, SSHSigArmor

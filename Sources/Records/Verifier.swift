@@ -22,7 +22,9 @@ public struct Problem: Codable, Hashable, Sendable {
     /// (`created` before the programme's year − 1 or over a day ahead), finalize-mismatch
     /// (program.yaml no longer says the quota or method the chair signed; path program.yaml),
     /// notice-rule (a public notice, objection or approval that breaks the notice's rules:
-    /// VerifierNotices.swift)
+    /// VerifierNotices.swift); group-rule, assignment-mismatch, assignment-input,
+    /// assignment-rule, assignment-conflict, unassigned-sheet (field groups and assignment,
+    /// issue 13: VerifierAssignments.swift)
     public var kind: String
     public var message: String
     public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }

@@ -254,6 +254,18 @@ public struct Ledger: Sendable {
             decisionItems["publicity", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .intake, .dossierAmend:
             pins.take(r, path: path)
+        // Field groups and assignment (issue 13): kept whole (few records), ordered by chains.
+        case .group:
+            guard let g = r.body["group"]?.string else { return }
+            decisionRecords[path] = stored
+            decisionItems["group " + g, default: []].append(DecisionOrder.Item(r, path: path, value: path))
+        case .dossierGroup:
+            for (d, g) in GroupingBody.dossierGroups(r.body) {
+                decisionItems["dossier-group " + d, default: []].append(DecisionOrder.Item(r, path: path, value: g))
+            }
+        case .assignment:
+            decisionRecords[path] = stored
+            decisionItems["assignment", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .score, .recusal:
             return
         case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
@@ -275,6 +287,39 @@ public struct Ledger: Sendable {
     }
 
     // MARK: - Reading
+
+    /// The latest signed `group` record of each group id (nil for a group whose latest records
+    /// conflict), by group id.
+    public var groupRecords: [String: StoredRecord] {
+        var out: [String: StoredRecord] = [:]
+        for (k, items) in decisionItems where k.hasPrefix("group ") {
+            if let latest = DecisionOrder.latest(items), let r = decisionRecords[latest.path] { out[String(k.dropFirst(6))] = r }
+        }
+        return out
+    }
+
+    /// The group the secretary signed for each dossier (the latest `dossier-group` entry).
+    public var dossierGroups: [String: String] {
+        var out: [String: String] = [:]
+        for (k, items) in decisionItems where k.hasPrefix("dossier-group ") {
+            if let latest = DecisionOrder.latest(items) { out[String(k.dropFirst(14))] = latest.value }
+        }
+        return out
+    }
+
+    /// Every signed assignment record, in path order.
+    public var assignmentRecords: [StoredRecord] {
+        (decisionItems["assignment"] ?? []).compactMap { decisionRecords[$0.path] }.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    /// The assignments in force: those no later assignment names as `previous`. One when the
+    /// store is in order; several when two were signed without seeing each other (a conflict:
+    /// `verify` names them and the session refuses to go on until a new one replaces them).
+    public var assignmentHeads: [StoredRecord] {
+        let all = assignmentRecords
+        let replaced = Set(all.compactMap { $0.record.body["previous"]?.string })
+        return all.filter { !replaced.contains($0.sha256) }
+    }
 
     /// The latest signed sheet of a (member, dossier), superseded ones left out.
     public func latestScore(_ key: MemberDossier) -> SignedSheet? {

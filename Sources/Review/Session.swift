@@ -31,6 +31,10 @@ public final class ReviewSession: @unchecked Sendable {
     /// The full open running beside a quick one (`checkInBackground`), until taken.
     private var pendingCheck: Background<Ledger>?
 
+    /// The assignment in force, parsed once per record (issue 13, Groups.swift): its SHA-256
+    /// and dossier → members. Read by `sheetLock` for every row of a member's list.
+    var assignmentCache: (sha: String, table: [String: Set<String>])?
+
     /// Opens the store. With `checkInBackground` (the terminal UI), the ledger first comes from
     /// the store index without looking at the record files' stamps, so the first screen comes
     /// at once, and the full open (every file's stamp, anything changed read and verified) runs

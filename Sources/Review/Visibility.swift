@@ -32,6 +32,9 @@ extension ReviewSession {
             return LocalizedText(zh: "\(memberID) 已声明回避 \(dossier)（回避不可撤回），不能评分",
                                  en: "\(memberID) recused from \(dossier) (a recusal is final) and cannot score it")
         }
+        // Assignment (issue 13): once the secretary has signed one, a member scores only the
+        // dossiers it gives them.
+        if let lock = assignmentLock(member: memberID, dossier: dossier) { return lock }
         if let d = panel.dossier(dossier) {
             let q = qualification(of: d)
             switch q.state {
