@@ -29,6 +29,14 @@ public final class ScanProgress: @unchecked Sendable {
                          "checking signatures \(bar) \(n(done)) / \(n(total)) · \(n(rate))/s")
     }
 
+    /// The line before a scan knows its total (the store's files are being read, its record
+    /// folders listed): the empty bar and the time so far, "打开评审库 ░░░░░░░░░░░░░░░░░░░░ 1.2 秒".
+    public static func waitingLine(seconds: Double, lang: Language) -> String {
+        let bar = String(repeating: "░", count: 20)
+        let t = String(format: "%.1f", max(0, seconds))
+        return lang.pick("打开评审库 \(bar) \(t) 秒", "opening the store \(bar) \(t) s")
+    }
+
     func report(done: Int, total: Int) {
         lock.lock(); let h = handler; lock.unlock()
         h?(done, total)
