@@ -197,7 +197,7 @@ public enum Sync {
             tree = try git.ok(["rev-parse", theirs + "^{tree}"]).line
         }
         let checked = try TreeCheck.verify(git, tree: tree, scratchParent: layout.root + "/.git", language: lang)
-        let before = try Verifier.verify(layout: layout, language: lang)
+        let before = try Verifier.verifyStore(layout: layout, language: lang)
         report.problems = TreeCheck.newProblems(checked.report.problems, over: before.problems)
         if checked.report.fingerprint != fingerprint {
             report.problems.append(Problem(path: "records", kind: "fingerprint-mismatch", message: lang.pick(

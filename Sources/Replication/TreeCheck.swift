@@ -31,7 +31,7 @@ public enum TreeCheck {
         let layout = StoreLayout(work)
         let st = try Governance.load(layout, language: lang)
         if st.genesis != nil { try Governance.writeViews(st, layout: layout) }
-        var report = try Verifier.verify(layout: layout, language: lang)
+        var report = try Verifier.verifyStore(layout: layout, language: lang)
         // Paths are named relative to the store: the scratch folder never shows.
         for i in report.problems.indices {
             report.problems[i].message = report.problems[i].message.replacingOccurrences(of: work + "/", with: "")

@@ -87,6 +87,18 @@ struct GitHosts {
         #expect(try Harness.pingshen(["verify", h.b]).status == 0)
         try h.score(h.b, "m6", "D003", 12)
         #expect(try h.sync(h.b).status == 0)
+        // A signed amendment replaces a dossier file: it replicates, and both sides verify.
+        let lines = Fixture.defaultCSV.split(separator: "\n").map(String.init)
+        let amended = h.fx.dir + "/D004.csv"
+        try (lines[0] + "\n" + lines[4].replacingOccurrences(of: "总结先进操作法", with: "总结先进操作法，获评市劳模") + "\n")
+            .write(toFile: amended, atomically: true, encoding: .utf8)
+        let am = try Harness.pingshen(["dossier", "amend", h.b, "--as", "sec", "--key", h.fx.key("sec"), "--dossier", "D004", amended, "--reason", "补充材料"])
+        #expect(am.status == 0, "\(am.stderr)")
+        #expect(try h.sync(h.b).status == 0)
+        #expect(try h.sync(h.a).status == 0)
+        #expect(try String(contentsOfFile: h.a + "/dossiers/D004.yaml", encoding: .utf8).contains("市劳模"))
+        #expect(try h.tree(h.a) == h.tree(h.b))
+        for s in [h.a, h.b] { #expect(try Harness.pingshen(["verify", s]).status == 0) }
     }
 
     /// The same member scoring differently on two hosts: a fork, stopped, both versions kept.
@@ -184,6 +196,12 @@ struct GitHosts {
             try FileManager.default.moveItem(atPath: src + "/000001.json.sig", toPath: evil + "/records/mallory/000001.json.sig")
             try FileManager.default.removeItem(atPath: src)
         }, expect: ["records/mallory/000001.json"])
+        // A dossier edited with no signed amendment.
+        try attack("an edited dossier", {
+            let p = evil + "/dossiers/D002.yaml"
+            let t = try String(contentsOfFile: p, encoding: .utf8)
+            try t.replacingOccurrences(of: "焊接", with: "焊接（冠军）").write(toFile: p, atomically: true, encoding: .utf8)
+        }, expect: ["dossiers/D002.yaml", "dossier-changed"])
         #expect(try Harness.pingshen(["verify", h.a]).status == 0)
 
         // Remotes that are options or transports that run programs are refused; a remote that
