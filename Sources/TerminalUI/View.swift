@@ -115,6 +115,12 @@ public enum Chrome {
         let y = g.height - 1
         g.fill(x: 0, y: y, count: g.width, role: .hint)
         let role = b.me.role
+        if case .leaveEdited? = s.modal {
+            // The question's own answers (the confirmation's y/n are no answer here).
+            drawHints(&g, [("s", s.lang.pick("签名提交修改", "sign the changes")), ("d", s.lang.pick("放弃修改", "discard them")),
+                           ("Esc", s.lang.pick("继续编辑", "keep editing"))], y)
+            return
+        }
         var ctx = s.context
         if case .sheet(let ed) = s.top, s.modal == nil {
             // In the sheet the hints depend on the field.

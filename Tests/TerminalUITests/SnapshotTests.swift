@@ -100,6 +100,27 @@ import Testing
             let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
             press(c, .char("x"))
             return c.frame()
+        // Honest states (issue 17): a sheet that cannot be signed says why; leaving unsigned
+        // changes to a signed sheet asks; a recusal's confirmation says it is final; the
+        // language switched inside the UI (L) shows that language's names only.
+        case "sheet-locked":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("G"), .char("s"))
+            return c.frame()
+        case "leave-edited":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("s"), .backspace, .char("9"), .escape)
+            return c.frame()
+        case "recusal-confirm":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .down, .down, .down, .down, .char("s"), .backTab, .enter)
+            typeText(c, "申报人是我的亲属")
+            press(c, .ctrl("s"))
+            return c.frame()
+        case "language-switched":
+            let c = AppController(backend: FakeBackend(), lang: lang, size: size)
+            press(c, .char("L"), .enter)
+            return c.frame()
         // The secretary's desk and its screens (issue 17).
         case "desk":
             let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
@@ -198,7 +219,7 @@ import Testing
                         "too-small", "breakdown-hidden", "breakdown-own", "progress", "ranking", "ranking-breakdown",
                         "finalize", "finalize-confirm", "eligibility", "objections",
                         "desk", "import-preview", "import-error", "import-confirm", "decide", "notice", "objection-form",
-                        "export", "roster", "roster-add"]
+                        "export", "roster", "roster-add", "sheet-locked", "leave-edited", "recusal-confirm", "language-switched"]
 
     @Test(arguments: names)
     func snapshot(_ name: String) {
