@@ -19,17 +19,22 @@ public struct PublicitySpec: Codable, Hashable, Sendable {
     /// How many characters of each dossier's deeds (主要事迹) the notice page publishes, where the
     /// programme publishes them (1…`maxDeedsChars`). Absent: the deeds are not published.
     public var deedsChars: Int?
-    public init(days: Int, workingDays: Bool, objections: LocalizedText? = nil, deedsChars: Int? = nil) {
-        self.days = days; self.workingDays = workingDays; self.objections = objections; self.deedsChars = deedsChars
+    /// Public holidays and 调休 working days declared for years the built-in table lacks (or
+    /// replacing a built-in year): see `WorkCalendar` (issue 12).
+    public var calendar: [HolidayYear]?
+    public init(days: Int, workingDays: Bool, objections: LocalizedText? = nil, deedsChars: Int? = nil, calendar: [HolidayYear]? = nil) {
+        self.days = days; self.workingDays = workingDays; self.objections = objections; self.deedsChars = deedsChars; self.calendar = calendar
     }
     public static let maxDeedsChars = 1000
     /// Where program.yaml has no `publicity:` section: the conservative default.
     public static let standard = PublicitySpec(days: 5, workingDays: true)
     public static let maxDays = 366
+    /// The working-day calendar this notice counts by.
+    public var workCalendar: WorkCalendar { WorkCalendar(declared: calendar) }
     public func describe(_ lang: Language) -> String {
         workingDays ? lang.pick("\(days) 个工作日", "\(days) working days") : lang.pick("\(days) 天", "\(days) days")
     }
-    enum CodingKeys: String, CodingKey, CaseIterable { case days, workingDays = "working_days", objections, deedsChars = "deeds_chars" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case days, workingDays = "working_days", objections, deedsChars = "deeds_chars", calendar }
 }
 
 /// One body that approves the list (市总工会, 区总工会 and 区人社局 jointly, 领导小组 …).
@@ -127,33 +132,45 @@ public struct NoticeDate: Hashable, Comparable, Sendable, CustomStringConvertibl
         return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))"
     }
 
-    /// Monday–Friday. (1970-01-01 was a Thursday.) Public holidays and 调休 working weekends
-    /// are not known here: the secretary sets a notice that runs over a holiday longer.
-    public var isWorkingDay: Bool { let w = ((day % 7) + 7 + 3) % 7; return w < 5 }
+    /// Monday–Friday. (1970-01-01 was a Thursday.) A working day also depends on the public
+    /// holidays and 调休 of its year: `WorkCalendar.isWorkingDay`.
+    public var isWeekday: Bool { let w = ((day % 7) + 7 + 3) % 7; return w < 5 }
+
+    /// The calendar year of the date.
+    public var year: Int { Int(description.prefix(4)) ?? 0 }
 
     public func adding(days n: Int) -> NoticeDate { NoticeDate(day: day + n) }
 
     public static func < (a: NoticeDate, b: NoticeDate) -> Bool { a.day < b.day }
 
-    /// How long `from…to` runs under `rule`, both days included: calendar or working days.
-    public static func length(from: NoticeDate, to: NoticeDate, workingDays: Bool) -> Int {
+    /// How long `from…to` runs, both days included: calendar days, or with `calendar` working
+    /// days (weekends, public holidays and 调休 make-up days as the calendar says). Throws
+    /// `UnknownHolidayYear` when working days are counted into a year the calendar lacks.
+    public static func length(from: NoticeDate, to: NoticeDate, calendar: WorkCalendar?) throws -> Int {
         guard from <= to else { return 0 }
-        guard workingDays else { return to.day - from.day + 1 }
+        guard let calendar else { return to.day - from.day + 1 }
         // Bounded: a notice is at most a few hundred days, and `to - from` is checked first.
         let span = min(to.day - from.day, 40_000)
         var n = 0
-        for i in 0...span where NoticeDate(day: from.day + i).isWorkingDay { n += 1 }
+        for i in 0...span where try calendar.isWorkingDay(NoticeDate(day: from.day + i)) { n += 1 }
         return n
     }
 
+    /// `length` under a programme's rule.
+    public static func length(from: NoticeDate, to: NoticeDate, rule: PublicitySpec) throws -> Int {
+        try length(from: from, to: to, calendar: rule.workingDays ? rule.workCalendar : nil)
+    }
+
     /// The first date on which a notice starting at `from` has run `rule.days`.
-    public static func earliestEnd(from: NoticeDate, rule: PublicitySpec) -> NoticeDate {
+    public static func earliestEnd(from: NoticeDate, rule: PublicitySpec) throws -> NoticeDate {
         // A programme's length is schema-checked (1…366); bounded here all the same.
         let days = min(max(rule.days, 1), PublicitySpec.maxDays)
         guard rule.workingDays else { return from.adding(days: days - 1) }
+        let cal = rule.workCalendar
         var d = from, n = 0
-        for _ in 0..<(days * 3 + 7) {
-            if d.isWorkingDay { n += 1; if n >= days { return d } }
+        // The longest run of days off in a year (春节 with its weekends) is under three weeks.
+        for _ in 0..<(days * 3 + 40) {
+            if try cal.isWorkingDay(d) { n += 1; if n >= days { return d } }
             d = d.adding(days: 1)
         }
         return d

@@ -184,7 +184,7 @@ extension Program: YAMLSchema {
             "sheet": .keys(ScoringSheet.CodingKeys.self, ["criteria": .list(.keys(Criterion.CodingKeys.self, ["name": text, "rubric": text]))]),
             "aggregation": .keys(Aggregation.CodingKeys.self),
             "feeds": .list(.keys(Feed.CodingKeys.self)),
-            "publicity": .keys(PublicitySpec.CodingKeys.self, ["objections": text]),
+            "publicity": .keys(PublicitySpec.CodingKeys.self, ["objections": text, "calendar": .list(.keys(HolidayYear.CodingKeys.self))]),
             "approval": .keys(ApprovalSpec.CodingKeys.self, ["by": .list(.keys(ApprovingBody.CodingKeys.self, ["name": text]))]),
             "groups": .list(.keys(FieldGroup.CodingKeys.self, ["name": text])),
         ])
@@ -259,6 +259,16 @@ extension Program: YAMLSchema {
             range(p.days, 1...PublicitySpec.maxDays, [.key("publicity"), .key("days")], ("公示期天数", "the notice's length in days"))
             if let n = p.deedsChars {
                 range(n, 1...PublicitySpec.maxDeedsChars, [.key("publicity"), .key("deeds_chars")], ("公示的事迹摘要字数", "characters of the deeds the notice publishes"))
+            }
+            // Declared public holidays (issue 12): real dates of their own year, a year once.
+            var years: Set<Int> = []
+            for (i, y) in (p.calendar ?? []).enumerated() {
+                let at: [SchemaPathItem] = [.key("publicity"), .key("calendar"), .index(i)]
+                range(y.year, Limits.year, at + [.key("year")], ("节假日安排的年度", "the year of a holiday table"))
+                if !years.insert(y.year).inserted {
+                    out.append(SchemaProblem(at + [.key("year")], "\(y.year) 年的节假日安排重复", "the holidays of \(y.year) are declared twice"))
+                }
+                for pr in y.problems() { out.append(SchemaProblem(at + [.key(pr.field)], pr.zh, pr.en)) }
             }
         }
         var bodies: Set<String> = []

@@ -156,7 +156,7 @@ approval:
     # Seed 003 五 领导小组审定: "由首届“杭州工匠”认定工作领导小组讨论审定".
     - {id: hz-leading-group, name: {zh: 杭州工匠认定工作领导小组, en: Hangzhou Craftsman leading group}}
 notes:
-  - "publicity: 5 working days, this template's conservative choice: seed 003 五 orders a 社会公示 but gives no length. approval.by: the 认定工作领导小组 (领导小组审定), not the expert panel."
+  - "publicity: 5 working days, this template's conservative choice: seed 003 五 orders a 社会公示 but gives no length. approval.by: the 认定工作领导小组 (领导小组审定), not the expert panel. The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "votes: optional. Seed 003 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
   - "pass_mark 60 (合格线): the seed's number (认定30名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 003 gives no points: this sheet groups the five conditions and the basic requirements into four criteria of 30/20/30/20 points (100 in all)."

@@ -139,7 +139,7 @@ approval:
     # Seed 004 五.4: 区人社局 "择优拟定…名单", then publishes it after the notice.
     - {id: ja-hrss, name: {zh: 静安区人力资源和社会保障局, en: Jing'an District Human Resources and Social Security Bureau}}
 notes:
-  - "publicity: 5 working days, this template's conservative choice: seed 004 五.4 (经向社会公示后公布名单) gives no length. approval.by: 区人社局, which draws up and publishes the list."
+  - "publicity: 5 working days, this template's conservative choice: seed 004 五.4 (经向社会公示后公布名单) gives no length. approval.by: 区人社局, which draws up and publishes the list. The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "votes: off. Seed 004 has the experts score (专家开展差额评审, 择优拟定), no vote; tie-break on the median only."
   - "pass_mark 60 (合格线): 择优 funds the best, and a project scored below 60 of 100 (the usual 及格线) is not funded whatever the places left; seed 004 sets no mark: change it with program amend."
   - "competitive: true (差额评审, seed 004 五.4): check warns when there are no more eligible candidates than places."
@@ -272,7 +272,7 @@ approval:
     # Seed 004 五.4: 区人社局 "择优拟定…名单", then publishes it after the notice.
     - {id: ja-hrss, name: {zh: 静安区人力资源和社会保障局, en: Jing'an District Human Resources and Social Security Bureau}}
 notes:
-  - "publicity: 5 working days, this template's conservative choice: seed 004 五.4 (经向社会公示后公布名单) gives no length. approval.by: 区人社局, which draws up and publishes the list."
+  - "publicity: 5 working days, this template's conservative choice: seed 004 五.4 (经向社会公示后公布名单) gives no length. approval.by: 区人社局, which draws up and publishes the list. The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "votes: off. Seed 004 has the experts score (专家开展差额评审, 择优拟定), no vote; tie-break on the median only."
   - "pass_mark 60 (合格线): 择优 funds the best, and a studio scored below 60 of 100 (the usual 及格线) is not funded whatever the places left; seed 004 sets no mark: change it with program amend."
   - "competitive: true (差额评审, seed 004 五.4): check warns when there are no more eligible candidates than places."
@@ -380,7 +380,7 @@ approval:
     # Seed 004 五.4: 区人社局 "择优拟定…名单", then publishes it after the notice.
     - {id: ja-hrss, name: {zh: 静安区人力资源和社会保障局, en: Jing'an District Human Resources and Social Security Bureau}}
 notes:
-  - "publicity: seed 004 七(二) gives the 届满考核 no public notice; this template keeps one of 5 working days (as the selection's 五.4 has), the conservative choice: drop it only by program amend. approval.by: 区人社局, which runs the assessment."
+  - "publicity: seed 004 七(二) gives the 届满考核 no public notice; this template keeps one of 5 working days (as the selection's 五.4 has), the conservative choice: drop it only by program amend. approval.by: 区人社局, which runs the assessment. The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "Seed 004 lists the five elements of the review without points: 20 points each, 100 in all."
   - "A review, not a selection (mode: assessment): each project or studio passes or fails on the five elements' total (the mean of the sheets) against the pass mark, with no quota and no vote (votes: off). quota 60 only records the 50 projects and 10 studios of the plan; it limits nothing here."
   - "pass_mark 60 (合格) and excellent_mark 85 (优秀): seed 004 names the elements but no grades or marks; 60 of 100 is the usual 及格线, 85 this template's line for 优秀. Change them with program amend."

@@ -157,7 +157,7 @@ approval:
     - {id: qp-ftu, name: {zh: 青浦区总工会, en: Qingpu District Federation of Trade Unions}}
     - {id: qp-hrss, name: {zh: 青浦区人力资源和社会保障局, en: Qingpu District Human Resources and Social Security Bureau}}
 notes:
-  - "publicity: 5 working days, this template's conservative choice: seed 002 五(三) orders a 社会公示 within the 评审公示阶段 (8 月 1 日至 8 月 31 日) but gives no length. approval.by: 区总工会 and 区人社局 (五(四) 共同讨论审定): the list is approved only when both have signed."
+  - "publicity: 5 working days, this template's conservative choice: seed 002 五(三) orders a 社会公示 within the 评审公示阶段 (8 月 1 日至 8 月 31 日) but gives no length. approval.by: 区总工会 and 区人社局 (五(四) 共同讨论审定): the list is approved only when both have signed. The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "votes: optional. Seed 002 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
   - "pass_mark 60 (合格线): the seed's number (今年培养选树10名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 002 gives no points: the four selection conditions are scored 0–25 integer points each, 100 in all."

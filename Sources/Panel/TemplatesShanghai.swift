@@ -127,7 +127,7 @@ approval:
     # Seed 000 三(四) 市总审定: "由市总工会主席办公会讨论审定“上海工匠”最终人选".
     - {id: sftu, name: {zh: 上海市总工会主席办公会, en: Shanghai FTU chair's office meeting}}
 notes:
-  - "publicity: 5 working days, this template's conservative choice: seed 000 三(四) orders a 社会公示 after 专家评审 and before 市总审定 but gives no length. approval.by: 市总工会主席办公会 (市总审定), signed by a member of role approver, never by the panel chair."
+  - "publicity: 5 working days, this template's conservative choice: seed 000 三(四) orders a 社会公示 after 专家评审 and before 市总审定 but gives no length. approval.by: 市总工会主席办公会 (市总审定), signed by a member of role approver, never by the panel chair. The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "votes: optional. Seed 000 has no vote: a member may add recommend/reject/abstain (shown to the panel, the second tie-break), never required."
   - "pass_mark 60 (合格线): the seed's number (每年培养选树100名) is a plan, not a promise (好中选优); a nominee the panel scores below 60 of 100 on average, the usual 及格线 of a 100-point sheet, has not shown the conditions the seed requires, so is not selected whatever the quota. The seed sets no mark: change it with program amend."
   - "Seed 000 gives no points: the four selection conditions (选树条件) are scored 0–25 integer points each, 100 in all."

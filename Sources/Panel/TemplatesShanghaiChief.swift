@@ -100,7 +100,7 @@ approval:
     # The organiser, 市人社局 (seed 001: 市人社局建立首席技师资助制度); no seed names the approving body.
     - {id: shrss, name: {zh: 上海市人力资源和社会保障局, en: Shanghai Human Resources and Social Security Bureau}}
 notes:
-  - "publicity: 5 working days and approval by 市人社局 are this template's choices: seed 001 names neither a notice nor an approving body for the city scheme (seed 004 五.4 gives the district scheme a 社会公示 with no length)."
+  - "publicity: 5 working days and approval by 市人社局 are this template's choices: seed 001 names neither a notice nor an approving body for the city scheme (seed 004 五.4 gives the district scheme a 社会公示 with no length). The seed says neither 工作日 nor 天: working days here skip weekends and the public holidays and count the weekends worked instead (调休), from the State Council's annual notice (built-in 2024–2026; other years declared in publicity.calendar, else a notice into them is refused)."
   - "Seed 001 names the city scheme (市人社局建立首席技师资助制度, 1,816 funded by 2019) but gives no call, conditions, points or yearly number; seed 004 二 says Jing'an recommends its district projects to it (择优推荐申报)."
   - "The quota of 100 is this template's choice (no seed gives a yearly number); set --quota at init."
   - "The sheet follows seed 001's words 技术创新、技能攻关、技艺传承 and 用人单位的培养和选拔: 30/30/25/15 points (100 in all), this template's choice."

@@ -71,7 +71,11 @@ public struct RuleBook: Sendable {
         put(dossiers == nil ? "unknown" : "known")
         put("members")
         for m in members.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { put(m) }
-        put("notice"); put(String(notice.days)); put(notice.workingDays ? "working" : "calendar")
+        put("notice"); put(String(notice.days)); put(notice.workingDays ? "working" : "calendar"); put("calendar-v1")
+        // The declared holidays count too: a changed table re-checks every notice.
+        for y in notice.calendar ?? [] {
+            put(String(y.year)); put(y.holidays.joined(separator: ",")); put((y.workdays ?? []).joined(separator: ","))
+        }
         put("approving-bodies")
         for b in approvingBodies { put(b) }
         return Array(h.finalize())
@@ -394,7 +398,14 @@ public enum RecordKinds {
             }
         }
         guard let f = body["from"]?.string.flatMap({ NoticeDate($0) }), let t = body["to"]?.string.flatMap({ NoticeDate($0) }) else { return nil }
-        let n = NoticeDate.length(from: f, to: t, workingDays: book.notice.workingDays)
+        let n: Int
+        do {
+            n = try NoticeDate.length(from: f, to: t, rule: book.notice)
+        } catch let e as UnknownHolidayYear {
+            return RecordsError(e.zh, e.en)
+        } catch {
+            return RecordsError("\(error)", "\(error)")
+        }
         if n < book.notice.days {
             return RecordsError("公示期 \(f) 至 \(t) 只有 \(n) \(book.notice.workingDays ? "个工作日" : "天")，程序要求至少 \(book.notice.describe(.zh))",
                                 "the notice \(f) to \(t) runs \(n) \(book.notice.workingDays ? "working days" : "days"); the programme asks for at least \(book.notice.describe(.en))")

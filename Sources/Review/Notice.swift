@@ -128,9 +128,14 @@ extension ReviewSession {
             throw ActionError(zh: "公示不能早于定稿（\(finDay)）开始：\(f)", en: "the notice cannot start (\(f)) before the list was finalized (\(finDay))")
         }
         let rule = program.noticeRule
-        let n = NoticeDate.length(from: f, to: t, workingDays: rule.workingDays)
+        let n: Int, end: NoticeDate
+        do {
+            n = try NoticeDate.length(from: f, to: t, rule: rule)
+            end = try NoticeDate.earliestEnd(from: f, rule: rule)
+        } catch let e as UnknownHolidayYear {
+            throw ActionError(zh: e.zh, en: e.en)
+        }
         if n < rule.days {
-            let end = NoticeDate.earliestEnd(from: f, rule: rule)
             throw ActionError(zh: "公示期 \(f) 至 \(t) 只有 \(n) \(rule.workingDays ? "个工作日" : "天")，程序要求至少 \(rule.describe(.zh))（最早到 \(end)）",
                               en: "the notice \(f) to \(t) runs \(n) \(rule.workingDays ? "working days" : "days"); the programme asks for at least \(rule.describe(.en)) (to \(end) at the earliest)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Panel
 
 /// Runs the real `pingshen` binary and the real OpenSSH tools.
 enum Harness {
@@ -203,17 +204,19 @@ struct Fixture {
         #expect(r.status == 0, "finalize: \(r.stderr)")
     }
 
-    // The notice calendar of the tests (issue 12): the chair finalizes 30 days ago (the clock
-    // PINGSHEN_NOW, which dates a record's `created`), the notice runs from the next day for
-    // ten days, and the approving body signs at the real now, after it has ended. Every date
-    // lies in the past, so verify's window (no `created` ahead of the real clock) holds.
+    // The notice calendar of the tests (issue 12): the chair finalizes 30 days before the
+    // anchor (the clock PINGSHEN_NOW, which dates a record's `created`), the notice runs from
+    // the next day for ten days, and the approving body signs at the real now, after it has
+    // ended. The anchor is a fixed day, not today: notices count working days, public
+    // holidays included, and a year without a holiday table is refused (WorkCalendar), so a
+    // calendar that moved with the clock would cross 国庆 or 春节 on some days and leave the
+    // built-in table in 2027. 2026-10-31 … 2026-12-11 hold no public holiday. Every date lies
+    // in the past, so verify's window (no `created` ahead of the real clock) holds.
+    static let anchor = "2026-11-30"
 
-    /// The Beijing date `offset` days from now, YYYY-MM-DD.
+    /// The date `offset` days from the anchor (a Monday), YYYY-MM-DD.
     static func day(_ offset: Int) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let d = cal.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(TimeInterval(offset) * 86_400))
-        return String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!)
+        NoticeDate(anchor)!.adding(days: offset).description
     }
     static let finalizeDay = -30
     static let noticeFrom = -29

@@ -243,9 +243,9 @@ import Records
         // Before any notice.
         let noNotice = try fx.approve(as: "appr")
         #expect(noNotice.status == 1 && noNotice.stderr.contains("has not been publicised"), "\(noNotice.stderr)")
-        // A notice that ends in five days: refused until the day after its last.
+        // A notice that ends five days after the anchor: refused until the day after its last.
         #expect(try fx.publicise(from: Fixture.day(-29), to: Fixture.day(5)).status == 0)
-        let early = try fx.approve(as: "appr")
+        let early = try fx.approve(as: "appr", now: Fixture.day(0))
         #expect(early.status == 1 && early.stderr.contains("the notice period runs until \(Fixture.day(5))"), "\(early.stderr)")
         let onLastDay = try fx.approve(as: "appr", now: Fixture.day(5))
         #expect(onLastDay.status == 1 && onLastDay.stderr.contains("runs until"), "\(onLastDay.stderr)")
@@ -262,7 +262,7 @@ import Records
         let approval: [String: JSONValue] = ["finalize": .string(fin), "selected": .array([.string("D001"), .string("D002")]),
                                               "decision": .string("approved"), "body": .string("sftu")]
         let byChair = try HandSigned.append(fx, "chair", kind: "approval", body: approval, created: Timestamp.format(Date()))
-        let tooEarly = try HandSigned.append(fx, "appr", kind: "approval", body: approval, created: Timestamp.format(Date()))
+        let tooEarly = try HandSigned.append(fx, "appr", kind: "approval", body: approval, created: Fixture.day(0) + "T04:00:00Z")
         let (status, problems) = try Self.verify(fx)
         #expect(status == 1)
         #expect(problems.contains { $0.path == byChair && $0.message.contains("chair") }, "\(problems)")
@@ -333,7 +333,7 @@ import Records
             #expect(notice.days >= 5, "\(id)")
             #expect((p.approval?.by.count ?? 0) > 0, "\(id)")
             // Where the seed is silent, the notes say so.
-            #expect((p.notes ?? []).contains { $0.hasPrefix("publicity:") }, "\(id)")
+            #expect((p.notes ?? []).contains { $0.hasPrefix("publicity:") && $0.contains("neither 工作日 nor 天") && $0.contains("调休") }, "\(id)")
         }
         #expect(Templates.program("qingpu-craftsman")?.approvingBodies == ["qp-ftu", "qp-hrss"])
         #expect(Templates.program("shanghai-craftsman")?.approvingBodies == ["sftu"])
@@ -349,14 +349,103 @@ import Records
         #expect(decode("{id: qp-hrss,", "{id: \"../x\",")?.contains("approval.by") == true)
     }
 
-    @Test func noticeDatesAndTheClock() {
+    /// Working days are counted with public holidays and 调休 (the built-in table, or the years
+    /// a programme declares in publicity.calendar); a notice into a year neither knows is refused.
+    @Test func workingDaysFollowThePublicHolidaysAndAYearWithoutATableIsRefused() throws {
+        let fx = try Fixture(quota: 2)
+        // Hostile declarations are refused by the schema, with the field named; nothing is signed.
+        let yaml = try String(contentsOfFile: fx.store + "/program.yaml", encoding: .utf8)
+        func amend(_ calendar: String) throws -> Harness.Result {
+            let text = yaml.replacingOccurrences(of: "  working_days: true\n", with: "  working_days: true\n  calendar:\n" + calendar)
+            let file = fx.dir + "/amended-\(UUID().uuidString).yaml"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            return try Harness.pingshen(["program", "amend", fx.store, "--as", "sec", "--key", fx.key("sec"), file, "--reason", "2027年节假日安排"])
+        }
+        let hostile: [(String, String)] = [
+            ("    - {year: 2027, holidays: [2027-02-30]}\n", "publicity.calendar[0].holidays[0]"),
+            ("    - {year: 2027, holidays: [2026-01-01]}\n", "not a date YYYY-MM-DD of 2027"),
+            ("    - {year: 2027, holidays: [\"2027-1-1\"]}\n", "not a date YYYY-MM-DD of 2027"),
+            ("    - {year: 2027, holidays: [2027-01-01], workdays: [2027-01-01]}\n", "both a holiday and a make-up working day"),
+            ("    - {year: 2027, holidays: []}\n    - {year: 2027, holidays: []}\n", "declared twice"),
+            ("    - {year: 99999, holidays: []}\n", "publicity.calendar[0].year"),
+            ("    - {year: 2027, holidays: [], weekends: []}\n", "weekends"),
+            ("    - {year: 2027}\n", "holidays"),
+            ("    - {year: 2027, holidays: {a: 1}}\n", "holidays"),
+        ]
+        let before = Harness.records(fx.store, "sec").count
+        for (cal, message) in hostile {
+            let r = try amend(cal)
+            #expect(r.status != 0 && r.reason == .exit && r.stderr.contains(message), "\(cal): \(r.stderr)")
+        }
+        #expect(Harness.records(fx.store, "sec").count == before)
+        // Declared (as the State Council's notice for 2027 will say; here only New Year's Day).
+        let ok = try amend("    - {year: 2027, source: 国办发明电, holidays: [2027-01-01], workdays: []}\n")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        try fx.signCheck()
+        for m in ["m1", "m2", "m3"] {
+            for (d, p) in [("D001", 24), ("D002", 20), ("D003", 15)] { #expect(try fx.score(m, d, [p, p, p, p]).status == 0) }
+        }
+        #expect(try fx.finalize().status == 0)
+        let signed = Harness.records(fx.store, "sec").count
+        // Into 2028: neither the built-in table nor the programme knows it. Refused, naming the
+        // year and what to do; in Chinese too.
+        let into2028 = try fx.publicise(from: "2027-12-27", to: "2028-01-05")
+        #expect(into2028.status == 1 && into2028.stderr.contains("no public-holiday table for 2028")
+                && into2028.stderr.contains("publicity.calendar"), "\(into2028.stderr)")
+        let zh = try Harness.run(Harness.binary, ["publicity", fx.store, "--as", "sec", "--key", fx.key("sec"), "--from", "2027-12-27", "--to", "2028-01-05", "--lang", "zh"])
+        #expect(zh.status == 1 && zh.stderr.contains("没有 2028 年的法定节假日安排"), "\(zh.stderr)")
+        // 28 December – 1 January: 4 working days (1 January is declared off), 5 on weekdays alone.
+        let short = try fx.publicise(from: "2026-12-28", to: "2027-01-01")
+        #expect(short.status == 1 && short.stderr.contains("runs 4 working days"), "\(short.stderr)")
+        #expect(Harness.records(fx.store, "sec").count == signed)
+        let notice = try fx.publicise(from: "2026-12-28", to: "2027-01-04")
+        #expect(notice.status == 0, "\(notice.stderr)")
+        #expect(try Self.verify(fx).status == 0)
+        // A notice hand-signed into 2028 is a problem for verify, with the year named.
+        let fin = Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: try #require(Harness.records(fx.store, "chair").last))))
+        let forged = try HandSigned.append(fx, "sec", kind: "publicity", body: [
+            "finalize": .string(fin), "from": .string("2027-12-27"), "to": .string("2028-01-05"), "dossiers": .array([.string("D001"), .string("D002")]),
+        ])
+        let problems = try Self.verify(fx).problems
+        #expect(problems.contains { $0.path == forged && $0.kind == "rule-violation" && $0.message.contains("no public-holiday table for 2028") }, "\(problems)")
+    }
+
+    @Test func noticeDatesAndTheClock() throws {
         #expect(NoticeDate("2026-02-29") == nil && NoticeDate("2024-02-29") != nil && NoticeDate("２０２６-01-01") == nil)
         let mon = NoticeDate("2026-06-15")!  // a Monday
-        #expect(mon.isWorkingDay && !NoticeDate("2026-06-20")!.isWorkingDay)
-        #expect(NoticeDate.length(from: mon, to: NoticeDate("2026-06-19")!, workingDays: true) == 5)
-        #expect(NoticeDate.length(from: NoticeDate("2026-06-17")!, to: NoticeDate("2026-06-23")!, workingDays: true) == 5)
-        #expect(NoticeDate.earliestEnd(from: NoticeDate("2026-06-17")!, rule: .standard).description == "2026-06-23")
-        #expect(NoticeDate.earliestEnd(from: mon, rule: PublicitySpec(days: 7, workingDays: false)).description == "2026-06-21")
+        #expect(mon.isWeekday && !NoticeDate("2026-06-20")!.isWeekday)
+        let cal = WorkCalendar()
+        #expect(try NoticeDate.length(from: mon, to: NoticeDate("2026-06-18")!, calendar: cal) == 4)
+        // 端午 2026 (国办发明电〔2025〕7号): Friday 19 June is a holiday.
+        #expect(try !cal.isWorkingDay(NoticeDate("2026-06-19")!))
+        #expect(try NoticeDate.length(from: mon, to: NoticeDate("2026-06-19")!, calendar: cal) == 4)
+        #expect(try NoticeDate.length(from: NoticeDate("2026-06-16")!, to: NoticeDate("2026-06-22")!, calendar: cal) == 4)
+        #expect(try NoticeDate.length(from: NoticeDate("2026-06-16")!, to: NoticeDate("2026-06-23")!, calendar: cal) == 5)
+        #expect(try NoticeDate.length(from: NoticeDate("2026-06-16")!, to: NoticeDate("2026-06-22")!, calendar: nil) == 7)
+        #expect(try NoticeDate.earliestEnd(from: NoticeDate("2026-06-17")!, rule: .standard).description == "2026-06-24")
+        #expect(try NoticeDate.earliestEnd(from: mon, rule: PublicitySpec(days: 7, workingDays: false)).description == "2026-06-21")
+        // 国庆 2026: 1–7 October off, Saturday 10 October worked (调休), Sunday 20 September too.
+        #expect(try NoticeDate.length(from: NoticeDate("2026-09-28")!, to: NoticeDate("2026-10-09")!, calendar: cal) == 5)
+        #expect(try NoticeDate.length(from: NoticeDate("2026-10-08")!, to: NoticeDate("2026-10-12")!, calendar: cal) == 4)
+        #expect(try cal.isWorkingDay(NoticeDate("2026-10-10")!) && cal.isWorkingDay(NoticeDate("2026-09-20")!))
+        #expect(try NoticeDate.earliestEnd(from: NoticeDate("2026-09-30")!, rule: .standard).description == "2026-10-12")
+        // 春节 2026: 15–23 February off, 14 and 28 February worked.
+        #expect(try NoticeDate.earliestEnd(from: NoticeDate("2026-02-13")!, rule: .standard).description == "2026-02-26")
+        #expect(try NoticeDate.length(from: NoticeDate("2026-02-14")!, to: NoticeDate("2026-02-28")!, calendar: cal) == 6)
+        // 2024 and 2025 too; 2027 has no table: refused with the year named, never counted on weekdays alone.
+        #expect(try !cal.isWorkingDay(NoticeDate("2025-10-08")!) && cal.isWorkingDay(NoticeDate("2025-10-11")!))
+        #expect(try !cal.isWorkingDay(NoticeDate("2024-02-16")!) && cal.isWorkingDay(NoticeDate("2024-02-18")!))
+        #expect(cal.knownYears == [2024, 2025, 2026])
+        #expect(throws: UnknownHolidayYear.self) { try NoticeDate.length(from: NoticeDate("2026-12-28")!, to: NoticeDate("2027-01-08")!, calendar: cal) }
+        do {
+            _ = try NoticeDate.earliestEnd(from: NoticeDate("2027-03-01")!, rule: .standard)
+            Issue.record("2027 counted without a table")
+        } catch let e as UnknownHolidayYear {
+            #expect(e.year == 2027 && e.en.contains("no public-holiday table for 2027") && e.zh.contains("没有 2027 年的法定节假日安排"))
+        }
+        // A declared year: the programme's own table.
+        let declared = WorkCalendar(declared: [HolidayYear(year: 2027, source: "test", holidays: ["2027-01-01"], workdays: ["2027-01-02"])])
+        #expect(try NoticeDate.length(from: NoticeDate("2026-12-31")!, to: NoticeDate("2027-01-04")!, calendar: declared) == 3)
         // Beijing dates: 16:00Z is already the next day.
         #expect(NoticeDate(created: "2026-06-15T15:59:59Z") == mon && NoticeDate(created: "2026-06-15T16:00:00Z") == mon.adding(days: 1))
         #expect(Clock.parse("2026-06-15").map { NoticeDate(instant: $0) } == mon)
