@@ -22,7 +22,9 @@ extension UI {
         }
         let program = b.program
         let today = NoticeDate(instant: Clock.now())
-        let end = NoticeDate.earliestEnd(from: today, rule: program.noticeRule)
+        // The earliest last day by the working-day calendar; a year it has no table for leaves
+        // today, and signing says why (Review.publicityBody).
+        let end = (try? NoticeDate.earliestEnd(from: today, rule: program.noticeRule)) ?? today
         let notices = b.notices()
         let candidate = notices.isEmpty ? nil : b.supplementCandidate()
         var fields: [FormField] = [
