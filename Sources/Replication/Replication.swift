@@ -17,6 +17,8 @@
 //   Hub.swift          `pingshen hub init` (bare, git's receive guards, the pre-receive hook) and the
 //                      hook's check: only main, fast-forward, the rule per pushed commit, the tip verified,
 //                      the store's fingerprint, the pusher on the roster
+//   GitGate.swift      `pingshen git-gate MEMBER HUB`: SSH_ORIGINAL_COMMAND parsed (git's sq quoting), only
+//                      upload-pack / receive-pack on that one repository (the lines: Review/SSHAccess.swift)
 //
 // Entry points: `GitStore.enable`, `GitStore.commitBatch`, `StorePolicy.changes/refusals`, `Sync.run`, `Hub.create`,
-// `Hub.preReceive`.
+// `Hub.preReceive`, `GitGate.decide`.

@@ -34,6 +34,33 @@ public enum SSHAccess {
             .replacingOccurrences(of: "\"", with: "\\\"")
     }
 
+    /// The forced command of a member's key on a hub's host (issue 14): `BINARY git-gate MEMBER
+    /// HUB`, quoted as `forcedCommand` quotes.
+    public static func gateCommand(hub: String, binary: String, member: String) -> String {
+        [binary, "git-gate", member, hub].map(shellQuote).joined(separator: " ")
+            .replacingOccurrences(of: "\"", with: "\\\"")
+    }
+
+    /// The name of a hub's block between the markers: "git HUB".
+    public static func gitBlockName(_ hub: String) -> String { "git " + absolute(hub) }
+
+    /// The block for a hub: one line per member of the store's roster, each key limited to
+    /// `git-gate` on that one repository (`restrict`: no pty, no forwarding of any kind). The
+    /// same checks as `authorizedKeys`: an id or a key that could leave its token refuses all.
+    public static func gitAuthorizedKeys(hub: String, roster: Roster, binary: String) throws -> String {
+        let absHub = absolute(hub)
+        let absBinary = absolute(binary)
+        try checkPath(absHub, what: ("集线库", "hub"))
+        try checkPath(absBinary, what: ("程序", "binary"))
+        var lines = [beginMarker(gitBlockName(absHub))]
+        for (i, m) in roster.members.enumerated() {
+            let key = try keyToken(m, entry: i + 1)
+            lines.append("restrict,command=\"\(gateCommand(hub: absHub, binary: absBinary, member: m.id))\" \(key.keyText) pingshen-git:\(m.id)")
+        }
+        lines.append(endMarker(gitBlockName(absHub)))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// A path that cannot go into an authorized_keys line: control characters (a newline
     /// would end the line).
     static func checkPath(_ path: String, what: (zh: String, en: String)) throws {
@@ -83,8 +110,10 @@ public enum SSHAccess {
     /// appends it), so a rerun changes nothing else and is byte for byte idempotent. Every other
     /// line is kept as it was. A begin marker without its end marker is refused (the block's
     /// extent is unknown: guessing could drop someone's key or keep a removed member's).
-    public static func merge(existing: String, block: String, store: String, file: String = "authorized_keys") throws -> String {
-        let begin = beginMarker(absolute(store)), end = endMarker(absolute(store))
+    /// `blockName`: the name between the markers when it is not the store's path (a hub's block).
+    public static func merge(existing: String, block: String, store: String, file: String = "authorized_keys", blockName: String? = nil) throws -> String {
+        let name = blockName ?? absolute(store)
+        let begin = beginMarker(name), end = endMarker(name)
         var out: [String] = []
         var openedAt: Int?
         var at: Int?

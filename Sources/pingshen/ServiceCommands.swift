@@ -16,13 +16,15 @@ struct SSHCommand: ParsableCommand {
         @Argument var store: String
         @Option(help: "The pingshen binary on the review host (default: this one).") var binary: String?
         @Option(help: "Merge into this authorized_keys file instead of printing (replaces this store's block).") var file: String?
+        @Option(name: .customLong("git"), help: "A hub (`pingshen hub init`): each key runs only `pingshen git-gate ID HUB` (git fetch and push of that hub).") var hub: String?
 
         func run() throws {
             let lang = common.language
             try guarded(lang) {
                 let panel = try Governance.openPanel(store).panel
                 let bin = binary ?? CommandLine.executablePath
-                let block = try SSHAccess.authorizedKeys(store: store, roster: panel.roster, binary: bin)
+                let block = try hub.map { try SSHAccess.gitAuthorizedKeys(hub: $0, roster: panel.roster, binary: bin) }
+                    ?? SSHAccess.authorizedKeys(store: store, roster: panel.roster, binary: bin)
                 if let file {
                     var existing = ""
                     if FileManager.default.fileExists(atPath: file) {
@@ -31,7 +33,8 @@ struct SSHCommand: ParsableCommand {
                         }
                         existing = text
                     }
-                    let merged = try SSHAccess.merge(existing: existing, block: block, store: store, file: file)
+                    let merged = try SSHAccess.merge(existing: existing, block: block, store: store, file: file,
+                                                     blockName: hub.map(SSHAccess.gitBlockName))
                     try DurableFile.write(Data(merged.utf8), to: file)
                     chmod(file, 0o600)   // sshd's StrictModes refuses a group- or world-writable file
                     say(lang.pick("已更新 \(file)（\(panel.roster.members.count) 位成员）", "updated \(file) (\(panel.roster.members.count) members)"))
