@@ -1,5 +1,6 @@
 import Foundation
 import Panel
+import Scoring
 import Testing
 @testable import TerminalUI
 
@@ -121,6 +122,20 @@ import Testing
             let c = AppController(backend: FakeBackend(), lang: lang, size: size)
             press(c, .char("L"), .enter)
             return c.frame()
+        // Equal displayed scores show their exact values (issue 17), and `=` jumps to the
+        // quota line.
+        case "ranking-exact":
+            let b = FakeBackend(role: .chair, hide: false)
+            func entry(_ rank: Int, _ i: Int, _ n: Int, _ status: RankStatus) -> RankEntry {
+                RankEntry(rank: rank, dossier: b.dossiers[i].id, name: b.dossiers[i].name, score: Fraction(n, 1000), sheets: 5, status: status, median: Fraction(n, 1000), votes: [:])
+            }
+            b.rankingOverride = Ranking(program: b.program.id, method: "trimmed-mean", quota: 3, entries: [
+                entry(1, 0, 90391, .selected), entry(2, 1, 90389, .selected), entry(3, 2, 88000, .selected),
+                entry(4, 3, 80004, .notSelected), entry(5, 4, 80001, .notSelected), entry(6, 5, 70000, .notSelected),
+            ])
+            let c = AppController(backend: b, lang: lang, size: size)
+            press(c, .char("r"), .char("G"), .char("="))
+            return c.frame()
         // The secretary's desk and its screens (issue 17).
         case "desk":
             let c = AppController(backend: FakeBackend(role: .secretary), lang: lang, size: size)
@@ -219,7 +234,7 @@ import Testing
                         "too-small", "breakdown-hidden", "breakdown-own", "progress", "ranking", "ranking-breakdown",
                         "finalize", "finalize-confirm", "eligibility", "objections",
                         "desk", "import-preview", "import-error", "import-confirm", "decide", "notice", "objection-form",
-                        "export", "roster", "roster-add", "sheet-locked", "leave-edited", "recusal-confirm", "language-switched"]
+                        "export", "roster", "roster-add", "sheet-locked", "leave-edited", "recusal-confirm", "language-switched", "ranking-exact"]
 
     @Test(arguments: names)
     func snapshot(_ name: String) {

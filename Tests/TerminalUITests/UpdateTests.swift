@@ -666,6 +666,13 @@ import Testing
         }
         let r = Ranking(program: "p", method: "mean", quota: 0, entries: [entry(1, "A", 90391), entry(2, "B", 90389), entry(3, "C", 80000)])
         #expect(ChairViews.needsExact(r, 0) && ChairViews.needsExact(r, 1) && !ChairViews.needsExact(r, 2))
+        #expect(ChairViews.exactText(r, 0) == "90.391" && ChairViews.exactText(r, 1) == "90.389" && ChairViews.exactText(r, 2) == nil)
+        // Beyond six decimals, the fraction itself.
+        func at(_ rank: Int, _ d: String, _ score: Fraction) -> RankEntry {
+            RankEntry(rank: rank, dossier: d, name: d, score: score, sheets: 5, status: .notSelected, median: nil, votes: [:])
+        }
+        let close = Ranking(program: "p", method: "mean", quota: 0, entries: [at(1, "A", Fraction(903_900_001, 10_000_000)), at(2, "B", Fraction(9039, 100))])
+        #expect(ChairViews.exactText(close, 0) == "903900001/10000000" && ChairViews.exactText(close, 1) == "9039/100")
     }
 
     @Test func secretaryStartsOnQualification() {

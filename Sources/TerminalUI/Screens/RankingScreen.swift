@@ -82,6 +82,31 @@ extension ChairViews {
         }
     }
 
+    /// The score with as few decimals as tell it from a neighbour shown equal (90.391 beside
+    /// 90.389); the fraction itself where six do not. nil when no neighbour looks equal.
+    static func exactText(_ r: Ranking, _ i: Int) -> String? {
+        guard needsExact(r, i), let v = r.entries[i].score else { return nil }
+        let near = [i - 1, i + 1].compactMap { r.entries.indices.contains($0) ? r.entries[$0].score : nil }
+            .filter { $0 != v && $0.rounded2() == v.rounded2() }
+        for places in 3...6 where near.allSatisfy({ $0.rounded(places: places) != v.rounded(places: places) }) {
+            return v.rounded(places: places)
+        }
+        return "\(v)"
+    }
+
+    /// Whole notes while they fit, then "…": a note is never cut (a cut exact value would show
+    /// the very digits that do not tell two scores apart).
+    static func fitNotes(_ notes: [String], _ width: Int) -> String {
+        var out = ""
+        for n in notes {
+            let next = out.isEmpty ? n : out + " " + n
+            if DisplayWidth.of(next) <= width { out = next; continue }
+            if out.isEmpty { return DisplayWidth.truncate(n, to: width) }
+            return DisplayWidth.of(out) + 2 <= width ? out + " …" : out
+        }
+        return out
+    }
+
     public static func ranking(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend, _ p: ListPos) {
         let lang = s.lang
         guard let chair = s.chair else { return }
@@ -125,10 +150,12 @@ extension ChairViews {
             g.put(DisplayWidth.pad(shown ? "\(e.recommend)/\(e.recommend + e.reject + e.abstain)" : "—", to: voteW - 1, alignRight: true), x: x, y: y, role: base); x += voteW + 1
             g.put(DisplayWidth.truncate(statusWord(e, lang), to: statusW), x: x, y: y, role: sel ? .selection : statusRole(e.status)); x += statusW + 1
             var notes: [String] = []
+            // The exact value first: it is what tells two equal-looking scores apart, and the
+            // column is narrow at 80 columns.
+            if shown, let x = exactText(r, i) { notes.append(lang.pick("精确\(x)", "= \(x)")) }
             if shown, let o = chair.report.outliers[e.dossier], !o.isEmpty { notes.append(lang.pick("离群 \(o.count)", "outliers \(o.count)")) }
             if isTied(r, i) { notes.append(lang.pick("并列", "tied")) }
-            if shown, needsExact(r, i), let v = e.score { notes.append(lang.pick("精确值 \(v)", "exact \(v)")) }
-            g.put(DisplayWidth.truncate(notes.joined(separator: " "), to: notesW), x: x, y: y, role: sel ? .selection : .warning)
+            g.put(fitNotes(notes, notesW), x: x, y: y, role: sel ? .selection : .warning)
             y += 1
             i += 1
         }
