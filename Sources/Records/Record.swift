@@ -17,6 +17,10 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     /// The public notice (社会公示, issue 12): the finalized list (or one supplementary
     /// candidate) published from one date to another, signed by the secretary.
     case publicity
+    /// The chair's ruling on a place an upheld objection freed (issue 12): which of the
+    /// candidates tied at the next place (or ruled not-selected before) fills it, or that it
+    /// stays vacant, with the reasons, as at the quota line.
+    case ruling
     /// Field groups and assignment (issue 13, Grouping.swift): a group's members, dossiers put
     /// in groups, and which members review each dossier.
     case group

@@ -141,8 +141,8 @@ public enum RecordKinds {
         case .approval:
             // 审定 is the approving body's (seeds 000 三(四), 002 五(四), 003 五), never the panel's.
             return KindSpec(kind: kind, signers: [.approver],
-                            holds: LocalizedText(zh: "finalize（定稿记录的 SHA-256）；selected；decision；body（审定机构，程序 approval.by 之一）；notices（公示记录的 SHA-256）",
-                                                 en: "finalize (the finalize record's SHA-256); selected; decision; body (the approving body, one of the programme's approval.by); notices (the publicity records' SHA-256)"),
+                            holds: LocalizedText(zh: "finalize（定稿记录的 SHA-256）；selected；decision；body（审定机构，程序 approval.by 之一）；notices（公示记录的 SHA-256）；名单少于名额时 vacant（空缺数）与 vacancies（{count, reason, freed?, objection?, ruling?}）",
+                                                 en: "finalize (the finalize record's SHA-256); selected; decision; body (the approving body, one of the programme's approval.by); notices (the publicity records' SHA-256); where the list is shorter than the quota, vacant (how many places) and vacancies ({count, reason, freed?, objection?, ruling?})"),
                             pin: (key: "finalize", kind: .finalize),
                             pins: LocalizedText(zh: "存在的定稿记录；selected 中存在且已公示的申报材料；公示期已结束", en: "a finalize record that exists; dossiers in selected that exist and were publicised; a notice period that has ended"),
                             shape: approvalShape, rules: approvalRules)
@@ -153,6 +153,13 @@ public enum RecordKinds {
                             pin: (key: "finalize", kind: .finalize),
                             pins: LocalizedText(zh: "存在的定稿记录；公示期不短于程序规定", en: "a finalize record that exists; a period no shorter than the programme's"),
                             shape: publicityShape, rules: publicityRules)
+        case .ruling:
+            return KindSpec(kind: kind, signers: [.chair],
+                            holds: LocalizedText(zh: "finalize；objection（空出名额的成立异议的 SHA-256）；freed（被异议的材料）；tied（下一名额处的候选人）；resolutions（{dossier, decision: selected|not-selected, reason}，恰一人 selected）或 vacant（名额空缺的理由）",
+                                                 en: "finalize; objection (the SHA-256 of the upheld objection that freed the place); freed (the dossier objected to); tied (the candidates at the next place); resolutions ({dossier, decision: selected|not-selected, reason}, exactly one selected) or vacant (why the place stays empty)"),
+                            pin: (key: "finalize", kind: .finalize),
+                            pins: LocalizedText(zh: "存在的定稿记录；对已公示材料成立的异议", en: "a finalize record that exists; an upheld objection to a publicised dossier"),
+                            shape: rulingShape, rules: rulingRules)
         // Dossiers as signed history (issue 11, issue 16): see `DossierPins`.
         case .intake:
             return KindSpec(kind: kind, signers: [.secretary],
@@ -413,6 +420,47 @@ public enum RecordKinds {
         return nil
     }
 
+    static func rulingShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
+        if let e = hash(body, "finalize") ?? hash(body, "objection") { return e }
+        guard let freed = body["freed"]?.string, FastID.isSafe(freed) else {
+            return RecordsError("“freed” 应为空出名额的材料编号", "'freed' must be the id of the dossier whose place was freed")
+        }
+        if let t = body["tied"], !(t.array.map { $0.allSatisfy { $0.string.map(FastID.isSafe) ?? false } } ?? false) {
+            return RecordsError("“tied” 应为编号数组", "'tied' must be an array of ids")
+        }
+        switch (body["resolutions"], body["vacant"]) {
+        case (nil, let v?):
+            guard let reason = v.string, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return RecordsError("“vacant” 应写明名额空缺的理由", "'vacant' must say why the place stays empty")
+            }
+            return nil
+        case (let r?, nil):
+            guard let items = r.array, !items.isEmpty else { return RecordsError("“resolutions” 应为非空数组", "'resolutions' must be a non-empty array") }
+            var selected = 0, seen: Set<String> = []
+            for item in items {
+                guard let d = item["dossier"]?.string, FastID.isSafe(d), seen.insert(d).inserted,
+                      let decision = item["decision"]?.string, decision == "selected" || decision == "not-selected",
+                      let reason = item["reason"]?.string, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    return RecordsError("“resolutions” 的每项应为 {dossier, decision: selected|not-selected, reason}，编号不重复",
+                                        "each of 'resolutions' must be {dossier, decision: selected|not-selected, reason}, ids once")
+                }
+                if decision == "selected" { selected += 1 }
+            }
+            return selected == 1 ? nil : RecordsError("裁定应恰选入一人（选入了 \(selected) 人）", "a ruling selects exactly one (it selects \(selected))")
+        default:
+            return RecordsError("裁定应有 “resolutions” 或 “vacant” 之一", "a ruling has either 'resolutions' or 'vacant'")
+        }
+    }
+
+    static func rulingRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        guard let ids = book.dossiers else { return nil }
+        let named = [body["freed"]?.string].compactMap { $0 } + (body["resolutions"]?.array ?? []).compactMap { $0["dossier"]?.string }
+        for d in named where !ids.contains(d) {
+            return RecordsError("裁定列有不存在的申报材料 “\(d)”", "the ruling names dossier '\(d)', which does not exist")
+        }
+        return nil
+    }
+
     static func objectionShape(_ body: [String: JSONValue], _ kind: RecordKind) -> RecordsError? {
         if let e = dossierShape(body, kind) { return e }
         if let e = hash(body, "publicity", required: false) ?? date(body, "received", required: false) { return e }
@@ -434,6 +482,22 @@ public enum RecordKinds {
             guard let items = v.array, items.allSatisfy({ $0.string != nil }) else {
                 return RecordsError("“selected” 应为编号数组", "'selected' must be an array of ids")
             }
+        }
+        // Empty places said, not left to be counted (issue 12): `vacant` is how many, and
+        // `vacancies` says why for each ({count, reason, freed?, objection?, ruling?}).
+        if let v = body["vacant"] {
+            guard let n = v.int, n >= 0, n <= 100_000 else { return RecordsError("“vacant” 应为非负整数", "'vacant' must be a non-negative integer") }
+            let items = body["vacancies"]?.array ?? []
+            var total: Int64 = 0
+            for item in items {
+                guard let c = item["count"]?.int, c >= 1, c <= 100_000, let r = item["reason"]?.string, !r.isEmpty else {
+                    return RecordsError("“vacancies” 的每项应为 {count, reason, …}", "each of 'vacancies' must be {count, reason, …}")
+                }
+                total += c
+            }
+            if total != n { return RecordsError("“vacancies” 合计 \(total) 个空缺，与 “vacant” \(n) 不符", "'vacancies' account for \(total) places, 'vacant' says \(n)") }
+        } else if body["vacancies"] != nil {
+            return RecordsError("有 “vacancies” 却没有 “vacant”", "'vacancies' without 'vacant'")
         }
         return nil
     }

@@ -19,8 +19,9 @@ extension Verifier {
         var notices: [Item] = []
         var objections: [Item] = []
         var approvals: [Item] = []
+        var rulings: [Item] = []
 
-        static let kinds: Set<RecordKind> = [.finalize, .publicity, .objection, .approval]
+        static let kinds: Set<RecordKind> = [.finalize, .publicity, .objection, .approval, .ruling]
 
         mutating func note(_ r: Record, path: String, sha: String) {
             let item = Item(record: r, path: path, sha: sha)
@@ -29,6 +30,7 @@ extension Verifier {
             case .publicity: notices.append(item)
             case .objection: objections.append(item)
             case .approval: approvals.append(item)
+            case .ruling: rulings.append(item)
             default: return
             }
         }
@@ -67,6 +69,59 @@ extension Verifier {
                     if Set(selected) != Set(listed) {
                         problem(n.path, "公示名单与定稿 \(fin.path) 的入选名单不符", "the notice does not list exactly the finalized list of \(fin.path)")
                     }
+                }
+            }
+            // The chair's rulings on freed places: one per place, on an upheld objection to the
+            // dossier it names.
+            var rulingByObjection: [String: Item] = [:]
+            for r in rulings {
+                guard let ref = r.record.body["objection"]?.string else { continue }
+                let o = objectionBySha[ref]
+                let freed = r.record.body["freed"]?.string ?? ""
+                if o == nil || o?.record.body["dossier"]?.string != freed || o?.record.body["outcome"]?.string != "upheld" {
+                    problem(r.path, "裁定所称的异议记录不存在，或不是对 \(freed) 成立的异议", "the ruling names no upheld objection to \(freed)")
+                }
+                if let first = rulingByObjection[ref] {
+                    problem(r.path, "组长对同一空出名额裁定了两次（另见 \(first.path)）", "the chair ruled twice on the same freed place (also \(first.path))")
+                } else {
+                    rulingByObjection[ref] = r
+                }
+            }
+            // Supplements follow the ruling on their place; without one, they name no candidate
+            // tied with another at the finalized ranking, nor one the chair ruled not-selected.
+            for n in notices {
+                guard let freed = n.record.body["supplement_for"]?.string, let ref = n.record.body["objection"]?.string,
+                      let fin = n.record.body["finalize"]?.string.flatMap({ finals[$0] }), let cand = Notices.ids(n.record.body["dossiers"]).first else { continue }
+                if let r = rulingByObjection[ref] {
+                    if r.record.body["vacant"] != nil {
+                        problem(n.path, "组长已裁定 \(freed) 空出的名额空缺（\(r.path)），补充公示却递补 \(cand)", "the chair ruled the place freed by \(freed) vacant (\(r.path)), yet the supplementary notice fills it with \(cand)")
+                    } else {
+                        let chosen = (r.record.body["resolutions"]?.array ?? []).first { $0["decision"]?.string == "selected" }?["dossier"]?.string
+                        if chosen != cand {
+                            problem(n.path, "补充公示递补 \(cand)，组长裁定（\(r.path)）选入的是 \(chosen ?? "—")", "the supplementary notice names \(cand); the chair's ruling (\(r.path)) selected \(chosen ?? "none")")
+                        }
+                    }
+                    continue
+                }
+                let rows = fin.record.body["ranking"]?.array ?? []
+                let others = Set(notices.filter { $0.sha != n.sha && $0.record.body["finalize"]?.string == fin.sha }.flatMap { Notices.ids($0.record.body["dossiers"]) })
+                let upheld = Set(objections.filter { $0.record.body["outcome"]?.string == "upheld" }.compactMap { $0.record.body["dossier"]?.string })
+                if let rank = rows.first(where: { $0["dossier"]?.string == cand })?["rank"]?.int {
+                    let tied = rows.filter {
+                        $0["rank"]?.int == rank && $0["status"]?.string == "not-selected" && $0["dossier"]?.string != cand
+                            && !others.contains($0["dossier"]?.string ?? "") && !upheld.contains($0["dossier"]?.string ?? "")
+                    }.compactMap { $0["dossier"]?.string }
+                    if !tied.isEmpty {
+                        problem(n.path, "补充公示递补的 \(cand) 与 \(tied.joined(separator: ", ")) 并列，却没有组长裁定",
+                                "the supplementary notice names \(cand), tied with \(tied.joined(separator: ", ")), without the chair's ruling")
+                    }
+                }
+                let earlier = (fin.record.body["resolutions"]?.array ?? []).first { $0["dossier"]?.string == cand }?["decision"]?.string
+                let later = rulings.filter { $0.record.body["finalize"]?.string == fin.sha }.flatMap { $0.record.body["resolutions"]?.array ?? [] }
+                    .last { $0["dossier"]?.string == cand }?["decision"]?.string
+                if (later ?? earlier) == "not-selected" {
+                    problem(n.path, "组长曾裁定 \(cand) 不入选，补充公示却未经组长对该名额裁定就递补它",
+                            "the chair ruled \(cand) not-selected, yet the supplementary notice moves it up without the chair's ruling on the place")
                 }
             }
             // Objections.
@@ -108,6 +163,16 @@ extension Verifier {
                 for d in Notices.ids(a.record.body["selected"]) where !publicised.contains(d) || upheld.contains(d) {
                     problem(a.path, upheld.contains(d) ? "审定名单列有异议成立的 \(d)" : "审定名单列有未经公示的 \(d)",
                             upheld.contains(d) ? "the approved list names \(d), whose objection was upheld" : "the approved list names \(d), which was never publicised")
+                }
+                // Fewer than the quota only said aloud: the places listed plus those `vacant`
+                // says make up the finalized quota (not for an assessment, which has none).
+                if let fin = finals[finSha], let quota = fin.record.body["quota"]?.int, !program.aggregation.isAssessment {
+                    let listed = Int64(Notices.ids(a.record.body["selected"]).count)
+                    let vacant = a.record.body["vacant"]?.int ?? 0
+                    if listed + vacant < quota {
+                        problem(a.path, "审定名单只有 \(listed) 人，名额 \(quota)，却没有写明空缺（vacant）",
+                                "the approved list names \(listed) of \(quota) places without saying the rest are vacant (vacant)")
+                    }
                 }
                 let key = finSha + " " + (a.record.body["body"]?.string ?? "")
                 if let first = byBody[key] {

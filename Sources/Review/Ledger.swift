@@ -252,6 +252,9 @@ public struct Ledger: Sendable {
         case .publicity:
             decisionRecords[path] = stored
             decisionItems["publicity", default: []].append(DecisionOrder.Item(r, path: path, value: path))
+        case .ruling:
+            decisionRecords[path] = stored
+            decisionItems["ruling", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .intake, .dossierAmend:
             pins.take(r, path: path)
         // Field groups and assignment (issue 13): kept whole (few records), ordered by chains.
@@ -442,6 +445,8 @@ public struct Ledger: Sendable {
 
     /// The public notices (issue 12), in the order signed (`created`, then path).
     public var publicities: [StoredRecord] { wholeRecords("publicity") }
+    /// The chair's rulings on freed places (issue 12), in the order signed.
+    public var rulings: [StoredRecord] { wholeRecords("ruling") }
     /// Every approval, in the order signed.
     public var approvals: [StoredRecord] { wholeRecords("approval") }
 

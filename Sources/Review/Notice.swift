@@ -60,21 +60,63 @@ extension ReviewSession {
         return (f, t)
     }
 
-    /// The places freed by an upheld objection against a publicised dossier and not yet filled
-    /// by a supplementary notice, in the order publicised.
-    public func vacancies() -> [(dossier: String, objection: StoredRecord)] {
-        let filled = Set(notices().compactMap { $0.record.body["supplement_for"]?.string })
-        return publicised().compactMap { d in
-            guard ledger.outcome(of: d) == "upheld", !filled.contains(d), let o = ledger.objections[d] else { return nil }
-            return (d, o)
+    /// A place an upheld objection freed: the publicised dossier, that objection, and the
+    /// chair's ruling on the place, if any.
+    public struct FreedPlace: Sendable {
+        public var dossier: String
+        public var objection: StoredRecord
+        public var ruling: StoredRecord?
+        /// The chair ruled that the place stays empty (the reason).
+        public var ruledVacant: String? { ruling?.record.body["vacant"]?.string }
+        /// The candidate the chair's ruling selected for it.
+        public var ruledSelected: String? {
+            (ruling?.record.body["resolutions"]?.array ?? []).first { $0["decision"]?.string == "selected" }?["dossier"]?.string
         }
     }
 
-    /// The next eligible candidate for a freed place: the best-ranked dossier still in the
-    /// running (eligible, no upheld objection) that was not publicised and could take a place
-    /// (a quorum, above the pass mark and the vote threshold). Refused when there is none, or
-    /// when several share that rank (no rule names one of them: the chair's ruling is needed).
-    public func nextCandidate() throws -> String {
+    /// The chair's rulings on freed places of the latest finalization, in the order signed.
+    public func currentRulings() -> [StoredRecord] {
+        guard let fin = ledger.finalization else { return [] }
+        return ledger.rulings.filter { $0.record.body["finalize"]?.string == fin.sha256 }
+    }
+
+    /// The places freed by an upheld objection against a publicised dossier and not filled by
+    /// a supplementary notice, in the order publicised, each with the chair's ruling if any.
+    public func freedPlaces() -> [FreedPlace] {
+        let filled = Set(notices().compactMap { $0.record.body["supplement_for"]?.string })
+        let rulings = currentRulings()
+        return publicised().compactMap { d in
+            guard ledger.outcome(of: d) == "upheld", !filled.contains(d), let o = ledger.objections[d] else { return nil }
+            return FreedPlace(dossier: d, objection: o, ruling: rulings.first { $0.record.body["objection"]?.string == o.sha256 })
+        }
+    }
+
+    /// The freed places still to fill: those the chair has not ruled to leave vacant.
+    public func vacancies() -> [(dossier: String, objection: StoredRecord)] {
+        freedPlaces().filter { $0.ruledVacant == nil }.map { ($0.dossier, $0.objection) }
+    }
+
+    /// The chair's resolutions so far, dossier → (decision, reason): the tie at the cut in the
+    /// finalization, then each ruling on a freed place (a later one speaks last).
+    public func chairResolutions() -> [String: (decision: String, reason: String, record: String)] {
+        var out: [String: (String, String, String)] = [:]
+        var records: [StoredRecord] = []
+        if let fin = ledger.finalization { records.append(fin) }
+        records += currentRulings()
+        for r in records {
+            for item in r.record.body["resolutions"]?.array ?? [] {
+                guard let d = item["dossier"]?.string, let decision = item["decision"]?.string else { continue }
+                out[d] = (decision, item["reason"]?.string ?? "", r.path)
+            }
+        }
+        return out
+    }
+
+    /// The candidates at the next place, ignoring any ruling on it: the best-ranked dossiers
+    /// still in the running (eligible, no upheld objection) that were not publicised and could
+    /// take a place (a quorum, above the pass mark and the vote threshold). Several when they
+    /// are equal after the tie-breaks; empty when nobody is left.
+    public func nextLine() throws -> [String] {
         if program.aggregation.isAssessment {
             throw ActionError(zh: "考核（assessment）不按名额评选，没有递补", en: "an assessment has no quota, so no candidate moves up")
         }
@@ -83,15 +125,172 @@ extension ReviewSession {
         let candidates = live.entries.filter {
             !pub.contains($0.dossier) && $0.status != .noQuorum && $0.approval != .belowThreshold && $0.passMark != .belowThreshold
         }
-        guard let first = candidates.first else {
+        guard let first = candidates.first else { return [] }
+        return candidates.filter { $0.rank == first.rank }.map(\.dossier)
+    }
+
+    /// The candidate for the first place still to fill. With the chair's ruling on that place,
+    /// the one it selected. Without one, the next candidate, unless no rule can name them: a tie
+    /// at the next place, or a candidate the chair had ruled not-selected (at the quota line or
+    /// for an earlier place) — the chair rules first (`ruling`), never passed over silently.
+    public func nextCandidate() throws -> String {
+        guard let place = freedPlaces().first(where: { $0.ruledVacant == nil }) else {
+            _ = try nextLine()
+            throw ActionError(zh: "没有空出的名额：补充公示只在公示对象的异议成立（upheld）后递补一人",
+                              en: "no place is free: a supplementary notice fills the place of a publicised dossier whose objection was upheld")
+        }
+        return try nextCandidate(for: place)
+    }
+
+    func nextCandidate(for place: FreedPlace) throws -> String {
+        if let reason = place.ruledVacant {
+            throw ActionError(zh: "组长已裁定 \(place.dossier) 空出的名额空缺（\(reason)）", en: "the chair ruled that the place freed by \(place.dossier) stays vacant (\(reason))")
+        }
+        if let chosen = place.ruledSelected { return chosen }
+        let line = try nextLine()
+        guard let first = line.first else {
             throw ActionError(zh: "没有可递补的合格候选人", en: "no eligible candidate is left to move up")
         }
-        let tied = candidates.filter { $0.rank == first.rank }.map(\.dossier)
-        if tied.count > 1 {
-            throw ActionError(zh: "递补名次并列：\(tied.joined(separator: ", "))（同分且并列处理规则不能区分），须由组长裁定",
-                              en: "the next place is tied between \(tied.joined(separator: ", ")) (equal after the tie-breaks): the chair must rule")
+        let hint = LocalizedText(zh: "pingshen ruling STORE --as 组长 --place \(place.dossier) --resolve 编号=selected|not-selected:理由 …，或 --vacant 理由",
+                                 en: "pingshen ruling STORE --as CHAIR --place \(place.dossier) --resolve ID=selected|not-selected:REASON …, or --vacant REASON")
+        if line.count > 1 {
+            throw ActionError(zh: "递补名次并列：\(line.joined(separator: ", "))（同分且并列处理规则不能区分），须由组长裁定：\(hint.zh)",
+                              en: "the next place is tied between \(line.joined(separator: ", ")) (equal after the tie-breaks): the chair must rule: \(hint.en)")
         }
-        return first.dossier
+        if let earlier = chairResolutions()[first], earlier.decision == "not-selected" {
+            throw ActionError(zh: "组长曾裁定 \(first) 不入选（\(earlier.reason)，\(earlier.record)）：递补它须组长对该名额重新裁定：\(hint.zh)",
+                              en: "the chair ruled \(first) not-selected (\(earlier.reason), \(earlier.record)): moving it up needs the chair's ruling on the place: \(hint.en)")
+        }
+        return first
+    }
+
+    // MARK: - Ruling on a freed place (chair)
+
+    /// The chair's ruling on a place an upheld objection freed (`place`: the dossier objected
+    /// to; default the first place still to fill): either `resolutions` of exactly the
+    /// candidates at the next place (a tie, or a candidate the chair ruled not-selected
+    /// before), one selected, each with a reason; or `vacant`, why the place stays empty.
+    public func rulingBody(as chairID: String, place: String?, resolutions: [Resolution], vacant: String?) throws -> [String: JSONValue] {
+        try settle()
+        let chair = try member(chairID)
+        try requireRole(chair, for: .ruling)
+        try requireNoProblems(LocalizedText(zh: "签署递补裁定", en: "sign a ruling on a freed place"))
+        guard let fin = ledger.finalization else {
+            throw ActionError(zh: "尚未定稿，没有可裁定的名额", en: "nothing to rule on: the ranking is not finalized")
+        }
+        if !currentApprovals().isEmpty {
+            throw ActionError(zh: "名单已审定，不能再裁定", en: "the list is approved; no more rulings")
+        }
+        if program.aggregation.isAssessment {
+            throw ActionError(zh: "考核（assessment）不按名额评选，没有递补", en: "an assessment has no quota, so no candidate moves up")
+        }
+        let places = freedPlaces()
+        let chosen: FreedPlace
+        if let place {
+            _ = try requireDossier(place)
+            guard let p = places.first(where: { $0.dossier == place }) else {
+                throw ActionError(zh: "\(place) 没有空出名额（须是已公示、异议成立且尚未补充公示的材料）",
+                                  en: "\(place) freed no place (it must be publicised, its objection upheld, and its place not yet filled by a supplementary notice)")
+            }
+            chosen = p
+        } else {
+            guard let p = places.first(where: { $0.ruling == nil }) else {
+                throw ActionError(zh: "没有空出的名额待裁定", en: "no freed place awaits a ruling")
+            }
+            chosen = p
+        }
+        if let r = chosen.ruling {
+            throw ActionError(zh: "组长已对 \(chosen.dossier) 空出的名额裁定（\(r.path)），裁定不再更改",
+                              en: "the chair has ruled on the place freed by \(chosen.dossier) already (\(r.path)); the ruling stands")
+        }
+        var body: [String: JSONValue] = ["finalize": .string(fin.sha256), "objection": .string(chosen.objection.sha256), "freed": .string(chosen.dossier)]
+        switch (resolutions.isEmpty, vacant) {
+        case (true, let reason?):
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ActionError(zh: "--vacant 需要写明名额空缺的理由", en: "--vacant needs the reason the place stays empty")
+            }
+            body["vacant"] = .string(reason)
+            body["tied"] = .array(((try? nextLine()) ?? []).map(JSONValue.string))
+            return body
+        case (false, nil):
+            break
+        case (true, nil):
+            throw ActionError(zh: "裁定需要 --resolve 编号=selected|not-selected:理由，或 --vacant 理由", en: "a ruling needs --resolve ID=selected|not-selected:REASON, or --vacant REASON")
+        case (false, _?):
+            throw ActionError(zh: "--resolve 与 --vacant 只能二选一", en: "--resolve or --vacant, not both")
+        }
+        let line = try nextLine()
+        guard !line.isEmpty else {
+            throw ActionError(zh: "没有可递补的合格候选人：名额只能空缺（--vacant 理由）", en: "no eligible candidate is left: the place can only stay vacant (--vacant REASON)")
+        }
+        let earlier = chairResolutions()
+        if line.count == 1, earlier[line[0]]?.decision != "not-selected" {
+            throw ActionError(zh: "下一名 \(line[0]) 没有并列，也未被裁定不入选：无需裁定（pingshen publicity --supplement \(line[0])），或 --vacant 理由 使名额空缺",
+                              en: "the next candidate, \(line[0]), is neither tied nor ruled not-selected: no ruling is needed (pingshen publicity --supplement \(line[0])), or --vacant REASON to leave the place empty")
+        }
+        var seen: Set<String> = []
+        for r in resolutions {
+            guard line.contains(r.dossier) else {
+                throw ActionError(zh: "\(r.dossier) 不在下一名额的候选人之中（\(line.joined(separator: ", "))）",
+                                  en: "\(r.dossier) is not a candidate for the next place (\(line.joined(separator: ", ")))")
+            }
+            guard seen.insert(r.dossier).inserted else {
+                throw ActionError(zh: "\(r.dossier) 裁定了两次", en: "\(r.dossier) is resolved twice")
+            }
+            guard r.decision == "selected" || r.decision == "not-selected" else {
+                throw ActionError(zh: "裁定只能是 selected 或 not-selected（\(r.dossier)）", en: "a resolution is selected or not-selected (\(r.dossier))")
+            }
+            guard !r.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ActionError(zh: "裁定 \(r.dossier) 需要写明理由", en: "the resolution of \(r.dossier) needs a reason")
+            }
+        }
+        let missing = line.filter { !seen.contains($0) }
+        if !missing.isEmpty {
+            throw ActionError(zh: "下一名额的候选人未全部裁定：\(missing.joined(separator: ", "))（用 --resolve 编号=selected|not-selected:理由）",
+                              en: "not every candidate for the next place is resolved: \(missing.joined(separator: ", ")) (use --resolve ID=selected|not-selected:REASON)")
+        }
+        let selected = resolutions.filter { $0.decision == "selected" }.count
+        guard selected == 1 else {
+            throw ActionError(zh: "一个名额只选入一人，裁定选入了 \(selected) 人", en: "one place takes one candidate; the resolutions select \(selected)")
+        }
+        body["tied"] = .array(line.map(JSONValue.string))
+        body["resolutions"] = .array(resolutions.map {
+            .object(["dossier": .string($0.dossier), "decision": .string($0.decision), "reason": .string($0.reason)])
+        })
+        return body
+    }
+
+    /// The places the approved list leaves empty, each with why: a freed place the chair ruled
+    /// vacant, or one nobody is left to fill; and places the finalized list itself left empty
+    /// (fewer above the pass mark than the quota). Refused while a freed place could still be
+    /// filled (a next candidate, or a tie the chair has not ruled on).
+    func emptyPlaces(selected: Int) throws -> [[String: JSONValue]] {
+        guard !program.aggregation.isAssessment else { return [] }
+        var out: [[String: JSONValue]] = []
+        for place in freedPlaces() {
+            if let reason = place.ruledVacant, let r = place.ruling {
+                out.append(["count": .int(1), "freed": .string(place.dossier), "objection": .string(place.objection.sha256),
+                            "ruling": .string(r.sha256), "reason": .string(reason)])
+                continue
+            }
+            do {
+                let next = try nextCandidate(for: place)
+                throw ActionError(zh: "\(place.dossier) 空出的名额尚未递补：补充公示下一名（pingshen publicity --supplement \(next)），或由组长裁定空缺（pingshen ruling --place \(place.dossier) --vacant 理由）",
+                                  en: "the place freed by \(place.dossier) is not filled: publicise the next candidate (pingshen publicity --supplement \(next)), or the chair rules it vacant (pingshen ruling --place \(place.dossier) --vacant REASON)")
+            } catch let e as ActionError where e.en == "no eligible candidate is left to move up" {
+                out.append(["count": .int(1), "freed": .string(place.dossier), "objection": .string(place.objection.sha256),
+                            "reason": .string("没有可递补的合格候选人 / no eligible candidate was left to move up")])
+            } catch let e as ActionError where !e.en.hasPrefix("the place freed by") {
+                throw ActionError(zh: "\(place.dossier) 空出的名额尚未递补：\(e.zh)", en: "the place freed by \(place.dossier) is not filled: \(e.en)")
+            }
+        }
+        let accounted = out.count
+        let short = program.quota - selected - accounted
+        if short > 0 {
+            out.append(["count": .int(Int64(short)),
+                        "reason": .string("定稿名单少于名额（合格线以上或参评者不足）/ the finalized list was shorter than the quota (too few above the pass mark or in the running)")])
+        }
+        return out
     }
 
     static func parseDate(_ text: String, _ flag: String) throws -> NoticeDate {
@@ -159,11 +358,15 @@ extension ReviewSession {
         guard mainNotice() != nil else {
             throw ActionError(zh: "定稿名单尚未公示，不能补充公示", en: "the finalized list has not been publicised: no supplementary notice before it")
         }
-        guard let vacancy = vacancies().first else {
+        guard let vacancy = freedPlaces().first(where: { $0.ruledVacant == nil }) else {
+            if let ruled = freedPlaces().first {
+                throw ActionError(zh: "没有空出的名额：组长已裁定 \(ruled.dossier) 空出的名额空缺（\(ruled.ruledVacant ?? "")）",
+                                  en: "no place is free: the chair ruled that the place freed by \(ruled.dossier) stays vacant (\(ruled.ruledVacant ?? ""))")
+            }
             throw ActionError(zh: "没有空出的名额：补充公示只在公示对象的异议成立（upheld）后递补一人",
                               en: "no place is free: a supplementary notice fills the place of a publicised dossier whose objection was upheld")
         }
-        let next = try nextCandidate()
+        let next = try nextCandidate(for: vacancy)
         guard next == supplement else {
             throw ActionError(zh: "下一名合格候选人是 \(next)，不是 \(supplement)：补充公示只递补下一名",
                               en: "the next eligible candidate is \(next), not \(supplement): a supplementary notice names the next one only")
@@ -175,10 +378,11 @@ extension ReviewSession {
         body["supplement_for"] = .string(vacancy.dossier)
         body["objection"] = .string(vacancy.objection.sha256)
         // The chair's ruling on this candidate, said in the notice rather than passed over.
-        let rulings = ReviewSession.resolutions(in: fin.record)
-        if let ruling = rulings[supplement] {
-            let reason = (fin.record.body["resolutions"]?.array ?? []).first { $0["dossier"]?.string == supplement }?["reason"]?.string ?? ""
-            body["resolution"] = .string(ruling + (reason.isEmpty ? "" : ": " + reason))
+        if let ruling = vacancy.ruling {
+            body["ruling"] = .string(ruling.sha256)
+        }
+        if let r = chairResolutions()[supplement] {
+            body["resolution"] = .string(r.decision + (r.reason.isEmpty ? "" : ": " + r.reason))
         }
         return body
     }
@@ -297,10 +501,16 @@ extension ReviewSession {
             throw ActionError(zh: "仍有未处理的公示异议：\(pending.joined(separator: ", "))", en: "objections still pending: \(pending.joined(separator: ", "))")
         }
         let selected = publicised().filter { ledger.outcome(of: $0) != "upheld" }
+        // Fewer than the quota only said aloud (issue 12): each empty place with its reason.
+        let empty = try emptyPlaces(selected: selected.count)
         var out: [String: JSONValue] = [
             "finalize": .string(fin.sha256), "selected": .array(selected.map(JSONValue.string)), "decision": .string("approved"),
             "notices": .array(notices.map { .string($0.sha256) }),
         ]
+        if !empty.isEmpty {
+            out["vacant"] = .int(empty.reduce(0) { $0 + ($1["count"]?.int ?? 0) })
+            out["vacancies"] = .array(empty.map(JSONValue.object))
+        }
         if let named { out["body"] = .string(named) }
         return out
     }

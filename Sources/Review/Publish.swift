@@ -167,11 +167,30 @@ extension ReviewSession {
                 }
             }
         }
-        let cells: [[String]] = rows.map(cellsOf)
+        var cells: [[String]] = rows.map(cellsOf)
         let title = program.title.text(lang) + (program.year.map { " \($0)" } ?? "") + " — " +
             (list == .publicity ? lang.pick("公示名单", "list for public notice") : lang.pick("审定名单", "approved list"))
-        let noticeCols = list == .publicity ? ReviewSession.noticeColumns : []
-        let extra: [[String]] = rows.map { list == .publicity ? noticeCells($0) : [] }
+        // The final list's empty places (issue 12), as the approval signed them: `vacant` and
+        // each place's reason. In CSV one row each (no rank, no id; the name says vacant) with
+        // the reason in the `note` column.
+        let approvalBody = list == .final ? ledger.approval?.record.body : nil
+        let vacant = approvalBody?["vacant"]?.int ?? 0
+        let vacancies: [(count: Int64, reason: String, freed: String?)] = (approvalBody?["vacancies"]?.array ?? []).map {
+            ($0["count"]?.int ?? 1, $0["reason"]?.string ?? "", $0["freed"]?.string)
+        }
+        func vacancyNote(_ v: (count: Int64, reason: String, freed: String?)) -> String {
+            (v.freed.map { lang.pick("\($0) 异议成立空出：", "freed by the upheld objection to \($0): ") } ?? "") + v.reason
+        }
+        let noticeCols = list == .publicity ? ReviewSession.noticeColumns : ["note"]
+        var extra: [[String]] = rows.map { list == .publicity ? noticeCells($0) : [""] }
+        if list == .final {
+            for v in vacancies {
+                for _ in 0..<max(1, min(v.count, Int64(Limits.quota.upperBound))) {
+                    cells.append(cols.map { $0.id == "name" ? lang.pick("（空缺）", "(vacant)") : "" })
+                    extra.append([vacancyNote(v)])
+                }
+            }
+        }
         // The store's identity (issue 11) in every format, so a list can be checked against
         // the store it came from (`pingshen verify STORE --fingerprint HEX`).
         let fingerprint = governance.fingerprint ?? ""
@@ -184,12 +203,22 @@ extension ReviewSession {
         case "json":
             var out = "{\"program\":\(jsonString(program.id)),\"instance\":\(jsonString(instance)),\"list\":\(jsonString(list.rawValue))"
             out += ",\"title\":\(jsonString(title)),\"store_fingerprint\":\(governance.fingerprint.map(jsonString) ?? "null"),\"entries\":["
-            out += zip(cells, extra).map { row, more in
-                "\n{" + (zip(cols, row).map { c, v in
-                    jsonString(c.id == "id" ? "dossier" : c.id) + ":" + (c.id == "rank" ? v : jsonString(v))
-                } + zip(noticeCols, more).map { jsonString($0) + ":" + jsonString($1) }).joined(separator: ",") + "}"
-            }.joined(separator: ",")
-            out += cells.isEmpty ? "]" : "\n]"
+            // Entries are the dossiers only: the final list's empty places are `vacancies`.
+            let listed = Array(zip(cells.prefix(rows.count), extra.prefix(rows.count)))
+            let items: [String] = listed.map { row, more in
+                let base: [String] = zip(cols, row).map { c, v in jsonString(c.id == "id" ? "dossier" : c.id) + ":" + (c.id == "rank" ? v : jsonString(v)) }
+                let added: [String] = list == .publicity ? zip(noticeCols, more).map { jsonString($0) + ":" + jsonString($1) } : []
+                return "\n{" + (base + added).joined(separator: ",") + "}"
+            }
+            out += items.joined(separator: ",")
+            out += items.isEmpty ? "]" : "\n]"
+            if list == .final {
+                let places: [String] = vacancies.map { v in
+                    let freed = v.freed.map { ",\"freed\":" + jsonString($0) } ?? ""
+                    return "{\"count\":\(v.count),\"reason\":" + jsonString(v.reason) + freed + "}"
+                }
+                out += ",\"vacant\":\(vacant),\"vacancies\":[" + places.joined(separator: ",") + "]"
+            }
             if list == .publicity {
                 // Every signed notice: the main one and each supplementary notice (补充公示).
                 out += ",\"notices\":[" + noticeTags().map { tag, listed in
@@ -217,6 +246,10 @@ extension ReviewSession {
             var out = "# \(title)\n\n"
             let main = rows.filter { $0.notice?.supplement != true }
             out += table(main)
+            if list == .final, vacant > 0 {
+                out += "\n## " + lang.pick("空缺 \(vacant) 个名额", "\(vacant) vacant place\(vacant == 1 ? "" : "s")") + "\n\n"
+                for v in vacancies { out += "- " + (v.count > 1 ? "\(v.count) × " : "") + esc(vacancyNote(v)) + "\n" }
+            }
             if list == .publicity {
                 let tags = noticeTags()
                 if let m = tags.first(where: { !$0.tag.supplement })?.tag {

@@ -129,16 +129,49 @@ struct Finalize: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let resolutions = try resolve.map { item -> Resolution in
-                guard let eq = item.firstIndex(of: "="), let colon = item[eq...].firstIndex(of: ":") else {
-                    throw ActionError(zh: "--resolve 需要 编号=selected|not-selected:理由，得到“\(item)”", en: "--resolve takes ID=selected|not-selected:REASON, got '\(item)'")
-                }
-                return Resolution(dossier: String(item[..<eq]), decision: String(item[item.index(after: eq)..<colon]),
-                                  reason: String(item[item.index(after: colon)...]))
-            }
+            let resolutions = try parseResolutions(resolve)
             try signRecord(.finalize, store: store, as: id, key: key, lang: lang,
                            said: { LocalizedText(zh: "已签署定稿 \($0)", en: "signed the final ranking \($0)") }) {
                 try $0.finalizeBody(as: id, resolutions: resolutions)
+            }
+        }
+    }
+}
+
+/// `--resolve ID=selected|not-selected:REASON`, as finalize and ruling take it.
+func parseResolutions(_ items: [String]) throws -> [Resolution] {
+    try items.map { item -> Resolution in
+        guard let eq = item.firstIndex(of: "="), let colon = item[eq...].firstIndex(of: ":") else {
+            throw ActionError(zh: "--resolve 需要 编号=selected|not-selected:理由，得到“\(TerminalText.sanitize(item))”",
+                              en: "--resolve takes ID=selected|not-selected:REASON, got '\(TerminalText.sanitize(item))'")
+        }
+        return Resolution(dossier: String(item[..<eq]), decision: String(item[item.index(after: eq)..<colon]),
+                          reason: String(item[item.index(after: colon)...]))
+    }
+}
+
+struct Ruling: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The chair's ruling on a place an upheld objection freed: which candidate fills it, or that it stays vacant.",
+        discussion: "Needed when the candidates at the next place are tied, or the next was ruled not-selected before (at the quota line or for an earlier place): --resolve each of them (one selected), as at the quota line. --vacant REASON leaves the place empty; approve then says so (vacant).")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option(help: "The dossier whose upheld objection freed the place (default: the first place awaiting a ruling).") var place: String?
+    @Option(name: .customLong("resolve"), help: "ID=selected:REASON or ID=not-selected:REASON for each candidate at the next place (repeat).")
+    var resolve: [String] = []
+    @Option(help: "Leave the place empty, with the reason.") var vacant: String?
+    @Option var key: String?
+
+    func validate() throws { try checkIDs(common.language, [("--as", id)] + (place.map { [("--place", $0)] } ?? [])) }
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let resolutions = try parseResolutions(resolve)
+            try signRecord(.ruling, store: store, as: id, key: key, lang: lang,
+                           said: { LocalizedText(zh: "已签署递补裁定 \($0)", en: "signed the ruling on the freed place \($0)") }) {
+                try $0.rulingBody(as: id, place: place, resolutions: resolutions, vacant: vacant)
             }
         }
     }

@@ -58,7 +58,12 @@ import Testing
         var entries = rank["entries"] as! [[String: Any]]
         #expect(!entries.contains { $0["dossier"] as? String == "D001" })
         #expect(entries.first { $0["dossier"] as? String == "D002" }?["status"] as? String == "not-selected")
-        // … only through a supplementary notice of the next candidate, which says the chair's ruling.
+        // … only through a supplementary notice of the next candidate, and D002 the chair had
+        // ruled not-selected: never moved up over that ruling without the chair's new one.
+        let overRuling = try fx.publicise(from: Fixture.day(Fixture.noticeTo + 2), to: Fixture.day(Fixture.noticeTo + 11), supplement: "D002")
+        #expect(overRuling.status == 1 && overRuling.stderr.contains("the chair ruled D002 not-selected (同上") && overRuling.stderr.contains("pingshen ruling"),
+                "\(overRuling.stderr)")
+        #expect(try Harness.pingshen(["ruling", fx.store, "--as", "chair", "--key", fx.key("chair"), "--resolve", "D002=selected:D001 的获奖材料不实，D002 递补"]).status == 0)
         let wrong = try fx.publicise(from: Fixture.day(Fixture.noticeTo + 2), to: Fixture.day(Fixture.noticeTo + 11), supplement: "D003")
         #expect(wrong.status == 1 && wrong.stderr.contains("the next eligible candidate is D002, not D003"), "\(wrong.stderr)")
         let supplement = try fx.publicise(from: Fixture.day(Fixture.noticeTo + 2), to: Fixture.day(Fixture.noticeTo + 11), supplement: "D002")
@@ -66,7 +71,7 @@ import Testing
         let supplementRecord = try #require(Harness.records(fx.store, "sec").last)
         let sbody = try Harness.json(try String(contentsOfFile: supplementRecord, encoding: .utf8))["body"] as! [String: Any]
         #expect(sbody["supplement_for"] as? String == "D001" && sbody["dossiers"] as? [String] == ["D002"], "\(sbody)")
-        #expect((sbody["resolution"] as? String)?.hasPrefix("not-selected") == true, "\(sbody)")
+        #expect((sbody["resolution"] as? String)?.hasPrefix("selected: D001 的获奖材料不实") == true && sbody["ruling"] != nil, "\(sbody)")
         rank = try Harness.json(try Harness.pingshen(["rank", fx.store, "--format", "json"]).stdout)
         entries = rank["entries"] as! [[String: Any]]
         #expect(entries.first { $0["dossier"] as? String == "D002" }?["status"] as? String == "selected")

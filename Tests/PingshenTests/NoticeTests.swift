@@ -191,6 +191,186 @@ import Records
         #expect(try Self.verify(fx).status == 0)
     }
 
+    // MARK: - the chair's ruling on a freed place
+
+    static func ruling(_ fx: Fixture, as who: String = "chair", _ args: [String]) throws -> Harness.Result {
+        try Harness.pingshen(["ruling", fx.store, "--as", who, "--key", fx.key(who)] + args)
+    }
+
+    static func sha(_ path: String) throws -> String { Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    /// D003 and D004 tie at the next place when D001's objection is upheld: no supplement names
+    /// one before the chair rules, as at the quota line; the ruling is signed, kept, followed by
+    /// the supplement and checked by verify.
+    @Test func aTieForAFreedPlaceWaitsForTheChairsRuling() throws {
+        let fx = try Fixture(quota: 2)
+        try fx.signCheck()
+        for m in ["m1", "m2", "m3"] {
+            for (d, p) in [("D001", 24), ("D002", 20), ("D003", 15), ("D004", 15)] { #expect(try fx.score(m, d, [p, p, p, p]).status == 0) }
+        }
+        #expect(try fx.finalize().status == 0)
+        // Before any place is freed, a ruling has nothing to rule on.
+        let nothing = try Self.ruling(fx, ["--resolve", "D003=selected:x", "--resolve", "D004=not-selected:x"])
+        #expect(nothing.status == 1 && nothing.stderr.contains("no freed place awaits a ruling"), "\(nothing.stderr)")
+        #expect(try fx.publicise().status == 0)
+        #expect(try Self.objection(fx, "D001", "upheld", on: -22).status == 0)
+        let objection = try #require(Harness.records(fx.store, "sec").last)
+        let objSha = try Self.sha(objection)
+        let (from, to) = (Fixture.day(-18), Fixture.day(-9))
+        for d in ["D003", "D004"] {
+            let r = try fx.publicise(from: from, to: to, supplement: d)
+            #expect(r.status == 1 && r.stderr.contains("the next place is tied between D003, D004") && r.stderr.contains("the chair must rule")
+                    && r.stderr.contains("pingshen ruling"), "\(d): \(r.stderr)")
+        }
+        // The approval waits too: the place is neither filled nor ruled vacant.
+        #expect(try fx.addApprover("appr-sftu").status == 0)
+        let early = try fx.approve(as: "appr-sftu", body: "sftu")
+        #expect(early.status == 1 && early.stderr.contains("the place freed by D001 is not filled") && early.stderr.contains("tied between D003, D004"), "\(early.stderr)")
+        // A verify of a supplement signed by other means over the tie: reported, then taken away
+        // (the newest record of a chain, which nothing has seen).
+        let fin = try Self.sha(try #require(Harness.records(fx.store, "chair").last))
+        let forged = try HandSigned.append(fx, "sec", kind: "publicity", body: [
+            "finalize": .string(fin), "from": .string(from), "to": .string(to), "dossiers": .array([.string("D003")]),
+            "supplement_for": .string("D001"), "objection": .string(try Self.sha(objection)),
+        ])
+        let tied = try Self.verify(fx).problems
+        #expect(tied.contains { $0.path == forged && $0.kind == "notice-rule" && $0.message.contains("tied with D004, without the chair's ruling") }, "\(tied)")
+        try FileManager.default.removeItem(atPath: fx.store + "/" + forged)
+        try FileManager.default.removeItem(atPath: fx.store + "/" + forged + ".sig")
+        #expect(try Self.verify(fx).status == 0)
+        // Rulings refused, with the reason; nothing signed.
+        let refused: [(String, [String], String)] = [
+            ("sec", ["--resolve", "D004=selected:x", "--resolve", "D003=not-selected:x"], "may not sign ruling"),
+            ("chair", [], "a ruling needs --resolve"),
+            ("chair", ["--resolve", "D004=selected:x"], "not every candidate for the next place is resolved: D003"),
+            ("chair", ["--resolve", "D004=selected:x", "--resolve", "D003=selected:y"], "the resolutions select 2"),
+            ("chair", ["--resolve", "D004=not-selected:x", "--resolve", "D003=not-selected:y"], "the resolutions select 0"),
+            ("chair", ["--resolve", "D004=selected:x", "--resolve", "D002=not-selected:y"], "D002 is not a candidate for the next place (D003, D004)"),
+            ("chair", ["--resolve", "D004=selected: ", "--resolve", "D003=not-selected:y"], "the resolution of D004 needs a reason"),
+            ("chair", ["--resolve", "D004=maybe:x", "--resolve", "D003=not-selected:y"], "a resolution is selected or not-selected"),
+            ("chair", ["--resolve", "D004"], "--resolve takes ID=selected|not-selected:REASON"),
+            ("chair", ["--resolve", "D004=selected:x", "--resolve", "D003=not-selected:y", "--vacant", "z"], "--resolve or --vacant, not both"),
+            ("chair", ["--vacant", "  "], "--vacant needs the reason"),
+            ("chair", ["--place", "D002", "--vacant", "z"], "D002 freed no place"),
+            ("chair", ["--place", "D404", "--vacant", "z"], "no dossier with id D404"),
+            ("m1", ["--vacant", "z"], "may not sign ruling"),
+        ]
+        let chairBefore = Harness.records(fx.store, "chair").count
+        for (who, args, message) in refused {
+            let r = try Self.ruling(fx, as: who, args)
+            #expect(r.status == 1 && r.reason == .exit && r.stderr.contains(message), "\(who) \(args): \(r.stderr)")
+        }
+        let usage = try Self.ruling(fx, ["--place", "../x", "--vacant", "z"])
+        #expect(usage.status != 0 && usage.reason == .exit && usage.stderr.contains("--place"), "\(usage.stderr)")
+        #expect(Harness.records(fx.store, "chair").count == chairBefore)
+        // The chair rules, as at the quota line: D004 over D003, each with a reason.
+        let ok = try Self.ruling(fx, ["--place", "D001", "--resolve", "D004=selected:技术攻关成果经鉴定更突出", "--resolve", "D003=not-selected:同上"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let rulingPath = try #require(Harness.records(fx.store, "chair").last)
+        #expect(try Harness.sshVerify(store: fx.store, member: "chair", record: rulingPath).status == 0)
+        let rb = try Self.body(rulingPath)
+        let rulingSha = try Self.sha(rulingPath)
+        #expect(rb["freed"] as? String == "D001" && rb["tied"] as? [String] == ["D003", "D004"] && rb["objection"] as? String == objSha, "\(rb)")
+        // The ruling stands: not signed again, nor overridden by a supplement of the other.
+        let again = try Self.ruling(fx, ["--place", "D001", "--vacant", "改变主意"])
+        #expect(again.status == 1 && again.stderr.contains("has ruled on the place freed by D001 already"), "\(again.stderr)")
+        let other = try fx.publicise(from: from, to: to, supplement: "D003")
+        #expect(other.status == 1 && other.stderr.contains("the next eligible candidate is D004, not D003"), "\(other.stderr)")
+        let supplement = try fx.publicise(from: from, to: to, supplement: "D004")
+        #expect(supplement.status == 0, "\(supplement.stderr)")
+        let sb = try Self.body(try #require(Harness.records(fx.store, "sec").last))
+        #expect(sb["ruling"] as? String == rulingSha && (sb["resolution"] as? String)?.hasPrefix("selected: 技术攻关") == true, "\(sb)")
+        let md = try Harness.pingshen(["export", fx.store, "publicity", "--format", "md"])
+        #expect(md.stdout.contains("The chair's ruling: selected: 技术攻关成果经鉴定更突出"), "\(md.stdout)")
+        let approve = try fx.approve(as: "appr-sftu", body: "sftu")
+        #expect(approve.status == 0, "\(approve.stderr)")
+        #expect(try Self.body(try #require(Harness.records(fx.store, "appr-sftu").last))["selected"] as? [String] == ["D002", "D004"])
+        #expect(try Self.verify(fx).status == 0)
+        // Signed by other means: a second ruling on the place and a supplement against the ruling.
+        let twice = try HandSigned.append(fx, "chair", kind: "ruling", body: [
+            "finalize": .string(fin), "objection": .string(try Self.sha(objection)), "freed": .string("D001"), "vacant": .string("x"),
+        ])
+        let against = try HandSigned.append(fx, "sec", kind: "publicity", body: [
+            "finalize": .string(fin), "from": .string(from), "to": .string(to), "dossiers": .array([.string("D003")]),
+            "supplement_for": .string("D001"), "objection": .string(try Self.sha(objection)),
+        ])
+        let badShape = try HandSigned.append(fx, "chair", kind: "ruling", body: [
+            "finalize": .string(fin), "objection": .string(try Self.sha(objection)), "freed": .string("D001"),
+            "resolutions": .array([.object(["dossier": .string("D003"), "decision": .string("selected"), "reason": .string("x")]),
+                                   .object(["dossier": .string("D004"), "decision": .string("selected"), "reason": .string("y")])]),
+        ])
+        let problems = try Self.verify(fx).problems
+        #expect(problems.contains { $0.path == twice && $0.message.contains("ruled twice on the same freed place") }, "\(problems)")
+        #expect(problems.contains { $0.path == against && $0.message.contains("the chair's ruling (\(rulingPath.components(separatedBy: "/store/").last ?? "")) selected D004") }, "\(problems)")
+        #expect(problems.contains { $0.path == badShape && $0.kind == "malformed" && $0.message.contains("selects exactly one") }, "\(problems)")
+        #expect(try Harness.pingshen(["kinds"]).stdout.contains("ruling: signed by: chair"))
+    }
+
+    /// A place left empty is said in the approval: the chair rules one vacant, another has no
+    /// candidate left; the approval lists fewer than the quota only with `vacant` and the
+    /// reasons, and export final shows them.
+    @Test func anEmptyPlaceIsSaidInTheApproval() throws {
+        let fx = try Fixture(quota: 2)
+        try fx.signCheck()
+        // D004 has no sheet (no quorum): it can never move up.
+        for m in ["m1", "m2", "m3"] {
+            for (d, p) in [("D001", 24), ("D002", 20), ("D003", 15)] { #expect(try fx.score(m, d, [p, p, p, p]).status == 0) }
+        }
+        #expect(try fx.finalize().status == 0)
+        #expect(try fx.publicise().status == 0)
+        #expect(try Self.objection(fx, "D002", "upheld", on: -22).status == 0)
+        #expect(try fx.addApprover("appr-sftu").status == 0)
+        // D003 could fill D002's place: no approval of one short without a word.
+        let short = try fx.approve(as: "appr-sftu", body: "sftu")
+        #expect(short.status == 1 && short.stderr.contains("the place freed by D002 is not filled: publicise the next candidate (pingshen publicity --supplement D003)")
+                && short.stderr.contains("--vacant"), "\(short.stderr)")
+        // D003 is next and neither tied nor ruled against: the chair need not rule, but may leave the place empty.
+        let needless = try Self.ruling(fx, ["--resolve", "D003=selected:x"])
+        #expect(needless.status == 1 && needless.stderr.contains("no ruling is needed (pingshen publicity --supplement D003)"), "\(needless.stderr)")
+        #expect(try Self.ruling(fx, ["--vacant", "递补人选与入选者得分差距过大，不予递补"]).status == 0)
+        let vacantRuling = try Self.sha(try #require(Harness.records(fx.store, "chair").last))
+        let refused = try fx.publicise(from: Fixture.day(-18), to: Fixture.day(-9), supplement: "D003")
+        #expect(refused.status == 1 && refused.stderr.contains("the chair ruled that the place freed by D002 stays vacant"), "\(refused.stderr)")
+        // D001's objection upheld too: D003 fills that place; then D003's own is upheld, and nobody is left.
+        #expect(try Self.objection(fx, "D001", "upheld", on: -21).status == 0)
+        #expect(try fx.publicise(from: Fixture.day(-18), to: Fixture.day(-9), supplement: "D003").status == 0)
+        #expect(try Self.objection(fx, "D003", "upheld", on: -15).status == 0)
+        let none = try Self.ruling(fx, ["--place", "D003", "--resolve", "D004=selected:x"])
+        #expect(none.status == 1 && none.stderr.contains("no eligible candidate is left: the place can only stay vacant"), "\(none.stderr)")
+        let approve = try fx.approve(as: "appr-sftu", body: "sftu")
+        #expect(approve.status == 0, "\(approve.stderr)")
+        let ab = try Self.body(try #require(Harness.records(fx.store, "appr-sftu").last))
+        #expect(ab["selected"] as? [String] == [] && ab["vacant"] as? Int == 2, "\(ab)")
+        let places = ab["vacancies"] as? [[String: Any]] ?? []
+        #expect(places.count == 2, "\(ab)")
+        #expect(places.first?["freed"] as? String == "D002" && places.first?["ruling"] as? String == vacantRuling
+                && places.first?["reason"] as? String == "递补人选与入选者得分差距过大，不予递补", "\(places)")
+        #expect(places.last?["freed"] as? String == "D003" && (places.last?["reason"] as? String)?.contains("no eligible candidate") == true, "\(places)")
+        // export final shows the empty places in every format.
+        let csv = try Harness.pingshen(["export", fx.store, "final", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(whereSeparator: \.isNewline).map(String.init)
+        #expect(lines.first?.hasPrefix("rank,id,name,gender,employer,field,title,score,note,store_fingerprint") == true, "\(csv.stdout)")
+        #expect(lines.count == 3 && lines[1].hasPrefix(",,(vacant),") && lines[1].contains("freed by the upheld objection to D002: 递补人选"), "\(csv.stdout)")
+        let json = try Harness.json(try Harness.pingshen(["export", fx.store, "final", "--format", "json"]).stdout)
+        #expect(json["vacant"] as? Int == 2 && (json["entries"] as? [Any])?.isEmpty == true && (json["vacancies"] as? [Any])?.count == 2, "\(json)")
+        let md = try Harness.pingshen(["export", fx.store, "final", "--format", "md"])
+        #expect(md.stdout.contains("## 2 vacant places") && md.stdout.contains("- freed by the upheld objection to D003: "), "\(md.stdout)")
+        #expect(try Self.verify(fx).status == 0)
+        // An approval signed by other means that lists fewer than the quota without a word.
+        let fin = try Self.sha(try #require(Harness.records(fx.store, "chair").dropLast().last))
+        let silent = try HandSigned.append(fx, "appr-sftu", kind: "approval", body: [
+            "finalize": .string(fin), "selected": .array([]), "decision": .string("approved"), "body": .string("sftu"),
+        ], created: Timestamp.format(Date()))
+        let miscount = try HandSigned.append(fx, "appr-sftu", kind: "approval", body: [
+            "finalize": .string(fin), "selected": .array([]), "decision": .string("approved"), "body": .string("sftu"),
+            "vacant": .int(2), "vacancies": .array([.object(["count": .int(1), "reason": .string("x")])]),
+        ], created: Timestamp.format(Date()))
+        let problems = try Self.verify(fx).problems
+        #expect(problems.contains { $0.path == silent && $0.message.contains("names 0 of 2 places without saying the rest are vacant") }, "\(problems)")
+        #expect(problems.contains { $0.path == miscount && $0.kind == "malformed" && $0.message.contains("'vacancies' account for 1 places, 'vacant' says 2") }, "\(problems)")
+    }
+
     /// `export STORE publicity` in every format shows the list as published: the finalized
     /// list under its notice and period, then the supplementary notice with its period, the
     /// candidate it adds and the upheld objection that freed the place.

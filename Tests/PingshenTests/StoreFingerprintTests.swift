@@ -46,7 +46,7 @@ import Testing
             #expect(csv.status == 0, "\(list): \(csv.stderr)")
             let lines = csv.stdout.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
             // The publicity list adds which notice published each row (issue 12) before it.
-            let notice = list == "publicity" ? "notice,notice_from,notice_to,supplement_for,freed_by_objection,objection," : ""
+            let notice = list == "publicity" ? "notice,notice_from,notice_to,supplement_for,freed_by_objection,objection," : "note,"
             #expect(lines.first == "rank,id,name,gender,employer,field,title,score,\(notice)store_fingerprint", "\(csv.stdout)")
             #expect(lines.count == 3, "\(csv.stdout)")
             #expect(lines.dropFirst().allSatisfy { $0.hasSuffix("," + fp) }, "\(csv.stdout)")
