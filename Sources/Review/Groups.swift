@@ -195,6 +195,14 @@ extension ReviewSession {
                              en: "\(dossier) is not assigned to \(memberID) (assignment \(heads[0].path)); no sheet can be signed")
     }
 
+    /// The latest sheets the assignment in force does not allow (empty without one; every
+    /// sheet when assignments conflict is not claimed: verify names the conflict).
+    func unassignedSheets() -> [(slot: Int, sheet: Ledger.SignedSheet)] {
+        let heads = ledger.assignmentHeads
+        guard heads.count == 1, let a = GroupingBody.assignment(heads[0].record.body) else { return [] }
+        return ledger.sheetsOutside(a.table.mapValues(Set.init))
+    }
+
     /// The dossiers assigned to a member, in id order; nil when no assignment is in force.
     public func assignedDossiers(_ memberID: String) -> [String]? {
         guard let a = try? assignmentInForce() else { return ledger.assignmentHeads.isEmpty ? nil : [] }

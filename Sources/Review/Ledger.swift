@@ -29,6 +29,10 @@ public struct Ledger: Sendable {
     /// their sheets stay valid records but no count, ranking or statistic takes them. Set from
     /// the governance history by the session after every load.
     public var discardedMembers: Set<String> = []
+    /// Sheets by members the assignment in force does not give their dossier (issue 13): slots
+    /// left out of every count, like any record with a problem. Set by the session after every
+    /// load (`ReviewSession.applyPins`).
+    public var unassignedSlots: Set<Int> = []
     /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
     public internal(set) var fromKeptSnapshot = false
 
@@ -379,11 +383,22 @@ public struct Ledger: Sendable {
         keyed.reserveCapacity(slotMember.count)
         let discarded = Set(discardedMembers.compactMap { memberNumber[$0] })
         for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 && !(dropStale && isStale(slot: s))
-            && (discarded.isEmpty || !discarded.contains(slotMember[s])) {
+            && (discarded.isEmpty || !discarded.contains(slotMember[s])) && (unassignedSlots.isEmpty || !unassignedSlots.contains(s)) {
             keyed.append((UInt64(UInt32(dr[Int(slotDossier[s])])) << 32 | UInt64(UInt32(mr[Int(slotMember[s])])), Int32(s)))
         }
         keyed.sort { $0.0 < $1.0 }
         return keyed.map { Int($0.1) }
+    }
+
+    /// The latest sheets (slot, sheet) whose member `table` (dossier → members) does not list
+    /// for their dossier.
+    public func sheetsOutside(_ table: [String: Set<String>]) -> [(slot: Int, sheet: SignedSheet)] {
+        var out: [(slot: Int, sheet: SignedSheet)] = []
+        for s in slotSeq.indices where slotSeq[s] > 0 {
+            let m = memberIDs[Int(slotMember[s])], d = dossierIDs[Int(slotDossier[s])]
+            if !(table[d]?.contains(m) ?? false) { out.append((s, signedSheet(slot: s))) }
+        }
+        return out
     }
 
     /// The valid sheets (see `validSheets`), compact: what ranking and statistics read.

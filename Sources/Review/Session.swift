@@ -83,8 +83,16 @@ public final class ReviewSession: @unchecked Sendable {
         if let fin = ledger.finalization, let p = pins.finalizationProblem(fin.record, path: fin.path, language: RecordsError.currentLanguage) {
             dossierProblems.append(p)
         }
-        ledger.problems = ledger.problems.filter { !DossierPins.problemKinds.contains($0.kind) } + dossierProblems
+        ledger.problems = ledger.problems.filter { !DossierPins.problemKinds.contains($0.kind) && $0.kind != "unassigned-sheet" } + dossierProblems
         ledger.discardedMembers = Set(governance.members.values.filter(\.discardSheets).map(\.entry.id))
+        // Sheets outside the assignment in force (issue 13): a problem, and never counted.
+        let outside = unassignedSheets()
+        ledger.unassignedSlots = Set(outside.map(\.slot))
+        ledger.problems += outside.map { o in
+            Problem(path: o.sheet.path, kind: "unassigned-sheet",
+                    message: RecordsError.currentLanguage.pick("\(o.sheet.sheet.member) 评了未分配给其的 \(o.sheet.sheet.dossier)",
+                                                               "\(o.sheet.sheet.member) scored \(o.sheet.sheet.dossier), which the assignment in force does not give them"))
+        }
     }
 
     /// Reads the dossier files again (after this session imported or amended some).
@@ -274,7 +282,7 @@ public final class ReviewSession: @unchecked Sendable {
         // (another session of this member), read everything.
         if stored.record.seq == ledger.head(of: memberID) + 1 {
             ledger.take(stored)
-            if kind == .intake || kind == .dossierAmend { applyPins() }
+            if kind == .intake || kind == .dossierAmend || kind == .assignment { applyPins() }
             recordsStamp[layout.memberRecordsDir(memberID)] = ReviewSession.mtime(layout.memberRecordsDir(memberID))
             recordsStamp[layout.recordsDir] = ReviewSession.mtime(layout.recordsDir)
         } else {

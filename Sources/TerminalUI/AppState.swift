@@ -345,6 +345,8 @@ public struct AppState: Sendable {
     /// frame must not walk 10,000 rows: key-to-redraw doubled when the list did).
     public var states: Set<MemberState> = []
     public var doneCount = 0
+    /// Whether the list holds only the dossiers an assignment gives me (issue 13).
+    public var assignedOnly = false
     public var anyUpdated = false
     // chair / secretary
     public var chair: ChairData?

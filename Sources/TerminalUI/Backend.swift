@@ -178,6 +178,9 @@ public protocol ReviewBackend: AnyObject {
     var signingDescription: String { get }
     /// Sorted by id.
     var dossiers: [Dossier] { get }
+    /// The dossiers an assignment in force gives me (issue 13), nil when none is (a flat
+    /// panel: every dossier). Only these are on my list.
+    var assignedToMe: Set<String>? { get }
     func eligibility(_ dossier: String) -> EligibilityResult?
     func qualification(_ dossier: String) -> Qualification?
     /// My status on a dossier.
@@ -239,6 +242,7 @@ public protocol ReviewBackend: AnyObject {
 }
 
 extension ReviewBackend {
+    public var assignedToMe: Set<String>? { nil }
     public func previewImport(path: String, sheet: String?, lang: Language) throws -> ImportPreview { throw UIError.notHere }
     public func previewSecretary(_ action: SecretaryAction, lang: Language) throws -> SecretaryPreview { throw UIError.notHere }
     public func performSecretary(_ action: SecretaryAction, lang: Language) throws -> String { throw UIError.notHere }

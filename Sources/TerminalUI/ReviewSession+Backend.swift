@@ -56,6 +56,11 @@ public final class SessionBackend: ReviewBackend {
     public var program: Program { session.program }
     public var roster: Roster { session.panel.roster }
     public var dossiers: [Dossier] { session.panel.dossiers }
+    /// A scoring member under an assignment sees only their dossiers (Review/Groups.swift).
+    public var assignedToMe: Set<String>? {
+        guard Permissions.canScore(me.role) else { return nil }
+        return session.assignedDossiers(me.id).map(Set.init)
+    }
     public var finalized: Bool { session.finalized }
     public var checkingStore: Bool { session.checkingInBackground }
     public var storeProblems: Int { session.problemCount }

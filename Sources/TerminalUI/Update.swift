@@ -50,7 +50,10 @@ public enum UI {
     /// Rebuilds the list rows (and the chair's data when loaded) from the backend.
     public static func reload(_ s: inout AppState, _ b: ReviewBackend) {
         let scorer = Permissions.canScore(b.me.role)
-        let ds = b.dossiers
+        // Under an assignment (issue 13), a scoring member's list is their assigned dossiers.
+        let assigned = scorer ? b.assignedToMe : nil
+        let ds = assigned.map { a in b.dossiers.filter { a.contains($0.id) } } ?? b.dossiers
+        s.assignedOnly = assigned != nil
         var rows: [ListRow] = []
         rows.reserveCapacity(ds.count)
         var byID: [String: Int] = [:]

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Records
 import Panel
+import Review
+import TerminalUI
 
 /// Field groups and assignment (issue 13), with the real binary: a programme with 3 groups
 /// (program.yaml, signed by `program amend`), 9 members in overlapping groups and 30 dossiers.
@@ -296,6 +298,16 @@ struct GroupFixture {
         v = try fx.verify()
         #expect(v.status == 1)
         #expect(v.problems.contains { $0["kind"] as? String == "unassigned-sheet" && $0["path"] as? String == path }, "\(v.problems)")
+        // The session sees it too: rank says the store has a problem, and the sheet is not counted.
+        #expect(try Harness.pingshen(["eligibility", fx.store, "--as", "sec", "--key", fx.key("sec"), "--all"]).status == 0)
+        let rank = try Harness.pingshen(["rank", fx.store, "--format", "json"])
+        #expect(rank.status == 1)
+        let rj = try Harness.json(rank.stdout)
+        #expect((rj["problems"] as? Int ?? 0) >= 1)
+        let d01 = (rj["entries"] as? [[String: Any]] ?? []).first { $0["dossier"] as? String == d }
+        #expect(d01?["sheets"] as? Int == 2, "holders[0] and the removed member's kept sheet, not m6's: \(String(describing: d01))")
+        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(fin.status != 0 && fin.stderr.contains("unassigned-sheet"), "\(fin.stderr)")
     }
 
     @Test func verifyRecomputesAndFlagsAForgedAssignment() throws {
@@ -380,5 +392,38 @@ struct GroupFixture {
         let v = try fx.verify()
         #expect(v.problems.contains { $0["kind"] as? String == "group-rule" && ($0["message"] as? String ?? "").contains("ghost") }, "\(v.problems)")
         #expect(v.problems.contains { $0["kind"] as? String == "assignment-conflict" }, "two fresh assignments: \(v.problems)")
+    }
+
+    /// The terminal UI over the real session: a member's list holds only their assigned
+    /// dossiers, with "to do · done · of"; a sheet for another dossier is refused by the same
+    /// rule (`sheetLock`); without an assignment the list is every dossier, as before.
+    @Test func aMembersListHoldsOnlyTheirAssignedDossiers() throws {
+        let fx = try GroupFixture()
+        try fx.grouped()
+        func ui(_ m: String) throws -> (AppState, SessionBackend) {
+            let b = try SessionBackend(session: try ReviewSession(root: fx.store), member: m, signer: try KeyFileSigner(path: fx.key(m)))
+            var s = AppState(lang: .en, cols: 120, rows: 40)
+            UI.reload(&s, b)
+            return (s, b)
+        }
+        var (s, b) = try ui("m3")
+        #expect(s.all.count == 30 && !s.assignedOnly)
+        #expect(try fx.assign(["--per-dossier", "3", "--seed", "5"]).status == 0)
+        let mine = try fx.table().filter { $0.value.members.contains("m3") }.keys.sorted()
+        #expect(mine.count == 10)
+        #expect(try fx.score("m3", mine[0]).status == 0)
+        #expect(try fx.score("m3", mine[1]).status == 0)
+        (s, b) = try ui("m3")
+        #expect(s.assignedOnly)
+        #expect(s.all.map(\.id) == mine)
+        let screen = UI.view(s, b).lines().joined(separator: "\n")
+        #expect(screen.contains("to do 8 · done 2 · of 10"), "\(screen)")
+        #expect(!screen.contains("D11"), "a welding dossier is on m3's list")
+        // The sheet of a dossier not assigned: locked by the session's rule.
+        #expect(b.sheetLock("D11") != nil)
+        #expect(b.sheetLock(mine[2]) == nil)
+        // The chair and the secretary oversee: every dossier.
+        (s, b) = try ui("sec")
+        #expect(s.all.count == 30)
     }
 }

@@ -182,7 +182,12 @@ extension ListView {
         let scorer = Permissions.canScore(b.me.role)
         var parts = [lang.pick("共 \(s.visible.count) 份", "\(s.visible.count) dossiers")]
         if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
-        if scorer {
+        if scorer && s.assignedOnly {
+            // Under an assignment (issue 13): "待评 12 · 已评 28 · 共 40" over my dossiers.
+            let done = s.doneCount
+            parts.append(lang.pick("待评 \(s.all.count - done) · 已评 \(done) · 共 \(s.all.count)",
+                                   "to do \(s.all.count - done) · done \(done) · of \(s.all.count)"))
+        } else if scorer {
             // Signed, recused or out of the running by a signed decision.
             let done = s.doneCount
             parts.append(lang.pick("完成 \(done)/\(s.all.count)", "done \(done)/\(s.all.count)") + "  "
