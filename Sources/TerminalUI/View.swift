@@ -73,6 +73,8 @@ public enum Chrome {
         var left = " " + lang.pick("评审", "pingshen") + " · " + p.title.text(lang)
         if let y = p.year { left += " \(y)" }
         var right = b.me.name + lang.pick("（", " (") + UI.roleName(b.me.role, lang) + lang.pick("）", ")") + " · " + UI.screenName(s.top, lang)
+        // Under an assignment (issue 13), the list's title carries my counts.
+        if case .list = s.top, s.assignedOnly { right += " · " + UI.assignedCounts(s) }
         if s.finalized { right = lang.pick("已定稿 · ", "finalized · ") + right }
         if s.checkingStore { right = lang.pick("核对记录文件中… · ", "checking record files… · ") + right }
         right += " "

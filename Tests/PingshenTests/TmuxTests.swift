@@ -100,6 +100,41 @@ final class Tmux {
         #expect(!tmux.alive)
     }
 
+    /// Issue 13: under an assignment, a member's list in a real terminal holds only their
+    /// dossiers ("to do 10 · done 0 · of 10"), and they sign a sheet for one of them.
+    @Test func memberSeesOnlyTheirAssignedDossiersAndSignsOne() throws {
+        let fx = try GroupFixture()
+        try fx.grouped()
+        let a = try fx.assign(["--per-dossier", "3", "--seed", "5"])
+        #expect(a.status == 0, "\(a.stderr)")
+        let mine = try fx.table().filter { $0.value.members.contains("m3") }.keys.sorted()
+        #expect(mine.count == 10)
+        let tmux = try Tmux(command: [Harness.binary, "review", fx.store, "--as", "m3", "--key", fx.key("m3"), "--lang", "en"], cols: 120, rows: 40)
+        defer { tmux.kill() }
+        var screen = try tmux.waitFor("to do 10 · done 0 · of 10")
+        for d in mine { #expect(screen.contains(d), "\(d) is not on m3's list:\n\(screen)") }
+        for d in GroupFixture.dossierIDs() where !mine.contains(d) { #expect(!screen.contains(d + " "), "\(d) is on m3's list:\n\(screen)") }
+        try tmux.keys("s")
+        try tmux.waitFor("craft")
+        for (i, p) in ["21", "22", "23", "24"].enumerated() {
+            try tmux.type(p)
+            if i < 3 { try tmux.keys("Tab") }
+        }
+        try tmux.waitFor("90")
+        try tmux.keys("C-s")
+        let confirm = try tmux.waitFor("\"kind\":\"score\"")
+        #expect(confirm.contains(mine[0]))
+        try tmux.keys("y")
+        try tmux.waitFor("records/m3/000001.json")
+        let rec = fx.store + "/records/m3/000001.json"
+        let v = try Harness.sshVerify(store: fx.store, member: "m3", record: rec)
+        #expect(v.status == 0, "ssh-keygen: \(v.stderr)")
+        #expect((try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any])?["dossier"] as? String == mine[0])
+        try tmux.keys("Escape")
+        screen = try tmux.waitFor("to do 9 · done 1 · of 10")
+        #expect(try fx.verify().status == 0)
+    }
+
     /// Issue 17, keys over SSH: a ↓ whose bytes arrive 60 ms apart moves to the next field and
     /// does not leave the sheet; PuTTY's Home (ESC [1~) and F1 (ESC [11~) under TERM=xterm act
     /// as Home and help, not as Esc; an unknown sequence is ignored with a word.

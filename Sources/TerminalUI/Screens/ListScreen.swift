@@ -173,6 +173,15 @@ public enum ListView {
     }
 }
 
+extension UI {
+    /// "待评 12 · 已评 28 · 共 40": my assigned dossiers, open and done (issue 13).
+    static func assignedCounts(_ s: AppState) -> String {
+        let done = s.doneCount
+        return s.lang.pick("待评 \(s.all.count - done) · 已评 \(done) · 共 \(s.all.count)",
+                           "to do \(s.all.count - done) · done \(done) · of \(s.all.count)")
+    }
+}
+
 extension ListView {
     /// The list's footer, shown in the message line when there is nothing else to say (it was
     /// drawn by the list and then blanked by the message line, issue 17): how many are shown,
@@ -184,9 +193,7 @@ extension ListView {
         if s.visible.count != s.all.count { parts[0] += lang.pick("（全部 \(s.all.count)）", " (of \(s.all.count))") }
         if scorer && s.assignedOnly {
             // Under an assignment (issue 13): "待评 12 · 已评 28 · 共 40" over my dossiers.
-            let done = s.doneCount
-            parts.append(lang.pick("待评 \(s.all.count - done) · 已评 \(done) · 共 \(s.all.count)",
-                                   "to do \(s.all.count - done) · done \(done) · of \(s.all.count)"))
+            parts.append(UI.assignedCounts(s))
         } else if scorer {
             // Signed, recused or out of the running by a signed decision.
             let done = s.doneCount
