@@ -14,6 +14,7 @@
 //                      push would leave): scratch index and work tree, views from its own history
 //   Sync.swift         `pingshen sync`: commit, fetch, the rule per commit, forks kept and named, the
 //                      merged tree verified, merge, views, push (exit 0 / 1 refused or fork / 2 unreachable)
+//   Clone.swift        `pingshen clone`: fetched without a checkout, checked as sync checks, then checked out
 //   Hub.swift          `pingshen hub init` (bare, git's receive guards, the pre-receive hook) and the
 //                      hook's check: only main, fast-forward, the rule per pushed commit, the tip verified,
 //                      the store's fingerprint, the pusher on the roster
@@ -21,4 +22,4 @@
 //                      upload-pack / receive-pack on that one repository (the lines: Review/SSHAccess.swift)
 //
 // Entry points: `GitStore.enable`, `GitStore.commitBatch`, `StorePolicy.changes/refusals`, `Sync.run`, `Hub.create`,
-// `Hub.preReceive`, `GitGate.decide`.
+// `Hub.preReceive`, `GitGate.decide`, `Clone.run`.

@@ -21,7 +21,7 @@ struct Pingshen: ParsableCommand {
             Score.self, Recuse.self, Rank.self, Stats.self, Finalize.self, Publicity.self, Objection.self, Ruling.self, Approve.self,
             GroupCommand.self, Assign.self, Assignments.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,
-            GitCommand.self, SyncCommand.self, HubCommand.self, GitHookCommand.self, GitGateCommand.self,
+            GitCommand.self, SyncCommand.self, HubCommand.self, GitHookCommand.self, GitGateCommand.self, CloneCommand.self,
         ]
     )
 }

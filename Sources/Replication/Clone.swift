@@ -1,0 +1,64 @@
+import Foundation
+import Panel
+import Records
+import Review
+
+/// `pingshen clone HUB STORE [--fingerprint HEX]` (issue 14): a store onto a laptop, or a
+/// district's history onto the city's host. The history is fetched without a checkout, checked
+/// as a sync checks what comes in (every commit against the add-only rule, the tip verified
+/// against its own signed roster, and, when given, the fingerprint the store published), and
+/// only then checked out and enabled (`GitStore.enable`: settings, views). A refused clone
+/// leaves nothing behind.
+public enum Clone {
+    public struct Report: Sendable {
+        public var status: Sync.Status = .inStep
+        public var refusals: [StorePolicy.Refusal] = []
+        public var problems: [Problem] = []
+        public var remoteSaid = ""
+        public var fingerprint: String?
+        public var records = 0
+    }
+
+    public static func run(hub: String, store: String, fingerprint expected: String?, language lang: Language) throws -> Report {
+        try Sync.checkRemote(hub)
+        let want = try expected.map(Hub.checkFingerprint)
+        let layout = StoreLayout(store)
+        let abs = SSHAccess.absolute(layout.root)
+        if FileManager.default.fileExists(atPath: abs) {
+            guard (try? FileManager.default.contentsOfDirectory(atPath: abs))?.isEmpty == true else {
+                throw ActionError(zh: "\(abs) 已存在且不是空目录", en: "\(abs) exists and is not an empty folder")
+            }
+        }
+        let parent = (abs as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        var report = Report()
+        let c = try Git(dir: parent).run(["-c", "fetch.fsckObjects=true", "clone", "-q", "--no-checkout", "--no-tags",
+                                          "--branch", GitStore.branch, "--single-branch", "--", hub, abs])
+        guard c.status == 0 else {
+            try? FileManager.default.removeItem(atPath: abs)
+            report.status = .unreachable
+            report.remoteSaid = c.stderr
+            return report
+        }
+        var keep = false
+        defer { if !keep { try? FileManager.default.removeItem(atPath: abs) } }
+        let git = Git(dir: abs)
+        report.refusals = StorePolicy.refusals(try StorePolicy.changes(git, revisions: ["HEAD"]))
+        if !report.refusals.isEmpty { report.status = .refused; return report }
+        let tree = try git.ok(["rev-parse", "HEAD^{tree}"]).line
+        let checked = try TreeCheck.verify(git, tree: tree, scratchParent: abs + "/.git", language: lang)
+        report.fingerprint = checked.report.fingerprint
+        report.records = checked.report.records
+        report.problems = checked.report.problems.filter { !TreeCheck.replicable.contains($0.kind) }
+        if checked.report.fingerprint == nil || (want != nil && checked.report.fingerprint != want) {
+            report.problems.append(Problem(path: "records", kind: "fingerprint-mismatch", message: lang.pick(
+                "存储指纹是 \(checked.report.fingerprint ?? "（无创始记录）")，不是 \(want ?? "")",
+                "the store fingerprint is \(checked.report.fingerprint ?? "(no genesis record)"), not \(want ?? "")")))
+        }
+        if !report.problems.isEmpty { report.status = .refused; return report }
+        try git.ok(["reset", "-q", "--hard", "HEAD"])
+        _ = try GitStore.enable(layout, author: nil, language: lang)
+        keep = true
+        return report
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// `pingshen clone` (issue 14): a laptop's copy scoring offline, then syncing; a district's
+/// history cloned at the city and promoted with its evidence verified.
+@Suite struct GitCloneTests {
+    static func fingerprint(_ store: String) throws -> String {
+        try Harness.json(Harness.pingshen(["verify", store, "--format", "json"]).stdout)["fingerprint"] as? String ?? ""
+    }
+
+    @Test func aLaptopClonesScoresOfflineThenSyncs() throws {
+        let h = try GitHosts(pingshenHub: true)
+        let fp = try Self.fingerprint(h.a)
+        let laptop = h.fx.dir + "/laptop"
+        var r = try Harness.pingshen(["clone", h.hub, laptop, "--fingerprint", fp])
+        #expect(r.status == 0 && r.stdout.contains(fp), "\(r.stdout) \(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: laptop + "/roster.yaml"))
+        #expect(try Harness.pingshen(["verify", laptop]).status == 0)
+        #expect(try GitCLI.out(laptop, ["config", "index.version"]) == "4")
+        // Offline: the hub is gone while the member scores on the laptop.
+        let away = h.hub + ".away"
+        try FileManager.default.moveItem(atPath: h.hub, toPath: away)
+        try h.score(laptop, "m4", "D001", 16)
+        try h.score(laptop, "m4", "D002", 13)
+        r = try Harness.pingshen(["sync", laptop])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        try FileManager.default.moveItem(atPath: away, toPath: h.hub)
+        r = try Harness.pingshen(["sync", laptop])
+        #expect(r.status == 0 && r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
+        r = try h.sync(h.a)
+        #expect(r.status == 0 && r.stdout.contains("records received: 2"), "\(r.stdout) \(r.stderr)")
+        #expect(try h.tree(h.a) == h.tree(laptop))
+        #expect(try Harness.pingshen(["verify", h.a]).status == 0)
+
+        // Refusals leave nothing behind.
+        r = try Harness.pingshen(["clone", h.hub, h.fx.dir + "/wrong", "--fingerprint", String(repeating: "0", count: 64)])
+        #expect(r.status == 1 && r.stderr.contains("fingerprint-mismatch"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: h.fx.dir + "/wrong"))
+        r = try Harness.pingshen(["clone", h.fx.dir + "/nowhere.git", h.fx.dir + "/none"])
+        #expect(r.status == 2 && !FileManager.default.fileExists(atPath: h.fx.dir + "/none"), "\(r.stderr)")
+        r = try Harness.pingshen(["clone", h.hub, laptop])
+        #expect(r.status == 1 && r.stderr.contains("not an empty folder"), "\(r.stderr)")
+        r = try Harness.pingshen(["clone", h.hub, h.fx.dir + "/bad", "--fingerprint", "xyz"])
+        #expect(r.status == 1 && r.stderr.contains("64 hex"), "\(r.stderr)")
+        // A plain repository whose history rewrote a record: refused whole.
+        let evil = h.fx.dir + "/evil.git"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", "--bare", h.hub, evil]).status == 0)
+        let work = h.fx.dir + "/evilwork"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, work]).status == 0)
+        let rec = work + "/records/m4/000001.json"
+        let t = try String(contentsOfFile: rec, encoding: .utf8)
+        try t.replacingOccurrences(of: "16", with: "26").write(toFile: rec, atomically: true, encoding: .utf8)
+        #expect(try GitCLI.run(work, ["commit", "-q", "-am", "rewrite"]).status == 0)
+        #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
+        r = try Harness.pingshen(["clone", evil, h.fx.dir + "/fromevil"])
+        #expect(r.status == 1 && r.stderr.contains("records/m4/000001.json: changed"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: h.fx.dir + "/fromevil"))
+    }
+
+    /// The city clones the district's hub and promotes its approved list from that fetched
+    /// history; the evidence goes on to the city's hub, and a second city host that never saw
+    /// the district verifies it.
+    @Test func aDistrictListPromotedFromItsFetchedHub() throws {
+        let qp = try PromoteTests.approvedQingpu()
+        #expect(try Harness.pingshen(["git", "enable", qp.store]).status == 0)
+        let qfp = try Self.fingerprint(qp.store)
+        let qhub = qp.dir + "/qingpu-hub.git"
+        #expect(try Harness.pingshen(["hub", "init", qhub, "--store-fingerprint", qfp]).status == 0)
+        var r = try Harness.pingshen(["sync", qp.store, qhub])
+        #expect(r.status == 0, "\(r.stderr)")
+
+        let city = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", city.store]).status == 0)
+        let fetched = city.dir + "/from-qingpu"
+        r = try Harness.pingshen(["clone", qhub, fetched, "--fingerprint", qfp])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try Harness.pingshen(["promote", fetched, "--to", city.store, "--as", "sec", "--key", city.key("sec"), "--fingerprint", qfp])
+        #expect(r.status == 0, "promote: \(r.stderr)")
+        #expect(try Harness.pingshen(["verify", city.store]).status == 0)
+
+        let cfp = try Self.fingerprint(city.store)
+        let chub = city.dir + "/city-hub.git"
+        #expect(try Harness.pingshen(["hub", "init", chub, "--store-fingerprint", cfp]).status == 0)
+        r = try Harness.pingshen(["sync", city.store, chub])
+        #expect(r.status == 0, "sync city: \(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.files(city.store).contains { $0.hasPrefix("evidence/QP2026/") })
+        let second = city.dir + "/city-second"
+        r = try Harness.pingshen(["clone", chub, second, "--fingerprint", cfp])
+        #expect(r.status == 0, "\(r.stderr)")
+        let v = try Harness.pingshen(["verify", second, "--format", "json"])
+        #expect(v.status == 0, "\(v.stdout)")
+        #expect(FileManager.default.fileExists(atPath: second + "/dossiers/QP2026-QP001.yaml"))
+    }
+}
