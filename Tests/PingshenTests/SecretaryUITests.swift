@@ -103,6 +103,33 @@ import Testing
         #expect(v.status == 0, "\(v.stdout) \(v.stderr)")
     }
 
+    /// An Excel workbook by path (LibreOffice's, Tests/XLSXFixtures) into a Hangzhou store: the
+    /// preview reads the named worksheet, a sheet without a header row is refused by name.
+    @Test func anXLSXWorkbookByPath() throws {
+        let fx = try Fixture(program: "hangzhou-craftsman", dossiers: ProgrammeEndToEndTests.hangzhouCSV)
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("XLSXFixtures").path
+        let c = try Self.desk(fx)
+        Self.keys(c, .char("1"))
+        Self.type(c, dir + "/merged-title-dates.xlsx")
+        Self.keys(c, .tab)
+        Self.type(c, "说明")
+        Self.keys(c, .enter)
+        let refused = Self.form(c)?.lines.map(\.text).joined(separator: "\n") ?? ""
+        #expect(refused.contains("nothing was written") && refused.contains("merged-title-dates.xlsx"), "\(refused)")
+        Self.erase(c, 2)
+        Self.keys(c, .backTab)
+        Self.erase(c, "merged-title-dates.xlsx".count)
+        Self.type(c, "list-from-csv.xlsx")
+        Self.keys(c, .enter)
+        let preview = Self.screen(c)
+        #expect(preview.contains("3 dossiers will be imported") && preview.contains("HZ-001") && preview.contains("王建国"), "\(preview)")
+        Self.keys(c, .ctrl("s"), .char("y"))
+        #expect(c.state.message?.contains("Imported 3 dossiers") == true, "\(c.state.message ?? "")")
+        #expect(c.backend.dossiers.contains { $0.id == "HZ-003" })
+        let v = try Harness.pingshen(["verify", fx.store])
+        #expect(v.status == 0, "\(v.stdout) \(v.stderr)")
+    }
+
     @Test func theNoticeAnObjectionAndTheExportThroughTheSession() throws {
         let fx = try NoticeTests.finalized()
         let c = try Self.desk(fx)
