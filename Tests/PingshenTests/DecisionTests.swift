@@ -18,10 +18,15 @@ import Testing
         #expect(status["D001"] == "tie-at-cut")
         #expect(status["D002"] == "tie-at-cut")
         // Only the chair finalizes, and not with an unresolved tie.
-        #expect(try Harness.pingshen(["finalize", fx.store, "--as", "m1", "--key", fx.key("m1")]).status == 1)
+        let byMember = try Harness.pingshen(["finalize", fx.store, "--as", "m1", "--key", fx.key("m1")])
+        #expect(byMember.status == 1 && byMember.stderr.contains("may not sign finalize"), "\(byMember.stderr)")
         let unresolved = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
         #expect(unresolved.status == 1)
-        #expect(unresolved.stderr.contains("D001"))
+        #expect(unresolved.stderr.contains("tie at the cut not resolved: D001, D002 (use --resolve ID=selected|not-selected:REASON)"), "\(unresolved.stderr)")
+        let both = try fx.finalize(["--resolve", "D001=selected:x", "--resolve", "D002=selected:y"])
+        #expect(both.status == 1 && both.stderr.contains("1 of the tied dossiers fill the quota; the resolutions select 2"), "\(both.stderr)")
+        let notTied = try fx.finalize(["--resolve", "D003=selected:x"])
+        #expect(notTied.status == 1 && notTied.stderr.contains("D003 is not in a tie at the cut"), "\(notTied.stderr)")
         let fin = try fx.finalize(["--resolve", "D001=selected:获世界技能大赛奖项，贡献更突出", "--resolve", "D002=not-selected:同上"])
         #expect(fin.status == 0, "\(fin.stderr)")
         let finRecord = try #require(Harness.records(fx.store, "chair").last)
@@ -35,7 +40,7 @@ import Testing
         #expect(status["D002"] == "not-selected")
         // No scores after finalization.
         let late = try fx.score("m4", "D003", [25, 25, 25, 25])
-        #expect(late.status == 1)
+        #expect(late.status == 1 && late.stderr.contains("finalized"), "\(late.stderr)")
         #expect(Harness.records(fx.store, "m4").isEmpty)
         // Public notice: the list, signed as published; then an objection that is upheld.
         let publicity = try Harness.pingshen(["export", fx.store, "publicity", "--format", "csv"])
@@ -44,7 +49,8 @@ import Testing
         #expect(!publicity.stdout.contains("D002"))
         #expect(try fx.publicise().status == 0)
         let during = ["PINGSHEN_NOW": Fixture.day(Fixture.noticeFrom + 3)]
-        #expect(try Harness.pingshen(["objection", fx.store, "--as", "m1", "--dossier", "D001", "--text", "x", "--key", fx.key("m1")], env: during).status == 1)
+        let byMember2 = try Harness.pingshen(["objection", fx.store, "--as", "m1", "--dossier", "D001", "--text", "x", "--key", fx.key("m1")], env: during)
+        #expect(byMember2.status == 1 && byMember2.stderr.contains("may not sign objection"), "\(byMember2.stderr)")
         #expect(try Harness.pingshen(["objection", fx.store, "--as", "sec", "--dossier", "D001", "--text", "获奖证书系伪造", "--outcome", "pending", "--key", fx.key("sec")],
                                      env: during).status == 0)
         #expect(try fx.addApprover("appr").status == 0)

@@ -128,7 +128,9 @@ import Records
         var (entries, out) = try Self.rank(fx)
         #expect(entries["D001"] == nil)
         #expect(out["D001"]?["status"] as? String == "unchecked" && out["D001"]?["older_version"] as? Bool == true, "\(out)")
-        #expect(try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")]).stderr.contains("D001"))
+        let refused = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(refused.status == 1 && refused.stderr.contains("1 dossiers have no signed eligibility decision on their current version: D001")
+                && refused.stderr.contains("pingshen eligibility STORE --as SEC --all"), "\(refused.stderr)")
         // One new decision, for D001 only.
         #expect(try fx.signCheck().stdout.contains("1 decisions"))
         (entries, out) = try Self.rank(fx)

@@ -34,6 +34,15 @@ import TerminalUI
         }
     }
 
+    /// The refusal's words, written out by hand: the first rule of the table the sheet breaks.
+    static func expectedMessage(_ policy: String, _ c: Case) -> String? {
+        if c.points.contains(where: { $0 == nil }) { return "missing points for criterion leadership" }
+        if c.points.contains(where: { ($0 ?? 0) > 25 }) { return "points 26 for skill" }
+        if policy == "off", c.vote != nil { return "this programme takes no recommend/reject votes (votes: off)" }
+        if policy == "required", c.vote == nil { return "this programme requires a vote: recommend, reject or abstain" }
+        return nil
+    }
+
     /// Whether the UI's editor gets to the confirmation of the record (the session's preview
     /// accepted the sheet) for member m1 on D001, or refuses with a message.
     static func uiAccepts(_ fx: Fixture, _ c: Case) throws -> (Bool, String?) {
@@ -76,6 +85,12 @@ import TerminalUI
             #expect(cli == want, "CLI, \(policy), \(c): \(cliMessage)")
             // Refused for the same reason, in the same words (one table).
             if !want, let uiMessage { #expect(cliMessage.contains(uiMessage), "\(policy), \(c): UI '\(uiMessage)' CLI '\(cliMessage)'") }
+            // Each refusal in its own words, in both.
+            if let m = Self.expectedMessage(policy, c) {
+                #expect(!want && cliMessage.contains(m) && (uiMessage ?? "").contains(m), "\(policy), \(c): want '\(m)': UI '\(uiMessage ?? "")' CLI '\(cliMessage)'")
+            } else {
+                #expect(want, "\(policy), \(c)")
+            }
         }
     }
 
