@@ -426,4 +426,42 @@ struct GroupFixture {
         (s, b) = try ui("sec")
         #expect(s.all.count == 30)
     }
+
+    /// Hostile values in the bodies of the new kinds, signed with the secretary's key outside
+    /// pingshen: each is a problem in verify (its shape `malformed`, an id that does not exist
+    /// `rule-violation`), named, never a trap, never counted.
+    @Test func hostileGroupingRecordsAreRuleViolations() throws {
+        let fx = try GroupFixture()
+        try fx.grouped()
+        #expect(try fx.assign(["--per-dossier", "2", "--seed", "3"]).status == 0)
+        let good = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: Harness.records(fx.store, "sec").last!))).body
+        func with(_ k: String, _ v: JSONValue?) -> [String: JSONValue] { var b = good; b[k] = v; return b }
+        let bodies: [(RecordKind, [String: JSONValue], String)] = [
+            (.assignment, with("seed", .string("18446744073709551616")), "seed"),
+            (.assignment, with("seed", .string("-1")), "seed"),
+            (.assignment, with("seed", .int(3)), "seed"),
+            (.assignment, with("per_dossier", .int(0)), "per_dossier"),
+            (.assignment, with("per_dossier", .int(Int64.max)), "per_dossier"),
+            (.assignment, with("previous", .string("zz")), "previous"),
+            (.assignment, with("pool", .object(["../x": .array([])])), "pool"),
+            (.assignment, with("excluded", .array([.object(["member": .string("m1"), "dossier": .string("D01"), "why": .string("mood")])])), "why"),
+            (.assignment, with("assignments", .array([.object(["dossier": .string("D01"), "group": .string("mech"), "members": .array([.string("m1"), .string("m1")])])])), "twice"),
+            (.assignment, with("assignments", .array([.object(["dossier": .string("D99"), "group": .string("mech"), "members": .array([])])])), "D99"),
+            (.group, ["group": .string("mech"), "name": .string("机械"), "fields": .array([]), "members": .array([])], "fields"),
+            (.group, ["group": .string("mech"), "name": .string("机械"), "fields": .array([.string("数控")]), "members": .array([.string("ghost")])], "ghost"),
+            (.dossierGroup, ["groups": .object([:])], "groups"),
+            (.dossierGroup, ["groups": .object(["D01": .int(1)])], "D01"),
+        ]
+        for (kind, body, says) in bodies {
+            let path = try Forge.record(fx.store, "sec", kind: kind, body: body, key: fx.key("sec"))
+            let v = try fx.verify()
+            #expect(v.status == 1)
+            #expect(v.problems.contains { $0["path"] as? String == path && ["malformed", "rule-violation"].contains($0["kind"] as? String ?? "") && ($0["message"] as? String ?? "").contains(says) },
+                    "\(kind) \(says): \(v.problems)")
+            // Take it away again (the next forgery follows the good chain).
+            try FileManager.default.removeItem(atPath: fx.store + "/" + path)
+            try FileManager.default.removeItem(atPath: fx.store + "/" + path + ".sig")
+        }
+        #expect(try fx.verify().status == 0)
+    }
 }
