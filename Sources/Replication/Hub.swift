@@ -18,6 +18,9 @@ public enum Hub {
     /// The language the hook answers in (the pusher's environment does not reach a hub over
     /// ssh): the one `hub init` ran in, `--lang` or the environment.
     public static let languageKey = "pingshen.lang"
+    /// `true`: every push must carry a push certificate signed by a member's current key
+    /// (`hub init --signed-pushes`). Either way a certificate that comes is checked.
+    public static let signedPushesKey = "pingshen.signedPushes"
 
     /// The hub's language: its config, else the environment.
     public static func language(gitDir: String) -> Language {
@@ -51,7 +54,7 @@ public enum Hub {
     }
 
     /// Creates the hub at `path` (which must not exist, or be an empty folder).
-    public static func create(path: String, fingerprint hex: String, binary: String, language lang: Language) throws -> String {
+    public static func create(path: String, fingerprint hex: String, binary: String, signedPushes: Bool = false, language lang: Language) throws -> String {
         let fp = try checkFingerprint(hex)
         let script = try hookScript(binary: binary)
         let abs = SSHAccess.absolute(path)
@@ -68,6 +71,15 @@ public enum Hub {
         for (k, v) in settings { try git.ok(["config", k, v]) }
         try git.ok(["config", fingerprintKey, fp])
         try git.ok(["config", languageKey, lang.rawValue])
+        // git offers push certificates only with a nonce seed (git-config(1) receive.certNonceSeed):
+        // a secret of this hub, 32 random bytes. git's own check of the signature needs an
+        // allowed-signers file; the hook checks it itself (PushCert), so git's is pointed at none.
+        var seed = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in seed.indices { seed[i] = UInt8.random(in: 0...255, using: &rng) }
+        try git.ok(["config", "receive.certNonceSeed", seed.map { String(format: "%02x", $0) }.joined()])
+        try git.ok(["config", "gpg.ssh.allowedSignersFile", "/dev/null"])
+        try git.ok(["config", signedPushesKey, signedPushes ? "true" : "false"])
         let hook = abs + "/hooks/pre-receive"
         try DurableFile.write(Data(script.utf8), to: hook)
         guard chmod(hook, 0o755) == 0 else { throw ActionError(zh: "无法设置 \(hook) 的权限", en: "cannot chmod \(hook)") }
@@ -84,7 +96,9 @@ public enum Hub {
     /// refuses the whole push, every ref). Runs in the hub with git's environment (the
     /// quarantined objects are readable through it). `pusher`: the member the SSH gate let in
     /// (PINGSHEN_PUSHER), who must be on the roster the pushed tree gives.
-    public static func preReceive(gitDir: String, input: String, pusher: String?, language lang: Language) throws -> Verdict {
+    /// `cert`: the push certificate, when the push was signed (`PushCert.received`).
+    public static func preReceive(gitDir: String, input: String, pusher: String?, cert: PushCert.Received? = nil,
+                                  language lang: Language) throws -> Verdict {
         let git = Git(dir: gitDir, inHook: true)
         var v = Verdict()
         func refuse(_ zh: String, _ en: String) { v.refusals.append(lang.pick(zh, en)) }
@@ -93,6 +107,12 @@ public enum Hub {
             refuse("集线库没有设置 \(fingerprintKey)（用 pingshen hub init 创建）", "the hub has no \(fingerprintKey) (create it with pingshen hub init)")
             return v
         }
+        let required = (try? git.run(["config", "--bool", "--get", signedPushesKey]).line) == "true"
+        if cert == nil, required {
+            refuse("推送未签名：本集线库只收由成员密钥签名的推送（pingshen sync 评审库 集线库 --as 编号 [--key 私钥]，即 git push --signed，gpg.format=ssh）",
+                   "the push is not signed: this hub takes only pushes signed with a member's key (pingshen sync STORE HUB --as ID [--key PATH], i.e. git push --signed with gpg.format=ssh)")
+        }
+        let updates = input.split(separator: "\n").map(String.init)
         for line in input.split(separator: "\n") {
             let f = line.split(separator: " ").map(String.init)
             guard f.count == 3, Git.isObjectID(f[0]), Git.isObjectID(f[1]) else {
@@ -122,6 +142,16 @@ public enum Hub {
             }
             if let pusher, !checked.members.contains(pusher) {
                 refuse("推送者 \(TerminalText.quoted(pusher)) 不在签名的名单上", "the pusher \(TerminalText.quoted(pusher)) is not on the signed roster")
+            }
+            if let cert {
+                switch PushCert.check(cert, updates: updates, keys: checked.keys, language: lang) {
+                case .failure(let e): v.refusals.append(e.message(lang))
+                case .success(let signer):
+                    if let pusher, pusher != signer {
+                        refuse("推送证书由 \(signer) 签名，而通过 SSH 推送的是 \(pusher)",
+                               "the push certificate is signed by \(signer), but \(pusher) is the one pushing over SSH")
+                    }
+                }
             }
         }
         return v

@@ -15,6 +15,8 @@
 //   Sync.swift         `pingshen sync`: commit, fetch, the rule per commit, forks kept and named, the
 //                      merged tree verified, merge, views, push (exit 0 / 1 refused or fork / 2 unreachable)
 //   Clone.swift        `pingshen clone`: fetched without a checkout, checked as sync checks, then checked out
+//   PushCert.swift     signed pushes: the push certificate read from GIT_PUSH_CERT, its SSHSIG (namespace git),
+//                      nonce status, update lines and signer (a member's current key) checked by the hook
 //   Hub.swift          `pingshen hub init` (bare, git's receive guards, the pre-receive hook) and the
 //                      hook's check: only main, fast-forward, the rule per pushed commit, the tip verified,
 //                      the store's fingerprint, the pusher on the roster

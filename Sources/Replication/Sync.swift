@@ -64,7 +64,19 @@ public enum Sync {
 
     static let incoming = "refs/pingshen/incoming"
 
-    public static func run(_ layout: StoreLayout, remote: String, author: String?, language lang: Language) throws -> Report {
+    /// How a push is signed (`sync --as ID [--key PATH]`): git's `user.signingKey`, a private
+    /// key file's path or `key::` and the member's public key line (ssh-keygen then signs through
+    /// the agent). The push is `git push --signed=if-asked` with `gpg.format=ssh`: a hub made by
+    /// `hub init` asks (its `receive.certNonceSeed`), a plain remote does not.
+    public struct PushSigning: Sendable {
+        public var member: String
+        public var signingKey: String
+        public init(member: String, signingKey: String) { self.member = member; self.signingKey = signingKey }
+        var gitOptions: [String] { ["-c", "gpg.format=ssh", "-c", "user.signingKey=" + signingKey, "-c", "gpg.ssh.program=ssh-keygen"] }
+    }
+
+    public static func run(_ layout: StoreLayout, remote: String, author: String?, signing: PushSigning? = nil,
+                           language lang: Language) throws -> Report {
         try checkRemote(remote)
         guard let git = GitStore.repository(layout) else {
             throw ActionError(zh: "\(layout.root) 不是 git 评审库（先运行 pingshen git enable \(layout.root)）",
@@ -89,7 +101,7 @@ public enum Sync {
             throw ActionError(zh: "\(layout.root)：没有有效的创始记录", en: "\(layout.root): no valid genesis record")
         }
         for _ in 0..<4 {
-            if try round(layout, git: git, remote: remote, author: who, fingerprint: fingerprint, report: &report, language: lang) { return report }
+            if try round(layout, git: git, remote: remote, author: who, fingerprint: fingerprint, signing: signing, report: &report, language: lang) { return report }
         }
         report.status = .refused
         report.remoteSaid = lang.pick("远端在同步期间一再变化，请稍后重试", "the remote kept moving during the sync; try again later")
@@ -97,7 +109,7 @@ public enum Sync {
     }
 
     /// One fetch–check–merge–push. Returns false when the push found the remote moved.
-    static func round(_ layout: StoreLayout, git: Git, remote: String, author: String, fingerprint: String,
+    static func round(_ layout: StoreLayout, git: Git, remote: String, author: String, fingerprint: String, signing: PushSigning?,
                       report: inout Report, language lang: Language) throws -> Bool {
         let ls = try git.run(["ls-remote", remote, "refs/heads/" + GitStore.branch])
         guard ls.status == 0 else {
@@ -131,7 +143,8 @@ public enum Sync {
         // Push what the remote lacks.
         let head = try git.ok(["rev-parse", "HEAD"]).line
         if ls.line.split(separator: "\t").first.map(String.init) != head {
-            let p = try git.run(["push", "-q", "--no-verify", remote, "HEAD:refs/heads/" + GitStore.branch])
+            let p = try git.run((signing?.gitOptions ?? []) + ["push", "-q", "--no-verify"] + (signing == nil ? [] : ["--signed=if-asked"])
+                                + [remote, "HEAD:refs/heads/" + GitStore.branch])
             if p.status != 0 {
                 if p.stderr.contains("fetch first") || p.stderr.contains("non-fast-forward") { return false }
                 report.remoteSaid = p.stderr

@@ -12,6 +12,8 @@ public enum TreeCheck {
         public var report: VerifyReport
         /// The members the tree's signed roster holds (removed members are not on it).
         public var members: Set<String>
+        /// Each member's current key line (`ssh-ed25519 AAAA…`), by id.
+        public var keys: [String: String] = [:]
     }
 
     /// Problems that do not stop a record from being replicated: two secretaries deciding the
@@ -37,7 +39,9 @@ public enum TreeCheck {
             report.problems[i].message = report.problems[i].message.replacingOccurrences(of: work + "/", with: "")
                 .replacingOccurrences(of: work, with: ".")
         }
-        return Outcome(report: report, members: Set(st.roster.members.map(\.id)))
+        var keys: [String: String] = [:]
+        for m in st.roster.members { keys[m.id] = m.key }
+        return Outcome(report: report, members: Set(st.roster.members.map(\.id)), keys: keys)
     }
 
     /// The problems of `after` that `before` did not have (by path and kind), leaving out the

@@ -21,14 +21,17 @@ struct HubCommand: ParsableCommand {
         @Argument(help: "The hub's folder (must not exist, or be empty).") var path: String
         @Option(name: .customLong("store-fingerprint"), help: "The store fingerprint (init and verify print it) this hub takes.") var fingerprint: String
         @Option(help: "The pingshen binary the hook runs (default: this one).") var binary: String?
+        @Flag(name: .customLong("signed-pushes"), help: "Take only pushes signed with a member's current key (pingshen sync --as ID [--key PATH]).") var signedPushes = false
 
         func run() throws {
             let lang = common.language
             try guarded(lang) {
                 do {
-                    let abs = try Hub.create(path: path, fingerprint: fingerprint, binary: binary ?? CommandLine.executablePath, language: lang)
+                    let abs = try Hub.create(path: path, fingerprint: fingerprint, binary: binary ?? CommandLine.executablePath,
+                                              signedPushes: signedPushes, language: lang)
                     say(lang.pick("已创建集线库 \(abs)（只收指纹 \(fingerprint.lowercased()) 的评审库；pre-receive 钩子已安装）",
                                   "hub created at \(abs) (takes only store \(fingerprint.lowercased()); pre-receive hook installed)"))
+                    if signedPushes { say(lang.pick("只收由成员密钥签名的推送", "takes only pushes signed with a member's key")) }
                 } catch let f as Git.Failure {
                     throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
                 }
@@ -56,7 +59,9 @@ struct GitHookCommand: ParsableCommand {
             pusher = p
         }
         do {
-            let v = try Hub.preReceive(gitDir: env["GIT_DIR"] ?? ".", input: input, pusher: pusher, language: lang)
+            let gitDir = env["GIT_DIR"] ?? "."
+            let cert = try PushCert.received(git: Git(dir: gitDir, inHook: true), environment: env)
+            let v = try Hub.preReceive(gitDir: gitDir, input: input, pusher: pusher, cert: cert, language: lang)
             guard v.ok else {
                 for r in v.refusals { warn(lang.pick("pingshen 集线库拒收：", "pingshen hub refused: ") + r) }
                 throw ExitCode(1)

@@ -16,16 +16,23 @@ struct SyncCommand: ParsableCommand {
     @OptionGroup var common: Common
     @Argument(help: "The store (a git store: `pingshen git enable`).") var store: String
     @Argument(help: "A remote name or URL (default: origin).") var remote: String = "origin"
-    @Option(name: .customLong("as"), help: "The member named as the author of this host's commits (default: pingshen).") var author: String?
+    @Option(name: .customLong("as"), help: "The member named as the author of this host's commits, who signs the push (git push --signed) with their key.") var author: String?
+    @Option(help: "The member's unencrypted private key file that signs the push (default: the key the ssh-agent holds for them).") var key: String?
 
     func run() throws {
         let lang = common.language
         if let author { try checkIDs(lang, [("--as", author)]) }
         var status: Int32 = 0
         try guarded(lang) {
+            var signing: Sync.PushSigning?
+            if let author {
+                signing = try pushSigning(author)
+            } else if key != nil {
+                throw ActionError(zh: "--key 须与 --as 一起使用（签名推送的成员）", en: "--key needs --as (the member who signs the push)")
+            }
             let r: Sync.Report
             do {
-                r = try Sync.run(StoreLayout(store), remote: remote, author: author, language: lang)
+                r = try Sync.run(StoreLayout(store), remote: remote, author: author, signing: signing, language: lang)
             } catch let f as Git.Failure {
                 throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
             }
@@ -52,5 +59,17 @@ struct SyncCommand: ParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The member's key, checked as every signing command checks it (a key file that is the
+    /// roster's key for them, or the agent holding it), as git's `user.signingKey`.
+    func pushSigning(_ id: String) throws -> Sync.PushSigning {
+        let member = try ReviewSession(root: store).member(id)
+        _ = try SignerChoice.resolve(keyPath: key, member: member)
+        if let key {
+            return Sync.PushSigning(member: id, signingKey: SSHAccess.absolute(key))
+        }
+        let k = try SSHPublicKey(line: member.key)
+        return Sync.PushSigning(member: id, signingKey: "key::" + k.keyText)
     }
 }
