@@ -337,7 +337,7 @@ GOVERNANCE = ("member-add", "member-rotate", "member-remove", "program-amend", "
 # Who may sign what (RecordKinds' signers column, restated).
 SIGNERS = {"score": ("member", "chair"), "recusal": ("member", "chair"), "eligibility": ("secretary",),
            "intake": ("secretary",), "dossier-amend": ("secretary",), "objection": ("secretary",),
-           "finalize": ("chair",), "approval": ("chair", "approver")}
+           "finalize": ("chair",), "approval": ("chair", "approver"), "attachment": ("secretary",)}
 
 
 def warn(text):

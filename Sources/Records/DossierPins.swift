@@ -244,7 +244,7 @@ extension Verifier {
         // Groups and assignment (issue 13): the records they concern, and every score and recusal.
         var grouping = AssignmentChecks()
         func keep(_ s: RecordSummary) {
-            if case .whole(let r, _) = s.content, r.kind == .intake || r.kind == .dossierAmend || r.kind == .finalize { kept.append((r, s.path)) }
+            if case .whole(let r, _) = s.content, r.kind == .intake || r.kind == .dossierAmend || r.kind == .finalize || r.kind == .attachment { kept.append((r, s.path)) }
             grouping.note(s)
         }
         if cached {
@@ -255,7 +255,7 @@ extension Verifier {
         } else {
             report = try forEachVerifiedRecord(layout: layout, threads: threads, language: language) { s in
                 let k = s.record.kind
-                if k == .intake || k == .dossierAmend || k == .finalize { kept.append((s.record, s.path)) }
+                if k == .intake || k == .dossierAmend || k == .finalize || k == .attachment { kept.append((s.record, s.path)) }
                 grouping.note(s.record, path: s.path, sha: s.sha256)
             }
             let bad = Set(report.problems.map(\.path))
@@ -273,6 +273,10 @@ extension Verifier {
         // Promotions (issue 12): the source's signed records carried as evidence.
         report.problems += PromotionEvidence.problems(intakes: kept.map { ($0.record, $0.path) }, layout: layout, pins: pins,
                                                       files: files, language: language)
+        // Attachments (issue 15): every file in dossiers/ID/ against its signed pin.
+        var attachments = AttachmentPins()
+        for k in kept where k.record.kind == .attachment { attachments.take(k.record, path: k.path) }
+        report.problems += attachments.problems(layout: layout, language: language)
         // The latest finalization, in its chair's chain order (then `created` between chairs).
         let finals = kept.filter { $0.record.kind == .finalize }
         if let last = finals.max(by: { a, b in

@@ -26,6 +26,9 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     case group
     case dossierGroup = "dossier-group"
     case assignment
+    /// Files attached to a dossier (issue 15): each one's name, SHA-256, size and kind, signed
+    /// by the secretary (`AttachmentPins`).
+    case attachment
 
     /// Kinds that change the roster, the programme or the sanctions (the governance chain).
     public var isGovernance: Bool {

@@ -199,6 +199,14 @@ public enum RecordKinds {
                             pin: (key: "previous", kind: .assignment),
                             pins: LocalizedText(zh: "所替换的分配记录；由 seed 与签名的输入可重算（verify 重算并比对）", en: "the assignment it replaces; recomputable from the seed and the signed inputs (verify recomputes it)"),
                             shape: GroupingBody.assignmentShape, rules: GroupingBody.assignmentRules)
+        // Attachments (issue 15): see `AttachmentPins`.
+        case .attachment:
+            return KindSpec(kind: kind, signers: [.secretary],
+                            holds: LocalizedText(zh: "dossier；files（文件名 → {sha256, size, kind}，存于 dossiers/编号/ 下的附件）",
+                                                 en: "dossier; files (name → {sha256, size, kind}, the files attached in dossiers/ID/)"),
+                            pin: nil, pins: LocalizedText(zh: "存在的申报材料编号；每个附件文件的版本（SHA-256、大小）",
+                                                           en: "a dossier id that exists; each attached file's version (SHA-256, size)"),
+                            shape: AttachmentPins.shapeProblem, rules: dossierRule)
         // The governance chain (issue 11): bodies as `GovernanceBody` says; replayed by
         // `Governance`, which checks what each names against the history.
         case .genesis:

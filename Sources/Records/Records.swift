@@ -11,6 +11,8 @@
 //   Grouping.swift       field groups and assignment (issue 13): the group, dossier-group and assignment
 //                        bodies, and AssignmentPlan, the deterministic assignment verify recomputes
 //   VerifierAssignments.swift  groups and assignments across records (group-rule, assignment-*, unassigned-sheet)
+//   AttachmentPins.swift files attached to dossiers (issue 15): safe names, kinds, the attachment record's
+//                        body, and verify's check of dossiers/ID/ (attachment-changed/-missing/-unpinned)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
 //   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
 //   SSHWire.swift        SSH wire strings, armor, base64 (b64_pton rules for SSHSIG), hex, SSHSigArmor

@@ -24,7 +24,8 @@ public struct Problem: Codable, Hashable, Sendable {
     /// notice-rule (a public notice, objection or approval that breaks the notice's rules:
     /// VerifierNotices.swift); group-rule, assignment-mismatch, assignment-input,
     /// assignment-rule, assignment-conflict, unassigned-sheet (field groups and assignment,
-    /// issue 13: VerifierAssignments.swift)
+    /// issue 13: VerifierAssignments.swift); attachment-changed, attachment-missing,
+    /// attachment-unpinned (the files of dossiers/ID/ against their signed pins: AttachmentPins.swift)
     public var kind: String
     public var message: String
     public init(path: String, kind: String, message: String) { self.path = path; self.kind = kind; self.message = message }

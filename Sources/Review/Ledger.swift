@@ -259,6 +259,10 @@ public struct Ledger: Sendable {
         case .ruling:
             decisionRecords[path] = stored
             decisionItems["ruling", default: []].append(DecisionOrder.Item(r, path: path, value: path))
+        case .attachment:
+            // Kept whole (and in the snapshot); `attachments` replays them into pins.
+            decisionRecords[path] = stored
+            decisionItems["attachment", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .intake, .dossierAmend:
             pins.take(r, path: path)
         // Field groups and assignment (issue 13): kept whole (few records), ordered by chains.
@@ -462,6 +466,12 @@ public struct Ledger: Sendable {
     public var publicities: [StoredRecord] { wholeRecords("publicity") }
     /// The chair's rulings on freed places (issue 12), in the order signed.
     public var rulings: [StoredRecord] { wholeRecords("ruling") }
+    /// The signed attachments of every dossier (issue 15).
+    public var attachments: AttachmentPins {
+        var pins = AttachmentPins()
+        for r in wholeRecords("attachment") { pins.take(r.record, path: r.path) }
+        return pins
+    }
     /// Every approval, in the order signed.
     public var approvals: [StoredRecord] { wholeRecords("approval") }
 

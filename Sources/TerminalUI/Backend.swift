@@ -105,6 +105,31 @@ public struct PanelReport: Hashable, Sendable {
     }
 }
 
+/// A file attached to a dossier (issue 15), as the dossier screen lists it.
+public struct AttachmentItem: Hashable, Sendable {
+    public var name: String
+    /// pdf, image, text, office or other
+    public var kind: String
+    public var size: Int
+    public var sha256: String
+    /// Where the file is on this machine, for the member to open it there.
+    public var localPath: String
+    /// False when the file there is gone or not the size signed (verify says more).
+    public var present: Bool
+    public init(name: String, kind: String, size: Int, sha256: String, localPath: String, present: Bool = true) {
+        self.name = name; self.kind = kind; self.size = size; self.sha256 = sha256; self.localPath = localPath; self.present = present
+    }
+
+    /// "1.2 MB", "840 KB", "312 B" (decimal units, one decimal under 10).
+    public static func sizeText(_ n: Int) -> String {
+        let units = ["B", "KB", "MB", "GB"]
+        var v = Double(max(0, n)), u = 0
+        while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }
+        if u == 0 { return "\(Int(v)) B" }
+        return (v < 10 ? String(format: "%.1f", v) : String(Int(v.rounded()))) + " " + units[u]
+    }
+}
+
 /// An objection from the public notice (公示异议) and its outcome.
 public struct ObjectionItem: Hashable, Sendable {
     public var dossier: String
@@ -239,6 +264,8 @@ public protocol ReviewBackend: AnyObject {
     func notices() -> [NoticeItem]
     /// The next eligible candidate for a place an upheld objection freed (nil: no place free).
     func supplementCandidate() -> String?
+    /// The files attached to the dossier (issue 15), by name.
+    func attachments(_ dossier: String) -> [AttachmentItem]
 }
 
 extension ReviewBackend {
@@ -286,6 +313,8 @@ extension ReviewBackend {
     }
 
     public func dossierUpdated(_ dossier: String) -> Bool { false }
+    /// The dossier's signed attachments (none in a fake).
+    public func attachments(_ dossier: String) -> [AttachmentItem] { [] }
     /// The secretary's signed decision on the dossier's current version (未审核 / 不合格 / 合格),
     /// as `rank` shows it (`ReviewSession.qualification(of:)`); nil: not known (a fake).
     public func qualification(_ dossier: String) -> Qualification? { nil }

@@ -77,6 +77,14 @@ public final class SessionBackend: ReviewBackend {
     public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
 
     public func dossierUpdated(_ dossier: String) -> Bool { session.ledger.isStale(.init(me.id, dossier)) }
+    public func attachments(_ dossier: String) -> [AttachmentItem] {
+        session.attachments(of: dossier).map { a in
+            // A stat, not a hash, per frame: verify compares the bytes.
+            var st = stat()
+            let present = lstat(a.localPath, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && Int(st.st_size) == a.pin.size
+            return AttachmentItem(name: a.pin.name, kind: a.pin.kind, size: a.pin.size, sha256: a.pin.sha256, localPath: a.localPath, present: present)
+        }
+    }
 
     public func progressStatus(member: String, dossier: String) -> SheetStatus {
         let key = Ledger.MemberDossier(member, dossier)

@@ -161,6 +161,36 @@ struct DossierCommand: ParsableCommand {
     }
 }
 
+struct Attach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attach files (scanned certificates, award documents) to a dossier: stored in dossiers/ID/, each one's SHA-256 and size pinned in a signed attachment record.",
+        discussion: "A file already attached with the same bytes is not signed again. verify reports an attached file that differs, is gone, or a file there that no record pins.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as"), help: "The secretary who signs the attachment record.") var id: String
+    @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
+    @Option(help: "The dossier id.") var dossier: String
+    @Argument(help: "The files; each keeps its name.") var files: [String]
+
+    func validate() throws { try checkIDs(common.language, [("--as", id), ("--dossier", dossier)]) }
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let session = try ReviewSession(root: store)
+            let r = try session.attach(dossier: dossier, paths: files, as: id) { try SignerChoice.resolve(keyPath: key, member: $0) }
+            say(TextTable.render(headers: [lang.pick("文件", "file"), lang.pick("类型", "kind"), lang.pick("字节", "bytes"), "SHA-256"],
+                                 rows: r.files.map { [$0.name, $0.kind, String($0.size), $0.sha256] }))
+            if let rec = r.record {
+                say(lang.pick("已签署 \(rec.path)：\(dossier) 的 \(r.changed.count) 个附件，存于 dossiers/\(dossier)/",
+                              "signed \(rec.path): \(r.changed.count) attachments of \(dossier), in dossiers/\(dossier)/"))
+            } else {
+                say(lang.pick("这些附件已签署过，内容相同：未签署新记录", "these attachments were signed already with the same bytes: no new record"))
+            }
+        }
+    }
+}
+
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The qualification check (资格审核) of every dossier.")
     @OptionGroup var common: Common

@@ -110,6 +110,21 @@ public enum DossierView {
             if let lock = b.sheetLock(id) { add(lang.pick("不能评分：", "Cannot be scored: ") + lock.text(lang), .warning, indent: 2) }
         }
         out.append(Line(text: "", role: .normal, indent: 0))
+        // The files attached (issue 15): what each is, and where to open it on this machine.
+        let files = b.attachments(id)
+        if !files.isEmpty {
+            add(lang.pick("附件（\(files.count) 个，可在本机打开）", "Attachments (\(files.count), to open on this machine)"), .header)
+            let nameWidth = min(30, files.map { DisplayWidth.of($0.name) }.max() ?? 8)
+            for f in files {
+                let kind = DisplayWidth.pad(f.kind, to: 6)
+                let size = DisplayWidth.pad(AttachmentItem.sizeText(f.size), to: 8)
+                let state = f.present ? "" : lang.pick("  ⚠ 文件不在或已变", "  ⚠ file gone or changed")
+                add(DisplayWidth.pad(f.name, to: nameWidth) + "  " + kind + "  " + size + "  " + String(f.sha256.prefix(12)) + state,
+                    f.present ? .normal : .warning, indent: 2)
+                add(f.localPath, .dim, indent: 4)
+            }
+            out.append(Line(text: "", role: .normal, indent: 0))
+        }
         let deeds = d.deeds
         add(lang.pick("主要事迹（\(deeds.count) 字）", "Main deeds (\(deeds.count) characters)"), .header)
         if deeds.isEmpty { add(lang.pick("（未填）", "(blank)"), .dim, indent: 2) }
