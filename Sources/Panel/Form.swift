@@ -22,5 +22,5 @@ public enum ProgramForm {
     public static func csv(_ p: Program, lang: Language = .zh) -> String { CSV.write([headers(p, lang: lang)]) }
 
     /// The formats `pingshen form` writes.
-    public static let formats = ["csv"]
+    public static let formats = ["csv", "xlsx"]
 }

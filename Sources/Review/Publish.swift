@@ -279,8 +279,8 @@ extension ReviewSession {
             }
             return out
         default:
-            throw ActionError(zh: "未知格式 \(TerminalText.sanitize(format))（md、csv、json、html 或 pdf）",
-                              en: "unknown format \(TerminalText.sanitize(format)) (md, csv, json, html or pdf)")
+            throw ActionError(zh: "未知格式 \(TerminalText.sanitize(format))（md、csv、json、html、pdf 或 xlsx）",
+                              en: "unknown format \(TerminalText.sanitize(format)) (md, csv, json, html, pdf or xlsx)")
         }
     }
 }

@@ -73,7 +73,7 @@ extension ReviewSession {
     }
 
     /// The formats `listText` writes (PDF is rendered from the HTML by `pingshen export`).
-    public static let listFormats = ["md", "csv", "json", "html"]
+    public static let listFormats = ["md", "csv", "json", "html", "xlsx"]
 
     /// The list as `export` prints it: data formats as made (CSV and JSON by their own rules,
     /// HTML escapes every field itself: HTMLText); Markdown goes through the terminal's sanitiser.
@@ -85,6 +85,7 @@ extension ReviewSession {
     /// The bytes `export --out FILE` and the UI's export screen write: `listText`, ending in a
     /// line end.
     public func listFile(_ list: PublishedList, format: String, lang: Language) throws -> Data {
+        if format == "xlsx" { return try exportWorkbook(list, lang: lang) }
         let text = try listText(list, format: format, lang: lang)
         return Data((text.hasSuffix("\n") ? text : text + "\n").utf8)
     }
@@ -95,7 +96,7 @@ extension ReviewSession {
     @discardableResult
     public func writeList(_ list: PublishedList, format: String, lang: Language, to path: String) throws -> String {
         guard ReviewSession.listFormats.contains(format) else {
-            throw ActionError(zh: "未知格式 \(format)（md、csv、json 或 html）", en: "unknown format \(format) (md, csv, json or html)")
+            throw ActionError(zh: "未知格式 \(format)（md、csv、json、html 或 xlsx）", en: "unknown format \(format) (md, csv, json, html or xlsx)")
         }
         let p = path.trimmingCharacters(in: .whitespaces)
         guard !p.isEmpty else { throw ActionError(zh: "请给出要写入的文件路径", en: "give the path of the file to write") }

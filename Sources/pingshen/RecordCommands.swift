@@ -267,7 +267,7 @@ struct Export: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Argument(help: "publicity or final") var list: String
-    @Option(help: "md, csv, json, html or pdf (each carries the store fingerprint)") var format: String = "md"
+    @Option(help: "md, csv, json, html, pdf or xlsx (each carries the store fingerprint)") var format: String = "md"
     @Option(help: "Write to this file instead of standard output.") var out: String?
 
     func run() throws {
@@ -288,7 +288,7 @@ struct Export: ParsableCommand {
                 return
             }
             // The same text and bytes as the UI's export screen (`ReviewSession.listText`).
-            if out != nil {
+            if out != nil || format == "xlsx" {
                 try write(try session.listFile(which, format: format, lang: lang), lang: lang)
             } else {
                 emit(try session.listText(which, format: format, lang: lang))

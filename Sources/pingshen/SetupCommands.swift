@@ -28,8 +28,9 @@ struct FormCommand: ParsableCommand {
         abstract: "Print the programme's blank application form (its own headers), to circulate and import back.")
     @OptionGroup var common: Common
     @Argument(help: "A programme template id (see `pingshen programs`) or a store folder.") var program: String
-    @Option(help: "csv") var format: String = "csv"
+    @Option(help: "csv or xlsx (a workbook: required fields marked *, lists for 是/否 and the channels)") var format: String = "csv"
     @Option(help: "Language of the headers: zh (the form as printed, default) or en.") var headers: String = "zh"
+    @Option(help: "Write to this file instead of standard output.") var out: String?
 
     func run() throws {
         let lang = common.language
@@ -48,12 +49,20 @@ struct FormCommand: ParsableCommand {
             }
             switch format {
             // As written (CRLF line ends): `emit` would add a line end after the CSV's own.
-            case "csv": FileHandle.standardOutput.write(Data(ProgramForm.csv(p, lang: headerLang).utf8))
+            case "csv": try write(Data(ProgramForm.csv(p, lang: headerLang).utf8), lang: lang)
+            case "xlsx": try write(try ProgramForm.xlsx(p, lang: headerLang), lang: lang)
             default:
                 throw ActionError(zh: "未知格式 \(format)（可用：\(ProgramForm.formats.joined(separator: ", "))）",
                                   en: "unknown format \(format) (one of: \(ProgramForm.formats.joined(separator: ", ")))")
             }
         }
+    }
+
+    /// To `--out` (durably), else to standard output as it is.
+    func write(_ data: Data, lang: Language) throws {
+        guard let out else { FileHandle.standardOutput.write(data); return }
+        try DurableFile.write(data, to: out)
+        warn(lang.pick("已写出 \(out)", "wrote \(out)"))
     }
 }
 

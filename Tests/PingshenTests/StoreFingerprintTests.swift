@@ -75,7 +75,7 @@ import Testing
         #expect(rankCSV.hasPrefix("rank,dossier,name,score,exact,sheets,status,median,recommend,reject,abstain,approval\r\n"), "\(rankCSV)")
         // An unknown format is refused by name.
         let bad = try Harness.pingshen(["export", fx.store, "final", "--format", "xml"])
-        #expect(bad.status != 0 && bad.stderr.contains("md, csv, json, html or pdf"), "\(bad.stderr)")
+        #expect(bad.status != 0 && bad.stderr.contains("md, csv, json, html, pdf or xlsx"), "\(bad.stderr)")
     }
 
     /// The public notice of another store of the same programme and year names that store,
