@@ -119,6 +119,15 @@ import Glibc
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == GitCLI.out(laptop, ["rev-parse", "HEAD"]))
         #expect(try h.sync(h.a).status == 0)
         #expect(FileManager.default.fileExists(atPath: h.a + "/records/m2/000001.json.sig"))
+        // A signed push over ssh: the certificate's signer must be the member the gate let in.
+        try h.score(laptop, "m2", "D001", 15)
+        let before = try GitCLI.out(h.hub, ["rev-parse", "main"])
+        r = try Harness.pingshen(["sync", laptop, "--as", "m3", "--key", h.fx.key("m3")], env: ["GIT_SSH_COMMAND": sshCommand(h.fx.key("m2"))])
+        #expect(r.status == 1 && r.stderr.contains("signed by m3, but m2 is the one pushing over SSH"), "\(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == before)
+        r = try Harness.pingshen(["sync", laptop, "--as", "m2", "--key", h.fx.key("m2")], env: ["GIT_SSH_COMMAND": sshCommand(h.fx.key("m2"))])
+        #expect(r.status == 0 && r.stdout.contains("pushed"), "signed sync over ssh: \(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == GitCLI.out(laptop, ["rev-parse", "HEAD"]))
         // A shell or another command over the same key: refused by the gate (which speaks zh:
         // sshd passes no LANG to a forced command).
         r = try server.ssh(key: h.fx.key("m2"), command: ["sh", "-c", "'touch /tmp/pingshen-gate-escaped'"])
