@@ -464,4 +464,37 @@ struct GroupFixture {
         }
         #expect(try fx.verify().status == 0)
     }
+
+    /// The whole review on a grouped store: every assigned member scores their dossiers, the
+    /// chair finalizes, and verify (recomputing the assignment) finds nothing wrong.
+    @Test func finalizeOnAGroupedStoreThenVerifyRecomputes() throws {
+        let fx = try GroupFixture()
+        try fx.grouped()
+        #expect(try fx.assign(["--per-dossier", "3", "--seed", "42"]).status == 0)
+        #expect(try Harness.pingshen(["eligibility", fx.store, "--as", "sec", "--key", fx.key("sec"), "--all"]).status == 0)
+        let t = try fx.table()
+        for (d, e) in t.sorted(by: { $0.key < $1.key }) {
+            // Distinct totals: 100 − 3(i − 1), so no tie at the quota line.
+            var left = 100 - 3 * (Int(d.dropFirst())! - 1)
+            var pts: [Int] = []
+            for _ in 0..<4 { let p = min(25, left); pts.append(p); left -= p }
+            for m in e.members {
+                let r = try Harness.pingshen(["score", fx.store, "--as", m, "--dossier", d, "--key", fx.key(m),
+                                              "--score", "craft=\(pts[0])", "skill=\(pts[1])", "leadership=\(pts[2])", "contribution=\(pts[3])"])
+                #expect(r.status == 0, "\(m) \(d): \(r.stderr)")
+            }
+        }
+        let rank = try Harness.pingshen(["rank", fx.store, "--format", "json"])
+        #expect(rank.status == 0, "\(rank.stderr)")
+        let entries = (try Harness.json(rank.stdout)["entries"] as? [[String: Any]]) ?? []
+        #expect(entries.filter { $0["status"] as? String == "selected" }.compactMap { $0["dossier"] as? String } == ["D01", "D02", "D03", "D04", "D05"])
+        #expect(entries.allSatisfy { $0["sheets"] as? Int == 3 })
+        let fin = try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")])
+        #expect(fin.status == 0, "\(fin.stderr)")
+        let v = try fx.verify()
+        #expect(v.status == 0, "\(v.problems)")
+        // After the finalization, no assignment can change.
+        let again = try fx.assign(["--seed", "43"])
+        #expect(again.status != 0 && again.stderr.contains("finalized"), "\(again.stderr)")
+    }
 }
