@@ -184,7 +184,13 @@ public struct NoticeDate: Hashable, Comparable, Sendable, CustomStringConvertibl
 public enum Clock {
     public static let variable = "PINGSHEN_NOW"
 
+    /// The clock for the code running inside `Clock.$pinned.withValue(day) { … }`, before
+    /// PINGSHEN_NOW: a task-local, so an in-process session (the UI's tests) runs a programme's
+    /// calendar without touching the environment other tests of the process read.
+    @TaskLocal public static var pinned: Date?
+
     public static func now(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Date {
+        if let pinned { return pinned }
         guard let v = environment[variable], !v.isEmpty else { return Date() }
         return parse(v) ?? Date()
     }

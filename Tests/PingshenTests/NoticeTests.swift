@@ -596,7 +596,7 @@ import Records
         #expect(mon.isWeekday && !NoticeDate("2026-06-20")!.isWeekday)
         let cal = WorkCalendar()
         #expect(try NoticeDate.length(from: mon, to: NoticeDate("2026-06-18")!, calendar: cal) == 4)
-        // 端午 2026 (国办发明电〔2025〕7号): Friday 19 June is a holiday.
+        // 端午 2026 (the State Council notice of 4 November 2025): Friday 19 June is a holiday.
         #expect(try !cal.isWorkingDay(NoticeDate("2026-06-19")!))
         #expect(try NoticeDate.length(from: mon, to: NoticeDate("2026-06-19")!, calendar: cal) == 4)
         #expect(try NoticeDate.length(from: NoticeDate("2026-06-16")!, to: NoticeDate("2026-06-22")!, calendar: cal) == 4)
