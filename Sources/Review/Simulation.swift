@@ -52,7 +52,7 @@ public enum Simulation {
         // The secretary signs the intake record that makes the dossiers part of the store (what
         // `pingshen import` signs last; written here after the files, as a benchmark store may).
         let instanceID = try RecordStore.programInstance(layout)
-        try RecordStore(layout: layout, durable: false).append(kind: .intake, body: DossierPins.intakeBody(intake, source: "simulate"),
+        _ = try RecordStore(layout: layout, durable: false).append(kind: .intake, body: DossierPins.intakeBody(intake, source: "simulate"),
                                                                program: instanceID, signerID: "s01", signer: try KeyFileSigner(path: secretaryKey))
         var ids: [String] = []
         for j in 1...m {
