@@ -47,18 +47,17 @@ enum ProgressLine {
 
         var drawn: Bool { lock.lock(); defer { lock.unlock() }; return wasDrawn }
 
+        /// The scan's line (`scanning`), or the waiting line, which is drawn only until the
+        /// scan's first: both decided under the one lock, so a late tick never paints over it.
         func draw(_ text: String, scanning s: Bool) {
             lock.lock(); defer { lock.unlock() }
-            guard !done else { return }
+            guard !done, s || !scanning else { return }
             if s { scanning = true }
             wasDrawn = true
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         }
 
-        func drawWaiting(_ text: String) {
-            lock.lock(); let skip = scanning || done; lock.unlock()
-            if !skip { draw(text, scanning: false) }
-        }
+        func drawWaiting(_ text: String) { draw(text, scanning: false) }
 
         func erase() {
             lock.lock(); defer { lock.unlock() }
