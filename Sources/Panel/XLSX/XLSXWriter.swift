@@ -72,7 +72,7 @@ public enum XLSXWriter {
             case "\n": out += "&#10;"
             default:
                 // Noncharacters XML 1.0 does not allow (U+FFFE, U+FFFF) and their kin: visible.
-                if (0xFDD0...0xFDEF).contains(u.value) || (u.value & 0xFFFE) == 0xFFFE {
+                if HTMLText.isNoncharacter(u.value) {
                     out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
                 } else {
                     out.unicodeScalars.append(u)
@@ -103,11 +103,11 @@ public enum XLSXWriter {
         var sheets = input
         // Lists that cannot be literal go to a hidden sheet, one column each.
         var listColumns: [[String]] = []
-        var listRefs: [Validation: String] = [:]
+        var listRefs: [Validation: Int] = [:]
         for s in sheets {
             for v in s.validations where !literalFits(v.choices) {
                 listColumns.append(v.choices)
-                listRefs[v] = "\(listColumns.count)"
+                listRefs[v] = listColumns.count
             }
         }
         var taken: Set<String> = []
@@ -172,7 +172,7 @@ public enum XLSXWriter {
                 for v in s.validations {
                     let col = XLSXRef.column(v.column)
                     let formula: String
-                    if let k = listRefs[v], let idx = Int(k) {
+                    if let idx = listRefs[v] {
                         let lc = XLSXRef.column(idx)
                         formula = "'\(listSheetName)'!$\(lc)$1:$\(lc)$\(max(1, v.choices.count))"
                     } else {
