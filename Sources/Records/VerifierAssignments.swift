@@ -53,8 +53,11 @@ struct AssignmentChecks {
     var concernsAnything: Bool { !groups.isEmpty || !dossierGroups.isEmpty || !assignments.isEmpty }
 
     /// Whether `later` had seen `earlier` (same chain: a higher seq; else its `seen`).
-    static func saw(_ later: Record, _ earlier: Record) -> Bool {
-        later.signer == earlier.signer ? later.seq > earlier.seq : (later.seen[earlier.signer] ?? 0) >= earlier.seq
+    static func saw(_ later: Record, _ earlier: Record) -> Bool { saw(later, signer: earlier.signer, seq: earlier.seq) }
+
+    /// Whether `later` had seen record `seq` of `signer`'s chain.
+    static func saw(_ later: Record, signer: String, seq: Int) -> Bool {
+        later.signer == signer ? later.seq > seq : (later.seen[signer] ?? 0) >= seq
     }
 
     func problems(layout: StoreLayout, language lang: Language) -> [Problem] {
@@ -131,7 +134,7 @@ struct AssignmentChecks {
                     if let u = sameUnit(m, d) {
                         problem(a.path, "assignment-rule", "分配把 \(d) 交给同单位（\(u)）的 \(m)", "the assignment gives \(d) to \(m) of the same unit (\(u))")
                     }
-                    if let seq = recusals[MemberDossierPair(m, d)], a.record.signer == m ? seq < a.record.seq : (a.record.seen[m] ?? 0) >= seq {
+                    if let seq = recusals[MemberDossierPair(m, d)], AssignmentChecks.saw(a.record, signer: m, seq: seq) {
                         problem(a.path, "assignment-rule", "分配把 \(d) 交给已声明回避的 \(m)", "the assignment gives \(d) to \(m), who had recused from it")
                     }
                     if body.excluded.contains(where: { $0.pair == MemberDossierPair(m, d) }) {
