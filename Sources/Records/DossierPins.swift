@@ -260,9 +260,7 @@ extension Verifier {
             }
             let bad = Set(report.problems.map(\.path))
             kept.removeAll { bad.contains($0.path) }
-            grouping.groups.removeAll { bad.contains($0.path) }
-            grouping.dossierGroups.removeAll { bad.contains($0.path) }
-            grouping.assignments.removeAll { bad.contains($0.path) }
+            grouping.forget(bad)
         }
         var pins = DossierPins()
         for k in kept { pins.take(k.record, path: k.path) }

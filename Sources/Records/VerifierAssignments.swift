@@ -50,6 +50,13 @@ struct AssignmentChecks {
         }
     }
 
+    /// Drops the group, dossier-group and assignment records at `paths` (those with a problem).
+    mutating func forget(_ paths: Set<String>) {
+        groups.removeAll { paths.contains($0.path) }
+        dossierGroups.removeAll { paths.contains($0.path) }
+        assignments.removeAll { paths.contains($0.path) }
+    }
+
     var concernsAnything: Bool { !groups.isEmpty || !dossierGroups.isEmpty || !assignments.isEmpty }
 
     /// Whether `later` had seen `earlier` (same chain: a higher seq; else its `seen`).
