@@ -225,9 +225,9 @@ public struct AttachmentPins: Sendable, Hashable {
             let rel = AttachmentPins.folder(d)
             let dfd = open(root + "/" + d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if dfd < 0 {
-                for name in pins.keys.sorted() {
+                for (name, pin) in pins.sorted(by: { $0.key < $1.key }) {
                     out.append(Problem(path: rel + "/" + name, kind: "attachment-missing", message: lang.pick(
-                        "\(pins[name]!.path) 签署的附件不见了（附件目录不存在或不是目录）", "the attachment signed by \(pins[name]!.path) is gone (its folder is missing or not a folder)")))
+                        "\(pin.path) 签署的附件不见了（附件目录不存在或不是目录）", "the attachment signed by \(pin.path) is gone (its folder is missing or not a folder)")))
                 }
                 continue
             }
@@ -240,8 +240,7 @@ public struct AttachmentPins: Sendable, Hashable {
                 out.append(Problem(path: rel + "/" + name, kind: "attachment-unpinned", message: lang.pick(
                     "没有任何签署的 attachment 记录载明此文件（用 pingshen attach 附加）", "no signed attachment record pins this file (attach files with pingshen attach)")))
             }
-            for name in pins.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                let pin = pins[name]!
+            for (name, pin) in pins.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
                 let path = rel + "/" + name
                 switch AttachmentPins.hashFile(in: dfd, name: name) {
                 case .absent:
