@@ -12,6 +12,17 @@ public struct Resolution: Hashable, Sendable {
     public init(dossier: String, decision: String, reason: String) {
         self.dossier = dossier; self.decision = decision; self.reason = reason
     }
+
+    /// The decision is one of the two, and a reason is given: for the tie at the quota line
+    /// (`finalize --resolve`) and a freed place (`ruling --resolve`) alike.
+    func checkShape() throws {
+        guard decision == "selected" || decision == "not-selected" else {
+            throw ActionError(zh: "裁定只能是 selected 或 not-selected（\(dossier)）", en: "a resolution is selected or not-selected (\(dossier))")
+        }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ActionError(zh: "裁定 \(dossier) 需要写明理由", en: "the resolution of \(dossier) needs a reason")
+        }
+    }
 }
 
 /// Where the decision stands: the ranking of the dossiers still in the running, after the
@@ -112,12 +123,7 @@ extension ReviewSession {
             guard tied.contains(r.dossier) else {
                 throw ActionError(zh: "\(r.dossier) 不在分数线并列之中，无需裁定", en: "\(r.dossier) is not in a tie at the cut; nothing to resolve")
             }
-            guard r.decision == "selected" || r.decision == "not-selected" else {
-                throw ActionError(zh: "裁定只能是 selected 或 not-selected（\(r.dossier)）", en: "a resolution is selected or not-selected (\(r.dossier))")
-            }
-            guard !r.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw ActionError(zh: "裁定 \(r.dossier) 需要写明理由", en: "the resolution of \(r.dossier) needs a reason")
-            }
+            try r.checkShape()
         }
         let unresolved = tied.filter { byDossier[$0] == nil }
         if !unresolved.isEmpty {

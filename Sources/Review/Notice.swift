@@ -237,12 +237,7 @@ extension ReviewSession {
             guard seen.insert(r.dossier).inserted else {
                 throw ActionError(zh: "\(r.dossier) 裁定了两次", en: "\(r.dossier) is resolved twice")
             }
-            guard r.decision == "selected" || r.decision == "not-selected" else {
-                throw ActionError(zh: "裁定只能是 selected 或 not-selected（\(r.dossier)）", en: "a resolution is selected or not-selected (\(r.dossier))")
-            }
-            guard !r.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw ActionError(zh: "裁定 \(r.dossier) 需要写明理由", en: "the resolution of \(r.dossier) needs a reason")
-            }
+            try r.checkShape()
         }
         let missing = line.filter { !seen.contains($0) }
         if !missing.isEmpty {
