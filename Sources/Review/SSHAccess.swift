@@ -30,15 +30,19 @@ public enum SSHAccess {
     /// The value of the `command="…"` option for one member: `"` escaped as `\"`, the only
     /// escape sshd knows there.
     public static func forcedCommand(store: String, binary: String, member: String) -> String {
-        [binary, "review", store, "--as", member].map(shellQuote).joined(separator: " ")
-            .replacingOccurrences(of: "\"", with: "\\\"")
+        commandOption([binary, "review", store, "--as", member])
+    }
+
+    /// An argument vector as the value of `command="…"`: each word through `shellQuote`, then
+    /// `"` escaped as `\"`.
+    static func commandOption(_ words: [String]) -> String {
+        words.map(shellQuote).joined(separator: " ").replacingOccurrences(of: "\"", with: "\\\"")
     }
 
     /// The forced command of a member's key on a hub's host (issue 14): `BINARY git-gate MEMBER
     /// HUB`, quoted as `forcedCommand` quotes.
     public static func gateCommand(hub: String, binary: String, member: String) -> String {
-        [binary, "git-gate", member, hub].map(shellQuote).joined(separator: " ")
-            .replacingOccurrences(of: "\"", with: "\\\"")
+        commandOption([binary, "git-gate", member, hub])
     }
 
     /// The name of a hub's block between the markers: "git HUB".
@@ -49,16 +53,9 @@ public enum SSHAccess {
     /// same checks as `authorizedKeys`: an id or a key that could leave its token refuses all.
     public static func gitAuthorizedKeys(hub: String, roster: Roster, binary: String) throws -> String {
         let absHub = absolute(hub)
-        let absBinary = absolute(binary)
-        try checkPath(absHub, what: ("集线库", "hub"))
-        try checkPath(absBinary, what: ("程序", "binary"))
-        var lines = [beginMarker(gitBlockName(absHub))]
-        for (i, m) in roster.members.enumerated() {
-            let key = try keyToken(m, entry: i + 1)
-            lines.append("restrict,command=\"\(gateCommand(hub: absHub, binary: absBinary, member: m.id))\" \(key.keyText) pingshen-git:\(m.id)")
+        return try block(name: gitBlockName(absHub), path: absHub, what: ("集线库", "hub"), roster: roster, binary: binary) { m, absBinary in
+            ("restrict,command=\"\(gateCommand(hub: absHub, binary: absBinary, member: m.id))\"", "pingshen-git:")
         }
-        lines.append(endMarker(gitBlockName(absHub)))
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// A path that cannot go into an authorized_keys line: control characters (a newline
@@ -93,16 +90,27 @@ public enum SSHAccess {
     /// The block for a store: one line per member, between markers so a rerun replaces it.
     public static func authorizedKeys(store: String, roster: Roster, binary: String) throws -> String {
         let absStore = absolute(store)
+        return try block(name: absStore, path: absStore, what: ("评审库", "store"), roster: roster, binary: binary) { m, absBinary in
+            ("restrict,pty,agent-forwarding,command=\"\(forcedCommand(store: absStore, binary: absBinary, member: m.id))\"", "pingshen:")
+        }
+    }
+
+    /// A block between the markers of `name`: one line per roster entry, `OPTIONS KEY
+    /// COMMENT-PREFIX+ID`, where `line` gives the options and the comment's prefix (split
+    /// around the key). The paths and every entry are checked first: nothing is returned
+    /// for a roster with an entry a line may not hold.
+    static func block(name: String, path: String, what: (zh: String, en: String), roster: Roster, binary: String,
+                      line: (Member, String) -> (options: String, comment: String)) throws -> String {
         let absBinary = absolute(binary)
-        try checkPath(absStore, what: ("评审库", "store"))
+        try checkPath(path, what: what)
         try checkPath(absBinary, what: ("程序", "binary"))
-        var lines = [beginMarker(absStore)]
+        var lines = [beginMarker(name)]
         for (i, m) in roster.members.enumerated() {
             let key = try keyToken(m, entry: i + 1)
-            let option = forcedCommand(store: absStore, binary: absBinary, member: m.id)
-            lines.append("restrict,pty,agent-forwarding,command=\"\(option)\" \(key.keyText) pingshen:\(m.id)")
+            let l = line(m, absBinary)
+            lines.append("\(l.options) \(key.keyText) \(l.comment)\(m.id)")
         }
-        lines.append(endMarker(absStore))
+        lines.append(endMarker(name))
         return lines.joined(separator: "\n") + "\n"
     }
 
