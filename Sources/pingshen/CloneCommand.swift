@@ -21,12 +21,7 @@ struct CloneCommand: ParsableCommand {
         let lang = common.language
         var status: Int32 = 0
         try guarded(lang) {
-            let r: Clone.Report
-            do {
-                r = try Clone.run(hub: hub, store: store, fingerprint: fingerprint, language: lang)
-            } catch let f as Git.Failure {
-                throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
-            }
+            let r = try Clone.run(hub: hub, store: store, fingerprint: fingerprint, language: lang)
             status = r.status.rawValue
             for x in r.refusals { warn(lang.pick("拒收 ", "refused ") + x.message(lang)) }
             for p in r.problems { warn(lang.pick("拒收 ", "refused ") + "\(p.path): \(p.kind): \(p.message)") }

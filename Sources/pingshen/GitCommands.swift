@@ -27,15 +27,9 @@ struct GitCommand: ParsableCommand {
 
 /// `git enable` and `init --git`: reports what was done.
 func enableGit(store: String, author: String?, lang: Language) throws {
-    do {
-        let e = try GitStore.enable(StoreLayout(store), author: author, language: lang)
-        let what = e.commit.map { lang.pick("，提交 \($0.commit.prefix(12))（\($0.files) 个文件）", ", commit \($0.commit.prefix(12)) (\($0.files) files)") }
-            ?? lang.pick("，无新文件可提交", ", nothing new to commit")
-        say((e.created ? lang.pick("已将 \(store) 建为 git 仓库", "\(store) is now a git repository")
-                       : lang.pick("\(store) 已是 git 仓库，设置已核对", "\(store) was a git repository; settings checked")) + what)
-    } catch let d as GitStore.LocalDamage {
-        throw ActionError(zh: d.message(.zh), en: d.message(.en))
-    } catch let f as Git.Failure {
-        throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
-    }
+    let e = try GitStore.enable(StoreLayout(store), author: author, language: lang)
+    let what = e.commit.map { lang.pick("，提交 \($0.commit.prefix(12))（\($0.files) 个文件）", ", commit \($0.commit.prefix(12)) (\($0.files) files)") }
+        ?? lang.pick("，无新文件可提交", ", nothing new to commit")
+    say((e.created ? lang.pick("已将 \(store) 建为 git 仓库", "\(store) is now a git repository")
+                   : lang.pick("\(store) 已是 git 仓库，设置已核对", "\(store) was a git repository; settings checked")) + what)
 }

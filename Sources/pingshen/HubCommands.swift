@@ -26,15 +26,11 @@ struct HubCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                do {
-                    let abs = try Hub.create(path: path, fingerprint: fingerprint, binary: binary ?? CommandLine.executablePath,
-                                              signedPushes: signedPushes, language: lang)
-                    say(lang.pick("已创建集线库 \(abs)（只收指纹 \(fingerprint.lowercased()) 的评审库；pre-receive 钩子已安装）",
-                                  "hub created at \(abs) (takes only store \(fingerprint.lowercased()); pre-receive hook installed)"))
-                    if signedPushes { say(lang.pick("只收由成员密钥签名的推送", "takes only pushes signed with a member's key")) }
-                } catch let f as Git.Failure {
-                    throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
-                }
+                let abs = try Hub.create(path: path, fingerprint: fingerprint, binary: binary ?? CommandLine.executablePath,
+                                          signedPushes: signedPushes, language: lang)
+                say(lang.pick("已创建集线库 \(abs)（只收指纹 \(fingerprint.lowercased()) 的评审库；pre-receive 钩子已安装）",
+                              "hub created at \(abs) (takes only store \(fingerprint.lowercased()); pre-receive hook installed)"))
+                if signedPushes { say(lang.pick("只收由成员密钥签名的推送", "takes only pushes signed with a member's key")) }
             }
         }
     }

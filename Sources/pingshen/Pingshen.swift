@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Panel
 import Records
+import Replication
 import Review
 import Scoring
 
@@ -64,6 +65,10 @@ func guarded(_ lang: Language, _ body: () throws -> Void) throws {
         fail(e.description)
     } catch let e as StoreError {
         fail(e.description)
+    } catch let f as Git.Failure {
+        fail(lang.pick("git 出错：\(f.description)", "git failed: \(f.description)"))
+    } catch let d as GitStore.LocalDamage {
+        fail(d.message(lang))
     } catch let e as ExitCode {
         throw e
     } catch let e as CleanExit {

@@ -30,12 +30,7 @@ struct SyncCommand: ParsableCommand {
             } else if key != nil {
                 throw ActionError(zh: "--key 须与 --as 一起使用（签名推送的成员）", en: "--key needs --as (the member who signs the push)")
             }
-            let r: Sync.Report
-            do {
-                r = try Sync.run(StoreLayout(store), remote: remote, author: author, signing: signing, language: lang)
-            } catch let f as Git.Failure {
-                throw ActionError(zh: "git 出错：\(f.description)", en: "git failed: \(f.description)")
-            }
+            let r = try Sync.run(StoreLayout(store), remote: remote, author: author, signing: signing, language: lang)
             status = r.status.rawValue
             if let c = r.committed {
                 say(lang.pick("本机提交 \(c.commit.prefix(12))：\(c.records) 条记录，\(c.files) 个文件", "committed \(c.commit.prefix(12)) on this host: \(c.records) records, \(c.files) files"))
