@@ -35,6 +35,12 @@ extension ReviewSession {
         return out
     }
 
+    /// The body that signed an approval, by the programme's name for it, else its id.
+    func approvalBody(_ a: StoredRecord, lang: Language) -> String? {
+        let id = a.record.body["body"]?.string
+        return program.approval?.by.first { $0.id == id }?.name.text(lang) ?? id
+    }
+
     public func noticePage(_ list: PublishedList, lang: Language) throws -> String {
         let rows = try publishedRows(list)
         let e = { (s: String) in HTMLText.escape(s) }
@@ -66,16 +72,14 @@ extension ReviewSession {
         // What the notice says, in the words of a Chinese public notice of a selection.
         let n = rows.count
         let notices = notices()
+        let approvals = list == .final ? currentApprovals() : []
         switch list {
         case .publicity:
             h += "<p class=\"intro\">" + e(lang.pick(
                 "经资格审核、专家评审，以下 \(n) \(unitWord.zh)拟入选\(year.map { "\($0)年度" } ?? "")\(title)，现予以公示，接受社会监督。",
                 "After the qualification check and the expert review, the \(n) \(unitWord.en) below are proposed for \(title)\(year.map { " \($0)" } ?? ""). They are published here for public scrutiny.")) + "</p>\n"
         case .final:
-            let bodies = currentApprovals().map { a -> String in
-                let id = a.record.body["body"]?.string
-                return program.approval?.by.first { $0.id == id }?.name.text(lang) ?? id ?? a.record.signer
-            }
+            let bodies = approvals.map { approvalBody($0, lang: lang) ?? $0.record.signer }
             h += "<p class=\"intro\">" + e(lang.pick(
                 "经资格审核、专家评审、社会公示和\(bodies.joined(separator: "、"))审定，以下 \(n) \(unitWord.zh)入选\(year.map { "\($0)年度" } ?? "")\(title)。",
                 "After the qualification check, the expert review, the public notice and the approval by \(bodies.joined(separator: ", ")), the \(n) \(unitWord.en) below are selected for \(title)\(year.map { " \($0)" } ?? "").")) + "</p>\n"
@@ -139,9 +143,8 @@ extension ReviewSession {
             h += "</section>\n"
         case .final:
             h += "<section class=\"approval\">\n<h2>\(e(lang.pick("审定", "Approval")))</h2>\n<ul>\n"
-            for a in currentApprovals() {
-                let id = a.record.body["body"]?.string
-                let body = program.approval?.by.first { $0.id == id }?.name.text(lang) ?? id ?? ""
+            for a in approvals {
+                let body = approvalBody(a, lang: lang) ?? ""
                 let day = NoticeDate(created: a.record.created).map(\.description) ?? a.record.created
                 h += "<li>" + e(lang.pick("\(body)（\(a.record.signer)）审定，\(day)", "\(body) (\(a.record.signer)), approved \(day)")) + "</li>\n"
             }
