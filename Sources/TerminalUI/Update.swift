@@ -240,7 +240,7 @@ public enum UI {
                 f.pos.clamp(count: f.ties.count, height: s.bodyHeight)
                 s.stack[i] = .finalize(f)
             case .desk(var p):
-                p.clamp(count: deskItems(s, b).count, height: s.bodyHeight)
+                p.clamp(count: deskStepCount, height: s.bodyHeight)
                 s.stack[i] = .desk(p)
             case .roster(var p):
                 p.clamp(count: b.roster.members.count, height: s.bodyHeight - 4)
@@ -512,7 +512,7 @@ public enum UI {
             moveFinalize(s, &f, action)
             s.replaceTop(.finalize(f))
         case .desk(var p):
-            p.move(action, count: deskItems(s, b).count, height: s.bodyHeight)
+            p.move(action, count: deskStepCount, height: s.bodyHeight)
             s.replaceTop(.desk(p))
         case .roster(var p):
             p.move(action, count: b.roster.members.count, height: s.bodyHeight - 4)

@@ -61,6 +61,22 @@ enum SecretaryFixtures {
         }
     }
 
+    /// Moving and clamping on the desk use its step count, not the items (which count the
+    /// store's qualifications and notices); the two must agree, and the bottom step is reachable.
+    /// Digits outside the steps (0, 7, 9) open nothing.
+    @Test func theDeskStepCountIsItsItemsAndStrayDigitsOpenNothing() {
+        let (c, b) = secretary()
+        press(c, .escape, .char("w"))
+        #expect(UI.deskItems(c.state, b).count == UI.deskStepCount)
+        press(c, .char("G"))
+        guard case .desk(let p) = c.state.top else { Issue.record("not on the desk"); return }
+        #expect(p.selected == UI.deskStepCount - 1)
+        for k in ["0", "7", "9"] {
+            press(c, .char(Character(k)))
+            guard case .desk = c.state.top else { Issue.record("\(k) left the desk"); return }
+        }
+    }
+
     @Test func importPreviewsThenSignsExactlyWhatWasPreviewed() {
         let (c, b) = secretary()
         press(c, .char("w"), .char("1"))

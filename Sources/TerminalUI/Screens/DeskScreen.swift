@@ -15,6 +15,10 @@ extension UI {
         var role: StyleRole
     }
 
+    /// How many steps the desk has (digits 1…6): what moving and clamping need, without
+    /// counting the store's qualifications and notices on each key as `deskItems` does.
+    static let deskStepCount = 6
+
     static func deskItems(_ s: AppState, _ b: ReviewBackend) -> [DeskItem] {
         let lang = s.lang
         var unsigned = 0, signed = 0
@@ -55,7 +59,7 @@ extension UI {
 
     /// The digits open a step at once.
     static func deskKey(_ s: inout AppState, _ key: Key, _ b: ReviewBackend) -> [Effect]? {
-        guard let c = key.printable, let n = c.wholeNumberValue, (1...6).contains(n) else { return nil }
+        guard let c = key.printable, let n = c.wholeNumberValue, (1...deskStepCount).contains(n) else { return nil }
         if case .desk(var p) = s.top { p.selected = n - 1; s.replaceTop(.desk(p)) }
         openDeskItem(&s, n - 1, b)
         return []
