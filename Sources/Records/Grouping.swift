@@ -53,6 +53,13 @@ public struct MemberDossierPair: Hashable, Sendable, Comparable {
 /// A replacement keeps every pair that was not dropped: nobody else's dossiers move (balancing
 /// moves only pairs made in the same run).
 public enum AssignmentPlan {
+    /// The unit `member` shares with `dossier` (its employer or recommender, spaces trimmed),
+    /// nil when none: the 回避 rule `assign` applies and `verify` checks.
+    public static func sharedUnit(_ member: Member?, _ dossier: Dossier) -> String? {
+        guard let u = member?.unit?.trimmingCharacters(in: .whitespaces), !u.isEmpty else { return nil }
+        return [dossier.employer, dossier["recommender"] ?? ""].contains { $0.trimmingCharacters(in: .whitespaces) == u } ? u : nil
+    }
+
     public struct Result: Sendable, Equatable {
         /// dossier → its members, sorted.
         public var table: [String: [String]]

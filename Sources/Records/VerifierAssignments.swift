@@ -81,11 +81,7 @@ struct AssignmentChecks {
         }
         let scoring = { (m: String) -> Bool in panel.roster.member(m).map { $0.role == .member || $0.role == .chair } ?? false }
         let dossiers = Dictionary(panel.dossiers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func sameUnit(_ m: String, _ d: String) -> String? {
-            guard let u = panel.roster.member(m)?.unit?.trimmingCharacters(in: .whitespaces), !u.isEmpty, let dd = dossiers[d] else { return nil }
-            let units = [dd.employer, dd["recommender"] ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }
-            return units.contains(u) ? u : nil
-        }
+        func sameUnit(_ m: String, _ d: String) -> String? { dossiers[d].flatMap { AssignmentPlan.sharedUnit(panel.roster.member(m), $0) } }
         let bySha = Dictionary(assignments.map { ($0.sha, $0) }, uniquingKeysWith: { a, _ in a })
         for a in assignments.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
             guard let body = GroupingBody.assignment(a.record.body) else { continue }

@@ -275,10 +275,9 @@ extension ReviewSession {
         for e in current?.assignment.excluded ?? [] where e.why == "conflict" { why[e.pair] = "conflict" }
         for d in panel.dossiers {
             guard let g = dossierGroup[d.id] else { continue }
-            let units = [d.employer, d["recommender"] ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             for m in pool[g] ?? [] {
                 let pair = MemberDossierPair(m, d.id)
-                if let u = panel.roster.member(m)?.unit?.trimmingCharacters(in: .whitespaces), !u.isEmpty, units.contains(u) { why[pair] = "unit" }
+                if AssignmentPlan.sharedUnit(panel.roster.member(m), d) != nil { why[pair] = "unit" }
                 if ledger.recusal(.init(m, d.id)) != nil { why[pair] = "recusal" }
             }
         }
