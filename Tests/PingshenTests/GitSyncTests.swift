@@ -217,4 +217,27 @@ struct GitHosts {
         r = try Harness.pingshen(["sync", h.fx.dir, h.hub])
         #expect(r.status == 1 && r.stderr.contains("git enable"), "\(r.stderr)")
     }
+
+    /// A remote argument that git could read as an option, or whose transport runs a program
+    /// (ext::, fd::), is refused by sync and by clone: nothing runs, the store's head does not
+    /// move, clone leaves nothing behind.
+    @Test func hostileRemoteArgumentsRunNothing() throws {
+        let h = try GitHosts()
+        let marker = h.fx.dir + "/remote-ran"
+        let headA = try h.head(h.a)
+        let hostile = ["", "--upload-pack=touch \(marker)", "-u", "--receive-pack=touch \(marker)", "-oProxyCommand=touch \(marker)",
+                       "ext::sh -c touch% \(marker)", "ext::touch \(marker)", "fd::0", "\(h.hub)\ntouch \(marker)", "\(h.hub)\u{7F}",
+                       "ssh://-oProxyCommand=touch%20\(marker)/x"]
+        for remote in hostile {
+            let r = try Harness.run(Harness.binary, ["sync", "--lang", "en", "--", h.a, remote])
+            #expect(r.status == 1 || r.status == 2, "sync \(remote.debugDescription): \(r.status) \(r.stderr)")
+            #expect(!r.stderr.isEmpty, "sync \(remote.debugDescription): no reason given")
+            let target = h.fx.dir + "/cloned-\(r.status)"
+            let c = try Harness.run(Harness.binary, ["clone", "--lang", "en", "--", remote, target])
+            #expect(c.status == 1 || c.status == 2, "clone \(remote.debugDescription): \(c.status) \(c.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: target), "clone \(remote.debugDescription) left \(target)")
+            #expect(!FileManager.default.fileExists(atPath: marker), "\(remote.debugDescription) ran a command")
+        }
+        #expect(try h.head(h.a) == headA)
+    }
 }
