@@ -129,6 +129,11 @@ public struct Git: Sendable {
         return r.status == 0 ? r.line : nil
     }
 
+    /// The environment that names `who` as author and committer of a store's commit.
+    public static func identity(_ who: String) -> [String: String] {
+        ["GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": who + "@pingshen", "GIT_COMMITTER_NAME": who, "GIT_COMMITTER_EMAIL": who + "@pingshen"]
+    }
+
     /// The id of the empty tree (the base a root commit is compared with).
     public static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
     public static let zeroID = String(repeating: "0", count: 40)

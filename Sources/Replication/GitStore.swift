@@ -158,9 +158,7 @@ public enum GitStore {
         try git.ok(["add", "--pathspec-from-file=-", "--pathspec-file-nul"], stdin: list)
         let staged = try git.ok(["diff", "--cached", "--name-only", "-z"])
         guard !staged.stdout.isEmpty else { return nil }
-        let who = author ?? "pingshen"
-        let env = ["GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": who + "@pingshen", "GIT_COMMITTER_NAME": who, "GIT_COMMITTER_EMAIL": who + "@pingshen"]
-        try git.ok(["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message], extraEnvironment: env)
+        try git.ok(["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message], extraEnvironment: Git.identity(author ?? "pingshen"))
         let commit = try git.ok(["rev-parse", "HEAD"]).line
         let records = add.filter { if case .record(_, _, true) = StorePolicy.place($0) { return true }; return false }.count
         return Batch(commit: commit, files: add.count, records: records)

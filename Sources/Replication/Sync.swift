@@ -219,9 +219,8 @@ public enum Sync {
         }
         if !report.problems.isEmpty { report.status = .refused; return false }
         // 4. Merge: new files only.
-        let env = ["GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": author + "@pingshen", "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": author + "@pingshen"]
         let merge = try git.run(["-c", "commit.gpgsign=false", "merge", "-q", "--no-edit", "--no-verify", "-m", "pingshen sync: records from \(remote)", theirs],
-                                extraEnvironment: env)
+                                extraEnvironment: Git.identity(author))
         guard merge.status == 0 else {
             _ = try? git.run(["merge", "--abort"])
             report.status = .refused
