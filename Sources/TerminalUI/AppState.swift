@@ -345,6 +345,9 @@ public struct AppState: Sendable {
     /// frame must not walk 10,000 rows: key-to-redraw doubled when the list did).
     public var states: Set<MemberState> = []
     public var doneCount = 0
+    /// Dossiers with a qualification decision signed on their current version (roles that see
+    /// the check), counted once per reload for the check's footer and the desk, not per frame.
+    public var qualificationsSigned = 0
     /// Whether the list holds only the dossiers an assignment gives me (issue 13).
     public var assignedOnly = false
     public var anyUpdated = false

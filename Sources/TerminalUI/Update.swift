@@ -74,6 +74,8 @@ public enum UI {
         s.counts = counts
         s.states = Set(rows.map(\.state))
         s.doneCount = rows.filter(\.state.done).count
+        s.qualificationsSigned = Permissions.canQualify(b.me.role)
+            ? rows.reduce(0) { n, r in n + (b.qualification(r.id).map { $0.state != .unchecked ? 1 : 0 } ?? 0) } : 0
         s.anyUpdated = rows.contains(where: \.updated)
         s.finalized = b.finalized
         s.checkingStore = b.checkingStore

@@ -21,10 +21,7 @@ extension UI {
 
     static func deskItems(_ s: AppState, _ b: ReviewBackend) -> [DeskItem] {
         let lang = s.lang
-        var unsigned = 0, signed = 0
-        for r in s.all {
-            if let q = b.qualification(r.id), q.state != .unchecked { signed += 1 } else { unsigned += 1 }
-        }
+        let signed = s.qualificationsSigned, unsigned = s.all.count - s.qualificationsSigned
         let notices = b.notices()
         let pending = s.objections.filter { $0.outcome == "pending" }.count
         return [

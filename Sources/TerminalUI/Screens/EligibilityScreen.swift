@@ -140,15 +140,14 @@ public enum SecretaryViews {
             for (k, l) in ls.prefix(3).enumerated() { g.put(l.0, x: 1, y: py + 1 + k, role: l.1) }
         }
         if s.message == nil {
-            var ok = 0, bad = 0, confirm = 0, signed = 0
+            var ok = 0, bad = 0, confirm = 0
             // Counted over the visible window only would mislead; the list is small enough to count.
             for r in s.all {
                 if r.outcome == .toBeConfirmed { confirm += 1 } else if r.eligible == true { ok += 1 } else if r.eligible == false { bad += 1 }
-                if let q = b.qualification(r.id), q.state != .unchecked { signed += 1 }
             }
             if ok + bad + confirm > 0 {
                 let more = confirm > 0 ? lang.pick(" · 待核实 \(confirm)", " · to confirm \(confirm)") : ""
-                let unsigned = s.all.count - signed
+                let signed = s.qualificationsSigned, unsigned = s.all.count - signed
                 g.put(DisplayWidth.truncate(lang.pick("合格 \(ok) · 不合格 \(bad)\(more) · 共 \(s.all.count) · 已签署 \(signed) · 未签署 \(unsigned)",
                                                       "eligible \(ok) · not eligible \(bad)\(more) · total \(s.all.count) · signed \(signed) · not signed \(unsigned)"), to: g.width),
                       x: 0, y: g.height - 2, role: unsigned > 0 ? .warning : .dim)
