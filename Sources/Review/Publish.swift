@@ -236,7 +236,7 @@ extension ReviewSession {
             out += "}\n"
             return out
         case "md":
-            func esc(_ v: String) -> String { v.replacingOccurrences(of: "|", with: "\\|") }
+            let esc = MarkdownText.cell
             func table(_ rs: [ListRow]) -> String {
                 var t = "| " + cols.map { lang.pick($0.zh, $0.en) }.joined(separator: " | ") + " |\n"
                 t += "|" + cols.map { _ in "---" }.joined(separator: "|") + "|\n"

@@ -51,4 +51,12 @@ import Testing
             #expect(e.description.contains("fr"), "\(e)")
         } catch { Issue.record("\(error)") }
     }
+
+    /// The Markdown export keeps a hostile value in its cell and on its line.
+    @Test func aMarkdownCellStaysACell() {
+        #expect(MarkdownText.cell("王建国") == "王建国")
+        #expect(MarkdownText.cell("a|b") == "a\\|b")
+        #expect(MarkdownText.cell("理由\n## 伪造的标题\n| D9 | 入选 |") == "理由\\n## 伪造的标题\\n\\| D9 \\| 入选 \\|")
+        #expect(MarkdownText.cell("x\u{202E}y\u{1B}[2J") == "x\\u{202E}y\\u{1B}[2J")
+    }
 }
