@@ -546,6 +546,15 @@ public final class DossierStaging {
             remove(dir)
             unlink(dir + ".lock")
         }
+        // A run killed between creating its lock and its folder leaves the lock alone: removed
+        // when no run holds it.
+        for name in names where name.hasSuffix(".lock") && !name.hasPrefix(".") && !names.contains(String(name.dropLast(5))) {
+            let path = layout.stagingDir + "/" + name
+            let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { unlink(path) }
+        }
         return out
     }
 }
