@@ -8,7 +8,8 @@ import Review
 /// as a sync checks what comes in (every commit against the add-only rule, the tip verified
 /// against its own signed roster, and, when given, the fingerprint the store published), and
 /// only then checked out and enabled (`GitStore.enable`: settings, views). A refused clone
-/// leaves nothing behind.
+/// leaves nothing behind: a folder it created is removed, an empty folder that was there is
+/// emptied again and kept (its mode and owner as they were).
 public enum Clone {
     public struct Report: Sendable {
         public var status: Sync.Status = .inStep
@@ -24,9 +25,19 @@ public enum Clone {
         let want = try expected.map(Hub.checkFingerprint)
         let layout = StoreLayout(store)
         let abs = SSHAccess.absolute(layout.root)
+        var existed = false
         if FileManager.default.fileExists(atPath: abs) {
             guard (try? FileManager.default.contentsOfDirectory(atPath: abs))?.isEmpty == true else {
                 throw ActionError(zh: "\(abs) 已存在且不是空目录", en: "\(abs) exists and is not an empty folder")
+            }
+            existed = true
+        }
+        // Leaves the place as it was found: what the clone put there goes, a folder that was
+        // there stays.
+        func undo() {
+            guard existed else { try? FileManager.default.removeItem(atPath: abs); return }
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: abs)) ?? [] {
+                try? FileManager.default.removeItem(atPath: abs + "/" + name)
             }
         }
         let parent = (abs as NSString).deletingLastPathComponent
@@ -35,13 +46,13 @@ public enum Clone {
         let c = try Git(dir: parent).run(["-c", "fetch.fsckObjects=true", "clone", "-q", "--no-checkout", "--no-tags",
                                           "--branch", GitStore.branch, "--single-branch", "--", hub, abs])
         guard c.status == 0 else {
-            try? FileManager.default.removeItem(atPath: abs)
+            undo()
             report.status = .unreachable
             report.remoteSaid = c.stderr
             return report
         }
         var keep = false
-        defer { if !keep { try? FileManager.default.removeItem(atPath: abs) } }
+        defer { if !keep { undo() } }
         let git = Git(dir: abs)
         report.refusals = StorePolicy.refusals(try StorePolicy.changes(git, revisions: ["HEAD"]))
         if !report.refusals.isEmpty { report.status = .refused; return report }

@@ -22,10 +22,10 @@ import Testing
         try FileManager.default.moveItem(atPath: h.hub, toPath: away)
         try h.score(laptop, "m4", "D001", 16)
         try h.score(laptop, "m4", "D002", 13)
-        r = try Harness.pingshen(["sync", laptop])
+        r = try h.sync(laptop, "origin", as: "m4")
         #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
         try FileManager.default.moveItem(atPath: away, toPath: h.hub)
-        r = try Harness.pingshen(["sync", laptop])
+        r = try h.sync(laptop, "origin", as: "m4")
         #expect(r.status == 0 && r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
         r = try h.sync(h.a)
         #expect(r.status == 0 && r.stdout.contains("records received: 2"), "\(r.stdout) \(r.stderr)")
@@ -57,6 +57,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: h.fx.dir + "/fromevil"))
     }
 
+    /// A clone into an existing empty folder that is refused, or cannot reach its hub, leaves
+    /// that folder as it found it: there, empty, its mode unchanged; a good clone fills it.
+    @Test func aRefusedCloneLeavesAnEmptyFolderAsItWas() throws {
+        let h = try GitHosts(pingshenHub: true)
+        let fp = try Self.fingerprint(h.a)
+        let target = h.fx.dir + "/empty"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o750])
+        func unchanged(_ what: String) throws {
+            var isDir: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && isDir.boolValue, "\(what): the folder is gone")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: target) == [], "\(what): the folder is not empty")
+            let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int
+            #expect(mode == 0o750, "\(what): mode \(String(mode ?? 0, radix: 8))")
+        }
+        var r = try Harness.pingshen(["clone", h.hub, target, "--fingerprint", String(repeating: "0", count: 64)])
+        #expect(r.status == 1 && r.stderr.contains("fingerprint-mismatch"), "\(r.stderr)")
+        try unchanged("wrong fingerprint")
+        r = try Harness.pingshen(["clone", h.fx.dir + "/nowhere.git", target])
+        #expect(r.status == 2, "\(r.stderr)")
+        try unchanged("unreachable")
+        // A history that breaks the add-only rule: refused after the objects were fetched.
+        let evil = h.fx.dir + "/evil.git"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", "--bare", h.hub, evil]).status == 0)
+        let work = h.fx.dir + "/evilwork"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, work]).status == 0)
+        try FileManager.default.removeItem(atPath: work + "/records/sec/000002.json")
+        #expect(try GitCLI.run(work, ["commit", "-q", "-am", "drop"]).status == 0)
+        #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
+        r = try Harness.pingshen(["clone", evil, target])
+        #expect(r.status == 1 && r.stderr.contains("records/sec/000002.json: deleted"), "\(r.stderr)")
+        try unchanged("a deleted record")
+        r = try Harness.pingshen(["clone", h.hub, target, "--fingerprint", fp])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Harness.pingshen(["verify", target]).status == 0)
+    }
+
     /// The city clones the district's hub and promotes its approved list from that fetched
     /// history; the evidence goes on to the city's hub, and a second city host that never saw
     /// the district verifies it.
@@ -66,7 +102,7 @@ import Testing
         let qfp = try Self.fingerprint(qp.store)
         let qhub = qp.dir + "/qingpu-hub.git"
         #expect(try Harness.pingshen(["hub", "init", qhub, "--store-fingerprint", qfp]).status == 0)
-        var r = try Harness.pingshen(["sync", qp.store, qhub])
+        var r = try Harness.pingshen(["sync", qp.store, qhub, "--as", "sec", "--key", qp.key("sec")])
         #expect(r.status == 0, "\(r.stderr)")
 
         let city = try Fixture()
@@ -81,7 +117,7 @@ import Testing
         let cfp = try Self.fingerprint(city.store)
         let chub = city.dir + "/city-hub.git"
         #expect(try Harness.pingshen(["hub", "init", chub, "--store-fingerprint", cfp]).status == 0)
-        r = try Harness.pingshen(["sync", city.store, chub])
+        r = try Harness.pingshen(["sync", city.store, chub, "--as", "sec", "--key", city.key("sec")])
         #expect(r.status == 0, "sync city: \(r.stdout) \(r.stderr)")
         #expect(try GitCLI.files(city.store).contains { $0.hasPrefix("evidence/QP2026/") })
         let second = city.dir + "/city-second"

@@ -114,7 +114,7 @@ import Glibc
         var r = try Harness.pingshen(["clone", url, laptop], env: ["GIT_SSH_COMMAND": sshCommand(h.fx.key("m2"))])
         #expect(r.status == 0, "pingshen clone over ssh: \(r.stderr)\n\(server.logText)")
         try h.score(laptop, "m2", "D003", 17)
-        r = try Harness.pingshen(["sync", laptop], env: ["GIT_SSH_COMMAND": sshCommand(h.fx.key("m2"))])
+        r = try Harness.pingshen(["sync", laptop, "--as", "m2", "--key", h.fx.key("m2")], env: ["GIT_SSH_COMMAND": sshCommand(h.fx.key("m2"))])
         #expect(r.status == 0, "sync over ssh: \(r.stdout) \(r.stderr)")
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == GitCLI.out(laptop, ["rev-parse", "HEAD"]))
         #expect(try h.sync(h.a).status == 0)

@@ -39,15 +39,17 @@ import Testing
         #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
         let good = try GitCLI.out(h.hub, ["rev-parse", "main"])
 
-        func push(_ name: String, _ change: () throws -> Void, expect: [String], args: [String] = ["push", "origin", "HEAD:main"],
+        // Every attack is a push signed by a member (m1), so that what refuses it is what is tested.
+        func push(_ name: String, _ change: () throws -> Void, expect: [String], args: [String] = ["origin", "HEAD:main"],
                   env: [String: String] = [:]) throws {
             #expect(try GitCLI.run(evil, ["reset", "-q", "--hard", good]).status == 0)
             #expect(try GitCLI.run(evil, ["clean", "-qfdx", "-e", "roster.yaml", "-e", "allowed_signers", "-e", "program.yaml"]).status == 0)
             try change()
             #expect(try GitCLI.run(evil, ["add", "-A", "."]).status == 0)
             _ = try GitCLI.run(evil, ["commit", "-q", "-m", name])
-            let r = try GitCLI.run(evil, args, env: env)
+            let r = try GitCLI.signedPush(evil, key: h.fx.key("m1"), args, env: env)
             #expect(r.status != 0, "\(name): the push was taken: \(r.stderr)")
+            #expect(!r.stderr.contains("not signed"), "\(name): \(r.stderr)")
             for e in expect { #expect(r.stderr.contains(e), "\(name): expected \(e) in \(r.stderr)") }
             #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == good, "\(name): the hub moved")
         }
@@ -76,12 +78,12 @@ import Testing
             let c = try GitCLI.run(evil, ["checkout", "-q", "--orphan", "rewritten"])
             #expect(c.status == 0)
         },
-                 expect: ["rejected"], args: ["push", "-f", "origin", "HEAD:main"])
-        try push("another branch", { try h.score(evil, "m2", "D001", 11) }, expect: ["only refs/heads/main"], args: ["push", "origin", "HEAD:refs/heads/other"])
+                 expect: ["rejected"], args: ["-f", "origin", "HEAD:main"])
+        try push("another branch", { try h.score(evil, "m2", "D001", 11) }, expect: ["only refs/heads/main"], args: ["origin", "HEAD:refs/heads/other"])
         try push("a pusher not on the roster", { try h.score(evil, "m2", "D001", 11) }, expect: ["'mallory' is not on the signed roster"],
                  env: ["PINGSHEN_PUSHER": "mallory"])
         // Deleting the branch.
-        let del = try GitCLI.run(evil, ["push", "origin", ":main"])
+        let del = try GitCLI.signedPush(evil, key: h.fx.key("m1"), ["origin", ":main"])
         #expect(del.status != 0 && del.stderr.contains("delet"), "\(del.stderr)")
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == good)
 
@@ -95,13 +97,13 @@ import Testing
         #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "m1 elsewhere"]).status == 0)
         #expect(try GitCLI.run(evil, ["fetch", "-q", "origin"]).status == 0)
         _ = try GitCLI.run(evil, ["merge", "-q", "-X", "ours", "--no-edit", "origin/main"])
-        let f = try GitCLI.run(evil, ["push", "origin", "HEAD:main"])
+        let f = try GitCLI.signedPush(evil, key: h.fx.key("m1"), ["origin", "HEAD:main"])
         #expect(f.status != 0 && f.stderr.contains("records/m1/000001.json: changed") && f.stderr.contains("member m1 signed two different records at seq 1"),
                 "\(f.stderr)")
         // The hub is sound and still takes good pushes.
         #expect(try GitCLI.run(h.hub, ["fsck", "--no-progress"]).status == 0)
         try h.score(h.b, "m2", "D002", 14)
-        let r = try h.sync(h.b)
+        let r = try h.sync(h.b, as: "m2")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == h.head(h.b))
         // sync reports the hook's refusal as exit 1 with its reason: a record rewritten on B.
@@ -123,10 +125,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: odd, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: odd + "/pingshen", withDestinationPath: Harness.binary)
         #expect(try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp, "--binary", odd + "/pingshen"]).status == 0)
-        var r = try Harness.pingshen(["sync", other.store, hub])
+        var r = try Harness.pingshen(["sync", other.store, hub, "--as", "sec", "--key", other.key("sec")])
         #expect(r.status == 1 && r.stderr.contains("this hub takes only \(fp)"), "\(r.stderr)")
         #expect(try GitCLI.run(hub, ["rev-parse", "--verify", "-q", "main"]).status != 0)
-        r = try Harness.pingshen(["sync", one.store, hub])
+        r = try Harness.pingshen(["sync", one.store, hub, "--as", "sec", "--key", one.key("sec")])
         #expect(r.status == 0, "\(r.stderr)")
     }
 }

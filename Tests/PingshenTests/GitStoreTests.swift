@@ -20,6 +20,12 @@ enum GitCLI {
         return r.stdout.trimmingCharacters(in: .newlines)
     }
 
+    /// `git push --signed` from `dir` with an SSH key file (git's gpg.format ssh), as any git
+    /// user (or an attacker with a key) would push by hand: `args` follow `push`.
+    static func signedPush(_ dir: String, key: String, _ args: [String], env: [String: String] = [:]) throws -> Harness.Result {
+        try run(dir, ["-c", "gpg.format=ssh", "-c", "user.signingKey=" + key, "push", "--signed"] + args, env: env)
+    }
+
     static func files(_ dir: String) throws -> [String] {
         try out(dir, ["ls-files"]).split(separator: "\n").map(String.init)
     }

@@ -24,7 +24,7 @@ struct GitHosts {
         } else {
             #expect(try Harness.run(GitCLI.exe, ["init", "-q", "--bare", "-b", "main", hub]).status == 0)
         }
-        r = try Harness.pingshen(["sync", fx.store, hub])
+        r = try Harness.pingshen(["sync", fx.store, hub, "--as", "sec", "--key", fx.key("sec")])
         #expect(r.status == 0, "first sync: \(r.stdout) \(r.stderr)")
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", hub, b]).status == 0)
         r = try Harness.pingshen(["git", "enable", b])
@@ -40,8 +40,9 @@ struct GitHosts {
         return r
     }
 
-    func sync(_ store: String, _ remote: String? = nil) throws -> Harness.Result {
-        try Harness.pingshen(["sync", store, remote ?? hub])
+    /// `pingshen sync`, the push signed by `signer`'s key file (a hub takes only signed pushes).
+    func sync(_ store: String, _ remote: String? = nil, as signer: String = "sec") throws -> Harness.Result {
+        try Harness.pingshen(["sync", store, remote ?? hub, "--as", signer, "--key", fx.key(signer)])
     }
 
     func head(_ store: String) throws -> String { try GitCLI.out(store, ["rev-parse", "HEAD"]) }
