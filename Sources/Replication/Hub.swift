@@ -18,10 +18,6 @@ public enum Hub {
     /// The language the hook answers in (the pusher's environment does not reach a hub over
     /// ssh): the one `hub init` ran in, `--lang` or the environment.
     public static let languageKey = "pingshen.lang"
-    /// `true`: every push must carry a push certificate signed by a member's current key
-    /// (`hub init --signed-pushes`). Either way a certificate that comes is checked.
-    public static let signedPushesKey = "pingshen.signedPushes"
-
     /// The hub's language: its config, else the environment.
     public static func language(gitDir: String) -> Language {
         let configured = (try? Git(dir: gitDir, inHook: true).run(["config", "--get", languageKey]).line) ?? ""
@@ -54,7 +50,7 @@ public enum Hub {
     }
 
     /// Creates the hub at `path` (which must not exist, or be an empty folder).
-    public static func create(path: String, fingerprint hex: String, binary: String, signedPushes: Bool = false, language lang: Language) throws -> String {
+    public static func create(path: String, fingerprint hex: String, binary: String, language lang: Language) throws -> String {
         let fp = try checkFingerprint(hex)
         let script = try hookScript(binary: binary)
         let abs = SSHAccess.absolute(path)
@@ -79,7 +75,6 @@ public enum Hub {
         for i in seed.indices { seed[i] = UInt8.random(in: 0...255, using: &rng) }
         try git.ok(["config", "receive.certNonceSeed", seed.map { String(format: "%02x", $0) }.joined()])
         try git.ok(["config", "gpg.ssh.allowedSignersFile", "/dev/null"])
-        try git.ok(["config", signedPushesKey, signedPushes ? "true" : "false"])
         let hook = abs + "/hooks/pre-receive"
         try DurableFile.write(Data(script.utf8), to: hook)
         guard chmod(hook, 0o755) == 0 else { throw ActionError(zh: "无法设置 \(hook) 的权限", en: "cannot chmod \(hook)") }
@@ -96,7 +91,7 @@ public enum Hub {
     /// refuses the whole push, every ref). Runs in the hub with git's environment (the
     /// quarantined objects are readable through it). `pusher`: the member the SSH gate let in
     /// (PINGSHEN_PUSHER), who must be on the roster the pushed tree gives.
-    /// `cert`: the push certificate, when the push was signed (`PushCert.received`).
+    /// `cert`: the push certificate (`PushCert.received`); a push without one is refused.
     public static func preReceive(gitDir: String, input: String, pusher: String?, cert: PushCert.Received? = nil,
                                   language lang: Language) throws -> Verdict {
         let git = Git(dir: gitDir, inHook: true)
@@ -107,8 +102,9 @@ public enum Hub {
             refuse("集线库没有设置 \(fingerprintKey)（用 pingshen hub init 创建）", "the hub has no \(fingerprintKey) (create it with pingshen hub init)")
             return v
         }
-        let required = (try? git.run(["config", "--bool", "--get", signedPushesKey]).line) == "true"
-        if cert == nil, required {
+        // Every push is signed (issue 14): there is no setting that takes unsigned pushes. A hub
+        // made before this rule kept `pingshen.signedPushes=false` in its config; it is ignored.
+        if cert == nil {
             refuse("推送未签名：本集线库只收由成员密钥签名的推送（pingshen sync 评审库 集线库 --as 编号 [--key 私钥]，即 git push --signed，gpg.format=ssh）",
                    "the push is not signed: this hub takes only pushes signed with a member's key (pingshen sync STORE HUB --as ID [--key PATH], i.e. git push --signed with gpg.format=ssh)")
         }

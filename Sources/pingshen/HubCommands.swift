@@ -16,21 +16,20 @@ struct HubCommand: ParsableCommand {
     struct HubInit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "init",
-            abstract: "Create a bare repository whose pre-receive hook refuses any push that changes or deletes a file, a record that does not verify, or a fork.")
+            abstract: "Create a bare repository whose pre-receive hook refuses any push that is unsigned, changes or deletes a file, holds a record that does not verify, or a fork.")
         @OptionGroup var common: Common
         @Argument(help: "The hub's folder (must not exist, or be empty).") var path: String
         @Option(name: .customLong("store-fingerprint"), help: "The store fingerprint (init and verify print it) this hub takes.") var fingerprint: String
         @Option(help: "The pingshen binary the hook runs (default: this one).") var binary: String?
-        @Flag(name: .customLong("signed-pushes"), help: "Take only pushes signed with a member's current key (pingshen sync --as ID [--key PATH]).") var signedPushes = false
 
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                let abs = try Hub.create(path: path, fingerprint: fingerprint, binary: binary ?? CommandLine.executablePath,
-                                          signedPushes: signedPushes, language: lang)
+                let abs = try Hub.create(path: path, fingerprint: fingerprint, binary: binary ?? CommandLine.executablePath, language: lang)
                 say(lang.pick("已创建集线库 \(abs)（只收指纹 \(fingerprint.lowercased()) 的评审库；pre-receive 钩子已安装）",
                               "hub created at \(abs) (takes only store \(fingerprint.lowercased()); pre-receive hook installed)"))
-                if signedPushes { say(lang.pick("只收由成员密钥签名的推送", "takes only pushes signed with a member's key")) }
+                say(lang.pick("只收由名单上的密钥签名的推送（pingshen sync 评审库 集线库 --as 编号 [--key 私钥]）",
+                              "takes only pushes signed with a key on the signed roster (pingshen sync STORE HUB --as ID [--key PATH])"))
             }
         }
     }

@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Signed pushes (issue 14): `hub init --signed-pushes` takes only pushes whose git push
-/// certificate is signed (gpg.format ssh, namespace git) by a member's current key on the
-/// signed roster; `sync --as ID [--key PATH]` signs with the member's key file or agent key.
+/// Signed pushes (issue 14): a hub takes only pushes whose git push certificate is signed
+/// (gpg.format ssh, namespace git) by a member's current key on the signed roster; there is no
+/// setting that takes unsigned ones. `sync --as ID [--key PATH]` signs with the member's key
+/// file or agent key.
 @Suite struct GitSignedPushTests {
     static func signedHub(_ fx: Fixture) throws -> String {
         #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
         let fp = try Harness.json(Harness.pingshen(["verify", fx.store, "--format", "json"]).stdout)["fingerprint"] as? String ?? ""
         let hub = fx.dir + "/hub.git"
-        let r = try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp, "--signed-pushes"])
+        let r = try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp])
         #expect(r.status == 0, "hub init: \(r.stderr)")
         return hub
     }
@@ -26,10 +27,15 @@ import TestSupport
         let hub = try Self.signedHub(fx)
         let seed = try GitCLI.out(hub, ["config", "receive.certNonceSeed"])
         #expect(seed.count == 64 && seed.allSatisfy(\.isHexDigit), "\(seed)")
-        #expect(try GitCLI.out(hub, ["config", "pingshen.signedPushes"]) == "true")
 
-        // Unsigned: refused with the reason, the hub holds nothing.
+        // Unsigned, by sync and by plain git: refused with the reason, the hub holds nothing.
         var r = try Harness.pingshen(["sync", fx.store, hub])
+        #expect(r.status == 1 && r.stderr.contains("the push is not signed") && r.stderr.contains("--as ID"), "\(r.stderr)")
+        r = try GitCLI.run(fx.store, ["push", hub, "HEAD:main"])
+        #expect(r.status != 0 && r.stderr.contains("the push is not signed"), "\(r.stderr)")
+        // A hub made before every push had to be signed kept pingshen.signedPushes=false: ignored.
+        #expect(try GitCLI.run(hub, ["config", "pingshen.signedPushes", "false"]).status == 0)
+        r = try Harness.pingshen(["sync", fx.store, hub])
         #expect(r.status == 1 && r.stderr.contains("the push is not signed"), "\(r.stderr)")
         #expect(try GitCLI.run(hub, ["rev-parse", "--verify", "-q", "main"]).status != 0)
         // Signed with a key on no roster (plain git, as an attacker would): refused.
@@ -64,8 +70,9 @@ import TestSupport
         r = try Harness.pingshen(["sync", b, hub, "--as", "m2"], env: ["SSH_AUTH_SOCK": agent.socket])
         #expect(r.status == 0 && r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
         #expect(try GitCLI.out(hub, ["rev-parse", "main"]) == GitCLI.out(b, ["rev-parse", "HEAD"]))
-        // Host A takes it (fetching needs no signature), and an unsigned push is still refused.
-        #expect(try Harness.pingshen(["sync", fx.store, hub]).status == 0)
+        // Host A takes it (fetching needs no signature: nothing to push), and an unsigned push is still refused.
+        r = try Harness.pingshen(["sync", fx.store, hub])
+        #expect(r.status == 0 && !r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
         #expect(try Harness.pingshen(score.map { $0 == "D001" ? "D002" : $0 }).status == 0)
         r = try Harness.pingshen(["sync", b, hub])
         #expect(r.status == 1 && r.stderr.contains("the push is not signed"), "\(r.stderr)")
@@ -125,9 +132,10 @@ import TestSupport
         try String(repeating: "x", count: 70_000).write(toFile: big, atomically: true, encoding: .utf8)
         r = try hook(try GitCLI.out(hub, ["hash-object", "-w", big]))
         #expect(r.status != 0 && r.stderr.contains("exceeds"), "\(r.stderr)")
-        // A certificate on a hub that does not require one is still checked.
+        // An old hub's opt-out in its config changes nothing.
         #expect(try GitCLI.run(hub, ["config", "pingshen.signedPushes", "false"]).status == 0)
-        #expect(try hook(nil).status == 0)
+        r = try hook(nil)
+        #expect(r.status != 0 && r.stderr.contains("the push is not signed"), "\(r.stderr)")
         r = try hook(try cert(mallory))
         #expect(r.status != 0 && r.stderr.contains("no member's current key"), "\(r.stderr)")
     }
