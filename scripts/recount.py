@@ -337,7 +337,8 @@ GOVERNANCE = ("member-add", "member-rotate", "member-remove", "program-amend", "
 # Who may sign what (RecordKinds' signers column, restated).
 SIGNERS = {"score": ("member", "chair"), "recusal": ("member", "chair"), "eligibility": ("secretary",),
            "intake": ("secretary",), "dossier-amend": ("secretary",), "objection": ("secretary",),
-           "finalize": ("chair",), "approval": ("chair", "approver"), "attachment": ("secretary",)}
+           "finalize": ("chair",), "approval": ("chair", "approver"), "attachment": ("secretary",),
+           "group": ("secretary",), "dossier-group": ("secretary",), "assignment": ("secretary",)}
 
 
 def warn(text):
@@ -366,7 +367,7 @@ def read_chains(root):
                 warn("%s names signer %r seq %r: not counted" % (path, rec.get("signer"), rec.get("seq")))
                 continue
             recs.append({"signer": member, "seq": rec["seq"], "kind": rec.get("kind"), "body": rec.get("body") or {},
-                         "seen": rec.get("seen") or {}, "created": rec.get("created", ""), "prev": rec.get("prev"),
+                         "seen": rec.get("seen") or {}, "created": rec.get("created", ""), "prev": rec.get("prev"), "gov": rec.get("gov"),
                          "path": "records/%s/%s" % (member, name), "sha256": hashlib.sha256(raw).hexdigest()})
         recs.sort(key=lambda r: r["seq"])
         for a, b in zip(recs, recs[1:]):
@@ -387,7 +388,14 @@ def replay_governance(chains):
     founder = g["body"]["member"]
     members = {founder["id"]: {"role": "secretary", "name": founder.get("name", ""), "keys": [(founder["key"], 1)],
                                "last_seq": None, "removed": False, "sheets": "keep"}}
+    members[founder["id"]]["unit"] = founder.get("unit")
     program_text = g["body"]["program_yaml"]
+    # The roster at each head of the chain (an assignment pins the head it was signed under).
+    snapshots = {}
+
+    def snapshot(at):
+        snapshots[at] = {m: {"role": f["role"], "unit": f.get("unit"), "removed": f["removed"]} for m, f in members.items()}
+    snapshot(g["sha256"])
     children = {}
     for recs in chains.values():
         for r in recs:
@@ -415,7 +423,7 @@ def replay_governance(chains):
                 warn("%s adds %s again: the chain stops before it" % (r["path"], m["id"]))
                 break
             members[m["id"]] = {"role": m["role"], "name": m.get("name", ""), "keys": [(m["key"], 1)],
-                                "last_seq": None, "removed": False, "sheets": "keep"}
+                                "last_seq": None, "removed": False, "sheets": "keep", "unit": m.get("unit")}
         elif kind == "member-rotate":
             # Signatures are pingshen verify's to check: the key's first seq is recorded only.
             members[b["id"]]["keys"].append((b["key"], b["from_seq"]))
@@ -429,8 +437,9 @@ def replay_governance(chains):
             program_text = b["program_yaml"]
         head = r["sha256"]
         length += 1
+        snapshot(head)
     return {"fingerprint": g["sha256"], "instance": g["body"].get("instance"), "members": members,
-            "program_text": program_text, "head": head, "length": length}
+            "program_text": program_text, "head": head, "length": length, "snapshots": snapshots}
 
 
 def is_later(b, a):
@@ -472,16 +481,9 @@ def pin_later(a, b):
     return not (a["signer"].encode() < b["signer"].encode())
 
 
-def store_spec(root):
-    import yaml  # PyYAML: program.yaml's text and the dossier files are YAML
-
-    chains = read_chains(root)
-    gov = replay_governance(chains)
-    program = yaml.safe_load(gov["program_text"]) or {}
-    members = gov["members"]
-
-    # The records that count: signed by someone the history knows, in a role that may sign
-    # their kind, not after a removal's last_seq.
+def counted_records(chains, members):
+    """The records that count: signed by someone the history knows, in a role that may sign
+    their kind, not after a removal's last_seq."""
     counted = []
     for member, recs in sorted(chains.items()):
         facts = members.get(member)
@@ -499,8 +501,13 @@ def store_spec(root):
             if facts["removed"] and facts["sheets"] == "discard" and r["kind"] in ("score", "recusal"):
                 continue
             counted.append(r)
+    return counted
 
-    # The dossier versions the secretaries signed.
+
+def signed_dossiers(root, counted):
+    """The dossier versions the secretaries signed (intake, dossier-amend; the later by
+    DossierPins' order), and each signed dossier's fields from its file, in id order."""
+    import yaml  # PyYAML: the dossier files are YAML
     pins = {}
     for r in counted:
         entries = []
@@ -523,7 +530,19 @@ def store_spec(root):
         if hashlib.sha256(raw).hexdigest() != pins[d]["sha256"]:
             warn("dossiers/%s.yaml differs from its signed version (run pingshen verify)" % d)
         fields = (yaml.safe_load(raw.decode("utf-8")) or {}).get("fields") or {}
-        dossiers.append({"id": d, "name": str(fields.get("name", "") or "")})
+        dossiers.append({"id": d, "name": str(fields.get("name", "") or ""), "fields": fields})
+    return pins, dossiers
+
+
+def store_spec(root):
+    import yaml  # PyYAML: program.yaml's text is YAML
+
+    chains = read_chains(root)
+    gov = replay_governance(chains)
+    program = yaml.safe_load(gov["program_text"]) or {}
+    members = gov["members"]
+    counted = counted_records(chains, members)
+    pins, dossiers = signed_dossiers(root, counted)
 
     # Eligibility (latest decision, and the version it names, by chain order), objections, finalization.
     decisions, versions, details, objections, finals = {}, {}, {}, {}, []
@@ -577,9 +596,14 @@ def store_spec(root):
         out.append({"dossier": d["id"], "name": d["name"], "status": state, "reasons": reasons, "reason": reason,
                     "older_version": older})
 
+    # Issue 13: with an assignment in force (replayed, not read), a sheet by a member it does not
+    # give that dossier is never counted.
+    force = replay_assignments(root, chains, gov)[0] if any(r["kind"] == "assignment" for r in counted) else None
     events = []
     for r in counted:
         b = r["body"]
+        if force is not None and r["kind"] == "score" and r["signer"] not in force["table"].get(b.get("dossier"), []):
+            continue
         if r["kind"] == "score" and isinstance(b.get("points"), dict):
             events.append({"kind": "score", "seq": r["seq"], "member": r["signer"], "dossier": b.get("dossier"),
                            "points": b["points"], "vote": b.get("vote"), "dossier_sha256": b.get("dossier_sha256")})
@@ -605,15 +629,334 @@ def store_spec(root):
             "store_fingerprint": gov["fingerprint"]}
 
 
+
+# ---------------------------------------------------------------------------------------------
+# --assignments: field groups and assignment (issue 13), replayed from the signed inputs.
+
+M64 = (1 << 64) - 1
+
+
+class SplitMix64:
+    """SplitMix64 (Steele, Lea, Flood 2014), as README's "The algorithm" names it."""
+
+    def __init__(self, seed):
+        self.state = seed & M64
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & M64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+        return z ^ (z >> 31)
+
+
+def utf8(s):
+    return s.encode("utf-8")
+
+
+# What Swift's CharacterSet.whitespaces trims: tab and the space separators (Unicode Zs).
+import unicodedata
+WHITESPACES = "\t" + "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Zs")
+
+
+def plan_assignment(k, seed, pool, dossier_group, excluded, kept):
+    """README, "Field groups and assignment", "The algorithm", step by step.
+
+    k: members per dossier; pool: group -> members; dossier_group: dossier -> group;
+    excluded: set of (member, dossier) kept apart; kept: dossier -> members the assignment
+    keeps (a replacement's; empty the first time). Returns (table, short)."""
+    # Start from the pairs kept, restricted to dossiers that have a group; each member's load
+    # is the number of dossiers it holds (all groups).
+    table, load = {}, {}
+    for d, ms in kept.items():
+        if d in dossier_group:
+            table[d] = list(ms)
+            for m in ms:
+                load[m] = load.get(m, 0) + 1
+    # Shuffle the dossier ids (sorted by UTF-8 bytes) by Fisher-Yates with SplitMix64(seed),
+    # j = next() mod (i+1) for i = n-1 ... 1.
+    order = sorted(dossier_group, key=utf8)
+    rng = SplitMix64(seed)
+    for i in range(len(order) - 1, 0, -1):
+        j = rng.next() % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    # Members of a pool sorted by bytes.
+    pools = {g: sorted(set(ms), key=utf8) for g, ms in pool.items()}
+    short, made = {}, set()
+    # In that order, a dossier short of K draws r = next() mod p and takes the least loaded
+    # members it may have, ties by pool index rotated by r.
+    for d in order:
+        held = table.get(d, [])
+        need = k - len(held)
+        if need <= 0:
+            continue
+        p = pools.get(dossier_group[d], [])
+        if not p:
+            short[d] = need
+            continue
+        r = rng.next() % len(p)
+        candidates = sorted((load.get(m, 0), (i - r) % len(p), m) for i, m in enumerate(p)
+                            if m not in held and (m, d) not in excluded)
+        chosen = [m for _, _, m in candidates[:need]]
+        for m in chosen:
+            load[m] = load.get(m, 0) + 1
+            made.add((m, d))
+        table[d] = sorted(held + chosen, key=utf8)
+        if len(chosen) < need:
+            short[d] = need - len(chosen)
+    # Balancing: while a member a (by load, highest first, then id) has a chain of pairs made in
+    # this run a ->d1-> m1 ->d2-> ... -> b to a member b at least two below a, the first found by
+    # breadth-first search, the chain is shifted (a - 1, b + 1).
+    members = set(load)
+    for ms in pools.values():
+        members.update(ms)
+    for m in members:
+        load.setdefault(m, 0)
+    holds = {d: set(ms) for d, ms in table.items()}
+    movable = {}
+    for m, d in made:
+        movable.setdefault(m, set()).add(d)
+    while True:
+        shifted = False
+        for a in sorted(members, key=lambda m: (-load[m], utf8(m))):
+            la = load[a]
+            if la < 2:
+                break
+            parent, visited, queue, found = {}, {a}, [a], None
+            head = 0
+            while head < len(queue) and found is None:
+                m = queue[head]
+                head += 1
+                for d in sorted(movable.get(m, ()), key=utf8):
+                    for n in pools.get(dossier_group.get(d), []):
+                        if n in visited or n in holds.get(d, ()) or (n, d) in excluded:
+                            continue
+                        visited.add(n)
+                        parent[n] = (m, d)
+                        if load[n] <= la - 2:
+                            found = n
+                            break
+                        queue.append(n)
+                    if found is not None:
+                        break
+            if found is None:
+                continue
+            n = found
+            while n in parent:
+                m, d = parent[n]
+                holds[d].discard(m)
+                holds[d].add(n)
+                movable[m].discard(d)
+                movable.setdefault(n, set()).add(d)
+                n = m
+            load[a] -= 1
+            load[found] += 1
+            shifted = True
+            break
+        if not shifted:
+            break
+    for d, ms in holds.items():
+        table[d] = sorted(ms, key=utf8)
+    for d in dossier_group:
+        table.setdefault(d, [])
+    return table, short
+
+
+def saw(later, earlier):
+    """Whether record `later` had seen record `earlier` (one chain: a higher seq; else its seen)."""
+    if later["signer"] == earlier["signer"]:
+        return later["seq"] > earlier["seq"]
+    return later["seen"].get(earlier["signer"], 0) >= earlier["seq"]
+
+
+def replay_assignments(root, chains=None, gov=None):
+    """Every assignment replayed from what it was signed on: the members of each group from the
+    latest `group` record it had seen (those on the roster then who score), each dossier's group
+    from the latest `dossier-group` decision it had seen, the pairs kept apart (the secretary's
+    declared conflicts as the body carries them, plus the same-unit pairs from the roster and the
+    dossier files, and the recusals it had seen), and, for a replacement, the open pairs that come
+    off, all derived here, never read from the body; then the table computed by plan_assignment.
+    Returns (the assignment in force or None, problems)."""
+    chains = chains if chains is not None else read_chains(root)
+    gov = gov if gov is not None else replay_governance(chains)
+    counted = counted_records(chains, gov["members"])
+    _, dossiers = signed_dossiers(root, counted)
+    fields = {d["id"]: d["fields"] for d in dossiers}
+    group_recs = [r for r in counted if r["kind"] == "group"]
+    grouping_recs = [r for r in counted if r["kind"] == "dossier-group"]
+    assignments = [r for r in counted if r["kind"] == "assignment"]
+    scored, recused = {}, {}
+    for r in counted:
+        if r["kind"] in ("score", "recusal"):
+            into = scored if r["kind"] == "score" else recused
+            key = (r["signer"], r["body"].get("dossier"))
+            into.setdefault(key, []).append(r)
+    problems = []
+    by_sha = {a["sha256"]: a for a in assignments}
+    done = {}
+
+    def replay(a):
+        if a["sha256"] in done:
+            return done[a["sha256"]]
+        done[a["sha256"]] = None  # a cycle of `previous` ends here
+        b = a["body"]
+        k, seed = b.get("per_dossier"), b.get("seed")
+        if not isinstance(k, int) or not isinstance(seed, str) or not seed.isdigit() or int(seed) > M64:
+            problems.append("%s: per_dossier or seed is not usable" % a["path"])
+            return None
+        seed = int(seed)
+        roster = gov["snapshots"].get(a["gov"])
+        if roster is None:
+            problems.append("%s: signed under a governance head the chain does not hold" % a["path"])
+            roster = gov["snapshots"][gov["head"]]
+
+        def scores(m):
+            f = roster.get(m)
+            return f is not None and not f["removed"] and f["role"] in ("member", "chair")
+
+        # Each dossier's group: the latest decision it had seen (DecisionOrder).
+        decided = {}
+        for r in grouping_recs:
+            if saw(a, r):
+                for d, g in (r["body"].get("groups") or {}).items():
+                    decided.setdefault(d, []).append(item(r, g))
+        dossier_group = {}
+        for d in fields:
+            last = latest(decided.get(d, []))
+            if last is not None:
+                dossier_group[d] = last["value"]
+        # Each group's pool: the latest group record it had seen, members who score.
+        pool = {}
+        for g in sorted(set(dossier_group.values()), key=utf8):
+            seen = [item(r, json.dumps(r["body"].get("members") or [])) for r in group_recs
+                    if r["body"].get("group") == g and saw(a, r)]
+            last = latest(seen)
+            pool[g] = sorted({m for m in json.loads(last["value"]) if scores(m)}, key=utf8) if last else []
+
+        def had(index, m, d):
+            return any(saw(a, r) for r in index.get((m, d), []))
+
+        # What is kept apart: conflicts (declared, as signed), then the same unit, then recusals.
+        why = {}
+        previous = None
+        if b.get("previous") is not None:
+            prev = by_sha.get(b["previous"])
+            previous = replay(prev) if prev is not None else None
+            if previous is None:
+                problems.append("%s: replaces %s, which cannot be replayed" % (a["path"], b["previous"]))
+                return None
+        declared = {(x.get("member"), x.get("dossier")) for x in b.get("excluded") or [] if x.get("why") == "conflict"}
+        if previous is not None and not previous["conflicts"] <= declared:
+            problems.append("%s: drops conflicts the assignment it replaces declared" % a["path"])
+        for pair in declared:
+            why[pair] = "conflict"
+        for d, g in dossier_group.items():
+            f = fields[d]
+            theirs = {str(f.get("employer") or "").strip(WHITESPACES), str(f.get("recommender") or "").strip(WHITESPACES)}
+            for m in pool.get(g, []):
+                u = str(roster[m]["unit"] or "").strip(WHITESPACES)
+                if u and u in theirs:
+                    why[(m, d)] = "unit"
+                if had(recused, m, d):
+                    why[(m, d)] = "recusal"
+        # A replacement: the open pairs (no sheet it had seen) of members removed, recused, out
+        # of the group or now kept apart come off; every other pair stays.
+        kept, dropped = {}, {}
+        if previous is not None:
+            for d, ms in previous["table"].items():
+                g = dossier_group.get(d)
+                if g is None:
+                    continue
+                stay = []
+                for m in ms:
+                    if had(scored, m, d):
+                        stay.append(m)
+                        continue
+                    if not scores(m):
+                        reason = "removed"
+                    elif had(recused, m, d):
+                        reason = "recusal"
+                    elif m not in pool.get(g, []):
+                        reason = "not-in-group"
+                    else:
+                        reason = why.get((m, d))
+                    if reason is None:
+                        stay.append(m)
+                    else:
+                        dropped[(m, d)] = reason
+                kept[d] = stay
+        table, short = plan_assignment(k, seed, pool, dossier_group, set(why) | set(dropped), kept)
+        # The body against the replay.
+        signed = {x.get("dossier"): x for x in b.get("assignments") or [] if isinstance(x, dict)}
+        if {d: x.get("group") for d, x in signed.items()} != dossier_group:
+            problems.append("%s: its dossiers' groups are not those of the dossier-group records it had seen" % a["path"])
+        body_pool = {g: sorted(set(ms), key=utf8) for g, ms in (b.get("pool") or {}).items()}
+        if body_pool != pool:
+            problems.append("%s: its pool is not the members of the group records it had seen" % a["path"])
+        if {(x.get("member"), x.get("dossier"), x.get("why")) for x in b.get("excluded") or []} != {(m, d, w) for (m, d), w in why.items()}:
+            problems.append("%s: the pairs it keeps apart are not those the roster, the dossiers and the recusals give" % a["path"])
+        if {(x.get("member"), x.get("dossier"), x.get("why")) for x in b.get("dropped") or []} != {(m, d, w) for (m, d), w in dropped.items()}:
+            problems.append("%s: the pairs it takes off are not the open pairs that must come off" % a["path"])
+        for d in sorted(set(signed) | set(table), key=utf8):
+            x = signed.get(d) or {}
+            if sorted(x.get("members") or [], key=utf8) != table.get(d) or x.get("short") != short.get(d):
+                problems.append("%s: %s is signed as %s, replayed as %s" % (a["path"], d, ",".join(x.get("members") or []),
+                                                                            ",".join(table.get(d) or [])))
+                break
+        out = {"record": a["path"], "seed": str(seed), "per_dossier": k, "table": table, "groups": dossier_group,
+               "conflicts": declared}
+        done[a["sha256"]] = out
+        return out
+
+    for a in sorted(assignments, key=lambda r: utf8(r["path"])):
+        replay(a)
+    replaced = {a["body"].get("previous") for a in assignments}
+    heads = [a for a in assignments if a["sha256"] not in replaced]
+    if len(heads) > 1:
+        problems.append("%d assignments do not replace one another: %s" % (len(heads), ", ".join(sorted(h["path"] for h in heads))))
+        return None, problems, dossiers, grouping_recs
+    force = done.get(heads[0]["sha256"]) if heads else None
+    return force, problems, dossiers, grouping_recs
+
+
+def assignments_report(root):
+    """The `pingshen assignments --format json` shape: every dossier of the store with its group
+    (the assignment's, else its signed grouping) and its members, the record in force, its seed
+    and K; plus the problems the replay found (empty when every assignment is what it says)."""
+    force, problems, dossiers, grouping_recs = replay_assignments(root)
+    signed_group = {}
+    if force is None:
+        decided = {}
+        for r in grouping_recs:
+            for d, g in (r["body"].get("groups") or {}).items():
+                decided.setdefault(d, []).append(item(r, g))
+        signed_group = {d: v["value"] for d, v in ((d, latest(i)) for d, i in decided.items()) if v is not None}
+    rows = []
+    for d in dossiers:
+        g = (force["groups"] if force else signed_group).get(d["id"])
+        rows.append({"dossier": d["id"], "group": g, "members": (force["table"].get(d["id"]) or []) if force else []})
+    out = {"assignments": rows, "problems": problems}
+    if force is not None:
+        out.update({"record": force["record"], "seed": force["seed"], "per_dossier": force["per_dossier"]})
+    return out
+
+
 def main():
     args = sys.argv[1:]
+    if len(args) == 2 and args[0] == "--assignments":
+        out = assignments_report(args[1])
+        json.dump(out, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        for p in out["problems"]:
+            warn(p)
+        return 1 if out["problems"] else 0
     if len(args) == 2 and args[0] == "--store":
         spec = store_spec(args[1])
     elif len(args) == 1 and not args[0].startswith("--"):
         with open(args[0], encoding="utf-8") as f:
             spec = json.load(f)
     else:
-        sys.stderr.write("usage: recount.py INPUT.json | recount.py --store STORE\n")
+        sys.stderr.write("usage: recount.py INPUT.json | recount.py --store STORE | recount.py --assignments STORE\n")
         return 2
     json.dump(recount(spec), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
