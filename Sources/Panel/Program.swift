@@ -275,6 +275,9 @@ public struct Program: Codable, Hashable, Sendable {
     /// Field groups (专业组, issue 13): who reviews what at city scale. Absent or empty: one flat
     /// panel, as before; groups may also be defined by signed `group` records.
     public var groups: [FieldGroup]?
+    /// Rounds (初评/终评, issue 13, Rounds.swift): each with its own sheet, method, quorum and
+    /// shortlist. Absent: one round, as before.
+    public var rounds: [RoundSpec]?
 
     public init(id: String, title: LocalizedText, organiser: LocalizedText, document: String, seed: String? = nil,
                 year: Int? = nil, quota: Int, referenceDate: String? = nil, subject: String = "person",
@@ -293,6 +296,7 @@ public struct Program: Codable, Hashable, Sendable {
         case competitive
         case publicity, approval
         case groups
+        case rounds
     }
     public func field(_ id: String) -> FieldSpec? { fields.first { $0.id == id } }
     /// The feed that admits programme `id`, nil when this programme takes none from it.

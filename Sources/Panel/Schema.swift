@@ -73,6 +73,8 @@ public enum Limits {
     public static let trimMin = 0...1000
     /// Valid sheets a dossier needs to be ranked (a panel has at most a few hundred members).
     public static let quorum = 1...1000
+    /// Rounds of a review (初评, 复评, 终评: the seeds have two at most).
+    public static let rounds = 1...10
     /// The programme year: a calendar year of the scheme (the seeds date from 2015 to 2020);
     /// ages, stage dates and the five-year sanctions bar are counted from it.
     public static let year = 2000...2100
@@ -187,7 +189,48 @@ extension Program: YAMLSchema {
             "publicity": .keys(PublicitySpec.CodingKeys.self, ["objections": text, "calendar": .list(.keys(HolidayYear.CodingKeys.self))]),
             "approval": .keys(ApprovalSpec.CodingKeys.self, ["by": .list(.keys(ApprovingBody.CodingKeys.self, ["name": text]))]),
             "groups": .list(.keys(FieldGroup.CodingKeys.self, ["name": text])),
+            "rounds": .list(.keys(RoundSpec.CodingKeys.self, [
+                "name": text, "shortlist": .keys(ShortlistRule.CodingKeys.self),
+                "sheet": .keys(ScoringSheet.CodingKeys.self, ["criteria": .list(.keys(Criterion.CodingKeys.self, ["name": text, "rubric": text]))]),
+            ])),
         ])
+    }
+
+
+    /// The bounds of a scoring sheet at `at` (the programme's, or a round's own).
+    static func sheetProblems(_ sheet: ScoringSheet, at base: [SchemaPathItem]) -> [SchemaProblem] {
+        var out: [SchemaProblem] = []
+        func range(_ v: Int, _ r: ClosedRange<Int>, _ path: [SchemaPathItem], _ why: (zh: String, en: String)) {
+            if !r.contains(v) {
+                out.append(SchemaProblem(path, "\(v) 超出范围 \(r.lowerBound)…\(r.upperBound)（\(why.zh)）",
+                                         "\(v) is outside \(r.lowerBound)…\(r.upperBound) (\(why.en))"))
+            }
+        }
+        let c = sheet.criteria
+        if c.isEmpty {
+            out.append(SchemaProblem(base + [.key("criteria")], "评分表没有评分项", "the scoring sheet has no criteria"))
+        } else if c.count > Limits.criteria.upperBound {
+            out.append(SchemaProblem(base + [.key("criteria")], "评分项太多（\(c.count)，至多 \(Limits.criteria.upperBound)）",
+                                     "too many criteria (\(c.count), at most \(Limits.criteria.upperBound))"))
+        }
+        var seen: Set<String> = []
+        for (i, cr) in c.enumerated() {
+            let at: [SchemaPathItem] = base + [.key("criteria"), .index(i)]
+            if !Identifier.isValid(cr.id) {
+                out.append(SchemaProblem(at + [.key("id")], "评分项编号 \(TerminalText.quoted(cr.id)) 不可用：\(Identifier.rule.zh)",
+                                         "criterion id \(TerminalText.quoted(cr.id)) is not usable: \(Identifier.rule.en)"))
+            }
+            if !seen.insert(cr.id).inserted {
+                out.append(SchemaProblem(at + [.key("id")], "评分项 “\(cr.id)” 重复", "duplicate criterion '\(cr.id)'"))
+            }
+            range(cr.max, Limits.criterionMax, at + [.key("max")], ("评分项满分", "a criterion's maximum points"))
+        }
+        // Only when each maximum is in range (the sum of bounded values cannot overflow).
+        if c.allSatisfy({ Limits.criterionMax.contains($0.max) }) && c.count <= Limits.criteria.upperBound && !c.isEmpty {
+            range(sheet.maxTotal, Limits.maxTotal, base + [.key("criteria")], ("评分表总分（各项满分之和）", "the sheet's total, the sum of the maxima"))
+        }
+        if let m = sheet.commentMaxChars { range(m, Limits.chars, base + [.key("comment_max_chars")], ("评语字数上限", "a comment's length limit")) }
+        return out
     }
 
     public func schemaProblems() -> [SchemaProblem] {
@@ -208,30 +251,7 @@ extension Program: YAMLSchema {
                                      "id prefix \(TerminalText.quoted(prefix)) is not usable: at most 20 letters, digits, '-', '_' or '.', not starting with '.'"))
         }
         range(quota, Limits.quota, [.key("quota")], ("名额", "places to award"))
-        let c = sheet.criteria
-        if c.isEmpty {
-            out.append(SchemaProblem([.key("sheet"), .key("criteria")], "评分表没有评分项", "the scoring sheet has no criteria"))
-        } else if c.count > Limits.criteria.upperBound {
-            out.append(SchemaProblem([.key("sheet"), .key("criteria")], "评分项太多（\(c.count)，至多 \(Limits.criteria.upperBound)）",
-                                     "too many criteria (\(c.count), at most \(Limits.criteria.upperBound))"))
-        }
-        var seen: Set<String> = []
-        for (i, cr) in c.enumerated() {
-            let at: [SchemaPathItem] = [.key("sheet"), .key("criteria"), .index(i)]
-            if !Identifier.isValid(cr.id) {
-                out.append(SchemaProblem(at + [.key("id")], "评分项编号 \(TerminalText.quoted(cr.id)) 不可用：\(Identifier.rule.zh)",
-                                         "criterion id \(TerminalText.quoted(cr.id)) is not usable: \(Identifier.rule.en)"))
-            }
-            if !seen.insert(cr.id).inserted {
-                out.append(SchemaProblem(at + [.key("id")], "评分项 “\(cr.id)” 重复", "duplicate criterion '\(cr.id)'"))
-            }
-            range(cr.max, Limits.criterionMax, at + [.key("max")], ("评分项满分", "a criterion's maximum points"))
-        }
-        // Only when each maximum is in range (the sum of bounded values cannot overflow).
-        if c.allSatisfy({ Limits.criterionMax.contains($0.max) }) && c.count <= Limits.criteria.upperBound && !c.isEmpty {
-            range(sheet.maxTotal, Limits.maxTotal, [.key("sheet"), .key("criteria")], ("评分表总分（各项满分之和）", "the sheet's total, the sum of the maxima"))
-        }
-        if let m = sheet.commentMaxChars { range(m, Limits.chars, [.key("sheet"), .key("comment_max_chars")], ("评语字数上限", "a comment's length limit")) }
+        out.append(contentsOf: Program.sheetProblems(sheet, at: [.key("sheet")]))
         for (i, f) in fields.enumerated() {
             if let m = f.maxChars { range(m, Limits.chars, [.key("fields"), .index(i), .key("max_chars")], ("字段字数上限", "a field's length limit")) }
         }
@@ -304,6 +324,8 @@ extension Program: YAMLSchema {
                 out.append(SchemaProblem(at + [.key("fields"), .index(j)], "专业领域不能为空，至多 100 字", "a field is not blank and at most 100 characters"))
             }
         }
+        // Rounds and shortlists (issue 13, Rounds.swift).
+        out.append(contentsOf: roundProblems())
         let a = aggregation
         let ag: [SchemaPathItem] = [.key("aggregation")]
         if !Aggregation.methods.contains(a.method) {
@@ -332,9 +354,11 @@ extension Program: YAMLSchema {
         }
         for (key, mark) in [("pass_mark", a.passMark), ("excellent_mark", a.excellentMark)] {
             guard let mark else { continue }
-            if mark < 0 || mark > sheet.maxTotal {
-                out.append(SchemaProblem(ag + [.key(key)], "\(key) 为 \(mark)，应在 0…\(sheet.maxTotal)（评分表总分）之间",
-                                         "\(key) is \(mark): it must lie within 0…\(sheet.maxTotal) (the sheet's total)"))
+            // In points of the sheet the selection is scored on: the last round's.
+            let total = self.sheet(round: roundCount).maxTotal
+            if mark < 0 || mark > total {
+                out.append(SchemaProblem(ag + [.key(key)], "\(key) 为 \(mark)，应在 0…\(total)（评分表总分）之间",
+                                         "\(key) is \(mark): it must lie within 0…\(total) (the sheet's total)"))
             }
         }
         if a.isAssessment, a.passMark == nil {

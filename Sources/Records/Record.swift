@@ -29,6 +29,9 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     /// Files attached to a dossier (issue 15): each one's name, SHA-256, size and kind, signed
     /// by the secretary (`AttachmentPins`).
     case attachment
+    /// The chair's shortlist of a round (issue 13, Shortlists.swift): which dossiers of a group
+    /// (or of the committee's one list) go on to the next round, with the ranking it came from.
+    case shortlist
 
     /// Kinds that change the roster, the programme or the sanctions (the governance chain).
     public var isGovernance: Bool {

@@ -32,8 +32,27 @@ public struct RuleBook: Sendable {
     public var notice: PublicitySpec
     /// The approving bodies (program.yaml `approval.by`); empty: any approver, one approval.
     public var approvingBodies: [String]
+    /// Rounds (issue 13, Panel/Rounds.swift): how many (1 without `rounds:`), which rank by
+    /// groups, which end with a shortlist, and the sheet of each round after the first (the
+    /// fields above are round 1's).
+    public var roundCount: Int = 1
+    public var roundsByGroups: Set<Int> = []
+    public var laterSheets: [Int: RuleBook] = [:]
 
     public init(program: Program, dossiers: Set<String>?, members: Set<String>) {
+        self.init(sheet: program.sheet(round: 1), program: program, dossiers: dossiers, members: members)
+        roundCount = program.roundCount
+        roundsByGroups = Set((program.rounds ?? []).filter(\.byGroups).map(\.round))
+        if roundCount > 1 {
+            for n in 2...roundCount { laterSheets[n] = RuleBook(sheet: program.sheet(round: n), program: program, dossiers: dossiers, members: members) }
+        }
+    }
+
+    /// The rules of round `n`'s sheets (self for round 1), nil for a round the programme lacks.
+    public func round(_ n: Int) -> RuleBook? { n == 1 ? self : laterSheets[n] }
+
+    init(sheet: ScoringSheet, program: Program, dossiers: Set<String>?, members: Set<String>) {
+        let program = { var p = program; p.sheet = sheet; return p }()
         var c: [String: Int] = [:]
         for k in program.sheet.criteria where c[k.id] == nil { c[k.id] = k.max }
         criteria = c
@@ -78,6 +97,17 @@ public struct RuleBook: Sendable {
         }
         put("approving-bodies")
         for b in approvingBodies { put(b) }
+        // Rounds (issue 13): a changed round sheet re-checks every sheet.
+        if roundCount > 1 {
+            put("rounds"); put(String(roundCount))
+            for n in roundsByGroups.sorted() { put(String(n)) }
+            for n in laterSheets.keys.sorted() {
+                guard let b = laterSheets[n] else { continue }
+                put("round " + String(n))
+                for k in b.criterionOrder { put(k); put(String(b.criteria[k] ?? 0)) }
+                put(b.votes ? "votes" : "no-votes"); put(b.voteRequired ? "vote-required" : ""); put(b.commentMaxChars.map(String.init) ?? "")
+            }
+        }
         return Array(h.finalize())
     }
 }
@@ -110,15 +140,16 @@ public enum RecordKinds {
         switch kind {
         case .score:
             return KindSpec(kind: kind, signers: [.member, .chair],
-                            holds: LocalizedText(zh: "dossier；points（恰为评分表的评分项，各为 0…满分 的整数）；vote（项目要求时）；comment（不超过字数上限）；dossier_sha256（所评材料的版本）",
-                                                 en: "dossier; points (exactly the sheet's criteria, each an integer 0…max); vote (where the programme takes one); comment (within its limit); dossier_sha256 (the dossier version judged)"),
+                            holds: LocalizedText(zh: "dossier；points（恰为该轮评分表的评分项，各为 0…满分 的整数）；vote（项目要求时）；comment（不超过字数上限）；dossier_sha256（所评材料的版本）；round（轮次，程序定义的 1…N；缺省为第 1 轮）",
+                                                 en: "dossier; points (exactly the round's sheet's criteria, each an integer 0…max); vote (where the programme takes one); comment (within its limit); dossier_sha256 (the dossier version judged); round (a round the programme defines, 1…N; absent: round 1)"),
                             pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
                             shape: scoreShape, rules: scoreRules)
         case .recusal:
             return KindSpec(kind: kind, signers: [.member, .chair],
-                            holds: LocalizedText(zh: "dossier；reason（可选）", en: "dossier; reason (optional)"),
+                            holds: LocalizedText(zh: "dossier；reason（可选）；round（轮次；缺省为第 1 轮）", en: "dossier; reason (optional); round (absent: round 1)"),
                             pin: nil, pins: LocalizedText(zh: "存在的申报材料编号", en: "a dossier id that exists"),
-                            shape: { b, k in dossierShape(b, k) ?? string(b, "reason", required: false) }, rules: dossierRule)
+                            shape: { b, k in dossierShape(b, k) ?? string(b, "reason", required: false) ?? roundShape(b) },
+                            rules: { b, book in roundRule(b, book) ?? dossierRule(b, book) })
         case .eligibility:
             return KindSpec(kind: kind, signers: [.secretary],
                             holds: LocalizedText(zh: "一份：dossier；result（eligible 或 ineligible）；reasons（数组）；dossier_sha256；reason（改变核查结果或settle待核实时的理由）。或成批：decisions（数组，每项 {dossier, sha256, decision, reasons, reason?}）",
@@ -207,6 +238,15 @@ public enum RecordKinds {
                             pin: nil, pins: LocalizedText(zh: "存在的申报材料编号；每个附件文件的版本（SHA-256、大小）",
                                                            en: "a dossier id that exists; each attached file's version (SHA-256, size)"),
                             shape: AttachmentPins.shapeProblem, rules: dossierRule)
+        // Rounds and shortlists (issue 13): see Panel/Rounds.swift and Records/Shortlists.swift.
+        case .shortlist:
+            return KindSpec(kind: kind, signers: [.chair],
+                            holds: LocalizedText(zh: "round（轮次，不是最后一轮）；group（按专业组的轮次：专业组编号）；size（入围名额）；nominations（参评数）；apportion（按倍数分配时：ratio、places、total、nominations 各组）；method；quorum；counted（成员 → 序号，计入的记录）；assignment（当时有效的分配记录的 SHA-256）；from（上一轮入围名单的 SHA-256）；ranking；shortlist（入围的申报材料）；resolutions；excluded；program_sha256；roster_sha256；gov",
+                                                 en: "round (not the last); group (in a round by groups: the group id); size (places on the shortlist); nominations (dossiers ranked); apportion (when sized by a ratio: ratio, places, total, nominations per group); method; quorum; counted (member → seq, the records counted); assignment (the SHA-256 of the assignment in force); from (the SHA-256 of the previous round's shortlists); ranking; shortlist (the dossiers that go on); resolutions; excluded; program_sha256; roster_sha256; gov"),
+                            pin: (key: "assignment", kind: .assignment),
+                            pins: LocalizedText(zh: "当时有效的分配记录；上一轮的入围名单；所计入的各成员记录（counted）；verify 由签名的评分表重算名单并比对",
+                                                 en: "the assignment in force; the previous round's shortlists; each member's records counted (counted); verify recomputes the list from the signed sheets"),
+                            shape: ShortlistBody.shape, rules: ShortlistBody.rules)
         // The governance chain (issue 11): bodies as `GovernanceBody` says; replayed by
         // `Governance`, which checks what each names against the history.
         case .genesis:
@@ -291,7 +331,28 @@ public enum RecordKinds {
                 return RecordsError("“vote” 只能是 recommend、reject 或 abstain", "'vote' is recommend, reject or abstain")
             }
         }
-        return string(body, "comment", required: false)
+        return string(body, "comment", required: false) ?? roundShape(body)
+    }
+
+    /// `round` (issue 13), where present: an integer within `Limits.rounds` (absent: round 1).
+    static func roundShape(_ body: [String: JSONValue]) -> RecordsError? {
+        guard let v = body["round"] else { return nil }
+        guard let n = v.int, n >= Int64(Limits.rounds.lowerBound), n <= Int64(Limits.rounds.upperBound) else {
+            return RecordsError("“round” 应为 \(Limits.rounds.lowerBound)…\(Limits.rounds.upperBound) 的整数", "'round' must be an integer in \(Limits.rounds.lowerBound)…\(Limits.rounds.upperBound)")
+        }
+        return nil
+    }
+
+    /// The round a sheet or recusal belongs to (absent: 1; the shape check bounds it).
+    public static func round(of body: [String: JSONValue]) -> Int { body["round"]?.int.flatMap { Int(exactly: $0) } ?? 1 }
+
+    /// The round is one the programme defines.
+    static func roundRule(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        let n = round(of: body)
+        guard n >= 1, n <= book.roundCount else {
+            return RecordsError("程序没有第 \(n) 轮（共 \(book.roundCount) 轮）", "the programme has no round \(n) (it has \(book.roundCount))")
+        }
+        return nil
     }
 
     /// One decision of an eligibility record (资格审核): the per-dossier form has one, the batch
@@ -546,6 +607,9 @@ public enum RecordKinds {
     /// the total, so no sum of a valid sheet can overflow); the vote as the programme takes it;
     /// the comment within its limit; a dossier that exists.
     static func scoreRules(_ body: [String: JSONValue], _ book: RuleBook) -> RecordsError? {
+        // The round's own sheet (issue 13).
+        if let e = roundRule(body, book) { return e }
+        guard let book = book.round(round(of: body)) else { return nil }
         guard let pts = body["points"]?.object else { return nil }
         // (Sorted only to name the first unknown one: verify's hot path sorts nothing.)
         if pts.keys.contains(where: { book.criteria[$0] == nil }), let k = pts.keys.sorted().first(where: { book.criteria[$0] == nil }) {

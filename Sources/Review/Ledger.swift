@@ -277,6 +277,10 @@ public struct Ledger: Sendable {
         case .assignment:
             decisionRecords[path] = stored
             decisionItems["assignment", default: []].append(DecisionOrder.Item(r, path: path, value: path))
+        // Rounds (issue 13): the chair's shortlists, kept whole (one per group and round).
+        case .shortlist:
+            decisionRecords[path] = stored
+            decisionItems["shortlist", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .score, .recusal:
             return
         case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
@@ -330,6 +334,11 @@ public struct Ledger: Sendable {
         let all = assignmentRecords
         let replaced = Set(all.compactMap { $0.record.body["previous"]?.string })
         return all.filter { !replaced.contains($0.sha256) }
+    }
+
+    /// Every signed shortlist, in path order.
+    public var shortlistRecords: [StoredRecord] {
+        (decisionItems["shortlist"] ?? []).compactMap { decisionRecords[$0.path] }.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     /// The latest signed sheet of a (member, dossier), superseded ones left out.
