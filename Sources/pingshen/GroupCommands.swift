@@ -58,6 +58,7 @@ struct GroupCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
+                try checkFormat(format, ["table", "json"])
                 let s = try ReviewSession(root: store)
                 try s.settle()
                 let signed = s.ledger.dossierGroups
@@ -89,6 +90,7 @@ struct GroupCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
+                try checkFormat(format, ["table", "json"])
                 let s = try ReviewSession(root: store)
                 try s.settle()
                 let rows = s.groupingRows()
@@ -241,6 +243,7 @@ struct Assignments: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
+            try checkFormat(format, ["table", "json"])
             let s = try ReviewSession(root: store)
             try s.settle()
             let current = try s.assignmentInForce()

@@ -44,6 +44,15 @@ func checkIDs(_ lang: Language, _ ids: [(option: String, value: String)]) throws
     }
 }
 
+/// A `--format` value is one the command knows: anything else is refused before any output,
+/// naming the value (made safe to print) and the accepted ones, never taken for the default.
+func checkFormat(_ format: String, _ accepted: [String]) throws {
+    guard !accepted.contains(format) else { return }
+    let shown = TerminalText.sanitize(format)
+    throw ActionError(zh: "未知格式 \(shown)（可用：\(accepted.joined(separator: "、"))）",
+                      en: "unknown format \(shown) (one of: \(accepted.joined(separator: ", ")))")
+}
+
 /// Numbers from the command line enter here: each within its bound (`Limits`, which says why),
 /// before anything allocates, counts or computes with it.
 func checkBounds(_ lang: Language, _ items: [(option: String, value: Int, range: ClosedRange<Int>, what: (zh: String, en: String))]) throws {

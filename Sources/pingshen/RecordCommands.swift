@@ -86,6 +86,7 @@ struct Rank: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
+            try checkFormat(format, ["table", "json", "csv", "md"])
             let session = try ProgressLine.around(lang) { try ReviewSession(root: store) }
             for p in session.ledger.problems.prefix(5) {
                 warn(lang.pick("警告：\(p.path)：\(p.message)（不计入）", "warning: \(p.path): \(p.message) (not counted)"))
@@ -100,7 +101,7 @@ struct Rank: ParsableCommand {
             case "json": emit(ranking.json(problems: problems))
             case "csv": emit(ranking.csv(problems: problems))
             case "md": say(banner.isEmpty ? ranking.markdown(lang) : "> " + banner + "\n" + ranking.markdown(lang))
-            case "table":
+            default:
                 say(banner + ranking.table(lang))
                 if !ranking.staleSheets.isEmpty {
                     let counted = ranking.staleSheets.first?.counted ?? true
@@ -108,7 +109,6 @@ struct Rank: ParsableCommand {
                                   "dossier updated: \(ranking.staleSheets.count) sheets were made on an older version of their dossier (\(counted ? "counted" : "not counted")):")
                         + "\n" + ranking.staleSheets.map { "  \($0.dossier) \($0.member) \($0.path)" }.joined(separator: "\n"))
                 }
-            default: throw ActionError(zh: "未知格式 \(format)（table、json、csv、md）", en: "unknown format \(format) (table, json, csv, md)")
             }
             if problems > 0 { throw ExitCode(1) }
         }
@@ -344,6 +344,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let lang = common.language
+        try guarded(lang) { try checkFormat(format, ["table", "json"]) }
         var report: VerifyReport
         do {
             // The records, then the dossier files against their signed versions.

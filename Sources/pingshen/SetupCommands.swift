@@ -209,6 +209,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
+            try checkFormat(format, ["table", "json"])
             // The signed dossiers only (see `DossierPins`).
             let panel = try ReviewSession(root: store).panel
             let results = Eligibility.checkAll(panel)
@@ -216,11 +217,7 @@ struct Check: ParsableCommand {
             if let w = ReviewSession.competitionWarning(program: panel.program, eligible: results.filter(\.eligible).count) {
                 warn(w.text(lang))
             }
-            switch format {
-            case "json": emit(CheckReport.json(results, lang: lang))
-            case "table": say(CheckReport.table(results, dossiers: panel.dossiers, lang: lang))
-            default: throw ActionError(zh: "未知格式 \(format)", en: "unknown format \(format) (table or json)")
-            }
+            if format == "json" { emit(CheckReport.json(results, lang: lang)) } else { say(CheckReport.table(results, dossiers: panel.dossiers, lang: lang)) }
         }
     }
 }

@@ -17,6 +17,7 @@ struct Stats: ParsableCommand {
     func run() throws {
         let lang = common.language
         try guarded(lang) {
+            try checkFormat(format, ["text", "json"])
             let session = try ReviewSession(root: store)
             // The dossiers in the running only (issue 12: one function decides, as for `rank`).
             let stats = Statistics.compute(program: session.program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)

@@ -204,6 +204,33 @@ struct GroupFixture {
         #expect(r.status != 0 && r.stderr.contains("nosuch"), "\(r.stderr)")
     }
 
+    /// A `--format` a command does not know is refused, naming the value (made safe to print)
+    /// and the accepted ones, with nothing on stdout: never taken for the table (review of
+    /// issue 13: group list|propose and assignments printed the table for any value).
+    @Test func anUnknownFormatIsRefusedByName() throws {
+        let fx = try Fixture()
+        let commands: [(args: [String], accepted: [String])] = [
+            (["group", "list"], ["table", "json"]), (["group", "propose"], ["table", "json"]), (["assignments"], ["table", "json"]),
+            (["check"], ["table", "json"]), (["stats"], ["text", "json"]), (["rank"], ["table", "json", "csv", "md"]),
+            (["verify"], ["table", "json"]),
+        ]
+        for (args, accepted) in commands {
+            for bad in ["yaml", "JSON", "", "json\u{1b}[2J"] {
+                let r = try Harness.pingshen(args + [fx.store, "--format", bad])
+                #expect(r.status == 1, "\(args) --format \(bad): \(r.status) \(r.stderr)")
+                #expect(r.stdout.isEmpty, "\(args) --format \(bad): \(r.stdout.prefix(200))")
+                #expect(r.stderr.contains("unknown format") && accepted.allSatisfy { r.stderr.contains($0) }, "\(args): \(r.stderr)")
+                #expect(!r.stderr.contains("\u{1b}"), "\(args): a control character reached the terminal")
+                if bad == "yaml" { #expect(r.stderr.contains("unknown format yaml"), "\(args): \(r.stderr)") }
+            }
+            // Each accepted value still works.
+            for good in accepted {
+                let r = try Harness.pingshen(args + [fx.store, "--format", good])
+                #expect(r.status == 0 && !r.stdout.isEmpty, "\(args) --format \(good): \(r.status) \(r.stderr)")
+            }
+        }
+    }
+
     @Test func assignmentAtThreeKeepsUnitsApartAndBalancesLoads() throws {
         let fx = try GroupFixture()
         try fx.grouped()
