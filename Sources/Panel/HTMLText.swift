@@ -35,7 +35,7 @@ public enum HTMLText {
             case "\r", "\t": out += " "
             default:
                 if TerminalText.isUnsafe(u) || isNoncharacter(u.value) {
-                    out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+                    out += TerminalText.visible(u)
                 } else {
                     out.unicodeScalars.append(u)
                 }

@@ -34,6 +34,12 @@ public enum TerminalText {
         }
     }
 
+    /// The visible form of an unsafe scalar, `\u{XXXX}` (uppercase hex, ASCII): the one form
+    /// every rendering uses (the terminal, the HTML notice, the workbooks, Markdown).
+    public static func visible(_ u: Unicode.Scalar) -> String {
+        "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+    }
+
     /// `s` with every unsafe scalar made visible (see above).
     public static func sanitize(_ s: String, keepLineBreaks: Bool = false) -> String {
         // Plain printable ASCII (the usual id, number or English word) is returned as it is.
@@ -46,7 +52,7 @@ public enum TerminalText {
             case "\n": if keepLineBreaks { out.append(u) } else { out.append(contentsOf: "\\n".unicodeScalars) }
             case "\t": if keepLineBreaks { out.append(u) } else { out.append(contentsOf: "\\t".unicodeScalars) }
             case "\r": out.append(contentsOf: "\\r".unicodeScalars)
-            default: out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
+            default: out.append(contentsOf: visible(u).unicodeScalars)
             }
         }
         return String(out)

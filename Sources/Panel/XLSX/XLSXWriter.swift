@@ -73,7 +73,7 @@ public enum XLSXWriter {
             default:
                 // Noncharacters XML 1.0 does not allow (U+FFFE, U+FFFF) and their kin: visible.
                 if HTMLText.isNoncharacter(u.value) {
-                    out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+                    out += TerminalText.visible(u)
                 } else {
                     out.unicodeScalars.append(u)
                 }
