@@ -42,7 +42,7 @@ extension ReviewSession {
     }
 
     public func noticePage(_ list: PublishedList, lang: Language) throws -> String {
-        let rows = try publishedRows(list)
+        let (rows, notices) = try publishedList(list)
         let e = { (s: String) in HTMLText.escape(s) }
         let title = program.title.text(lang)
         let organiser = program.organiser.text(lang)
@@ -71,7 +71,6 @@ extension ReviewSession {
 
         // What the notice says, in the words of a Chinese public notice of a selection.
         let n = rows.count
-        let notices = notices()
         let approvals = list == .final ? currentApprovals() : []
         switch list {
         case .publicity:
@@ -112,7 +111,7 @@ extension ReviewSession {
                                      "The notice period is not yet set (this programme's notice runs at least \(rule.describe(.en))).")) + "</p>\n"
         } else {
             h += "<ul>\n"
-            for notice in notices {
+            for (notice, _, _) in notices {
                 guard let p = ReviewSession.period(notice.record) else { continue }
                 let span = lang.pick("\(p.from) 至 \(p.to)", "\(p.from) to \(p.to)")
                 if let vacated = notice.record.body["supplement_for"]?.string {

@@ -35,8 +35,11 @@ extension ReviewSession {
         public var resolution: String?
     }
 
+    /// A signed notice of the latest finalization: its record, its tag, the dossiers it lists.
+    public typealias NoticeEntry = (notice: StoredRecord, tag: NoticeTag, dossiers: [String])
+
     /// The signed notices of the latest finalization as tags, in the order signed.
-    func noticeTags() -> [(tag: NoticeTag, dossiers: [String])] {
+    func noticeTags() -> [NoticeEntry] {
         notices().map { n in
             let b = n.record.body
             var tag = NoticeTag(supplement: b["supplement_for"] != nil, record: n.path, from: b["from"]?.string ?? "", to: b["to"]?.string ?? "")
@@ -51,7 +54,7 @@ extension ReviewSession {
                 }
                 tag.resolution = b["resolution"]?.string
             }
-            return (tag, (b["dossiers"]?.array ?? []).compactMap(\.string))
+            return (n, tag, (b["dossiers"]?.array ?? []).compactMap(\.string))
         }
     }
 
@@ -61,7 +64,11 @@ extension ReviewSession {
     /// recomputed from editable files, and a file that disagrees with the signed records (the
     /// quota or method edited after finalization, a listed dossier's file gone) is refused, as is
     /// a store with problems.
-    public func publishedRows(_ list: PublishedList) throws -> [ListRow] {
+    public func publishedRows(_ list: PublishedList) throws -> [ListRow] { try publishedList(list).rows }
+
+    /// `publishedRows` with the signed notices it was made under (read once, for the rows and
+    /// for what an export prints about them: periods, supplements).
+    public func publishedList(_ list: PublishedList) throws -> (rows: [ListRow], notices: [NoticeEntry]) {
         try settle()
         guard let fin = ledger.finalization else {
             throw ActionError(zh: "尚未定稿：组长签署定稿后才有公示名单", en: "not finalized: the public list exists once the chair signs the ranking")
@@ -92,6 +99,7 @@ extension ReviewSession {
         }
         var ids: [String]
         var tags: [String: NoticeTag] = [:]
+        let notices = noticeTags()
         switch list {
         case .publicity:
             if case .array(let sel)? = body["selected"] {
@@ -101,7 +109,7 @@ extension ReviewSession {
             }
             // The list as published (社会公示): the finalized list under its notice, then each
             // supplementary notice's candidate (补充公示) under its own, in the order signed.
-            for (tag, listed) in noticeTags() {
+            for (_, tag, listed) in notices {
                 for d in listed where tags[d] == nil {
                     tags[d] = tag
                     if !ids.contains(d) { ids.append(d) }
@@ -126,7 +134,7 @@ extension ReviewSession {
             }
             ids = sel.compactMap(\.string)
         }
-        return try ids.map { id in
+        let rows = try ids.map { id in
             guard let d = panel.dossier(id) else {
                 throw ActionError(zh: "签署的名单列有 \(id)，但其申报材料 dossiers/\(id).yaml 不存在（被删除？）",
                                   en: "the signed list names \(id) but its dossier file dossiers/\(id).yaml does not exist (deleted?)")
@@ -135,6 +143,7 @@ extension ReviewSession {
             let score = row.flatMap { $0.exact.contains("-") ? nil : Fraction(parsing: $0.exact) }?.rounded2() ?? ""
             return ListRow(rank: row?.rank ?? 0, dossier: d, score: score, notice: tags[id])
         }
+        return (rows, notices)
     }
 
     static let listColumns: [(id: String, zh: String, en: String)] = [
@@ -156,7 +165,7 @@ extension ReviewSession {
 
     public func exportList(_ list: PublishedList, format: String, lang: Language) throws -> String {
         if format == "html" { return try noticePage(list, lang: lang) }
-        let rows = try publishedRows(list)
+        let (rows, notices) = try publishedList(list)
         let cols = ReviewSession.listColumns
         func cellsOf(_ r: ListRow) -> [String] {
             cols.map { c in
@@ -221,7 +230,7 @@ extension ReviewSession {
             }
             if list == .publicity {
                 // Every signed notice: the main one and each supplementary notice (补充公示).
-                out += ",\"notices\":[" + noticeTags().map { tag, listed in
+                out += ",\"notices\":[" + notices.map { _, tag, listed in
                     var o = "{\"kind\":\(jsonString(tag.supplement ? "supplement" : "main")),\"record\":\(jsonString(tag.record))"
                     o += ",\"from\":\(jsonString(tag.from)),\"to\":\(jsonString(tag.to)),\"dossiers\":[" + listed.map(jsonString).joined(separator: ",") + "]"
                     if let f = tag.supplementFor { o += ",\"supplement_for\":\(jsonString(f))" }
@@ -251,8 +260,7 @@ extension ReviewSession {
                 for v in vacancies { out += "- " + (v.count > 1 ? "\(v.count) × " : "") + esc(vacancyNote(v)) + "\n" }
             }
             if list == .publicity {
-                let tags = noticeTags()
-                if let m = tags.first(where: { !$0.tag.supplement })?.tag {
+                if let m = notices.first(where: { !$0.tag.supplement })?.tag {
                     out += "\n" + lang.pick("公示期：\(m.from) 至 \(m.to)（公示记录 \(m.record)）", "Notice period: \(m.from) to \(m.to) (notice record \(m.record))") + "\n"
                 }
                 let upheld = main.map(\.dossier.id).filter { ledger.outcome(of: $0) == "upheld" }
@@ -261,7 +269,7 @@ extension ReviewSession {
                 }
                 // Each supplementary notice (补充公示): its period, the candidate it adds, and
                 // the upheld objection that freed the place.
-                for (i, entry) in tags.filter(\.tag.supplement).enumerated() {
+                for (i, entry) in notices.filter(\.tag.supplement).enumerated() {
                     let t = entry.tag
                     out += "\n## " + lang.pick("补充公示 \(i + 1)：\(t.from) 至 \(t.to)", "Supplementary notice \(i + 1): \(t.from) to \(t.to)") + "\n\n"
                     let obj = (t.objection ?? "") + (t.objectionReceived.map { lang.pick("，收到于 \($0)", ", received \($0)") } ?? "")
