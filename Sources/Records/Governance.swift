@@ -127,6 +127,30 @@ public enum Governance {
             Record.sha256Hex(CanonicalJSON.encode(.array(roster(at: p).members.map(GovernanceBody.memberJSON))))
         }
 
+        /// The member who has held the key `raw` at any time in the history, if any.
+        public func keyHolder(_ raw: Data) -> String? {
+            members.values.first { $0.keys.contains { $0.raw == raw } }?.entry.id
+        }
+
+        /// What a member-add must pass against this history, the one check behind `append`
+        /// and the terminal UI's preview: an id never used on this roster (a removed member's
+        /// id is not reused), the id, name and key as `RosterOps.validate` wants them, and a key
+        /// no member has ever held. Returns the member with its key as the roster holds it.
+        /// `path`: where errors say the roster is.
+        public func checkAdd(_ m: Member, path: String) throws -> Member {
+            var m = m
+            if members[m.id] != nil {
+                throw InputError(path: path, field: "id", message: RecordsError.currentLanguage.pick(
+                    "成员编号 “\(m.id)” 已在名单上（或曾在：编号不能重用）", "member id '\(m.id)' is already on the roster (or was: ids are never reused)"))
+            }
+            m.key = try RosterOps.validate(m, against: Roster(), path: path)
+            if let other = keyHolder(try SSHPublicKey(line: m.key).raw) {
+                throw InputError(path: path, field: "key", message: RecordsError.currentLanguage.pick(
+                    "密钥已属于成员 “\(other)”；每位成员须有自己的密钥", "the key already belongs to member '\(other)'; every member needs their own key"))
+            }
+            return m
+        }
+
         /// The index context of a member: changes whenever the governance chain does.
         func context(of member: String) -> Data? {
             guard let f = members[member] else { return nil }
@@ -513,7 +537,6 @@ extension Governance {
             throw RecordsError("签名密钥 \(signer.publicKey.fingerprint) 不是 “\(secretary)” 当前的密钥",
                                "signing key \(signer.publicKey.fingerprint) is not '\(secretary)''s current key")
         }
-        func everUsed(_ raw: Data) -> String? { st.members.values.first { $0.keys.contains { $0.raw == raw } }?.entry.id }
         // What this record will say it had seen; from_seq and last_seq are taken from it, so
         // that they agree with it whatever is published meanwhile.
         var seen: [String: Int] = [:]
@@ -528,23 +551,14 @@ extension Governance {
         var body: [String: JSONValue] = ["gov_prev": .string(st.head)]
         let kind: RecordKind
         switch change {
-        case .add(var m):
-            if st.members[m.id] != nil {
-                throw InputError(path: layout.rosterFile, field: "id", message: RecordsError.currentLanguage.pick(
-                    "成员编号 “\(m.id)” 已在名单上（或曾在：编号不能重用）", "member id '\(m.id)' is already on the roster (or was: ids are never reused)"))
-            }
-            m.key = try RosterOps.validate(m, against: Roster(), path: layout.rosterFile)
-            let raw = try SSHPublicKey(line: m.key).raw
-            if let other = everUsed(raw) {
-                throw InputError(path: layout.rosterFile, field: "key", message: RecordsError.currentLanguage.pick(
-                    "密钥已属于成员 “\(other)”；每位成员须有自己的密钥", "the key already belongs to member '\(other)'; every member needs their own key"))
-            }
+        case .add(let added):
+            let m = try st.checkAdd(added, path: layout.rosterFile)
             kind = .memberAdd
             body["member"] = GovernanceBody.memberJSON(m)
         case .rotate(let id, let pubkey):
             _ = try onRoster(id)
             let key = try SSHPublicKey(line: pubkey)
-            if let other = everUsed(key.raw) {
+            if let other = st.keyHolder(key.raw) {
                 throw RecordsError("新密钥已在历史中使用过（成员 “\(other)”）", "the new key was already used in the history (member '\(other)')")
             }
             kind = .memberRotate

@@ -28,11 +28,34 @@ extension ReviewSession {
     /// Signs a change of the signed governance history (member add / rotate / remove, programme
     /// amendment, sanction) as secretary `id` of the store at `root`; `signer` gives the
     /// secretary's signer once the change is known to be allowed. The one implementation behind
-    /// `pingshen member …`, `program amend`, `sanction add` and the UI's roster screen.
+    /// `pingshen member …`, `program amend`, `sanction add` (which open no session: only the
+    /// governance history is read, and the records only when the change needs the
+    /// finalization) and, through the instance method, the UI's roster screen.
     public static func signGovernance(_ change: Governance.Change, store root: String, as id: String,
                                       signer: (Member) throws -> RecordSigner) throws -> StoredRecord {
         let (_, governance) = try Governance.openPanel(root)
-        guard let me = governance.roster.member(id) else {
+        let me = try allowGovernanceChange(change, roster: governance.roster, as: id) { try ReviewSession(root: root).ledger.finalization }
+        return try Governance.append(change, layout: StoreLayout(root), as: id, signer: try signer(me)).record
+    }
+
+    /// `signGovernance` from an open session (the terminal UI): what the session holds is
+    /// checked (brought up to date first when another process changed the store), not the
+    /// store read again; then the session takes the change in.
+    public func signGovernance(_ change: Governance.Change, as id: String, signer: (Member) throws -> RecordSigner) throws -> StoredRecord {
+        try refreshIfChanged()
+        try settle()
+        let me = try ReviewSession.allowGovernanceChange(change, roster: governance.roster, as: id) { ledger.finalization }
+        let record = try Governance.append(change, layout: layout, as: id, signer: try signer(me)).record
+        try refreshIfChanged()
+        return record
+    }
+
+    /// Whether `change` may be signed by `id` now: `id` is on the signed roster, and a change
+    /// that would alter a finalized count is refused (`finalization` is asked only then).
+    /// Returns `id`'s roster entry. `Governance.append` checks the rest under its lock.
+    static func allowGovernanceChange(_ change: Governance.Change, roster: Roster, as id: String,
+                                      finalization: () throws -> StoredRecord?) throws -> Member {
+        guard let me = roster.member(id) else {
             throw ActionError(zh: "\(id) 不在签名的名单上", en: "\(id) is not on the signed roster")
         }
         // A finalization pins the programme and counts the sheets: neither may change after it
@@ -43,14 +66,14 @@ extension ReviewSession {
         case .remove(_, _, let discard): changesTheCount = discard
         default: break
         }
-        if changesTheCount, let fin = try ReviewSession(root: root).ledger.finalization {
+        if changesTheCount, let fin = try finalization() {
             if case .amend = change {
                 throw ActionError(zh: "评审结果已定稿（\(fin.path)），项目定义不能再修订", en: "the ranking is finalized (\(fin.path)); the programme can no longer be amended")
             }
             throw ActionError(zh: "评审结果已定稿（\(fin.path)），不能再决定不计成员的评分表（不带 --discard-sheets 可移除）",
                               en: "the ranking is finalized (\(fin.path)); a member's sheets can no longer be discarded (remove without --discard-sheets)")
         }
-        return try Governance.append(change, layout: StoreLayout(root), as: id, signer: try signer(me)).record
+        return me
     }
 
     /// The one OpenSSH public key in FILE (`ssh-ed25519 AAAA… comment`), as a roster entry

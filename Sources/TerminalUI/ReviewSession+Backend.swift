@@ -280,12 +280,6 @@ extension SessionBackend {
 
     private static func key(_ a: SecretaryAction) -> String { "secretary|\(a)" }
 
-    static func checkID(_ id: String) throws {
-        guard Identifier.isValid(id) else {
-            throw ActionError(zh: "编号 \(TerminalText.quoted(id)) 无效：\(Identifier.rule.zh)", en: "the id \(TerminalText.quoted(id)) is not valid: \(Identifier.rule.en)")
-        }
-    }
-
     /// The record body of an action that signs an ordinary record (nil: an import or a roster
     /// change, which sign their own way).
     private func body(_ a: SecretaryAction) throws -> (RecordKind, [String: JSONValue])? {
@@ -319,11 +313,10 @@ extension SessionBackend {
                 summary.append(lang.pick("签署的导入记录列出每份材料的 SHA-256。", "The intake record signed lists each dossier's SHA-256."))
                 return SecretaryPreview(summary: summary, record: "")
             case .addMember(let id, let name, let role, let unit, let file):
-                let key = try SSHPublicKey(line: try ReviewSession.readPublicKey(file, flag: lang.pick("公钥文件", "public key file")))
-                if session.panel.roster.member(id) != nil {
-                    throw ActionError(zh: "名册上已有 \(id)", en: "\(id) is on the roster already")
-                }
-                try SessionBackend.checkID(id)
+                // The checks the signing does (`Governance.State.checkAdd`), against the
+                // session's signed history: an id never used, a key no member ever held.
+                let member = Member(id: id, name: name, role: role, unit: unit, key: try ReviewSession.readPublicKey(file, flag: lang.pick("公钥文件", "public key file")))
+                let key = try SSHPublicKey(line: try session.governance.checkAdd(member, path: session.layout.rosterFile).key)
                 summary.append(lang.pick("添加成员：\(id) \(name)（\(UI.roleName(role, .zh))）\(unit.map { "，" + $0 } ?? "")",
                                          "Add a member: \(id) \(name) (\(UI.roleName(role, .en)))\(unit.map { ", " + $0 } ?? "")"))
                 summary.append(lang.pick("公钥指纹：", "Key fingerprint: ") + key.fingerprint)
@@ -363,14 +356,15 @@ extension SessionBackend {
                 let made = try session.importDossiers(path: path, sheet: sheet, as: me.id, signer: try requireSigner())
                 message = lang.pick("已导入 \(made.imported.count) 份申报材料并签署导入记录", "Imported \(made.imported.count) dossiers; the intake record is signed")
             case .addMember(let id, let name, let role, let unit, let file):
-                try SessionBackend.checkID(id)
                 let key = try ReviewSession.readPublicKey(file, flag: lang.pick("公钥文件", "public key file"))
-                let rec = try ReviewSession.signGovernance(.add(Member(id: id, name: name, role: role, unit: unit, key: key)),
-                                                           store: session.layout.root, as: me.id) { _ in try self.requireSigner() }
+                let rec = try session.signGovernance(.add(Member(id: id, name: name, role: role, unit: unit, key: key)), as: me.id) { _ in
+                    try self.requireSigner()
+                }
                 message = lang.pick("已添加 \(id)（\(name)）：\(rec.path)", "Added \(id) (\(name)): \(rec.path)")
             case .removeMember(let id, let reason, let discard):
-                let rec = try ReviewSession.signGovernance(.remove(id: id, reason: reason, discardSheets: discard),
-                                                           store: session.layout.root, as: me.id) { _ in try self.requireSigner() }
+                let rec = try session.signGovernance(.remove(id: id, reason: reason, discardSheets: discard), as: me.id) { _ in
+                    try self.requireSigner()
+                }
                 message = lang.pick("已移除 \(id)：\(rec.path)", "Removed \(id): \(rec.path)")
             case .eligibility, .publicity, .objection:
                 guard let (kind, body) = try body(a) else { throw UIError.notHere }

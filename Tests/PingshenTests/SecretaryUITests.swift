@@ -99,6 +99,21 @@ import Testing
         Self.type(c, "调离本市")
         Self.keys(c, .ctrl("s"), .char("y"))
         #expect(c.state.message?.contains("Removed m9") == true, "\(c.state.message ?? "")")
+        // The preview checks what the signing checks (`Governance.State.checkAdd`), against the
+        // signed history, before any confirmation: a removed member's id is never reused, a key
+        // a member held is never given to another. Nothing is signed.
+        try Harness.sshKeygen(fx.dir + "/m9b", comment: "m9b")
+        let signedBefore = try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec").count
+        for (id, key, says) in [("m9", "/m9b.pub", "ids are never reused"), ("m10", "/m9.pub", "already belongs to member 'm9'")] {
+            Self.keys(c, .char("a"))
+            Self.type(c, id); Self.keys(c, .tab)
+            Self.type(c, "专家" + id); Self.keys(c, .tab, .tab, .tab)
+            Self.type(c, fx.dir + key)
+            Self.keys(c, .ctrl("s"))
+            #expect(c.state.modal == nil && c.state.messageRole == .error && c.state.message?.contains(says) == true, "\(id): \(c.state.message ?? "")")
+            Self.keys(c, .escape)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec").count == signedBefore)
         let v = try Harness.pingshen(["verify", fx.store])
         #expect(v.status == 0, "\(v.stdout) \(v.stderr)")
     }
