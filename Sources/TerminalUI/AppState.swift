@@ -261,6 +261,10 @@ public enum Screen: Hashable, Sendable {
     case desk(ListPos)
     case form(FormState)
     case roster(ListPos)
+    /// The chair's progress board per field group (issue 13).
+    case groups(ListPos)
+    /// The secretary's assignment screen (issue 13).
+    case assignment(scroll: Int)
 
     public var context: KeyContext {
         switch self {
@@ -276,6 +280,8 @@ public enum Screen: Hashable, Sendable {
         case .desk: return .desk
         case .form: return .form
         case .roster: return .roster
+        case .groups: return .groups
+        case .assignment: return .assignment
         }
     }
 }
@@ -316,6 +322,8 @@ public struct ChairData: Sendable {
     public var counts: [[SheetStatus: Int]]
     /// Dossier id → index into the ranking's entries.
     public var rankIndex: [String: Int]
+    /// The board per field group (issue 13), nil when the programme has no groups.
+    public var groups: GroupBoard? = nil
 }
 
 /// The whole UI state. `update` changes it; `view` draws it.
@@ -353,6 +361,8 @@ public struct AppState: Sendable {
     public var anyUpdated = false
     // chair / secretary
     public var chair: ChairData?
+    /// The secretary's assignment screen's data, read when it opens and on every reload.
+    public var assignmentView: AssignmentOverview?
     public var objections: [ObjectionItem] = []
     public var finalized = false
     /// Shown in the title bar until the check of the record files is in.

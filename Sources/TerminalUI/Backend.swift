@@ -153,6 +153,9 @@ public enum SecretaryAction: Hashable, Sendable {
     case objection(dossier: String, text: String, outcome: String, received: String?)
     case addMember(id: String, name: String, role: Role, unit: String?, pubkeyFile: String)
     case removeMember(id: String, reason: String, discardSheets: Bool)
+    /// The assignment `pingshen assign` would sign now: the first one, or the replacement of
+    /// the open pairs after a recusal or a removal (issue 13).
+    case assign
 }
 
 /// What the confirmation shows before the secretary signs.
@@ -266,10 +269,21 @@ public protocol ReviewBackend: AnyObject {
     func supplementCandidate() -> String?
     /// The files attached to the dossier (issue 15), by name.
     func attachments(_ dossier: String) -> [AttachmentItem]
+
+    // Field groups (issue 13).
+    /// Whether the programme works in field groups (cheap).
+    var hasGroups: Bool { get }
+    /// The chair's board: progress and statistics per group; nil without groups.
+    func groupBoard() -> GroupBoard?
+    /// The secretary's assignment screen; nil without groups.
+    func assignmentOverview(lang: Language) -> AssignmentOverview?
 }
 
 extension ReviewBackend {
     public var assignedToMe: Set<String>? { nil }
+    public var hasGroups: Bool { false }
+    public func groupBoard() -> GroupBoard? { nil }
+    public func assignmentOverview(lang: Language) -> AssignmentOverview? { nil }
     public func previewImport(path: String, sheet: String?, lang: Language) throws -> ImportPreview { throw UIError.notHere }
     public func previewSecretary(_ action: SecretaryAction, lang: Language) throws -> SecretaryPreview { throw UIError.notHere }
     public func performSecretary(_ action: SecretaryAction, lang: Language) throws -> String { throw UIError.notHere }

@@ -6,6 +6,7 @@ public enum KeyContext: String, CaseIterable, Sendable, Hashable {
     case global, list, dossier, sheet, confirm, search, help
     case progress, ranking, breakdown, finalize, eligibility, objections
     case desk, form, roster
+    case groups, assignment
 }
 
 public enum Action: String, Sendable, Hashable, CaseIterable {
@@ -17,6 +18,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case language, theme
     // The secretary's work (issue 17).
     case desk, signCheck, decide, add, remove, outcome
+    // Field groups (issue 13): the secretary signs a (re-)assignment.
+    case reassign
 }
 
 public struct KeyBinding: Sendable {
@@ -33,9 +36,9 @@ public struct KeyBinding: Sendable {
 }
 
 public enum Keymap {
-    static let lists: [KeyContext] = [.list, .dossier, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .help, .confirm]
-    static let browse: [KeyContext] = [.list, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster]
-    static let quitting: [KeyContext] = [.list, .dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .form]
+    static let lists: [KeyContext] = [.list, .dossier, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .help, .confirm, .groups, .assignment]
+    static let browse: [KeyContext] = [.list, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .groups, .assignment]
+    static let quitting: [KeyContext] = [.list, .dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .roster, .form, .groups, .assignment]
     /// Actions the hint bar keeps at any width (drawn last, at the right, and never dropped).
     public static let pinned: Set<Action> = [.help, .quit]
 
@@ -51,6 +54,8 @@ public enum Keymap {
         KeyBinding(contexts: [.progress], keys: [.left, .char("h")], action: .left, label: "←/h", zh: "左移", en: "left", inBar: false),
         KeyBinding(contexts: [.progress], keys: [.right, .char("l")], action: .right, label: "→/l", zh: "右移", en: "right", inBar: false),
         KeyBinding(contexts: [.list, .ranking, .progress, .eligibility, .objections, .desk], keys: [.enter], action: .open, label: "Enter", zh: "打开", en: "open", inBar: true),
+        KeyBinding(contexts: [.groups], keys: [.enter], action: .open, label: "Enter", zh: "逐份进度", en: "per dossier", inBar: true),
+        KeyBinding(contexts: [.assignment], keys: [.char("a")], action: .reassign, label: "a", zh: "签署（重新）分配", en: "sign the (re-)assignment", inBar: true),
         // The secretary's desk and its screens (issue 17); in a form Tab/↓ and S-Tab/↑ move
         // between fields as in the sheet, ←/→ and Space change a choice, Ctrl-S signs.
         KeyBinding(contexts: [.eligibility], keys: [.ctrl("s"), .function(9)], action: .signCheck, label: "Ctrl-S", zh: "签署审核结果", en: "sign the check", inBar: true),
@@ -82,20 +87,20 @@ public enum Keymap {
         KeyBinding(contexts: [.confirm], keys: [.char("y"), .char("Y")], action: .confirmYes, label: "y", zh: "确认签名", en: "confirm", inBar: true),
         KeyBinding(contexts: [.confirm], keys: [.char("n"), .char("N"), .escape], action: .confirmNo, label: "n/Esc", zh: "取消", en: "cancel", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .ranking, .breakdown, .eligibility, .objections], keys: [.char("p")], action: .progress, label: "p", zh: "进度", en: "progress", inBar: true),
-        KeyBinding(contexts: [.list, .dossier, .progress, .breakdown, .eligibility, .objections], keys: [.char("r")], action: .ranking, label: "r", zh: "排名", en: "ranking", inBar: true),
+        KeyBinding(contexts: [.list, .dossier, .progress, .breakdown, .eligibility, .objections, .groups], keys: [.char("r")], action: .ranking, label: "r", zh: "排名", en: "ranking", inBar: true),
         KeyBinding(contexts: [.ranking], keys: [.char("=")], action: .quotaLine, label: "=", zh: "到名额线", en: "to the quota line", inBar: false),
         KeyBinding(contexts: [.ranking, .progress], keys: [.char("f")], action: .finalize, label: "f", zh: "定稿", en: "finalize", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .objections], keys: [.char("e")], action: .eligibility, label: "e", zh: "资格审核", en: "qualification", inBar: true),
         KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .eligibility], keys: [.char("x")], action: .objections, label: "x", zh: "异议", en: "objections", inBar: true),
         KeyBinding(contexts: [.search], keys: [.enter], action: .open, label: "Enter", zh: "完成", en: "done", inBar: true),
         KeyBinding(contexts: [.search], keys: [.escape], action: .back, label: "Esc", zh: "清除搜索", en: "clear search", inBar: true),
-        KeyBinding(contexts: [.dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .form, .roster, .help], keys: [.escape], action: .back, label: "Esc", zh: "返回", en: "back", inBar: true),
+        KeyBinding(contexts: [.dossier, .sheet, .progress, .ranking, .breakdown, .finalize, .eligibility, .objections, .desk, .form, .roster, .help, .groups, .assignment], keys: [.escape], action: .back, label: "Esc", zh: "返回", en: "back", inBar: true),
         KeyBinding(contexts: [.help], keys: [.char("?"), .char("q"), .enter], action: .back, label: "?", zh: "关闭帮助", en: "close help", inBar: false),
         // `q` quits from every screen that is not a text field (issue 17); drafts are saved on
         // every keystroke, so nothing typed is lost. In help it closes help (the binding above);
         // in a confirmation only y/n answer; in text fields (search, comments, reasons) it is text.
         KeyBinding(contexts: quitting, keys: [.char("q")], action: .quit, label: "q", zh: "退出", en: "quit", inBar: true),
-        KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .breakdown, .eligibility, .objections, .finalize, .desk, .roster, .form], keys: [.char("?")], action: .help, label: "?", zh: "帮助", en: "help", inBar: true),
+        KeyBinding(contexts: [.list, .dossier, .progress, .ranking, .breakdown, .eligibility, .objections, .finalize, .desk, .roster, .form, .groups, .assignment], keys: [.char("?")], action: .help, label: "?", zh: "帮助", en: "help", inBar: true),
         // Preferences (issue 17): kept per member, so the SSH forced command needs no arguments.
         KeyBinding(contexts: browse + [.dossier], keys: [.char("L")], action: .language, label: "L", zh: "切换语言（English）", en: "switch language (中文)", inBar: false),
         KeyBinding(contexts: browse + [.dossier], keys: [.char("T")], action: .theme, label: "T", zh: "切换配色", en: "next colour theme", inBar: false),

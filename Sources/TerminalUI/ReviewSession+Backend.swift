@@ -295,7 +295,7 @@ extension SessionBackend {
             return (.publicity, try session.publicityBody(as: me.id, from: from, to: to, supplement: supplement))
         case .objection(let d, let text, let outcome, let received):
             return (.objection, try session.objectionBody(as: me.id, dossier: d, text: text, outcome: outcome, received: received))
-        case .importFile, .addMember, .removeMember:
+        case .importFile, .addMember, .removeMember, .assign:
             return nil
         }
     }
@@ -341,6 +341,20 @@ extension SessionBackend {
                                ?? lang.pick("公示定稿名单：\(from) 至 \(to)", "Public notice of the finalized list: \(from) to \(to)"))
             case .objection(let d, _, let outcome, _):
                 summary.append(lang.pick("公示异议：\(d)，处理结果：\(SecretaryViews.outcomeWord(outcome, .zh))", "Objection: \(d), outcome: \(SecretaryViews.outcomeWord(outcome, .en))"))
+            case .assign:
+                let p = try assignProposal()
+                let loads = p.loads.values
+                summary.append(p.replaces.map { lang.pick("签署替换分配（替换 \($0)）：只改下列组合，其余不动", "Sign a replacement assignment (replaces \($0)): only these pairs change") }
+                               ?? lang.pick("签署分配", "Sign the assignment"))
+                summary.append(lang.pick("\(p.result.table.count) 份材料，每份 \(p.body["per_dossier"]?.int ?? 0) 人；工作量 \(loads.min() ?? 0)…\(loads.max() ?? 0) 份/人；回避 \(p.excludedCount) 对",
+                                         "\(p.result.table.count) dossiers, \(p.body["per_dossier"]?.int ?? 0) members each; loads \(loads.min() ?? 0)…\(loads.max() ?? 0) a member; \(p.excludedCount) pairs kept apart"))
+                for d in p.dropped.sorted(by: { $0.pair < $1.pair }) {
+                    summary.append("  " + lang.pick("撤下 \(d.pair.member) – \(d.pair.dossier)（\(UI.whyWord(d.why, .zh))）", "off: \(d.pair.member) – \(d.pair.dossier) (\(UI.whyWord(d.why, .en)))"))
+                }
+                for (d, n) in p.result.short.sorted(by: { $0.key < $1.key }) {
+                    summary.append(lang.pick("\(d) 缺 \(n) 名评审", "\(d) lacks \(n) members"))
+                }
+                return SecretaryPreview(summary: summary, record: try show(SessionBackend.key(a), kind: .assignment, body: p.body))
             }
             guard let (kind, body) = try body(a) else { return SecretaryPreview(summary: summary, record: "") }
             let record = try show(SessionBackend.key(a), kind: kind, body: body)
@@ -366,6 +380,12 @@ extension SessionBackend {
                     try self.requireSigner()
                 }
                 message = lang.pick("已移除 \(id)：\(rec.path)", "Removed \(id): \(rec.path)")
+            case .assign:
+                let p = try assignProposal()
+                let (at, bytes) = confirmed(SessionBackend.key(a))
+                let stored = try session.append(kind: .assignment, body: p.body, as: me.id, signer: try requireSigner(), now: at, confirmed: bytes)
+                message = lang.pick("已签署分配记录：\(stored.path)", "Assignment signed: \(stored.path)")
+                    + (p.replaces.map { lang.pick("（替换 \($0)）", " (replaces \($0))") } ?? "")
             case .eligibility, .publicity, .objection:
                 guard let (kind, body) = try body(a) else { throw UIError.notHere }
                 let (at, bytes) = confirmed(SessionBackend.key(a))
@@ -397,5 +417,87 @@ extension SessionBackend {
     public func supplementCandidate() -> String? {
         guard !session.vacancies().isEmpty else { return nil }
         return try? session.nextCandidate()
+    }
+}
+
+// MARK: - Field groups (issue 13)
+
+extension SessionBackend {
+    public var hasGroups: Bool { session.hasGroups }
+
+    public func groupBoard() -> GroupBoard? {
+        guard session.hasGroups else { return nil }
+        let stats = session.groupStatistics(overall: statistics())
+        let signed = session.ledger.dossierGroups
+        return GroupBoard(progress: session.groupProgress(), statistics: Dictionary(stats.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a }),
+                          ungrouped: session.panel.dossiers.filter { signed[$0.id] == nil }.count)
+    }
+
+    /// What `pingshen assign` with no option would sign now: the assignment in force's K and
+    /// seed (the programme's quorum and 0 for a first one). Throws what `assign` would say.
+    fileprivate func assignProposal() throws -> ReviewSession.AssignmentProposal {
+        guard let p = try assignProposalIfChanged() else {
+            throw ActionError(zh: "分配无需改变：没有回避、移除或新的冲突", en: "the assignment in force stands: no recusal, removal or new conflict")
+        }
+        return p
+    }
+
+    /// The same, nil when it would change nothing.
+    fileprivate func assignProposalIfChanged() throws -> ReviewSession.AssignmentProposal? {
+        let current = try session.assignmentInForce()
+        let p = try session.assignmentProposal(as: me.id, perDossier: current?.assignment.perDossier, seed: current?.assignment.seed)
+        return p.changes ? p : nil
+    }
+
+    public func assignmentOverview(lang: Language) -> AssignmentOverview? {
+        guard session.hasGroups else { return nil }
+        let gs = session.groups()
+        let ids = gs.map(\.id)
+        let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let ledger = session.ledger
+        var o = AssignmentOverview(groups: ids, loads: [])
+        var loads: [String: AssignmentOverview.Load] = [:]
+        func line(_ m: String) -> AssignmentOverview.Load { loads[m] ?? AssignmentOverview.Load(member: m, perGroup: Array(repeating: 0, count: ids.count), total: 0, open: 0) }
+        for g in gs { for m in g.members where session.panel.roster.member(m) != nil { loads[m] = line(m) } }
+        var problem: String?
+        do {
+            if let c = try session.assignmentInForce() {
+                o.record = c.record.path
+                o.perDossier = c.assignment.perDossier
+                o.seed = String(c.assignment.seed)
+                for (d, e) in c.assignment.entries {
+                    for m in e.members {
+                        var l = line(m)
+                        if let i = index[e.group] { l.perGroup[i] += 1 }
+                        l.total += 1
+                        if ledger.latestScore(.init(m, d)) == nil && ledger.recusal(.init(m, d)) == nil { l.open += 1 }
+                        loads[m] = l
+                    }
+                }
+                o.kept = c.assignment.excluded.sorted { $0.pair < $1.pair }.map { .init(member: $0.pair.member, dossier: $0.pair.dossier, why: $0.why) }
+            }
+        } catch {
+            problem = error.userMessage(lang)
+        }
+        o.loads = loads.values.sorted { $0.member.utf8.lexicographicallyPrecedes($1.member.utf8) }
+        for r in session.groupingRows() where r.signed == nil {
+            if r.proposed == nil { o.ungrouped.append(r.dossier) } else { o.unconfirmed.append(r.dossier) }
+        }
+        let signed = ledger.dossierGroups
+        for g in gs where !g.members.contains(where: { session.panel.roster.member($0).map { $0.role == .member || $0.role == .chair } ?? false }) {
+            let ds = session.panel.dossiers.map(\.id).filter { signed[$0] == g.id }
+            if !ds.isEmpty { o.memberless.append(.init(group: g.id, dossiers: ds)) }
+        }
+        if let problem { o.problem = problem; return o }
+        do {
+            guard let p = try assignProposalIfChanged() else { return o }
+            let ls = p.loads.values
+            o.replacement = .init(replaces: p.replaces, dropped: p.dropped.sorted { $0.pair < $1.pair }.map { .init(member: $0.pair.member, dossier: $0.pair.dossier, why: $0.why) },
+                                  dossiers: p.result.table.count, loadMin: ls.min() ?? 0, loadMax: ls.max() ?? 0,
+                                  short: p.result.short.sorted { $0.key < $1.key }.map { .init(member: "", dossier: $0.key, why: String($0.value)) })
+        } catch {
+            o.problem = error.userMessage(lang)
+        }
+        return o
     }
 }

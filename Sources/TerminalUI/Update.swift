@@ -35,7 +35,7 @@ public enum Permissions {
         case .progress, .ranking: return canOversee(r)
         case .finalize: return canFinalize(r)
         case .eligibility, .objections: return canQualify(r)
-        case .desk, .signCheck, .decide, .add, .remove, .outcome: return isSecretary(r)
+        case .desk, .signCheck, .decide, .add, .remove, .outcome, .reassign: return isSecretary(r)
         case .breakdown: return true
         default: return true
         }
@@ -84,6 +84,9 @@ public enum UI {
         if s.chair != nil { loadChair(&s, b) }
         if s.stack.contains(where: { if case .objections = $0 { return true } else { return false } }) {
             s.objections = b.objections()
+        }
+        if s.stack.contains(where: { if case .assignment = $0 { return true } else { return false } }) {
+            s.assignmentView = b.assignmentOverview(lang: s.lang)
         }
     }
 
@@ -138,7 +141,8 @@ public enum UI {
         }
         var rankIndex: [String: Int] = [:]
         for (i, e) in ranking.entries.enumerated() { rankIndex[e.dossier] = i }
-        s.chair = ChairData(ranking: ranking, report: PanelReport(b.statistics(), roster: b.roster), members: members, progress: progress, counts: counts, rankIndex: rankIndex)
+        s.chair = ChairData(ranking: ranking, report: PanelReport(b.statistics(), roster: b.roster), members: members, progress: progress, counts: counts, rankIndex: rankIndex,
+                            groups: b.groupBoard())
     }
 
     // MARK: - Update
@@ -242,8 +246,13 @@ public enum UI {
                 f.pos.clamp(count: f.ties.count, height: s.bodyHeight)
                 s.stack[i] = .finalize(f)
             case .desk(var p):
-                p.clamp(count: deskStepCount, height: s.bodyHeight)
+                p.clamp(count: deskStepCount(b), height: s.bodyHeight)
                 s.stack[i] = .desk(p)
+            case .groups(var p):
+                p.clamp(count: s.chair?.groups?.progress.count ?? 0, height: boardHeight(s))
+                s.stack[i] = .groups(p)
+            case .assignment(let scroll):
+                s.stack[i] = .assignment(scroll: max(0, min(scroll, assignmentMaxScroll(s, b))))
             case .roster(var p):
                 p.clamp(count: b.roster.members.count, height: s.bodyHeight - 4)
                 s.stack[i] = .roster(p)
@@ -427,6 +436,9 @@ public enum UI {
         case .remove:
             openRemoveMember(&s, b)
             return []
+        case .reassign:
+            askToReassign(&s, b)
+            return []
         case .outcome:
             openObjectionForm(&s, b, existing: true)
             return []
@@ -439,7 +451,7 @@ public enum UI {
     /// Chair screens replace each other instead of piling up.
     static func pushOrReplace(_ s: inout AppState, _ screen: Screen) {
         switch s.top {
-        case .progress, .ranking, .eligibility, .objections, .finalize, .roster:
+        case .progress, .ranking, .eligibility, .objections, .finalize, .roster, .groups:
             s.stack[s.stack.count - 1] = screen
         default:
             s.stack.append(screen)
@@ -471,13 +483,14 @@ public enum UI {
             return s.objections.indices.contains(p.selected) ? s.objections[p.selected].dossier : nil
         case .finalize(let f):
             return f.ties.indices.contains(f.pos.selected) ? f.ties[f.pos.selected] : nil
-        case .desk, .form, .roster:
+        case .desk, .form, .roster, .groups, .assignment:
             return nil
         }
     }
 
     static func open(_ s: inout AppState, _ b: ReviewBackend) -> [Effect] {
         if case .desk(let p) = s.top { openDeskItem(&s, p.selected, b); return [] }
+        if case .groups = s.top { s.stack.append(.progress(ListPos(), column: 0)); return [] }
         guard let id = currentDossier(s, b) else { return [] }
         switch s.top {
         case .ranking, .progress:
@@ -514,8 +527,23 @@ public enum UI {
             moveFinalize(s, &f, action)
             s.replaceTop(.finalize(f))
         case .desk(var p):
-            p.move(action, count: deskStepCount, height: s.bodyHeight)
+            p.move(action, count: deskStepCount(b), height: s.bodyHeight)
             s.replaceTop(.desk(p))
+        case .groups(var p):
+            p.move(action, count: s.chair?.groups?.progress.count ?? 0, height: boardHeight(s))
+            s.replaceTop(.groups(p))
+        case .assignment(var scroll):
+            let h = s.bodyHeight - 1
+            switch action {
+            case .up: scroll -= 1
+            case .down: scroll += 1
+            case .pageUp: scroll -= max(1, h - 1)
+            case .pageDown: scroll += max(1, h - 1)
+            case .top: scroll = 0
+            case .bottom: scroll = Int.max / 2
+            default: break
+            }
+            s.replaceTop(.assignment(scroll: max(0, min(scroll, assignmentMaxScroll(s, b)))))
         case .roster(var p):
             p.move(action, count: b.roster.members.count, height: s.bodyHeight - 4)
             s.replaceTop(.roster(p))

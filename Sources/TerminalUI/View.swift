@@ -23,6 +23,8 @@ extension UI {
         case .desk(let p): SecretaryViews.desk(&g, s, b, p)
         case .form(let f): FormView.draw(&g, s, b, f)
         case .roster(let p): SecretaryViews.roster(&g, s, b, p)
+        case .groups(let p): ChairViews.groups(&g, s, b, p)
+        case .assignment(let scroll): SecretaryViews.assignment(&g, s, b, scroll)
         }
         Chrome.messageLine(&g, s, b)
         Chrome.hintBar(&g, s, b)
@@ -49,6 +51,8 @@ extension UI {
         case .desk: return lang.pick("秘书工作台", "Secretary's desk")
         case .form(let f): return UI.formTitle(f.kind, lang)
         case .roster: return lang.pick("成员名册", "Roster")
+        case .groups: return lang.pick("分组进度", "Progress by group")
+        case .assignment: return lang.pick("专业组分配", "Assignment")
         }
     }
 }

@@ -13,6 +13,9 @@ struct Stats: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(help: "text or json") var format: String = "text"
+    @Option(help: "Only this field group: its dossiers, its members' severity within it, its W, outliers and stability.") var group: String?
+
+    func validate() throws { if let group { try checkIDs(common.language, [("--group", group)]) } }
 
     func run() throws {
         let lang = common.language
@@ -20,10 +23,30 @@ struct Stats: ParsableCommand {
             try checkFormat(format, ["text", "json"])
             let session = try ReviewSession(root: store)
             // The dossiers in the running only (issue 12: one function decides, as for `rank`).
-            let stats = Statistics.compute(program: session.program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)
+            let overall = Statistics.compute(program: session.program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)
+            // Per field group (issue 13): each group's scale, and the group's own figures.
+            var groups = session.groupStatistics(overall: overall)
+            var stats = overall
+            if let group {
+                guard let g = groups.first(where: { $0.group == group }) else {
+                    let known = groups.map(\.group)
+                    throw ActionError(zh: "没有专业组 \(TerminalText.quoted(group))" + (known.isEmpty ? "（本项目没有专业组）" : "（现有：\(known.joined(separator: "、"))）"),
+                                      en: "no group \(TerminalText.quoted(group))" + (known.isEmpty ? " (this programme has no groups)" : " (groups: \(known.joined(separator: ", ")))"))
+                }
+                groups = [g]
+                stats = g.panel
+            }
             // As `rank`: the problems are in the output, and the exit status is 1.
             let problems = session.problemCount
             var out = format == "json" ? stats.json(problems: problems) : (session.problemBanner(lang).map { $0 + "\n" } ?? "") + stats.text(lang)
+            if format == "json" {
+                if let close = out.lastIndex(of: "}") {
+                    out.replaceSubrange(close...close, with: ",\"groups\":[" + groups.map { "\n" + $0.json() }.joined(separator: ",") + (groups.isEmpty ? "]}" : "\n]}"))
+                }
+            } else if !groups.isEmpty {
+                let names = Dictionary(session.groups().map { ($0.id, TerminalText.sanitize($0.name.text(lang))) }, uniquingKeysWith: { a, _ in a })
+                out += (out.hasSuffix("\n") ? "\n" : "\n\n") + GroupStatistics.text(groups, names: names, lang)
+            }
             // Sheets made on an older version of their dossier (issue 11), listed beside the figures.
             let stale = session.staleSheets()
             // The dossiers left out, as `rank` lists them (未审核 / 不合格 / 异议成立).

@@ -29,6 +29,9 @@ final class FakeBackend: ReviewBackend {
     var failSecretary = false
     /// Results that replace the built-in ones (issue 12: 待核实 and notes), by dossier.
     var eligibilityOverride: [String: EligibilityResult] = [:]
+    /// Field groups (issue 13): the chair's board and the secretary's assignment screen.
+    var board: GroupBoard?
+    var overview: AssignmentOverview?
 
     static let criteria = [
         Criterion(id: "craft", name: LocalizedText(zh: "工艺专长", en: "Craft expertise"),
@@ -287,6 +290,10 @@ extension FakeBackend {
             return SecretaryPreview(summary: [lang.pick("添加成员：\(id) \(name)", "Add a member: \(id) \(name)")], record: "")
         case .removeMember(let id, _, _):
             return SecretaryPreview(summary: [lang.pick("移除成员：\(id)", "Remove \(id)")], record: "")
+        case .assign:
+            guard let r = overview?.replacement else { throw UIError(zh: "分配无需改变", en: "the assignment in force stands") }
+            return SecretaryPreview(summary: [lang.pick("签署替换分配", "Sign a replacement assignment")] + r.dropped.map { "  \($0.member) – \($0.dossier) (\($0.why))" },
+                                    record: "{\"body\":{\"dropped\":[\(r.dropped.map { "{\"dossier\":\"\($0.dossier)\",\"member\":\"\($0.member)\",\"why\":\"\($0.why)\"}" }.joined(separator: ","))]},\"kind\":\"assignment\",\"signer\":\"\(me.id)\",\"v\":1}")
         }
     }
 
@@ -302,4 +309,12 @@ extension FakeBackend {
     }
 
     func notices() -> [NoticeItem] { noticeItems }
+}
+
+// MARK: - Field groups (issue 13)
+
+extension FakeBackend {
+    var hasGroups: Bool { board != nil || overview != nil }
+    func groupBoard() -> GroupBoard? { board }
+    func assignmentOverview(lang: Language) -> AssignmentOverview? { overview }
 }

@@ -67,10 +67,10 @@ enum SecretaryFixtures {
     @Test func theDeskStepCountIsItsItemsAndStrayDigitsOpenNothing() {
         let (c, b) = secretary()
         press(c, .escape, .char("w"))
-        #expect(UI.deskItems(c.state, b).count == UI.deskStepCount)
+        #expect(UI.deskItems(c.state, b).count == UI.deskStepCount(b))
         press(c, .char("G"))
         guard case .desk(let p) = c.state.top else { Issue.record("not on the desk"); return }
-        #expect(p.selected == UI.deskStepCount - 1)
+        #expect(p.selected == UI.deskStepCount(b) - 1)
         for k in ["0", "7", "9"] {
             press(c, .char(Character(k)))
             guard case .desk = c.state.top else { Issue.record("\(k) left the desk"); return }

@@ -15,9 +15,10 @@ extension UI {
         var role: StyleRole
     }
 
-    /// How many steps the desk has (digits 1…6): what moving and clamping need, without
-    /// counting the store's qualifications and notices on each key as `deskItems` does.
-    static let deskStepCount = 6
+    /// How many steps the desk has (digits 1…6, and 7 with field groups): what moving and
+    /// clamping need, without counting the store's qualifications and notices on each key as
+    /// `deskItems` does.
+    static func deskStepCount(_ b: ReviewBackend) -> Int { b.hasGroups ? 7 : 6 }
 
     static func deskItems(_ s: AppState, _ b: ReviewBackend) -> [DeskItem] {
         let lang = s.lang
@@ -41,7 +42,10 @@ extension UI {
                      state: lang.pick("写入文件", "to a file"), role: .dim),
             DeskItem(key: "6", title: LocalizedText(zh: "成员名册（添加、移除）", en: "Roster (add, remove)"),
                      state: lang.pick("\(b.roster.members.count) 人", "\(b.roster.members.count) people"), role: .dim),
-        ]
+        ] + (b.hasGroups ? [
+            DeskItem(key: "7", title: LocalizedText(zh: "专业组分配（工作量、回避、重新分配）", en: "Assignment (loads, conflicts, re-assign)"),
+                     state: lang.pick("专业组与评审分配", "field groups and who reviews what"), role: .dim),
+        ] : [])
     }
 
     static func openDesk(_ s: inout AppState, _ b: ReviewBackend) {
@@ -56,7 +60,7 @@ extension UI {
 
     /// The digits open a step at once.
     static func deskKey(_ s: inout AppState, _ key: Key, _ b: ReviewBackend) -> [Effect]? {
-        guard let c = key.printable, let n = c.wholeNumberValue, (1...deskStepCount).contains(n) else { return nil }
+        guard let c = key.printable, let n = c.wholeNumberValue, (1...deskStepCount(b)).contains(n) else { return nil }
         if case .desk(var p) = s.top { p.selected = n - 1; s.replaceTop(.desk(p)) }
         openDeskItem(&s, n - 1, b)
         return []
@@ -70,6 +74,7 @@ extension UI {
         case 3: s.objections = b.objections(); s.stack.append(.objections(ListPos()))
         case 4: s.stack.append(.form(exportForm(s, b)))
         case 5: s.stack.append(.roster(ListPos()))
+        case 6 where b.hasGroups: openAssignment(&s, b)
         default: break
         }
     }

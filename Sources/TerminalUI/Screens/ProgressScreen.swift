@@ -8,6 +8,8 @@ import Review
 extension UI {
     static func openProgress(_ s: inout AppState, _ b: ReviewBackend) {
         if s.chair == nil { loadChair(&s, b) }
+        // With field groups (issue 13) the board per group comes first; Enter opens this grid.
+        if s.chair?.groups != nil { pushOrReplace(&s, .groups(ListPos())); return }
         pushOrReplace(&s, .progress(ListPos(), column: 0))
     }
 
