@@ -180,6 +180,9 @@ extension Program {
                 out.append(SchemaProblem(at + [.key("by")], "只有第 1 轮按专业组评审（分配只用于第 1 轮）", "only round 1 is by groups (the assignment is round 1's)"))
             }
             let last = i == rs.count - 1
+            if last && r.by != "committee" {
+                out.append(SchemaProblem(at + [.key("by")], "最后一轮由评审委员会评审（按名额定稿，只有一个名单）", "the last round is by the committee (it is finalized against the quota, one list)"))
+            }
             switch (r.shortlist, last) {
             case (nil, false):
                 out.append(SchemaProblem(at + [.key("shortlist")], "最后一轮之前的每一轮都要写明入围名单的大小（per_group 或 ratio）",

@@ -62,8 +62,11 @@ public struct RecordSummary: Sendable {
             case .string(let s)?: version = s
             default: return nil
             }
-            // Anything else in the body: keep the record whole, so nothing is lost.
-            guard Set(r.body.keys).isSubset(of: ["dossier", "points", "vote", "comment", DossierPins.bodyKey]) else { return nil }
+            // Anything else in the body: keep the record whole, so nothing is lost. A round-1
+            // sheet of a programme with rounds says `round: 1`, which is what absent means; a
+            // later round's sheet is kept whole (issue 13: few, and verify reads its `seen`).
+            if let v = r.body["round"], v.int != 1 { return nil }
+            guard Set(r.body.keys).isSubset(of: ["dossier", "points", "vote", "comment", "round", DossierPins.bodyKey]) else { return nil }
             return .score(dossier: dossier, points: points, vote: vote, comment: comment, version: version)
         case .recusal:
             guard let dossier = r.body["dossier"]?.string else { return nil }
@@ -73,7 +76,8 @@ public struct RecordSummary: Sendable {
             case .string(let s)?: version = s
             default: return nil
             }
-            guard Set(r.body.keys).isSubset(of: ["dossier", "reason", DossierPins.bodyKey]) else { return nil }
+            if let v = r.body["round"], v.int != 1 { return nil }
+            guard Set(r.body.keys).isSubset(of: ["dossier", "reason", "round", DossierPins.bodyKey]) else { return nil }
             return .recusal(dossier: dossier, version: version)
         default:
             return nil

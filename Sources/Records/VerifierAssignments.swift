@@ -44,7 +44,8 @@ struct AssignmentChecks {
         case .group: groups.append(item)
         case .dossierGroup: dossierGroups.append(item)
         case .assignment: assignments.append(item)
-        case .score: if let d = r.body["dossier"]?.string { scores.append((r.signer, d, r.seq)) }
+        // The assignment is round 1's (issue 13): a later round's sheet is the committee's.
+        case .score: if let d = r.body["dossier"]?.string, RecordKinds.round(of: r.body) == 1 { scores.append((r.signer, d, r.seq)) }
         case .recusal: if let d = r.body["dossier"]?.string { noteRecusal(r.signer, d, r.seq) }
         default: return
         }

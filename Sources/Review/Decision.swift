@@ -49,7 +49,19 @@ extension ReviewSession {
             if q.inRunning { considered.append(d) } else { excluded[d.id] = q.state.rawValue; out.append(q) }
         }
         let drop = program.aggregation.dropsStaleSheets
-        var ranking = Ranker.rank(program: program, dossiers: considered, table: ledger.sheetTable(dropStale: drop))
+        var ranking: Ranking
+        if hasRounds {
+            // Rounds (issue 13): the last round ranks the dossiers on the previous round's
+            // shortlists by its own sheets, method and quorum.
+            let last = program.roundCount
+            let on = Set(roundDossiers(last).map(\.id))
+            for d in considered where !on.contains(d.id) { excluded[d.id] = "not-shortlisted" }
+            considered = considered.filter { on.contains($0.id) }
+            ranking = Ranker.rank(program: program.forRound(last), dossiers: considered, table: ledger.round(last).sheetTable(dropStale: drop))
+            ranking.round = last
+        } else {
+            ranking = Ranker.rank(program: program, dossiers: considered, table: ledger.sheetTable(dropStale: drop))
+        }
         ranking.staleSheets = staleSheets()
         ranking.outOfRunning = out
         if applyingFinalization, let fin = ledger.finalization {
@@ -114,6 +126,11 @@ extension ReviewSession {
             let list = unchecked.prefix(10).joined(separator: ", ") + (unchecked.count > 10 ? " …" : "")
             throw ActionError(zh: "\(unchecked.count) 份申报材料尚无资格审核决定（或材料已更新）：\(list)；请秘书先签署（pingshen eligibility STORE --as 秘书 --all）",
                               en: "\(unchecked.count) dossiers have no signed eligibility decision on their current version: \(list); the secretary signs them first (pingshen eligibility STORE --as SEC --all)")
+        }
+        // Rounds (issue 13): finalize applies to the last round, once every earlier one is closed.
+        if hasRounds, openRound < program.roundCount {
+            throw ActionError(zh: "第 \(openRound) 轮尚未结束：先签署其入围名单（pingshen shortlist --round \(openRound)）",
+                              en: "round \(openRound) is still open: sign its shortlists first (pingshen shortlist --round \(openRound))")
         }
         let standing = standing(applyingFinalization: false)
         let ranking = standing.ranking

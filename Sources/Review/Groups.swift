@@ -230,7 +230,11 @@ extension ReviewSession {
     /// over from the assignment in force).
     public func assignmentProposal(as secretaryID: String, perDossier k: Int?, seed: UInt64?, conflicts: [MemberDossierPair] = []) throws -> AssignmentProposal {
         try requireSecretary(secretaryID, for: .assignment)
-        let k = k ?? max(1, program.aggregation.quorum)
+        // The assignment is round 1's (issue 13): once its shortlists are signed it stands.
+        if hasRounds, openRound > 1 {
+            throw ActionError(zh: "第 1 轮已结束（入围名单已签署），分配不能再改", en: "round 1 is closed (its shortlists are signed); the assignment can no longer change")
+        }
+        let k = k ?? max(1, program.forRound(1).aggregation.quorum)
         guard k >= 1, k <= AssignmentPlan.maxPerDossier else {
             throw ActionError(zh: "--per-dossier 应在 1…\(AssignmentPlan.maxPerDossier) 之间，得到 \(k)", en: "--per-dossier must be within 1…\(AssignmentPlan.maxPerDossier), got \(k)")
         }

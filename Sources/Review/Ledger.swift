@@ -33,6 +33,14 @@ public struct Ledger: Sendable {
     /// left out of every count, like any record with a problem. Set by the session after every
     /// load (`ReviewSession.applyPins`).
     public var unassignedSlots: Set<Int> = []
+    /// Sheets and recusals of rounds after the first (issue 13: a programme's `rounds:`), one
+    /// ledger per round holding only those; round 1's (and every record of a programme without
+    /// rounds) are this ledger's own. Read through `round(_:)`.
+    var laterRounds: [Int: Ledger] = [:]
+    /// Slots left out of every count by the round rules (a sheet after its round's shortlist,
+    /// for a dossier on no shortlist, after a recusal in an earlier round), per round. Set by
+    /// the session after every load (`ReviewSession.applyRoundRules`).
+    public var roundRuleSlots: [Int: Set<Int>] = [:]
     /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
     public internal(set) var fromKeptSnapshot = false
 
@@ -127,6 +135,12 @@ public struct Ledger: Sendable {
         let m = member(s.signer)
         if Int32(s.seq) > heads[Int(m)] { heads[Int(m)] = Int32(s.seq) }
         switch s.content {
+        case let .whole(record, _) where (record.kind == .score || record.kind == .recusal) && RecordKinds.round(of: record.body) != 1:
+            // A later round's sheet or recusal (kept whole by the summaries: it is few).
+            let n = RecordKinds.round(of: record.body)
+            var l = laterRounds[n] ?? Ledger(problems: [])
+            l.addWhole(record, path: s.path, sha256: "")
+            laterRounds[n] = l
         case let .score(dossier, points, vote, comment, version):
             addSheet(member: s.signer, dossier: dossier, seq: s.seq, points: points, vote: vote.flatMap(Vote.init(rawValue:)), comment: comment,
                      version: version)
@@ -336,6 +350,20 @@ public struct Ledger: Sendable {
         return all.filter { !replaced.contains($0.sha256) }
     }
 
+    /// The sheets and recusals of round `n` (this ledger for round 1), with the pins, the
+    /// members whose sheets are discarded and the slots the round rules leave out.
+    public func round(_ n: Int) -> Ledger {
+        guard n != 1 else { return self }
+        var l = laterRounds[n] ?? Ledger(problems: [])
+        l.pins = pins
+        l.discardedMembers = discardedMembers
+        l.unassignedSlots = roundRuleSlots[n] ?? []
+        return l
+    }
+
+    /// The rounds with a sheet or recusal of their own beyond round 1.
+    public var laterRoundNumbers: [Int] { laterRounds.keys.sorted() }
+
     /// Every signed shortlist, in path order.
     public var shortlistRecords: [StoredRecord] {
         (decisionItems["shortlist"] ?? []).compactMap { decisionRecords[$0.path] }.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
@@ -396,11 +424,25 @@ public struct Ledger: Sendable {
         keyed.reserveCapacity(slotMember.count)
         let discarded = Set(discardedMembers.compactMap { memberNumber[$0] })
         for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 && !(dropStale && isStale(slot: s))
-            && (discarded.isEmpty || !discarded.contains(slotMember[s])) && (unassignedSlots.isEmpty || !unassignedSlots.contains(s)) {
+            && (discarded.isEmpty || !discarded.contains(slotMember[s])) && (unassignedSlots.isEmpty || !unassignedSlots.contains(s))
+            && (roundOneRuleSlots.isEmpty || !roundOneRuleSlots.contains(s)) {
             keyed.append((UInt64(UInt32(dr[Int(slotDossier[s])])) << 32 | UInt64(UInt32(mr[Int(slotMember[s])])), Int32(s)))
         }
         keyed.sort { $0.0 < $1.0 }
         return keyed.map { Int($0.1) }
+    }
+
+    /// Round 1's slots left out by the round rules (later rounds carry theirs as `unassignedSlots`).
+    var roundOneRuleSlots: Set<Int> { roundRuleSlots[1] ?? [] }
+
+    /// Every latest sheet (slot, sheet), for the round rules.
+    public var latestSheets: [(slot: Int, sheet: SignedSheet)] {
+        slotSeq.indices.filter { slotSeq[$0] > 0 }.map { ($0, signedSheet(slot: $0)) }
+    }
+
+    /// Every recusal (member, dossier, seq).
+    public var recusals: [(member: String, dossier: String, seq: Int)] {
+        slotRecusal.indices.filter { slotRecusal[$0] > 0 }.map { (memberIDs[Int(slotMember[$0])], dossierIDs[Int(slotDossier[$0])], Int(slotRecusal[$0])) }
     }
 
     /// The latest sheets (slot, sheet) whose member `table` (dossier → members) does not list

@@ -7,7 +7,7 @@ import Records
 /// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
 /// in 300,000 summaries one by one. Derived data: safe to delete.
 extension Ledger {
-    static let snapshotMagic = Array("pingshen-ledger-3".utf8)
+    static let snapshotMagic = Array("pingshen-ledger-4".utf8)
 
     /// One per user, like the store index (`StoreIndex.path`).
     static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1-\(getuid())" }
@@ -55,6 +55,12 @@ extension Ledger {
         record(approval)
         ints(slotVersion); strings(versionIDs); map(eligibilityVersions)
         pins.encode(into: &w)
+        // The later rounds' ledgers (issue 13), each a snapshot of its own.
+        w.varint(UInt64(laterRounds.count))
+        for n in laterRounds.keys.sorted() {
+            let inner = laterRounds[n]!.snapshot(fingerprint: fingerprint)
+            w.varint(UInt64(n)); w.varint(UInt64(inner.count)); w.bytes(inner)
+        }
         return w.out
     }
 
@@ -140,7 +146,14 @@ extension Ledger {
                 l.objections[k] = o
             }
             guard let approval = record(), let sver = ints(Int32.self), sver.count == n, let vids = strings(),
-                  sver.allSatisfy({ $0 >= -1 && Int($0) < vids.count }), let ev = map(), let pins = DossierPins.decode(&r), r.atEnd else { return nil }
+                  sver.allSatisfy({ $0 >= -1 && Int($0) < vids.count }), let ev = map(), let pins = DossierPins.decode(&r),
+                  let nl = r.varint(), nl <= UInt64(Limits.rounds.upperBound) else { return nil }
+            for _ in 0..<nl {
+                guard let k = r.varint(), k >= 2, k <= UInt64(Limits.rounds.upperBound), let len = r.varint(), let b = r.bytes(Int(clamping: len)),
+                      let inner = Ledger.fromSnapshot(Array(b), fingerprint: fingerprint) else { return nil }
+                l.laterRounds[Int(k)] = inner
+            }
+            guard r.atEnd else { return nil }
             l.approval = approval
             l.slotVersion = sver; l.versionIDs = vids; l.eligibilityVersions = ev; l.pins = pins
             for (i, id) in vids.enumerated() { l.versionNumber[id] = Int32(i) }

@@ -35,6 +35,10 @@ public final class ReviewSession: @unchecked Sendable {
     /// and dossier → members. Read by `sheetLock` for every row of a member's list.
     var assignmentCache: (sha: String, table: [String: Set<String>])?
 
+    /// The open round and each round's dossiers (issue 13, Rounds.swift), derived from the
+    /// ledger and the panel: emptied whenever either changes (`applyPins`, `append`).
+    var roundCache = RoundCache()
+
     /// Opens the store. With `checkInBackground` (the terminal UI), the ledger first comes from
     /// the store index without looking at the record files' stamps, so the first screen comes
     /// at once, and the full open (every file's stamp, anything changed read and verified) runs
@@ -71,6 +75,7 @@ public final class ReviewSession: @unchecked Sendable {
     /// that was killed (`DossierStaging.recover`): what it staged and never signed goes, what it
     /// signed and never put in place is put there.
     func applyPins() {
+        roundCache = RoundCache()
         let pins = ledger.pins
         let recovery = DossierStaging.recover(layout) { pins.current[$0]?.sha256 }
         if !recovery.isEmpty, let reread = try? Governance.openPanel(layout.root) { (filesPanel, governance) = reread }
@@ -92,6 +97,13 @@ public final class ReviewSession: @unchecked Sendable {
             Problem(path: o.sheet.path, kind: "unassigned-sheet",
                     message: RecordsError.currentLanguage.pick("\(o.sheet.sheet.member) 评了未分配给其的 \(o.sheet.sheet.dossier)",
                                                                "\(o.sheet.sheet.member) scored \(o.sheet.sheet.dossier), which the assignment in force does not give them"))
+        }
+        // Sheets the round rules leave out (issue 13, Rounds.swift): a problem, never counted.
+        ledger.roundRuleSlots = [:]
+        ledger.problems = ledger.problems.filter { $0.kind != "round-rule" }
+        for o in roundRuleSheets() {
+            ledger.roundRuleSlots[o.round, default: []].insert(o.slot)
+            ledger.problems.append(Problem(path: o.sheet.path, kind: "round-rule", message: o.why.text(RecordsError.currentLanguage)))
         }
     }
 
@@ -211,18 +223,22 @@ public final class ReviewSession: @unchecked Sendable {
     // MARK: - Member actions
 
     /// Checks a score sheet against the programme and the rules of 回避; returns the record body.
-    public func scoreBody(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?) throws -> [String: JSONValue] {
+    /// `round`: the round the sheet is for (default: the open round, `openRound`; a programme
+    /// with rounds writes it into the record, issue 13).
+    public func scoreBody(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, round: Int? = nil) throws -> [String: JSONValue] {
         try settle()
         let m = try member(memberID)
         try requireRole(m, for: .score)
         let d = try requireDossier(dossier)
-        // Finalized, recused, or out of the running by a signed decision (Visibility.swift).
-        if let lock = sheetLock(member: memberID, dossier: dossier) { throw ActionError(zh: lock.zh, en: lock.en) }
+        let n = round ?? openRound
+        // Finalized, recused, or out of the running by a signed decision (Visibility.swift);
+        // the round not open, or the dossier not on its shortlist (Rounds.swift).
+        if let lock = sheetLock(member: memberID, dossier: dossier, round: n) { throw ActionError(zh: lock.zh, en: lock.en) }
         if let unit = m.unit?.trimmingCharacters(in: .whitespaces), !unit.isEmpty, unit == d.employer.trimmingCharacters(in: .whitespaces) {
             throw ActionError(zh: "回避：\(dossier) 的工作单位（\(unit)）与 \(memberID) 相同，请声明回避",
                               en: "conflict of interest: \(dossier)'s employer (\(unit)) is \(memberID)'s own unit; recuse instead")
         }
-        let sheet = program.sheet
+        let sheet = program.sheet(round: n)
         // The one table of sheet rules (SheetRules), which the UI's editor reads too.
         if let p = SheetRules.problem(sheet, points: points, vote: vote?.rawValue, comment: comment?.isEmpty == false ? comment : nil) {
             throw ActionError(zh: p.zh, en: p.en)
@@ -234,6 +250,7 @@ public final class ReviewSession: @unchecked Sendable {
         if let pin = ledger.pins.current[dossier] { body[DossierPins.bodyKey] = .string(pin.sha256) }
         if let vote { body["vote"] = .string(vote.rawValue) }
         if let comment, !comment.isEmpty { body["comment"] = .string(comment) }
+        if hasRounds { body["round"] = .int(Int64(n)) }
         // The one table verify reads (RecordKinds): what is signed here is what verify counts.
         if let e = RecordKinds.ruleProblem(kind: .score, body: body, rules: ruleBook) {
             throw ActionError(zh: e.zh, en: e.en)
@@ -280,9 +297,10 @@ public final class ReviewSession: @unchecked Sendable {
         // The record just signed was checked above and follows the chain the ledger already
         // holds: take it in without reading the store again. If the chain moved on meanwhile
         // (another session of this member), read everything.
+        roundCache = RoundCache()
         if stored.record.seq == ledger.head(of: memberID) + 1 {
             ledger.take(stored)
-            if kind == .intake || kind == .dossierAmend || kind == .assignment { applyPins() }
+            if kind == .intake || kind == .dossierAmend || kind == .assignment || kind == .shortlist { applyPins() }
             recordsStamp[layout.memberRecordsDir(memberID)] = ReviewSession.mtime(layout.memberRecordsDir(memberID))
             recordsStamp[layout.recordsDir] = ReviewSession.mtime(layout.recordsDir)
         } else {
@@ -303,8 +321,8 @@ public final class ReviewSession: @unchecked Sendable {
 
     @discardableResult
     public func score(as memberID: String, dossier: String, points: [String: Int], vote: Vote?, comment: String?, signer: RecordSigner,
-                      now: Date = Clock.now(), confirmed: Data? = nil) throws -> StoredRecord {
-        let body = try scoreBody(as: memberID, dossier: dossier, points: points, vote: vote, comment: comment)
+                      now: Date = Clock.now(), confirmed: Data? = nil, round: Int? = nil) throws -> StoredRecord {
+        let body = try scoreBody(as: memberID, dossier: dossier, points: points, vote: vote, comment: comment, round: round)
         return try append(kind: .score, body: body, as: memberID, signer: signer, now: now, confirmed: confirmed)
     }
 
@@ -314,10 +332,13 @@ public final class ReviewSession: @unchecked Sendable {
         try requireRole(m, for: .recusal)
         _ = try requireDossier(dossier)
         try requireOpen()
-        if ledger.recusal(.init(memberID, dossier)) != nil {
+        // A recusal is of the open round (issue 13); one in an earlier round still holds.
+        let n = openRound
+        for k in 1...n where ledger.round(k).recusal(.init(memberID, dossier)) != nil {
             throw ActionError(zh: "\(memberID) 已声明回避 \(dossier)", en: "\(memberID) already recused from \(dossier)")
         }
         var body: [String: JSONValue] = ["dossier": .string(dossier)]
+        if hasRounds { body["round"] = .int(Int64(n)) }
         if let pin = ledger.pins.current[dossier] { body[DossierPins.bodyKey] = .string(pin.sha256) }
         if let reason, !reason.isEmpty { body["reason"] = .string(reason) }
         return body

@@ -23,18 +23,21 @@ extension ReviewSession {
     /// (final); the dossier is out of the running by a signed decision (not eligible on its
     /// current version, or an objection upheld). A dossier not yet checked can be scored: its
     /// sheets count once the check is signed.
-    public func sheetLock(member memberID: String, dossier: String) -> LocalizedText? {
+    public func sheetLock(member memberID: String, dossier: String, round: Int? = nil) -> LocalizedText? {
+        let n = round ?? openRound
         if ledger.finalization != nil {
             return LocalizedText(zh: "评审结果已由组长签署定稿，不能再提交评分或回避",
                                  en: "the ranking has been finalized by the chair; no more scores or recusals")
         }
-        if ledger.recusal(.init(memberID, dossier)) != nil {
+        if ledger.round(n).recusal(.init(memberID, dossier)) != nil {
             return LocalizedText(zh: "\(memberID) 已声明回避 \(dossier)（回避不可撤回），不能评分",
                                  en: "\(memberID) recused from \(dossier) (a recusal is final) and cannot score it")
         }
+        // Rounds (issue 13): the round open, the dossier on its shortlist, no earlier recusal.
+        if let lock = roundLock(member: memberID, dossier: dossier, round: n) { return lock }
         // Assignment (issue 13): once the secretary has signed one, a member scores only the
-        // dossiers it gives them.
-        if let lock = assignmentLock(member: memberID, dossier: dossier) { return lock }
+        // dossiers it gives them (round 1's: later rounds are the committee's).
+        if n == 1, let lock = assignmentLock(member: memberID, dossier: dossier) { return lock }
         if let d = panel.dossier(dossier) {
             let q = qualification(of: d)
             switch q.state {

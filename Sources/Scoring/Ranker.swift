@@ -62,6 +62,9 @@ public struct RankEntry: Sendable, Hashable {
     public var passMark: ApprovalResult?
     /// An assessment's grade (mode: assessment); nil in a selection.
     public var grade: Grade?
+    /// The field group whose list the entry is ranked in (a round by groups, issue 13); nil
+    /// in a committee round or a programme without rounds.
+    public var group: String?
 
     public init(rank: Int, dossier: String, name: String, score: Fraction?, sheets: Int, status: RankStatus,
                 median: Fraction?, votes: [Vote: Int], approval: ApprovalResult? = nil) {
@@ -115,6 +118,9 @@ public struct Ranking: Sendable, Hashable {
     /// The store fingerprint (SHA-256 of its genesis record, issue 11) when the ranking is of a
     /// store: `store_fingerprint` in JSON, a last line in Markdown. nil: not written.
     public var storeFingerprint: String?
+    /// The round ranked (issue 13), when the programme has rounds or one was asked for: JSON
+    /// then carries `round` at the top and `round` and `group` in every entry.
+    public var round: Int?
 
     public init(program: String, method: String, quota: Int, entries: [RankEntry], quorum: Int = 3, approvalThreshold: Fraction? = nil) {
         self.program = program; self.method = method; self.quota = quota; self.entries = entries

@@ -36,11 +36,14 @@ extension Ranking {
             // Only where the programme sets a pass mark / is an assessment (issue 12).
             if passMark != nil { out += ",\"pass_mark\":\(e.passMark.map { jsonString($0 == .met ? "met" : "below") } ?? "null")" }
             if assessment { out += ",\"grade\":\(e.grade.map { jsonString($0.rawValue) } ?? "null")" }
+            // Rounds (issue 13): the round and the group whose list the entry is ranked in.
+            if let round { out += ",\"round\":\(round),\"group\":\(e.group.map(jsonString) ?? "null")" }
             out += "}"
         }
         out += entries.isEmpty ? "]" : "\n]"
         out += ",\"quorum\":\(quorum),\"approval_threshold\":\(approvalThreshold.map { jsonString($0.description) } ?? "null")"
         if let passMark { out += ",\"pass_mark\":\(passMark)" }
+        if let round { out += ",\"round\":\(round)" }
         if assessment { out += ",\"mode\":\"assessment\",\"excellent_mark\":\(excellentMark.map(String.init) ?? "null")" }
         // Sheets judged on an older dossier version (issue 11): listed, counted or not.
         out += ",\"stale_sheets\":[" + staleSheets.map {
@@ -83,10 +86,12 @@ extension Ranking {
     /// (`problems` > 0) one more column, `problems`, last, carries the count on every row: a
     /// reader by column name is unaffected, and the flag survives sorting and filtering.
     public func csv(problems: Int = 0) -> String {
+        let rounds = round != nil ? ["round", "group"] : []
         let extra = problems > 0 ? ["problems"] : []
-        var out = (Ranking.entryKeys + extra).joined(separator: ",") + "\r\n"
+        var out = (Ranking.entryKeys + rounds + extra).joined(separator: ",") + "\r\n"
         for e in entries {
-            out += (fields(e) + (problems > 0 ? [String(problems)] : [])).map(CSV.exportField).joined(separator: ",") + "\r\n"
+            let r = round.map { [String($0), e.group ?? ""] } ?? []
+            out += (fields(e) + r + (problems > 0 ? [String(problems)] : [])).map(CSV.exportField).joined(separator: ",") + "\r\n"
         }
         return out
     }
@@ -95,7 +100,7 @@ extension Ranking {
         [lang.pick("名次", "Rank"), lang.pick("编号", "Dossier"), lang.pick("姓名", "Name"), lang.pick("得分", "Score"),
          lang.pick("精确值", "Exact"), lang.pick("评分表", "Sheets"), lang.pick("状态", "Status"),
          lang.pick("中位数", "Median"), lang.pick("推荐", "Rec."), lang.pick("不推荐", "Rej."),
-         lang.pick("弃权", "Abst."), lang.pick("推荐比例", "Approval")]
+         lang.pick("弃权", "Abst."), lang.pick("推荐比例", "Approval")] + (round != nil ? [lang.pick("专业组", "Group")] : [])
     }
 
     /// Fields for people (table, Markdown): status and approval in `lang`, "-" for a missing value.
@@ -105,6 +110,7 @@ extension Ranking {
         f[6] = e.grade?.label(lang) ?? e.status.label(lang)
         if e.passMark == .belowThreshold, passMark.map({ _ in !assessment }) == true { f[6] += lang.pick("（低于合格线）", " (below pass mark)") }
         f[11] = e.approval?.label(lang) ?? ""
+        if round != nil { f.append(e.group ?? "-") }
         return f
     }
 
@@ -119,6 +125,7 @@ extension Ranking {
             t += lang.pick(" · 推荐比例不低于 \(a)", " · approval threshold \(a)")
         }
         if let p = passMark { t += lang.pick(" · 合格线 \(p)", " · pass mark \(p)") }
+        if let round { t += lang.pick(" · 第 \(round) 轮", " · round \(round)") }
         if assessment {
             t = lang.pick("\(program) · 逐一考核（不设名额） · 计分方法：\(Method(rawValue: method)?.label(lang) ?? method) · 合格线 \(passMark ?? 0)",
                           "\(program) · assessment (no quota) · method: \(Method(rawValue: method)?.label(lang) ?? method) · pass mark \(passMark ?? 0)")

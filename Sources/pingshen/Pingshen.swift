@@ -19,7 +19,7 @@ struct Pingshen: ParsableCommand {
         subcommands: [
             Programs.self, FormCommand.self, Init.self, Import.self, Check.self, Eligible.self, Keygen.self, MemberCommand.self,
             ProgramCommand.self, SanctionCommand.self, GovernanceCommand.self, DossierCommand.self, Attach.self,
-            Score.self, Recuse.self, Rank.self, Stats.self, Finalize.self, Publicity.self, Objection.self, Ruling.self, Approve.self,
+            Score.self, Recuse.self, Rank.self, Stats.self, Shortlist.self, Finalize.self, Publicity.self, Objection.self, Ruling.self, Approve.self,
             GroupCommand.self, Assign.self, Assignments.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,
             GitCommand.self, SyncCommand.self, HubCommand.self, GitHookCommand.self, GitGateCommand.self, CloneCommand.self,

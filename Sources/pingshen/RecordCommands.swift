@@ -35,8 +35,12 @@ struct Score: ParsableCommand {
     @Option(help: "recommend, reject or abstain") var vote: String?
     @Option var comment: String?
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
+    @Option(help: "The round the sheet is for (default: the open round; programmes with rounds).") var round: Int?
 
-    func validate() throws { try checkIDs(common.language, [("--as", id), ("--dossier", dossier)]) }
+    func validate() throws {
+        try checkIDs(common.language, [("--as", id), ("--dossier", dossier)])
+        if let round { try checkBounds(common.language, [("--round", round, Limits.rounds, ("轮次", "the round"))]) }
+    }
 
     func run() throws {
         let lang = common.language
@@ -50,7 +54,7 @@ struct Score: ParsableCommand {
                 v = parsed
             }
             try signRecord(.score, store: store, as: id, key: key, lang: lang) {
-                try $0.scoreBody(as: id, dossier: dossier, points: points, vote: v, comment: comment)
+                try $0.scoreBody(as: id, dossier: dossier, points: points, vote: v, comment: comment, round: round)
             }
         }
     }
@@ -82,6 +86,13 @@ struct Rank: ParsableCommand {
     @OptionGroup var common: Common
     @Argument var store: String
     @Option(help: "table, json, csv or md") var format: String = "table"
+    @Option(help: "The round to rank (default: the open round of a programme with rounds; the final ranking once finalized).") var round: Int?
+    @Option(help: "One field group's list (a round by groups).") var group: String?
+
+    func validate() throws {
+        if let round { try checkBounds(common.language, [("--round", round, Limits.rounds, ("轮次", "the round"))]) }
+        if let group { try checkIDs(common.language, [("--group", group)]) }
+    }
 
     func run() throws {
         let lang = common.language
@@ -91,7 +102,7 @@ struct Rank: ParsableCommand {
             for p in session.ledger.problems.prefix(5) {
                 warn(lang.pick("警告：\(p.path)：\(p.message)（不计入）", "warning: \(p.path): \(p.message) (not counted)"))
             }
-            var ranking = Trace.phase("rank: standing") { session.standing().ranking }
+            var ranking = try Trace.phase("rank: standing") { try session.ranking(round: round, group: group.map { .some($0) }) }
             ranking.storeFingerprint = session.governance.fingerprint
             // A store with problems says so in the output itself, and the exit status is 1
             // (README: "No silent partial results").
@@ -139,6 +150,42 @@ struct Finalize: ParsableCommand {
 }
 
 /// `--resolve ID=selected|not-selected:REASON`, as finalize and ruling take it.
+struct Shortlist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign a round's shortlist as the chair: the dossiers of a group (or of the committee's list) that go on to the next round.",
+        discussion: "Sized by the programme (rounds[].shortlist: per_group, or a ratio of the places split across the groups by their nominations, largest remainder). A tie at a shortlist line is resolved as at the quota line: --resolve ID=selected:REASON or ID=not-selected:REASON for every tied dossier. Without --group, every group not yet shortlisted is signed (one record each), all checked first.")
+    @OptionGroup var common: Common
+    @Argument var store: String
+    @Option(name: .customLong("as")) var id: String
+    @Option var key: String?
+    @Option(help: "The round whose shortlist this is (not the last).") var round: Int
+    @Option(help: "One group's shortlist (a round by groups); default: every group not yet signed.") var group: String?
+    @Option(name: .customLong("resolve"), help: "Resolve a tie at a shortlist line: ID=selected:REASON or ID=not-selected:REASON (repeat).")
+    var resolve: [String] = []
+
+    func validate() throws {
+        try checkIDs(common.language, [("--as", id)] + (group.map { [("--group", $0)] } ?? []))
+        try checkBounds(common.language, [("--round", round, Limits.rounds, ("轮次", "the round"))])
+    }
+
+    func run() throws {
+        let lang = common.language
+        try guarded(lang) {
+            let resolutions = try parseResolutions(resolve)
+            let session = try ReviewSession(root: store)
+            let bodies = try session.shortlistBodies(as: id, round: round, group: group, resolutions: resolutions)
+            let sig = try signer(for: session, as: id, key: key)
+            for body in bodies {
+                let stored = try session.append(kind: .shortlist, body: body, as: id, signer: sig)
+                let n = body["shortlist"]?.array?.count ?? 0
+                let g = body["group"]?.string
+                say(lang.pick("已签署第 \(round) 轮\(g.map { "专业组 \($0) " } ?? "")入围名单 \(stored.path)：\(n) 份入围",
+                              "signed the round \(round) shortlist\(g.map { " of group \($0)" } ?? "") \(stored.path): \(n) go on"))
+            }
+        }
+    }
+}
+
 func parseResolutions(_ items: [String]) throws -> [Resolution] {
     try items.map { item -> Resolution in
         guard let eq = item.firstIndex(of: "="), let colon = item[eq...].firstIndex(of: ":") else {
@@ -355,6 +402,14 @@ struct Verify: ParsableCommand {
             }
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
+        }
+        // Rounds (issue 13): every signed shortlist recomputed from the signed sheets.
+        if let audit = try? PanelMessages.$language.withValue(lang, operation: { () -> [Problem]? in
+            let session = try ReviewSession(root: store)
+            return session.hasRounds || !session.shortlists().isEmpty ? session.roundVerifyProblems(language: lang) : nil
+        }), !audit.isEmpty {
+            report.problems += audit
+            report.ok = false
         }
         if let fingerprint { report.expectFingerprint(fingerprint, language: lang) }
         switch format {

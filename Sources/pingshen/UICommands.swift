@@ -23,7 +23,9 @@ struct Stats: ParsableCommand {
             try checkFormat(format, ["text", "json"])
             let session = try ReviewSession(root: store)
             // The dossiers in the running only (issue 12: one function decides, as for `rank`).
-            let overall = Statistics.compute(program: session.program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)
+            // The round's sheets and dossiers (issue 13: the open round of a programme with rounds).
+            let input = session.statisticsInput(round: nil)
+            let overall = Statistics.compute(program: input.program, dossiers: input.dossiers, table: input.table)
             // Per field group (issue 13): each group's scale, and the group's own figures.
             var groups = session.groupStatistics(overall: overall)
             var stats = overall

@@ -146,3 +146,225 @@ extension GroupFixture {
         #expect(try fx.verify().status == 0)
     }
 }
+
+/// A grouped store through round 1: the programme with rounds (`shortlist`), the groups signed,
+/// the assignment at K = 3 (seed 42), every dossier eligible, and every assigned member's
+/// round-1 sheet: dossier Dnn totals 100 − 3(nn − 1), except D13, which ties D12.
+struct RoundsFixture {
+    let fx: GroupFixture
+    var store: String { fx.store }
+
+    init(shortlist: String = "{ratio: \"3/2\"}") throws {
+        fx = try GroupFixture()
+        var r = try fx.amendProgram(GroupFixture.roundsYAML(shortlist: shortlist))
+        #expect(r.status == 0, "rounds: \(r.stderr)")
+        try fx.grouped()
+        r = try fx.assign(["--per-dossier", "3", "--seed", "42"])
+        #expect(r.status == 0, "assign: \(r.stderr)")
+        r = try Harness.pingshen(["eligibility", fx.store, "--as", "sec", "--key", fx.key("sec"), "--all"])
+        #expect(r.status == 0, "eligibility: \(r.stderr)")
+        for (d, e) in try fx.table().sorted(by: { $0.key < $1.key }) {
+            let i = Int(d.dropFirst())!
+            for m in e.members {
+                let r = try score(m, d, total: 100 - 3 * ((i == 13 ? 12 : i) - 1))
+                #expect(r.status == 0, "\(m) \(d): \(r.stderr)")
+            }
+        }
+    }
+
+    /// Four criteria of 25 points making `total`.
+    static func points(_ total: Int) -> [String] {
+        var left = total, out: [String] = []
+        for c in ["craft", "skill", "leadership", "contribution"] { let p = min(25, left); out.append("\(c)=\(p)"); left -= p }
+        return out
+    }
+
+    func score(_ m: String, _ d: String, total: Int, extra: [String] = []) throws -> Harness.Result {
+        try Harness.pingshen(["score", store, "--as", m, "--dossier", d, "--key", fx.key(m), "--score"] + RoundsFixture.points(total) + extra)
+    }
+
+    func chair(_ args: [String]) throws -> Harness.Result {
+        try Harness.pingshen([args[0], store, "--as", "chair", "--key", fx.key("chair")] + Array(args.dropFirst()))
+    }
+
+    func rank(_ extra: [String] = []) throws -> [String: Any] {
+        let r = try Harness.pingshen(["rank", store, "--format", "json"] + extra)
+        #expect(r.status == 0, "rank \(extra): \(r.stderr)")
+        return (try? Harness.json(r.stdout)) ?? [:]
+    }
+
+    /// Both round-1 shortlist commands: mech alone, then the rest with the tie at weld's line resolved.
+    func shortlistRoundOne() throws {
+        var r = try chair(["shortlist", "--round", "1", "--group", "mech"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try chair(["shortlist", "--round", "1", "--resolve", "D12=selected:事迹更突出", "--resolve", "D13=not-selected:事迹较弱"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// Round 2 totals: the order of round 1 reversed on the shortlist.
+    static let roundTwo = ["D23": 95, "D22": 90, "D21": 85, "D12": 80, "D11": 75, "D03": 70, "D02": 65, "D01": 60]
+}
+
+extension RoundsTests {
+    /// The whole programme in two rounds with the real binary: 3 groups, 9 members, 30 dossiers,
+    /// the assignment at K = 3; round 1 ranked within each group, the shortlists apportioned
+    /// (1.5 × 5 places = 8, 3/3/2), a tie at weld's line refused until resolved; round 2 by the
+    /// committee on the shortlist only; `finalize` on round 2; `verify` recomputing the
+    /// assignment and the shortlists: exit 0.
+    @Test func twoRoundsWithShortlistsThenFinalizeAndVerify() throws {
+        let rf = try RoundsFixture()
+        // Round 1, ranked within each group, with the shortlist sizes as each group's quota.
+        var j = try rf.rank(["--round", "1"])
+        #expect(j["round"] as? Int == 1 && j["quota"] as? Int == 8, "\(j)")
+        var entries = j["entries"] as? [[String: Any]] ?? []
+        #expect(entries.count == 30 && entries.allSatisfy { $0["round"] as? Int == 1 && $0["group"] is String })
+        func status(_ es: [[String: Any]], _ d: String) -> String? { es.first { $0["dossier"] as? String == d }?["status"] as? String }
+        #expect(entries.filter { $0["status"] as? String == "selected" }.compactMap { $0["dossier"] as? String }.sorted()
+                == ["D01", "D02", "D03", "D11", "D21", "D22", "D23"])
+        #expect(status(entries, "D12") == "tie-at-cut" && status(entries, "D13") == "tie-at-cut")
+        j = try rf.rank(["--round", "1", "--group", "weld"])
+        entries = j["entries"] as? [[String: Any]] ?? []
+        #expect(entries.count == 10 && entries.allSatisfy { $0["group"] as? String == "weld" } && j["quota"] as? Int == 2, "\(j)")
+        #expect(entries.first?["rank"] as? Int == 1 && entries.first?["dossier"] as? String == "D11")
+        // No round 2 yet: a round-2 sheet is refused, and so is finalize.
+        var r = try rf.score("m1", "D01", total: 60, extra: ["--round", "2"])
+        #expect(r.status != 0 && r.stderr.contains("not open"), "\(r.stderr)")
+        r = try rf.chair(["finalize"])
+        #expect(r.status != 0 && r.stderr.contains("shortlist"), "\(r.stderr)")
+        // The tie at weld's line: refused, naming the tied, and nothing signed.
+        r = try rf.chair(["shortlist", "--round", "1"])
+        #expect(r.status != 0 && r.stderr.contains("D12") && r.stderr.contains("D13"), "\(r.stderr)")
+        #expect(Harness.records(rf.store, "chair").isEmpty)
+        // One group, then the rest; round 2 not open while one group is missing.
+        r = try rf.chair(["shortlist", "--round", "1", "--group", "mech"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try rf.score("m1", "D01", total: 60, extra: ["--round", "2"])
+        #expect(r.status != 0 && r.stderr.contains("not open"), "\(r.stderr)")
+        r = try rf.chair(["shortlist", "--round", "1", "--group", "mech"])
+        #expect(r.status != 0 && r.stderr.contains("already signed"), "\(r.stderr)")
+        r = try rf.chair(["shortlist", "--round", "1", "--resolve", "D12=selected:事迹更突出", "--resolve", "D13=not-selected:事迹较弱"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Harness.records(rf.store, "chair").count == 3)
+        // The records: weld's pins its apportionment and the resolutions.
+        let weld = try Harness.records(rf.store, "chair").map { try Record(bytes: Data(contentsOf: URL(fileURLWithPath: $0))) }
+            .first { $0.body["group"]?.string == "weld" }
+        #expect(weld?.body["size"]?.int == 2 && weld?.body["shortlist"]?.array?.compactMap(\.string) == ["D11", "D12"])
+        #expect(weld?.body["apportion"]?["total"]?.int == 8 && weld?.body["assignment"]?.string?.count == 64)
+        // Round 1 is closed: no more round-1 sheets, no new assignment.
+        r = try rf.score("m1", "D01", total: 50, extra: ["--round", "1"])
+        #expect(r.status != 0 && r.stderr.contains("closed"), "\(r.stderr)")
+        r = try rf.fx.assign(["--seed", "7"])
+        #expect(r.status != 0 && r.stderr.contains("round 1"), "\(r.stderr)")
+        // Round 2 on the shortlist only: D13 (not shortlisted) is refused; the committee
+        // (any member, assigned or not in round 1) scores the eight.
+        r = try rf.score("m1", "D13", total: 99)
+        #expect(r.status != 0 && r.stderr.contains("shortlist"), "\(r.stderr)")
+        // Without --round a sheet is for the open round, and says so.
+        r = try rf.score("m1", "D01", total: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        let m1 = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: Harness.records(rf.store, "m1").last!)))
+        #expect(m1.kind == .score && m1.body["round"]?.int == 2)
+        for (d, t) in RoundsFixture.roundTwo.sorted(by: { $0.key < $1.key }) {
+            for m in ["m3", "m6", "m9", "chair"] where !(m == "m6" && d == "D11") {
+                r = m == "chair" ? try rf.chair(["score", "--dossier", d, "--score"] + RoundsFixture.points(t)) : try rf.score(m, d, total: t)
+                #expect(r.status == 0, "\(m) \(d): \(r.stderr)")
+            }
+        }
+        j = try rf.rank()
+        #expect(j["round"] as? Int == 2 && j["quota"] as? Int == 5)
+        entries = j["entries"] as? [[String: Any]] ?? []
+        #expect(entries.count == 8 && entries.allSatisfy { $0["round"] as? Int == 2 && $0["group"] is NSNull }, "\(entries)")
+        #expect(entries.prefix(5).compactMap { $0["dossier"] as? String } == ["D23", "D22", "D21", "D12", "D11"])
+        #expect(entries.first?["exact"] as? String == "95" && entries.first?["sheets"] as? Int == 4)
+        // finalize on round 2, then verify (assignment and shortlists recomputed): exit 0.
+        r = try rf.chair(["finalize"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let v = try rf.fx.verify()
+        #expect(v.status == 0, "\(v.problems)")
+        let fin = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: Harness.records(rf.store, "chair").last!)))
+        #expect(fin.body["selected"]?.array?.compactMap(\.string) == ["D23", "D22", "D21", "D12", "D11"])
+        #expect(fin.body["excluded"]?["D13"]?.string == "not-shortlisted")
+        // The round-1 ranking still reads as the shortlists resolved it.
+        entries = try rf.rank(["--round", "1", "--group", "weld"])["entries"] as? [[String: Any]] ?? []
+        #expect(status(entries, "D12") == "selected" && status(entries, "D13") == "not-selected")
+    }
+
+    /// Hostile acts against the rounds: a shortlist by a non-chair, for an unknown or the last
+    /// round; a round-2 sheet off the shortlist, and one that did not see the shortlist, signed
+    /// outside the session; a forged shortlist; an edited one. Each refused or flagged, none
+    /// counted.
+    @Test func hostileRoundsAndShortlists() throws {
+        let rf = try RoundsFixture(shortlist: "{per_group: 2}")
+        var r = try Harness.pingshen(["shortlist", rf.store, "--as", "m1", "--key", rf.fx.key("m1"), "--round", "1", "--group", "mech"])
+        #expect(r.status != 0 && r.stderr.contains("role"), "\(r.stderr)")
+        for (round, says) in [("2", "last round"), ("3", "no round 3"), ("0", "--round"), ("99999999999999999999", "--round")] {
+            r = try rf.chair(["shortlist", "--round", round])
+            #expect(r.status != 0 && r.stderr.contains(says), "\(round): \(r.stderr)")
+        }
+        r = try rf.chair(["shortlist", "--round", "1", "--group", "nosuch"])
+        #expect(r.status != 0 && r.stderr.contains("nosuch"), "\(r.stderr)")
+        r = try rf.chair(["shortlist", "--round", "1", "--group", "mech", "--resolve", "D01=selected:x"])
+        #expect(r.status != 0 && r.stderr.contains("D01"), "\(r.stderr)")
+        r = try rf.score("m1", "D01", total: 60, extra: ["--round", "5"])
+        #expect(r.status != 0 && r.stderr.contains("round 5"), "\(r.stderr)")
+        r = try Harness.pingshen(["rank", rf.store, "--round", "7"])
+        #expect(r.status != 0 && r.stderr.contains("round 7"), "\(r.stderr)")
+        // A shortlist for weld forged with the chair's key: D13 on instead of D12, no resolution.
+        let head = try Forge.head(rf.store)
+        let sheetsCounted = Forge.seen(rf.store, except: "chair").mapValues { JSONValue.int(Int64($0)) }
+        var forgedRows: [JSONValue] = []
+        for i in 11...20 {
+            let rank: Int = i == 13 ? 2 : (i == 12 ? 3 : i - 10)
+            let exact: Int = 100 - 3 * ((i == 13 ? 12 : i) - 1)
+            let st = i == 11 || i == 13 ? "selected" : "not-selected"
+            let row: [String: JSONValue] = ["rank": .int(Int64(rank)), "dossier": .string(String(format: "D%02d", i)), "exact": .string(String(exact)), "status": .string(st)]
+            forgedRows.append(.object(row))
+        }
+        let forged: [String: JSONValue] = [
+            "round": .int(1), "group": .string("weld"), "size": .int(2), "nominations": .int(10), "method": .string("trimmed-mean"), "quorum": .int(3),
+            "counted": .object(sheetsCounted), "gov": .string(head),
+            "ranking": .array(forgedRows),
+            "shortlist": .array([.string("D11"), .string("D13")]), "resolutions": .array([]), "excluded": .object([:]),
+        ]
+        let path = try Forge.record(rf.store, "chair", kind: .shortlist, body: forged, key: rf.fx.key("chair"))
+        var v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == path && $0["kind"] as? String == "shortlist-mismatch" }, "\(v.problems)")
+        // The session will not go on over it (a store with problems signs nothing)… once the
+        // forgery goes, the real shortlists are signed.
+        try FileManager.default.removeItem(atPath: rf.store + "/" + path)
+        try FileManager.default.removeItem(atPath: rf.store + "/" + path + ".sig")
+        try rf.shortlistRoundOne()
+        #expect(try rf.fx.verify().status == 0)
+        // An edited shortlist (its bytes changed after signing): the signature no longer holds.
+        let signed = Harness.records(rf.store, "chair")
+        let weldPath = try signed.first { try Record(bytes: Data(contentsOf: URL(fileURLWithPath: $0))).body["group"]?.string == "weld" }!
+        let original = try Data(contentsOf: URL(fileURLWithPath: weldPath))
+        try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"D12\"", with: "\"D13\"").utf8).write(to: URL(fileURLWithPath: weldPath))
+        v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { ($0["path"] as? String).map { weldPath.hasSuffix($0) } == true }, "\(v.problems)")
+        try original.write(to: URL(fileURLWithPath: weldPath))
+        #expect(try rf.fx.verify().status == 0)
+        // A round-2 sheet for D13 (not shortlisted) signed with m1's key outside the session:
+        // verify flags it, rank does not count it.
+        let pts: JSONValue = .object(["craft": .int(25), "skill": .int(25), "leadership": .int(25), "contribution": .int(25)])
+        let off = try Forge.record(rf.store, "m1", kind: .score, body: ["dossier": .string("D13"), "points": pts, "round": .int(2)], key: rf.fx.key("m1"))
+        v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == off && $0["kind"] as? String == "round-rule" }, "\(v.problems)")
+        let rank = try Harness.pingshen(["rank", rf.store, "--format", "json"])
+        let es = ((try? Harness.json(rank.stdout))?["entries"] as? [[String: Any]]) ?? []
+        #expect(rank.status == 1 && !es.contains { $0["dossier"] as? String == "D13" }, "\(rank.stdout)")
+        try FileManager.default.removeItem(atPath: rf.store + "/" + off)
+        try FileManager.default.removeItem(atPath: rf.store + "/" + off + ".sig")
+        // A round-2 sheet for D01 (shortlisted) that never saw the shortlist (seen empty).
+        let blind = try Forge.record(rf.store, "m2", kind: .score, body: ["dossier": .string("D01"), "points": pts, "round": .int(2)],
+                                     key: rf.fx.key("m2"), seen: [:])
+        v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == blind && $0["kind"] as? String == "round-rule" && ($0["message"] as? String ?? "").contains("before") }, "\(v.problems)")
+        try FileManager.default.removeItem(atPath: rf.store + "/" + blind)
+        try FileManager.default.removeItem(atPath: rf.store + "/" + blind + ".sig")
+        // A round-1 sheet signed after its shortlist, outside the session: flagged, not counted.
+        let late = try Forge.record(rf.store, "m1", kind: .score, body: ["dossier": .string("D01"), "points": pts, "round": .int(1)], key: rf.fx.key("m1"))
+        v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == late && $0["kind"] as? String == "round-rule" }, "\(v.problems)")
+    }
+}

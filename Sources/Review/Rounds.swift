@@ -1,0 +1,489 @@
+import Foundation
+import Panel
+import Records
+import Scoring
+
+// Rounds and shortlists (初评/终评, issue 13): the session's side. The programme's `rounds:` is
+// in Panel/Rounds.swift, the shortlist record in Records/Shortlists.swift, what verify checks
+// across records in Records/VerifierRounds.swift. Here, one place for:
+//
+// - which dossiers a round ranks: round 1, every dossier in the running; round N, those on a
+//   signed round N−1 shortlist (and still in the running);
+// - its lists: one per field group in a round by groups (the signed `dossier-group`), one for
+//   the committee; each list's size (`ShortlistRule.apportion`);
+// - the open round: the first whose shortlists are not all signed (the last once they are);
+//   sheets are taken for the open round only, and in a round after the first only for the
+//   dossiers on the shortlist (`roundLock`, read by `sheetLock`: `score` and the UI alike);
+// - the ranking of a round, per list (`roundRanking`), and the shortlist the chair signs
+//   (`shortlistBodies`), cut and resolved as `finalize` cuts at the quota line;
+// - the recount of every signed shortlist from the signed sheets (`shortlistAudit`, run by
+//   `verify`).
+/// What the session derives about rounds, kept until the ledger or the panel changes (the UI
+/// asks `sheetLock` for every row of a list).
+struct RoundCache {
+    var open: Int?
+    var dossiers: [Int: [Dossier]] = [:]
+}
+
+extension ReviewSession {
+    /// A signed shortlist, read.
+    public struct SignedShortlist: Sendable {
+        public var record: StoredRecord
+        public var body: ShortlistBody.Shortlist
+    }
+
+    /// Whether the programme has more than one round.
+    public var hasRounds: Bool { program.roundCount > 1 }
+
+    /// Every signed shortlist of round `n` (all rounds when nil), in path order.
+    public func shortlists(round n: Int? = nil) -> [SignedShortlist] {
+        ledger.shortlistRecords.compactMap { r in
+            guard let b = ShortlistBody.read(r.record.body), n == nil || b.round == n else { return nil }
+            return SignedShortlist(record: r, body: b)
+        }
+    }
+
+    /// The dossiers round `n` ranks, in id order (see the file's notes).
+    public func roundDossiers(_ n: Int) -> [Dossier] {
+        if let c = roundCache.dossiers[n] { return c }
+        let running = dossiersInRunning
+        let out: [Dossier]
+        if n > 1 {
+            let on = Set(shortlists(round: n - 1).flatMap(\.body.shortlist))
+            out = running.filter { on.contains($0.id) }
+        } else {
+            out = running
+        }
+        roundCache.dossiers[n] = out
+        return out
+    }
+
+    /// The list a dossier is ranked in, in round `n`: its signed group in a round by groups
+    /// (nil: no signed group), nil for the committee.
+    func listKey(round n: Int) -> (String) -> String? {
+        guard program.roundSpec(n)?.byGroups == true else { return { _ in nil } }
+        let groups = ledger.dossierGroups
+        return { groups[$0] }
+    }
+
+    /// Round `n`'s lists: list key (group, nil for the committee or the ungrouped) → its
+    /// dossiers in the round.
+    public func roundLists(_ n: Int) -> [String?: [Dossier]] {
+        let key = listKey(round: n)
+        var out: [String?: [Dossier]] = [:]
+        for d in roundDossiers(n) { out[key(d.id), default: []].append(d) }
+        return out
+    }
+
+    /// Round `n`'s lists in order: groups by id (UTF-8 bytes), then the committee's (nil).
+    static func orderedKeys(_ keys: some Sequence<String?>) -> [String?] {
+        keys.sorted { a, b in
+            switch (a, b) {
+            case let (x?, y?): return x.utf8.lexicographicallyPrecedes(y.utf8)
+            case (_?, nil): return true
+            default: return false
+            }
+        }
+    }
+
+    /// The size of each list of round `n` (a round before the last): `ShortlistRule.apportion`
+    /// over the lists' nominations. A list of ungrouped dossiers in a round by groups gets none.
+    public func shortlistSizes(round n: Int) -> (sizes: [String?: Int], nominations: [String: Int]) {
+        let lists = roundLists(n)
+        let byGroups = program.roundSpec(n)?.byGroups == true
+        var noms: [String: Int] = [:]
+        for (k, ds) in lists where !(byGroups && k == nil) { noms[k ?? ""] = ds.count }
+        let rule = program.roundSpec(n)?.shortlist ?? ShortlistRule(perGroup: program.quota)
+        let split = rule.apportion(quota: program.quota, nominations: noms) ?? [:]
+        var sizes: [String?: Int] = [:]
+        for k in lists.keys { sizes[k] = (byGroups && k == nil) ? 0 : (split[k ?? ""] ?? 0) }
+        return (sizes, noms)
+    }
+
+    /// Whether every list of round `n` (a round before the last) has its signed shortlist.
+    public func roundClosed(_ n: Int) -> Bool {
+        guard n < program.roundCount else { return false }
+        let lists = roundLists(n)
+        guard !lists.isEmpty else { return false }
+        let signed = Set(shortlists(round: n).map(\.body.group))
+        return lists.keys.allSatisfy { signed.contains($0) }
+    }
+
+    /// The round open for sheets: the first whose shortlists are not all signed; the last once
+    /// every earlier one is closed (1 for a programme without rounds).
+    public var openRound: Int {
+        guard hasRounds else { return 1 }
+        if let c = roundCache.open { return c }
+        var open = program.roundCount
+        for n in 1..<program.roundCount where !roundClosed(n) { open = n; break }
+        roundCache.open = open
+        return open
+    }
+
+    /// Why `member` cannot sign a sheet of round `n` for `dossier`, nil when they may (the
+    /// rounds' part of `sheetLock`).
+    public func roundLock(member memberID: String, dossier: String, round n: Int) -> LocalizedText? {
+        guard program.hasRound(n) else {
+            return LocalizedText(zh: "程序没有第 \(n) 轮（共 \(program.roundCount) 轮）", en: "the programme has no round \(n) (it has \(program.roundCount))")
+        }
+        guard hasRounds else { return nil }
+        let open = openRound
+        if n < open {
+            return LocalizedText(zh: "第 \(n) 轮已结束（入围名单已签署），不能再提交该轮评分表", en: "round \(n) is closed (its shortlists are signed); no more sheets for it")
+        }
+        if n > open {
+            return LocalizedText(zh: "第 \(n) 轮尚未开始：第 \(open) 轮的入围名单签署后才开始", en: "round \(n) is not open: it opens once round \(open)'s shortlists are signed")
+        }
+        if n > 1, !roundDossiers(n).contains(where: { $0.id == dossier }) {  // (a few hundred at most)
+            return LocalizedText(zh: "\(dossier) 不在第 \(n - 1) 轮的入围名单上，不参加第 \(n) 轮", en: "\(dossier) is not on round \(n - 1)'s shortlist; it is not in round \(n)")
+        }
+        for k in 1..<max(1, n) where ledger.round(k).recusal(.init(memberID, dossier)) != nil {
+            return LocalizedText(zh: "\(memberID) 在第 \(k) 轮已声明回避 \(dossier)，不能评分", en: "\(memberID) recused from \(dossier) in round \(k) and cannot score it")
+        }
+        return nil
+    }
+
+    // MARK: - Ranking a round
+
+    /// The programme as round `n`'s list ranks (the list's shortlist size as its quota, the
+    /// programme's quota in the last round).
+    func roundProgram(_ n: Int, size: Int?) -> Program {
+        n < program.roundCount ? program.forRound(n, quota: size ?? 0) : program.forRound(n)
+    }
+
+    /// The ranking of round `n` (of one list with `group`, a group id, or nil for the
+    /// committee's and every list when `group` is not given): each list ranked on its own
+    /// against its size, entries carrying their group, statuses as any signed shortlist
+    /// resolved them. The sheets are the round's, less those the round rules leave out.
+    public func roundRanking(_ n: Int, group only: String?? = nil) -> Ranking {
+        let lists = roundLists(n)
+        let sizes = n < program.roundCount ? shortlistSizes(round: n).sizes : [:]
+        let table = ledger.round(n).sheetTable(dropStale: program.aggregation.dropsStaleSheets)
+        let signed = Dictionary(shortlists(round: n).map { ($0.body.group, $0) }, uniquingKeysWith: { a, _ in a })
+        var keys = ReviewSession.orderedKeys(lists.keys)
+        if let only { keys = keys.filter { $0 == only } }
+        let base = roundProgram(n, size: 0)
+        var out = Ranking(program: program.id, method: base.aggregation.method, quota: 0, entries: [], quorum: base.aggregation.quorum,
+                          approvalThreshold: nil)
+        for k in keys {
+            let p = roundProgram(n, size: sizes[k] ?? 0)
+            var r = Ranker.rank(program: p, dossiers: lists[k] ?? [], table: table)
+            if let s = signed[k] {
+                for i in r.entries.indices where r.entries[i].status == .tieAtCut {
+                    if let d = s.body.resolutions[r.entries[i].dossier] { r.entries[i].status = d == "selected" ? .selected : .notSelected }
+                }
+            }
+            for i in r.entries.indices { r.entries[i].group = k }
+            out.entries += r.entries
+            out.quota += p.quota
+            out.approvalThreshold = r.approvalThreshold
+            out.passMark = r.passMark
+        }
+        if n == program.roundCount { out.quota = program.quota }
+        out.round = n
+        out.outOfRunning = qualifications().filter { !$0.inRunning }
+        out.staleSheets = staleSheets()
+        return out
+    }
+
+    // MARK: - Signing a shortlist (chair)
+
+    /// The bodies of the shortlists to sign for round `n`: of `group`, or of every list not yet
+    /// signed; all checked before any is returned. Ties at a list's line are resolved by
+    /// `resolutions` as at the quota line (`finalizeBody`).
+    public func shortlistBodies(as chairID: String, round n: Int, group: String?, resolutions: [Resolution]) throws -> [[String: JSONValue]] {
+        try settle()
+        let chair = try member(chairID)
+        try requireRole(chair, for: .shortlist)
+        guard program.hasRound(n) else {
+            throw ActionError(zh: "程序没有第 \(n) 轮（共 \(program.roundCount) 轮）", en: "the programme has no round \(n) (it has \(program.roundCount))")
+        }
+        guard n < program.roundCount else {
+            throw ActionError(zh: hasRounds ? "第 \(n) 轮是最后一轮，没有入围名单：用 pingshen finalize 定稿" : "本项目只有一轮，没有入围名单：用 pingshen finalize 定稿",
+                              en: hasRounds ? "round \(n) is the last round and has no shortlist: finalize it (pingshen finalize)" : "this programme has one round and no shortlist: finalize it (pingshen finalize)")
+        }
+        if ledger.finalization != nil { throw ActionError(zh: "评审结果已定稿", en: "the ranking is finalized") }
+        try requireNoProblems(LocalizedText(zh: "签署入围名单", en: "sign a shortlist"))
+        let open = openRound
+        if n < open { throw ActionError(zh: "第 \(n) 轮的入围名单已全部签署", en: "round \(n)'s shortlists are all signed") }
+        if n > open { throw ActionError(zh: "第 \(n) 轮尚未开始：先签署第 \(open) 轮的入围名单", en: "round \(n) is not open: sign round \(open)'s shortlists first") }
+        let unchecked = qualifications().filter { $0.state == .unchecked }.map(\.dossier)
+        if !unchecked.isEmpty {
+            let list = unchecked.prefix(10).joined(separator: ", ") + (unchecked.count > 10 ? " …" : "")
+            throw ActionError(zh: "\(unchecked.count) 份申报材料尚无资格审核决定：\(list)；请秘书先签署", en: "\(unchecked.count) dossiers have no signed eligibility decision: \(list); the secretary signs them first")
+        }
+        let byGroups = program.roundSpec(n)?.byGroups == true
+        let lists = roundLists(n)
+        if byGroups, let ungrouped = lists[nil], !ungrouped.isEmpty {
+            let ids = ungrouped.map(\.id)
+            throw ActionError(zh: "\(ids.count) 份申报材料没有签署的专业组：\(ids.prefix(10).joined(separator: ", "))（pingshen group confirm 或 group move）",
+                              en: "\(ids.count) dossiers have no signed group: \(ids.prefix(10).joined(separator: ", ")) (pingshen group confirm or group move)")
+        }
+        let signed = Set(shortlists(round: n).map(\.body.group))
+        var targets: [String?]
+        if let group {
+            guard byGroups else { throw ActionError(zh: "第 \(n) 轮由评审委员会评审，没有专业组（去掉 --group）", en: "round \(n) is by the committee and has no groups (leave out --group)") }
+            guard lists[group] != nil else {
+                let known = ReviewSession.orderedKeys(lists.keys).compactMap { $0 }
+                throw ActionError(zh: "第 \(n) 轮没有专业组 \(TerminalText.quoted(group))（有：\(known.joined(separator: "、"))）",
+                                  en: "round \(n) has no group \(TerminalText.quoted(group)) (groups: \(known.joined(separator: ", ")))")
+            }
+            guard !signed.contains(group) else {
+                throw ActionError(zh: "专业组 \(group) 第 \(n) 轮的入围名单已签署（一组一轮只签一次）", en: "group \(group)'s round \(n) shortlist is already signed (once per group and round)")
+            }
+            targets = [group]
+        } else {
+            targets = ReviewSession.orderedKeys(lists.keys).filter { !signed.contains($0) }
+        }
+        guard !targets.isEmpty else { throw ActionError(zh: "第 \(n) 轮没有待签的入围名单", en: "round \(n) has no shortlist left to sign") }
+        let (sizes, noms) = shortlistSizes(round: n)
+        let ranking = roundRanking(n)
+        // The resolutions: each for a dossier tied at the line of one of the lists signed now.
+        let byDossier = Dictionary(resolutions.map { ($0.dossier, $0) }, uniquingKeysWith: { _, b in b })
+        var tiedAll: [String] = []
+        var perList: [String?: [RankEntry]] = [:]
+        for k in targets { perList[k] = ranking.entries.filter { $0.group == k } }
+        for k in targets { tiedAll += perList[k]!.filter { $0.status == .tieAtCut }.map(\.dossier) }
+        for r in resolutions {
+            guard tiedAll.contains(r.dossier) else {
+                throw ActionError(zh: "\(r.dossier) 不在入围线的并列之中，无需裁定", en: "\(r.dossier) is not in a tie at a shortlist line; nothing to resolve")
+            }
+            try r.checkShape()
+        }
+        let unresolved = tiedAll.filter { byDossier[$0] == nil }
+        if !unresolved.isEmpty {
+            throw ActionError(zh: "入围线处并列未裁定：\(unresolved.joined(separator: ", "))（用 --resolve 编号=selected|not-selected:理由）",
+                              en: "tie at a shortlist line not resolved: \(unresolved.joined(separator: ", ")) (use --resolve ID=selected|not-selected:REASON)")
+        }
+        let assignment = try assignmentInForce()?.record.sha256
+        let from = n > 1 ? shortlists(round: n - 1).map(\.record.sha256).sorted() : []
+        var counted = ledger.heads(except: chairID)
+        if ledger.head(of: chairID) > 0 { counted[chairID] = ledger.head(of: chairID) }
+        let pins = try finalizePins()
+        let rule = program.roundSpec(n)?.shortlist
+        var bodies: [[String: JSONValue]] = []
+        for k in targets {
+            let entries = perList[k]!
+            let size = sizes[k] ?? 0
+            let tied = entries.filter { $0.status == .tieAtCut }.map(\.dossier)
+            if !tied.isEmpty {
+                let selectedBefore = entries.filter { $0.status == .selected }.count
+                let places = max(0, size - selectedBefore)
+                let chosen = tied.filter { byDossier[$0]?.decision == "selected" }.count
+                guard chosen == min(places, tied.count) else {
+                    throw ActionError(zh: "\(k.map { "专业组 \($0)" } ?? "名单")的并列中应选入 \(min(places, tied.count)) 人，裁定选入了 \(chosen) 人",
+                                      en: "\(min(places, tied.count)) of the tied dossiers \(k.map { "of group \($0) " } ?? "")go on; the resolutions select \(chosen)")
+                }
+            }
+            var rows: [JSONValue] = []
+            var selected: [JSONValue] = []
+            for e in entries {
+                var status = e.status.rawValue
+                if e.status == .tieAtCut, let r = byDossier[e.dossier] { status = r.decision }
+                if status == "selected" { selected.append(.string(e.dossier)) }
+                rows.append(.object(["rank": .int(Int64(e.rank)), "dossier": .string(e.dossier),
+                                     "exact": .string(e.score.map { $0.description } ?? ""), "status": .string(status)]))
+            }
+            let mine = Set(entries.map(\.dossier))
+            var excluded: [String: JSONValue] = [:]
+            for q in qualifications() where !q.inRunning {
+                let inList: Bool
+                if n == 1 { inList = !byGroups || ledger.dossierGroups[q.dossier] == k }
+                else { inList = shortlists(round: n - 1).contains { $0.body.shortlist.contains(q.dossier) } && (!byGroups || ledger.dossierGroups[q.dossier] == k) }
+                if inList && !mine.contains(q.dossier) { excluded[q.dossier] = .string(q.state.rawValue) }
+            }
+            let p = roundProgram(n, size: size)
+            var body: [String: JSONValue] = [
+                "round": .int(Int64(n)), "size": .int(Int64(size)), "nominations": .int(Int64(entries.count)),
+                "method": .string(p.aggregation.method), "quorum": .int(Int64(p.aggregation.quorum)),
+                "counted": .object(counted.mapValues { .int(Int64($0)) }),
+                "ranking": .array(rows), "shortlist": .array(selected),
+                "resolutions": .array(resolutions.filter { mine.contains($0.dossier) }.map {
+                    .object(["dossier": .string($0.dossier), "decision": .string($0.decision), "reason": .string($0.reason)])
+                }),
+                "excluded": .object(excluded),
+            ]
+            if let k { body["group"] = .string(k) }
+            if let assignment { body["assignment"] = .string(assignment) }
+            if n > 1 { body["from"] = .array(from.map { .string($0) }) }
+            if let ratio = rule?.ratio {
+                let wanted = (rule?.apportion(quota: program.quota, nominations: noms) ?? [:]).values.reduce(0, +)
+                body["apportion"] = .object(["ratio": .string(ratio), "places": .int(Int64(program.quota)), "total": .int(Int64(wanted)),
+                                             "nominations": .object(noms.mapValues { .int(Int64($0)) })])
+            }
+            body.merge(pins) { a, _ in a }
+            if let e = RecordKinds.ruleProblem(kind: .shortlist, body: body, rules: ruleBook) { throw ActionError(zh: e.zh, en: e.en) }
+            bodies.append(body)
+        }
+        return bodies
+    }
+
+    /// The ranking `rank` shows: of `round` (default: the open round of a programme with rounds,
+    /// the final ranking once finalized), of one list with `group`. A programme without rounds
+    /// and no `round` asked: the final standing exactly as before.
+    public func ranking(round asked: Int?, group: String?? = nil) throws -> Ranking {
+        if let asked, !program.hasRound(asked) {
+            throw ActionError(zh: "程序没有第 \(asked) 轮（共 \(program.roundCount) 轮）", en: "the programme has no round \(asked) (it has \(program.roundCount))")
+        }
+        guard let n = asked ?? (hasRounds ? (finalized ? program.roundCount : openRound) : nil) else { return standing().ranking }
+        if n < program.roundCount { return roundRanking(n, group: group) }
+        var r = standing().ranking
+        r.round = n
+        if let group { r.entries = r.entries.filter { $0.group == group } }
+        return r
+    }
+
+    /// What the statistics read for `round` (default: the open round; a programme without
+    /// rounds: the programme, the dossiers in the running and the counted sheets, as before).
+    public func statisticsInput(round asked: Int?) -> (program: Program, dossiers: [Dossier], table: SheetTable) {
+        guard hasRounds || (asked ?? 1) != 1 else { return (program, dossiersInRunning, countedSheetTable) }
+        let n = asked ?? (finalized ? program.roundCount : openRound)
+        let size = n < program.roundCount ? shortlistSizes(round: n).sizes.values.reduce(0, +) : program.quota
+        return (roundProgram(n, size: size), roundDossiers(n), ledger.round(n).sheetTable(dropStale: program.aggregation.dropsStaleSheets))
+    }
+
+    // MARK: - The round rules over the ledger
+
+    /// The sheets the round rules leave out, per round, with why (the session's view of
+    /// verify's `round-rule`): a sheet of a round after the first for a dossier on no shortlist
+    /// of the round before, by a member who recused from it in an earlier round, or a sheet
+    /// signed after its list's shortlist counted.
+    func roundRuleSheets() -> [(round: Int, slot: Int, sheet: Ledger.SignedSheet, why: LocalizedText)] {
+        let all = shortlists()
+        guard hasRounds || !all.isEmpty else { return [] }
+        var out: [(round: Int, slot: Int, sheet: Ledger.SignedSheet, why: LocalizedText)] = []
+        var rounds = [1] + ledger.laterRoundNumbers
+        rounds = Array(Set(rounds)).sorted()
+        for n in rounds {
+            let l = ledger.round(n)
+            let mine = all.filter { $0.body.round == n }
+            let previous = all.filter { $0.body.round == n - 1 }
+            let onShortlist = Set(previous.flatMap(\.body.shortlist))
+            for (slot, s) in l.latestSheets {
+                let (m, d) = (s.sheet.member, s.sheet.dossier)
+                if n > 1, !onShortlist.contains(d) {
+                    out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
+                    continue
+                }
+                if let k = (1..<max(1, n)).first(where: { ledger.round($0).recusal(.init(m, d)) != nil }) {
+                    out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
+                    continue
+                }
+                if let sl = mine.first(where: { $0.body.ranked.contains(d) }), s.seq > (sl.body.counted[m] ?? 0) {
+                    out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（未计入）", en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted by it)")))
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - The recount of signed shortlists (verify)
+
+    /// What `verify` adds for rounds: the recount of every shortlist (`shortlistAudit`), the
+    /// sheets the round rules leave out (`round-rule`, as every command sees them), and each
+    /// later round's sheet that did not see the shortlist that put its dossier on (signed
+    /// before it: its record's `seen`, read here).
+    public func roundVerifyProblems(language lang: Language) -> [Problem] {
+        var out = shortlistAudit(language: lang)
+        out += roundRuleSheets().map { Problem(path: $0.sheet.path, kind: "round-rule", message: $0.why.text(lang)) }
+        let flagged = Set(out.map(\.path))
+        for n in ledger.laterRoundNumbers {
+            let previous = shortlists(round: n - 1)
+            for (_, s) in ledger.round(n).latestSheets where !flagged.contains(s.path) {
+                let covering = previous.filter { $0.body.shortlist.contains(s.sheet.dossier) }
+                guard !covering.isEmpty, let r = try? records.read(member: s.sheet.member, seq: s.seq).record else { continue }
+                let saw = covering.contains { sl in
+                    let c = sl.record.record
+                    return r.signer == c.signer ? r.seq > c.seq : (r.seen[c.signer] ?? 0) >= c.seq
+                }
+                if !saw {
+                    out.append(Problem(path: s.path, kind: "round-rule", message: lang.pick(
+                        "第 \(n) 轮评分表签于使 \(s.sheet.dossier) 入围的名单 \(covering[0].record.path) 之前",
+                        "a round \(n) sheet signed before the shortlist \(covering[0].record.path) that put \(s.sheet.dossier) on")))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Every signed shortlist recomputed from the signed sheets and the programme: its ranking,
+    /// its size, its list; and what it pins against the store now.
+    public func shortlistAudit(language lang: Language) -> [Problem] {
+        var out: [Problem] = []
+        func problem(_ s: SignedShortlist, _ kind: String, _ zh: String, _ en: String) { out.append(Problem(path: s.record.path, kind: kind, message: lang.pick(zh, en))) }
+        let all = shortlists()
+        var seen: [String: SignedShortlist] = [:]
+        let inForce = (try? assignmentInForce())??.record.sha256
+        for s in all {
+            let b = s.body
+            let key = "\(b.round) \(b.group ?? "")"
+            if let first = seen[key] {
+                problem(s, "shortlist-conflict", "第 \(b.round) 轮\(b.group.map { "专业组 \($0) " } ?? "")的入围名单签了两次（另见 \(first.record.path)）",
+                        "round \(b.round)\(b.group.map { ", group \($0)," } ?? "") has a second shortlist (also \(first.record.path))")
+                continue
+            }
+            seen[key] = s
+            guard b.round < program.roundCount else { continue }   // a rule-violation already
+            if b.assignment != inForce {
+                problem(s, "shortlist-input", "入围名单所记的分配（\(b.assignment?.prefix(12) ?? "无")）不是现行的分配（\(inForce?.prefix(12) ?? "无")）",
+                        "the shortlist pins the assignment \(b.assignment?.prefix(12) ?? "none"), not the one in force (\(inForce?.prefix(12) ?? "none"))")
+            }
+            if b.round > 1 {
+                let prev = Set(shortlists(round: b.round - 1).map(\.record.sha256))
+                if Set(b.from) != prev {
+                    problem(s, "shortlist-input", "入围名单所依据的上一轮入围名单（from）与签署的不符", "the previous round's shortlists it names (from) are not those signed")
+                }
+            }
+            for (d, _) in b.excluded.sorted(by: { $0.key < $1.key }) {
+                if let dd = panel.dossier(d), qualification(of: dd).inRunning {
+                    problem(s, "shortlist-input", "入围名单把 \(d) 列为未参评，而它在评审之中", "the shortlist leaves out \(d), which is in the running")
+                }
+            }
+            // The list again, from the sheets: the dossiers of its list now and those it ranked,
+            // less those it left out (checked above).
+            let now = Set((roundLists(b.round)[b.group] ?? []).map(\.id)).union(b.ranked)
+            let mine = panel.dossiers.filter { now.contains($0.id) && (b.excluded[$0.id] == nil || b.ranked.contains($0.id)) }
+            let rule = program.roundSpec(b.round)?.shortlist
+            var noms = [b.group ?? "": mine.count]
+            if let ratio = rule?.ratio {
+                let a = s.record.record.body["apportion"]
+                let signedNoms = (a?["nominations"]?.object ?? [:]).compactMapValues { $0.int.flatMap { Int(exactly: $0) } }
+                if a?["ratio"]?.string != ratio || a?["places"]?.int != Int64(program.quota) || signedNoms[b.group ?? ""] != mine.count {
+                    problem(s, "shortlist-mismatch", "入围名单的分配依据（apportion）与程序（ratio \(ratio)，名额 \(program.quota)）或本组参评数（\(mine.count)）不符",
+                            "the shortlist's apportion is not the programme's (ratio \(ratio), \(program.quota) places) or its own list (\(mine.count) nominations)")
+                }
+                if let other = all.first(where: { $0.body.round == b.round && $0.record.path != s.record.path
+                    && ($0.record.record.body["apportion"]?["nominations"]?.object ?? [:]).compactMapValues({ $0.int.flatMap { Int(exactly: $0) } }) != signedNoms }) {
+                    problem(s, "shortlist-mismatch", "同一轮的入围名单按不同的各组参评数分配名额（另见 \(other.record.path)）",
+                            "shortlists of the same round apportion by different nominations (also \(other.record.path))")
+                }
+                noms = signedNoms
+            }
+            let size = rule?.apportion(quota: program.quota, nominations: noms)?[b.group ?? ""] ?? 0
+            if size != b.size {
+                problem(s, "shortlist-mismatch", "入围名额签署为 \(b.size)，按程序重算为 \(size)", "the shortlist's size is signed as \(b.size), the programme gives \(size)")
+            }
+            let table = ledger.round(b.round).sheetTable(dropStale: program.aggregation.dropsStaleSheets)
+            var r = Ranker.rank(program: roundProgram(b.round, size: b.size), dossiers: mine, table: table)
+            let tied = r.entries.filter { $0.status == .tieAtCut }
+            let selectedBefore = r.entries.filter { $0.status == .selected }.count
+            let chosen = tied.filter { b.resolutions[$0.dossier] == "selected" }.count
+            if Set(b.resolutions.keys) != Set(tied.map(\.dossier)) || (!tied.isEmpty && chosen != min(max(0, b.size - selectedBefore), tied.count)) {
+                problem(s, "shortlist-mismatch", "入围名单的裁定与重算的入围线并列（\(tied.map(\.dossier).joined(separator: ", "))）不符",
+                        "the shortlist's resolutions do not resolve the tie at its line as recomputed (\(tied.map(\.dossier).joined(separator: ", ")))")
+            }
+            for i in r.entries.indices where r.entries[i].status == .tieAtCut {
+                if let d = b.resolutions[r.entries[i].dossier] { r.entries[i].status = d == "selected" ? .selected : .notSelected }
+            }
+            let again = r.entries.map { "\($0.rank) \($0.dossier) \($0.score?.description ?? "") \($0.status.rawValue)" }
+            let signed = b.ranking.map { "\($0.rank) \($0.dossier) \($0.exact) \($0.status)" }
+            if again != signed {
+                let i = zip(again, signed).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, signed.count)
+                let a = i < again.count ? again[i] : "—", g = i < signed.count ? signed[i] : "—"
+                problem(s, "shortlist-mismatch", "入围名单与由签名评分表重算的排名不符：第 \(i + 1) 行签署为 “\(g)”，重算为 “\(a)”",
+                        "the shortlist is not what the signed sheets give: row \(i + 1) is signed as '\(g)', recomputed as '\(a)'")
+            }
+        }
+        return out
+    }
+}
