@@ -64,6 +64,18 @@ public enum Governance {
         }
     }
 
+    /// A review host as the history says (issue 14): its key signs pushes to the hub, never a record.
+    public struct HostFacts: Sendable, Hashable {
+        public var id: String
+        public var name: String?
+        /// `ssh-ed25519 AAAA…` (no comment).
+        public var key: String
+        public var raw: Data
+        /// Positions in the governance chain of its host-add and host-remove.
+        public var addedAt: Int
+        public var removedAt: Int?
+    }
+
     /// The replayed governance history of a store.
     public struct State: Sendable {
         /// The genesis record, when the store has a valid one.
@@ -85,6 +97,15 @@ public enum Governance {
         public var programText: String = ""
         public var program: Program?
         public var sanctions: [Sanction] = []
+        /// Review hosts (host-add, host-remove), by id, and their ids in the order added.
+        public var hosts: [String: HostFacts] = [:]
+        public var hostOrder: [String] = []
+        /// The hosts whose keys sign pushes now: added and not removed, in the order added.
+        public var currentHosts: [HostFacts] { hostOrder.compactMap { hosts[$0] }.filter { $0.removedAt == nil } }
+
+        /// Whether `id` was ever a member's or a host's (ids are never reused, across both).
+        public func idUsed(_ id: String) -> Bool { members[id] != nil || hosts[id] != nil }
+
         /// Problems of the governance chain itself (paths relative to the store root).
         public var problems: [Problem] = []
         /// Paths of governance records that were read but not applied (their problem is in `problems`).
@@ -127,26 +148,28 @@ public enum Governance {
             Record.sha256Hex(CanonicalJSON.encode(.array(roster(at: p).members.map(GovernanceBody.memberJSON))))
         }
 
-        /// The member who has held the key `raw` at any time in the history, if any.
+        /// The member or review host who has held the key `raw` at any time in the history, if
+        /// any (a key is never used twice, by either).
         public func keyHolder(_ raw: Data) -> String? {
-            members.values.first { $0.keys.contains { $0.raw == raw } }?.entry.id
+            if let m = members.values.first(where: { $0.keys.contains { $0.raw == raw } }) { return m.entry.id }
+            return hosts.values.first { $0.raw == raw }?.id
         }
 
         /// What a member-add must pass against this history, the one check behind `append`
         /// and the terminal UI's preview: an id never used on this roster (a removed member's
-        /// id is not reused), the id, name and key as `RosterOps.validate` wants them, and a key
-        /// no member has ever held. Returns the member with its key as the roster holds it.
+        /// id is not reused, nor a review host's), the id, name and key as `RosterOps.validate`
+        /// wants them, and a key no member or host has ever held. Returns the member with its key as the roster holds it.
         /// `path`: where errors say the roster is.
         public func checkAdd(_ m: Member, path: String) throws -> Member {
             var m = m
-            if members[m.id] != nil {
+            if idUsed(m.id) {
                 throw InputError(path: path, field: "id", message: RecordsError.currentLanguage.pick(
-                    "成员编号 “\(m.id)” 已在名单上（或曾在：编号不能重用）", "member id '\(m.id)' is already on the roster (or was: ids are never reused)"))
+                    "编号 “\(m.id)” 已在名单上（或曾在，作为成员或主机：编号不能重用）", "id '\(m.id)' is already on the roster (or was, as a member or a host: ids are never reused)"))
             }
             m.key = try RosterOps.validate(m, against: Roster(), path: path)
             if let other = keyHolder(try SSHPublicKey(line: m.key).raw) {
                 throw InputError(path: path, field: "key", message: RecordsError.currentLanguage.pick(
-                    "密钥已属于成员 “\(other)”；每位成员须有自己的密钥", "the key already belongs to member '\(other)'; every member needs their own key"))
+                    "密钥已属于 “\(other)”；每位成员须有自己的密钥", "the key already belongs to '\(other)'; every member needs their own key"))
             }
             return m
         }
@@ -292,11 +315,11 @@ public enum Governance {
             guard let m = GovernanceBody.member(rec.body["member"]), let key = try? SSHPublicKey(line: m.key) else {
                 return refuse("malformed", "成员条目无效", "the member entry is not valid")
             }
-            if st.members[m.id] != nil {
-                return refuse("gov-invalid", "成员编号 “\(m.id)” 已在历史中（编号不能重用）", "member id '\(m.id)' is already in the history (ids are never reused)")
+            if st.idUsed(m.id) {
+                return refuse("gov-invalid", "编号 “\(m.id)” 已在历史中（成员或主机；编号不能重用）", "id '\(m.id)' is already in the history (a member or a host; ids are never reused)")
             }
-            if let other = st.members.values.first(where: { $0.keys.contains { $0.raw == key.raw } }) {
-                return refuse("gov-invalid", "密钥已属于成员 “\(other.entry.id)”", "the key already belongs to member '\(other.entry.id)'")
+            if let other = st.keyHolder(key.raw) {
+                return refuse("gov-invalid", "密钥已属于 “\(other)”", "the key already belongs to '\(other)'")
             }
             st.members[m.id] = MemberFacts(entry: m, addedAt: position, keys: [(key.raw, key.line, 1)])
             st.order.append(m.id)
@@ -305,7 +328,7 @@ public enum Governance {
                   let key = try? SSHPublicKey(line: rec.body["key"]?.string ?? ""), let from = rec.body["from_seq"]?.int.map(Int.init) else {
                 return refuse("gov-invalid", "更换密钥的成员不在名单上", "the member whose key is rotated is not on the roster")
             }
-            if st.members.values.contains(where: { $0.keys.contains { $0.raw == key.raw } }) {
+            if st.keyHolder(key.raw) != nil {
                 return refuse("gov-invalid", "新密钥已在历史中使用过", "the new key was already used in the history")
             }
             // Equal is allowed: a member who has signed nothing with the current key (a new
@@ -353,6 +376,26 @@ public enum Governance {
         case .sanctionAdd:
             guard let s = GovernanceBody.sanction(rec.body["sanction"]) else { return refuse("malformed", "处理条目无效", "the sanction entry is not valid") }
             st.sanctions.append(s)
+        case .hostAdd:
+            // The body's shape (an Identifier, a bare key line) was checked above.
+            guard let h = rec.body["host"]?.object, let id = h["id"]?.string, let line = h["key"]?.string,
+                  let key = try? SSHPublicKey(line: line) else {
+                return refuse("malformed", "主机条目无效", "the host entry is not valid")
+            }
+            if st.idUsed(id) {
+                return refuse("gov-invalid", "编号 “\(id)” 已在历史中（成员或主机；编号不能重用）", "id '\(id)' is already in the history (a member or a host; ids are never reused)")
+            }
+            if let other = st.keyHolder(key.raw) {
+                return refuse("gov-invalid", "主机密钥已属于 “\(other)”（主机须有自己的密钥）", "the host key already belongs to '\(other)' (a host needs its own key)")
+            }
+            st.hosts[id] = HostFacts(id: id, name: h["name"]?.string, key: key.keyText, raw: key.raw, addedAt: position)
+            st.hostOrder.append(id)
+        case .hostRemove:
+            guard let id = rec.body["id"]?.string, var h = st.hosts[id], h.removedAt == nil else {
+                return refuse("gov-invalid", "移除的主机不在名单上", "the host removed is not on the roster")
+            }
+            h.removedAt = position
+            st.hosts[id] = h
         default:
             return refuse("roster-unsigned", "第二条创始记录", "a second genesis record")
         }
@@ -468,6 +511,9 @@ extension Governance {
         case remove(id: String, reason: String, discardSheets: Bool = false)
         case amend(programYAML: String, reason: String)
         case sanction(Sanction)
+        /// A review host whose key (`pubkey`, an OpenSSH public key line) signs pushes (issue 14).
+        case hostAdd(id: String, name: String?, pubkey: String, reason: String)
+        case hostRemove(id: String, reason: String)
     }
 
     /// The genesis: the first record of the store, signed by the founding secretary, pinning
@@ -559,7 +605,7 @@ extension Governance {
             _ = try onRoster(id)
             let key = try SSHPublicKey(line: pubkey)
             if let other = st.keyHolder(key.raw) {
-                throw RecordsError("新密钥已在历史中使用过（成员 “\(other)”）", "the new key was already used in the history (member '\(other)')")
+                throw RecordsError("新密钥已在历史中使用过（“\(other)”）", "the new key was already used in the history ('\(other)')")
             }
             kind = .memberRotate
             body["id"] = .string(id); body["key"] = .string(key.line)
@@ -598,6 +644,35 @@ extension Governance {
             }
             kind = .sanctionAdd
             body["sanction"] = GovernanceBody.sanctionJSON(s)
+        case .hostAdd(let id, let name, let pubkey, let reason):
+            guard Identifier.isValid(id) else {
+                throw RecordsError("主机编号 “\(id)” 不可用（\(Identifier.rule.zh)）", "host id '\(id)' is not usable (\(Identifier.rule.en))")
+            }
+            if st.idUsed(id) {
+                throw RecordsError("编号 “\(id)” 已在历史中（成员或主机；编号不能重用）", "id '\(id)' is already in the history (a member or a host; ids are never reused)")
+            }
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw RecordsError("添加主机需要理由（--reason）", "adding a host needs a reason (--reason)")
+            }
+            if let name, name.trimmingCharacters(in: .whitespaces).isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw RecordsError("主机名称不能为空或含控制字符", "the host's name must not be empty or hold a control character")
+            }
+            let key = try SSHPublicKey(line: pubkey)
+            if let other = st.keyHolder(key.raw) {
+                throw RecordsError("主机密钥 \(key.fingerprint) 已属于 “\(other)”；主机须有自己的密钥", "host key \(key.fingerprint) already belongs to '\(other)'; a host needs its own key")
+            }
+            kind = .hostAdd
+            body["host"] = GovernanceBody.hostJSON(id: id, name: name, key: key.keyText)
+            body["reason"] = .string(reason)
+        case .hostRemove(let id, let reason):
+            guard let h = st.hosts[id], h.removedAt == nil else {
+                throw RecordsError("“\(id)” 不是名单上的主机", "'\(id)' is not a host on the roster")
+            }
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw RecordsError("移除主机需要理由（--reason）", "removing a host needs a reason (--reason)")
+            }
+            kind = .hostRemove
+            body["id"] = .string(id); body["reason"] = .string(reason)
         }
         if let e = RecordBody.problem(kind: kind, body: body) { throw e }
         let r = try store.append(kind: kind, body: body, program: instance, signerID: secretary, signer: signer, now: now,

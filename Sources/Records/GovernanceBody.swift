@@ -21,6 +21,13 @@ import Panel
 ///   or after the rotation record itself when a secretary rotates their own key.)
 ///   program-amend  gov_prev, program_yaml, program_sha256, reason
 ///   sanction-add   gov_prev, sanction {kind, name, year, note?}
+///   host-add       gov_prev, host {id, name?, key}, reason: a review host (a district or
+///                  city host, an off-site copy) whose key signs pushes to the store's hub
+///                  (issue 14). `key` is exactly `ssh-ed25519 BASE64`, the key's own encoding
+///                  and no comment, so that it can go into an authorized_keys line as it is.
+///                  The id is an `Identifier` never used by a member or another host; the key
+///                  was never any member's or host's. A host signs no record.
+///   host-remove    gov_prev, id, reason: the host's key no longer signs pushes.
 public enum GovernanceBody {
     /// nil when the body has its kind's shape, else what is wrong.
     public static func problem(kind: RecordKind, body: [String: JSONValue]) -> RecordsError? {
@@ -98,6 +105,22 @@ public enum GovernanceBody {
             return nil
         case .programAmend:
             return govPrev() ?? program() ?? str("reason")
+        case .hostAdd:
+            if let e = govPrev() ?? str("reason") { return e }
+            guard let h = body["host"]?.object else {
+                return RecordsError("host-add 记录需要 “host”（id、key，可选 name）", "a host-add record needs 'host' (id, key, optional name)")
+            }
+            if let e = id("id", in: h) ?? str("name", in: h, required: false) ?? key("key", in: h) { return e }
+            if let n = h["name"]?.string, n.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                return RecordsError("主机名称含控制字符", "the host's name holds a control character")
+            }
+            guard let line = h["key"]?.string, let k = try? SSHPublicKey(line: line), line == k.keyText else {
+                return RecordsError("主机的 “key” 应恰为 “ssh-ed25519 AAAA…”（密钥本身的编码，无注释、无其他内容）",
+                                    "the host's 'key' must be exactly 'ssh-ed25519 AAAA…' (the key's own encoding, no comment, nothing else)")
+            }
+            return nil
+        case .hostRemove:
+            return govPrev() ?? id("id", in: body) ?? str("reason")
         case .sanctionAdd:
             if let e = govPrev() { return e }
             guard let s = body["sanction"]?.object else {
@@ -125,6 +148,13 @@ public enum GovernanceBody {
         guard let o = v?.object, let id = o["id"]?.string, let name = o["name"]?.string,
               let r = o["role"]?.string, let role = Role(rawValue: r), let key = o["key"]?.string else { return nil }
         return Member(id: id, name: name, role: role, unit: o["unit"]?.string, key: key)
+    }
+
+    /// A review host as a host-add body holds it.
+    public static func hostJSON(id: String, name: String?, key: String) -> JSONValue {
+        var o: [String: JSONValue] = ["id": .string(id), "key": .string(key)]
+        if let name { o["name"] = .string(name) }
+        return .object(o)
     }
 
     public static func sanctionJSON(_ s: Sanction) -> JSONValue {

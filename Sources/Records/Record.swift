@@ -32,11 +32,14 @@ public enum RecordKind: String, CaseIterable, Sendable, Codable {
     /// The chair's shortlist of a round (issue 13, Shortlists.swift): which dossiers of a group
     /// (or of the committee's one list) go on to the next round, with the ranking it came from.
     case shortlist
+    /// Review hosts (issue 14): a host key the roster names (a district or city review host, an
+    /// off-site copy) signs git pushes to the store's hub with its own key, never a record.
+    case hostAdd = "host-add", hostRemove = "host-remove"
 
     /// Kinds that change the roster, the programme or the sanctions (the governance chain).
     public var isGovernance: Bool {
         switch self {
-        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd: return true
+        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd, .hostAdd, .hostRemove: return true
         default: return false
         }
     }

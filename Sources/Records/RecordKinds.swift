@@ -263,6 +263,12 @@ public enum RecordKinds {
             return governance(kind, holds: LocalizedText(zh: "gov_prev；program_yaml；program_sha256；reason", en: "gov_prev; program_yaml; program_sha256; reason"))
         case .sanctionAdd:
             return governance(kind, holds: LocalizedText(zh: "gov_prev；sanction {kind, name, year, note?}", en: "gov_prev; sanction {kind, name, year, note?}"))
+        // Review hosts (issue 14): keys that sign pushes to the hub, never records.
+        case .hostAdd:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；host {id, name?, key（ssh-ed25519 AAAA…，无注释）}；reason",
+                                                         en: "gov_prev; host {id, name?, key (ssh-ed25519 AAAA…, no comment)}; reason"))
+        case .hostRemove:
+            return governance(kind, holds: LocalizedText(zh: "gov_prev；id；reason", en: "gov_prev; id; reason"))
         }
     }
 

@@ -14,7 +14,7 @@
 //   AttachmentPins.swift files attached to dossiers (issue 15): safe names, kinds, the attachment record's
 //                        body, and verify's check of dossiers/ID/ (attachment-changed/-missing/-unpinned)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)
-//   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add)
+//   GovernanceBody.swift the bodies of the governance kinds (genesis, member-*, program-amend, sanction-add, host-*)
 //   SSHWire.swift        SSH wire strings, armor, base64 (b64_pton rules for SSHSIG), hex, SSHSigArmor
 //                        (the .sig armour read exactly as ssh-keygen's sshsig_dearmor)
 //   OpenSSHKey.swift     SSHPublicKey, openssh-key-v1 private keys, KeyFileSigner, KeyGen

@@ -136,11 +136,12 @@ public enum Hub {
             for p in checked.report.problems where !TreeCheck.replicable.contains(p.kind) {
                 v.refusals.append("\(p.path): \(p.kind): \(p.message)")
             }
-            if let pusher, !checked.members.contains(pusher) {
-                refuse("推送者 \(TerminalText.quoted(pusher)) 不在签名的名单上", "the pusher \(TerminalText.quoted(pusher)) is not on the signed roster")
+            if let pusher, !checked.mayPush(pusher) {
+                refuse("推送者 \(TerminalText.quoted(pusher)) 不在签名的名单上（不是成员，也不是名单上的主机）",
+                       "the pusher \(TerminalText.quoted(pusher)) is not on the signed roster (neither a member nor a host it names)")
             }
             if let cert {
-                switch PushCert.check(cert, updates: updates, keys: checked.keys, language: lang) {
+                switch PushCert.check(cert, updates: updates, keys: checked.pushKeys, language: lang) {
                 case .failure(let e): v.refusals.append(e.message(lang))
                 case .success(let signer):
                     if let pusher, pusher != signer {

@@ -40,8 +40,8 @@ public enum PushCert {
     }
 
     /// Checks `cert` for a push whose update lines are `updates` (`OLD NEW REF`), against the
-    /// signed roster's keys (`keys`: id → key line). Returns the member who signed it, or the
-    /// reason it is refused.
+    /// signed roster's keys (`keys`: id → key line, members' and review hosts'). Returns the
+    /// member or host who signed it, or the reason it is refused.
     public static func check(_ cert: Received, updates: [String], keys: [String: String], language lang: Language) -> Result<String, ActionError> {
         func refuse(_ zh: String, _ en: String) -> Result<String, ActionError> { .failure(ActionError(zh: zh, en: en)) }
         guard cert.nonceStatus == "OK" else {
@@ -70,7 +70,7 @@ public enum PushCert {
         for (id, line) in keys.sorted(by: { $0.key < $1.key }) {
             if let k = try? SSHPublicKey(line: line), k.raw == key.raw { return .success(id) }
         }
-        return refuse("推送证书由密钥 \(key.fingerprint) 签名，它不是签名名单上任何成员的现行密钥",
-                      "the push certificate is signed by key \(key.fingerprint), which is no member's current key on the signed roster")
+        return refuse("推送证书由密钥 \(key.fingerprint) 签名，它不是签名名单上任何成员或主机的现行密钥",
+                      "the push certificate is signed by key \(key.fingerprint), which is no member's or host's current key on the signed roster")
     }
 }

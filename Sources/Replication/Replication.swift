@@ -16,10 +16,10 @@
 //                      merged tree verified, merge, views, push (exit 0 / 1 refused or fork / 2 unreachable)
 //   Clone.swift        `pingshen clone`: fetched without a checkout, checked as sync checks, then checked out
 //   PushCert.swift     signed pushes: the push certificate read from GIT_PUSH_CERT, its SSHSIG (namespace git),
-//                      nonce status, update lines and signer (a member's current key) checked by the hook
+//                      nonce status, update lines and signer (a member's or a review host's current key) checked by the hook
 //   Hub.swift          `pingshen hub init` (bare, git's receive guards, the pre-receive hook) and the
 //                      hook's check: only main, fast-forward, the rule per pushed commit, the tip verified,
-//                      the store's fingerprint, the pusher on the roster
+//                      the store's fingerprint, the pusher on the roster (a member or a host it names)
 //   GitGate.swift      `pingshen git-gate MEMBER HUB`: SSH_ORIGINAL_COMMAND parsed (git's sq quoting), only
 //                      upload-pack / receive-pack on that one repository (the lines: Review/SSHAccess.swift)
 //

@@ -14,6 +14,13 @@ public enum TreeCheck {
         public var members: Set<String>
         /// Each member's current key line (`ssh-ed25519 AAAA…`), by id.
         public var keys: [String: String] = [:]
+        /// Each current review host's key line, by id (host-add, not removed).
+        public var hostKeys: [String: String] = [:]
+        /// The keys that may sign a push, by id: every member's and every host's (ids never
+        /// collide: the history refuses an id used by either).
+        public var pushKeys: [String: String] { keys.merging(hostKeys) { m, _ in m } }
+        /// Whether `id` may push: a member or a review host of the signed roster.
+        public func mayPush(_ id: String) -> Bool { members.contains(id) || hostKeys[id] != nil }
     }
 
     /// Problems that do not stop a record from being replicated: two secretaries deciding the
@@ -41,7 +48,9 @@ public enum TreeCheck {
         }
         var keys: [String: String] = [:]
         for m in st.roster.members { keys[m.id] = m.key }
-        return Outcome(report: report, members: Set(st.roster.members.map(\.id)), keys: keys)
+        var hostKeys: [String: String] = [:]
+        for h in st.currentHosts { hostKeys[h.id] = h.key }
+        return Outcome(report: report, members: Set(st.roster.members.map(\.id)), keys: keys, hostKeys: hostKeys)
     }
 
     /// The problems of `after` that `before` did not have (by path and kind), leaving out the

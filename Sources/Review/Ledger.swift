@@ -297,7 +297,7 @@ public struct Ledger: Sendable {
             decisionItems["shortlist", default: []].append(DecisionOrder.Item(r, path: path, value: path))
         case .score, .recusal:
             return
-        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd:
+        case .genesis, .memberAdd, .memberRotate, .memberRemove, .programAmend, .sanctionAdd, .hostAdd, .hostRemove:
             // The governance chain is replayed by `Governance`, not tallied here.
             return
         }

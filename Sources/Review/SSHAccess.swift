@@ -48,13 +48,23 @@ public enum SSHAccess {
     /// The name of a hub's block between the markers: "git HUB".
     public static func gitBlockName(_ hub: String) -> String { "git " + absolute(hub) }
 
-    /// The block for a hub: one line per member of the store's roster, each key limited to
+    /// One key a block's line is written for: a member's, or a review host's (issue 14).
+    public struct KeyEntry: Sendable {
+        public var id: String
+        public var key: String
+        public var isHost: Bool
+        public init(id: String, key: String, isHost: Bool = false) { self.id = id; self.key = key; self.isHost = isHost }
+    }
+
+    /// The block for a hub: one line per member of the store's roster and per review host it
+    /// names (`hosts`, as `Governance.State.currentHosts` gives them), each key limited to
     /// `git-gate` on that one repository (`restrict`: no pty, no forwarding of any kind). The
     /// same checks as `authorizedKeys`: an id or a key that could leave its token refuses all.
-    public static func gitAuthorizedKeys(hub: String, roster: Roster, binary: String) throws -> String {
+    public static func gitAuthorizedKeys(hub: String, roster: Roster, hosts: [KeyEntry] = [], binary: String) throws -> String {
         let absHub = absolute(hub)
-        return try block(name: gitBlockName(absHub), path: absHub, what: ("集线库", "hub"), roster: roster, binary: binary) { m, absBinary in
-            ("restrict,command=\"\(gateCommand(hub: absHub, binary: absBinary, member: m.id))\"", "pingshen-git:")
+        let entries = roster.members.map { KeyEntry(id: $0.id, key: $0.key) } + hosts.map { KeyEntry(id: $0.id, key: $0.key, isHost: true) }
+        return try block(name: gitBlockName(absHub), path: absHub, what: ("集线库", "hub"), entries: entries, binary: binary) { e, absBinary in
+            ("restrict,command=\"\(gateCommand(hub: absHub, binary: absBinary, member: e.id))\"", e.isHost ? "pingshen-git-host:" : "pingshen-git:")
         }
     }
 
@@ -73,13 +83,14 @@ public enum SSHAccess {
     /// "ssh-ed25519 BASE64 [comment]" whose base64 is the key's own encoding (no options before
     /// it, no second key after it, no control character anywhere). Nothing is written for a
     /// roster with such an entry: a partial file could lock out or let in the wrong person.
-    static func keyToken(_ m: Member, entry: Int) throws -> SSHPublicKey {
+    static func keyToken(_ m: KeyEntry, entry: Int) throws -> SSHPublicKey {
+        let who = m.isHost ? (zh: "主机", en: "host") : (zh: "成员", en: "member")
         guard Identifier.isValid(m.id) else {
-            throw ActionError(zh: "名单第 \(entry) 位成员的编号 \(TerminalText.quoted(m.id)) 不可用（\(Identifier.rule.zh)），未写出任何 authorized_keys 行",
-                              en: "roster entry \(entry): member id \(TerminalText.quoted(m.id)) is not usable (\(Identifier.rule.en)); no authorized_keys line was written")
+            throw ActionError(zh: "名单第 \(entry) 位\(who.zh)的编号 \(TerminalText.quoted(m.id)) 不可用（\(Identifier.rule.zh)），未写出任何 authorized_keys 行",
+                              en: "roster entry \(entry): \(who.en) id \(TerminalText.quoted(m.id)) is not usable (\(Identifier.rule.en)); no authorized_keys line was written")
         }
-        let refused = ActionError(zh: "名单中成员 “\(m.id)” 的公钥不是一行 “ssh-ed25519 AAAA… 注释”：\(TerminalText.quoted(m.key))，未写出任何 authorized_keys 行",
-                                  en: "member '\(m.id)': the key is not one line 'ssh-ed25519 AAAA… comment': \(TerminalText.quoted(m.key)); no authorized_keys line was written")
+        let refused = ActionError(zh: "名单中\(who.zh) “\(m.id)” 的公钥不是一行 “ssh-ed25519 AAAA… 注释”：\(TerminalText.quoted(m.key))，未写出任何 authorized_keys 行",
+                                  en: "\(who.en) '\(m.id)': the key is not one line 'ssh-ed25519 AAAA… comment': \(TerminalText.quoted(m.key)); no authorized_keys line was written")
         guard !m.key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || TerminalText.isUnsafe($0) }) else { throw refused }
         let fields = m.key.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count >= 2, fields[0] == "ssh-ed25519", let key = try? SSHPublicKey(line: m.key),
@@ -90,7 +101,8 @@ public enum SSHAccess {
     /// The block for a store: one line per member, between markers so a rerun replaces it.
     public static func authorizedKeys(store: String, roster: Roster, binary: String) throws -> String {
         let absStore = absolute(store)
-        return try block(name: absStore, path: absStore, what: ("评审库", "store"), roster: roster, binary: binary) { m, absBinary in
+        return try block(name: absStore, path: absStore, what: ("评审库", "store"), entries: roster.members.map { KeyEntry(id: $0.id, key: $0.key) },
+                         binary: binary) { m, absBinary in
             ("restrict,pty,agent-forwarding,command=\"\(forcedCommand(store: absStore, binary: absBinary, member: m.id))\"", "pingshen:")
         }
     }
@@ -99,13 +111,13 @@ public enum SSHAccess {
     /// COMMENT-PREFIX+ID`, where `line` gives the options and the comment's prefix (split
     /// around the key). The paths and every entry are checked first: nothing is returned
     /// for a roster with an entry a line may not hold.
-    static func block(name: String, path: String, what: (zh: String, en: String), roster: Roster, binary: String,
-                      line: (Member, String) -> (options: String, comment: String)) throws -> String {
+    static func block(name: String, path: String, what: (zh: String, en: String), entries: [KeyEntry], binary: String,
+                      line: (KeyEntry, String) -> (options: String, comment: String)) throws -> String {
         let absBinary = absolute(binary)
         try checkPath(path, what: what)
         try checkPath(absBinary, what: ("程序", "binary"))
         var lines = [beginMarker(name)]
-        for (i, m) in roster.members.enumerated() {
+        for (i, m) in entries.enumerated() {
             let key = try keyToken(m, entry: i + 1)
             let l = line(m, absBinary)
             lines.append("\(l.options) \(key.keyText) \(l.comment)\(m.id)")

@@ -8,6 +8,14 @@ public enum SignerChoice {
     /// `keyPath` nil: the agent at SSH_AUTH_SOCK must hold the roster's key for `member`.
     public static func resolve(keyPath: String?, member: Member,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecordSigner {
+        try resolve(keyPath: keyPath, id: member.id, key: member.key, environment: environment)
+    }
+
+    /// The same for any key the roster names for `id` (`key`: its OpenSSH line): a member's,
+    /// or a review host's that signs pushes (issue 14).
+    public static func resolve(keyPath: String?, id: String, key: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RecordSigner {
+        let member = (id: id, key: key)
         let rosterKey = try SSHPublicKey(line: member.key)
         if let keyPath {
             let signer = try KeyFileSigner(path: keyPath)

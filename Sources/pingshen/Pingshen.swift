@@ -22,7 +22,7 @@ struct Pingshen: ParsableCommand {
             Score.self, Recuse.self, Rank.self, Stats.self, Shortlist.self, Finalize.self, Publicity.self, Objection.self, Ruling.self, Approve.self,
             GroupCommand.self, Assign.self, Assignments.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,
-            GitCommand.self, SyncCommand.self, HubCommand.self, GitHookCommand.self, GitGateCommand.self, CloneCommand.self,
+            GitCommand.self, SyncCommand.self, HubCommand.self, HostCommand.self, GitHookCommand.self, GitGateCommand.self, CloneCommand.self,
         ]
     )
 }
@@ -69,6 +69,9 @@ func guarded(_ lang: Language, _ body: () throws -> Void) throws {
         // Errors raised deep in the panel code (import, validation) speak the same language.
         try PanelMessages.$language.withValue(lang) { try body() }
     } catch let e as ActionError {
+        fail(e.message(lang))
+    } catch let e as RecordsError {
+        // In --lang: `description` would be read here, outside the language's scope.
         fail(e.message(lang))
     } catch let e as InputError {
         fail(e.description)

@@ -21,9 +21,11 @@ struct SSHCommand: ParsableCommand {
         func run() throws {
             let lang = common.language
             try guarded(lang) {
-                let panel = try Governance.openPanel(store).panel
+                let (panel, governance) = try Governance.openPanel(store)
                 let bin = binary ?? CommandLine.executablePath
-                let block = try hub.map { try SSHAccess.gitAuthorizedKeys(hub: $0, roster: panel.roster, binary: bin) }
+                // A hub's block also lets in the review hosts the roster names (their keys push).
+                let hosts = governance.currentHosts.map { SSHAccess.KeyEntry(id: $0.id, key: $0.key, isHost: true) }
+                let block = try hub.map { try SSHAccess.gitAuthorizedKeys(hub: $0, roster: panel.roster, hosts: hosts, binary: bin) }
                     ?? SSHAccess.authorizedKeys(store: store, roster: panel.roster, binary: bin)
                 if let file {
                     var existing = ""
@@ -37,7 +39,8 @@ struct SSHCommand: ParsableCommand {
                                                      blockName: hub.map(SSHAccess.gitBlockName))
                     try DurableFile.write(Data(merged.utf8), to: file)
                     chmod(file, 0o600)   // sshd's StrictModes refuses a group- or world-writable file
-                    say(lang.pick("已更新 \(file)（\(panel.roster.members.count) 位成员）", "updated \(file) (\(panel.roster.members.count) members)"))
+                    let n = panel.roster.members.count, h = hub == nil ? 0 : hosts.count
+                    say(lang.pick("已更新 \(file)（\(n) 位成员\(h > 0 ? "，\(h) 台主机" : "")）", "updated \(file) (\(n) members\(h > 0 ? ", \(h) hosts" : ""))"))
                 } else {
                     emit(block)   // checked line by line (SSHAccess.keyToken): every id and key is one safe token
                 }

@@ -16,8 +16,8 @@ struct SyncCommand: ParsableCommand {
     @OptionGroup var common: Common
     @Argument(help: "The store (a git store: `pingshen git enable`).") var store: String
     @Argument(help: "A remote name or URL (default: origin).") var remote: String = "origin"
-    @Option(name: .customLong("as"), help: "The member named as the author of this host's commits, who signs the push (git push --signed) with their key.") var author: String?
-    @Option(help: "The member's unencrypted private key file that signs the push (default: the key the ssh-agent holds for them).") var key: String?
+    @Option(name: .customLong("as"), help: "The member, or the review host (pingshen host add), named as the author of this host's commits, who signs the push (git push --signed) with their key.") var author: String?
+    @Option(help: "The member's (or host's) unencrypted private key file that signs the push (default: the key the ssh-agent holds for them).") var key: String?
 
     func run() throws {
         let lang = common.language
@@ -56,15 +56,24 @@ struct SyncCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// The member's key, checked as every signing command checks it (a key file that is the
-    /// roster's key for them, or the agent holding it), as git's `user.signingKey`.
+    /// The key of a member or of a review host the signed roster names, checked as every
+    /// signing command checks it (a key file that is the roster's key for them, or the agent
+    /// holding it), as git's `user.signingKey`. Read from the governance history only: no
+    /// record is verified for this (the sync verifies what it takes).
     func pushSigning(_ id: String) throws -> Sync.PushSigning {
-        let member = try ReviewSession(root: store).member(id)
-        _ = try SignerChoice.resolve(keyPath: key, member: member)
+        let st = try Governance.load(StoreLayout(store))
+        guard st.genesis != nil else {
+            throw ActionError(zh: "\(store)：没有有效的创始记录", en: "\(store): no valid genesis record")
+        }
+        guard let line = st.roster.member(id)?.key ?? st.currentHosts.first(where: { $0.id == id })?.key else {
+            throw ActionError(zh: "\(id) 不在签名的名单上（不是成员，也不是名单上的主机：pingshen host add）",
+                              en: "\(id) is not on the signed roster (neither a member nor a host it names: pingshen host add)")
+        }
+        _ = try SignerChoice.resolve(keyPath: key, id: id, key: line)
         if let key {
             return Sync.PushSigning(member: id, signingKey: SSHAccess.absolute(key))
         }
-        let k = try SSHPublicKey(line: member.key)
+        let k = try SSHPublicKey(line: line)
         return Sync.PushSigning(member: id, signingKey: "key::" + k.keyText)
     }
 }
