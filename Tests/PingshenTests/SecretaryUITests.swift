@@ -104,7 +104,7 @@ import Testing
         // a member held is never given to another. Nothing is signed.
         try Harness.sshKeygen(fx.dir + "/m9b", comment: "m9b")
         let signedBefore = try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec").count
-        for (id, key, says) in [("m9", "/m9b.pub", "ids are never reused"), ("m10", "/m9.pub", "already belongs to member 'm9'")] {
+        for (id, key, says) in [("m9", "/m9b.pub", "ids are never reused"), ("m10", "/m9.pub", "already belongs to 'm9'")] {
             Self.keys(c, .char("a"))
             Self.type(c, id); Self.keys(c, .tab)
             Self.type(c, "专家" + id); Self.keys(c, .tab, .tab, .tab)
