@@ -205,6 +205,8 @@ extension ReviewSession {
 
     /// The dossiers assigned to a member, in id order; nil when no assignment is in force.
     public func assignedDossiers(_ memberID: String) -> [String]? {
+        // A round after the first is the committee's (issue 13): every dossier on the shortlist.
+        if hasRounds, openRound > 1 { return roundDossiers(openRound).map(\.id) }
         guard let a = try? assignmentInForce() else { return ledger.assignmentHeads.isEmpty ? nil : [] }
         return a.assignment.table.filter { $0.value.contains(memberID) }.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
@@ -330,6 +332,7 @@ extension ReviewSession {
     /// member's list under an assignment ("待评 12 · 已评 28 · 共 40").
     public func assignmentCounts(_ memberID: String) -> (open: Int, done: Int, total: Int)? {
         guard let ds = assignedDossiers(memberID) else { return nil }
+        let ledger = openLedger
         let done = ds.filter { ledger.latestScore(.init(memberID, $0)) != nil || ledger.recusal(.init(memberID, $0)) != nil }.count
         return (ds.count - done, done, ds.count)
     }

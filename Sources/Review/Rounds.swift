@@ -35,6 +35,10 @@ extension ReviewSession {
     /// Whether the programme has more than one round.
     public var hasRounds: Bool { program.roundCount > 1 }
 
+    /// The open round's sheets and recusals (the whole ledger's own for round 1): what a
+    /// member's list and sheet show.
+    public var openLedger: Ledger { hasRounds ? ledger.round(openRound) : ledger }
+
     /// Every signed shortlist of round `n` (all rounds when nil), in path order.
     public func shortlists(round n: Int? = nil) -> [SignedShortlist] {
         ledger.shortlistRecords.compactMap { r in

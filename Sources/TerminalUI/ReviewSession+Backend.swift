@@ -76,7 +76,7 @@ public final class SessionBackend: ReviewBackend {
 
     public func status(_ dossier: String) -> SheetStatus { progressStatus(member: me.id, dossier: dossier) }
 
-    public func dossierUpdated(_ dossier: String) -> Bool { session.ledger.isStale(.init(me.id, dossier)) }
+    public func dossierUpdated(_ dossier: String) -> Bool { session.openLedger.isStale(.init(me.id, dossier)) }
     public func attachments(_ dossier: String) -> [AttachmentItem] {
         session.attachments(of: dossier).map { a in
             // A stat, not a hash, per frame: verify compares the bytes.
@@ -87,9 +87,11 @@ public final class SessionBackend: ReviewBackend {
     }
 
     public func progressStatus(member: String, dossier: String) -> SheetStatus {
+        // The open round's sheets and recusals (issue 13; the one round of most programmes).
         let key = Ledger.MemberDossier(member, dossier)
-        if session.ledger.recusal(key) != nil { return .recused }
-        if session.ledger.latestScore(key) != nil { return .signed }
+        let ledger = session.openLedger
+        if ledger.recusal(key) != nil { return .recused }
+        if ledger.latestScore(key) != nil { return .signed }
         if draftIndex[member]?.contains(dossier) == true { return .draft }
         return .todo
     }
@@ -101,13 +103,13 @@ public final class SessionBackend: ReviewBackend {
     }
 
     public func signedSheet(_ dossier: String) -> SheetInput? {
-        session.ledger.latestScore(.init(me.id, dossier)).flatMap(SessionBackend.input(from:))
+        session.openLedger.latestScore(.init(me.id, dossier)).flatMap(SessionBackend.input(from:))
     }
 
     public func panelSheets(_ dossier: String) -> [PanelSheet] {
         roster.members.filter { KindPolicy.allowed(.score, role: $0.role) }.map { m in
             let status = progressStatus(member: m.id, dossier: dossier)
-            let sheet = status == .signed ? session.ledger.latestScore(.init(m.id, dossier)).flatMap(SessionBackend.input(from:)) : nil
+            let sheet = status == .signed ? session.openLedger.latestScore(.init(m.id, dossier)).flatMap(SessionBackend.input(from:)) : nil
             return PanelSheet(member: m.id, status: status, sheet: sheet)
         }
     }

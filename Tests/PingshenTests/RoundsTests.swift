@@ -255,6 +255,12 @@ extension RoundsTests {
         #expect(r.status != 0 && r.stderr.contains("closed"), "\(r.stderr)")
         r = try rf.fx.assign(["--seed", "7"])
         #expect(r.status != 0 && r.stderr.contains("round 1"), "\(r.stderr)")
+        // A member's list in round 2 (the UI's, Review/Groups.swift) is the shortlist, counted anew.
+        let eight = RoundsFixture.roundTwo.keys.sorted()
+        var session = try ReviewSession(root: rf.store)
+        #expect(session.openRound == 2 && session.assignedDossiers("m3") == eight)
+        #expect(session.assignmentCounts("m3").map { [$0.open, $0.done, $0.total] } == [8, 0, 8])
+        #expect(session.sheetLock(member: "m3", dossier: "D13") != nil && session.sheetLock(member: "m3", dossier: "D12") == nil)
         // Round 2 on the shortlist only: D13 (not shortlisted) is refused; the committee
         // (any member, assigned or not in round 1) scores the eight.
         r = try rf.score("m1", "D13", total: 99)
@@ -270,6 +276,8 @@ extension RoundsTests {
                 #expect(r.status == 0, "\(m) \(d): \(r.stderr)")
             }
         }
+        session = try ReviewSession(root: rf.store)
+        #expect(session.assignmentCounts("m3").map { [$0.open, $0.done, $0.total] } == [0, 8, 8])
         j = try rf.rank()
         #expect(j["round"] as? Int == 2 && j["quota"] as? Int == 5)
         entries = j["entries"] as? [[String: Any]] ?? []
