@@ -189,6 +189,9 @@ public struct PanelStore: Sendable {
             dossiers.append(d)
             if let bytes { files[d.id] = DossierFile(bytes: bytes) }
         }
+        // In id order, as `dossier(_:)` searches them (the file names' order differs where one
+        // id is another's prefix followed by '.', "D1" and "D1.5").
+        dossiers.sort { $0.id < $1.id }
         return PanelStore(layout: layout, program: program, roster: roster, dossiers: dossiers, sanctions: sanctions, files: files)
     }
 

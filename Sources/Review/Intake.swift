@@ -35,11 +35,14 @@ extension ReviewSession {
         try requireSigner(signer, is: sec)
         try requireNotFinalized()
         let name = (source as NSString).lastPathComponent
-        let made = try DossierImport.publish(dossiers, into: layout, source: source) { files in
-            try append(kind: .intake, body: DossierPins.intakeBody(files, source: name).merging(extra) { a, _ in a }, as: secretaryID, signer: signer)
+        // The files are in place once `publish` calls back: the panel takes them in as written
+        // (their bytes and hashes are the ones the record signs), then the record is signed.
+        return try DossierImport.publish(dossiers, into: layout, source: source) { files in
+            let written = zip(dossiers, files).map { (dossier: $0, file: $1.file) }
+            _ = try withCreatedDossiers(written) {
+                try append(kind: .intake, body: DossierPins.intakeBody(files, source: name).merging(extra) { a, _ in a }, as: secretaryID, signer: signer)
+            }
         }
-        try reloadPanel()
-        return made
     }
 
     /// Replaces dossier `id` with the one in FILE (a dossier file as the store keeps it, `id:`

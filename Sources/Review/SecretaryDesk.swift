@@ -13,7 +13,7 @@ extension ReviewSession {
     /// names the file, the row (or cell) and the field.
     public func readImport(path: String, encoding: DossierImport.Encoding = .auto, sheet: String? = nil) throws -> (new: [Dossier], unchanged: [Dossier]) {
         try settle()
-        return try DossierImport.readForImport(path: path, into: panel, encoding: encoding, sheet: sheet)
+        return try Trace.phase("import: read") { try DossierImport.readForImport(path: path, into: panel, encoding: encoding, sheet: sheet) }
     }
 
     /// Whether `secretaryID` may import now (the role, and no finalization yet): what

@@ -48,11 +48,18 @@ public final class ReviewSession: @unchecked Sendable {
         layout = StoreLayout(root)
         records = RecordStore(layout: layout)
         // The panel (10,000 dossier files at city scale) is read on a thread of its own while
-        // the ledger is loaded: neither needs the other.
-        let panelResult = Background { try Trace.phase("panel: open") { try Governance.openPanel(root) } }
+        // the ledger is loaded: neither needs the other. Unless an import or amendment was
+        // killed (its folder is left in STORE/.staging): then its files are cleaned up first,
+        // with the ledger's signed versions (`DossierStaging.recover`), since a power cut can
+        // leave one empty, which no command could read past.
         let storeLayout = layout
+        let killedRun = !((try? FileManager.default.contentsOfDirectory(atPath: layout.stagingDir)) ?? []).filter { !$0.hasPrefix(".") }.isEmpty
+        let panelResult = killedRun ? nil : Background { try Trace.phase("panel: open") { try Governance.openPanel(root) } }
         let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
-        (filesPanel, governance) = try panelResult.value()
+        if killedRun, let pins = try? ledgerResult.get().pins {
+            _ = DossierStaging.recover(storeLayout) { pins.current[$0]?.sha256 }
+        }
+        (filesPanel, governance) = try panelResult?.value() ?? Governance.openPanel(root)
         panel = filesPanel
         ledger = try ledgerResult.get()
         if checkInBackground {
@@ -104,6 +111,27 @@ public final class ReviewSession: @unchecked Sendable {
         for o in roundRuleSheets() {
             ledger.roundRuleSlots[o.round, default: []].insert(o.slot)
             ledger.problems.append(Problem(path: o.sheet.path, kind: "round-rule", message: o.why.text(RecordsError.currentLanguage)))
+        }
+    }
+
+    /// Runs `body` (the signing of their intake record) with `added`, dossier files this
+    /// session has just created, taken into the panel as reading them back would give them (an
+    /// import of 10,000 dossiers does not read 10,000 files again); on an error, the panel as it
+    /// was. The panel's stamp is left as it was: `refreshIfChanged` still reads the files again.
+    func withCreatedDossiers<T>(_ added: [(dossier: Dossier, file: DossierFile)], _ body: () throws -> T) throws -> T {
+        let before = filesPanel
+        var p = filesPanel
+        p.dossiers = (p.dossiers + added.map(\.dossier)).sorted { $0.id < $1.id }
+        for a in added { p.files[a.dossier.id] = a.file }
+        filesPanel = p
+        panelVersion += 1
+        do {
+            return try body()
+        } catch {
+            filesPanel = before
+            panelVersion += 1
+            applyPins()
+            throw error
         }
     }
 
