@@ -179,7 +179,7 @@ public enum Sync {
             try git.ok(["update-ref", ref, theirs])
             let short = String(theirs.prefix(12))
             for (m, n) in forked {
-                let rel = ".cache/forks/" + short + "/records/" + m
+                let rel = ForkEvidence.folder + "/" + short + "/records/" + m
                 try FileManager.default.createDirectory(atPath: layout.root + "/" + rel, withIntermediateDirectories: true)
                 for name in [RecordFileName.json(n), RecordFileName.sig(n)] {
                     let blob = try git.run(["cat-file", "blob", theirs + ":records/" + m + "/" + name])

@@ -1,4 +1,5 @@
 import Panel
+import Review
 import Scoring
 
 /// Selection and scroll of a list.
@@ -369,6 +370,8 @@ public struct AppState: Sendable {
     public var checkingStore = false
     /// Problems in the store (see `ReviewBackend.storeProblems`).
     public var storeProblems = 0
+    /// Forks found by a sync (see `ReviewBackend.forks`).
+    public var forks: [ForkNotice] = []
     // feedback
     public var message: String?
     public var messageRole: StyleRole = .message

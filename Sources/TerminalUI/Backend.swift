@@ -247,6 +247,9 @@ public protocol ReviewBackend: AnyObject {
     /// How many problems `verify` finds in the store (records with one are not counted): the
     /// title bar says so while there are any.
     var storeProblems: Int { get }
+    /// Forks a `sync` found and kept (one member, two different signed records at one seq):
+    /// the title bar names the member while the proof is there (`ForkEvidence`).
+    var forks: [ForkNotice] { get }
     func objections() -> [ObjectionItem]
     /// Cheap: stats the records directories; true when something new was loaded.
     func refreshIfChanged() -> Bool
@@ -399,4 +402,5 @@ extension PanelReport {
 extension ReviewBackend {
     public var checkingStore: Bool { false }
     public var storeProblems: Int { 0 }
+    public var forks: [ForkNotice] { [] }
 }

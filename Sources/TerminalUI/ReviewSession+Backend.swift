@@ -26,6 +26,7 @@ public final class SessionBackend: ReviewBackend {
         reindex()
         Trace.phase("ui: drafts") { reindexDrafts() }
         draftStamp = SessionBackend.draftStamp(session.layout)
+        forkStamp = ForkEvidence.stamp(session.layout)
     }
 
     /// Forgets what the ledger decides (ranking, statistics). The qualification check is
@@ -34,7 +35,11 @@ public final class SessionBackend: ReviewBackend {
     private func reindex() {
         cachedRanking = nil
         cachedStatistics = nil
+        cachedForks = nil
     }
+    /// Read again when the store changed or a sync kept a new fork (`forkStamp`).
+    private var cachedForks: [ForkNotice]?
+    private var forkStamp: Date?
 
     private func eligibilityIndexNow() -> [String: EligibilityResult] {
         if eligibilityVersion != session.panelVersion {
@@ -64,6 +69,10 @@ public final class SessionBackend: ReviewBackend {
     public var finalized: Bool { session.finalized }
     public var checkingStore: Bool { session.checkingInBackground }
     public var storeProblems: Int { session.problemCount }
+    public var forks: [ForkNotice] {
+        if cachedForks == nil { cachedForks = session.forks() }
+        return cachedForks ?? []
+    }
 
     public var signingDescription: String {
         if let signer { return signer.description }
@@ -242,7 +251,10 @@ public final class SessionBackend: ReviewBackend {
     /// New records reload the ledger; drafts written by other sessions (the chair's progress
     /// grid shows them) only rebuild the draft index.
     public func refreshIfChanged() -> Bool {
-        let changed = (try? session.refreshIfChanged()) == true
+        var changed = (try? session.refreshIfChanged()) == true
+        // A sync in another process that found a fork changes no record here: its folder does.
+        let forks = ForkEvidence.stamp(session.layout)
+        if forks != forkStamp { forkStamp = forks; changed = true }
         if changed { reindex() }
         let stamp = SessionBackend.draftStamp(session.layout)
         guard changed || stamp != draftStamp else { return false }

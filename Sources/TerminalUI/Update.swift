@@ -80,6 +80,7 @@ public enum UI {
         s.finalized = b.finalized
         s.checkingStore = b.checkingStore
         s.storeProblems = b.storeProblems
+        s.forks = b.forks
         refilter(&s)
         if s.chair != nil { loadChair(&s, b) }
         if s.stack.contains(where: { if case .objections = $0 { return true } else { return false } }) {

@@ -1,4 +1,5 @@
 import Panel
+import Review
 import Scoring
 
 extension UI {
@@ -84,15 +85,31 @@ public enum Chrome {
         right += " "
         // No silent partial results: on a store with problems the bar says so first, in the
         // warning colour (records with a problem are not counted anywhere on screen).
-        let banner = s.storeProblems > 0
+        // A fork (issue 14): the member who signed two different records at one seq, named.
+        let banner = forkBanner(s) + (s.storeProblems > 0
             ? lang.pick(" ⚠ 评审库有 \(s.storeProblems) 个问题，结果不完整（pingshen verify） ", " ⚠ store has \(s.storeProblems) problems; results incomplete (pingshen verify) ")
-            : ""
+            : "")
         let bw = DisplayWidth.of(banner)
         let rw = DisplayWidth.of(right)
         let room = max(0, g.width - rw - bw - 1)
         if bw > 0 { g.put(DisplayWidth.truncate(banner, to: g.width), x: 0, y: 0, role: .warning) }
         g.put(DisplayWidth.truncate(left, to: room), x: min(bw, g.width), y: 0, role: .title)
         g.put(right, x: max(0, g.width - rw), y: 0, role: .title)
+    }
+
+    /// " ⚠ fork: m1 signed two different records at seq 1 (pingshen sync) ", or for several
+    /// " ⚠ forks: m1 seq 1, m3 seq 7 … (pingshen sync) "; empty without a fork.
+    static func forkBanner(_ s: AppState) -> String {
+        let lang = s.lang
+        guard let first = s.forks.first else { return "" }
+        if s.forks.count == 1 {
+            return lang.pick(" ⚠ 分叉：成员 \(first.member) 在序号 \(first.seq) 签了两份不同的记录（pingshen sync） ",
+                             " ⚠ fork: member \(first.member) signed two different records at seq \(first.seq) (pingshen sync) ")
+        }
+        let shown = s.forks.prefix(3).map { lang.pick("\($0.member) 序号 \($0.seq)", "\($0.member) seq \($0.seq)") }
+        let more = s.forks.count > 3 ? lang.pick(" 等 \(s.forks.count) 处", " and \(s.forks.count - 3) more") : ""
+        return lang.pick(" ⚠ 分叉：\(shown.joined(separator: "、"))\(more) 各签了两份不同的记录（pingshen sync） ",
+                         " ⚠ forks: \(shown.joined(separator: ", "))\(more), each signed twice differently (pingshen sync) ")
     }
 
     public static func messageLine(_ g: inout Grid, _ s: AppState, _ b: ReviewBackend) {

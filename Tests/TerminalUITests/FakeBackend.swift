@@ -247,6 +247,7 @@ final class FakeBackend: ReviewBackend {
     var finalized: Bool { finalizedWith != nil }
     var checkingStore = false
     var storeProblems = 0
+    var forks: [ForkNotice] = []
     func objections() -> [ObjectionItem] { objectionItems }
 
     func refreshIfChanged() -> Bool {

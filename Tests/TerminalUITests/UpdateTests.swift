@@ -732,3 +732,37 @@ import Testing
         #expect(zh.frame().lines()[0].contains("2 个问题"))
     }
 }
+
+@Suite struct ForkBannerTests {
+    /// Issue 14: a fork a sync found names its member in the title bar, on every screen, in
+    /// both languages; with several, the first three and how many more; the frame stays well formed.
+    @Test func theTitleNamesTheMemberWhoForked() {
+        let fb = FakeBackend()
+        let c = AppController(backend: fb, lang: .en, size: (120, 24))
+        #expect(!c.frame().lines()[0].contains("fork"))
+        fb.forks = [ForkNotice(member: "m1", seq: 12, keptAt: ".cache/forks/abc/records/m1/000012.json")]
+        fb.changed = true
+        #expect(c.poll())
+        var top = c.frame().lines()[0]
+        #expect(top.contains("fork: member m1 signed two different records at seq 12"), "\(top)")
+        Snapshot.checkWellFormed(c.frame())
+        // Another screen (the chair's progress, the dossier…): the same bar.
+        c.send(.key(.enter))
+        #expect(c.frame().lines()[0].contains("member m1"), "\(c.frame().lines()[0])")
+        fb.forks = (1...5).map { ForkNotice(member: "m\($0)", seq: $0, keptAt: "") }
+        fb.storeProblems = 2
+        fb.changed = true
+        #expect(c.poll())
+        top = c.frame().lines()[0]
+        #expect(top.contains("forks: m1 seq 1, m2 seq 2, m3 seq 3 and 2 more"), "\(top)")
+        #expect(!top.contains("m4"))
+        let zh = AppController(backend: { let b = FakeBackend(); b.forks = [ForkNotice(member: "m7", seq: 3, keptAt: "")]; return b }(), lang: .zh, size: (100, 24))
+        let zhTop = zh.frame().lines()[0]
+        #expect(zhTop.contains("分叉：成员 m7 在序号 3"), "\(zhTop)")
+        Snapshot.checkWellFormed(zh.frame())
+        // At the smallest size the bar is cut, never overflowing.
+        let small = AppController(backend: fb, lang: .zh, size: (80, 24))
+        Snapshot.checkWellFormed(small.frame())
+        #expect(small.frame().lines()[0].contains("分叉"))
+    }
+}
