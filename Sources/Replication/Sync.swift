@@ -82,14 +82,13 @@ public enum Sync {
             throw ActionError(zh: "\(layout.root) 不是 git 评审库（先运行 pingshen git enable \(layout.root)）",
                               en: "\(layout.root) is not a git store (run pingshen git enable \(layout.root) first)")
         }
-        // One sync at a time on a store.
-        let lockPath = layout.root + "/.git/pingshen-sync.lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw ActionError(zh: "无法打开 \(lockPath)", en: "cannot open \(lockPath)") }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            throw ActionError(zh: "另一个 sync 正在 \(layout.root) 上运行", en: "another sync is running on \(layout.root)")
+        if let level = try LevelRemote.readOnly(git, name: remote) {
+            throw ActionError(zh: "\(remote) 是另一级评审库的只读远端（\(level.url)）：sync 从不与它合并或推送；用 pingshen promote \(layout.root) --from-remote \(remote) 取其审定名单",
+                              en: "\(remote) is a read-only remote of another level's store (\(level.url)): sync never merges with it or pushes to it; pingshen promote \(layout.root) --from-remote \(remote) takes its approved list")
         }
+        // One sync at a time on a store.
+        let fd = try lock(layout)
+        defer { close(fd) }
         let who = author ?? "pingshen"
         var report = Report()
         do {
@@ -106,6 +105,19 @@ public enum Sync {
         report.status = .refused
         report.remoteSaid = lang.pick("远端在同步期间一再变化，请稍后重试", "the remote kept moving during the sync; try again later")
         return report
+    }
+
+    /// Takes the store's sync lock (`.git/pingshen-sync.lock`, flock): one sync, or one fetch
+    /// of a level remote, at a time on a store. Returns the descriptor to close.
+    static func lock(_ layout: StoreLayout) throws -> Int32 {
+        let lockPath = layout.root + "/.git/pingshen-sync.lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw ActionError(zh: "无法打开 \(lockPath)", en: "cannot open \(lockPath)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw ActionError(zh: "另一个 sync 正在 \(layout.root) 上运行", en: "another sync is running on \(layout.root)")
+        }
+        return fd
     }
 
     /// One fetch–check–merge–push. Returns false when the push found the remote moved.

@@ -30,6 +30,16 @@ public enum TreeCheck {
 
     /// Verifies `tree` (an object id). `scratchParent`: a folder on the repository's file system.
     public static func verify(_ git: Git, tree: String, scratchParent: String, language lang: Language) throws -> Outcome {
+        try withCheckout(git, tree: tree, scratchParent: scratchParent, language: lang) { layout, st in
+            try check(layout, governance: st, language: lang)
+        }
+    }
+
+    /// Checks `tree` out into a scratch folder under `scratchParent` (a store of its own, its
+    /// views written from its own signed history), runs `body` on it, and removes it. The
+    /// store `body` sees is the tree's, and nothing of it outlives the call.
+    public static func withCheckout<T>(_ git: Git, tree: String, scratchParent: String, language lang: Language,
+                                       _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
         let scratch = scratchParent + "/pingshen-check-" + UUID().uuidString
         let work = scratch + "/store"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -40,6 +50,12 @@ public enum TreeCheck {
         let layout = StoreLayout(work)
         let st = try Governance.load(layout, language: lang)
         if st.genesis != nil { try Governance.writeViews(st, layout: layout) }
+        return try body(layout, st)
+    }
+
+    /// `verify` of a checked-out tree (`withCheckout`): its problems, named relative to the store.
+    public static func check(_ layout: StoreLayout, governance st: Governance.State, language lang: Language) throws -> Outcome {
+        let work = layout.root
         var report = try Verifier.verifyStore(layout: layout, language: lang)
         // Paths are named relative to the store: the scratch folder never shows.
         for i in report.problems.indices {

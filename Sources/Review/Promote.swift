@@ -36,7 +36,9 @@ extension ReviewSession {
     /// promotion_fingerprint, promotion_approval, promotion_rank, and source_channel when the
     /// feed sets the channel. The signed evidence goes to the target's evidence/NAMESPACE/ and
     /// is checked, exactly as the target's `verify` will check it, before the intake is signed.
-    public func promote(to target: String, as secretaryID: String, fingerprint expected: String? = nil,
+    /// `sourceLabel`: what the intake names as its source (default: this store's folder name;
+    /// a promotion from a fetched district history names the remote and the commit).
+    public func promote(to target: String, as secretaryID: String, fingerprint expected: String? = nil, sourceLabel: String? = nil,
                         signer: (Member) throws -> RecordSigner) throws -> Promotion {
         try settle()
         // The target: a programme this one feeds, still open.
@@ -153,7 +155,7 @@ extension ReviewSession {
                 throw ActionError(zh: "来源评审库的签名证据未通过核验：\(p.path)：\(p.message)",
                                   en: "the source store's signed evidence does not verify: \(p.path): \(p.message)")
             }
-            try city.publishDossiers(made, source: layout.root, extra: body, as: secretaryID, signer: try signer(try city.member(secretaryID)))
+            try city.publishDossiers(made, source: sourceLabel ?? layout.root, extra: body, as: secretaryID, signer: try signer(try city.member(secretaryID)))
         } catch {
             try? FileManager.default.removeItem(atPath: evidenceRoot)
             throw error

@@ -23,6 +23,7 @@ struct Pingshen: ParsableCommand {
             GroupCommand.self, Assign.self, Assignments.self,
             Export.self, Promote.self, Verify.self, Kinds.self, ReviewCommand.self, Demo.self, SSHCommand.self, Simulate.self, BenchUI.self,
             GitCommand.self, SyncCommand.self, HubCommand.self, HostCommand.self, GitHookCommand.self, GitGateCommand.self, CloneCommand.self,
+            RemoteCommand.self,
         ]
     )
 }

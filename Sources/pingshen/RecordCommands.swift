@@ -3,6 +3,7 @@ import Foundation
 import Panel
 import Records
 import Review
+import Replication
 import Scoring
 
 /// Parses `craft=20 skill=21` (also `craft=20,skill=21`) into points, naming the bad item.
@@ -353,22 +354,49 @@ struct Export: ParsableCommand {
 }
 
 struct Promote: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Nominate this store's approved list to a higher-level programme (逐级晋升).")
+    static let configuration = CommandConfiguration(
+        abstract: "Nominate an approved list to a higher-level programme (逐级晋升).",
+        discussion: """
+        pingshen promote SOURCE --to TARGET --as SEC: from a store on this host.
+        pingshen promote TARGET --from-remote NAME --as SEC: from the fetched history of a read-only remote (pingshen remote add TARGET NAME URL --read-only --fingerprint HEX); exit 0 promoted, 1 refused, 2 the remote could not be reached.
+        """)
     @OptionGroup var common: Common
-    @Argument var store: String
-    @Option(help: "The higher-level store.") var to: String
+    @Argument(help: "The source store (with --to), or the higher-level store (with --from-remote).") var store: String
+    @Option(help: "The higher-level store.") var to: String?
+    @Option(name: .customLong("from-remote"), help: "A read-only remote of STORE (another level's hub): its main is fetched, checked and promoted from.")
+    var fromRemote: String?
     @Option(name: .customLong("as"), help: "The higher-level store's secretary, who signs the intake there.") var id: String
     @Option(help: "Unencrypted OpenSSH key file (default: ssh-agent).") var key: String?
     @Option(help: "The source store's fingerprint as its public notice printed it: refuse unless the store promoted is that one.")
     var fingerprint: String?
 
+    func validate() throws {
+        if (to == nil) == (fromRemote == nil) {
+            throw ValidationError(common.language.pick("须给出 --to TARGET 或 --from-remote NAME 之一", "give one of --to TARGET or --from-remote NAME"))
+        }
+    }
+
     func run() throws {
         let lang = common.language
+        var status: Int32 = 0
         try guarded(lang) {
-            let p = try ReviewSession(root: store).promote(to: to, as: id, fingerprint: fingerprint) { try SignerChoice.resolve(keyPath: key, member: $0) }
-            say(lang.pick("已向 \(to) 推荐 \(p.dossiers.count) 份（编号 \(p.namespace)-…；来源评审库指纹 \(p.sourceFingerprint)；审定：\(p.approvers.joined(separator: "、"))）",
-                          "nominated \(p.dossiers.count) to \(to) (ids \(p.namespace)-…; source store fingerprint \(p.sourceFingerprint); approved by \(p.approvers.joined(separator: ", ")))"))
+            let p: ReviewSession.Promotion
+            let target: String
+            if let name = fromRemote {
+                target = store
+                let (f, made) = try LevelRemote.promote(StoreLayout(store), name: name, as: id, fingerprint: fingerprint,
+                                                        signer: { try SignerChoice.resolve(keyPath: key, member: $0) }, language: lang)
+                reportLevelFetch(f, lang: lang)
+                guard let made else { status = f.status.rawValue; return }
+                p = made
+            } else {
+                target = to ?? ""
+                p = try ReviewSession(root: store).promote(to: target, as: id, fingerprint: fingerprint) { try SignerChoice.resolve(keyPath: key, member: $0) }
+            }
+            say(lang.pick("已向 \(target) 推荐 \(p.dossiers.count) 份（编号 \(p.namespace)-…；来源评审库指纹 \(p.sourceFingerprint)；审定：\(p.approvers.joined(separator: "、"))）",
+                          "nominated \(p.dossiers.count) to \(target) (ids \(p.namespace)-…; source store fingerprint \(p.sourceFingerprint); approved by \(p.approvers.joined(separator: ", ")))"))
         }
+        if status != 0 { throw ExitCode(status) }
     }
 }
 
