@@ -30,7 +30,7 @@ import Testing
         } else {
             #expect(try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp]).status == 0)
         }
-        let r = try Harness.pingshen(["sync", qp.store, hub])
+        let r = try Harness.pingshen(["sync", qp.store, hub, "--as", "sec", "--key", qp.key("sec")])
         #expect(r.status == 0, "district sync: \(r.stderr)")
         return (qp, hub, fp)
     }
@@ -93,7 +93,7 @@ import Testing
         // The city's hub takes the promotion; a city host that never saw the district verifies it.
         let chub = city.dir + "/city-hub.git"
         #expect(try Harness.pingshen(["hub", "init", chub, "--store-fingerprint", cfp]).status == 0)
-        r = try Harness.pingshen(["sync", city.store, chub])
+        r = try Harness.pingshen(["sync", city.store, chub, "--as", "sec", "--key", city.key("sec")])
         #expect(r.status == 0, "\(r.stderr)")
         let second = city.dir + "/city-second"
         #expect(try Harness.pingshen(["clone", chub, second, "--fingerprint", cfp]).status == 0)
