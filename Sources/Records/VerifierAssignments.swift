@@ -11,7 +11,8 @@ import Panel
 // - assignment-input: its pool or its dossiers' groups are not what the signed group and
 //   dossier-group records it had seen say (ordered by chains, `DecisionOrder`);
 // - assignment-rule: it gives a member a dossier of their own unit or one they had recused
-//   from, or takes a pair off without a reason that holds;
+//   from, or takes a pair off without a reason that holds (units, roles and removals as the
+//   roster was at the assignment's `gov`, not today's);
 // - assignment-conflict: two assignments were signed without one replacing the other;
 // - unassigned-sheet: a score by a member the assignment in force does not give that dossier.
 struct AssignmentChecks {
@@ -19,23 +20,29 @@ struct AssignmentChecks {
     var groups: [Item] = []
     var dossierGroups: [Item] = []
     var assignments: [Item] = []
-    /// Every counted score and recusal: (member, dossier, seq).
-    var scores: [(member: String, dossier: String, seq: Int)] = []
-    var recusals: [MemberDossierPair: Int] = [:]
+    /// Every score and recusal handed over: (member, dossier, seq, path); those with a problem
+    /// are forgotten (`forget`) before the checks.
+    var scores: [(member: String, dossier: String, seq: Int, path: String)] = []
+    var recusalList: [(pair: MemberDossierPair, seq: Int, path: String)] = []
+    /// The first recusal of each pair (by seq), of those that count.
+    var recusals: [MemberDossierPair: Int] {
+        var out: [MemberDossierPair: Int] = [:]
+        for r in recusalList { out[r.pair] = min(out[r.pair] ?? r.seq, r.seq) }
+        return out
+    }
 
     static let kinds: Set<RecordKind> = [.group, .dossierGroup, .assignment]
 
     mutating func note(_ s: RecordSummary) {
         switch s.content {
-        case let .score(dossier, _, _, _, _): scores.append((s.signer, dossier, s.seq))
-        case let .recusal(dossier, _): noteRecusal(s.signer, dossier, s.seq)
+        case let .score(dossier, _, _, _, _): scores.append((s.signer, dossier, s.seq, s.path))
+        case let .recusal(dossier, _): noteRecusal(s.signer, dossier, s.seq, s.path)
         case let .whole(r, sha): note(r, path: s.path, sha: sha)
         }
     }
 
-    mutating func noteRecusal(_ m: String, _ d: String, _ seq: Int) {
-        let p = MemberDossierPair(m, d)
-        recusals[p] = min(recusals[p] ?? seq, seq)
+    mutating func noteRecusal(_ m: String, _ d: String, _ seq: Int, _ path: String) {
+        recusalList.append((MemberDossierPair(m, d), seq, path))
     }
 
     mutating func note(_ r: Record, path: String, sha: String) {
@@ -45,14 +52,18 @@ struct AssignmentChecks {
         case .dossierGroup: dossierGroups.append(item)
         case .assignment: assignments.append(item)
         // The assignment is round 1's (issue 13): a later round's sheet is the committee's.
-        case .score: if let d = r.body["dossier"]?.string, RecordKinds.round(of: r.body) == 1 { scores.append((r.signer, d, r.seq)) }
-        case .recusal: if let d = r.body["dossier"]?.string { noteRecusal(r.signer, d, r.seq) }
+        case .score: if let d = r.body["dossier"]?.string, RecordKinds.round(of: r.body) == 1 { scores.append((r.signer, d, r.seq, path)) }
+        case .recusal: if let d = r.body["dossier"]?.string { noteRecusal(r.signer, d, r.seq, path) }
         default: return
         }
     }
 
-    /// Drops the group, dossier-group and assignment records at `paths` (those with a problem).
+    /// Drops the records at `paths` (those with a problem): an uncached verify hands over every
+    /// record that passed its own checks, some of which get a problem later (a sheet after the
+    /// finalization, …); none of them counts here, as none counts in a cached one.
     mutating func forget(_ paths: Set<String>) {
+        scores.removeAll { paths.contains($0.path) }
+        recusalList.removeAll { paths.contains($0.path) }
         groups.removeAll { paths.contains($0.path) }
         dossierGroups.removeAll { paths.contains($0.path) }
         assignments.removeAll { paths.contains($0.path) }
@@ -70,7 +81,7 @@ struct AssignmentChecks {
 
     func problems(layout: StoreLayout, language lang: Language) -> [Problem] {
         guard concernsAnything else { return [] }
-        guard let (panel, _) = try? Governance.openPanel(layout.root) else { return [] }
+        guard let (panel, governance) = try? Governance.openPanel(layout.root) else { return [] }
         var out: [Problem] = []
         func problem(_ path: String, _ kind: String, _ zh: String, _ en: String) { out.append(Problem(path: path, kind: kind, message: lang.pick(zh, en))) }
         // The groups known: the programme's and those a group record defines.
@@ -80,12 +91,17 @@ struct AssignmentChecks {
                 problem(i.path, "group-rule", "\(d) 被分入未定义的专业组 “\(g)”", "\(d) is put in group '\(g)', which no programme or group record defines")
             }
         }
-        let scoring = { (m: String) -> Bool in panel.roster.member(m).map { $0.role == .member || $0.role == .chair } ?? false }
         let dossiers = Dictionary(panel.dossiers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func sameUnit(_ m: String, _ d: String) -> String? { dossiers[d].flatMap { AssignmentPlan.sharedUnit(panel.roster.member(m), $0) } }
+        let recusals = self.recusals
         let bySha = Dictionary(assignments.map { ($0.sha, $0) }, uniquingKeysWith: { a, _ in a })
         for a in assignments.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
             guard let body = GroupingBody.assignment(a.record.body) else { continue }
+            // The roster as the signed history says it was when the assignment was signed (its
+            // `gov`): a member removed later is judged as they were then (their unit, their
+            // role), and a pair dropped as "removed" must have been removed by then.
+            let roster = governance.position[a.record.gov].map { governance.roster(at: $0) } ?? panel.roster
+            let scoring = { (m: String) -> Bool in roster.member(m).map { $0.role == .member || $0.role == .chair } ?? false }
+            func sameUnit(_ m: String, _ d: String) -> String? { dossiers[d].flatMap { AssignmentPlan.sharedUnit(roster.member(m), $0) } }
             for (d, e) in body.entries.sorted(by: { $0.key < $1.key }) where !known.contains(e.group) {
                 problem(a.path, "group-rule", "分配记录把 \(d) 列在未定义的专业组 “\(e.group)”", "the assignment puts \(d) in group '\(e.group)', which no programme or group record defines")
             }
