@@ -70,26 +70,53 @@ public struct GroupProgress: Sendable, Hashable {
 }
 
 extension ReviewSession {
-    /// Each group's statistics in the groups' order (empty when the programme has no groups).
-    /// `overall`: the whole panel's statistics (its stability is filtered per group).
-    public func groupStatistics(overall: PanelStatistics, lines: [String: Int] = [:]) -> [GroupStatistics] {
+    /// The round the statistics and the board show when none is asked: the open round (the
+    /// last once finalized); 1 without rounds.
+    public var shownRound: Int { hasRounds ? (finalized ? program.roundCount : openRound) : 1 }
+
+    /// Each group's statistics in the groups' order (empty when the programme has no groups),
+    /// on round `round`'s sheets and dossiers (default `shownRound`, as `stats`). `overall`:
+    /// the whole panel's statistics of that round (its stability is filtered per group). In a
+    /// round by groups before the last, each group's stability is at its shortlist line.
+    public func groupStatistics(overall: PanelStatistics, round asked: Int? = nil) -> [GroupStatistics] {
         guard hasGroups else { return [] }
-        return Statistics.groups(program: program, dossiers: dossiersInRunning, table: countedSheetTable,
+        let n = asked ?? shownRound
+        let input = statisticsInput(round: n)
+        var lines: [String: Int] = [:]
+        if hasRounds, n < program.roundCount, program.roundSpec(n)?.byGroups == true {
+            for (k, size) in shortlistSizes(round: n).sizes { if let k { lines[k] = size } }
+        }
+        return Statistics.groups(program: input.program, dossiers: input.dossiers, table: input.table,
                                  groupOf: ledger.dossierGroups, order: groups().map(\.id), overall: overall, lines: lines)
     }
 
-    /// Each group's progress against the assignment in force (empty without groups), over the
-    /// dossiers no signed decision took out of the running (a dossier not yet checked is
-    /// scored as a member's list shows it). A pair is signed when the member's latest sheet for
-    /// it stands, recused when they recused.
-    public func groupProgress() -> [GroupProgress] {
+    /// Each group's progress in round `round` (default `shownRound`; empty without groups). In
+    /// round 1, against the assignment in force, over the dossiers no signed decision took out
+    /// of the running (a dossier not yet checked is scored as a member's list shows it); in a
+    /// later round, every scoring member of the roster on each dossier of the round (the
+    /// committee), by the dossiers' groups. A pair is signed when the member's latest sheet of
+    /// the round stands, recused when they recused in it.
+    public func groupProgress(round asked: Int? = nil) -> [GroupProgress] {
         guard hasGroups else { return [] }
-        let table = (try? assignmentInForce())?.assignment.table
-        let open = panel.dossiers.filter { let q = qualification(of: $0).state; return q != .ineligible && q != .objectionUpheld }
-        return GroupProgress.board(groups: groups().map { ($0.id, $0.name, $0.members) }, dossierGroup: ledger.dossierGroups,
-                                   dossiers: open.map(\.id), assignment: table) { m, d in
-            if ledger.recusal(.init(m, d)) != nil { return .recused }
-            return ledger.latestScore(.init(m, d)) != nil ? .signed : .open
+        let n = asked ?? shownRound
+        let l = ledger.round(n)
+        let gs = groups()
+        let board: [(id: String, name: LocalizedText, members: [String])]
+        let table: [String: [String]]?
+        let ds: [Dossier]
+        if n == 1 {
+            board = gs.map { ($0.id, $0.name, $0.members) }
+            table = (try? assignmentInForce())?.assignment.table
+            ds = panel.dossiers.filter { let q = qualification(of: $0).state; return q != .ineligible && q != .objectionUpheld }
+        } else {
+            let everyone = panel.roster.members.filter(ReviewSession.scoring).map(\.id)
+            board = gs.map { ($0.id, $0.name, everyone) }
+            table = nil
+            ds = roundDossiers(n)
+        }
+        return GroupProgress.board(groups: board, dossierGroup: ledger.dossierGroups, dossiers: ds.map(\.id), assignment: table) { m, d in
+            if l.recusal(.init(m, d)) != nil { return .recused }
+            return l.latestScore(.init(m, d)) != nil ? .signed : .open
         }
     }
 }

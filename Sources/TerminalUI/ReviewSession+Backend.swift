@@ -213,8 +213,10 @@ public final class SessionBackend: ReviewBackend {
 
     public func statistics() -> PanelStatistics {
         if let cachedStatistics { return cachedStatistics }
-        // The dossiers in the running only, as `pingshen stats` (one function decides).
-        let s = Statistics.compute(program: program, dossiers: session.dossiersInRunning, table: session.countedSheetTable)
+        // The dossiers in the running only, as `pingshen stats` (one function decides), of the
+        // round it shows (issue 13: the open round of a programme with rounds).
+        let input = session.statisticsInput(round: nil)
+        let s = Statistics.compute(program: input.program, dossiers: input.dossiers, table: input.table)
         cachedStatistics = s
         return s
     }
@@ -443,8 +445,10 @@ extension SessionBackend {
         guard session.hasGroups else { return nil }
         let stats = session.groupStatistics(overall: statistics())
         let signed = session.ledger.dossierGroups
-        return GroupBoard(progress: session.groupProgress(), statistics: Dictionary(stats.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a }),
-                          ungrouped: session.panel.dossiers.filter { signed[$0.id] == nil }.count)
+        let n = session.shownRound
+        return GroupBoard(progress: session.groupProgress(round: n), statistics: Dictionary(stats.map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a }),
+                          ungrouped: session.panel.dossiers.filter { signed[$0.id] == nil }.count,
+                          round: session.hasRounds ? n : nil, roundName: session.program.roundSpec(n)?.name)
     }
 
     /// What `pingshen assign` with no option would sign now: the assignment in force's K and

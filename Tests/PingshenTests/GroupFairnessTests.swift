@@ -141,3 +141,39 @@ import Review
         #expect(r.status == 0 && Harness.records(fx.store, "sec").count == before + 1, "\(r.stdout)")
     }
 }
+
+/// The round dimension (issue 13): `stats` and the chair's board show the open round; in round
+/// 1 by groups each group's stability is at its shortlist line; once the shortlists are
+/// signed, round 2's board counts the committee on the shortlisted dossiers by group.
+@Suite struct GroupFairnessRoundsTests {
+    @Test func theBoardAndTheStatisticsFollowTheOpenRound() throws {
+        let rf = try RoundsFixture()
+        // Round 1: the lines are the apportioned shortlist sizes (1.5 × 5 = 8: 3 / 2 / 3).
+        var r = try Harness.pingshen(["stats", rf.store, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var groups = try #require(try Harness.json(r.stdout)["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["group"] as? String } == ["mech", "weld", "elec"])
+        #expect(groups.map { $0["line"] as? Int } == [3, 2, 3], "\(groups.map { $0["line"] ?? "?" })")
+        #expect(groups.map { $0["sheets"] as? Int } == [30, 30, 30])
+        func board() throws -> String {
+            let c = AppController(backend: try SessionBackend(session: try ReviewSession(root: rf.store), member: "chair", signer: nil),
+                                  lang: .en, size: (120, 40))
+            c.send(.key(.char("p")))
+            return c.frame().lines().joined(separator: "\n")
+        }
+        var screen = try board()
+        #expect(screen.contains("Round 1 (first round) · Group mech") && screen.contains("30/30 100%"), "\(screen)")
+        #expect(screen.contains("Stability at the group's shortlist line of 3"), "\(screen)")
+        // Round 2: the committee (9 members and the chair) on the 8 shortlisted, by group.
+        try rf.shortlistRoundOne()
+        screen = try board()
+        #expect(screen.contains("Round 2 (final round) · Group mech: 3 dossiers, signed 0/30"), "\(screen)")
+        #expect(screen.contains("0/20"), "weld's two dossiers: \(screen)")
+        #expect(try rf.score("m9", "D01", total: 60, extra: ["--round", "2"]).status == 0)
+        screen = try board()
+        #expect(screen.contains("1/30"), "\(screen)")
+        r = try Harness.pingshen(["stats", rf.store, "--format", "json"])
+        groups = try #require(try Harness.json(r.stdout)["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["sheets"] as? Int } == [1, 0, 0] && groups.allSatisfy { $0["line"] is NSNull }, "\(groups)")
+    }
+}

@@ -23,8 +23,11 @@ public struct GroupBoard: Sendable {
     public var statistics: [String: GroupStatistics]
     /// Dossiers with no signed group.
     public var ungrouped: Int
-    public init(progress: [GroupProgress], statistics: [String: GroupStatistics], ungrouped: Int) {
-        self.progress = progress; self.statistics = statistics; self.ungrouped = ungrouped
+    /// The round shown (the open one; nil without rounds) and its name.
+    public var round: Int?
+    public var roundName: LocalizedText?
+    public init(progress: [GroupProgress], statistics: [String: GroupStatistics], ungrouped: Int, round: Int? = nil, roundName: LocalizedText? = nil) {
+        self.progress = progress; self.statistics = statistics; self.ungrouped = ungrouped; self.round = round; self.roundName = roundName
     }
 }
 
@@ -182,7 +185,10 @@ extension ChairViews {
         let gp = board.progress[pos.selected]
         let st = board.statistics[gp.group]
         var lines: [(String, StyleRole)] = []
-        var head = lang.pick("专业组 \(gp.group)：\(gp.dossiers) 份材料，已签 \(gp.signed)/\(gp.expected)", "Group \(gp.group): \(gp.dossiers) dossiers, signed \(gp.signed)/\(gp.expected)")
+        var head = board.round.map { n in
+            lang.pick("第 \(n) 轮", "Round \(n)") + (board.roundName.map { lang.pick("（\($0.zh)）", " (\($0.en))") } ?? "") + lang.pick(" · ", " · ")
+        } ?? ""
+        head += lang.pick("专业组 \(gp.group)：\(gp.dossiers) 份材料，已签 \(gp.signed)/\(gp.expected)", "Group \(gp.group): \(gp.dossiers) dossiers, signed \(gp.signed)/\(gp.expected)")
         if let st, let mean = st.mean {
             head += lang.pick("；平均总分 \(mean.rounded2())", "; mean total \(mean.rounded2())")
             if let v = st.variance { head += lang.pick("，标准差 \(v.sqrtRounded(places: 2))", ", SD \(v.sqrtRounded(places: 2))") }
@@ -206,6 +212,9 @@ extension ChairViews {
         for o in st?.outliers ?? [] {
             lines.append((lang.pick("离群：\(o.dossier) \(UI.memberLabel(o.member, b)) 总分 \(o.total)，其余中位数 \(o.othersMedian.rounded2())",
                                     "Outlier: \(o.dossier) \(UI.memberLabel(o.member, b)) gave \(o.total), others' median \(o.othersMedian.rounded2())"), .warning))
+        }
+        if let line = st?.line {
+            lines.append((lang.pick("稳定性按本组入围名额 \(line) 计", "Stability at the group's shortlist line of \(line)"), .dim))
         }
         for c in st?.stability ?? [] {
             lines.append((lang.pick("不稳定：去掉 \(UI.memberLabel(c.member, b)) 的评分，\(c.dossier) 由“\(c.from.label(.zh))”变为“\(c.to.label(.zh))”",
