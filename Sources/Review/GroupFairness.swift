@@ -105,7 +105,9 @@ extension ReviewSession {
         let table: [String: [String]]?
         let ds: [Dossier]
         if n == 1 {
-            board = gs.map { ($0.id, $0.name, $0.members) }
+            // Without an assignment, the group's members who score (one removed since is no
+            // longer expected to); with one, its pairs, a removed member's open until replaced.
+            board = gs.map { ($0.id, $0.name, $0.members.filter { panel.roster.member($0).map(ReviewSession.scoring) ?? false }) }
             table = (try? assignmentInForce())?.assignment.table
             ds = panel.dossiers.filter { let q = qualification(of: $0).state; return q != .ineligible && q != .objectionUpheld }
         } else {

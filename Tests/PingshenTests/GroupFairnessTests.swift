@@ -177,3 +177,18 @@ import Review
         #expect(groups.map { $0["sheets"] as? Int } == [1, 0, 0] && groups.allSatisfy { $0["line"] is NSNull }, "\(groups)")
     }
 }
+
+extension GroupFairnessTests {
+    /// Without an assignment every scoring member of a group is expected on each of its
+    /// dossiers; a member removed from the roster is not (mech: 4 members left × 10).
+    @Test func theBoardWithoutAnAssignmentLeavesRemovedMembersOut() throws {
+        let fx = try GroupFixture()
+        try fx.grouped()
+        let r = try Harness.pingshen(["member", "remove", fx.store, "--as", "sec", "--key", fx.key("sec"), "--id", "m3", "--reason", "调离"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let c = AppController(backend: try SessionBackend(session: try ReviewSession(root: fx.store), member: "chair", signer: nil), lang: .en, size: (120, 40))
+        c.send(.key(.char("p")))
+        let screen = c.frame().lines().joined(separator: "\n")
+        #expect(screen.contains("0/40") && !screen.contains("(m3)"), "\(screen)")
+    }
+}
