@@ -11,6 +11,9 @@
 //   Grouping.swift       field groups and assignment (issue 13): the group, dossier-group and assignment
 //                        bodies, and AssignmentPlan, the deterministic assignment verify recomputes
 //   VerifierAssignments.swift  groups and assignments across records (group-rule, assignment-*, unassigned-sheet)
+//   Shortlists.swift     rounds (issue 13): the shortlist record's body (shape, rules, reading); the
+//                        recount of a shortlist from the sheets needs Scoring and lives in
+//                        Review/Rounds.swift (shortlist-*, round-rule), run by `pingshen verify`
 //   AttachmentPins.swift files attached to dossiers (issue 15): safe names, kinds, the attachment record's
 //                        body, and verify's check of dossiers/ID/ (attachment-changed/-missing/-unpinned)
 //   RecordFast.swift     the fast paths of the per-record check (same answer as the general code, or nil)

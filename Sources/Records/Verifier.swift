@@ -24,7 +24,9 @@ public struct Problem: Codable, Hashable, Sendable {
     /// notice-rule (a public notice, objection or approval that breaks the notice's rules:
     /// VerifierNotices.swift); group-rule, assignment-mismatch, assignment-input,
     /// assignment-rule, assignment-conflict, unassigned-sheet (field groups and assignment,
-    /// issue 13: VerifierAssignments.swift); attachment-changed, attachment-missing,
+    /// issue 13: VerifierAssignments.swift); shortlist-mismatch, shortlist-input,
+    /// shortlist-conflict, round-rule (rounds and shortlists, issue 13: Review/Rounds.swift, added
+    /// by the `verify` command); attachment-changed, attachment-missing,
     /// attachment-unpinned (the files of dossiers/ID/ against their signed pins: AttachmentPins.swift)
     public var kind: String
     public var message: String

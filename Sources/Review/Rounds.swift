@@ -265,6 +265,9 @@ extension ReviewSession {
         if ledger.head(of: chairID) > 0 { counted[chairID] = ledger.head(of: chairID) }
         let pins = try finalizePins()
         let rule = program.roundSpec(n)?.shortlist
+        let outOfRunning = qualifications().filter { !$0.inRunning }
+        let previousOn = Set(n > 1 ? shortlists(round: n - 1).flatMap(\.body.shortlist) : [])
+        let groupOf = ledger.dossierGroups
         var bodies: [[String: JSONValue]] = []
         for k in targets {
             let entries = perList[k]!
@@ -290,11 +293,9 @@ extension ReviewSession {
             }
             let mine = Set(entries.map(\.dossier))
             var excluded: [String: JSONValue] = [:]
-            for q in qualifications() where !q.inRunning {
-                let inList: Bool
-                if n == 1 { inList = !byGroups || ledger.dossierGroups[q.dossier] == k }
-                else { inList = shortlists(round: n - 1).contains { $0.body.shortlist.contains(q.dossier) } && (!byGroups || ledger.dossierGroups[q.dossier] == k) }
-                if inList && !mine.contains(q.dossier) { excluded[q.dossier] = .string(q.state.rawValue) }
+            for q in outOfRunning where !mine.contains(q.dossier) {
+                let inList = (n == 1 || previousOn.contains(q.dossier)) && (!byGroups || groupOf[q.dossier] == k)
+                if inList { excluded[q.dossier] = .string(q.state.rawValue) }
             }
             let p = roundProgram(n, size: size)
             var body: [String: JSONValue] = [
@@ -360,7 +361,9 @@ extension ReviewSession {
         rounds = Array(Set(rounds)).sorted()
         for n in rounds {
             let l = ledger.round(n)
-            let mine = all.filter { $0.body.round == n }
+            // dossier → the shortlist of this round that ranked it (built once: 50,000 sheets).
+            var closing: [String: SignedShortlist] = [:]
+            for sl in all where sl.body.round == n { for d in sl.body.ranking.map(\.dossier) where closing[d] == nil { closing[d] = sl } }
             let previous = all.filter { $0.body.round == n - 1 }
             let onShortlist = Set(previous.flatMap(\.body.shortlist))
             for (slot, s) in l.latestSheets {
@@ -373,7 +376,7 @@ extension ReviewSession {
                     out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
                     continue
                 }
-                if let sl = mine.first(where: { $0.body.ranked.contains(d) }), s.seq > (sl.body.counted[m] ?? 0) {
+                if let sl = closing[d], s.seq > (sl.body.counted[m] ?? 0) {
                     out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（未计入）", en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted by it)")))
                 }
             }

@@ -278,6 +278,12 @@ extension RoundsTests {
         }
         session = try ReviewSession(root: rf.store)
         #expect(session.assignmentCounts("m3").map { [$0.open, $0.done, $0.total] } == [0, 8, 8])
+        // The ledger kept at the last open (LedgerSnapshot) carries the later round whole.
+        let built = try Ledger.load(layout: StoreLayout(rf.store))
+        let kept = try Ledger.load(layout: StoreLayout(rf.store))
+        #expect(kept.fromKeptSnapshot && kept.laterRoundNumbers == [2] && built.laterRoundNumbers == [2])
+        #expect(kept.round(2).sheetTable.rows == built.round(2).sheetTable.rows && kept.round(2).sheetTable.rows.count == 32)
+        #expect(kept.round(2).latestScore(.init("m3", "D23"))?.sheet.points["craft"] == 25 && kept.latestScore(.init("m3", "D23")) == nil)
         j = try rf.rank()
         #expect(j["round"] as? Int == 2 && j["quota"] as? Int == 5)
         entries = j["entries"] as? [[String: Any]] ?? []
