@@ -393,6 +393,16 @@ extension ReviewSession {
     public func roundVerifyProblems(language lang: Language) -> [Problem] {
         var out = shortlistAudit(language: lang)
         out += roundRuleSheets().map { Problem(path: $0.sheet.path, kind: "round-rule", message: $0.why.text(lang)) }
+        // A recusal of a round signed after the shortlist that counted its dossier's list.
+        var closing: [Int: [String: SignedShortlist]] = [:]
+        for sl in shortlists() { for d in sl.body.ranking.map(\.dossier) where closing[sl.body.round]?[d] == nil { closing[sl.body.round, default: [:]][d] = sl } }
+        for n in Set([1] + ledger.laterRoundNumbers).sorted() {
+            for x in ledger.round(n).recusals {
+                guard let sl = closing[n]?[x.dossier], x.seq > (sl.body.counted[x.member] ?? 0) else { continue }
+                out.append(Problem(path: "records/\(x.member)/" + RecordFileName.json(x.seq), kind: "round-rule", message: lang.pick(
+                    "第 \(n) 轮的回避签于该轮入围名单 \(sl.record.path) 之后", "a round \(n) recusal signed after the round's shortlist \(sl.record.path)")))
+            }
+        }
         let flagged = Set(out.map(\.path))
         for n in ledger.laterRoundNumbers {
             let previous = shortlists(round: n - 1)
@@ -431,6 +441,15 @@ extension ReviewSession {
             }
             seen[key] = s
             guard b.round < program.roundCount else { continue }   // a rule-violation already
+            // It counts every record it had seen: a sheet it saw is never left out as "after".
+            let rec = s.record.record
+            // (The chair's own shortlists signed by the same command come between: not sheets.)
+            let own = b.counted[rec.signer] ?? 0
+            let between = all.filter { $0.record.record.signer == rec.signer && $0.record.record.seq > own && $0.record.record.seq < rec.seq }.count
+            let short = rec.seen.keys.sorted().filter { (b.counted[$0] ?? 0) < (rec.seen[$0] ?? 0) } + (own < rec.seq - 1 - between ? [rec.signer] : [])
+            if !short.isEmpty {
+                problem(s, "shortlist-input", "入围名单的 counted 少于其所见的记录（\(short.joined(separator: ", "))）", "the shortlist's counted leaves out records it had seen (\(short.joined(separator: ", ")))")
+            }
             if b.assignment != inForce {
                 problem(s, "shortlist-input", "入围名单所记的分配（\(b.assignment?.prefix(12) ?? "无")）不是现行的分配（\(inForce?.prefix(12) ?? "无")）",
                         "the shortlist pins the assignment \(b.assignment?.prefix(12) ?? "none"), not the one in force (\(inForce?.prefix(12) ?? "none"))")

@@ -325,7 +325,8 @@ extension RoundsTests {
         #expect(r.status != 0 && r.stderr.contains("round 7"), "\(r.stderr)")
         // A shortlist for weld forged with the chair's key: D13 on instead of D12, no resolution.
         let head = try Forge.head(rf.store)
-        let sheetsCounted = Forge.seen(rf.store, except: "chair").mapValues { JSONValue.int(Int64($0)) }
+        var sheetsCounted = Forge.seen(rf.store, except: "chair").mapValues { JSONValue.int(Int64($0)) }
+        sheetsCounted["m1"] = .int(0)   // m1's sheets left out, though the record saw them
         var forgedRows: [JSONValue] = []
         for i in 11...20 {
             let rank: Int = i == 13 ? 2 : (i == 12 ? 3 : i - 10)
@@ -343,6 +344,7 @@ extension RoundsTests {
         let path = try Forge.record(rf.store, "chair", kind: .shortlist, body: forged, key: rf.fx.key("chair"))
         var v = try rf.fx.verify()
         #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == path && $0["kind"] as? String == "shortlist-mismatch" }, "\(v.problems)")
+        #expect(v.problems.contains { $0["path"] as? String == path && $0["kind"] as? String == "shortlist-input" && ($0["message"] as? String ?? "").contains("m1") }, "\(v.problems)")
         // The session will not go on over it (a store with problems signs nothing)… once the
         // forgery goes, the real shortlists are signed.
         try FileManager.default.removeItem(atPath: rf.store + "/" + path)
@@ -380,5 +382,12 @@ extension RoundsTests {
         let late = try Forge.record(rf.store, "m1", kind: .score, body: ["dossier": .string("D01"), "points": pts, "round": .int(1)], key: rf.fx.key("m1"))
         v = try rf.fx.verify()
         #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == late && $0["kind"] as? String == "round-rule" }, "\(v.problems)")
+        try FileManager.default.removeItem(atPath: rf.store + "/" + late)
+        try FileManager.default.removeItem(atPath: rf.store + "/" + late + ".sig")
+        // A round-1 recusal signed after its shortlist (it would take a counted sheet out).
+        let m = try rf.fx.table()["D02"]!.members[0]
+        let recused = try Forge.record(rf.store, m, kind: .recusal, body: ["dossier": .string("D02"), "round": .int(1)], key: rf.fx.key(m))
+        v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == recused && $0["kind"] as? String == "round-rule" }, "\(v.problems)")
     }
 }
