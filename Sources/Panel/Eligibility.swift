@@ -732,6 +732,8 @@ public enum DateText {
     /// when there is none.
     public static func trimmed(_ s: String) -> String {
         func blank(_ c: Character) -> Bool { c.isWhitespace || c == "\u{FEFF}" }
+        // Begins and ends with a printable ASCII character: nothing to trim (no grapheme walk).
+        if let f = s.utf8.first, let l = s.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return s }
         guard let f = s.first, let l = s.last, blank(f) || blank(l) else { return s }
         var sub = Substring(s)
         while let c = sub.first, blank(c) { sub.removeFirst() }

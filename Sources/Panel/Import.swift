@@ -270,8 +270,12 @@ public enum DossierImport {
     static let fieldOrder = Dictionary(uniqueKeysWithValues: DossierFields.all.enumerated().map { ($1.id, $0) })
 
     static func yamlKey(_ k: String) -> String {
-        let plain = !k.isEmpty && k.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
-            && !(k.first!.isNumber) && !["y", "n", "yes", "no", "on", "off", "true", "false", "null"].contains(k.lowercased())
+        // [A-Za-z0-9_-], not starting with a digit, and not a word YAML 1.1 reads as a boolean
+        // or null (the field ids: name, birth_date …).
+        let u = k.utf8
+        let plain = !u.isEmpty && u.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }
+            && !(u.first! >= 0x30 && u.first! <= 0x39)
+            && (u.count > 5 || !["y", "n", "yes", "no", "on", "off", "true", "false", "null"].contains(k.lowercased()))
         return plain ? k : yamlQuoted(k)
     }
 
@@ -286,7 +290,7 @@ public enum DossierImport {
     /// " |\n    line\n    line\n" when `s` is multi-line text a literal block keeps exactly; nil
     /// when it needs quoting (leading space or line break, blank-looking lines, controls, \r).
     static func yamlLiteralBlock(_ s: String, indent: String) -> String? {
-        guard s.contains("\n"), let first = s.unicodeScalars.first, first != " ", first != "\n", first != "\t" else { return nil }
+        guard s.utf8.contains(0x0A), let first = s.unicodeScalars.first, first != " ", first != "\n", first != "\t" else { return nil }
         for u in s.unicodeScalars {
             let v = u.value
             if (v < 0x20 && u != "\n") || (v >= 0x7F && v <= 0x9F) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF {

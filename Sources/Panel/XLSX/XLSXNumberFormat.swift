@@ -83,12 +83,18 @@ public enum XLSXNumberFormat {
         }
         let (y, m, d) = civil(fromDays: epochDays)
         guard y <= 9999 else { return nil }
-        var s = String(format: "%04d-%02d-%02d", y, m, d)
+        var s = padded(Int(y), 4) + "-" + padded(Int(m), 2) + "-" + padded(Int(d), 2)
         if withTime && seconds != 0 {
-            s += String(format: " %02d:%02d", seconds / 3600, seconds / 60 % 60)
-            if seconds % 60 != 0 { s += String(format: ":%02d", seconds % 60) }
+            s += " " + padded(seconds / 3600, 2) + ":" + padded(seconds / 60 % 60, 2)
+            if seconds % 60 != 0 { s += ":" + padded(seconds % 60, 2) }
         }
         return s
+    }
+
+    /// `n` (0 or more) in decimal with leading zeros to `width` digits, as "%0*d" writes it.
+    @inline(__always) static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// A time of day (a serial's fraction) as HH:MM[:SS].

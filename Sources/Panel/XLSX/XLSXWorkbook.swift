@@ -119,9 +119,11 @@ public final class XLSXWorkbook {
         guard let data = try package.part(chosen.part) else {
             throw InputError(path: path, field: chosen.name, message: localized("工作表“\(chosen.name)”的部件 \(chosen.part) 不在工作簿里", "the part \(chosen.part) of sheet '\(chosen.name)' is missing"))
         }
-        let d = SheetDelegate(sheet: chosen.name, path: path, shared: shared, date1904: date1904) { [xfFormat, customFormats] style in
-            guard style >= 0, style < xfFormat.count else { return .general }
-            return XLSXNumberFormat.kind(id: xfFormat[style], custom: customFormats)
+        // Each cell style's number format, decided once (not once per cell).
+        let kinds = xfFormat.map { XLSXNumberFormat.kind(id: $0, custom: customFormats) }
+        let d = SheetDelegate(sheet: chosen.name, path: path, shared: shared, date1904: date1904) { style in
+            guard style >= 0, style < kinds.count else { return .general }
+            return kinds[style]
         }
         try run(d, on: data, part: chosen.part)
         return d.result
@@ -142,6 +144,12 @@ class XLSXDelegate: NSObject {
     @inline(__always) static func local(_ name: String) -> Substring {
         if let i = name.lastIndex(of: ":") { return name[name.index(after: i)...] }
         return Substring(name)
+    }
+    /// `s` without white space at either end (Foundation's `.whitespaces`), at once when it
+    /// begins and ends with a printable ASCII character (a number, a string index).
+    @inline(__always) static func trimmedSpaces(_ s: String) -> String {
+        if let f = s.utf8.first, let l = s.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
     static func attr(_ a: [String: String], _ key: String) -> String? {
         if let v = a[key] { return v }
@@ -315,7 +323,7 @@ final class SheetDelegate: XLSXDelegate, XMLParserDelegate {
             let value: String
             switch type {
             case "s":
-                guard let i = Int(text.trimmingCharacters(in: .whitespaces)), i >= 0, i < shared.count else {
+                guard let i = Int(XLSXDelegate.trimmedSpaces(text)), i >= 0, i < shared.count else {
                     cellError(parser, "共享字符串的编号“\(text.prefix(20))”超出范围（共有 \(shared.count) 个）",
                               "shared string index '\(text.prefix(20))' is out of range (there are \(shared.count))")
                     return
@@ -330,7 +338,7 @@ final class SheetDelegate: XLSXDelegate, XMLParserDelegate {
                 // ISO 8601 (ECMA-376 Part 1 §18.17.4): the date part.
                 value = String(text.prefix(10))
             default:
-                let raw = text.trimmingCharacters(in: .whitespaces)
+                let raw = XLSXDelegate.trimmedSpaces(text)
                 guard let x = Double(raw), x.isFinite else {
                     cellError(parser, "数值“\(raw.prefix(20))”无效", "invalid number '\(raw.prefix(20))'")
                     return
