@@ -29,7 +29,7 @@ public final class VerifyCache: @unchecked Sendable {
     public init?(layout: StoreLayout, secretPath: String? = nil) {
         guard let secret = VerifyCache.secret(at: secretPath ?? VerifyCache.defaultSecretPath()) else { return nil }
         key = SymmetricKey(data: secret)
-        path = layout.cacheDir + "/verified-v1"
+        path = VerifyCache.path(layout)
         if let data = Verifier.readFile(path), data.count % 32 == 0 {
             data.withUnsafeBytes { raw in
                 let n = data.count / 32
@@ -42,6 +42,9 @@ public final class VerifyCache: @unchecked Sendable {
             }
         }
     }
+
+    /// The cache file of a store (derived data, never replicated: `.cache/` is ignored).
+    public static func path(_ layout: StoreLayout) -> String { layout.cacheDir + "/verified-v1" }
 
     static func defaultSecretPath() -> String {
         let env = ProcessInfo.processInfo.environment

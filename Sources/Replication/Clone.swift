@@ -57,7 +57,9 @@ public enum Clone {
         report.refusals = StorePolicy.refusals(try StorePolicy.changes(git, revisions: ["HEAD"]))
         if !report.refusals.isEmpty { report.status = .refused; return report }
         let tree = try git.ok(["rev-parse", "HEAD^{tree}"]).line
-        let checked = try TreeCheck.verify(git, tree: tree, scratchParent: abs + "/.git", language: lang)
+        // The signatures checked here are kept in the new store's cache (.cache/, ignored):
+        // its first command does not check them again.
+        let checked = try TreeCheck.verify(git, tree: tree, scratchParent: abs + "/.git", cache: VerifyCache.path(layout), language: lang)
         report.fingerprint = checked.report.fingerprint
         report.records = checked.report.records
         report.problems = checked.report.problems.filter { !TreeCheck.replicable.contains($0.kind) }

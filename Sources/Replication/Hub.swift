@@ -128,7 +128,10 @@ public enum Hub {
             for r in refused { v.refusals.append(r.message(lang)) }
             guard refused.isEmpty else { continue }
             let tree = try git.ok(["rev-parse", new + "^{tree}"]).line
-            let checked = try TreeCheck.verify(git, tree: tree, scratchParent: SSHAccess.absolute(gitDir), language: lang)
+            // The hub keeps the signatures it checked (this user's verified-record cache, in the
+            // hub's folder): a push is checked for what it adds, not the whole store again.
+            let checked = try TreeCheck.verify(git, tree: tree, scratchParent: SSHAccess.absolute(gitDir),
+                                               cache: SSHAccess.absolute(gitDir) + "/pingshen/verified-v1", language: lang)
             if checked.report.fingerprint != fp {
                 refuse("评审库指纹是 \(checked.report.fingerprint ?? "（无创始记录）")，本集线库只收 \(fp)",
                        "the store fingerprint is \(checked.report.fingerprint ?? "(no genesis record)"); this hub takes only \(fp)")

@@ -221,8 +221,11 @@ public enum Sync {
         } else {
             tree = try git.ok(["rev-parse", theirs + "^{tree}"]).line
         }
-        let checked = try TreeCheck.verify(git, tree: tree, scratchParent: layout.root + "/.git", language: lang)
-        let before = try Verifier.verifyStore(layout: layout, language: lang)
+        // What came in is checked once: the merged tree's check starts from this host's
+        // verified-record cache (only new signatures are checked) and leaves them in it; this
+        // store's own problems come through its store index, with those signatures known.
+        let checked = try TreeCheck.verify(git, tree: tree, scratchParent: layout.root + "/.git", cache: VerifyCache.path(layout), language: lang)
+        let before = try Verifier.verifyStore(layout: layout, language: lang, cached: true)
         report.problems = TreeCheck.newProblems(checked.report.problems, over: before.problems)
         if checked.report.fingerprint != fingerprint {
             report.problems.append(Problem(path: "records", kind: "fingerprint-mismatch", message: lang.pick(

@@ -29,16 +29,25 @@ public enum TreeCheck {
     public static let replicable: Set<String> = ["decision-conflict"]
 
     /// Verifies `tree` (an object id). `scratchParent`: a folder on the repository's file system.
-    public static func verify(_ git: Git, tree: String, scratchParent: String, language lang: Language) throws -> Outcome {
-        try withCheckout(git, tree: tree, scratchParent: scratchParent, language: lang) { layout, st in
-            try check(layout, governance: st, language: lang)
+    ///
+    /// `cache`: a verified-record cache file (`VerifyCache`: HMAC entries under this user's
+    /// secret, "this signature over these bytes was valid") that the check starts from and
+    /// leaves the signatures it checked in. A sync passes the store's own, so that a record
+    /// this host already holds is not checked again, only what came in; the records the
+    /// merge brings are then known to the host's next command (issue 14: sync used to verify
+    /// every signature twice per merge). Everything else (roster, chains, rules, pins) is
+    /// checked in full each time, as `verify --cached` does.
+    public static func verify(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, language lang: Language) throws -> Outcome {
+        try withCheckout(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang) { layout, st in
+            try check(layout, governance: st, cache: cache, language: lang)
         }
     }
 
     /// Checks `tree` out into a scratch folder under `scratchParent` (a store of its own, its
     /// views written from its own signed history), runs `body` on it, and removes it. The
     /// store `body` sees is the tree's, and nothing of it outlives the call.
-    public static func withCheckout<T>(_ git: Git, tree: String, scratchParent: String, language lang: Language,
+    /// `cache`: a verified-record cache file the scratch store starts from (see `verify`).
+    public static func withCheckout<T>(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, language lang: Language,
                                        _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
         let scratch = scratchParent + "/pingshen-check-" + UUID().uuidString
         let work = scratch + "/store"
@@ -48,15 +57,26 @@ public enum TreeCheck {
         try git.ok(["read-tree", tree], extraEnvironment: env)
         try git.ok(["--work-tree=" + work, "checkout-index", "-a"], extraEnvironment: env)
         let layout = StoreLayout(work)
+        if let cache, let known = FileManager.default.contents(atPath: cache) {
+            try FileManager.default.createDirectory(atPath: layout.cacheDir, withIntermediateDirectories: true)
+            try known.write(to: URL(fileURLWithPath: VerifyCache.path(layout)))
+        }
         let st = try Governance.load(layout, language: lang)
         if st.genesis != nil { try Governance.writeViews(st, layout: layout) }
         return try body(layout, st)
     }
 
     /// `verify` of a checked-out tree (`withCheckout`): its problems, named relative to the store.
-    public static func check(_ layout: StoreLayout, governance st: Governance.State, language lang: Language) throws -> Outcome {
+    /// `cache`: where the signatures it checked are left (see `verify`).
+    public static func check(_ layout: StoreLayout, governance st: Governance.State, cache: String? = nil, language lang: Language) throws -> Outcome {
         let work = layout.root
-        var report = try Verifier.verifyStore(layout: layout, language: lang)
+        // Through the index path (`cached`): with no index in the scratch folder every record is
+        // read and checked, the signatures through the verified-record cache it was given.
+        var report = try Verifier.verifyStore(layout: layout, language: lang, cached: true)
+        if let cache, let after = FileManager.default.contents(atPath: VerifyCache.path(layout)), after != FileManager.default.contents(atPath: cache) {
+            try? FileManager.default.createDirectory(atPath: (cache as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? DurableFile.write(after, to: cache, replace: true, sync: false)
+        }
         // Paths are named relative to the store: the scratch folder never shows.
         for i in report.problems.indices {
             report.problems[i].message = report.problems[i].message.replacingOccurrences(of: work + "/", with: "")

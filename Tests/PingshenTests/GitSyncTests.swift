@@ -102,6 +102,40 @@ struct GitHosts {
         for s in [h.a, h.b] { #expect(try Harness.pingshen(["verify", s]).status == 0) }
     }
 
+    /// What came in is verified once (issue 14): the merged tree's check starts from the host's
+    /// verified-record cache and leaves the signatures it checked there, so the host's own
+    /// check and its next command verify no signature again. Seen from outside: after a sync,
+    /// the cache (`.cache/verified-v1`, 32 bytes per signature) holds every record of the store;
+    /// after a clone, too.
+    @Test func whatCameInIsVerifiedOnceAndKept() throws {
+        let h = try GitHosts()
+        func cached(_ store: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: store + "/.cache/verified-v1"))?[.size] as? Int ?? 0) / 32 }
+        func signatures(_ store: String) throws -> Int { try GitCLI.files(store).filter { $0.hasSuffix(".sig") }.count }
+        try h.score(h.a, "m1", "D001", 20)
+        try h.score(h.a, "m3", "D002", 18)
+        #expect(try h.sync(h.a).status == 0)
+        let r = try h.sync(h.b)
+        #expect(r.status == 0 && r.stdout.contains("records received: 2"), "\(r.stdout) \(r.stderr)")
+        let (inCache, signed) = (cached(h.b), try signatures(h.b))
+        #expect(inCache == signed && signed > 0, "B's cache: \(inCache), signatures: \(signed)")
+        let laptop = h.fx.dir + "/laptop"
+        #expect(try Harness.pingshen(["clone", h.hub, laptop]).status == 0)
+        let (onLaptop, laptopSigned) = (cached(laptop), try signatures(laptop))
+        #expect(onLaptop == laptopSigned && onLaptop > 0, "laptop's cache: \(onLaptop), signatures: \(laptopSigned)")
+        // The cache proves nothing to anyone else: a forged record that comes later is still refused.
+        let evil = h.fx.dir + "/evil"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", h.hub, evil]).status == 0)
+        #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
+        try h.score(evil, "m2", "D003", 12)
+        let p = evil + "/records/m2/000001.json"
+        try String(contentsOfFile: p, encoding: .utf8).replacingOccurrences(of: "\"craft\":12", with: "\"craft\":22").write(toFile: p, atomically: true, encoding: .utf8)
+        #expect(try GitCLI.run(evil, ["add", "-A", "records"]).status == 0)
+        #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "forged"]).status == 0)
+        #expect(try GitCLI.run(evil, ["push", "-q", "origin", "HEAD:main"]).status == 0)
+        let f = try h.sync(laptop, "origin")
+        #expect(f.status == 1 && f.stderr.contains("records/m2/000001.json") && f.stderr.contains("bad-signature"), "\(f.stderr)")
+    }
+
     /// The same member scoring differently on two hosts: a fork, stopped, both versions kept.
     @Test func aForkStopsTheSyncAndKeepsBothVersions() throws {
         let h = try GitHosts()
