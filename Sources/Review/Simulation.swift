@@ -21,6 +21,10 @@ public enum Simulation {
         public var groups: Int = 0
         public var perDossier: Int = 0
         public var replaced: Int = 0
+        /// With two rounds: the dossiers on the round-1 shortlists (round 2's), and the ties at a
+        /// shortlist line the chair resolved.
+        public var shortlisted: Int = 0
+        public var tiesResolved: Int = 0
     }
 
     /// A programme in field groups (`simulate --groups G --per-dossier K`): G groups of the
@@ -28,7 +32,10 @@ public enum Simulation {
     public struct Grouped: Sendable {
         public var groups: Int
         public var perDossier: Int
-        public init(groups: Int, perDossier: Int) { self.groups = groups; self.perDossier = perDossier }
+        /// 1, or 2: 初评 by the groups, a shortlist of 3× the quota (ratio 3, split across the
+        /// groups by their nominations), then 终评 by the whole committee.
+        public var rounds: Int
+        public init(groups: Int, perDossier: Int, rounds: Int = 1) { self.groups = groups; self.perDossier = perDossier; self.rounds = rounds }
         /// At most one group per simulated 专业领域.
         public static let maxGroups = Simulation.fields.count
     }
@@ -39,6 +46,8 @@ public enum Simulation {
         var prev = String(repeating: "0", count: 64)
         var rng: SplitMix64
         var severity: Int
+        /// The dossiers (indices) the member recused from: never scored in a later round.
+        var recused: Set<Int> = []
     }
 
     /// Signs the flat store (every member scores every dossier, as before) or, with `grouped`,
@@ -47,7 +56,9 @@ public enum Simulation {
     /// the secretary through the session (the real rules and `AssignmentPlan`); then each member
     /// signs sheets for their assigned dossiers only, recusing from about 1 %; the secretary then
     /// signs the replacement assignment for the recused pairs (`assign` again) and the members it
-    /// names score them.
+    /// names score them. With two rounds, the chair then signs each group's round-1 shortlist
+    /// (ties at a line resolved by dossier id, as a chair may, with the reason), and every
+    /// member and the chair score the shortlisted dossiers in round 2.
     public static func run(root: String, dossiers n: Int, members m: Int, seed: UInt64 = 1, grouped: Grouped? = nil) throws -> Summary {
         let start = Date()
         guard n > 0, m > 0 else { throw ActionError(zh: "申报数和成员数必须大于 0", en: "--dossiers and --members must be positive") }
@@ -55,6 +66,9 @@ public enum Simulation {
             guard (1...Grouped.maxGroups).contains(g.groups) else {
                 throw ActionError(zh: "--groups 应在 1…\(Grouped.maxGroups) 之间（模拟的专业领域有 \(Grouped.maxGroups) 个）",
                                   en: "--groups must be within 1…\(Grouped.maxGroups) (the simulation has \(Grouped.maxGroups) fields)")
+            }
+            guard g.rounds == 1 || g.rounds == 2 else {
+                throw ActionError(zh: "--rounds 只能是 1 或 2", en: "--rounds must be 1 or 2")
             }
             guard m / g.groups >= g.perDossier else {
                 throw ActionError(zh: "\(m) 名成员分成 \(g.groups) 组，每组不足 --per-dossier \(g.perDossier) 人",
@@ -131,7 +145,7 @@ public enum Simulation {
 
         /// Each member signs, in dossier order, a sheet (now and then superseded by a second) or,
         /// with `recusals`, about one time in a hundred a recusal, for the dossiers `work` gives them.
-        func sign(_ work: [[Int]], recusals: Bool) throws {
+        func sign(_ work: [[Int]], recusals: Bool, round: Int? = nil, seen: [String: Int] = [:]) throws {
             let failure = Locked<Error?>(nil)
             let created = Timestamp.format(Date())
             DispatchQueue.concurrentPerform(iterations: roster.count) { j in
@@ -144,8 +158,10 @@ public enum Simulation {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     func emit(_ kind: RecordKind, _ body: [String: JSONValue]) throws {
                         chain.seq += 1
+                        var body = body
+                        if let round { body["round"] = .int(Int64(round)) }
                         let record = Record(kind: kind, program: instance, signer: member, seq: chain.seq, prev: chain.prev, created: created,
-                                            gov: gov, body: body)
+                                            gov: gov, seen: seen.filter { $0.key != member }, body: body)
                         let bytes = record.canonicalBytes()
                         let sig = try SSHSig.sign(bytes, signer: signer)
                         let name = dir + "/" + RecordFileName.json(chain.seq)
@@ -153,11 +169,12 @@ public enum Simulation {
                         try DurableFile.write(Data(sig.utf8), to: name + ".sig", replace: false, sync: false)
                         chain.prev = Record.sha256Hex(bytes)
                     }
-                    for i in work[j] {
+                    for i in work[j] where !chain.recused.contains(i) {
                         let d = ds[i]
                         let roll = chain.rng.next() % 100
                         if roll == 0 && recusals {
                             try emit(.recusal, ["dossier": .string(d.id), "reason": .string("曾为同一项目合作者"), DossierPins.bodyKey: .string(versions[i])])
+                            chain.recused.insert(i)
                             continue
                         }
                         let rounds = roll < 4 ? 2 : 1   // a superseded sheet now and then
@@ -180,6 +197,15 @@ public enum Simulation {
             if let e = failure.get() { throw e }
         }
 
+        /// The chain of member `j` as its files now end (after the session signed for it).
+        func resync(_ member: String, at j: Int) throws {
+            let dir = layout.memberRecordsDir(member)
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }.sorted()
+            guard let last = names.last, let seq = Int(last.dropLast(5)) else { return }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + last))
+            chains.update { $0[j].seq = seq; $0[j].prev = Record.sha256Hex(bytes) }
+        }
+
         /// member index → the dossier indices `table` gives them (in dossier order), less `except`.
         func work(_ table: [String: [String]], except: [String: [String]] = [:]) -> [[Int]] {
             let slot = Dictionary(uniqueKeysWithValues: roster.enumerated().map { ($0.element, $0.offset) })
@@ -192,8 +218,9 @@ public enum Simulation {
             return out.map { $0.sorted() }
         }
 
+        let firstRound: Int? = (grouped?.rounds ?? 1) > 1 ? 1 : nil
         if let first = assigned {
-            try sign(work(first), recusals: true)
+            try sign(work(first), recusals: true, round: firstRound)
             sync()
             // The secretary re-assigns the recused pairs (only those move), and the members it
             // names score them.
@@ -203,7 +230,18 @@ public enum Simulation {
                 _ = try session.append(kind: .assignment, body: p.body, as: "s01", signer: try KeyFileSigner(path: secretaryKey))
                 let fresh = work(p.result.table, except: first)
                 summary.replaced = fresh.reduce(0) { $0 + $1.count }
-                try sign(fresh, recusals: false)
+                try sign(fresh, recusals: false, round: firstRound)
+            }
+            if firstRound != nil {
+                // 初评 closes: the chair signs every group's shortlist, then the committee scores.
+                let (list, ties) = try signShortlists(root: root, chair: roster[0], key: keysDir + "/" + roster[0])
+                summary.shortlisted = list.count
+                summary.tiesResolved = ties
+                try resync(roster[0], at: 0)
+                let after = try ReviewSession(root: root)
+                let heads = after.ledger.heads(except: "")
+                let onList = list.compactMap { index[$0] }.sorted()
+                try sign([[Int]](repeating: onList, count: roster.count), recusals: false, round: 2, seen: heads)
             }
         } else {
             try sign([[Int]](repeating: Array(0..<n), count: roster.count), recusals: true)
@@ -227,6 +265,19 @@ public enum Simulation {
             let fs = fields.indices.filter { $0 % g.groups == k }.map { fields[$0] }
             text += "  - id: \(groupID(k))\n    name: {zh: 第\(k + 1)专业组, en: Group \(k + 1)}\n    fields: [\(fs.joined(separator: ", "))]\n"
         }
+        if g.rounds == 2 {
+            text += """
+            rounds:
+              - round: 1
+                name: {zh: 初评, en: first round}
+                by: groups
+                shortlist: {ratio: "3"}
+              - round: 2
+                name: {zh: 终评, en: final round}
+                by: committee
+
+            """
+        }
         try Governance.append(.amend(programYAML: text, reason: "专业组（模拟）"), layout: layout, as: "s01", signer: signer)
         let session = try ReviewSession(root: layout.root)
         // 资格审核 before the experts: the automatic check of every dossier, signed in one record
@@ -248,6 +299,31 @@ public enum Simulation {
         let p = try session.assignmentProposal(as: "s01", perDossier: g.perDossier, seed: seed)
         _ = try session.append(kind: .assignment, body: p.body, as: "s01", signer: signer)
         return p.result
+    }
+
+    /// The chair signs every group's round-1 shortlist as `shortlist --round 1` does; a tie at a
+    /// group's line is resolved by dossier id (the first ones take the places left), with the
+    /// reason. Returns the dossiers on the shortlists and how many ties were resolved.
+    static func signShortlists(root: String, chair: String, key: String) throws -> (list: [String], ties: Int) {
+        let session = try ReviewSession(root: root)
+        let ranking = session.roundRanking(1)
+        let sizes = session.shortlistSizes(round: 1).sizes
+        var resolutions: [Resolution] = []
+        for (group, entries) in Dictionary(grouping: ranking.entries, by: \.group) {
+            let tied = entries.filter { $0.status == .tieAtCut }.map(\.dossier).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            guard !tied.isEmpty else { continue }
+            let places = max(0, (sizes[group] ?? 0) - entries.filter { $0.status == .selected }.count)
+            for (i, d) in tied.enumerated() {
+                resolutions.append(Resolution(dossier: d, decision: i < places ? "selected" : "not-selected", reason: "并列：按申报编号（模拟）"))
+            }
+        }
+        let signer = try KeyFileSigner(path: key)
+        var list: [String] = []
+        for body in try session.shortlistBodies(as: chair, round: 1, group: nil, resolutions: resolutions) {
+            _ = try session.append(kind: .shortlist, body: body, as: chair, signer: signer)
+            list += (body["shortlist"]?.array ?? []).compactMap(\.string)
+        }
+        return (list, resolutions.count)
     }
 
     static func groupID(_ k: Int) -> String { "g" + String(format: "%02d", k + 1) }

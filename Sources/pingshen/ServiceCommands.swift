@@ -59,7 +59,7 @@ extension CommandLine {
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a large signed store for benchmarks (every member scores every dossier; with --groups, only the K members assigned to it).",
+        abstract: "Create a large signed store for benchmarks (every member scores every dossier; with --groups, only the K members assigned to it; with --rounds 2, a shortlist and a committee round).",
         discussion: "With --groups G --per-dossier K: the programme gets G field groups (member j sits in group j mod G), the secretary signs the groups, the grouping by field and an assignment (the real algorithm, seeded by --seed), members score their assigned dossiers only, and the recused pairs are re-assigned and scored.")
     @OptionGroup var common: Common
     @Argument var store: String
@@ -68,6 +68,8 @@ struct Simulate: ParsableCommand {
     @Option var seed: UInt64 = 1
     @Option(help: "Field groups (1…\(Simulation.Grouped.maxGroups)); each dossier is assigned to --per-dossier members of its group.") var groups: Int?
     @Option(name: .customLong("per-dossier"), help: "Members per dossier in a grouped store (default 5).") var perDossier: Int?
+    @Option(help: "Rounds of a grouped store: 1, or 2 (初评 by the groups, a shortlist of 3× the quota signed by the chair, 终评 by the committee).")
+    var rounds: Int?
 
     func validate() throws {
         try checkBounds(common.language, [("--dossiers", dossiers, Limits.simulatedDossiers, ("模拟的申报数", "simulated dossiers")),
@@ -81,18 +83,26 @@ struct Simulate: ParsableCommand {
             }
             try checkBounds(common.language, [("--per-dossier", perDossier, 1...AssignmentPlan.maxPerDossier, ("每份材料的评审人数", "members per dossier"))])
         }
+        if let rounds {
+            guard groups != nil else { throw ValidationError(common.language.pick("--rounds 需与 --groups 同用", "--rounds needs --groups")) }
+            try checkBounds(common.language, [("--rounds", rounds, 1...2, ("评审轮数", "rounds"))])
+        }
     }
 
     func run() throws {
         let lang = common.language
         try guarded(lang) {
-            let grouped = groups.map { Simulation.Grouped(groups: $0, perDossier: perDossier ?? 5) }
+            let grouped = groups.map { Simulation.Grouped(groups: $0, perDossier: perDossier ?? 5, rounds: rounds ?? 1) }
             let s = try Simulation.run(root: store, dossiers: dossiers, members: members, seed: seed, grouped: grouped)
             say(lang.pick("已生成 \(s.dossiers) 份申报、\(s.members) 位成员、\(s.records) 条签名记录，用时 \(String(format: "%.1f", s.seconds)) 秒",
                           "simulated \(s.dossiers) dossiers, \(s.members) members, \(s.records) signed records in \(String(format: "%.1f", s.seconds)) s"))
             if grouped != nil {
                 say(lang.pick("\(s.groups) 个专业组，每份 \(s.perDossier) 人；回避后重新分配 \(s.replaced) 对",
                               "\(s.groups) groups, \(s.perDossier) members per dossier; \(s.replaced) pairs re-assigned after recusals"))
+            }
+            if (grouped?.rounds ?? 1) > 1 {
+                say(lang.pick("第 1 轮入围 \(s.shortlisted) 份（裁定并列 \(s.tiesResolved) 份），第 2 轮由全体评委评审",
+                              "round 1 shortlisted \(s.shortlisted) dossiers (\(s.tiesResolved) tied at a line, resolved); round 2 scored by the whole committee"))
             }
         }
     }

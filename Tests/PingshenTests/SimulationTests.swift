@@ -81,6 +81,38 @@ import Records
         #expect(after.status == 1 && problems.contains { $0["kind"] as? String == "unassigned-sheet" }, "\(after.stdout)")
     }
 
+    /// `--rounds 2`: round-1 sheets by the assigned members, each group's shortlist signed by
+    /// the chair (3× the quota, split by nominations), round-2 sheets by the whole committee on
+    /// the shortlisted dossiers only; verify recounts the shortlists.
+    @Test func twoRoundsShortlistThenTheCommittee() throws {
+        let dir = try Harness.tempDir("sim-rounds")
+        let store = dir + "/s"
+        let r = try Harness.pingshen(["simulate", store, "--dossiers", "150", "--members", "15", "--groups", "3", "--per-dossier", "3",
+                                      "--rounds", "2", "--seed", "5", "--lang", "en"])
+        #expect(r.status == 0, "simulate: \(r.stderr)")
+        #expect(r.stdout.contains("round 1 shortlisted 45 dossiers"), "\(r.stdout)")
+        let v = try Harness.pingshen(["verify", store, "--format", "json"])
+        let ok = try Harness.json(v.stdout)["ok"] as? Bool
+        #expect(v.status == 0 && ok == true, "verify: \(v.stdout)")
+        // The shortlists: one per group, by the chair, 45 dossiers in all (quota 15, ratio 3).
+        let chair = try Harness.records(store, "c01").map { try Harness.json(String(contentsOfFile: $0, encoding: .utf8)) }
+        let lists = chair.filter { $0["kind"] as? String == "shortlist" }
+        #expect(Set(lists.compactMap { ($0["body"] as? [String: Any])?["group"] as? String }) == ["g01", "g02", "g03"])
+        let on = Set(lists.flatMap { ($0["body"] as? [String: Any])?["shortlist"] as? [String] ?? [] })
+        #expect(on.count == 45)
+        // Round 1: ranked within the groups, the shortlisted ones selected.
+        let r1 = try Harness.json(try Harness.pingshen(["rank", store, "--round", "1", "--format", "json"]).stdout)
+        let e1 = r1["entries"] as? [[String: Any]] ?? []
+        #expect(e1.count == 150 && e1.allSatisfy { $0["round"] as? Int == 1 && $0["group"] is String && $0["sheets"] as? Int == 3 })
+        #expect(Set(e1.filter { $0["status"] as? String == "selected" }.compactMap { $0["dossier"] as? String }) == on)
+        // Round 2: the shortlist only, scored by all 15 (less a member who recused in round 1).
+        let r2 = try Harness.json(try Harness.pingshen(["rank", store, "--format", "json"]).stdout)
+        let e2 = r2["entries"] as? [[String: Any]] ?? []
+        #expect(r2["round"] as? Int == 2 && Set(e2.compactMap { $0["dossier"] as? String }) == on)
+        #expect(e2.allSatisfy { ($0["sheets"] as? Int ?? 0) >= 13 && $0["group"] is NSNull }, "\(e2.prefix(3))")
+        #expect(e2.filter { $0["sheets"] as? Int == 15 }.count > 40)
+    }
+
     @Test func hostileGroupedArguments() throws {
         let dir = try Harness.tempDir("sim-hostile")
         for (args, says) in [
@@ -91,6 +123,9 @@ import Records
             (["--groups", "3", "--per-dossier", "0"], "--per-dossier 0 is outside 1…100"),
             (["--groups", "3", "--per-dossier", "-1"], "--per-dossier"),
             (["--groups", "3", "--per-dossier", "6"], "fewer than --per-dossier 6 in a group"),
+            (["--rounds", "2"], "--rounds needs --groups"),
+            (["--groups", "3", "--rounds", "3"], "--rounds 3 is outside 1…2"),
+            (["--groups", "3", "--rounds", "0"], "--rounds 0 is outside 1…2"),
         ] {
             let store = dir + "/s-\(UUID().uuidString)"
             let r = try Harness.pingshen(["simulate", store, "--dossiers", "10", "--members", "15"] + args + ["--lang", "en"])
