@@ -135,3 +135,35 @@ import Records
         }
     }
 }
+
+/// `Record.peekKind` (the governance replay skips a secretary's large non-governance records
+/// without parsing their bodies): it must name the kind the full parser reads, or nil.
+@Suite struct RecordPeekKindTests {
+    static func bytes(_ kind: RecordKind, _ body: [String: JSONValue]) -> Data {
+        Record(kind: kind, program: "p", signer: "s01", seq: 2, prev: Record.zeroHash, created: "2026-11-20T10:00:00Z",
+               seen: ["m1": 3], body: body).canonicalBytes()
+    }
+
+    @Test func namesTheTopLevelKindOnly() throws {
+        let nested: [String: JSONValue] = ["a": .object(["kind": .string("member-add"), "z": .array([.int(1), .int(-7), .string("x\"y")])]),
+                                           "b": .string(",\"kind\":\"member-add\""), "c": .int(-15)]
+        for kind in [RecordKind.score, .assignment, .memberAdd, .intake] {
+            let b = Self.bytes(kind, nested)
+            #expect(Record.peekKind(b) == kind.rawValue)
+            #expect(try Record(bytes: b).kind == kind)
+        }
+    }
+
+    @Test func hostileBytesGiveNil() {
+        let good = String(decoding: Self.bytes(.score, ["dossier": .string("D1")]), as: UTF8.self)
+        let cases = [
+            "", "[]", "{}", "\"kind\"", "{\"kind\":\"score\"", "{\"kind\":\"score\"} x", "{\"kind\":\"score\",\"kind\":\"member-add\"}",
+            "{\"\\u006bind\":\"member-add\"}", "{\"kind\":\"sc\\u006fre\"}", "{\"kind\":1}", "{\"kind\" \"score\"}",
+            "{\"a\":" + String(repeating: "[", count: 400) + String(repeating: "]", count: 400) + ",\"kind\":\"score\"}",
+            "{\"a\":\"\u{01}\",\"kind\":\"score\"}", "{\"a\":[1,],\"kind\":\"score\"}", String(good.dropLast()),
+            good.replacingOccurrences(of: "\"kind\":\"score\"", with: "\"kind\":\"score\",\"kind\":\"member-add\""),
+        ]
+        for c in cases { #expect(Record.peekKind(Data(c.utf8)) == nil, "\(c.prefix(80))") }
+        #expect(Record.peekKind(Data(good.utf8)) == "score")
+    }
+}
