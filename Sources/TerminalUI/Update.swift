@@ -534,17 +534,9 @@ public enum UI {
             p.move(action, count: s.chair?.groups?.progress.count ?? 0, height: boardHeight(s))
             s.replaceTop(.groups(p))
         case .assignment(var scroll):
-            let h = s.bodyHeight - 1
-            switch action {
-            case .up: scroll -= 1
-            case .down: scroll += 1
-            case .pageUp: scroll -= max(1, h - 1)
-            case .pageDown: scroll += max(1, h - 1)
-            case .top: scroll = 0
-            case .bottom: scroll = Int.max / 2
-            default: break
-            }
-            s.replaceTop(.assignment(scroll: max(0, min(scroll, assignmentMaxScroll(s, b)))))
+            let maxScroll = assignmentMaxScroll(s, b)
+            scroll = scrolled(scroll, action, height: s.bodyHeight - 1, bottom: maxScroll)
+            s.replaceTop(.assignment(scroll: max(0, min(scroll, maxScroll))))
         case .roster(var p):
             p.move(action, count: b.roster.members.count, height: s.bodyHeight - 4)
             s.replaceTop(.roster(p))

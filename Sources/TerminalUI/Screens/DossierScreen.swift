@@ -14,19 +14,23 @@ extension UI {
     }
 
     static func moveDossier(_ s: AppState, _ id: String, _ scroll: Int, _ action: Action, _ b: ReviewBackend) -> Int {
-        var scroll = scroll
         let n = DossierView.lines(s, b, id).count
         let h = s.bodyHeight
+        return max(0, min(scrolled(scroll, action, height: h, bottom: n), n - h))
+    }
+
+    /// A text view's first line after a movement key (unclamped): a line, a page of `height`
+    /// lines less one of overlap, or an end (`bottom`: the caller clamps it).
+    static func scrolled(_ scroll: Int, _ action: Action, height h: Int, bottom: Int) -> Int {
         switch action {
-        case .up: scroll -= 1
-        case .down: scroll += 1
-        case .pageUp: scroll -= max(1, h - 1)
-        case .pageDown: scroll += max(1, h - 1)
-        case .top: scroll = 0
-        case .bottom: scroll = n
-        default: break
+        case .up: return scroll - 1
+        case .down: return scroll + 1
+        case .pageUp: return scroll - max(1, h - 1)
+        case .pageDown: return scroll + max(1, h - 1)
+        case .top: return 0
+        case .bottom: return bottom
+        default: return scroll
         }
-        return max(0, min(scroll, n - h))
     }
 }
 
