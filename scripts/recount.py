@@ -337,7 +337,7 @@ GOVERNANCE = ("member-add", "member-rotate", "member-remove", "program-amend", "
 # Who may sign what (RecordKinds' signers column, restated).
 SIGNERS = {"score": ("member", "chair"), "recusal": ("member", "chair"), "eligibility": ("secretary",),
            "intake": ("secretary",), "dossier-amend": ("secretary",), "objection": ("secretary",),
-           "finalize": ("chair",), "approval": ("chair", "approver"), "attachment": ("secretary",),
+           "finalize": ("chair",), "shortlist": ("chair",), "approval": ("chair", "approver"), "attachment": ("secretary",),
            "group": ("secretary",), "dossier-group": ("secretary",), "assignment": ("secretary",)}
 
 
@@ -602,13 +602,16 @@ def store_spec(root):
     events = []
     for r in counted:
         b = r["body"]
-        if force is not None and r["kind"] == "score" and r["signer"] not in force["table"].get(b.get("dossier"), []):
+        rnd = b.get("round", 1)  # absent: round 1 (README, "Rounds and shortlists")
+        # The assignment applies to round 1 only; a committee round is open to every member.
+        if force is not None and r["kind"] == "score" and rnd == 1 and r["signer"] not in force["table"].get(b.get("dossier"), []):
             continue
         if r["kind"] == "score" and isinstance(b.get("points"), dict):
             events.append({"kind": "score", "seq": r["seq"], "member": r["signer"], "dossier": b.get("dossier"),
-                           "points": b["points"], "vote": b.get("vote"), "dossier_sha256": b.get("dossier_sha256")})
+                           "points": b["points"], "vote": b.get("vote"), "dossier_sha256": b.get("dossier_sha256"),
+                           "round": rnd})
         elif r["kind"] == "recusal":
-            events.append({"kind": "recusal", "seq": r["seq"], "member": r["signer"], "dossier": b.get("dossier")})
+            events.append({"kind": "recusal", "seq": r["seq"], "member": r["signer"], "dossier": b.get("dossier"), "round": rnd})
 
     resolutions = {}
     fin = latest([f[0] for f in finals])
@@ -626,7 +629,105 @@ def store_spec(root):
             "max_total": sum(int(c.get("max", 0)) for c in criteria),
             "aggregation": agg, "dossiers": running, "store_dossiers": dossiers, "events": events,
             "pins": {d: p["sha256"] for d, p in pins.items()}, "not_in_running": out, "resolutions": resolutions,
-            "store_fingerprint": gov["fingerprint"]}
+            "store_fingerprint": gov["fingerprint"], "program_doc": program, "counted": counted, "force": force}
+
+
+def rounds_report(root):
+    """--rounds: every round recomputed from the signed records (README, "Rounds and shortlists"):
+    each round-1 group ranked on its round's sheets, its shortlist sized (per_group, or ratio by
+    largest remainder) and cut, the shortlist record's own resolutions applied only at a tie at the
+    line; then each later round on the dossiers the previous round shortlisted, the last against
+    the quota with the finalization's resolutions. Each signed shortlist (size, shortlist, ranking)
+    and the finalization's selection are compared with the recount; every difference is a problem."""
+    spec = store_spec(root)
+    program, counted, force = spec.pop("program_doc"), spec.pop("counted"), spec.pop("force")
+    rounds = program.get("rounds") or []
+    if not rounds:
+        raise SystemExit("recount.py: the programme has no rounds")
+    base_agg = dict(spec["aggregation"])
+    running = {d["id"]: d for d in spec["dossiers"]}
+    problems, out = [], []
+    records = [r for r in counted if r["kind"] == "shortlist"]
+
+    def rank_round(rd, ids, quota, resolutions, last):
+        agg = dict(base_agg)
+        for k in ("method", "quorum"):
+            if rd.get(k) is not None:
+                agg[k] = rd[k]
+        if not last:  # the pass mark, the threshold and the assessment apply to the last round only
+            for k in ("pass_mark", "excellent_mark", "approval_threshold", "mode"):
+                agg.pop(k, None)
+        n = rd.get("round")
+        events = [e for e in spec["events"] if e.get("round", 1) == n and e["dossier"] in ids]
+        sub = dict(spec, aggregation=agg, quota=quota, dossiers=[running[d] for d in sorted(ids, key=utf8)],
+                   store_dossiers=[running[d] for d in ids], events=events, resolutions=resolutions)
+        return recount(sub)["entries"]
+
+    def compare(rec, size, entries, shortlist):
+        b = rec["body"]
+        if b.get("size") != size:
+            problems.append("%s: size %r, recounted %d" % (rec["path"], b.get("size"), size))
+        if sorted(b.get("shortlist") or [], key=utf8) != sorted(shortlist, key=utf8):
+            problems.append("%s: shortlist %s, recounted %s" % (rec["path"], ",".join(map(str, b.get("shortlist") or [])), ",".join(shortlist)))
+        mine = [{k: e[k] for k in ("rank", "dossier", "exact", "status")} for e in entries]
+        theirs = [{k: x.get(k) for k in ("rank", "dossier", "exact", "status")} for x in b.get("ranking") or [] if isinstance(x, dict)]
+        if mine != theirs:
+            problems.append("%s: its ranking is not the recount's" % rec["path"])
+
+    in_play = set(running)
+    for idx, rd in enumerate(rounds):
+        n = rd.get("round")
+        last = idx == len(rounds) - 1
+        if last:
+            fin = spec["resolutions"]
+            entries = rank_round(rd, in_play, spec["quota"], fin, True)
+            selected = [e["dossier"] for e in entries if e["status"] == "selected"]
+            out.append({"round": n, "group": None, "entries": entries, "selected": selected})
+            finals = [r for r in counted if r["kind"] == "finalize"]
+            if finals:
+                f = finals[-1]
+                if sorted(f["body"].get("selected") or [], key=utf8) != sorted(selected, key=utf8):
+                    problems.append("%s: selected %s, recounted %s" % (f["path"], ",".join(map(str, f["body"].get("selected") or [])), ",".join(selected)))
+            break
+        # The lists of this round: by groups (round 1, the assignment's groups) or one committee list.
+        if rd.get("by") == "groups":
+            groups = (force or {}).get("groups") or {}
+            lists = {}
+            for d in in_play:
+                if d in groups:
+                    lists.setdefault(groups[d], set()).add(d)
+        else:
+            lists = {None: set(in_play)}
+        rule = rd.get("shortlist") or {}
+        noms = {g: len(ds) for g, ds in lists.items()}
+        if "per_group" in rule:
+            sizes = {g: min(int(rule["per_group"]), k) for g, k in noms.items()}
+        else:
+            ratio = Fraction(str(rule.get("ratio")).replace(" ", ""))
+            total_n = sum(noms.values())
+            t = min(math.ceil(spec["quota"] * ratio), total_n)
+            sizes = {g: t * k // total_n for g, k in noms.items()} if total_n else {}
+            left = t - sum(sizes.values())
+            order = sorted(noms, key=lambda g: (-((t * noms[g]) % total_n), -noms[g], utf8(g or "")))
+            for g in order[:left]:
+                sizes[g] += 1
+        chosen = set()
+        for g in sorted(lists, key=lambda g: utf8(g or "")):
+            mine = [r for r in records if r["body"].get("round") == n and r["body"].get("group") == g]
+            res = {}
+            for x in (mine[-1]["body"].get("resolutions") or []) if mine else []:
+                if isinstance(x, dict) and "dossier" in x:
+                    res[x["dossier"]] = x.get("decision")
+            entries = rank_round(rd, lists[g], sizes[g], res, False)
+            shortlist = [e["dossier"] for e in entries if e["status"] == "selected"]
+            chosen.update(shortlist)
+            out.append({"round": n, "group": g, "size": sizes[g], "entries": entries, "shortlist": shortlist})
+            if not mine:
+                problems.append("round %d%s: no shortlist signed" % (n, "" if g is None else ", group " + g))
+            for rec in mine:
+                compare(rec, sizes[g], entries, shortlist)
+        in_play = chosen
+    return {"rounds": out, "problems": problems}
 
 
 
@@ -950,13 +1051,20 @@ def main():
         for p in out["problems"]:
             warn(p)
         return 1 if out["problems"] else 0
+    if len(args) == 2 and args[0] == "--rounds":
+        out = rounds_report(args[1])
+        json.dump(out, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        for p in out["problems"]:
+            warn(p)
+        return 1 if out["problems"] else 0
     if len(args) == 2 and args[0] == "--store":
         spec = store_spec(args[1])
     elif len(args) == 1 and not args[0].startswith("--"):
         with open(args[0], encoding="utf-8") as f:
             spec = json.load(f)
     else:
-        sys.stderr.write("usage: recount.py INPUT.json | recount.py --store STORE | recount.py --assignments STORE\n")
+        sys.stderr.write("usage: recount.py INPUT.json | recount.py --store STORE | recount.py --assignments STORE | recount.py --rounds STORE\n")
         return 2
     json.dump(recount(spec), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -391,3 +391,50 @@ extension RoundsTests {
         #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == recused && $0["kind"] as? String == "round-rule" }, "\(v.problems)")
     }
 }
+
+extension RoundsTests {
+    /// Issue 13: the independent recount (scripts/recount.py --rounds, no project code) recomputes
+    /// both rounds from the signed records — each group's round-1 ranking, each shortlist's size
+    /// (1.5 × 5 = 8 by largest remainder) and selection with weld's resolved tie, the round-2
+    /// ranking on the shortlist and the final list — and agrees with `rank --round N --group G`,
+    /// the signed shortlists and the finalization. A shortlist re-signed by the chair's key with
+    /// another dossier on it is named (exit 1).
+    @Test func theRecountReproducesBothRounds() throws {
+        let rf = try RoundsFixture()
+        try rf.shortlistRoundOne()
+        for (d, t) in RoundsFixture.roundTwo.sorted(by: { $0.key < $1.key }) {
+            for m in ["m3", "m6", "m9"] { #expect(try rf.score(m, d, total: t).status == 0, "\(m) \(d)") }
+        }
+        #expect(try rf.chair(["finalize"]).status == 0)
+        var py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 0, "\(py.stderr)")
+        let rounds = py.json["rounds"] as? [[String: Any]] ?? []
+        #expect(rounds.count == 4, "\(py.json)")
+        let keys = ["rank", "dossier", "exact", "sheets", "status"]
+        func pick(_ es: Any?) -> [NSDictionary] {
+            (es as? [[String: Any]] ?? []).map { e in NSDictionary(dictionary: e.filter { keys.contains($0.key) }) }
+        }
+        var sizes: [String: Int] = [:]
+        for r in rounds {
+            let n = r["round"] as? Int ?? 0
+            let group = r["group"] as? String
+            let j = try rf.rank(["--round", String(n)] + (group.map { ["--group", $0] } ?? []))
+            #expect(!pick(j["entries"]).isEmpty && pick(j["entries"]) == pick(r["entries"]), "round \(n) \(group ?? "-"):\nrank: \(j)\nrecount.py: \(r)")
+            if let g = group { sizes[g] = r["size"] as? Int; #expect(j["quota"] as? Int == r["size"] as? Int) }
+        }
+        #expect(sizes.count == 3 && sizes.values.reduce(0, +) == 8 && sizes["weld"] == 2, "\(sizes)")
+        #expect((rounds.last?["selected"] as? [String]) == ["D23", "D22", "D21", "D12", "D11"], "\(rounds.last ?? [:])")
+        let weld = rounds.first { $0["group"] as? String == "weld" }
+        #expect((weld?["shortlist"] as? [String]) == ["D11", "D12"])
+
+        // Hostile: weld's shortlist re-signed with the chair's key, D13 on instead of D12.
+        let path = try #require(Harness.records(rf.store, "chair").first {
+            try Record(bytes: Data(contentsOf: URL(fileURLWithPath: $0))).body["group"]?.string == "weld"
+        })
+        var body = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: path))).body
+        body["shortlist"] = .array([.string("D11"), .string("D13")])
+        let forged = try Forge.record(rf.store, "chair", kind: .shortlist, body: body, key: rf.fx.key("chair"))
+        py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 1 && py.stderr.contains("\(forged): shortlist D11,D13, recounted D11,D12"), "\(py.stderr)")
+    }
+}
