@@ -5,6 +5,23 @@ import Glibc
 import Darwin
 #endif
 
+/// One entry `readdir` returned, read in place: its name's bytes (without the NUL) and its
+/// d_type. Never `e.pointee`: glibc's entry is only d_reclen bytes long, so copying a whole
+/// `dirent` (280 bytes) from the end of readdir's buffer reads past it, and past the end of the
+/// heap mapping when the buffer lies there (a segfault seen in a cold open of a 2,000 × 20 store).
+public enum DirectoryEntry {
+    private static let typeOffset = MemoryLayout<dirent>.offset(of: \dirent.d_type) ?? 18
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+
+    public static func read<T>(_ e: UnsafeMutablePointer<dirent>, _ body: (UnsafeBufferPointer<UInt8>, UInt8) -> T) -> T {
+        let raw = UnsafeRawPointer(e)
+        let type = raw.load(fromByteOffset: typeOffset, as: UInt8.self)
+        let name = raw + nameOffset
+        let n = strlen(name.assumingMemoryBound(to: CChar.self))
+        return body(UnsafeBufferPointer(start: name.assumingMemoryBound(to: UInt8.self), count: n), type)
+    }
+}
+
 /// Durable file writes: a temp file created with O_EXCL in the target's directory, written in
 /// full, fsync'd, then published by rename (replacing) or link (never replacing), and the
 /// directory fsync'd. A crash leaves either the old file or the new one, plus at most a temp
@@ -106,12 +123,7 @@ public enum DurableFile {
         rewinddir(dir)
         var names: [String] = []
         while let e = readdir(dir) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { raw -> String in
-                let p = raw.bindMemory(to: UInt8.self)
-                var n = 0
-                while n < p.count && p[n] != 0 { n += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: p[0..<n]), as: UTF8.self)
-            }
+            let name = DirectoryEntry.read(e) { name, _ in String(decoding: name, as: UTF8.self) }
             if name.hasPrefix(".tmp-") { names.append(name) }
         }
         var n = 0

@@ -54,17 +54,12 @@ extension RecordFileName {
         defer { closedir(dir) }
         rewinddir(dir)
         while let e = readdir(dir) {
-            let t = e.pointee.d_type
-            withUnsafeBytes(of: e.pointee.d_name) { raw in
-                let p = raw.bindMemory(to: UInt8.self)
-                var n = 0
-                while n < p.count && p[n] != 0 { n += 1 }
-                let name = UnsafeBufferPointer(rebasing: p[0..<n])
+            DirectoryEntry.read(e) { name, t in
                 if name.elementsEqual(".".utf8) || name.elementsEqual("..".utf8) { return }
                 var type = Verifier.FileType(direntType: t)
                 if t == 0 {   // DT_UNKNOWN: the file system does not say; ask.
                     var st = stat()
-                    let ok = p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { fstatat(dirFD, $0, &st, AT_SYMLINK_NOFOLLOW) == 0 }
+                    let ok = name.baseAddress!.withMemoryRebound(to: CChar.self, capacity: name.count + 1) { fstatat(dirFD, $0, &st, AT_SYMLINK_NOFOLLOW) == 0 }
                     type = ok && (st.st_mode & S_IFMT) != S_IFREG ? Verifier.FileType(mode: st.st_mode) : nil
                 }
                 body(name, type)

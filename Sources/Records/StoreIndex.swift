@@ -225,11 +225,8 @@ extension RecordFileName {
         rewinddir(dir)
         var jsons: [Int32] = [], sigs: [Int32] = []
         while let e = readdir(dir) {
-            withUnsafeBytes(of: e.pointee.d_name) { raw in
-                let p = raw.bindMemory(to: UInt8.self)
-                var n = 0
-                while n < p.count && p[n] != 0 { n += 1 }
-                guard let (seq, isSig) = parseName(UnsafeBufferPointer(rebasing: p[0..<n])) else { return }
+            DirectoryEntry.read(e) { name, _ in
+                guard let (seq, isSig) = parseName(name) else { return }
                 if isSig { sigs.append(seq) } else { jsons.append(seq) }
             }
         }
