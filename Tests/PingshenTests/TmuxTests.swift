@@ -427,6 +427,8 @@ final class Tmux {
             // The bar has moved: the open is under way and says how far. The rest of it (a
             // minute of signatures in a debug build) proves nothing more here.
             if let l = screen.split(separator: "\n").first(where: { $0.contains("checking signatures") }), l.contains("█") { break }
+            // The program ended (a crash ends its tmux session): fail now, not after 600 s.
+            if screen.isEmpty, !tmux.alive { Issue.record("review ended before the first screen (crashed?)"); break }
             usleep(5_000)
         }
         let p = try #require(firstProgress, "no progress bar before the first screen")
