@@ -225,7 +225,7 @@ public enum Sync {
         // verified-record cache (only new signatures are checked) and leaves them in it; this
         // store's own problems come through its store index, with those signatures known.
         let checked = try TreeCheck.verify(git, tree: tree, scratchParent: layout.root + "/.git", cache: VerifyCache.path(layout), language: lang)
-        let before = try Verifier.verifyStore(layout: layout, language: lang, cached: true)
+        let before = try StoreVerify.report(layout: layout, language: lang, cached: true)
         report.problems = TreeCheck.newProblems(checked.report.problems, over: before.problems)
         if checked.report.fingerprint != fingerprint {
             report.problems.append(Problem(path: "records", kind: "fingerprint-mismatch", message: lang.pick(

@@ -1,12 +1,13 @@
 import Foundation
 import Panel
 import Records
+import Review
 
 /// `verify` of a git tree that is not checked out: the tree a sync would produce, or the tip a
 /// push would leave on the hub. The tree is written into a scratch folder beside the objects
 /// (`git read-tree` into a scratch index, `checkout-index` into a scratch work tree), its views
-/// are written from its own signed history, and the one `Verifier` runs on it: the same checks
-/// as `pingshen verify`, against the roster that tree's governance chain gives.
+/// are written from its own signed history, and `StoreVerify` runs on it: the same checks as
+/// `pingshen verify`, against the roster that tree's governance chain gives.
 public enum TreeCheck {
     public struct Outcome: Sendable {
         public var report: VerifyReport
@@ -23,10 +24,9 @@ public enum TreeCheck {
         public func mayPush(_ id: String) -> Bool { members.contains(id) || hostKeys[id] != nil }
     }
 
-    /// Problems that do not stop a record from being replicated: two secretaries deciding the
-    /// same thing concurrently on two hosts is what replication brings together, and the
-    /// history itself resolves it (a later decision that has seen both, `DecisionOrder`).
-    public static let replicable: Set<String> = ["decision-conflict"]
+    /// Problems that do not stop a record from being replicated: what two hosts acting
+    /// concurrently bring about (`StoreVerify.replicable`, where each is argued).
+    public static var replicable: Set<String> { StoreVerify.replicable }
 
     /// Verifies `tree` (an object id). `scratchParent`: a folder on the repository's file system.
     ///
@@ -71,8 +71,9 @@ public enum TreeCheck {
     public static func check(_ layout: StoreLayout, governance st: Governance.State, cache: String? = nil, language lang: Language) throws -> Outcome {
         let work = layout.root
         // Through the index path (`cached`): with no index in the scratch folder every record is
-        // read and checked, the signatures through the verified-record cache it was given.
-        var report = try Verifier.verifyStore(layout: layout, language: lang, cached: true)
+        // read and checked, the signatures through the verified-record cache it was given. All
+        // that `pingshen verify` checks (`StoreVerify`): a forged shortlist is found here too.
+        var report = try StoreVerify.report(layout: layout, language: lang, cached: true)
         if let cache, let after = FileManager.default.contents(atPath: VerifyCache.path(layout)), after != FileManager.default.contents(atPath: cache) {
             try? FileManager.default.createDirectory(atPath: (cache as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try? DurableFile.write(after, to: cache, replace: true, sync: false)

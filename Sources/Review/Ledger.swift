@@ -41,6 +41,17 @@ public struct Ledger: Sendable {
     /// for a dossier on no shortlist, after a recusal in an earlier round), per round. Set by
     /// the session after every load (`ReviewSession.applyRoundRules`).
     public var roundRuleSlots: [Int: Set<Int>] = [:]
+    /// Recusals the round rules leave out (signed after the shortlist that closed their round),
+    /// per round: they take no sheet out of a count and bar no later round. Set with
+    /// `roundRuleSlots`.
+    public var roundRuleRecusals: [Int: Set<Int>] = [:]
+    /// Each signer's highest seq among the records that change what a shortlist ranks
+    /// (`shortlistInputKinds`): a shortlist that had not seen one may no longer recount to
+    /// what was signed (`shortlist-outdated`), though the session signed it.
+    public internal(set) var inputHeads: [String: Int] = [:]
+    /// The kinds of `inputHeads`.
+    static let shortlistInputKinds: Set<RecordKind> = [.eligibility, .intake, .dossierAmend, .dossierGroup, .group, .assignment,
+                                                       .memberRemove, .programAmend, .sanctionAdd, .objection]
     /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
     public internal(set) var fromKeptSnapshot = false
 
@@ -88,6 +99,22 @@ public struct Ledger: Sendable {
     var slotVersion: [Int32] = []
     var versionIDs: [String] = []
     var versionNumber: [String: Int32] = [:]
+    /// Every other signed sheet of a slot than the one in its arrays (superseded, or held back
+    /// by `keepCounted`), by slot, in seq order: few (a member who changed a sheet). The round
+    /// rules need them: a sheet signed after its round's shortlist must not replace the sheet
+    /// the shortlist counted (issue 13).
+    var otherSheets: [Int32: [SheetVersion]] = [:]
+
+    /// One signed sheet of a slot, whole (see `otherSheets`).
+    struct SheetVersion: Sendable {
+        var seq: Int32
+        var vote: Int8
+        var total: Int
+        var keys: [Int32]
+        var values: [Int]
+        var comment: String?
+        var version: Int32
+    }
 
     /// Each signer's highest seq among the records counted, by member number.
     var heads: [Int32] = []
@@ -145,11 +172,17 @@ public struct Ledger: Sendable {
             addSheet(member: s.signer, dossier: dossier, seq: s.seq, points: points, vote: vote.flatMap(Vote.init(rawValue:)), comment: comment,
                      version: version)
         case let .recusal(dossier, _):
-            let slot = slot(member: s.signer, dossier: dossier)
-            slotRecusal[Int(slot)] = Int32(s.seq)
+            takeRecusal(slot: Int(slot(member: s.signer, dossier: dossier)), seq: s.seq)
         case let .whole(record, sha256):
+            if Ledger.shortlistInputKinds.contains(record.kind), s.seq > inputHeads[s.signer] ?? 0 { inputHeads[s.signer] = s.seq }
             addWhole(record, path: s.path, sha256: sha256)
         }
+    }
+
+    /// A recusal holds from the first one signed (a later one for the same dossier adds
+    /// nothing; the round rules judge the first against its round's shortlist).
+    mutating func takeRecusal(slot s: Int, seq: Int) {
+        if slotRecusal[s] == 0 || Int32(seq) < slotRecusal[s] { slotRecusal[s] = Int32(seq) }
     }
 
     static func intern(_ id: String, _ ids: inout [String], _ numbers: inout [String: Int32]) -> Int32 {
@@ -197,27 +230,108 @@ public struct Ledger: Sendable {
     mutating func addSheet(member: String, dossier: String, seq: Int, points: [(key: String, value: Int)], vote: Vote?, comment: String?,
                            version: String?) {
         let s = Int(slot(member: member, dossier: dossier))
-        // A later sheet supersedes an earlier one (seq numbers one member's records).
-        guard Int32(seq) > slotSeq[s] else { return }
-        let superseding = slotSeq[s] > 0
-        slotSeq[s] = Int32(seq)
-        slotVote[s] = SheetTable.voteCode(vote)
-        slotVersion[s] = version.map { Ledger.intern($0, &versionIDs, &versionNumber) } ?? -1
-        var total = 0
-        if Int(slotPointCount[s]) != points.count {
-            slotPoints[s] = Int32(pointKeys.count)
-            pointKeys.append(contentsOf: repeatElement(0, count: points.count))
-            pointValues.append(contentsOf: repeatElement(0, count: points.count))
-            slotPointCount[s] = UInt16(points.count)
+        if slotSeq[s] == 0 {
+            // The slot's first sheet (nearly every one): straight into its arrays.
+            slotSeq[s] = Int32(seq)
+            slotVote[s] = SheetTable.voteCode(vote)
+            slotVersion[s] = version.map { Ledger.intern($0, &versionIDs, &versionNumber) } ?? -1
+            var total = 0
+            if Int(slotPointCount[s]) != points.count {
+                slotPoints[s] = Int32(pointKeys.count)
+                pointKeys.append(contentsOf: repeatElement(0, count: points.count))
+                pointValues.append(contentsOf: repeatElement(0, count: points.count))
+                slotPointCount[s] = UInt16(clamping: points.count)
+            }
+            let base = Int(slotPoints[s])
+            for (i, p) in points.enumerated() where i < Int(slotPointCount[s]) {
+                pointKeys[base + i] = key(p.key, at: i)
+                pointValues[base + i] = p.value
+                total = Points.add(total, p.value)   // saturating: a wrapped sum could land in range
+            }
+            slotTotal[s] = total
+            if let comment, !comment.isEmpty { comments[Int32(s)] = comment }
+            return
         }
-        let base = Int(slotPoints[s])
+        var total = 0
+        var keys: [Int32] = []
+        keys.reserveCapacity(points.count)
         for (i, p) in points.enumerated() {
-            pointKeys[base + i] = key(p.key, at: i)
-            pointValues[base + i] = p.value
+            keys.append(key(p.key, at: i))
             total = Points.add(total, p.value)   // saturating: a wrapped sum could land in range
         }
-        slotTotal[s] = total
-        if let comment, !comment.isEmpty { comments[Int32(s)] = comment } else if superseding { comments[Int32(s)] = nil }
+        let v = SheetVersion(seq: Int32(seq), vote: SheetTable.voteCode(vote), total: total, keys: keys, values: points.map(\.value),
+                             comment: comment?.nilIfEmpty, version: version.map { Ledger.intern($0, &versionIDs, &versionNumber) } ?? -1)
+        // A later sheet supersedes an earlier one (seq numbers one member's records); the
+        // earlier is kept aside (`otherSheets`).
+        guard Int32(seq) > slotSeq[s] else {
+            if Int32(seq) < slotSeq[s] { keepAside(v, slot: s) }
+            return
+        }
+        if slotSeq[s] > 0 { keepAside(storedVersion(slot: s), slot: s) }
+        put(v, slot: s)
+    }
+
+    /// The sheet in the slot's arrays, whole.
+    func storedVersion(slot s: Int) -> SheetVersion {
+        let base = Int(slotPoints[s]), n = Int(slotPointCount[s])
+        return SheetVersion(seq: slotSeq[s], vote: slotVote[s], total: slotTotal[s], keys: Array(pointKeys[base..<(base + n)]),
+                            values: Array(pointValues[base..<(base + n)]), comment: comments[Int32(s)], version: slotVersion[s])
+    }
+
+    /// Makes `v` the slot's sheet (its arrays).
+    mutating func put(_ v: SheetVersion, slot s: Int) {
+        slotSeq[s] = v.seq
+        slotVote[s] = v.vote
+        slotVersion[s] = v.version
+        slotTotal[s] = v.total
+        if Int(slotPointCount[s]) != v.keys.count {
+            slotPoints[s] = Int32(pointKeys.count)
+            pointKeys.append(contentsOf: repeatElement(0, count: v.keys.count))
+            pointValues.append(contentsOf: repeatElement(0, count: v.keys.count))
+            slotPointCount[s] = UInt16(clamping: v.keys.count)
+        }
+        let base = Int(slotPoints[s])
+        for i in 0..<Int(slotPointCount[s]) {
+            pointKeys[base + i] = v.keys[i]
+            pointValues[base + i] = v.values[i]
+        }
+        comments[Int32(s)] = v.comment
+    }
+
+    mutating func keepAside(_ v: SheetVersion, slot s: Int) {
+        var a = otherSheets[Int32(s), default: []]
+        guard !a.contains(where: { $0.seq == v.seq }) else { return }
+        a.append(v)
+        a.sort { $0.seq < $1.seq }
+        otherSheets[Int32(s)] = a
+    }
+
+    /// Makes the slot's sheet the latest one signed at or before `seq` (the round rules: the
+    /// sheet its round's shortlist counted), the later ones kept aside; false when it has none
+    /// (the slot then counts nowhere). Nothing is lost: every sheet stays (`sheetVersions`).
+    mutating func keepCounted(slot s: Int, upTo seq: Int) -> Bool {
+        guard s >= 0, s < slotSeq.count else { return false }
+        if Int(slotSeq[s]) <= seq { return slotSeq[s] > 0 }
+        guard let i = otherSheets[Int32(s)]?.lastIndex(where: { Int($0.seq) <= seq }), let v = otherSheets[Int32(s)]?[i] else { return false }
+        keepAside(storedVersion(slot: s), slot: s)
+        otherSheets[Int32(s)]?.remove(at: i)
+        put(v, slot: s)
+        return true
+    }
+
+    /// Every signed sheet of a slot (the one counted and those kept aside), in seq order.
+    public func sheetVersions(slot s: Int) -> [SignedSheet] {
+        guard s >= 0, s < slotSeq.count, slotSeq[s] > 0 else { return [] }
+        guard otherSheets[Int32(s)] != nil else { return [signedSheet(slot: s)] }
+        let member = memberIDs[Int(slotMember[s])], dossier = dossierIDs[Int(slotDossier[s])]
+        let all = ((otherSheets[Int32(s)] ?? []) + [storedVersion(slot: s)]).sorted { $0.seq < $1.seq }
+        return all.map { v in
+            var points: [String: Int] = [:]
+            for (k, x) in zip(v.keys, v.values) { points[keyIDs[Int(k)]] = x }
+            let vote = v.vote >= 0 && Int(v.vote) < Vote.allCases.count ? Vote.allCases[Int(v.vote)] : nil
+            return SignedSheet(sheet: Sheet(member: member, dossier: dossier, points: points, vote: vote), comment: v.comment, seq: Int(v.seq),
+                               version: v.version >= 0 ? versionIDs[Int(v.version)] : nil)
+        }
     }
 
     mutating func addWhole(_ r: Record, path: String, sha256: String) {
@@ -229,7 +343,7 @@ public struct Ledger: Sendable {
             return
         }
         if r.kind == .recusal, let dossier = r.body["dossier"]?.string {
-            slotRecusal[Int(slot(member: r.signer, dossier: dossier))] = Int32(r.seq)
+            takeRecusal(slot: Int(slot(member: r.signer, dossier: dossier)), seq: r.seq)
             return
         }
         let stored = StoredRecord(record: r, bytes: Data(), path: path, sha256: sha256)
@@ -358,6 +472,7 @@ public struct Ledger: Sendable {
         l.pins = pins
         l.discardedMembers = discardedMembers
         l.unassignedSlots = roundRuleSlots[n] ?? []
+        l.roundRuleRecusals = [1: roundRuleRecusals[n] ?? []]   // its own, as round 1's are this ledger's
         return l
     }
 
@@ -377,7 +492,7 @@ public struct Ledger: Sendable {
 
     /// The seq of the member's recusal from the dossier, if any.
     public func recusal(_ key: MemberDossier) -> Int? {
-        guard let s = slot(key), slotRecusal[s] > 0 else { return nil }
+        guard let s = slot(key), slotRecusal[s] > 0, !ownRuleRecusals.contains(s) else { return nil }
         return Int(slotRecusal[s])
     }
 
@@ -423,7 +538,8 @@ public struct Ledger: Sendable {
         var keyed: [(UInt64, Int32)] = []
         keyed.reserveCapacity(slotMember.count)
         let discarded = Set(discardedMembers.compactMap { memberNumber[$0] })
-        for s in slotMember.indices where slotSeq[s] > 0 && slotRecusal[s] == 0 && !(dropStale && isStale(slot: s))
+        let ignoredRecusals = ownRuleRecusals
+        for s in slotMember.indices where slotSeq[s] > 0 && (slotRecusal[s] == 0 || ignoredRecusals.contains(s)) && !(dropStale && isStale(slot: s))
             && (discarded.isEmpty || !discarded.contains(slotMember[s])) && (unassignedSlots.isEmpty || !unassignedSlots.contains(s))
             && (roundOneRuleSlots.isEmpty || !roundOneRuleSlots.contains(s)) {
             keyed.append((UInt64(UInt32(dr[Int(slotDossier[s])])) << 32 | UInt64(UInt32(mr[Int(slotMember[s])])), Int32(s)))
@@ -434,15 +550,22 @@ public struct Ledger: Sendable {
 
     /// Round 1's slots left out by the round rules (later rounds carry theirs as `unassignedSlots`).
     var roundOneRuleSlots: Set<Int> { roundRuleSlots[1] ?? [] }
+    /// This ledger's own recusals left out by the round rules (see `round(_:)`).
+    var ownRuleRecusals: Set<Int> { roundRuleRecusals[1] ?? [] }
 
     /// Every latest sheet (slot, sheet), for the round rules.
     public var latestSheets: [(slot: Int, sheet: SignedSheet)] {
         slotSeq.indices.filter { slotSeq[$0] > 0 }.map { ($0, signedSheet(slot: $0)) }
     }
 
-    /// Every recusal (member, dossier, seq).
-    public var recusals: [(member: String, dossier: String, seq: Int)] {
-        slotRecusal.indices.filter { slotRecusal[$0] > 0 }.map { (memberIDs[Int(slotMember[$0])], dossierIDs[Int(slotDossier[$0])], Int(slotRecusal[$0])) }
+    /// Every recusal (slot, member, dossier, seq), those the round rules leave out included.
+    public var recusals: [(slot: Int, member: String, dossier: String, seq: Int)] {
+        slotRecusal.indices.filter { slotRecusal[$0] > 0 }.map { ($0, memberIDs[Int(slotMember[$0])], dossierIDs[Int(slotDossier[$0])], Int(slotRecusal[$0])) }
+    }
+
+    /// Every slot with a sheet, with all its signed sheets (`sheetVersions`), for the round rules.
+    public var allSheets: [(slot: Int, versions: [SignedSheet])] {
+        slotSeq.indices.filter { slotSeq[$0] > 0 }.map { ($0, sheetVersions(slot: $0)) }
     }
 
     /// The latest sheets (slot, sheet) whose member `table` (dossier → members) does not list

@@ -7,7 +7,7 @@ import Records
 /// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
 /// in 300,000 summaries one by one. Derived data: safe to delete.
 extension Ledger {
-    static let snapshotMagic = Array("pingshen-ledger-4".utf8)
+    static let snapshotMagic = Array("pingshen-ledger-5".utf8)
 
     /// One per user, like the store index (`StoreIndex.path`).
     static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1-\(getuid())" }
@@ -55,6 +55,19 @@ extension Ledger {
         record(approval)
         ints(slotVersion); strings(versionIDs); map(eligibilityVersions)
         pins.encode(into: &w)
+        // The sheets kept aside (`otherSheets`).
+        w.varint(UInt64(otherSheets.count))
+        for k in otherSheets.keys.sorted() {
+            let vs = otherSheets[k]!
+            w.zigzag(Int64(k)); w.varint(UInt64(vs.count))
+            for v in vs {
+                w.zigzag(Int64(v.seq)); w.zigzag(Int64(v.vote)); w.zigzag(Int64(v.total)); ints(v.keys); ints(v.values)
+                if let c = v.comment { w.byte(1); w.string(c) } else { w.byte(0) }
+                w.zigzag(Int64(v.version))
+            }
+        }
+        w.varint(UInt64(inputHeads.count))
+        for k in inputHeads.keys.sorted() { w.string(k); w.zigzag(Int64(inputHeads[k]!)) }
         // The later rounds' ledgers (issue 13), each a snapshot of its own.
         w.varint(UInt64(laterRounds.count))
         for n in laterRounds.keys.sorted() {
@@ -147,7 +160,28 @@ extension Ledger {
             }
             guard let approval = record(), let sver = ints(Int32.self), sver.count == n, let vids = strings(),
                   sver.allSatisfy({ $0 >= -1 && Int($0) < vids.count }), let ev = map(), let pins = DossierPins.decode(&r),
-                  let nl = r.varint(), nl <= UInt64(Limits.rounds.upperBound) else { return nil }
+                  let nos = r.varint(), nos <= UInt64(n) else { return nil }
+            for _ in 0..<nos {
+                guard let k = r.zigzag(), let s = Int32(exactly: k), s >= 0, Int(s) < n, let nv = r.varint(), nv < 1 << 16 else { return nil }
+                var vs: [SheetVersion] = []
+                for _ in 0..<nv {
+                    guard let sq = r.zigzag(), let seq = Int32(exactly: sq), seq > 0, let vt = r.zigzag(), let vote = Int8(exactly: vt),
+                          let tt = r.zigzag(), let total = Int(exactly: tt), let keys = ints(Int32.self), let values = ints(Int.self),
+                          keys.count == values.count, keys.count <= Int(UInt16.max), keys.allSatisfy({ $0 >= 0 && Int($0) < l.keyIDs.count }),
+                          let tag = r.byte(), tag <= 1 else { return nil }
+                    var comment: String?
+                    if tag == 1 { guard let c = r.string() else { return nil }; comment = c }
+                    guard let vv = r.zigzag(), let version = Int32(exactly: vv), version >= -1, Int(version) < vids.count else { return nil }
+                    vs.append(SheetVersion(seq: seq, vote: vote, total: total, keys: keys, values: values, comment: comment, version: version))
+                }
+                l.otherSheets[s] = vs
+            }
+            guard let ni = r.varint(), ni < 1 << 32 else { return nil }
+            for _ in 0..<ni {
+                guard let k = r.string(), let v = r.zigzag(), let seq = Int(exactly: v) else { return nil }
+                l.inputHeads[k] = seq
+            }
+            guard let nl = r.varint(), nl <= UInt64(Limits.rounds.upperBound) else { return nil }
             for _ in 0..<nl {
                 guard let k = r.varint(), k >= 2, k <= UInt64(Limits.rounds.upperBound), let len = r.varint(), let b = r.bytes(Int(clamping: len)),
                       let inner = Ledger.fromSnapshot(Array(b), fingerprint: fingerprint) else { return nil }

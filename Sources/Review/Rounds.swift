@@ -349,36 +349,80 @@ extension ReviewSession {
 
     // MARK: - The round rules over the ledger
 
-    /// The sheets the round rules leave out, per round, with why (the session's view of
-    /// verify's `round-rule`): a sheet of a round after the first for a dossier on no shortlist
-    /// of the round before, by a member who recused from it in an earlier round, or a sheet
-    /// signed after its list's shortlist counted.
-    func roundRuleSheets() -> [(round: Int, slot: Int, sheet: Ledger.SignedSheet, why: LocalizedText)] {
+    /// What the round rules do to the ledger (issue 13), one place for every command and
+    /// `verify`. A sheet or recusal a rule leaves out counts nowhere and never replaces what
+    /// was counted:
+    /// - a sheet of a round after the first for a dossier on no shortlist of the round before,
+    ///   or by a member who recused from it in an earlier round: its slot counts nowhere;
+    /// - a sheet signed after the shortlist that ranked its dossier in its round (seq above the
+    ///   shortlist's `counted` for its member): flagged; the slot counts the latest sheet signed
+    ///   before (`cutoffs`), or nothing when there is none;
+    /// - a recusal signed after that shortlist: flagged, and it takes no sheet out and bars no
+    ///   later round (`recusals`).
+    struct RoundRules {
+        typealias Flag = (round: Int, path: String, why: LocalizedText)
+        var flagged: [Flag] = []
+        /// Slots that count nowhere, per round.
+        var excluded: [Int: Set<Int>] = [:]
+        /// Round → slot → the highest seq its round's shortlist counted (for the slots whose
+        /// latest sheet is above it).
+        var cutoffs: [Int: [Int: Int]] = [:]
+        /// Recusals left out, per round (their slots).
+        var recusals: [Int: Set<Int>] = [:]
+    }
+
+    /// The round rules over the ledger as it is (see `RoundRules`): every sheet kept aside is
+    /// looked at, so the answer does not depend on which sheet the slot counts now.
+    func roundRules() -> RoundRules {
+        var out = RoundRules()
         let all = shortlists()
-        guard hasRounds || !all.isEmpty else { return [] }
-        var out: [(round: Int, slot: Int, sheet: Ledger.SignedSheet, why: LocalizedText)] = []
-        var rounds = [1] + ledger.laterRoundNumbers
-        rounds = Array(Set(rounds)).sorted()
+        guard hasRounds || !all.isEmpty else { return out }
+        let rounds = Array(Set([1] + ledger.laterRoundNumbers)).sorted()
+        // Round → dossier → the shortlist of that round that ranked it (built once: 50,000 sheets).
+        var closing: [Int: [String: SignedShortlist]] = [:]
+        for sl in all { for d in sl.body.ranking.map(\.dossier) where closing[sl.body.round]?[d] == nil { closing[sl.body.round, default: [:]][d] = sl } }
+        // The recusals first: a late one bars nothing.
+        var lateRecusal: [Int: Set<Int>] = [:]
         for n in rounds {
-            let l = ledger.round(n)
-            // dossier → the shortlist of this round that ranked it (built once: 50,000 sheets).
-            var closing: [String: SignedShortlist] = [:]
-            for sl in all where sl.body.round == n { for d in sl.body.ranking.map(\.dossier) where closing[d] == nil { closing[d] = sl } }
-            let previous = all.filter { $0.body.round == n - 1 }
-            let onShortlist = Set(previous.flatMap(\.body.shortlist))
-            for (slot, s) in l.latestSheets {
-                let (m, d) = (s.sheet.member, s.sheet.dossier)
+            for x in ledger.round(n).recusals {
+                guard let sl = closing[n]?[x.dossier], x.seq > (sl.body.counted[x.member] ?? 0) else { continue }
+                lateRecusal[n, default: []].insert(x.slot)
+                out.recusals[n, default: []].insert(x.slot)
+                out.flagged.append((n, "records/\(x.member)/" + RecordFileName.json(x.seq), LocalizedText(
+                    zh: "第 \(n) 轮的回避签于该轮入围名单 \(sl.record.path) 之后（不计）", en: "a round \(n) recusal signed after the round's shortlist \(sl.record.path) (not counted)")))
+            }
+        }
+        let byRound = Dictionary(uniqueKeysWithValues: rounds.map { ($0, ledger.round($0)) })
+        func recusedBefore(_ m: String, _ d: String, _ n: Int) -> Int? {
+            (1..<max(1, n)).first { k in
+                guard let l = byRound[k], let s = l.slot(.init(m, d)) else { return false }
+                return l.slotRecusal[s] > 0 && !(lateRecusal[k]?.contains(s) ?? false)
+            }
+        }
+        for n in rounds {
+            let onShortlist = Set(all.filter { $0.body.round == n - 1 }.flatMap(\.body.shortlist))
+            for (slot, versions) in (byRound[n] ?? ledger.round(n)).allSheets {
+                guard let latest = versions.last else { continue }
+                let (m, d) = (latest.sheet.member, latest.sheet.dossier)
                 if n > 1, !onShortlist.contains(d) {
-                    out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
+                    out.excluded[n, default: []].insert(slot)
+                    out.flagged.append((n, latest.path, LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
                     continue
                 }
-                if let k = (1..<max(1, n)).first(where: { ledger.round($0).recusal(.init(m, d)) != nil }) {
-                    out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
+                if let k = recusedBefore(m, d, n) {
+                    out.excluded[n, default: []].insert(slot)
+                    out.flagged.append((n, latest.path, LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
                     continue
                 }
-                if let sl = closing[d], s.seq > (sl.body.counted[m] ?? 0) {
-                    out.append((n, slot, s, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（未计入）", en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted by it)")))
+                guard let sl = closing[n]?[d] else { continue }
+                let cut = sl.body.counted[m] ?? 0
+                let late = versions.filter { $0.seq > cut }
+                guard !late.isEmpty else { continue }
+                for s in late {
+                    out.flagged.append((n, s.path, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计，计入的是此前签的评分表）",
+                                                                  en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted: the sheet signed before it counts)")))
                 }
+                out.cutoffs[n, default: [:]][slot] = cut
             }
         }
         return out
@@ -387,22 +431,12 @@ extension ReviewSession {
     // MARK: - The recount of signed shortlists (verify)
 
     /// What `verify` adds for rounds: the recount of every shortlist (`shortlistAudit`), the
-    /// sheets the round rules leave out (`round-rule`, as every command sees them), and each
-    /// later round's sheet that did not see the shortlist that put its dossier on (signed
-    /// before it: its record's `seen`, read here).
+    /// sheets and recusals the round rules leave out (`round-rule`, as every command sees
+    /// them), and each later round's sheet that did not see the shortlist that put its dossier
+    /// on (signed before it: its record's `seen`, read here).
     public func roundVerifyProblems(language lang: Language) -> [Problem] {
         var out = shortlistAudit(language: lang)
-        out += roundRuleSheets().map { Problem(path: $0.sheet.path, kind: "round-rule", message: $0.why.text(lang)) }
-        // A recusal of a round signed after the shortlist that counted its dossier's list.
-        var closing: [Int: [String: SignedShortlist]] = [:]
-        for sl in shortlists() { for d in sl.body.ranking.map(\.dossier) where closing[sl.body.round]?[d] == nil { closing[sl.body.round, default: [:]][d] = sl } }
-        for n in Set([1] + ledger.laterRoundNumbers).sorted() {
-            for x in ledger.round(n).recusals {
-                guard let sl = closing[n]?[x.dossier], x.seq > (sl.body.counted[x.member] ?? 0) else { continue }
-                out.append(Problem(path: "records/\(x.member)/" + RecordFileName.json(x.seq), kind: "round-rule", message: lang.pick(
-                    "第 \(n) 轮的回避签于该轮入围名单 \(sl.record.path) 之后", "a round \(n) recusal signed after the round's shortlist \(sl.record.path)")))
-            }
-        }
+        out += roundRules().flagged.map { Problem(path: $0.path, kind: "round-rule", message: $0.why.text(lang)) }
         let flagged = Set(out.map(\.path))
         for n in ledger.laterRoundNumbers {
             let previous = shortlists(round: n - 1)
@@ -423,23 +457,49 @@ extension ReviewSession {
         return out
     }
 
+    /// A record that may change what the shortlist `s` ranks and that it had not seen, as a
+    /// path (nil when none): one of `Ledger.shortlistInputKinds` or a shortlist of an earlier
+    /// round, by a member above the shortlist's `counted` for them (by its own signer: after it).
+    func unseenInput(_ s: SignedShortlist) -> String? {
+        let rec = s.record.record
+        func horizon(_ m: String) -> Int { m == rec.signer ? rec.seq : (s.body.counted[m] ?? 0) }
+        if let (m, q) = ledger.inputHeads.sorted(by: { $0.key < $1.key }).first(where: { $0.value > horizon($0.key) }) {
+            return "records/\(m)/" + RecordFileName.json(q)
+        }
+        return shortlists().first { $0.body.round < s.body.round && $0.record.record.seq > horizon($0.record.record.signer) }?.record.path
+    }
+
     /// Every signed shortlist recomputed from the signed sheets and the programme: its ranking,
     /// its size, its list; and what it pins against the store now.
     public func shortlistAudit(language lang: Language) -> [Problem] {
         var out: [Problem] = []
-        func problem(_ s: SignedShortlist, _ kind: String, _ zh: String, _ en: String) { out.append(Problem(path: s.record.path, kind: kind, message: lang.pick(zh, en))) }
         let all = shortlists()
+        // A problem of its inputs or its recount is `shortlist-outdated` when a record the
+        // shortlist had not seen may have changed them (`unseenInput`): concurrent on two hosts,
+        // or signed after it; otherwise the shortlist is not what the session signs.
+        var unseen: String?
+        func problem(_ s: SignedShortlist, _ kind: String, _ zh: String, _ en: String) {
+            if let unseen, kind == "shortlist-mismatch" || kind == "shortlist-input" {
+                out.append(Problem(path: s.record.path, kind: "shortlist-outdated", message: lang.pick(
+                    zh + "（它未见的 \(unseen) 改变了它的依据）", en + " (\(unseen), which it had not seen, changed what it ranks)")))
+            } else {
+                out.append(Problem(path: s.record.path, kind: kind, message: lang.pick(zh, en)))
+            }
+        }
         var seen: [String: SignedShortlist] = [:]
         let inForce = (try? assignmentInForce())??.record.sha256
         for s in all {
             let b = s.body
             let key = "\(b.round) \(b.group ?? "")"
+            unseen = nil
             if let first = seen[key] {
+                // Two shortlists of one list (two hosts): each is still recounted below, so a
+                // forged one is found as such.
                 problem(s, "shortlist-conflict", "第 \(b.round) 轮\(b.group.map { "专业组 \($0) " } ?? "")的入围名单签了两次（另见 \(first.record.path)）",
                         "round \(b.round)\(b.group.map { ", group \($0)," } ?? "") has a second shortlist (also \(first.record.path))")
-                continue
+            } else {
+                seen[key] = s
             }
-            seen[key] = s
             guard b.round < program.roundCount else { continue }   // a rule-violation already
             // It counts every record it had seen: a sheet it saw is never left out as "after".
             let rec = s.record.record
@@ -447,9 +507,11 @@ extension ReviewSession {
             let own = b.counted[rec.signer] ?? 0
             let between = all.filter { $0.record.record.signer == rec.signer && $0.record.record.seq > own && $0.record.record.seq < rec.seq }.count
             let short = rec.seen.keys.sorted().filter { (b.counted[$0] ?? 0) < (rec.seen[$0] ?? 0) } + (own < rec.seq - 1 - between ? [rec.signer] : [])
+            // (Never outdated: `counted` is what the signing session held, at least its `seen`.)
             if !short.isEmpty {
                 problem(s, "shortlist-input", "入围名单的 counted 少于其所见的记录（\(short.joined(separator: ", "))）", "the shortlist's counted leaves out records it had seen (\(short.joined(separator: ", ")))")
             }
+            unseen = unseenInput(s)
             if b.assignment != inForce {
                 problem(s, "shortlist-input", "入围名单所记的分配（\(b.assignment?.prefix(12) ?? "无")）不是现行的分配（\(inForce?.prefix(12) ?? "无")）",
                         "the shortlist pins the assignment \(b.assignment?.prefix(12) ?? "none"), not the one in force (\(inForce?.prefix(12) ?? "none"))")

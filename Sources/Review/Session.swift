@@ -106,12 +106,30 @@ public final class ReviewSession: @unchecked Sendable {
                                                                "\(o.sheet.sheet.member) scored \(o.sheet.sheet.dossier), which the assignment in force does not give them"))
         }
         // Sheets the round rules leave out (issue 13, Rounds.swift): a problem, never counted.
-        ledger.roundRuleSlots = [:]
         ledger.problems = ledger.problems.filter { $0.kind != "round-rule" }
-        for o in roundRuleSheets() {
-            ledger.roundRuleSlots[o.round, default: []].insert(o.slot)
-            ledger.problems.append(Problem(path: o.sheet.path, kind: "round-rule", message: o.why.text(RecordsError.currentLanguage)))
+        for o in applyRoundRules() {
+            ledger.problems.append(Problem(path: o.path, kind: "round-rule", message: o.why.text(RecordsError.currentLanguage)))
         }
+    }
+
+    /// Applies the round rules (`roundRules`, Rounds.swift) to the ledger: each slot counts the
+    /// sheet its round's shortlist counted (a later one is kept aside, never lost); the slots
+    /// and recusals left out are marked. The same on a ledger fresh from the records and on the
+    /// kept one (`LedgerSnapshot`): both hold every sheet, and the rules look at all of them.
+    func applyRoundRules() -> [RoundRules.Flag] {
+        ledger.roundRuleSlots = [:]
+        ledger.roundRuleRecusals = [:]
+        let rules = roundRules()
+        var excluded = rules.excluded
+        for (n, cuts) in rules.cutoffs {
+            for (slot, cut) in cuts {
+                let kept = n == 1 ? ledger.keepCounted(slot: slot, upTo: cut) : (ledger.laterRounds[n]?.keepCounted(slot: slot, upTo: cut) ?? false)
+                if !kept { excluded[n, default: []].insert(slot) }
+            }
+        }
+        ledger.roundRuleSlots = excluded
+        ledger.roundRuleRecusals = rules.recusals
+        return rules.flagged
     }
 
     /// Runs `body` (the signing of their intake record) with `added`, dossier files this

@@ -423,21 +423,15 @@ struct Verify: ParsableCommand {
         var report: VerifyReport
         do {
             // The records, then the dossier files against their signed versions.
+            // Every check (`StoreVerify`, as sync and the hub run it): the records, then what the
+            // session adds (rounds: every signed shortlist recomputed from the signed sheets).
             report = try ProgressLine.around(lang) {
                 try PanelMessages.$language.withValue(lang) {
-                    try Verifier.verifyStore(layout: StoreLayout(store), threads: threads, language: lang, cached: cached)
+                    try StoreVerify.report(layout: StoreLayout(store), threads: threads, language: lang, cached: cached)
                 }
             }
         } catch {
             fail(lang.pick("无法读取评审库：", "cannot read the store: ") + "\(error)", code: 2)
-        }
-        // Rounds (issue 13): every signed shortlist recomputed from the signed sheets.
-        if let audit = try? PanelMessages.$language.withValue(lang, operation: { () -> [Problem]? in
-            let session = try ReviewSession(root: store)
-            return session.hasRounds || !session.shortlists().isEmpty ? session.roundVerifyProblems(language: lang) : nil
-        }), !audit.isEmpty {
-            report.problems += audit
-            report.ok = false
         }
         if let fingerprint { report.expectFingerprint(fingerprint, language: lang) }
         switch format {

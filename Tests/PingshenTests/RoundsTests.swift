@@ -201,6 +201,36 @@ struct RoundsFixture {
         #expect(r.status == 0, "\(r.stderr)")
     }
 
+    /// The body of a round-1 shortlist for weld as the chair's key could sign it outside the
+    /// session: D13 on instead of D12, the tie at the line not resolved; `counted` what the
+    /// store holds (as the session would put it); no pinned assignment unless `assignment`.
+    static func forgedWeldShortlist(_ store: String, assignment: String? = nil) throws -> [String: JSONValue] {
+        var rows: [JSONValue] = []
+        for i in 11...20 {
+            let rank: Int = i == 13 ? 2 : (i == 12 ? 3 : i - 10)
+            let exact: Int = 100 - 3 * ((i == 13 ? 12 : i) - 1)
+            let st = i == 11 || i == 13 ? "selected" : "not-selected"
+            rows.append(.object(["rank": .int(Int64(rank)), "dossier": .string(String(format: "D%02d", i)), "exact": .string(String(exact)), "status": .string(st)]))
+        }
+        var body: [String: JSONValue] = [
+            "round": .int(1), "group": .string("weld"), "size": .int(2), "nominations": .int(10), "method": .string("trimmed-mean"), "quorum": .int(3),
+            "counted": .object(Forge.seen(store, except: "chair").mapValues { JSONValue.int(Int64($0)) }), "gov": .string(try Forge.head(store)),
+            "ranking": .array(rows),
+            "shortlist": .array([.string("D11"), .string("D13")]), "resolutions": .array([]), "excluded": .object([:]),
+        ]
+        if let assignment { body["assignment"] = .string(assignment) }
+        return body
+    }
+
+    /// The SHA-256 of the assignment record in force (the fixture signs one).
+    func assignmentSHA() throws -> String? {
+        for p in Harness.records(store, "sec").reversed() {
+            let r = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: p)))
+            if r.kind == .assignment { return try Forge.sha(store, "records/sec/" + (p as NSString).lastPathComponent) }
+        }
+        return nil
+    }
+
     /// Round 2 totals: the order of round 1 reversed on the shortlist.
     static let roundTwo = ["D23": 95, "D22": 90, "D21": 85, "D12": 80, "D11": 75, "D03": 70, "D02": 65, "D01": 60]
 }
@@ -324,23 +354,10 @@ extension RoundsTests {
         r = try Harness.pingshen(["rank", rf.store, "--round", "7"])
         #expect(r.status != 0 && r.stderr.contains("round 7"), "\(r.stderr)")
         // A shortlist for weld forged with the chair's key: D13 on instead of D12, no resolution.
-        let head = try Forge.head(rf.store)
-        var sheetsCounted = Forge.seen(rf.store, except: "chair").mapValues { JSONValue.int(Int64($0)) }
+        var forged = try RoundsFixture.forgedWeldShortlist(rf.store)
+        var sheetsCounted = forged["counted"]?.object ?? [:]
         sheetsCounted["m1"] = .int(0)   // m1's sheets left out, though the record saw them
-        var forgedRows: [JSONValue] = []
-        for i in 11...20 {
-            let rank: Int = i == 13 ? 2 : (i == 12 ? 3 : i - 10)
-            let exact: Int = 100 - 3 * ((i == 13 ? 12 : i) - 1)
-            let st = i == 11 || i == 13 ? "selected" : "not-selected"
-            let row: [String: JSONValue] = ["rank": .int(Int64(rank)), "dossier": .string(String(format: "D%02d", i)), "exact": .string(String(exact)), "status": .string(st)]
-            forgedRows.append(.object(row))
-        }
-        let forged: [String: JSONValue] = [
-            "round": .int(1), "group": .string("weld"), "size": .int(2), "nominations": .int(10), "method": .string("trimmed-mean"), "quorum": .int(3),
-            "counted": .object(sheetsCounted), "gov": .string(head),
-            "ranking": .array(forgedRows),
-            "shortlist": .array([.string("D11"), .string("D13")]), "resolutions": .array([]), "excluded": .object([:]),
-        ]
+        forged["counted"] = .object(sheetsCounted)
         let path = try Forge.record(rf.store, "chair", kind: .shortlist, body: forged, key: rf.fx.key("chair"))
         var v = try rf.fx.verify()
         #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == path && $0["kind"] as? String == "shortlist-mismatch" }, "\(v.problems)")
@@ -436,5 +453,115 @@ extension RoundsTests {
         let forged = try Forge.record(rf.store, "chair", kind: .shortlist, body: body, key: rf.fx.key("chair"))
         py = try RecountGroupsTests.recount(["--rounds", rf.store])
         #expect(py.status == 1 && py.stderr.contains("\(forged): shortlist D11,D13, recounted D11,D12"), "\(py.stderr)")
+    }
+}
+
+extension RoundsTests {
+    /// Rank entries as compared across the forgeries: rank, dossier, score, status, group.
+    static func rows(_ r: Harness.Result) -> [String] {
+        let es = ((try? Harness.json(r.stdout))?["entries"] as? [[String: Any]]) ?? []
+        return es.map { e in ["rank", "dossier", "score", "exact", "status", "group"].map { "\(e[$0] ?? "-")" }.joined(separator: " ") }
+    }
+
+    /// Issue 13: a round-1 sheet or recusal signed after the round's shortlist (with the
+    /// member's own key, outside the session) counts nowhere and never replaces what the
+    /// shortlist counted: the latest sheet signed before it (here a re-scored one) still
+    /// counts, the shortlist still recounts, the ranking does not move, and verify reports
+    /// each late record as `round-rule` and nothing else, on a fresh open and on the kept
+    /// ledger alike.
+    @Test func aLateSheetOrRecusalNeverReplacesTheCountedOne() throws {
+        let rf = try RoundsFixture()
+        let table = try rf.fx.table()
+        guard let m = table["D02"]?.members.first, let other = table["D01"]?.members.first else { Issue.record("no assignment"); return }
+        // m scores D02 again before the shortlist: that sheet, not the first, is the one counted.
+        var r = try rf.score(m, "D02", total: 95)
+        #expect(r.status == 0, "\(r.stderr)")
+        try rf.shortlistRoundOne()
+        #expect(try rf.fx.verify().status == 0)
+        let rankArgs = ["rank", rf.store, "--round", "1", "--format", "json"]
+        let before = RoundsTests.rows(try Harness.pingshen(rankArgs))
+        #expect(before.count == 30 && before.contains { $0.hasPrefix("2 D02 ") }, "\(before)")
+        // Late: two more sheets by m for D02 (the last at zero would sink it), a recusal by
+        // another member from D01 (it would take a counted sheet out).
+        let zero: JSONValue = .object(["craft": .int(0), "skill": .int(0), "leadership": .int(0), "contribution": .int(0)])
+        let high: JSONValue = .object(["craft": .int(25), "skill": .int(25), "leadership": .int(25), "contribution": .int(25)])
+        let late1 = try Forge.record(rf.store, m, kind: .score, body: ["dossier": .string("D02"), "points": high, "round": .int(1)], key: rf.fx.key(m))
+        let late2 = try Forge.record(rf.store, m, kind: .score, body: ["dossier": .string("D02"), "points": zero, "round": .int(1)], key: rf.fx.key(m))
+        let recused = try Forge.record(rf.store, other, kind: .recusal, body: ["dossier": .string("D01"), "round": .int(1)], key: rf.fx.key(other))
+        for pass in ["fresh", "kept ledger"] {
+            let v = try rf.fx.verify()
+            let got = v.problems.map { "\($0["path"] as? String ?? "") \($0["kind"] as? String ?? "")" }.sorted()
+            #expect(v.status == 1 && got == ["\(late1) round-rule", "\(late2) round-rule", "\(recused) round-rule"].sorted(), "\(pass): \(v.problems)")
+            r = try Harness.pingshen(rankArgs)
+            #expect(r.status == 1 && RoundsTests.rows(r) == before, "\(pass): \(RoundsTests.rows(r))")
+        }
+        // Round 2 is on the shortlist as signed.
+        r = try Harness.pingshen(["rank", rf.store, "--round", "2", "--format", "json"])
+        #expect(RoundsTests.rows(r).count == 8, "\(r.stdout)")
+    }
+
+    /// Issue 13/14: a shortlist signed with the chair's key outside the session, whose ranking
+    /// is not what the sheets give, is refused by the hub's hook (with its reason) and by a
+    /// sync that fetches it (naming the record and the kind), nothing taken. A sheet signed
+    /// after the shortlist on another host (what two hosts bring about) replicates: the hub and
+    /// sync take it, and it counts nowhere (`round-rule`).
+    @Test func aForgedShortlistIsRefusedByTheHubAndBySync() throws {
+        let rf = try RoundsFixture(shortlist: "{per_group: 2}")
+        let dir = rf.fx.dir
+        #expect(try Harness.pingshen(["git", "enable", rf.store]).status == 0)
+        let fp = try Harness.json(Harness.pingshen(["verify", rf.store, "--format", "json"]).stdout)["fingerprint"] as? String ?? ""
+        let hub = dir + "/hub.git", plain = dir + "/plain.git", evil = dir + "/evil"
+        var r = try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp])
+        #expect(r.status == 0, "hub init: \(r.stderr)")
+        #expect(try Harness.run(GitCLI.exe, ["init", "-q", "--bare", "-b", "main", plain]).status == 0)
+        func sync(_ remote: String) throws -> Harness.Result { try Harness.pingshen(["sync", rf.store, remote, "--as", "sec", "--key", rf.fx.key("sec")]) }
+        r = try sync(hub)
+        #expect(r.status == 0, "sync hub: \(r.stdout) \(r.stderr)")
+        r = try sync(plain)
+        #expect(r.status == 0, "sync plain: \(r.stdout) \(r.stderr)")
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", plain, evil]).status == 0)
+        #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
+        // The forgery: every input as the session would pin it, only the ranking is not the sheets'.
+        let body = try RoundsFixture.forgedWeldShortlist(evil, assignment: rf.assignmentSHA())
+        let path = try Forge.record(evil, "chair", kind: .shortlist, body: body, key: rf.fx.key("chair"))
+        let v = try Harness.pingshen(["verify", evil, "--format", "json"])
+        let kinds = ((try? Harness.json(v.stdout))?["problems"] as? [[String: Any]] ?? []).map { "\($0["path"] as? String ?? "") \($0["kind"] as? String ?? "")" }
+        #expect(v.status == 1 && Set(kinds) == ["\(path) shortlist-mismatch"], "\(v.stdout)")
+        #expect(try GitCLI.run(evil, ["add", "-A", "."]).status == 0)
+        #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "forged shortlist"]).status == 0)
+        let hubTip = try GitCLI.out(hub, ["rev-parse", "main"])
+        r = try GitCLI.signedPush(evil, key: rf.fx.key("chair"), [hub, "HEAD:main"])
+        #expect(r.status != 0 && r.stderr.contains("\(path): shortlist-mismatch"), "hub: \(r.stderr)")
+        #expect(try GitCLI.out(hub, ["rev-parse", "main"]) == hubTip, "the hub moved")
+        // A plain remote takes anything; sync refuses what it would bring.
+        #expect(try GitCLI.run(evil, ["push", "-q", plain, "HEAD:main"]).status == 0)
+        let headA = try GitCLI.out(rf.store, ["rev-parse", "HEAD"])
+        r = try sync(plain)
+        #expect(r.status == 1 && r.stderr.contains(path) && r.stderr.contains("shortlist-mismatch") && r.stderr.contains("nothing of this fetch was taken"),
+                "sync: \(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.out(rf.store, ["rev-parse", "HEAD"]) == headA)
+        #expect(!FileManager.default.fileExists(atPath: rf.store + "/" + path))
+
+        // Replicable: the real shortlists on A, through the hub; then on another host a
+        // round-1 sheet signed after them (it had not seen them).
+        try rf.shortlistRoundOne()
+        r = try sync(hub)
+        #expect(r.status == 0, "sync shortlists: \(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.run(evil, ["fetch", "-q", hub, "main"]).status == 0)
+        #expect(try GitCLI.run(evil, ["reset", "-q", "--hard", "FETCH_HEAD"]).status == 0)
+        let m = try rf.fx.table()["D02"]?.members.first ?? "m1"
+        let pts: JSONValue = .object(["craft": .int(0), "skill": .int(0), "leadership": .int(0), "contribution": .int(0)])
+        let late = try Forge.record(evil, m, kind: .score, body: ["dossier": .string("D02"), "points": pts, "round": .int(1)], key: rf.fx.key(m))
+        #expect(try GitCLI.run(evil, ["add", "-A", "."]).status == 0)
+        #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "late sheet"]).status == 0)
+        r = try GitCLI.signedPush(evil, key: rf.fx.key(m), [hub, "HEAD:main"])
+        #expect(r.status == 0, "hub refused a late sheet: \(r.stderr)")
+        let rankArgs = ["rank", rf.store, "--round", "1", "--format", "json"]
+        let before = RoundsTests.rows(try Harness.pingshen(rankArgs))
+        r = try sync(hub)
+        #expect(r.status == 0 && FileManager.default.fileExists(atPath: rf.store + "/" + late), "sync late sheet: \(r.stdout) \(r.stderr)")
+        let after = try rf.fx.verify()
+        #expect(after.status == 1 && after.problems.map { "\($0["path"] as? String ?? "") \($0["kind"] as? String ?? "")" } == ["\(late) round-rule"], "\(after.problems)")
+        #expect(RoundsTests.rows(try Harness.pingshen(rankArgs)) == before)
     }
 }
