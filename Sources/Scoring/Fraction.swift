@@ -75,6 +75,36 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
         return Fraction(reduced: n64, d64)
     }
 
+    /// (a·b) / (c·d) for a, b ≥ 0 and c, d > 0, never a trap. Exact (`exact` true) when the
+    /// reduced value fits 64 bits; otherwise the nearest fraction with a power-of-ten denominator
+    /// (up to 10¹⁵, as many decimals as fit) computed in Double, `exact` false. Nil when the value
+    /// is too large even for that (≥ 9·10¹⁸) or an argument is out of range.
+    static func ratio(_ a: Int128, _ b: Int128, over c: Int128, _ d: Int128) -> (value: Fraction, exact: Bool)? {
+        guard a >= 0, b >= 0, c > 0, d > 0 else { return nil }
+        if a == 0 || b == 0 { return (.zero, true) }
+        // Cross-cancel, so that a·b and c·d are coprime when they are formed.
+        var a = a, b = b, c = c, d = d
+        func cancel(_ x: inout Int128, _ y: inout Int128) {
+            let g = Int128(gcd128(x.magnitude, y.magnitude))
+            if g > 1 { x /= g; y /= g }
+        }
+        cancel(&a, &c); cancel(&a, &d); cancel(&b, &c); cancel(&b, &d)
+        let (n, o1) = a.multipliedReportingOverflow(by: b)
+        let (m, o2) = c.multipliedReportingOverflow(by: d)
+        if !o1, !o2, let n64 = Int64(exactly: n), let m64 = Int64(exactly: m) {
+            return (Fraction(reduced: n64, m64), true)
+        }
+        let v = (Double(a) / Double(c)) * (Double(b) / Double(d))
+        guard v.isFinite, v < 9e18 else { return nil }
+        var p = 15
+        var scale = 1e15
+        while p > 0 && v * scale >= 9e18 { p -= 1; scale /= 10 }
+        guard let units = Int64(exactly: (v * scale).rounded()) else { return nil }
+        var den: Int64 = 1
+        for _ in 0..<p { den *= 10 }
+        return (make(Int128(units), Int128(den)), false)
+    }
+
     @usableFromInline static func gcd128(_ a: UInt128, _ b: UInt128) -> UInt128 {
         var a = a, b = b
         // Fast path: both fit in 64 bits (nearly always).

@@ -11,9 +11,9 @@ import Panel
 ///   group scores lower than the others. nil when either side has no sheet.
 /// - `members`: each member's severity within the group (`MemberSeverity`, on the group's
 ///   dossiers only: the offset from the group's own panel mean on each dossier).
-/// - `kendallW`, `outliers`: `Statistics` on the group's dossiers alone (W on the complete
-///   block of the members who scored any of them; under an assignment of K below the group's
-///   size no dossier is scored by every one of them, so W is nil there).
+/// - `kendallW`, `outliers`: `Statistics` on the group's dossiers alone (`KendallW`: Kendall's
+///   W when every member scored every dossier, else W for incomplete rankings with Durbin's T₁,
+///   so a group under an assignment of K below its size gets a W too).
 /// - `stability`: at the group's line when one is given (its shortlist: the group's dossiers
 ///   ranked alone with that many places, recomputed without each member's sheets), else the
 ///   whole ranking's changes at the programme's quota line that fall on the group's dossiers.
@@ -109,9 +109,7 @@ extension GroupStatistics {
         out += ",\"members\":[" + members.map { m in
             "{\"member\":\(jsonString(m.member)),\"sheets\":\(m.sheets),\"mean\":\(frac(m.meanTotal)),\"offset\":\(frac(m.offset))}"
         }.joined(separator: ",") + "]"
-        out += ",\"kendall_w\":" + (kendallW.map { w in
-            "{\"w\":\(frac(w.w)),\"members\":\(w.members),\"dossiers\":\(w.dossiers),\"chi_square\":\(frac(w.chiSquare))}"
-        } ?? "null")
+        out += ",\"kendall_w\":" + (kendallW?.json() ?? "null")
         out += ",\"outliers\":[" + outliers.map { o in
             "{\"dossier\":\(jsonString(o.dossier)),\"member\":\(jsonString(o.member)),\"total\":\(o.total)"
                 + ",\"others_median\":\(frac(o.othersMedian)),\"deviation\":\(frac(o.deviation)),\"threshold\":\(frac(o.threshold))}"
@@ -133,8 +131,12 @@ extension GroupStatistics {
                          groups.map { g in
                              [g.group, names[g.group] ?? "", String(g.dossiers), String(g.sheets), g.mean?.rounded2() ?? "-",
                               g.variance.map { $0.sqrtRounded(places: 2) } ?? "-", g.min.map(String.init) ?? "-", g.max.map(String.init) ?? "-",
-                              g.offset?.rounded2() ?? "-", g.kendallW.map { $0.w.rounded(places: 4) } ?? "-", String(g.outliers.count), String(g.stability.count)]
+                              g.offset?.rounded2() ?? "-", g.kendallW?.cell(places: 4) ?? "-", String(g.outliers.count), String(g.stability.count)]
                          }, numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+        if groups.contains(where: { $0.kendallW?.design == .incomplete }) {
+            out += lang.pick("W*：不完全排序的肯德尔和谐系数（Durbin 检验；每位评委只排序分配给他的材料）",
+                             "W*: Kendall's W for incomplete rankings (Durbin's test; each member ranks only the dossiers they scored)") + "\n"
+        }
         for g in groups where !g.members.isEmpty {
             out += "\n" + lang.pick("专业组 \(g.group) 评委宽严度（相对本组评委平均）", "Group \(g.group): member severity (offset from the group's panel mean)") + "\n"
             out += textTable([lang.pick("评委", "Member"), lang.pick("评分表", "Sheets"), lang.pick("平均总分", "Mean total"), lang.pick("偏差", "Offset")],

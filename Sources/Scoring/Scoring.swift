@@ -28,7 +28,7 @@
 //     approval; top level quorum, approval_threshold); CSV RFC 4180 with the JSON keys as header;
 //     Markdown and a cell-aligned table with zh/en headers.                           (Render.swift)
 //   * Statistics: per dossier n/mean/variance/sd/min/max/spread; member severity; Kendall's W
-//     (tie-corrected, complete block); outlier sheets (robust rule); stability at the cut line
+//     (tie-corrected; incomplete rankings with Durbin's T₁ under an assignment); outlier sheets (robust rule); stability at the cut line
 //     (leave one member out).                                                     (Statistics.swift)
 //
 // An independent recount lives in scripts/recount.py (Python, fractions.Fraction); its input is

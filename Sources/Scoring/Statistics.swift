@@ -25,18 +25,75 @@ public struct MemberSeverity: Sendable, Hashable {
     public var offset: Fraction
 }
 
-/// Kendall's coefficient of concordance over the members, tie-corrected:
-/// W = 12·S / (m²(n³ − n) − m·Σ T), T = Σ (t³ − t) over each member's groups of tied totals,
-/// S = Σ (Rᵢ − m(n+1)/2)² over dossier rank sums (tied totals get the mean rank).
-/// Computed on the complete block: the members who scored anything and the dossiers every one of
-/// them scored (a recusal takes that dossier out of the block). Nil when the block has fewer than
-/// 2 members or 2 dossiers, or when every member tied every dossier.
+/// Kendall's coefficient of concordance W over the members, for complete and incomplete rankings.
+///
+/// Blocks are the members who scored at least 2 of the dossiers considered (a member with one
+/// sheet ranks nothing); each ranks the dossiers they scored by total, tied totals getting the
+/// mean rank (mid-ranks). Treatments are the t dossiers scored by at least one of them. Member i
+/// ranks kᵢ dossiers, dossier j is ranked by rⱼ members, and λⱼⱼ′ members ranked both j and j′.
+/// With cᵢⱼ = Rᵢⱼ − (kᵢ + 1)/2 (member i's centred rank of dossier j):
+///
+/// - S = Σⱼ (Σᵢ cᵢⱼ)² and A − C = Σᵢⱼ cᵢⱼ² (Conover's A = Σ R², C = Σᵢ kᵢ(kᵢ + 1)²/4).
+/// - `chiSquare` is Durbin's statistic (Durbin 1951, "Incomplete blocks in ranking experiments",
+///   Brit. J. Psych. (Stat. Section) 4:85–90) in the tie-corrected form of Conover, *Practical
+///   Nonparametric Statistics*, 3rd ed. (1999), §5.9: T₁ = (t − 1)·S / (A − C), with t − 1 degrees
+///   of freedom (`df`). For a complete design it is Friedman's χ² = m(n − 1)W, tie-corrected.
+/// - `w` = S / (A − C) · (A − C)₀ / S̄, where (A − C)₀ = Σᵢ (kᵢ³ − kᵢ)/12 is A − C without ties
+///   and S̄ = (1/12)·Σⱼ (Lⱼ² + 2·Σⱼ′≠ⱼ λⱼⱼ′²), Lⱼ = Σᵢ∋ⱼ (kᵢ − 1), is the mean of S over all the
+///   orders the members could agree on (S when every member ranks their dossiers in one common
+///   order, averaged over that order). For a balanced incomplete block design (every kᵢ = k,
+///   every rⱼ = r, every λⱼⱼ′ = λ) S̄ = λ²(t³ − t)/12 whatever the order, and W is the coefficient
+///   of concordance for incomplete rankings of Kendall & Gibbons, *Rank Correlation Methods*,
+///   5th ed. (1990), ch. 7 (Gibbons & Chakraborti, *Nonparametric Statistical Inference*, §12.5):
+///   W = 12S/(λ²(t³ − t)) = T₁·(k + 1)/(r(k − 1)(t + 1)), which is 1 exactly when the members
+///   agree. For a complete design (λ = r = m, k = t = n) it is Kendall's W, tie-corrected:
+///   12S/(m²(n³ − n) − m·Σ(τ³ − τ)) = S/(m(A − C)).
+///
+/// Unbalanced designs (what a real assignment gives: loads differ by one, λ varies from pair to
+/// pair, rⱼ drops when a member recused) use the same formulas; the choice and its limits:
+/// - T₁'s null expectation is t − 1 for any design (under the null each member's ranks are a
+///   random permutation: E[S] = A − C), but its χ² distribution is only an approximation there.
+/// - S when the members agree depends on the common order when λ is not constant, so W is
+///   normalised by its mean over orders S̄: agreement gives W close to 1 (the closer the more
+///   dossiers), not exactly 1, and W may slightly exceed 1. `balanced` says whether W is exact
+///   Kendall–Gibbons.
+/// - Ties: the tie correction (dividing by the A − C the ties leave) keeps W ≤ 1 in a complete
+///   design (S ≤ m(A − C) by Cauchy–Schwarz) but not in an incomplete one, balanced or not: tied
+///   totals can lift T₁ and W a little past their untied maxima (ConcordanceTests has a Fano-plane
+///   case with W = 31/30). W is reported as computed, not clamped. With no agreement E[W] = (A − C)₀ / S̄ ≈ 1/r̄ (1/m for a complete design),
+///   the chance level, as for Kendall's W with as many members as rank each dossier.
+/// The Skillings–Mack and Prentice statistics, exact for any design, need a generalised inverse
+/// of a t × t covariance matrix: irrational weights and O(t³) work, given up for exact arithmetic.
+///
+/// All sums are exact integers (doubled centred ranks); `w` and `chiSquare` are exact fractions
+/// when they fit 64 bits, otherwise rounded (`exact` false). Nil when fewer than 2 members
+/// ranked 2 or more dossiers, fewer than 2 dossiers were ranked, or every member tied every
+/// dossier they ranked.
 public struct KendallW: Sendable, Hashable {
+    public enum Design: String, Sendable, Hashable {
+        /// Every member ranked every dossier: Kendall's W and Friedman's χ².
+        case complete
+        /// Members ranked different subsets: W for incomplete rankings and Durbin's T₁.
+        case incomplete
+    }
     public var w: Fraction
+    /// The members ranking (2 or more sheets) and the dossiers ranked.
     public var members: Int
     public var dossiers: Int
-    /// Friedman's χ² = m(n − 1)W, with n − 1 degrees of freedom.
+    /// Friedman's χ² (complete) or Durbin's T₁ (incomplete), with `df` degrees of freedom.
     public var chiSquare: Fraction
+    public var design: Design
+    /// Equal loads, equal rⱼ and equal λ (a BIBD; a complete design is one).
+    public var balanced: Bool
+    /// False when `w` or `chiSquare` had to be rounded to fit 64 bits.
+    public var exact: Bool
+    public var df: Int { dossiers - 1 }
+
+    /// The `kendall_w` object of `stats --format json`.
+    public func json() -> String {
+        "{\"w\":\(jsonString(w.description)),\"members\":\(members),\"dossiers\":\(dossiers),\"chi_square\":\(jsonString(chiSquare.description))"
+            + ",\"df\":\(df),\"design\":\(jsonString(design.rawValue)),\"balanced\":\(balanced),\"exact\":\(exact)}"
+    }
 }
 
 /// A sheet far from the others on its dossier: |total − median of the other sheets| greater than
@@ -134,48 +191,86 @@ public enum Statistics {
 
     static func kendallW(_ g: Grouped) -> KendallW? {
         let mCount = g.memberIDs.count
-        guard mCount >= 2 else { return nil }
-        // Dossiers scored by every member (a member has at most one valid sheet per dossier).
-        var block: [Int] = []
+        guard mCount >= 2, g.count >= 2 else { return nil }
+        // Each member's sheets (a member has one valid sheet per dossier; duplicates from a
+        // hostile table only skew the figures, never trap).
+        var byMember = [[(d: Int, total: Int)]](repeating: [], count: mCount)
         for d in 0..<g.count {
-            let r = g.range(d)
-            if r.count != mCount { continue }
-            var seen = Set<Int32>()
-            for i in r { seen.insert(g.memberOf[i]) }
-            if seen.count == mCount { block.append(d) }
+            for i in g.range(d) { byMember[Int(g.memberOf[i])].append((d, g.totals[i])) }
         }
-        let n = block.count
-        guard n >= 2 else { return nil }
-        // Doubled ranks (integers): a tie group at positions p…p+t−1 (1-based) gets 2p + t − 1.
-        var rankSum2 = [Int64](repeating: 0, count: n)
-        var tieSum: Int64 = 0
-        for m in 0..<mCount {
-            var items: [(total: Int, b: Int)] = []
-            items.reserveCapacity(n)
-            for (b, d) in block.enumerated() {
-                for i in g.range(d) where Int(g.memberOf[i]) == m { items.append((g.totals[i], b)) }
-            }
+        let isBlock = byMember.map { $0.count >= 2 }
+        let blocks = (0..<mCount).filter { isBlock[$0] }
+        guard blocks.count >= 2 else { return nil }
+        // Doubled centred ranks e = 2R − (k + 1) (integers: a tie group at positions p…p+τ−1,
+        // 1-based, has 2R = 2p + τ − 1). All sums stay below N³ for N sheets: exact in Int128.
+        var e = [Int128](repeating: 0, count: g.count)  // Σᵢ eᵢⱼ = 2·Σᵢ cᵢⱼ
+        var r = [Int](repeating: 0, count: g.count)
+        var l = [Int128](repeating: 0, count: g.count)  // Lⱼ
+        var sumSq: Int128 = 0   // Σ e² = 4(A − C)
+        var untied: Int128 = 0  // Σ (k³ − k) = 12(A − C)₀
+        var pairs: Int128 = 0   // Σ k(k − 1) = Σⱼ≠ⱼ′ λⱼⱼ′
+        for m in blocks {
+            var items = byMember[m]
             items.sort { $0.total < $1.total }
+            let k = items.count
             var p = 0
-            while p < n {
+            while p < k {
                 var q = p + 1
-                while q < n && items[q].total == items[p].total { q += 1 }
-                let t = Int64(q - p)
-                let r2 = Int64(2 * (p + 1)) + t - 1
-                for k in p..<q { rankSum2[items[k].b] += r2 }
-                tieSum += t * t * t - t
+                while q < k && items[q].total == items[p].total { q += 1 }
+                let tau = q - p
+                let c2 = Int128(2 * (p + 1) + tau - 1) - Int128(k + 1)
+                for x in p..<q {
+                    let d = items[x].d
+                    e[d] += c2; r[d] += 1; l[d] += Int128(k - 1)
+                }
+                sumSq += Int128(tau) * c2 * c2
                 p = q
             }
+            let kk = Int128(k)
+            untied += kk * kk * kk - kk
+            pairs += kk * (kk - 1)
         }
-        let m = Int64(mCount), nn = Int64(n)
-        let center = m * (nn + 1)  // mean doubled rank sum
-        var s4: Int128 = 0  // 4·S
-        for r in rankSum2 { let dv = Int128(r - center); s4 += dv * dv }
-        let den = Int128(m) * Int128(m) * Int128(nn * nn * nn - nn) - Int128(m) * Int128(tieSum)
-        guard den > 0 else { return nil }
-        // W = 12·S / den = 3·(4S) / den.
-        let w = Fraction.make(3 * s4, den)
-        return KendallW(w: w, members: mCount, dossiers: n, chiSquare: w * Fraction(m * (nn - 1)))
+        let ranked = (0..<g.count).filter { r[$0] > 0 }
+        let t = ranked.count
+        guard t >= 2, sumSq > 0 else { return nil }
+        var sumE2: Int128 = 0, sumL2: Int128 = 0, sumR2: Int128 = 0
+        for d in ranked {
+            sumE2 += e[d] * e[d]; sumL2 += l[d] * l[d]; sumR2 += Int128(r[d]) * Int128(r[d])
+        }
+        // Σⱼ Σⱼ′≠ⱼ λⱼⱼ′² = Σᵢ,ᵢ′ |Bᵢ ∩ Bᵢ′|² − Σⱼ rⱼ² (Bᵢ: member i's dossiers; i = i′ included),
+        // in Σⱼ rⱼ² steps: one row of intersections at a time.
+        var inter = [Int](repeating: 0, count: mCount)
+        var touched: [Int] = []
+        var sumI2: Int128 = 0
+        for m in blocks {
+            for (d, _) in byMember[m] {
+                for i in g.range(d) {
+                    let o = Int(g.memberOf[i])
+                    guard isBlock[o] else { continue }
+                    if inter[o] == 0 { touched.append(o) }
+                    inter[o] += 1
+                }
+            }
+            for o in touched { sumI2 += Int128(inter[o]) * Int128(inter[o]); inter[o] = 0 }
+            touched.removeAll(keepingCapacity: true)
+        }
+        let sumLambda2 = sumI2 - sumR2
+        let meanAgree12 = sumL2 + 2 * sumLambda2  // 12·S̄
+        let complete = blocks.allSatisfy { byMember[$0].count == t }
+        let k0 = byMember[blocks[0]].count, r0 = r[ranked[0]]
+        let tt = Int128(t)
+        // λ constant ⇔ Σ λ² = λ·Σ λ with λ = Σ λ / (t(t − 1)), over the t(t − 1) ordered pairs.
+        let pairCount = tt * (tt - 1)
+        let lambda = pairs / pairCount
+        let (lambdaSum, overflow) = lambda.multipliedReportingOverflow(by: pairs)
+        let balanced = complete || (blocks.allSatisfy { byMember[$0].count == k0 } && ranked.allSatisfy { r[$0] == r0 }
+            && pairs % pairCount == 0 && !overflow && lambdaSum == sumLambda2)
+        // T₁ = (t − 1)·S/(A − C) = (t − 1)·Σ E² / Σ e²;  W = S·(A − C)₀ / ((A − C)·S̄) = Σ E²·Σ(k³ − k) / (Σ e²·12S̄).
+        guard meanAgree12 > 0,
+              let chi = Fraction.ratio(tt - 1, sumE2, over: sumSq, 1),
+              let w = Fraction.ratio(sumE2, untied, over: sumSq, meanAgree12) else { return nil }
+        return KendallW(w: w.value, members: blocks.count, dossiers: t, chiSquare: chi.value,
+                        design: complete ? .complete : .incomplete, balanced: balanced, exact: chi.exact && w.exact)
     }
 
     static func outliers(_ g: Grouped) -> [OutlierSheet] {

@@ -7,7 +7,8 @@ import Panel
 /// `{"dossiers":[{"dossier":ID,"name":TEXT,"n":N,"mean":"255/3"|null,"variance":"50/3"|null,"sd":4.0825|null,
 ///   "min":N|null,"max":N|null,"spread":N|null}],
 ///  "members":[{"member":ID,"sheets":N,"mean":"80","offset":"40/9"}],
-///  "kendall_w":{"w":"31/33","members":N,"dossiers":N,"chi_square":"62/11"}|null,
+///  "kendall_w":{"w":"31/33","members":N,"dossiers":N,"chi_square":"62/11","df":N,"design":"complete"|"incomplete",
+///   "balanced":BOOL,"exact":BOOL}|null,
 ///  "outliers":[{"dossier":ID,"member":ID,"total":N,"others_median":"81","deviation":"41","threshold":"10"}],
 ///  "stability":[{"member":ID,"dossier":ID,"name":TEXT,"from":STATUS,"to":STATUS}],
 ///  "problems":N}` (N: the store's problems; records with one are left out)
@@ -27,11 +28,7 @@ extension PanelStatistics {
             "\n{\"member\":\(jsonString(m.member)),\"sheets\":\(m.sheets),\"mean\":\(frac(m.meanTotal)),\"offset\":\(frac(m.offset))}"
         }.joined(separator: ",")
         out += "\n],\"kendall_w\":"
-        if let w = kendallW {
-            out += "{\"w\":\(frac(w.w)),\"members\":\(w.members),\"dossiers\":\(w.dossiers),\"chi_square\":\(frac(w.chiSquare))}"
-        } else {
-            out += "null"
-        }
+        out += kendallW?.json() ?? "null"
         out += ",\"outliers\":["
         out += outliers.map { o in
             "\n{\"dossier\":\(jsonString(o.dossier)),\"member\":\(jsonString(o.member)),\"total\":\(o.total)"
@@ -63,12 +60,7 @@ extension PanelStatistics {
         out += textTable([lang.pick("评委", "Member"), lang.pick("评分表", "Sheets"), lang.pick("平均总分", "Mean total"), lang.pick("偏差", "Offset")],
                          members.map { [$0.member, String($0.sheets), $0.meanTotal.rounded2(), $0.offset.rounded2()] }, numeric: [1, 2, 3])
         out += "\n"
-        if let w = kendallW {
-            out += lang.pick("肯德尔和谐系数 W = \(w.w.rounded(places: 4))（\(w.members) 位评委，\(w.dossiers) 份共同评分的材料；χ² = \(w.chiSquare.rounded2())，自由度 \(w.dossiers - 1)）",
-                             "Kendall's W = \(w.w.rounded(places: 4)) (\(w.members) members, \(w.dossiers) dossiers scored by all; χ² = \(w.chiSquare.rounded2()), df \(w.dossiers - 1))") + "\n"
-        } else {
-            out += lang.pick("肯德尔和谐系数：共同评分的材料或评委不足，无法计算", "Kendall's W: not enough dossiers scored by every member") + "\n"
-        }
+        out += KendallW.text(kendallW, lang) + "\n"
         out += "\n" + lang.pick("离群评分表", "Outlier sheets") + "\n"
         if outliers.isEmpty {
             out += lang.pick("（无）", "(none)") + "\n"
@@ -87,6 +79,33 @@ extension PanelStatistics {
                              stability.map { [$0.member, $0.dossier, $0.name, $0.from.label(lang), $0.to.label(lang)] }, numeric: [])
         }
         return out
+    }
+}
+
+extension KendallW {
+    /// The report's line on W: which statistic was computed (Kendall's W on a complete design, or
+    /// W for incomplete rankings with Durbin's T₁), on how many members and dossiers.
+    public static func text(_ w: KendallW?, _ lang: Language) -> String {
+        guard let w else {
+            return lang.pick("肯德尔和谐系数：评过两份以上材料的评委或被评的材料不足两个（或全部同分），无法计算",
+                             "Kendall's W: fewer than 2 members who scored 2 or more dossiers, fewer than 2 dossiers, or all tied")
+        }
+        let approx = w.exact ? "" : lang.pick("（近似值）", " (rounded)")
+        switch w.design {
+        case .complete:
+            return lang.pick("肯德尔和谐系数 W = \(w.w.rounded(places: 4))\(approx)（\(w.members) 位评委，\(w.dossiers) 份共同评分的材料；χ² = \(w.chiSquare.rounded2())，自由度 \(w.df)）",
+                             "Kendall's W = \(w.w.rounded(places: 4))\(approx) (\(w.members) members, \(w.dossiers) dossiers scored by all; χ² = \(w.chiSquare.rounded2()), df \(w.df))")
+        case .incomplete:
+            let design = w.balanced ? lang.pick("平衡不完全区组", "balanced incomplete blocks")
+                                    : lang.pick("非平衡设计，W 为近似的和谐系数", "unbalanced design: W approximate")
+            return lang.pick("肯德尔和谐系数（不完全排序，Durbin）W = \(w.w.rounded(places: 4))\(approx)（\(w.members) 位评委各自排序所评材料，共 \(w.dossiers) 份；Durbin T₁ = \(w.chiSquare.rounded2())，自由度 \(w.df)；\(design)）",
+                             "Kendall's W for incomplete rankings (Durbin) = \(w.w.rounded(places: 4))\(approx) (\(w.members) members each ranking the dossiers they scored, \(w.dossiers) dossiers; Durbin's T₁ = \(w.chiSquare.rounded2()), df \(w.df); \(design))")
+        }
+    }
+
+    /// The figure for a narrow cell: "0.62" (complete), "0.62*" (incomplete rankings).
+    public func cell(places: Int = 2) -> String {
+        w.rounded(places: places) + (design == .incomplete ? "*" : "")
     }
 }
 

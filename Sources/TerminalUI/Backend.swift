@@ -391,9 +391,12 @@ extension PanelReport {
                     en: "  without \(name(c.member)): \(c.dossier) \(c.name) goes from \(c.from.label(.en)) to \(c.to.label(.en))"))
             }
         }
-        if let w = st.kendallW {
+        if let w = st.kendallW, w.design == .complete {
             stability.insert(LocalizedText(zh: "评委一致性 Kendall W = \(w.w.rounded2())（\(w.members) 位评委，\(w.dossiers) 份申报）",
                                            en: "Agreement Kendall W = \(w.w.rounded2()) (\(w.members) members, \(w.dossiers) dossiers)"), at: 0)
+        } else if let w = st.kendallW {
+            stability.insert(LocalizedText(zh: "评委一致性 W* = \(w.w.rounded2())（不完全排序，Durbin：\(w.members) 位评委，\(w.dossiers) 份申报）",
+                                           en: "Agreement W* = \(w.w.rounded2()) (incomplete rankings, Durbin: \(w.members) members, \(w.dossiers) dossiers)"), at: 0)
         }
         self.init(stability: stability, outliers: outliers)
     }

@@ -23,7 +23,7 @@ public enum HelpView {
             out.append(("", lang.pick("文字项中 q 和 ? 是文字；帮助用 F1。检查未通过或签名失败时，已填写的内容都保留。", "In a text field q and ? are text; F1 is help. A refusal or a failed signature keeps everything typed.")))
         }
         if ctx == .desk { out.append(("1-6", lang.pick("直接打开对应的一步", "open that step"))) }
-        if ctx == .groups { out.append(("", lang.pick("每个专业组：已签/应签（按分配），组内 Kendall W，离群评分表，名额线稳定性，落后的评委及其未完成份数。", "Each group: signed/expected (by the assignment), Kendall's W within it, outlier sheets, stability at the quota line, the members behind with how many are open."))) }
+        if ctx == .groups { out.append(("", lang.pick("每个专业组：已签/应签（按分配），组内 Kendall W（带 * 为不完全排序的 W，Durbin 检验），离群评分表，名额线稳定性，落后的评委及其未完成份数。", "Each group: signed/expected (by the assignment), Kendall's W within it (W* is W for incomplete rankings, Durbin's test), outlier sheets, stability at the quota line, the members behind with how many are open."))) }
         out.append(("", ""))
         out.append(("", lang.pick("状态：待评、草稿、已签、回避（文字标明，不只靠颜色）。", "Status: to do, draft, signed, recused (always written, not only coloured).")))
         out.append(("", lang.pick("草稿随输入自动保存；断线、窗口变化都不会丢失。", "Drafts save as you type; a disconnect or resize loses nothing.")))

@@ -50,8 +50,7 @@ import Panel
     }
 
     @Test func kendallWPerfectAgreementAndBlock() {
-        // Two members ranking three dossiers identically → W = 1. m3 scored only D1: the complete
-        // block (dossiers all members scored) would be {D1}, too small → nil.
+        // Two members ranking three dossiers identically → W = 1.
         let agree = [sheet("a", "D1", 90), sheet("a", "D2", 80), sheet("a", "D3", 70),
                      sheet("b", "D1", 60), sheet("b", "D2", 50), sheet("b", "D3", 40)]
         #expect(Statistics.compute(program: testProgram(), dossiers: ds, sheets: agree).kendallW?.w == Fraction(1))
@@ -59,8 +58,10 @@ import Panel
         let oppose = [sheet("a", "D1", 90), sheet("a", "D2", 80), sheet("a", "D3", 70),
                       sheet("b", "D1", 40), sheet("b", "D2", 50), sheet("b", "D3", 60)]
         #expect(Statistics.compute(program: testProgram(), dossiers: ds, sheets: oppose).kendallW?.w == Fraction(0))
+        // c scored one dossier: c ranks nothing and is left out; a and b still agree → 1.
         let partial = agree + [sheet("c", "D1", 70)]
-        #expect(Statistics.compute(program: testProgram(), dossiers: ds, sheets: partial).kendallW == nil)
+        let w = Statistics.compute(program: testProgram(), dossiers: ds, sheets: partial).kendallW
+        #expect(w?.w == Fraction(1) && w?.members == 2 && w?.design == .complete)
     }
 
     @Test func outliers() {

@@ -85,6 +85,20 @@ import Testing
         guard case .progress = plain.state.top else { Issue.record("no groups: p should open the grid"); return }
     }
 
+    /// mech's members did not all score every dossier (m1 recused D4, has D3 in draft): its W is
+    /// the one for incomplete rankings, marked W* on the board and named in the details.
+    @Test func theBoardSaysWhichWItShows() throws {
+        for lang in Language.allCases {
+            let (c, b) = chair((120, 40), lang)
+            let w = try #require(b.board?.statistics["mech"]?.kendallW)
+            #expect(w.design == .incomplete)
+            let text = Snapshot.text(c.frame())
+            #expect(text.contains(w.cell()) && w.cell().hasSuffix("*"), "\(text)")
+            #expect(text.contains(lang.pick("组内一致性 W* = \(w.w.rounded(places: 4))：不完全排序的和谐系数（Durbin）",
+                                            "Agreement within the group: W* = \(w.w.rounded(places: 4)), W for incomplete rankings (Durbin)")), "\(text)")
+        }
+    }
+
     @Test func hostileNamesOnTheBoardAndATinyTerminal() {
         let (c, _) = chair((80, 24), .en) { b in
             b.roster.members[0].name = "王\u{202E}傅\u{1B}]52;c;ZXZpbA==\u{07}\u{200B}\u{9B}" + String(repeating: "长", count: 60)

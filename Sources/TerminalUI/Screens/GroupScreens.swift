@@ -7,7 +7,7 @@ import Scoring
 //
 // - The chair's progress board (`p` when the programme has groups): one row per group with its
 //   progress against the assignment in force (sheets signed / expected), Kendall's W within the
-//   group, its outliers, its stability at the quota line, and the members who are behind,
+//   group (W* when members scored different dossiers: W for incomplete rankings, Durbin's test), its outliers, its stability at the quota line, and the members who are behind,
 //   named, with how many dossiers they have open; the selected group's details below. Enter
 //   opens the per-dossier grid.
 // - The secretary's assignment screen (desk step 7): the loads per member and group, the pairs
@@ -166,7 +166,7 @@ extension ChairViews {
             let pct = gp.expected > 0 ? " \(gp.signed * 100 / gp.expected)%" : ""
             let done = gp.expected > 0 && gp.signed >= gp.expected
             g.put("\(gp.signed)/\(gp.expected)" + pct, x: x, y: y, role: i == pos.selected ? base : (done ? .signed : .normal), maxWidth: progW); x += progW + 1
-            g.put(st?.kendallW.map { $0.w.rounded2() } ?? "—", x: x, y: y, role: base, maxWidth: wW); x += wW + 1
+            g.put(st?.kendallW?.cell() ?? "—", x: x, y: y, role: base, maxWidth: wW); x += wW + 1
             let outliers = st?.outliers.count ?? 0
             g.put(String(outliers), x: x, y: y, role: i == pos.selected ? base : (outliers > 0 ? .warning : .normal), maxWidth: outW); x += outW + 1
             let changes = st?.stability.count ?? 0
@@ -195,12 +195,15 @@ extension ChairViews {
             if let o = st.offset { head += lang.pick("，比其他组 \(o.rounded2())", ", \(o.rounded2()) against the other groups") }
         }
         lines.append((head, .normal))
-        if let w = st?.kendallW {
+        if let w = st?.kendallW, w.design == .complete {
             lines.append((lang.pick("组内一致性 Kendall W = \(w.w.rounded(places: 4))（\(w.members) 位评委，\(w.dossiers) 份共同评分）",
                                     "Agreement within the group: Kendall's W = \(w.w.rounded(places: 4)) (\(w.members) members, \(w.dossiers) dossiers scored by all)"), .normal))
+        } else if let w = st?.kendallW {
+            lines.append((lang.pick("组内一致性 W* = \(w.w.rounded(places: 4))：不完全排序的和谐系数（Durbin），\(w.members) 位评委各排序所评材料，共 \(w.dossiers) 份" + (w.balanced ? "" : "，非平衡设计，近似"),
+                                    "Agreement within the group: W* = \(w.w.rounded(places: 4)), W for incomplete rankings (Durbin): \(w.members) members each ranking the dossiers they scored, \(w.dossiers) dossiers" + (w.balanced ? "" : "; unbalanced design, approximate")), .normal))
         } else {
-            lines.append((lang.pick("组内一致性 W：没有所有评委都评过的两份以上材料（分配给部分评委时如此）",
-                                    "W within the group: fewer than two dossiers scored by every member (so under a partial assignment)"), .dim))
+            lines.append((lang.pick("组内一致性 W：评过两份以上材料的评委或被评材料不足两个（或全部同分）",
+                                    "W within the group: fewer than 2 members with 2 or more sheets, fewer than 2 dossiers scored, or all tied"), .dim))
         }
         if gp.behind.isEmpty {
             lines.append((lang.pick("没有落后的评委", "Nobody is behind"), .signed))
