@@ -20,9 +20,13 @@ public enum StoreVerify {
         return report
     }
 
-    /// What the session adds (rounds, issue 13): nothing for a programme with one round and no
-    /// shortlist, nor for a store no session opens (its problems are the records' already).
+    /// What the session adds (rounds, issue 13): nothing for a programme with one round (a
+    /// shortlist there breaks the records' rules already: "not the last round"), nor for a
+    /// store no session opens (its problems are the records' already). The programme is read
+    /// from the signed history, not the view: a store with one round (every store before
+    /// issue 13) opens no session here, so sync and the hub pay nothing for it.
     static func reviewProblems(layout: StoreLayout, language lang: Language) -> [Problem] {
+        guard let st = try? Governance.load(layout, language: lang), (st.program?.roundCount ?? 1) > 1 else { return [] }
         let audit = try? PanelMessages.$language.withValue(lang) { () -> [Problem] in
             let session = try ReviewSession(root: layout.root)
             return session.hasRounds || !session.shortlists().isEmpty ? session.roundVerifyProblems(language: lang) : []

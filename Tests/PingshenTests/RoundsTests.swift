@@ -563,5 +563,21 @@ extension RoundsTests {
         let after = try rf.fx.verify()
         #expect(after.status == 1 && after.problems.map { "\($0["path"] as? String ?? "") \($0["kind"] as? String ?? "")" } == ["\(late) round-rule"], "\(after.problems)")
         #expect(RoundsTests.rows(try Harness.pingshen(rankArgs)) == before)
+
+        // After the shortlists, the secretary removes m on another host, discarding m's sheets:
+        // the shortlists no longer recount, but because of a record they had not seen
+        // (`shortlist-outdated`): replicated, never refused as forged.
+        #expect(try GitCLI.run(evil, ["fetch", "-q", hub, "main"]).status == 0)
+        #expect(try GitCLI.run(evil, ["reset", "-q", "--hard", "FETCH_HEAD"]).status == 0)
+        r = try Harness.pingshen(["member", "remove", evil, "--as", "sec", "--key", rf.fx.key("sec"), "--id", m, "--reason", "利益冲突", "--discard-sheets"])
+        #expect(r.status == 0, "remove: \(r.stderr)")
+        #expect(try GitCLI.run(evil, ["add", "-A", "."]).status == 0)
+        #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "removal"]).status == 0)
+        r = try GitCLI.signedPush(evil, key: rf.fx.key("sec"), [hub, "HEAD:main"])
+        #expect(r.status == 0, "hub refused a removal: \(r.stderr)")
+        r = try sync(hub)
+        #expect(r.status == 0, "sync removal: \(r.stdout) \(r.stderr)")
+        let after2 = try rf.fx.verify().problems.compactMap { $0["kind"] as? String }
+        #expect(after2.contains("shortlist-outdated") && !after2.contains("shortlist-mismatch") && !after2.contains("shortlist-input"), "\(after2)")
     }
 }
