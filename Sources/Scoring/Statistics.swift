@@ -237,26 +237,33 @@ public enum Statistics {
         for d in ranked {
             sumE2 += e[d] * e[d]; sumL2 += l[d] * l[d]; sumR2 += Int128(r[d]) * Int128(r[d])
         }
-        // Σⱼ Σⱼ′≠ⱼ λⱼⱼ′² = Σᵢ,ᵢ′ |Bᵢ ∩ Bᵢ′|² − Σⱼ rⱼ² (Bᵢ: member i's dossiers; i = i′ included),
-        // in Σⱼ rⱼ² steps: one row of intersections at a time.
-        var inter = [Int](repeating: 0, count: mCount)
-        var touched: [Int] = []
-        var sumI2: Int128 = 0
-        for m in blocks {
-            for (d, _) in byMember[m] {
-                for i in g.range(d) {
-                    let o = Int(g.memberOf[i])
-                    guard isBlock[o] else { continue }
-                    if inter[o] == 0 { touched.append(o) }
-                    inter[o] += 1
+        // Complete: every member ranked every dossier once (rⱼ = m for all j, kᵢ = t for all i).
+        let complete = blocks.allSatisfy { byMember[$0].count == t } && ranked.allSatisfy { r[$0] == blocks.count }
+        // Σⱼ Σⱼ′≠ⱼ λⱼⱼ′²: m²·t(t − 1) when complete; else Σᵢ,ᵢ′ |Bᵢ ∩ Bᵢ′|² − Σⱼ rⱼ² (Bᵢ: member
+        // i's dossiers; i = i′ included), in Σⱼ rⱼ² steps: one row of intersections at a time.
+        let sumLambda2: Int128
+        if complete {
+            let mm = Int128(blocks.count)
+            sumLambda2 = mm * mm * Int128(t) * Int128(t - 1)
+        } else {
+            var inter = [Int](repeating: 0, count: mCount)
+            var touched: [Int] = []
+            var sumI2: Int128 = 0
+            for m in blocks {
+                for (d, _) in byMember[m] {
+                    for i in g.range(d) {
+                        let o = Int(g.memberOf[i])
+                        guard isBlock[o] else { continue }
+                        if inter[o] == 0 { touched.append(o) }
+                        inter[o] += 1
+                    }
                 }
+                for o in touched { sumI2 += Int128(inter[o]) * Int128(inter[o]); inter[o] = 0 }
+                touched.removeAll(keepingCapacity: true)
             }
-            for o in touched { sumI2 += Int128(inter[o]) * Int128(inter[o]); inter[o] = 0 }
-            touched.removeAll(keepingCapacity: true)
+            sumLambda2 = sumI2 - sumR2
         }
-        let sumLambda2 = sumI2 - sumR2
         let meanAgree12 = sumL2 + 2 * sumLambda2  // 12·S̄
-        let complete = blocks.allSatisfy { byMember[$0].count == t }
         let k0 = byMember[blocks[0]].count, r0 = r[ranked[0]]
         let tt = Int128(t)
         // λ constant ⇔ Σ λ² = λ·Σ λ with λ = Σ λ / (t(t − 1)), over the t(t − 1) ordered pairs.

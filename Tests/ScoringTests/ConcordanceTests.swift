@@ -232,6 +232,26 @@ import Panel
         #expect(ws.count == 200 && abs(mean - 1.0 / Double(m)) < 0.02, "\(mean)")
     }
 
+    /// Any design with gaps: W and T₁ do not depend on the order of the dossiers, of the sheets
+    /// or on the members' names; T₁ ≥ 0; adding a constant to one member's totals changes nothing
+    /// (only their ranks count).
+    @Test func incompleteDesignsAreInvariant() async {
+        await propertyCheck(count: 200, input: Gen.int(in: 2...7), Gen.int(in: 2...9), gridValues, Gen.int(in: 0...100_000)) { m, n, values, seed in
+            let (ds, s) = gridPanel(members: m, dossiers: n, values: values)
+            let base = Statistics.kendallW(Grouped(program: testProgram(), dossiers: ds, sheets: s))
+            var rng = SplitMix(seed: UInt64(seed))
+            let renamed = s.shuffled(using: &rng).map { sh -> Sheet in
+                var t = sh
+                t.member = "z" + sh.member
+                if sh.member == "m0" { t = sheet(t.member, t.dossier, t.total + 7, t.vote) }
+                return t
+            }
+            let other = Statistics.kendallW(Grouped(program: testProgram(), dossiers: ds.shuffled(using: &rng), sheets: renamed))
+            #expect(base == other, "\(values)")
+            if let base { #expect(base.chiSquare >= .zero && base.w >= .zero && base.df == base.dossiers - 1) }
+        }
+    }
+
     // MARK: - Degenerate and hostile cases: nil or a defined value, never a trap
 
     @Test func degenerateCases() {
