@@ -253,7 +253,7 @@ public enum LevelRemote {
         if !out.refusals.isEmpty { out.status = .refused; return out }
         // 3. The tip verifies against its own signed roster, and is the store pinned.
         let tree = try git.ok(["rev-parse", theirs + "^{tree}"]).line
-        return try TreeCheck.withCheckout(git, tree: tree, scratchParent: layout.root + "/.git", language: lang) { source, st in
+        return try TreeCheck.withCheckout(git, tree: tree, scratchParent: layout.root + "/.git", persistent: false, language: lang) { source, st in
             let checked = try TreeCheck.check(source, governance: st, language: lang)
             out.fingerprint = checked.report.fingerprint
             out.records = checked.report.records

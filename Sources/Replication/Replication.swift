@@ -11,7 +11,10 @@
 //   GitStore.swift     `init --git` / `git enable`: .gitignore of everything derived or
 //                      private, git's many-files settings, the views written, one commit per batch
 //   TreeCheck.swift    `verify` of a tree that is not checked out (the merge a sync would make, the tip a
-//                      push would leave): scratch index and work tree, views from its own history
+//                      push would leave): checked out, views from its own history, verified
+//   CheckTree.swift    the checked-out tree kept between checks (GITDIR/pingshen/check-UID/): moved to the
+//                      next tree by writing only what differs (read-tree --reset -u: stat-dirty files
+//                      restored from git's blobs), index sealed, files git does not hold rebuild it, flock
 //   Sync.swift         `pingshen sync`: commit, fetch, the rule per commit, forks kept and named, the
 //                      merged tree verified, merge, views, push (exit 0 / 1 refused or fork / 2 unreachable)
 //   Clone.swift        `pingshen clone`: fetched without a checkout, checked as sync checks, then checked out

@@ -16,7 +16,8 @@ import Darwin
 ///    different records at that seq on two hosts. Nothing is merged; the remote version is
 ///    kept (the fetched history under `refs/pingshen/forks/…`, the files under
 ///    `.cache/forks/COMMIT/records/MEMBER/`) and the member is named.
-/// 3. The tree the merge would make is checked out into a scratch folder and verified as
+/// 3. The tree the merge would make is checked out (only what differs from the last check,
+///    `CheckTree`) and verified as
 ///    `verify` does, against that tree's own signed roster (`TreeCheck`); any problem the local
 ///    store did not already have refuses the fetch, naming path and reason. The merged tree
 ///    must keep this store's fingerprint (its genesis).
@@ -158,7 +159,10 @@ public enum Sync {
             let p = try git.run((signing?.gitOptions ?? []) + ["push", "-q", "--no-verify"] + (signing == nil ? [] : ["--signed=if-asked"])
                                 + [remote, "HEAD:refs/heads/" + GitStore.branch])
             if p.status != 0 {
-                if p.stderr.contains("fetch first") || p.stderr.contains("non-fast-forward") { return false }
+                // The remote moved meanwhile: before the push (fetch first, non-fast-forward), or
+                // while its hook checked this one (another push took the branch first: git's
+                // "cannot lock ref … is at X but expected Y"). Fetch again.
+                if p.stderr.contains("fetch first") || p.stderr.contains("non-fast-forward") || p.stderr.contains("cannot lock ref") { return false }
                 report.remoteSaid = p.stderr
                 report.status = p.stderr.contains("remote rejected") || p.stderr.contains("pre-receive") || p.stderr.contains("remote:")
                     ? .refused : .unreachable

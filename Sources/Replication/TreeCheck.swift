@@ -2,12 +2,17 @@ import Foundation
 import Panel
 import Records
 import Review
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `verify` of a git tree that is not checked out: the tree a sync would produce, or the tip a
-/// push would leave on the hub. The tree is written into a scratch folder beside the objects
-/// (`git read-tree` into a scratch index, `checkout-index` into a scratch work tree), its views
-/// are written from its own signed history, and `StoreVerify` runs on it: the same checks as
-/// `pingshen verify`, against the roster that tree's governance chain gives.
+/// push would leave on the hub. The tree is checked out beside the objects (the tree kept
+/// between checks, `CheckTree`, moved there by writing only what differs; or a scratch folder
+/// written whole), its views are written from its own signed history, and `StoreVerify` runs
+/// on it: the same checks as `pingshen verify`, against the roster that tree's governance chain gives.
 public enum TreeCheck {
     public struct Outcome: Sendable {
         public var report: VerifyReport
@@ -37,26 +42,61 @@ public enum TreeCheck {
     /// merge brings are then known to the host's next command (issue 14: sync used to verify
     /// every signature twice per merge). Everything else (roster, chains, rules, pins) is
     /// checked in full each time, as `verify --cached` does.
-    public static func verify(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, language lang: Language) throws -> Outcome {
-        try withCheckout(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang) { layout, st in
+    /// `persistent`: check in the tree kept between checks (`withCheckout`).
+    public static func verify(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, persistent: Bool = true,
+                              language lang: Language) throws -> Outcome {
+        try withCheckout(git, tree: tree, scratchParent: scratchParent, cache: cache, persistent: persistent, language: lang) { layout, st in
             try check(layout, governance: st, cache: cache, language: lang)
         }
     }
 
-    /// Checks `tree` out into a scratch folder under `scratchParent` (a store of its own, its
-    /// views written from its own signed history), runs `body` on it, and removes it. The
-    /// store `body` sees is the tree's, and nothing of it outlives the call.
-    /// `cache`: a verified-record cache file the scratch store starts from (see `verify`).
-    public static func withCheckout<T>(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, language lang: Language,
-                                       _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
+    /// Checks `tree` out, runs `body` on it (a store of its own, its views written from its
+    /// own signed history), and leaves it.
+    ///
+    /// `persistent` (issue 14: a sync wrote and removed the whole tree, 618k files at 300k
+    /// records, and that file-system work dominated): the tree is kept between checks in
+    /// `scratchParent/pingshen/check-UID/` (`CheckTree`) and brought from what it held to
+    /// `tree` by writing only what differs. Otherwise (and whenever the kept tree cannot be
+    /// used: another user's files, a full disk) it is written whole into a scratch folder under
+    /// `scratchParent` and removed after. Either way the store `body` sees holds exactly the
+    /// tree's files, and its paths are checked before any file is written (`CheckTree.safe`: regular
+    /// files at relative paths only).
+    /// `cache`: a verified-record cache file the store starts from (see `verify`).
+    public static func withCheckout<T>(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, persistent: Bool = true,
+                                       language lang: Language, _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
+        guard persistent else { return try withScratch(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang, body) }
+        let kept = CheckTree(parent: scratchParent)
+        let lock: Int32
+        do { lock = try kept.lock() } catch {
+            return try withScratch(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang, body)
+        }
+        defer { close(lock) }
+        do {
+            try kept.bring(git, to: tree)
+        } catch let e as CheckTree.UnsafePath {
+            throw ActionError(zh: e.message(.zh), en: e.message(.en))
+        } catch {
+            return try withScratch(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang, body)
+        }
+        return try open(StoreLayout(kept.work), cache: cache, language: lang, body)
+    }
+
+    /// The tree written whole into a scratch folder under `scratchParent`, removed after.
+    static func withScratch<T>(_ git: Git, tree: String, scratchParent: String, cache: String?, language lang: Language,
+                               _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
         let scratch = scratchParent + "/pingshen-check-" + UUID().uuidString
         let work = scratch + "/store"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let env = ["GIT_INDEX_FILE": scratch + "/index"]
+        do { try CheckTree.refuseUnsafe(git, tree: tree) } catch let e as CheckTree.UnsafePath { throw ActionError(zh: e.message(.zh), en: e.message(.en)) }
         try git.ok(["read-tree", tree], extraEnvironment: env)
         try git.ok(["--work-tree=" + work, "checkout-index", "-a"], extraEnvironment: env)
-        let layout = StoreLayout(work)
+        return try open(StoreLayout(work), cache: cache, language: lang, body)
+    }
+
+    /// A checked-out tree made a store: the verified-record cache copied in, the views written.
+    static func open<T>(_ layout: StoreLayout, cache: String?, language lang: Language, _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
         if let cache, let known = FileManager.default.contents(atPath: cache) {
             try FileManager.default.createDirectory(atPath: layout.cacheDir, withIntermediateDirectories: true)
             try known.write(to: URL(fileURLWithPath: VerifyCache.path(layout)))
