@@ -3,6 +3,9 @@
 
 Usage: recount.py INPUT.json    -> prints the ranking JSON (the `rank --format json` shape) to stdout.
        recount.py --store STORE  -> the same, read from a store's files (below).
+       recount.py --rounds STORE -> every round of a programme with rounds, the round rules applied
+                                    and each shortlist's pins checked (rounds_report; README,
+                                    "Rounds and shortlists").
 
 INPUT.json:
   {"program": ID, "quota": N, "max_total": 100,
@@ -500,6 +503,9 @@ def counted_records(chains, members):
                 continue
             if facts["removed"] and facts["sheets"] == "discard" and r["kind"] in ("score", "recusal"):
                 continue
+            if r["kind"] in ("score", "recusal") and not isinstance(r["body"].get("dossier"), str):
+                warn("%s: its dossier is not an id: not counted" % r["path"])
+                continue
             counted.append(r)
     return counted
 
@@ -632,6 +638,162 @@ def store_spec(root):
             "store_fingerprint": gov["fingerprint"], "program_doc": program, "counted": counted, "force": force}
 
 
+# ---------------------------------------------------------------------------------------------
+# --rounds: the round rules (which sheets count in which round) and the shortlists' pins, both
+# from the signed records (README, "Rounds and shortlists", "Which sheets count").
+
+def record_round(body):
+    """A score's or recusal's round: absent, 1; anything but an integer is no round (None)."""
+    v = body.get("round", 1)
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def signed_shortlists(counted):
+    """The counted shortlist records with a usable body (an integer round, counted an object,
+    ranking a list of objects, shortlist a list of ids), in path order (UTF-8 bytes); and the
+    paths of the others (pingshen's shape check refuses them: they count nowhere)."""
+    out, unusable = [], []
+    for r in sorted((r for r in counted if r["kind"] == "shortlist"), key=lambda r: utf8(r["path"])):
+        b = r["body"]
+        if (record_round(b) is None or "round" not in b or not isinstance(b.get("counted"), dict)
+                or not isinstance(b.get("ranking"), list) or not all(isinstance(x, dict) for x in b["ranking"])
+                or not isinstance(b.get("shortlist"), list) or not all(isinstance(x, str) for x in b["shortlist"])
+                or not isinstance(r["seen"], dict)):
+            unusable.append(r["path"])
+            continue
+        out.append(r)
+    return out, unusable
+
+
+def ranked_by(sl):
+    return {x.get("dossier") for x in sl["body"]["ranking"] if isinstance(x.get("dossier"), str)}
+
+
+def round_rule_exclusions(counted, force, shortlists, round_count):
+    """Every score and recusal record the round rules leave out, each {path, member, dossier,
+    round, kind, rule, why}, in path order. Per record (so a record left out never hides an
+    earlier one of the same member and dossier), the first rule that applies:
+      round           its round is not one of the programme's 1..round_count;
+      unassigned      a round-1 sheet by a member the assignment in force does not give the dossier;
+      off-shortlist   a sheet of round N > 1 for a dossier on no signed round N-1 shortlist;
+      recused         a sheet of round N by a member who recused from the dossier in a round before N
+                      (by a recusal that counts there: a late one bars nothing);
+      after-shortlist a sheet or recusal of round N with a seq above the member's `counted` in the
+                      shortlist that closes round N for the dossier (the first, by path, whose
+                      ranking lists it): the sheet that counts there is the latest one the
+                      shortlist counted, and this one counts nowhere;
+      before-shortlist a sheet of round N > 1 that had not seen (its `seen`, or its own chain)
+                      any of the round N-1 shortlists that put its dossier on."""
+    closing, putting_on = {}, {}
+    for sl in shortlists:
+        n = sl["body"]["round"]
+        for d in sorted(ranked_by(sl), key=lambda x: utf8(str(x))):
+            closing.setdefault((n, d), sl)
+        for d in sl["body"].get("shortlist") or []:
+            putting_on.setdefault((n, d), []).append(sl)
+    def late(r, n, d):
+        sl = closing.get((n, d))
+        return sl is not None and r["seq"] > as_count(sl["body"]["counted"].get(r["signer"]))
+
+    # The recusals that count in their round (a late one bars no later round).
+    recused_in = {}
+    for r in counted:
+        if r["kind"] == "recusal" and isinstance(r["body"].get("dossier"), str):
+            n, d = record_round(r["body"]), r["body"]["dossier"]
+            if n is not None and 1 <= n <= round_count and not late(r, n, d):
+                recused_in.setdefault((r["signer"], d), []).append(n)
+    table = (force or {}).get("table")
+    out = []
+    for r in sorted((r for r in counted if r["kind"] in ("score", "recusal") and isinstance(r["body"].get("dossier"), str)),
+                    key=lambda r: utf8(r["path"])):
+        m, d, n = r["signer"], r["body"].get("dossier"), record_round(r["body"])
+        sheet = r["kind"] == "score"
+        rule = why = None
+        if n is None or not 1 <= n <= round_count:
+            rule, why = "round", "round %r is not one of the programme's (1..%d)" % (r["body"].get("round"), round_count)
+        elif sheet and n == 1 and table is not None and m not in (table.get(d) or []):
+            rule, why = "unassigned", "%s scored %s, which the assignment in force (%s) does not give them" % (m, d, force["record"])
+        elif sheet and n > 1 and (n - 1, d) not in putting_on:
+            rule, why = "off-shortlist", "a round %d sheet for %s, which is on no signed round %d shortlist" % (n, d, n - 1)
+        elif sheet and any(k < n for k in recused_in.get((m, d), [])):
+            k = min(k for k in recused_in[(m, d)] if k < n)
+            rule, why = "recused", "a round %d sheet by %s, who recused from %s in round %d" % (n, m, d, k)
+        elif late(r, n, d):
+            rule, why = "after-shortlist", "a round %d %s signed after the shortlist %s (it counted %s up to seq %d)" % (
+                n, r["kind"], closing[(n, d)]["path"], m, as_count(closing[(n, d)]["body"]["counted"].get(m)))
+        elif sheet and n > 1 and not any(isinstance(r["seen"], dict) and saw(r, sl) for sl in putting_on[(n - 1, d)]):
+            rule, why = "before-shortlist", "a round %d sheet signed before the shortlist %s that put %s on" % (
+                n, putting_on[(n - 1, d)][0]["path"], d)
+        if rule is not None:
+            out.append({"path": r["path"], "member": m, "seq": r["seq"], "dossier": d, "round": r["body"].get("round", 1),
+                        "kind": r["kind"], "rule": rule, "why": why})
+    return out
+
+
+def as_count(v):
+    """A `counted` value: a non-negative integer, else 0 (counts nothing)."""
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
+
+
+def shortlist_pin_problems(sl, shortlists, counted, force, program, lists, quota):
+    """What a shortlist record pins, recomputed; one problem per pin that differs, naming the
+    record and the pin:
+      counted     for every other member, exactly the seq its record's `seen` says it had seen
+                  (zeros left out); for its signer, below its own seq and at or above every record
+                  of the signer's before it but the signer's own shortlists signed in between;
+      assignment  the SHA-256 of the assignment in force (absent when none is);
+      from        round 1: none; round N > 1: exactly the SHA-256 of every signed round N-1 shortlist;
+      apportion   ratio sizing: {ratio = the round's, places = the quota, total = T,
+                  nominations = each list's dossiers in the round}; per_group sizing: absent."""
+    b, path, signer = sl["body"], sl["path"], sl["signer"]
+    n = b["round"]
+    problems = []
+    c = b.get("counted") or {}
+    def seq_or_none(v):
+        return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
+    bad = sorted((m for m in set(c) | set(sl["seen"]) if m != signer and seq_or_none(c.get(m, 0)) != (sl["seen"].get(m) or 0)), key=utf8)
+    own = seq_or_none(c.get(signer, 0))
+    mine_before = [r for r in counted if r["signer"] == signer and r["seq"] < sl["seq"]]
+    if own is None or own >= sl["seq"] or any(
+            r["seq"] > own and r["kind"] != "shortlist" for r in mine_before):
+        bad.append(signer)
+    if bad:
+        problems.append("%s: pin counted: %s" % (path, ", ".join(
+            "%s %r, its record had seen %s" % (m, c.get(m), "its own chain" if m == signer else sl["seen"].get(m, 0)) for m in bad)))
+    in_force = None
+    if force is not None:
+        in_force = next((r["sha256"] for r in counted if r["path"] == force["record"]), None)
+    if b.get("assignment") != in_force:
+        problems.append("%s: pin assignment: %s, the assignment in force is %s" % (path, b.get("assignment") or "none", in_force or "none"))
+    previous = sorted(r["sha256"] for r in shortlists if r["body"]["round"] == n - 1)
+    named = b.get("from") or []
+    if not isinstance(named, list) or sorted(map(str, named)) != previous:
+        problems.append("%s: pin from: %s, the signed round %d shortlists are %s" % (
+            path, ",".join(map(str, named)) if isinstance(named, list) else repr(named) or "none", n - 1, ",".join(previous) or "none"))
+    rd = next((x for x in program.get("rounds") or [] if isinstance(x, dict) and x.get("round") == n), {})
+    rule = rd.get("shortlist") or {}
+    a = b.get("apportion")
+    if "ratio" in rule:
+        ratio = Fraction(str(rule["ratio"]).replace(" ", ""))
+        noms = {("" if g is None else g): len(ds) for g, ds in lists.items()}
+        total = min(math.ceil(quota * ratio), sum(noms.values()))
+        try:
+            signed_ratio = Fraction(str(a.get("ratio")).replace(" ", "")) if isinstance(a, dict) else None
+        except (ValueError, ZeroDivisionError):
+            signed_ratio = None
+        want = {"ratio": ratio, "places": quota, "total": total, "nominations": noms}
+        got = {"ratio": signed_ratio, "places": a.get("places"), "total": a.get("total"),
+               "nominations": a.get("nominations")} if isinstance(a, dict) else None
+        if got != want:
+            diff = [k for k in want if got is None or got[k] != want[k]]
+            problems.append("%s: pin apportion: %s signed as %s, recounted %s" % (path, ",".join(diff),
+                            json.dumps({k: str(got[k]) if k == "ratio" else got[k] for k in diff} if got else None, ensure_ascii=False),
+                            json.dumps({k: str(want[k]) if k == "ratio" else want[k] for k in diff}, ensure_ascii=False)))
+    elif a is not None:
+        problems.append("%s: pin apportion: signed, but round %d is sized per group" % (path, n))
+    return problems
+
+
 def rounds_report(root):
     """--rounds: every round recomputed from the signed records (README, "Rounds and shortlists"):
     each round-1 group ranked on its round's sheets, its shortlist sized (per_group, or ratio by
@@ -647,7 +809,12 @@ def rounds_report(root):
     base_agg = dict(spec["aggregation"])
     running = {d["id"]: d for d in spec["dossiers"]}
     problems, out = [], []
-    records = [r for r in counted if r["kind"] == "shortlist"]
+    records, unusable = signed_shortlists(counted)
+    problems.extend("%s: not a shortlist body (round, counted, ranking, shortlist): not counted" % p for p in unusable)
+    # The round rules, applied here from the signed records (not left to `verify`).
+    excluded = round_rule_exclusions(counted, force, records, len(rounds))
+    gone = {(x["member"], x["seq"]) for x in excluded}
+    spec["events"] = [e for e in spec["events"] if (e["member"], e["seq"]) not in gone]
 
     def rank_round(rd, ids, quota, resolutions, last):
         agg = dict(base_agg)
@@ -724,10 +891,14 @@ def rounds_report(root):
             out.append({"round": n, "group": g, "size": sizes[g], "entries": entries, "shortlist": shortlist})
             if not mine:
                 problems.append("round %d%s: no shortlist signed" % (n, "" if g is None else ", group " + g))
+            elif len(mine) > 1:
+                problems.append("round %d%s: %d shortlists signed (%s)" % (n, "" if g is None else ", group " + g, len(mine),
+                                                                         ", ".join(r["path"] for r in mine)))
             for rec in mine:
                 compare(rec, sizes[g], entries, shortlist)
+                problems.extend(shortlist_pin_problems(rec, records, counted, force, program, lists, spec["quota"]))
         in_play = chosen
-    return {"rounds": out, "problems": problems}
+    return {"rounds": out, "excluded": excluded, "problems": problems}
 
 
 
@@ -1055,6 +1226,8 @@ def main():
         out = rounds_report(args[1])
         json.dump(out, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
+        for x in out["excluded"]:
+            sys.stderr.write("recount.py: not counted: %s: %s\n" % (x["path"], x["why"]))
         for p in out["problems"]:
             warn(p)
         return 1 if out["problems"] else 0

@@ -581,3 +581,126 @@ extension RoundsTests {
         #expect(after2.contains("shortlist-outdated") && !after2.contains("shortlist-mismatch") && !after2.contains("shortlist-input"), "\(after2)")
     }
 }
+
+extension RoundsTests {
+    /// `recount.py --rounds` and `rank --round N [--group G]`, entry by entry (rank, dossier,
+    /// exact, sheets, status), for every list the recount gives; returns the recount.
+    static func recountAgreesWithRank(_ rf: RoundsFixture) throws -> (status: Int32, json: [String: Any], stderr: String) {
+        let py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        let keys = ["rank", "dossier", "exact", "sheets", "status"]
+        func pick(_ es: Any?) -> [NSDictionary] {
+            (es as? [[String: Any]] ?? []).map { e in NSDictionary(dictionary: e.filter { keys.contains($0.key) }) }
+        }
+        let rounds = py.json["rounds"] as? [[String: Any]] ?? []
+        #expect(rounds.count == 4, "\(py.stderr)")
+        for r in rounds {
+            let n = r["round"] as? Int ?? 0
+            let group = r["group"] as? String
+            let j = try Harness.json(try Harness.pingshen(["rank", rf.store, "--format", "json", "--round", String(n)] + (group.map { ["--group", $0] } ?? [])).stdout)
+            #expect(!pick(j["entries"]).isEmpty && pick(j["entries"]) == pick(r["entries"]), "round \(n) \(group ?? "-"):\nrank: \(j)\nrecount.py: \(r)")
+        }
+        return py
+    }
+
+    /// The round rules applied by the recount itself, from the signed records: after both
+    /// rounds' honest sheets, records signed with the members' own keys outside the session —
+    /// a round-1 sheet after the shortlist (another total: counted, it would change D02's
+    /// score), a round-2 sheet for D13 (on no shortlist), a round-1 sheet by a member the
+    /// assignment does not give D05, a sheet whose `round` is a string, a round-1 recusal
+    /// after the shortlist (it bars no round-2 sheet) — are each left out
+    /// and listed with the rule, the recount agrees with `rank` list by list and with the
+    /// signed shortlists (exit 0), and `verify` flags each.
+    @Test func theRecountAppliesTheRoundRules() throws {
+        let rf = try RoundsFixture()
+        try rf.shortlistRoundOne()
+        for (d, t) in RoundsFixture.roundTwo.sorted(by: { $0.key < $1.key }) {
+            for m in ["m3", "m6", "m9"] { #expect(try rf.score(m, d, total: t).status == 0, "\(m) \(d)") }
+        }
+        let table = try rf.fx.table()
+        func pts(_ total: Int) -> JSONValue {
+            var o: [String: JSONValue] = [:]
+            for p in RoundsFixture.points(total) { let kv = p.split(separator: "="); o[String(kv[0])] = .int(Int64(kv[1])!) }
+            return .object(o)
+        }
+        func forge(_ m: String, _ d: String, _ total: Int, round: JSONValue) throws -> String {
+            try Forge.record(rf.store, m, kind: .score, body: ["dossier": .string(d), "points": pts(total), "round": round], key: rf.fx.key(m))
+        }
+        let lateMember = try #require(table["D02"]?.members.first)
+        let late = try forge(lateMember, "D02", 4, round: .int(1))
+        let off = try forge("m1", "D13", 100, round: .int(2))
+        let outsider = try #require(GroupFixture.members.first { !(table["D05"]?.members.contains($0) ?? true) })
+        let unassigned = try forge(outsider, "D05", 100, round: .int(1))
+        let stringly = try forge("m3", "D23", 0, round: .string("2"))
+        // A round-1 recusal after the shortlist: it takes no sheet out and bars m3 from nothing
+        // in round 2 (m3's round-2 sheet for D01 counts).
+        let recusal = try Forge.record(rf.store, "m3", kind: .recusal, body: ["dossier": .string("D01"), "round": .int(1)], key: rf.fx.key("m3"))
+        let v = try rf.fx.verify()
+        for p in [late, off, unassigned, stringly, recusal] {
+            #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == p }, "\(p): \(v.problems)")
+        }
+        let py = try RoundsTests.recountAgreesWithRank(rf)
+        #expect(py.status == 0 && (py.json["problems"] as? [Any])?.isEmpty == true, "\(py.stderr)")
+        let excluded = py.json["excluded"] as? [[String: Any]] ?? []
+        func rule(_ p: String) -> String? { excluded.first { $0["path"] as? String == p }?["rule"] as? String }
+        #expect(rule(late) == "after-shortlist" && rule(off) == "off-shortlist" && rule(unassigned) == "unassigned" && rule(stringly) == "round"
+                && rule(recusal) == "after-shortlist", "\(excluded)")
+        #expect(excluded.count == 5 && excluded.allSatisfy { !($0["why"] as? String ?? "").isEmpty }, "\(excluded)")
+        let last = (py.json["rounds"] as? [[String: Any]] ?? []).last?["entries"] as? [[String: Any]] ?? []
+        #expect(last.first { $0["dossier"] as? String == "D01" }?["sheets"] as? Int == 3, "\(last)")
+        for p in [late, off, unassigned, stringly, recusal] { #expect(py.stderr.contains("not counted: \(p): "), "\(py.stderr)") }
+        // D02 still counts the sheet mech's shortlist counted (three sheets, its signed score).
+        let mech = (py.json["rounds"] as? [[String: Any]] ?? []).first { $0["group"] as? String == "mech" }
+        let d02 = (mech?["entries"] as? [[String: Any]] ?? []).first { $0["dossier"] as? String == "D02" }
+        #expect(d02?["sheets"] as? Int == 3 && d02?["exact"] as? String == "97", "\(d02 ?? [:])")
+    }
+
+    /// A shortlist whose pins are forged, re-signed with the chair's key (weld's body copied,
+    /// one pin changed): `counted` lower than what it had seen, `apportion` with other
+    /// nominations, another `assignment`, a `from` in round 1, and hostile values: the recount
+    /// names the record and the pin, exit 1, never a traceback.
+    @Test func theRecountChecksTheShortlistPins() throws {
+        let rf = try RoundsFixture()
+        try rf.shortlistRoundOne()
+        var py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 0 && !py.stderr.contains("pin"), "\(py.stderr)")
+        let path = try #require(Harness.records(rf.store, "chair").first {
+            try Record(bytes: Data(contentsOf: URL(fileURLWithPath: $0))).body["group"]?.string == "weld"
+        })
+        let body = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: path))).body
+        let zero = String(repeating: "0", count: 64)
+        var apportion = body["apportion"]?.object ?? [:]
+        apportion["nominations"] = .object(["mech": .int(10), "weld": .int(12), "elec": .int(8)])
+        let cases: [(String, JSONValue, String)] = [
+            ("counted", .object(body["counted"]?.object?.merging(["m2": .int(1)]) { _, b in b } ?? [:]), "pin counted: m2 1"),
+            ("counted", .object(body["counted"]?.object?.merging(["m4": .string("x")]) { _, b in b } ?? [:]), "pin counted: m4 'x'"),
+            ("apportion", .object(apportion), "pin apportion: nominations"),
+            ("apportion", .string("3/2"), "pin apportion: ratio,places,total,nominations"),
+            ("assignment", .string(zero), "pin assignment: \(zero)"),
+            ("from", .array([.string(zero)]), "pin from: \(zero)"),
+        ]
+        for (key, value, says) in cases {
+            var b = body
+            b[key] = value
+            let forged = try Forge.record(rf.store, "chair", kind: .shortlist, body: b, key: rf.fx.key("chair"))
+            py = try RecountGroupsTests.recount(["--rounds", rf.store])
+            #expect(py.status == 1 && py.stderr.contains("\(forged): \(says)") && !py.stderr.contains("Traceback"), "\(key): \(py.stderr)")
+            // Only that pin: the copy's other pins hold.
+            #expect(py.stderr.components(separatedBy: "\(forged): pin").count == 2, "\(key): \(py.stderr)")
+            try FileManager.default.removeItem(atPath: rf.store + "/" + forged)
+            try FileManager.default.removeItem(atPath: rf.store + "/" + forged + ".sig")
+        }
+        // Hostile shapes: a shortlist whose ranking is not a list, a sheet whose dossier is not an id.
+        var b = body
+        b["ranking"] = .int(5)
+        let broken = try Forge.record(rf.store, "chair", kind: .shortlist, body: b, key: rf.fx.key("chair"))
+        let odd = try Forge.record(rf.store, "m1", kind: .score, body: ["dossier": .array([.string("D01")]), "round": .int(1)], key: rf.fx.key("m1"))
+        py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 1 && py.stderr.contains("\(broken): not a shortlist body") && py.stderr.contains(odd) && !py.stderr.contains("Traceback"), "\(py.stderr)")
+        for p in [broken, odd] {
+            try FileManager.default.removeItem(atPath: rf.store + "/" + p)
+            try FileManager.default.removeItem(atPath: rf.store + "/" + p + ".sig")
+        }
+        py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 0, "\(py.stderr)")
+    }
+}
