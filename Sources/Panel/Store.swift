@@ -153,8 +153,10 @@ public struct PanelStore: Sendable {
 
     /// Opens the store. The programme, roster and sanctions given (from the signed history,
     /// see Records' `Governance`) replace the view files, which are then not read.
+    /// `readDossiers`: how the dossier files are read (default `PanelStore.readDossiers`; Records'
+    /// `DossierSnapshot` skips the files unchanged since the last open).
     public static func open(_ root: String, program given: Program? = nil, roster givenRoster: Roster? = nil,
-                            sanctions givenSanctions: [Sanction]? = nil) throws -> PanelStore {
+                            sanctions givenSanctions: [Sanction]? = nil, readDossiers: DossierReader? = nil) throws -> PanelStore {
         let layout = StoreLayout(root)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: layout.root, isDirectory: &isDir), isDir.boolValue else {
@@ -173,26 +175,47 @@ public struct PanelStore: Sendable {
         let sanctions = try givenSanctions ?? (FileManager.default.fileExists(atPath: layout.sanctionsFile)
             ? YAMLFile.decode([Sanction].self, path: layout.sanctionsFile) : [])
         try Eligibility.validate(sanctions: sanctions, path: layout.sanctionsFile)
+        let (dossiers, files) = try (readDossiers ?? PanelStore.readDossiers)(layout)
+        return PanelStore(layout: layout, program: program, roster: roster, dossiers: dossiers, sanctions: sanctions, files: files)
+    }
+
+    /// The dossiers and each file's hash and size, by id; the dossiers sorted by id.
+    public typealias DossierReader = (StoreLayout) throws -> (dossiers: [Dossier], files: [String: DossierFile])
+
+    /// The files of dossiers/ that hold dossiers: NAME.yaml, not hidden, in name order.
+    public static func dossierFileNames(_ layout: StoreLayout) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir)) ?? []
+        return names.sorted().filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }
+    }
+
+    /// Reads and parses one dossier file, dossiers/NAME: the dossier, and the file's hash and
+    /// size (nil when it could not be read).
+    public static func readDossier(_ layout: StoreLayout, name: String) throws -> (dossier: Dossier, file: DossierFile?) {
+        let path = layout.dossiersDir + "/" + name
+        // The fixed form `DossierImport.yaml` writes is read directly; anything else through Yams.
+        let bytes = FileManager.default.contents(atPath: path)
+        let d = try bytes.flatMap(DossierFastReader.parse) ?? YAMLFile.decode(Dossier.self, path: path)
+        // An id enters here: checked before anything keys on it (eligibility, records).
+        _ = try Identifier.check(d.id, what: ("申报编号", "dossier id"), path: path, field: "id")
+        guard d.id + ".yaml" == name else {
+            throw InputError(path: path, field: "id", message: localized("编号 “\(d.id)” 与文件名不符", "id '\(d.id)' does not match the file name"))
+        }
+        return (d, bytes.map(DossierFile.init(bytes:)))
+    }
+
+    /// Every dossier file, read and parsed (`readDossier`).
+    public static func readDossiers(_ layout: StoreLayout) throws -> (dossiers: [Dossier], files: [String: DossierFile]) {
         var dossiers: [Dossier] = []
         var files: [String: DossierFile] = [:]
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.dossiersDir)) ?? []
-        for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
-            let path = layout.dossiersDir + "/" + name
-            // The fixed form `DossierImport.yaml` writes is read directly; anything else through Yams.
-            let bytes = FileManager.default.contents(atPath: path)
-            let d = try bytes.flatMap(DossierFastReader.parse) ?? YAMLFile.decode(Dossier.self, path: path)
-            // An id enters here: checked before anything keys on it (eligibility, records).
-            _ = try Identifier.check(d.id, what: ("申报编号", "dossier id"), path: path, field: "id")
-            guard d.id + ".yaml" == name else {
-                throw InputError(path: path, field: "id", message: localized("编号 “\(d.id)” 与文件名不符", "id '\(d.id)' does not match the file name"))
-            }
+        for name in dossierFileNames(layout) {
+            let (d, file) = try readDossier(layout, name: name)
             dossiers.append(d)
-            if let bytes { files[d.id] = DossierFile(bytes: bytes) }
+            if let file { files[d.id] = file }
         }
         // In id order, as `dossier(_:)` searches them (the file names' order differs where one
         // id is another's prefix followed by '.', "D1" and "D1.5").
         dossiers.sort { $0.id < $1.id }
-        return PanelStore(layout: layout, program: program, roster: roster, dossiers: dossiers, sanctions: sanctions, files: files)
+        return (dossiers, files)
     }
 
     public func dossier(_ id: String) -> Dossier? {

@@ -695,7 +695,10 @@ extension Governance {
 extension Governance {
     /// The panel's side of the store with the programme, roster and sanctions the signed history
     /// gives (the view files are not read). Without a valid genesis the store cannot be opened.
-    public static func openPanel(_ root: String, language: Language = RecordsError.currentLanguage) throws -> (panel: PanelStore, governance: State) {
+    /// `cachedDossiers`: the dossier files through `DossierSnapshot` (those unchanged since the
+    /// last open are not read); false reads every file (`verify`).
+    public static func openPanel(_ root: String, language: Language = RecordsError.currentLanguage,
+                                 cachedDossiers: Bool = true) throws -> (panel: PanelStore, governance: State) {
         let layout = StoreLayout(root)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: layout.root, isDirectory: &isDir), isDir.boolValue else {
@@ -707,7 +710,8 @@ extension Governance {
             throw StoreError(language.pick("\(layout.root)：没有有效的创始记录，名单与项目无从确认（\(why)）",
                                            "\(layout.root): no valid genesis record; the roster and the programme cannot be established (\(why))"))
         }
-        return (try PanelStore.open(root, program: program, roster: st.roster, sanctions: st.sanctions), st)
+        return (try PanelStore.open(root, program: program, roster: st.roster, sanctions: st.sanctions,
+                                    readDossiers: cachedDossiers ? { try DossierSnapshot.readDossiers($0) } : nil), st)
     }
 }
 

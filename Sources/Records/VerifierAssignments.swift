@@ -81,7 +81,7 @@ struct AssignmentChecks {
 
     func problems(layout: StoreLayout, language lang: Language) -> [Problem] {
         guard concernsAnything else { return [] }
-        guard let (panel, governance) = try? Governance.openPanel(layout.root) else { return [] }
+        guard let (panel, governance) = try? Governance.openPanel(layout.root, cachedDossiers: false) else { return [] }
         var out: [Problem] = []
         func problem(_ path: String, _ kind: String, _ zh: String, _ en: String) { out.append(Problem(path: path, kind: kind, message: lang.pick(zh, en))) }
         // The groups known: the programme's and those a group record defines.
