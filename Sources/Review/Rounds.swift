@@ -50,13 +50,12 @@ extension ReviewSession {
     /// The dossiers round `n` ranks, in id order (see the file's notes).
     public func roundDossiers(_ n: Int) -> [Dossier] {
         if let c = roundCache.dossiers[n] { return c }
-        let running = dossiersInRunning
         let out: [Dossier]
         if n > 1 {
             let on = Set(shortlists(round: n - 1).flatMap(\.body.shortlist))
-            out = running.filter { on.contains($0.id) }
+            out = dossiersInRunning(where: { on.contains($0.id) })
         } else {
-            out = running
+            out = dossiersInRunning
         }
         roundCache.dossiers[n] = out
         return out
