@@ -468,6 +468,10 @@ extension SessionBackend {
     }
 
     public func assignmentOverview(lang: Language) -> AssignmentOverview? {
+        Trace.phase("ui: assignment screen") { assignmentOverviewNow(lang: lang) }
+    }
+
+    private func assignmentOverviewNow(lang: Language) -> AssignmentOverview? {
         guard session.hasGroups else { return nil }
         let gs = session.groups()
         let ids = gs.map(\.id)
@@ -479,7 +483,7 @@ extension SessionBackend {
         for g in gs { for m in g.members where session.panel.roster.member(m) != nil { loads[m] = line(m) } }
         var problem: String?
         do {
-            if let c = try session.assignmentInForce() {
+            if let c = try Trace.phase("assignment: in force", { try session.assignmentInForce() }) {
                 o.record = c.record.path
                 o.perDossier = c.assignment.perDossier
                 o.seed = String(c.assignment.seed)
@@ -498,7 +502,7 @@ extension SessionBackend {
             problem = error.userMessage(lang)
         }
         o.loads = loads.values.sorted { $0.member.utf8.lexicographicallyPrecedes($1.member.utf8) }
-        for r in session.groupingRows() where r.signed == nil {
+        for r in Trace.phase("assignment: grouping rows", { session.groupingRows() }) where r.signed == nil {
             if r.proposed == nil { o.ungrouped.append(r.dossier) } else { o.unconfirmed.append(r.dossier) }
         }
         let signed = ledger.dossierGroups
@@ -508,7 +512,7 @@ extension SessionBackend {
         }
         if let problem { o.problem = problem; return o }
         do {
-            guard let p = try assignProposalIfChanged() else { return o }
+            guard let p = try Trace.phase("assignment: proposal", { try assignProposalIfChanged() }) else { return o }
             let ls = p.loads.values
             o.replacement = .init(replaces: p.replaces, dropped: p.dropped.sorted { $0.pair < $1.pair }.map { .init(member: $0.pair.member, dossier: $0.pair.dossier, why: $0.why) },
                                   dossiers: p.result.table.count, loadMin: ls.min() ?? 0, loadMax: ls.max() ?? 0,

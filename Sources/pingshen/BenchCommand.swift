@@ -15,6 +15,8 @@ struct BenchUI: ParsableCommand {
     @Option var keys: Int = 200
     @Option var cols: Int = 120
     @Option var rows: Int = 40
+    @Flag(help: "Also time the secretary's assignment screen (--as a secretary): opening it, and each reload a poll makes after a data change.")
+    var assignment = false
 
     func validate() throws {
         try checkIDs(common.language, [("--as", id)])
@@ -49,6 +51,25 @@ struct BenchUI: ParsableCommand {
             }
             times.sort()
             func ms(_ d: Duration) -> String { String(format: "%.1f", d.seconds * 1000) }
+            // The secretary's assignment screen (issue 13): the desk (w), step 7, then the
+            // reload every poll that finds a change makes while it is open.
+            if assignment {
+                _ = controller.handle(.escape)
+                _ = controller.handle(.char("w"))
+                let t0 = clock.now
+                _ = controller.handle(.char("7"))
+                let open = clock.now - t0
+                var reloads: [Double] = []
+                for _ in 0..<10 {
+                    let t = clock.now
+                    controller.send(.dataChanged)
+                    _ = controller.frame()
+                    reloads.append((clock.now - t).seconds * 1000)
+                }
+                reloads.sort()
+                say(String(format: "ui assignment screen: open %@ ms; reload after a data change over %d reloads: median %.1f ms, max %.1f ms",
+                           ms(open), reloads.count, reloads[reloads.count / 2], reloads.last ?? 0))
+            }
             let p = { (q: Double) in times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * q))] }
             say("ui first frame: \(ms(first - start)) ms (open store \(ms(opened - start)) ms, \(session.panel.dossiers.count) dossiers, \(session.ledger.recordCount) records)")
             say("ui frame after the check of every record file's stamps: \(ms(checked - start)) ms")
