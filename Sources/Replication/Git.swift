@@ -1,4 +1,5 @@
 import Foundation
+import Panel
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +59,11 @@ public struct Git: Sendable {
     static let protocolOptions = ["-c", "protocol.allow=never", "-c", "protocol.file.allow=always", "-c", "protocol.ssh.allow=always",
                                   "-c", "protocol.git.allow=always", "-c", "protocol.https.allow=always", "-c", "protocol.http.allow=always",
                                   // Files are checked out as their bytes: no line-ending or attribute filter of this host.
-                                  "-c", "core.autocrlf=false", "-c", "core.attributesFile=/dev/null"]
+                                  "-c", "core.autocrlf=false", "-c", "core.attributesFile=/dev/null",
+                                  // No automatic gc inside pingshen's own calls: git's `commit`, `merge` and
+                                  // `fetch` run `gc --auto` and wait for it; a 600k-object repack held
+                                  // `git enable` 8 minutes. pingshen starts it apart (`startAutoGC`).
+                                  "-c", "gc.auto=0", "-c", "maintenance.auto=false"]
 
     /// The absolute path of `git`: the first executable `git` on PATH, else /usr/bin/git.
     public static func executable() -> String? {
@@ -73,6 +78,22 @@ public struct Git: Sendable {
     /// Runs `git -C DIR ARGS`, with `stdin` on its standard input. Throws only when git cannot
     /// be started; a non-zero exit is in the result.
     public func run(_ args: [String], stdin: Data? = nil, extraEnvironment: [String: String] = [:]) throws -> Result {
+        try Trace.phase("git " + Git.subcommand(args)) { try call(args, stdin: stdin, extraEnvironment: extraEnvironment) }
+    }
+
+    /// The git command of an argument vector (for PINGSHEN_TRACE): the first argument that is
+    /// not an option or a `-c` value.
+    static func subcommand(_ args: [String]) -> String {
+        var i = 0
+        while i < args.count {
+            if args[i] == "-c" { i += 2; continue }
+            if args[i].hasPrefix("-") { i += 1; continue }
+            return args[i]
+        }
+        return ""
+    }
+
+    private func call(_ args: [String], stdin: Data?, extraEnvironment: [String: String]) throws -> Result {
         guard let exe = Git.executable() else {
             throw Failure(args: args, status: 127, stderr: "git is not installed (apt-get install git) / 未安装 git")
         }
@@ -108,6 +129,31 @@ public struct Git: Sendable {
         group.wait()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: out.data, stderr: String(decoding: err.data, as: UTF8.self))
+    }
+
+    /// Starts `git gc --auto --quiet` on the repository and does not wait for it: standard
+    /// input, output and error on /dev/null (nothing of it can hold pingshen's pipes or
+    /// terminal), `gc.autoDetach` on (git goes to the background once it has decided to pack).
+    /// git's own thresholds decide whether there is anything to do (`gc.auto`, 6,700 loose
+    /// objects; `gc.autoPackLimit`, 50 packs; a user may set them in the repository's config),
+    /// and git's lock (`gc.pid`) keeps two from running at once on a repository. Called after a
+    /// command that wrote objects (`git enable`, `sync`, `clone`, a level remote's fetch), whose
+    /// own git calls run with `gc.auto=0`. Never throws: a gc that cannot start changes nothing
+    /// of what the command did, and git's next command finds the objects as they were.
+    public func startAutoGC() {
+        guard let exe = Git.executable() else { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["-C", dir, "-c", "gc.autoDetach=true", "gc", "--auto", "--quiet"]
+        // The repository named by -C only (never a hook's quarantine or a scratch index).
+        var env = ProcessInfo.processInfo.environment
+        for k in Git.repositoryVariables { env.removeValue(forKey: k) }
+        env["GIT_TERMINAL_PROMPT"] = "0"
+        p.environment = env
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try? p.run()
     }
 
     /// `run`, throwing `Failure` unless git exits 0.

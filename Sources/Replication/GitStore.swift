@@ -99,6 +99,9 @@ public enum GitStore {
         }
         try Governance.writeViews(st, layout: layout)
         let batch = try commitBatch(layout, git: git, message: "pingshen: git enabled (store \(fp))", author: author, language: lang)
+        // The first commit of a large store leaves every file as a loose object (626k at 300k
+        // records): git packs them in the background, not waited for (`Git.startAutoGC`).
+        git.startAutoGC()
         return Enabled(created: created, commit: batch, fingerprint: fp)
     }
 

@@ -212,6 +212,8 @@ public enum LevelRemote {
         let want = try Hub.checkFingerprint(remote.fingerprint ?? "")
         let fd = try Sync.lock(layout)
         defer { close(fd) }
+        // git's gc, apart (`Git.startAutoGC`): the fetch's own runs with gc.auto=0.
+        defer { git.startAutoGC() }
         var out = Fetched(remote: remote)
         out.previous = remote.fetched
         // By URL, not by name: no remote.NAME.* option (uploadpack, proxy…) takes part.

@@ -90,6 +90,9 @@ public enum Sync {
         // One sync at a time on a store.
         let fd = try lock(layout)
         defer { close(fd) }
+        // git's gc, apart and not waited for (`Git.startAutoGC`): this sync's commit, fetch and
+        // merge run with gc.auto=0.
+        defer { git.startAutoGC() }
         let who = author ?? "pingshen"
         var report = Report()
         do {
@@ -178,7 +181,7 @@ public enum Sync {
     static func take(_ layout: StoreLayout, git: Git, theirs: String, ours: String?, author: String, fingerprint: String, remote: String,
                      report: inout Report, language lang: Language) throws -> Bool {
         // 1. The rule, commit by commit.
-        let changes = try StorePolicy.changes(git, revisions: ours == nil ? [theirs] : [theirs, "--not", "HEAD"])
+        let changes = try Trace.phase("sync: add-only rule, fetched commits") { try StorePolicy.changes(git, revisions: ours == nil ? [theirs] : [theirs, "--not", "HEAD"]) }
         report.refusals = StorePolicy.refusals(changes)
         if !report.refusals.isEmpty { report.status = .refused; return false }
         // 2. Forks (once every fetched commit kept the rule: a record rewritten in their history is an edit): a record both sides hold with other bytes.
@@ -228,8 +231,10 @@ public enum Sync {
         // What came in is checked once: the merged tree's check starts from this host's
         // verified-record cache (only new signatures are checked) and leaves them in it; this
         // store's own problems come through its store index, with those signatures known.
-        let checked = try TreeCheck.verify(git, tree: tree, scratchParent: layout.root + "/.git", cache: VerifyCache.path(layout), language: lang)
-        let before = try StoreVerify.report(layout: layout, language: lang, cached: true)
+        let checked = try Trace.phase("sync: merged tree checked (TreeCheck)") {
+            try TreeCheck.verify(git, tree: tree, scratchParent: layout.root + "/.git", cache: VerifyCache.path(layout), language: lang)
+        }
+        let before = try Trace.phase("sync: this store's own problems (verify --cached)") { try StoreVerify.report(layout: layout, language: lang, cached: true) }
         report.problems = TreeCheck.newProblems(checked.report.problems, over: before.problems)
         if checked.report.fingerprint != fingerprint {
             report.problems.append(Problem(path: "records", kind: "fingerprint-mismatch", message: lang.pick(

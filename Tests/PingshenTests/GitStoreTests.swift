@@ -173,4 +173,63 @@ enum GitCLI {
         #expect(parsed.map(\.path) == [":odd\npath", "records/m1/000001.json"])
         #expect(parsed.map(\.status) == ["A", "M"])
     }
+
+    /// pingshen's own git calls never run git's automatic gc (a repack of 626k loose objects
+    /// held `git enable` for 8 minutes at 300,000 records): `git enable` and `sync` start
+    /// `git gc --auto` apart and return without waiting for it, and the repository still gets
+    /// packed. git's `pre-auto-gc` hook (run inside `gc --auto` before it packs) marks that
+    /// the gc started and holds it until the test releases it.
+    @Test func gitsAutoGCRunsApartAndIsNotWaitedFor() throws {
+        let fx = try Fixture()
+        let hooks = fx.dir + "/gc-hooks", marks = fx.dir + "/gc-marks"
+        for d in [hooks, marks] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        try """
+        #!/bin/sh
+        : > "\(marks)/started-$$"
+        i=0
+        while [ ! -e "\(marks)/release" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+        : > "\(marks)/done-$$"
+        exit 0
+
+        """.write(toFile: hooks + "/pre-auto-gc", atomically: true, encoding: .utf8)
+        #expect(chmod(hooks + "/pre-auto-gc", 0o755) == 0)
+        // gc --auto has work to do as soon as the repository holds more than 2 packs.
+        let global = fx.dir + "/gitconfig"
+        try "[core]\n\thooksPath = \(hooks)\n[gc]\n\tautoPackLimit = 2\n".write(toFile: global, atomically: true, encoding: .utf8)
+        let env = ["GIT_CONFIG_GLOBAL": global]
+        #expect(try GitCLI.run(fx.store, ["init", "-q", "-b", "main"], env: env).status == 0)
+        for n in 1...3 {
+            let blob = fx.dir + "/blob\(n)"
+            try "not a record \(n)\n".write(toFile: blob, atomically: true, encoding: .utf8)
+            #expect(try GitCLI.run(fx.store, ["hash-object", "-w", blob], env: env).status == 0)
+            #expect(try GitCLI.run(fx.store, ["repack", "-q"], env: env).status == 0)
+        }
+        func marked(_ prefix: String) throws -> Int { try FileManager.default.contentsOfDirectory(atPath: marks).filter { $0.hasPrefix(prefix) }.count }
+        func packs() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: fx.store + "/.git/objects/pack").filter { $0.hasSuffix(".pack") }.count }
+        #expect(try packs() == 3)
+        var r = try Harness.pingshen(["git", "enable", fx.store], env: env)
+        #expect(r.status == 0, "git enable: \(r.stderr)")
+        // Returned while the gc it started is still held in its hook (had it waited, the hook
+        // would have run out its 120 s and marked done).
+        #expect(try marked("done") == 0, "git enable waited for git's gc")
+        let loose = try GitCLI.out(fx.store, ["count-objects"])
+        // A sync whose commit, fetch and merge would each have run gc --auto does not wait either.
+        let sheet = try fx.score("m1", "D001", [15, 15, 15, 15])
+        #expect(sheet.status == 0, "score: \(sheet.stderr)")
+        let hub = fx.dir + "/hub.git"
+        #expect(try Harness.run(GitCLI.exe, ["init", "-q", "--bare", "-b", "main", hub], env: env).status == 0)
+        r = try Harness.pingshen(["sync", fx.store, hub], env: env)
+        #expect(r.status == 0, "sync: \(r.stdout) \(r.stderr)")
+        #expect(try marked("done") == 0, "sync waited for git's gc")
+        // The gc was started, apart; released, it packs the repository.
+        var waited = 0
+        while try marked("started") == 0 && waited < 600 { usleep(100_000); waited += 1 }
+        #expect(try marked("started") > 0, "no gc was started")
+        FileManager.default.createFile(atPath: marks + "/release", contents: nil)
+        waited = 0
+        while (try packs() != 1 || FileManager.default.fileExists(atPath: fx.store + "/.git/gc.pid")) && waited < 1200 { usleep(100_000); waited += 1 }
+        #expect(try packs() == 1, "the repository was not packed")
+        #expect(try GitCLI.out(fx.store, ["count-objects"]) != loose)
+        #expect(try GitCLI.run(fx.store, ["fsck", "--no-dangling"], env: env).status == 0)
+    }
 }
