@@ -93,6 +93,37 @@ import Testing
         #expect(try Harness.pingshen(["verify", target]).status == 0)
     }
 
+    /// A history that keeps the add-only rule but adds a record whose signature does not
+    /// verify: the clone checks the tree out in place and verifies it there; refused, it
+    /// leaves nothing behind (no folder, no half-checked store).
+    @Test func aCloneOfABadSignatureIsRefusedAndRemoved() throws {
+        let h = try GitHosts(pingshenHub: true)
+        let evil = h.fx.dir + "/evil.git"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", "--bare", h.hub, evil]).status == 0)
+        let work = h.fx.dir + "/evilwork"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, work]).status == 0)
+        try h.score(h.a, "m2", "D001", 14)
+        // m2's real sheet (a record the hub has not seen), its score raised after signing.
+        let sheet = try #require(try FileManager.default.contentsOfDirectory(atPath: h.a + "/records/m2").filter { $0.hasSuffix(".json") }.sorted().last)
+        try FileManager.default.createDirectory(atPath: work + "/records/m2", withIntermediateDirectories: true)
+        for name in [sheet, sheet + ".sig"] {
+            try FileManager.default.copyItem(atPath: h.a + "/records/m2/" + name, toPath: work + "/records/m2/" + name)
+        }
+        let rec = work + "/records/m2/" + sheet
+        try String(contentsOfFile: rec, encoding: .utf8).replacingOccurrences(of: "14", with: "19").write(toFile: rec, atomically: true, encoding: .utf8)
+        #expect(try GitCLI.run(work, ["add", "records/m2"]).status == 0)
+        #expect(try GitCLI.run(work, ["commit", "-q", "-m", "raised"]).status == 0)
+        #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
+        let target = h.fx.dir + "/fromevil"
+        let r = try Harness.pingshen(["clone", evil, target])
+        #expect(r.status == 1 && r.stderr.contains("records/m2/" + sheet), "\(r.stdout) \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target))
+        // The same hub without that commit clones, and verifies.
+        let good = h.fx.dir + "/good"
+        #expect(try Harness.pingshen(["clone", h.hub, good]).status == 0)
+        #expect(try Harness.pingshen(["verify", good]).status == 0)
+    }
+
     /// The city clones the district's hub and promotes its approved list from that fetched
     /// history; the evidence goes on to the city's hub, and a second city host that never saw
     /// the district verifies it.
