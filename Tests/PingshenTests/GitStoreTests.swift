@@ -201,7 +201,9 @@ enum GitCLI {
         for n in 1...3 {
             let blob = fx.dir + "/blob\(n)"
             try "not a record \(n)\n".write(toFile: blob, atomically: true, encoding: .utf8)
-            #expect(try GitCLI.run(fx.store, ["hash-object", "-w", blob], env: env).status == 0)
+            // A blob kept by a ref of its own (repack packs only what a ref reaches), one pack each.
+            let id = try GitCLI.run(fx.store, ["hash-object", "-w", blob], env: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try GitCLI.run(fx.store, ["update-ref", "refs/test/blob\(n)", id], env: env).status == 0)
             #expect(try GitCLI.run(fx.store, ["repack", "-q"], env: env).status == 0)
         }
         func marked(_ prefix: String) throws -> Int { try FileManager.default.contentsOfDirectory(atPath: marks).filter { $0.hasPrefix(prefix) }.count }
