@@ -60,8 +60,12 @@ public enum Clone {
         report.refusals = try Trace.phase("clone: add-only rule, every commit") { StorePolicy.refusals(try StorePolicy.changes(git, revisions: ["HEAD"])) }
         if !report.refusals.isEmpty { report.status = .refused; return report }
         // Only store files can be written: the rule above refused any other path, a symbolic
-        // link, an executable or a submodule in any commit.
-        try git.ok(["reset", "-q", "--hard", "HEAD"])
+        // link, an executable or a submodule in any commit; the tip's paths are checked once
+        // more as a check tree's are (`CheckTree.refuseUnsafe`) before a file is written.
+        do { try CheckTree.refuseUnsafe(git, tree: try git.ok(["rev-parse", "HEAD^{tree}"]).line) } catch let e as CheckTree.UnsafePath {
+            throw ActionError(zh: e.message(.zh), en: e.message(.en))
+        }
+        try Trace.phase("clone: checkout") { try git.ok(["reset", "-q", "--hard", "HEAD"]) }
         let st = try Trace.phase("clone: governance and views") {
             let st = try Governance.load(layout, language: lang)
             if st.genesis != nil { try Governance.writeViews(st, layout: layout) }
