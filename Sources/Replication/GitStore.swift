@@ -88,6 +88,13 @@ public enum GitStore {
             created = true
         }
         for (k, v) in settings { try git.ok(["config", k, v]) }
+        // git applies index.version only to an index it starts: one a checkout wrote before the
+        // settings (a clone, a plain `git clone` adopted) stays in version 2, 57.6 MB instead
+        // of 43.2 MB at 626k entries. Rewritten once in version 4.
+        if let head = FileHandle(forReadingAtPath: layout.root + "/.git/index").map({ h in defer { try? h.close() }; return h.readData(ofLength: 8) }),
+           head.count == 8, Array(head.prefix(4)) == Array("DIRC".utf8), head[head.startIndex + 7] != 4 || head[head.startIndex + 4] != 0 {
+            try git.ok(["update-index", "--index-version", "4"])
+        }
         let ignorePath = layout.root + "/.gitignore"
         if let have = FileManager.default.contents(atPath: ignorePath) {
             guard have == Data(ignoreText.utf8) else {

@@ -17,6 +17,10 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: laptop + "/roster.yaml"))
         #expect(try Harness.pingshen(["verify", laptop]).status == 0)
         #expect(try GitCLI.out(laptop, ["config", "index.version"]) == "4")
+        // The index itself is in version 4 (git's header: "DIRC", then the version), though the
+        // clone's checkout wrote it before the settings.
+        let index = try Data(contentsOf: URL(fileURLWithPath: laptop + "/.git/index"))
+        #expect(index.count > 8 && Array(index.prefix(4)) == Array("DIRC".utf8) && index[7] == 4, "index version \(index.count > 8 ? index[7] : 0)")
         // Offline: the hub is gone while the member scores on the laptop.
         let away = h.hub + ".away"
         try FileManager.default.moveItem(atPath: h.hub, toPath: away)

@@ -98,6 +98,9 @@ enum GitCLI {
         let v = try Harness.pingshen(["verify", clone])
         #expect(v.status == 0, "verify clone: \(v.stdout) \(v.stderr)")
         #expect(try GitCLI.out(clone, ["status", "--porcelain"]) == "")
+        // git clone wrote its index in version 2; enable rewrote it in version 4.
+        let index = try Data(contentsOf: URL(fileURLWithPath: clone + "/.git/index"))
+        #expect(index.count > 8 && index[7] == 4, "index version \(index.count > 8 ? index[7] : 0)")
     }
 
     /// A committed record rewritten or deleted, a foreign .gitignore, a folder that is no store,
