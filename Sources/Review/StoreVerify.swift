@@ -27,10 +27,10 @@ public enum StoreVerify {
     /// issue 13) opens no session here, so sync and the hub pay nothing for it.
     static func reviewProblems(layout: StoreLayout, language lang: Language) -> [Problem] {
         guard let st = try? Governance.load(layout, language: lang), (st.program?.roundCount ?? 1) > 1 else { return [] }
-        let audit = try? PanelMessages.$language.withValue(lang) { () -> [Problem] in
+        let audit = try? Trace.phase("verify: rounds (a session on the store)") { try PanelMessages.$language.withValue(lang) { () -> [Problem] in
             let session = try ReviewSession(root: layout.root)
             return session.hasRounds || !session.shortlists().isEmpty ? session.roundVerifyProblems(language: lang) : []
-        }
+        } }
         return audit ?? []
     }
 
