@@ -418,8 +418,8 @@ extension ReviewSession {
                 let late = versions.filter { $0.seq > cut }
                 guard !late.isEmpty else { continue }
                 for s in late {
-                    out.flagged.append((n, s.path, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计，计入的是此前签的评分表）",
-                                                                  en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted: the sheet signed before it counts)")))
+                    out.flagged.append((n, s.path, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计；计入的是此前签的评分表，如有）",
+                                                                  en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted: the member's sheet signed before it, if any, counts)")))
                 }
                 out.cutoffs[n, default: [:]][slot] = cut
             }
