@@ -111,6 +111,13 @@ struct AssignmentChecks {
             if let prevSha = body.previous {
                 guard let prev = bySha[prevSha], let pb = GroupingBody.assignment(prev.record.body) else { continue }  // a missing pin: rule-violation
                 for (d, ms) in pb.table { kept[d] = ms.filter { !dropped.contains(MemberDossierPair($0, d)) } }
+                // A declared conflict is kept apart for good (`assign` carries each over): a
+                // replacement that forgets one could hand the pair out.
+                let own = Set(body.excluded.filter { $0.why == "conflict" }.map(\.pair))
+                if let c = pb.excluded.filter({ $0.why == "conflict" && !own.contains($0.pair) }).map(\.pair).sorted().first {
+                    problem(a.path, "assignment-rule", "分配未沿用所替换分配中声明的利益冲突 \(c.member) – \(c.dossier)",
+                            "the assignment drops the declared conflict \(c.member) – \(c.dossier) of the assignment it replaces")
+                }
             }
             let excluded = Set(body.excluded.map(\.pair)).union(dropped)
             let again = AssignmentPlan.compute(perDossier: body.perDossier, seed: body.seed, pool: body.pool, dossierGroup: body.dossierGroup,
@@ -135,6 +142,10 @@ struct AssignmentChecks {
                 let expected = members.filter(scoring)
                 if !Set(pool).isSubset(of: members) || !expected.isSubset(of: Set(pool)) {
                     problem(a.path, "assignment-input", "分配记录中专业组 \(g) 的成员与其所见的 group 记录不符", "the assignment's members of group \(g) are not those of the group record it had seen")
+                } else if let m = Set(pool).subtracting(expected).sorted().first {
+                    // `assign` pools only those who score: one removed (by the roster of its
+                    // time) or the secretary would hold dossiers nobody reviews.
+                    problem(a.path, "assignment-input", "分配记录把不能评分的 \(m)（已移出或不是评审成员）列入专业组 \(g) 的人选", "the assignment pools \(m) in group \(g), who cannot score (removed, or not a reviewing member)")
                 }
             }
             var signedGroup: [String: [DecisionOrder.Item]] = [:]
@@ -175,6 +186,12 @@ struct AssignmentChecks {
                 }
                 if !holds {
                     problem(a.path, "assignment-rule", "分配撤下 \(m) – \(d) 的理由（\(x.why)）不成立", "the assignment takes \(m) off \(d) for a reason (\(x.why)) that does not hold")
+                }
+                // `assign` takes off open pairs only: a sheet it had seen stays assigned (a
+                // removal or a recusal deals with its sheets itself).
+                if x.why != "removed" && x.why != "recusal",
+                   let s = scores.first(where: { $0.member == m && $0.dossier == d && AssignmentChecks.saw(a.record, signer: m, seq: $0.seq) }) {
+                    problem(a.path, "assignment-rule", "分配撤下 \(m) – \(d)，而 \(m) 已评过该材料（\(s.path)）", "the assignment takes \(m) off \(d), which they had already scored (\(s.path))")
                 }
             }
         }

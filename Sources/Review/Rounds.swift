@@ -526,6 +526,15 @@ extension ReviewSession {
                     problem(s, "shortlist-input", "入围名单把 \(d) 列为未参评，而它在评审之中", "the shortlist leaves out \(d), which is in the running")
                 }
             }
+            // It ranks its own list only: a dossier of another group (or of none), or one no
+            // previous shortlist put on, would reach the next round through a list not its own.
+            let listOf = listKey(round: b.round)
+            let onPrevious: Set<String>? = b.round > 1 ? Set(shortlists(round: b.round - 1).flatMap(\.body.shortlist)) : nil
+            if let d = b.ranking.map(\.dossier).first(where: { listOf($0) != b.group || !(onPrevious?.contains($0) ?? true) }) {
+                let list = b.group.map { "group \($0)" } ?? "the committee"
+                problem(s, "shortlist-input", "入围名单排列了不在其名单（第 \(b.round) 轮\(b.group.map { "专业组 \($0)" } ?? "评审委员会")）上的 \(d)",
+                        "the shortlist ranks \(d), which is not on its list (round \(b.round), \(list))")
+            }
             // The list again, from the sheets: the dossiers of its list now and those it ranked,
             // less those it left out (checked above).
             let now = Set((roundLists(b.round)[b.group] ?? []).map(\.id)).union(b.ranked)
