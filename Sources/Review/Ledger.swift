@@ -52,6 +52,19 @@ public struct Ledger: Sendable {
     /// The kinds of `inputHeads`.
     static let shortlistInputKinds: Set<RecordKind> = [.eligibility, .intake, .dossierAmend, .dossierGroup, .group, .assignment,
                                                        .memberRemove, .programAmend, .sanctionAdd, .objection]
+    /// What each later-round sheet had seen (its record's `seen`), by `sawKey(member, seq)`:
+    /// the round rules leave out a sheet of round N > 1 signed before the shortlist that put
+    /// its dossier on (issue 13). Held by a later round's ledger only (few sheets).
+    var sheetSeen: [String: [String: Int]] = [:]
+    static func sawKey(_ member: String, _ seq: Int) -> String { member + "\u{0}" + String(seq) }
+
+    /// Whether `member`'s sheet at `seq` had seen `record` (signed after it in the member's own
+    /// chain, or `seen` reaching its seq). False for a sheet whose `seen` this ledger does not hold.
+    func sheetSaw(member: String, seq: Int, _ record: Record) -> Bool {
+        if record.signer == member { return seq > record.seq }
+        return (sheetSeen[Ledger.sawKey(member, seq)]?[record.signer] ?? 0) >= record.seq
+    }
+
     /// Taken whole from the ledger kept at the last open (see `LedgerSnapshot`).
     public internal(set) var fromKeptSnapshot = false
 
@@ -336,6 +349,7 @@ public struct Ledger: Sendable {
 
     mutating func addWhole(_ r: Record, path: String, sha256: String) {
         if r.kind == .score, let sheet = Ledger.sheet(from: r) {
+            if RecordKinds.round(of: r.body) != 1 { sheetSeen[Ledger.sawKey(r.signer, r.seq)] = r.seen }
             // A sheet with more in its body than a sheet holds: counted as a sheet all the same.
             let points = sheet.points.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { (key: $0.key, value: $0.value) }
             addSheet(member: r.signer, dossier: sheet.dossier, seq: r.seq, points: points, vote: sheet.vote, comment: r.body["comment"]?.string,

@@ -7,7 +7,7 @@ import Records
 /// the next open of the unchanged store takes the ledger's arrays as they are instead of taking
 /// in 300,000 summaries one by one. Derived data: safe to delete.
 extension Ledger {
-    static let snapshotMagic = Array("pingshen-ledger-5".utf8)
+    static let snapshotMagic = Array("pingshen-ledger-6".utf8)
 
     /// One per user, like the store index (`StoreIndex.path`).
     static func snapshotPath(_ layout: StoreLayout) -> String { layout.cacheDir + "/ledger-v1-\(getuid())" }
@@ -68,6 +68,12 @@ extension Ledger {
         }
         w.varint(UInt64(inputHeads.count))
         for k in inputHeads.keys.sorted() { w.string(k); w.zigzag(Int64(inputHeads[k]!)) }
+        w.varint(UInt64(sheetSeen.count))
+        for k in sheetSeen.keys.sorted() {
+            let seen = sheetSeen[k]!
+            w.string(k); w.varint(UInt64(seen.count))
+            for m in seen.keys.sorted() { w.string(m); w.zigzag(Int64(seen[m]!)) }
+        }
         // The later rounds' ledgers (issue 13), each a snapshot of its own.
         w.varint(UInt64(laterRounds.count))
         for n in laterRounds.keys.sorted() {
@@ -180,6 +186,16 @@ extension Ledger {
             for _ in 0..<ni {
                 guard let k = r.string(), let v = r.zigzag(), let seq = Int(exactly: v) else { return nil }
                 l.inputHeads[k] = seq
+            }
+            guard let ns = r.varint(), ns < 1 << 32 else { return nil }
+            for _ in 0..<ns {
+                guard let k = r.string(), let nm = r.varint(), nm < 1 << 32 else { return nil }
+                var seen: [String: Int] = [:]
+                for _ in 0..<nm {
+                    guard let m = r.string(), let v = r.zigzag(), let seq = Int(exactly: v) else { return nil }
+                    seen[m] = seq
+                }
+                l.sheetSeen[k] = seen
             }
             guard let nl = r.varint(), nl <= UInt64(Limits.rounds.upperBound) else { return nil }
             for _ in 0..<nl {

@@ -399,11 +399,14 @@ extension ReviewSession {
             }
         }
         for n in rounds {
-            let onShortlist = Set(all.filter { $0.body.round == n - 1 }.flatMap(\.body.shortlist))
-            for (slot, versions) in (byRound[n] ?? ledger.round(n)).allSheets {
+            // Dossier → the round N−1 shortlists that put it on.
+            var putOn: [String: [SignedShortlist]] = [:]
+            for sl in all where sl.body.round == n - 1 { for d in sl.body.shortlist { putOn[d, default: []].append(sl) } }
+            let roundLedger = byRound[n] ?? ledger.round(n)
+            for (slot, versions) in roundLedger.allSheets {
                 guard let latest = versions.last else { continue }
                 let (m, d) = (latest.sheet.member, latest.sheet.dossier)
-                if n > 1, !onShortlist.contains(d) {
+                if n > 1, putOn[d] == nil {
                     out.excluded[n, default: []].insert(slot)
                     out.flagged.append((n, latest.path, LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
                     continue
@@ -413,15 +416,31 @@ extension ReviewSession {
                     out.flagged.append((n, latest.path, LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
                     continue
                 }
-                guard let sl = closing[n]?[d] else { continue }
-                let cut = sl.body.counted[m] ?? 0
-                let late = versions.filter { $0.seq > cut }
-                guard !late.isEmpty else { continue }
-                for s in late {
-                    out.flagged.append((n, s.path, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计；计入的是此前签的评分表，如有）",
-                                                                  en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted: the member's sheet signed before it, if any, counts)")))
+                // A later round's sheet counts only once its member had seen a shortlist that
+                // put the dossier on (its `seen`): one signed before counts nowhere.
+                let early = n > 1 ? versions.filter { v in !(putOn[d] ?? []).contains { roundLedger.sheetSaw(member: m, seq: v.seq, $0.record.record) } } : []
+                for v in early {
+                    let sl = putOn[d]?.first
+                    out.flagged.append((n, v.path, LocalizedText(zh: "第 \(n) 轮评分表签于使 \(d) 入围的名单 \(sl?.record.path ?? "") 之前（不计）",
+                                                                  en: "a round \(n) sheet signed before the shortlist \(sl?.record.path ?? "") that put \(d) on (not counted)")))
                 }
-                out.cutoffs[n, default: [:]][slot] = cut
+                let closer = closing[n]?[d]
+                let cut = closer.map { $0.body.counted[m] ?? 0 } ?? Int.max
+                let late = versions.filter { $0.seq > cut }
+                if let sl = closer {
+                    for s in late {
+                        out.flagged.append((n, s.path, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计；计入的是此前签的评分表，如有）",
+                                                                      en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted: the member's sheet signed before it, if any, counts)")))
+                    }
+                }
+                guard !early.isEmpty || !late.isEmpty else { continue }
+                // The slot counts its latest sheet that is neither early nor late, or nothing.
+                let earlySeqs = Set(early.map(\.seq))
+                if let counted = versions.last(where: { $0.seq <= cut && !earlySeqs.contains($0.seq) }) {
+                    if counted.seq != latest.seq { out.cutoffs[n, default: [:]][slot] = counted.seq }
+                } else {
+                    out.excluded[n, default: []].insert(slot)
+                }
             }
         }
         return out
@@ -429,31 +448,10 @@ extension ReviewSession {
 
     // MARK: - The recount of signed shortlists (verify)
 
-    /// What `verify` adds for rounds: the recount of every shortlist (`shortlistAudit`), the
-    /// sheets and recusals the round rules leave out (`round-rule`, as every command sees
-    /// them), and each later round's sheet that did not see the shortlist that put its dossier
-    /// on (signed before it: its record's `seen`, read here).
+    /// What `verify` adds for rounds: the recount of every shortlist (`shortlistAudit`) and the
+    /// sheets and recusals the round rules leave out (`round-rule`, as every command sees them).
     public func roundVerifyProblems(language lang: Language) -> [Problem] {
-        var out = shortlistAudit(language: lang)
-        out += roundRules().flagged.map { Problem(path: $0.path, kind: "round-rule", message: $0.why.text(lang)) }
-        let flagged = Set(out.map(\.path))
-        for n in ledger.laterRoundNumbers {
-            let previous = shortlists(round: n - 1)
-            for (_, s) in ledger.round(n).latestSheets where !flagged.contains(s.path) {
-                let covering = previous.filter { $0.body.shortlist.contains(s.sheet.dossier) }
-                guard !covering.isEmpty, let r = try? records.read(member: s.sheet.member, seq: s.seq).record else { continue }
-                let saw = covering.contains { sl in
-                    let c = sl.record.record
-                    return r.signer == c.signer ? r.seq > c.seq : (r.seen[c.signer] ?? 0) >= c.seq
-                }
-                if !saw {
-                    out.append(Problem(path: s.path, kind: "round-rule", message: lang.pick(
-                        "第 \(n) 轮评分表签于使 \(s.sheet.dossier) 入围的名单 \(covering[0].record.path) 之前",
-                        "a round \(n) sheet signed before the shortlist \(covering[0].record.path) that put \(s.sheet.dossier) on")))
-                }
-            }
-        }
-        return out
+        shortlistAudit(language: lang) + roundRules().flagged.map { Problem(path: $0.path, kind: "round-rule", message: $0.why.text(lang)) }
     }
 
     /// A record that may change what the shortlist `s` ranks and that it had not seen, as a

@@ -634,8 +634,15 @@ extension RoundsTests {
         // A round-1 recusal after the shortlist: it takes no sheet out and bars m3 from nothing
         // in round 2 (m3's round-2 sheet for D01 counts).
         let recusal = try Forge.record(rf.store, "m3", kind: .recusal, body: ["dossier": .string("D01"), "round": .int(1)], key: rf.fx.key("m3"))
+        // A round-2 sheet for D23 (on the shortlist) signed as if m1 had not seen the shortlist
+        // that put D23 on (`seen` without the chair's records): it counts nowhere, in `rank` as
+        // in the recount (counted, D23 would have a fourth sheet).
+        var blind = Forge.seen(rf.store, except: "m1")
+        blind["chair"] = nil
+        let early = try Forge.record(rf.store, "m1", kind: .score, body: ["dossier": .string("D23"), "points": pts(0), "round": .int(2)],
+                                     key: rf.fx.key("m1"), seen: blind)
         let v = try rf.fx.verify()
-        for p in [late, off, unassigned, stringly, recusal] {
+        for p in [late, off, unassigned, stringly, recusal, early] {
             #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == p }, "\(p): \(v.problems)")
         }
         let py = try RoundsTests.recountAgreesWithRank(rf)
@@ -643,11 +650,12 @@ extension RoundsTests {
         let excluded = py.json["excluded"] as? [[String: Any]] ?? []
         func rule(_ p: String) -> String? { excluded.first { $0["path"] as? String == p }?["rule"] as? String }
         #expect(rule(late) == "after-shortlist" && rule(off) == "off-shortlist" && rule(unassigned) == "unassigned" && rule(stringly) == "round"
-                && rule(recusal) == "after-shortlist", "\(excluded)")
-        #expect(excluded.count == 5 && excluded.allSatisfy { !($0["why"] as? String ?? "").isEmpty }, "\(excluded)")
+                && rule(recusal) == "after-shortlist" && rule(early) == "before-shortlist", "\(excluded)")
+        #expect(excluded.count == 6 && excluded.allSatisfy { !($0["why"] as? String ?? "").isEmpty }, "\(excluded)")
         let last = (py.json["rounds"] as? [[String: Any]] ?? []).last?["entries"] as? [[String: Any]] ?? []
         #expect(last.first { $0["dossier"] as? String == "D01" }?["sheets"] as? Int == 3, "\(last)")
-        for p in [late, off, unassigned, stringly, recusal] { #expect(py.stderr.contains("not counted: \(p): "), "\(py.stderr)") }
+        #expect(last.first { $0["dossier"] as? String == "D23" }?["sheets"] as? Int == 3, "\(last)")
+        for p in [late, off, unassigned, stringly, recusal, early] { #expect(py.stderr.contains("not counted: \(p): "), "\(py.stderr)") }
         // D02 still counts the sheet mech's shortlist counted (three sheets, its signed score).
         let mech = (py.json["rounds"] as? [[String: Any]] ?? []).first { $0["group"] as? String == "mech" }
         let d02 = (mech?["entries"] as? [[String: Any]] ?? []).first { $0["dossier"] as? String == "D02" }
