@@ -225,6 +225,41 @@ extension ReviewSession {
         public var replaces: String?
         /// False when a replacement would change nothing.
         public var changes: Bool
+        /// The pairs of the assignment in force with a reason to come off, and whether each
+        /// had a sheet: the only sheets the proposal depends on (`stillHolds`).
+        public var scoreDependent: [(member: String, dossier: String, scored: Bool)] = []
+    }
+
+    /// What `assignmentProposal` reads, but the sheets (issue 13): the signed history's head
+    /// (programme, roster), the panel read, the groups, the signed grouping, the assignments in
+    /// force, the round, the finalization and every recusal. With equal inputs and the same
+    /// sheets on `scoreDependent` (`stillHolds`), the proposal is the same, so the secretary's
+    /// screen computes it once per change of these, not on every sheet another member signs.
+    public struct AssignmentInputs: Equatable, Sendable {
+        public var governance: String
+        public var panelVersion: Int
+        public var dossiers: Int
+        public var groups: [GroupInfo]
+        public var dossierGroups: [String: String]
+        public var assignments: [String]
+        public var shortlists: Int
+        public var openRound: Int
+        public var finalized: Bool
+        public var recusals: [String]
+    }
+
+    public func assignmentInputs() -> AssignmentInputs {
+        let l = ledger
+        return AssignmentInputs(governance: governance.head, panelVersion: panelVersion, dossiers: panel.dossiers.count, groups: groups(),
+                                dossierGroups: l.dossierGroups, assignments: l.assignmentHeads.map(\.sha256),
+                                shortlists: l.shortlistRecords.count, openRound: openRound, finalized: l.finalization != nil,
+                                recusals: l.recusals.map { $0.member + "\u{0}" + $0.dossier + "\u{0}" + String($0.seq) })
+    }
+
+    /// Whether the sheets `p` depended on are as they were (see `AssignmentInputs`).
+    public func stillHolds(_ p: AssignmentProposal) -> Bool {
+        let l = ledger
+        return p.scoreDependent.allSatisfy { (l.latestScore(.init($0.member, $0.dossier)) != nil) == $0.scored }
     }
 
     /// The assignment to sign: the first one, or the replacement of the one in force (see
@@ -291,19 +326,24 @@ extension ReviewSession {
         // or are now kept apart, come off; every other pair stays.
         var kept: [String: [String]] = [:]
         var dropped: [(pair: MemberDossierPair, why: String)] = []
+        var scoreDependent: [(member: String, dossier: String, scored: Bool)] = []
         if let current {
             for (d, ms) in current.assignment.table {
                 guard let g = dossierGroup[d] else { continue }
                 var stay: [String] = []
                 for m in ms {
                     let pair = MemberDossierPair(m, d)
-                    if ledger.latestScore(.init(m, d)) != nil { stay.append(m); continue }
+                    let scored = ledger.latestScore(.init(m, d)) != nil
                     let reason: String?
                     if !(panel.roster.member(m).map(ReviewSession.scoring) ?? false) { reason = "removed" }
                     else if ledger.recusal(.init(m, d)) != nil { reason = "recusal" }
                     else if !(pool[g] ?? []).contains(m) { reason = "not-in-group" }
                     else if let w = why[pair] { reason = w }
                     else { reason = nil }
+                    // A pair with a reason to come off stays if it was scored: the one place
+                    // the sheets decide (`scoreDependent`).
+                    if reason != nil { scoreDependent.append((m, d, scored)) }
+                    if scored { stay.append(m); continue }
                     if let reason { dropped.append((pair, reason)) } else { stay.append(m) }
                 }
                 kept[d] = stay
@@ -325,7 +365,8 @@ extension ReviewSession {
             c.assignment.table != result.table || c.assignment.perDossier != k || Set(c.assignment.dossierGroup.keys) != Set(dossierGroup.keys)
         } ?? true
         return AssignmentProposal(body: body, result: result, loads: loads, ungrouped: ungrouped, dropped: dropped,
-                                  excludedCount: excluded.count, replaces: current?.record.path, changes: changes)
+                                  excludedCount: excluded.count, replaces: current?.record.path, changes: changes,
+                                  scoreDependent: scoreDependent)
     }
 
     /// Each dossier assigned to `member`, with whether they have signed a sheet for it: the

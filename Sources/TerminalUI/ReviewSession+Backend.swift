@@ -51,6 +51,12 @@ public final class SessionBackend: ReviewBackend {
         return eligibilityIndex
     }
     private var eligibilityVersion = -1
+    /// The assignment screen's data (`assignmentMemoNow`).
+    fileprivate var assignmentMemo: AssignmentMemo?
+    /// Each member's open count, kept with their chain head (their sheets and recusals change only with it).
+    fileprivate var openCounts: [String: (head: Int, open: Int)] = [:]
+    /// How many times the screen's data was computed in full (tests).
+    public fileprivate(set) var assignmentComputations = 0
 
     private func reindexDrafts() {
         let drafts = Drafts(layout: session.layout)
@@ -460,6 +466,36 @@ extension SessionBackend {
         return p
     }
 
+    /// The secretary's screen's data that depends on the assignment's inputs but not on the
+    /// sheets (`ReviewSession.AssignmentInputs`), computed once per change of those inputs: the
+    /// assignment in force, read; the grouping rows; the proposal, or why there is none.
+    /// Polls that find a new sheet reuse it (the proposal too while the sheets it depended on
+    /// are as they were).
+    fileprivate struct AssignmentMemo {
+        var inputs: ReviewSession.AssignmentInputs
+        var current: Result<(record: StoredRecord, assignment: GroupingBody.Assignment)?, Error>
+        var rows: [ReviewSession.GroupingRow]
+        var proposal: Result<ReviewSession.AssignmentProposal, Error>
+    }
+
+    private func assignmentMemoNow() -> AssignmentMemo {
+        let inputs = session.assignmentInputs()
+        if let m = assignmentMemo, m.inputs == inputs, (try? m.proposal.get()).map(session.stillHolds) ?? true { return m }
+        assignmentComputations += 1
+        openCounts = [:]
+        let current = Result { try session.assignmentInForce() }
+        let rows = Trace.phase("assignment: grouping rows") { session.groupingRows() }
+        let proposal = Result { () throws -> ReviewSession.AssignmentProposal in
+            let c = try current.get()
+            return try Trace.phase("assignment: proposal") {
+                try session.assignmentProposal(as: me.id, perDossier: c?.assignment.perDossier, seed: c?.assignment.seed)
+            }
+        }
+        let m = AssignmentMemo(inputs: inputs, current: current, rows: rows, proposal: proposal)
+        assignmentMemo = m
+        return m
+    }
+
     /// The same, nil when it would change nothing.
     fileprivate func assignProposalIfChanged() throws -> ReviewSession.AssignmentProposal? {
         let current = try session.assignmentInForce()
@@ -473,7 +509,8 @@ extension SessionBackend {
 
     private func assignmentOverviewNow(lang: Language) -> AssignmentOverview? {
         guard session.hasGroups else { return nil }
-        let gs = session.groups()
+        let memo = assignmentMemoNow()
+        let gs = memo.inputs.groups
         let ids = gs.map(\.id)
         let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let ledger = session.ledger
@@ -483,18 +520,30 @@ extension SessionBackend {
         for g in gs { for m in g.members where session.panel.roster.member(m) != nil { loads[m] = line(m) } }
         var problem: String?
         do {
-            if let c = try Trace.phase("assignment: in force", { try session.assignmentInForce() }) {
+            if let c = try memo.current.get() {
                 o.record = c.record.path
                 o.perDossier = c.assignment.perDossier
                 o.seed = String(c.assignment.seed)
+                var held: [String: [String]] = [:]
                 for (d, e) in c.assignment.entries {
                     for m in e.members {
                         var l = line(m)
                         if let i = index[e.group] { l.perGroup[i] += 1 }
                         l.total += 1
-                        if ledger.latestScore(.init(m, d)) == nil && ledger.recusal(.init(m, d)) == nil { l.open += 1 }
                         loads[m] = l
+                        held[m, default: []].append(d)
                     }
+                }
+                // Open: held, neither signed nor recused; counted again only for a member
+                // whose chain moved since (a sheet changes one member's count).
+                for (m, ds) in held {
+                    let head = ledger.head(of: m)
+                    let open: Int
+                    if let k = openCounts[m], k.head == head { open = k.open } else {
+                        open = ds.filter { ledger.latestScore(.init(m, $0)) == nil && ledger.recusal(.init(m, $0)) == nil }.count
+                        openCounts[m] = (head, open)
+                    }
+                    loads[m]?.open = open
                 }
                 o.kept = c.assignment.excluded.sorted { $0.pair < $1.pair }.map { .init(member: $0.pair.member, dossier: $0.pair.dossier, why: $0.why) }
             }
@@ -502,17 +551,18 @@ extension SessionBackend {
             problem = error.userMessage(lang)
         }
         o.loads = loads.values.sorted { $0.member.utf8.lexicographicallyPrecedes($1.member.utf8) }
-        for r in Trace.phase("assignment: grouping rows", { session.groupingRows() }) where r.signed == nil {
+        for r in memo.rows where r.signed == nil {
             if r.proposed == nil { o.ungrouped.append(r.dossier) } else { o.unconfirmed.append(r.dossier) }
         }
-        let signed = ledger.dossierGroups
+        let signed = memo.inputs.dossierGroups
         for g in gs where !g.members.contains(where: { session.panel.roster.member($0).map { $0.role == .member || $0.role == .chair } ?? false }) {
             let ds = session.panel.dossiers.map(\.id).filter { signed[$0] == g.id }
             if !ds.isEmpty { o.memberless.append(.init(group: g.id, dossiers: ds)) }
         }
         if let problem { o.problem = problem; return o }
         do {
-            guard let p = try Trace.phase("assignment: proposal", { try assignProposalIfChanged() }) else { return o }
+            let p = try memo.proposal.get()
+            guard p.changes else { return o }
             let ls = p.loads.values
             o.replacement = .init(replaces: p.replaces, dropped: p.dropped.sorted { $0.pair < $1.pair }.map { .init(member: $0.pair.member, dossier: $0.pair.dossier, why: $0.why) },
                                   dossiers: p.result.table.count, loadMin: ls.min() ?? 0, loadMax: ls.max() ?? 0,

@@ -454,6 +454,41 @@ struct GroupFixture {
         #expect(s.all.count == 30)
     }
 
+    /// The secretary's assignment screen computes its data once per change of the assignment's
+    /// inputs (issue 13): a poll that finds a sheet another member signed updates the loads and
+    /// computes nothing again; a recusal does, and shows the replacement.
+    @Test func theAssignmentScreenComputesOncePerChangeOfItsInputs() throws {
+        let fx = try GroupFixture()
+        try fx.grouped()
+        #expect(try fx.assign(["--per-dossier", "3", "--seed", "7"]).status == 0)
+        let d = "D01"
+        let holders = try #require(try fx.table()[d]?.members)
+        let b = try SessionBackend(session: try ReviewSession(root: fx.store), member: "sec", signer: try KeyFileSigner(path: fx.key("sec")))
+        let o1 = try #require(b.assignmentOverview(lang: .en))
+        #expect(b.assignmentComputations == 1)
+        #expect(o1.replacement == nil && o1.problem == nil)
+        let open1 = try #require(o1.loads.first { $0.member == holders[0] }?.open)
+        // A poll that finds nothing, then a sheet by a holder: the loads move, nothing is computed again.
+        #expect(!b.refreshIfChanged())
+        #expect(b.assignmentOverview(lang: .en) == o1)
+        #expect(try fx.score(holders[0], d).status == 0)
+        #expect(b.refreshIfChanged())
+        let o2 = try #require(b.assignmentOverview(lang: .en))
+        #expect(b.assignmentComputations == 1)
+        #expect(o2.loads.first { $0.member == holders[0] }?.open == open1 - 1)
+        // A recusal: computed again, with the replacement.
+        let r = try Harness.pingshen(["recuse", fx.store, "--as", holders[1], "--dossier", d, "--reason", "师徒关系", "--key", fx.key(holders[1])])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(b.refreshIfChanged())
+        let o3 = try #require(b.assignmentOverview(lang: .en))
+        #expect(b.assignmentComputations == 2)
+        #expect(o3.replacement?.dropped.contains { $0.member == holders[1] && $0.dossier == d && $0.why == "recusal" } == true,
+                "\(String(describing: o3.replacement))")
+        // What it shows is what a fresh session computes.
+        let fresh = try SessionBackend(session: try ReviewSession(root: fx.store), member: "sec", signer: nil)
+        #expect(fresh.assignmentOverview(lang: .en) == o3)
+    }
+
     /// Hostile values in the bodies of the new kinds, signed with the secretary's key outside
     /// pingshen: each is a problem in verify (its shape `malformed`, an id that does not exist
     /// `rule-violation`), named, never a trap, never counted.
