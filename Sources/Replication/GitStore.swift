@@ -62,7 +62,8 @@ public enum GitStore {
     /// store has a valid genesis, `git init -b main` when there is no `.git`, sets `settings`,
     /// writes `.gitignore`, writes the views from the signed history (a clone has none) and
     /// commits what is not yet committed. Running it again changes nothing.
-    public static func enable(_ layout: StoreLayout, author: String? = nil, language lang: Language) throws -> Enabled {
+    public static func enable(_ given: StoreLayout, author: String? = nil, language lang: Language) throws -> Enabled {
+        let layout = StoreLayout(SSHAccess.absolute(given.root))   // git runs in the store: see Sync.run
         let st = try Governance.load(layout, language: lang)
         guard st.genesis != nil, let fp = st.fingerprint else {
             let why = st.problems.first.map { "\($0.path)：\($0.message)" } ?? ""

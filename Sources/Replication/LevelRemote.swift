@@ -95,8 +95,9 @@ public enum LevelRemote {
     /// is another level's store, pinned to its fingerprint; a plain one is a host of this same
     /// store to `sync` with (an off-site copy), and a fingerprint given for it must be this
     /// store's own.
-    public static func add(_ layout: StoreLayout, name: String, url: String, readOnly: Bool, fingerprint: String?,
+    public static func add(_ given: StoreLayout, name: String, url: String, readOnly: Bool, fingerprint: String?,
                            language lang: Language) throws -> Remote {
+        let layout = StoreLayout(SSHAccess.absolute(given.root))   // git runs in the store: see Sync.run
         let git = try repository(layout)
         try checkName(name)
         try checkURL(url)
@@ -175,15 +176,17 @@ public enum LevelRemote {
 
     /// `pingshen remote fetch STORE NAME`: fetches and checks; the level ref moves only when
     /// everything holds.
-    public static func fetch(_ layout: StoreLayout, name: String, language lang: Language) throws -> Fetched {
-        try fetchChecked(layout, name: name, language: lang) { _, _ in }
+    public static func fetch(_ given: StoreLayout, name: String, language lang: Language) throws -> Fetched {
+        let layout = StoreLayout(SSHAccess.absolute(given.root))   // git runs in the store: see Sync.run
+        return try fetchChecked(layout, name: name, language: lang) { _, _ in }
     }
 
     /// `pingshen promote STORE --from-remote NAME`: fetches and checks the district's history as
     /// `fetch` does, then promotes its approved list into this store from the checked tree.
     /// The promotion is nil when the fetch was refused or the remote unreachable (see `status`).
-    public static func promote(_ layout: StoreLayout, name: String, as secretaryID: String, fingerprint: String?,
+    public static func promote(_ given: StoreLayout, name: String, as secretaryID: String, fingerprint: String?,
                                signer: (Member) throws -> RecordSigner, language lang: Language) throws -> (Fetched, ReviewSession.Promotion?) {
+        let layout = StoreLayout(SSHAccess.absolute(given.root))   // git runs in the store: see Sync.run
         var made: ReviewSession.Promotion?
         let f = try fetchChecked(layout, name: name, language: lang) { source, fetched in
             let fp = fetched.remote.fingerprint ?? ""

@@ -76,8 +76,11 @@ public enum Sync {
         var gitOptions: [String] { ["-c", "gpg.format=ssh", "-c", "user.signingKey=" + signingKey, "-c", "gpg.ssh.program=ssh-keygen"] }
     }
 
-    public static func run(_ layout: StoreLayout, remote: String, author: String?, signing: PushSigning? = nil,
+    public static func run(_ given: StoreLayout, remote: String, author: String?, signing: PushSigning? = nil,
                            language lang: Language) throws -> Report {
+        // Every path pingshen hands git (a scratch index, a check tree) is absolute: git runs
+        // in the store (`-C`), where a relative one would name STORE/STORE/….
+        let layout = StoreLayout(SSHAccess.absolute(given.root))
         try checkRemote(remote)
         guard let git = GitStore.repository(layout) else {
             throw ActionError(zh: "\(layout.root) 不是 git 评审库（先运行 pingshen git enable \(layout.root)）",

@@ -102,6 +102,26 @@ struct GitHosts {
         for s in [h.a, h.b] { #expect(try Harness.pingshen(["verify", s]).status == 0) }
     }
 
+    /// A store named by a relative path, as a user types it (`pingshen sync B origin` in the
+    /// folder above): every path pingshen hands git is absolute, since git runs inside the
+    /// store (before, git looked for B/B/.git/… and the sync failed).
+    @Test func aRelativeStorePathSyncs() throws {
+        let h = try GitHosts()
+        try h.score(h.a, "m1", "D001", 20)
+        try h.score(h.b, "m2", "D002", 15)
+        func relativeSync(_ store: String) throws -> Harness.Result {
+            try Harness.run(Harness.binary, ["sync", (store as NSString).lastPathComponent, h.hub, "--as", "sec", "--key", h.fx.key("sec"), "--lang", "en"],
+                            cwd: (store as NSString).deletingLastPathComponent)
+        }
+        var r = try relativeSync(h.a)
+        #expect(r.status == 0 && r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
+        r = try relativeSync(h.b)
+        #expect(r.status == 0 && r.stdout.contains("records received: 1"), "\(r.stdout) \(r.stderr)")
+        #expect(try relativeSync(h.a).status == 0)
+        #expect(try h.tree(h.a) == h.tree(h.b))
+        for s in [h.a, h.b] { #expect(!FileManager.default.fileExists(atPath: s + "/" + (s as NSString).lastPathComponent)) }
+    }
+
     /// What came in is verified once (issue 14): the merged tree's check starts from the host's
     /// verified-record cache and leaves the signatures it checked there, so the host's own
     /// check and its next command verify no signature again. Seen from outside: after a sync,
