@@ -75,6 +75,36 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
         return Fraction(reduced: n64, d64)
     }
 
+    /// `n / d` reduced, nil (never a trap) when `d` is 0 or the reduced value does not fit 64 bits.
+    static func checked(_ n: Int128, _ d: Int128) -> Fraction? {
+        guard d != 0, n != .min, d != .min else { return nil }
+        var n = n, d = d
+        if d < 0 { n = -n; d = -d }
+        let g = gcd128(n.magnitude, d.magnitude)
+        if g > 1 { n /= Int128(g); d /= Int128(g) }
+        guard let n64 = Int64(exactly: n), let d64 = Int64(exactly: d) else { return nil }
+        return Fraction(reduced: n64, d64)
+    }
+
+    /// a + b, nil when the reduced sum does not fit 64 bits (no trap).
+    static func sum(_ a: Fraction, _ b: Fraction) -> Fraction? {
+        checked(Int128(a.numerator) * Int128(b.denominator) + Int128(b.numerator) * Int128(a.denominator),
+                Int128(a.denominator) * Int128(b.denominator))
+    }
+
+    /// The nearest fraction to `v` with a power-of-ten denominator (up to 10¹⁵, as many
+    /// decimals as fit 64 bits), nil when `v` is not finite or |v| ≥ 9·10¹⁸.
+    static func rounded(_ v: Double) -> Fraction? {
+        guard v.isFinite, v.magnitude < 9e18 else { return nil }
+        var p = 15
+        var scale = 1e15
+        while p > 0 && (v * scale).magnitude >= 9e18 { p -= 1; scale /= 10 }
+        guard let units = Int64(exactly: (v * scale).rounded()) else { return nil }
+        var den: Int64 = 1
+        for _ in 0..<p { den *= 10 }
+        return make(Int128(units), Int128(den))
+    }
+
     /// (a·b) / (c·d) for a, b ≥ 0 and c, d > 0, never a trap. Exact (`exact` true) when the
     /// reduced value fits 64 bits; otherwise the nearest fraction with a power-of-ten denominator
     /// (up to 10¹⁵, as many decimals as fit) computed in Double, `exact` false. Nil when the value
@@ -95,14 +125,7 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
             return (Fraction(reduced: n64, m64), true)
         }
         let v = (Double(a) / Double(c)) * (Double(b) / Double(d))
-        guard v.isFinite, v < 9e18 else { return nil }
-        var p = 15
-        var scale = 1e15
-        while p > 0 && v * scale >= 9e18 { p -= 1; scale /= 10 }
-        guard let units = Int64(exactly: (v * scale).rounded()) else { return nil }
-        var den: Int64 = 1
-        for _ in 0..<p { den *= 10 }
-        return (make(Int128(units), Int128(den)), false)
+        return rounded(v).map { ($0, false) }
     }
 
     @usableFromInline static func gcd128(_ a: UInt128, _ b: UInt128) -> UInt128 {

@@ -23,6 +23,9 @@ public struct MemberSeverity: Sendable, Hashable {
     public var sheets: Int
     public var meanTotal: Fraction
     public var offset: Fraction
+    /// False when `offset` had to be rounded: its exact value passes 64 bits (the dossiers'
+    /// sheet counts are its denominators, and many different counts make their lcm pass 2⁶³).
+    public var exact = true
 }
 
 /// Kendall's coefficient of concordance W over the members, for complete and incomplete rankings.
@@ -170,20 +173,25 @@ public enum Statistics {
         let mCount = g.memberIDs.count
         var count = [Int](repeating: 0, count: mCount)
         var sumTotals = [Int](repeating: 0, count: mCount)
-        var offsets = [Fraction](repeating: .zero, count: mCount)
+        // Exact while the sum fits 64 bits (nil after), and in Double alongside for when it does not.
+        var offsets = [Fraction?](repeating: .zero, count: mCount)
+        var approx = [Double](repeating: 0, count: mCount)
         for d in 0..<g.count {
             guard let mean = per[d].mean else { continue }
             for i in g.range(d) {
                 let m = Int(g.memberOf[i])
                 count[m] += 1
                 sumTotals[m] += g.totals[i]
-                offsets[m] = offsets[m] + (Fraction(g.totals[i]) - mean)
+                let o = Fraction(g.totals[i]) - mean
+                approx[m] += o.doubleValue
+                if let sum = offsets[m] { offsets[m] = Fraction.sum(sum, o) }
             }
         }
         var out: [MemberSeverity] = []
         for m in 0..<mCount where count[m] > 0 {
+            let exact = offsets[m].flatMap { Fraction.checked(Int128($0.numerator), Int128($0.denominator) * Int128(count[m])) }
             out.append(MemberSeverity(member: g.memberIDs[m], sheets: count[m], meanTotal: Fraction(sumTotals[m], count[m]),
-                                      offset: offsets[m] / Fraction(count[m])))
+                                      offset: exact ?? Fraction.rounded(approx[m] / Double(count[m])) ?? .zero, exact: exact != nil))
         }
         out.sort { codePointLess($0.member, $1.member) }
         return out
