@@ -24,7 +24,9 @@ public enum Clone {
     }
 
     public static func run(hub: String, store: String, fingerprint expected: String?, language lang: Language) throws -> Report {
-        try Sync.checkRemote(hub)
+        try LevelRemote.checkURL(hub)
+        // From here, not from the new store's parent folder git runs in.
+        let hub = Sync.absoluteLocalPath(hub)
         let want = try expected.map(Hub.checkFingerprint)
         let layout = StoreLayout(store)
         let abs = SSHAccess.absolute(layout.root)

@@ -54,10 +54,19 @@ public struct Git: Sendable {
                                       "GIT_PREFIX", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS",
                                       "GIT_CONFIG_COUNT", "GIT_PUSH_OPTION_COUNT", "GIT_EXEC_PATH"]
 
+    /// Variables never passed to git, in a hook too: `GIT_ALLOW_PROTOCOL` overrides every
+    /// protocol setting (`GIT_ALLOW_PROTOCOL=ext` in the caller's environment let a sync run an
+    /// `ext::` remote's command).
+    static let neverPassed = ["GIT_ALLOW_PROTOCOL"]
+
     /// The transports a store's git may use (git-config(1) protocol.allow: `never` for the
     /// rest, which covers `ext::`, a remote that runs a command).
+    /// `protocol.ext.allow` and `protocol.fd.allow` are named too: a per-protocol setting wins
+    /// over `protocol.allow`, and one in the store's `.git/config` or the user's ~/.gitconfig
+    /// (`protocol.ext.allow=always`) let `sync STORE 'ext::sh -c …'` run the command.
     static let protocolOptions = ["-c", "protocol.allow=never", "-c", "protocol.file.allow=always", "-c", "protocol.ssh.allow=always",
                                   "-c", "protocol.git.allow=always", "-c", "protocol.https.allow=always", "-c", "protocol.http.allow=always",
+                                  "-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never",
                                   // Files are checked out as their bytes: no line-ending or attribute filter of this host.
                                   "-c", "core.autocrlf=false", "-c", "core.attributesFile=/dev/null",
                                   // No automatic gc inside pingshen's own calls: git's `commit`, `merge` and
@@ -102,6 +111,7 @@ public struct Git: Sendable {
         p.arguments = ["-C", dir] + Git.protocolOptions + args
         var env = ProcessInfo.processInfo.environment
         if !inHook { for k in Git.repositoryVariables { env.removeValue(forKey: k) } }
+        for k in Git.neverPassed { env.removeValue(forKey: k) }
         env["GIT_TERMINAL_PROMPT"] = "0"
         env["GIT_LITERAL_PATHSPECS"] = "1"
         for (k, v) in environment { env[k] = v }

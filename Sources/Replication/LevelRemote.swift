@@ -47,6 +47,9 @@ public enum LevelRemote {
         public var fetched: String?
     }
 
+    /// Whether `name` is a usable remote name (`checkName`).
+    public static func isName(_ name: String) -> Bool { (try? checkName(name)) != nil }
+
     /// A remote name: 1–64 letters, digits, - and _, starting with a letter or digit (it becomes
     /// part of a git ref and a config key).
     public static func checkName(_ name: String) throws {
@@ -125,6 +128,8 @@ public enum LevelRemote {
             throw ActionError(zh: "\(want) 不是本评审库的指纹 \(own)：同步的远端保存同一个评审库；另一级的评审库用 --read-only 添加",
                               en: "\(want) is not this store's fingerprint \(own): a remote to sync with holds this same store; another level's store is added with --read-only")
         }
+        // A relative path names the place from here, not from the store git runs in.
+        let url = Sync.absoluteLocalPath(url)
         var settings: [(String, String)] = [("remote.\(name).url", url), ("remote.\(name).tagOpt", "--no-tags")]
         if readOnly {
             settings += [("remote.\(name).pushurl", noPushURL), ("remote.\(name).\(readOnlyKey)", "true"),

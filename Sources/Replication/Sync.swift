@@ -63,6 +63,25 @@ public enum Sync {
         }
     }
 
+    /// A local path as the user typed it, made absolute against the current directory: git runs
+    /// in the store (`-C`), where a relative one names another place (`pingshen sync store
+    /// hub.git` reached store/hub.git; `clone hub.git sub/b`, sub/hub.git). A URL, an scp-like
+    /// `host:path` (a colon before any slash) and an absolute path are left as they are.
+    public static func absoluteLocalPath(_ url: String) -> String {
+        guard !url.isEmpty, !url.hasPrefix("/"), !url.contains("://") else { return url }
+        if let colon = url.firstIndex(of: ":"), !url[..<colon].contains("/") { return url }
+        return SSHAccess.absolute(url)
+    }
+
+    /// The remote a sync reaches: checked as a level remote's URL is (no option, no control
+    /// character, no `TRANSPORT::` address, no host that is an option); a remote's name as it
+    /// is, anything else a path or URL (`absoluteLocalPath`).
+    static func remoteArgument(_ remote: String, git: Git) throws -> String {
+        try LevelRemote.checkURL(remote)
+        if LevelRemote.isName(remote), try git.run(["config", "--get", "remote." + remote + ".url"]).status == 0 { return remote }
+        return absoluteLocalPath(remote)
+    }
+
     static let incoming = "refs/pingshen/incoming"
 
     /// How a push is signed (`sync --as ID [--key PATH]`): git's `user.signingKey`, a private
@@ -86,6 +105,7 @@ public enum Sync {
             throw ActionError(zh: "\(layout.root) 不是 git 评审库（先运行 pingshen git enable \(layout.root)）",
                               en: "\(layout.root) is not a git store (run pingshen git enable \(layout.root) first)")
         }
+        let remote = try remoteArgument(remote, git: git)
         if let level = try LevelRemote.readOnly(git, name: remote) {
             throw ActionError(zh: "\(remote) 是另一级评审库的只读远端（\(level.url)）：sync 从不与它合并或推送；用 pingshen promote \(layout.root) --from-remote \(remote) 取其审定名单",
                               en: "\(remote) is a read-only remote of another level's store (\(level.url)): sync never merges with it or pushes to it; pingshen promote \(layout.root) --from-remote \(remote) takes its approved list")

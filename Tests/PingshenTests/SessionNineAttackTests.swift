@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Session 9's attack on what session 8 added (README "Several hosts"), with the real binary:
+/// git's environment and settings, and the remotes a user types.
+@Suite struct SessionNineAttackTests {
+    /// An `ext::` remote runs its command. git's `protocol.allow=never` on every call refused it,
+    /// but a per-protocol setting wins over `protocol.allow`: `protocol.ext.allow=always` in the
+    /// store's .git/config or the user's ~/.gitconfig, or `GIT_ALLOW_PROTOCOL=ext` in the
+    /// environment, and `sync STORE 'ext::sh -c …'` ran the command (before). Now refused by
+    /// name, and the command never runs whichever way it is reached: typed, a remote's URL, an
+    /// `insteadOf` rewrite of the hub's path.
+    @Test func noTransportRunsAProgramWhateverGitsSettingsSay() throws {
+        let h = try GitHosts(pingshenHub: true)
+        let mark = h.fx.dir + "/ran"
+        let command = "ext::sh -c touch% " + mark
+        // The store's own config lets ext run, as a user's ~/.gitconfig could.
+        try GitCLI.run(h.a, ["config", "protocol.ext.allow", "always"])
+        var r = try Harness.pingshen(["sync", h.a, command])
+        #expect(r.status != 0 && !FileManager.default.fileExists(atPath: mark), "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("TRANSPORT::"), "\(r.stderr)")
+        r = try Harness.pingshen(["sync", h.a, command], env: ["GIT_ALLOW_PROTOCOL": "ext:file"])
+        #expect(r.status != 0 && !FileManager.default.fileExists(atPath: mark), "\(r.stdout) \(r.stderr)")
+        // A remote's URL in the config (written by hand: `remote add` refuses it).
+        try GitCLI.run(h.a, ["config", "remote.evil.url", command])
+        r = try Harness.pingshen(["sync", h.a, "evil"], env: ["GIT_ALLOW_PROTOCOL": "ext"])
+        #expect(r.status != 0 && !FileManager.default.fileExists(atPath: mark), "\(r.stdout) \(r.stderr)")
+        r = try Harness.pingshen(["sync", h.a, "evil"])
+        #expect(r.status != 0 && !FileManager.default.fileExists(atPath: mark), "\(r.stdout) \(r.stderr)")
+        // The hub's own path rewritten to the command (url.X.insteadOf).
+        try GitCLI.run(h.a, ["config", "url." + command + ".insteadOf", h.hub])
+        try h.score(h.a, "m1", "D001", 20)
+        r = try h.sync(h.a)
+        #expect(r.status != 0 && !FileManager.default.fileExists(atPath: mark), "\(r.stdout) \(r.stderr)")
+        try GitCLI.run(h.a, ["config", "--remove-section", "url." + command])
+        // The hub reached again as it is: the sheet goes through.
+        r = try h.sync(h.a)
+        #expect(r.status == 0 && !FileManager.default.fileExists(atPath: mark), "\(r.stdout) \(r.stderr)")
+    }
+
+    /// A remote typed as a relative path names the place from the current folder. git runs in
+    /// the store (`-C`): `pingshen sync store hub.git` looked for store/hub.git, `clone hub.git
+    /// sub/b` for sub/hub.git, and `remote add store off ../hub.git` kept a path git read from
+    /// the store (before: "could not reach", exit 2).
+    @Test func aRelativeRemotePathIsFromTheCurrentFolder() throws {
+        let h = try GitHosts(pingshenHub: true)
+        let here = (h.hub as NSString).deletingLastPathComponent
+        let hub = (h.hub as NSString).lastPathComponent
+        let store = (h.a as NSString).lastPathComponent
+        func run(_ args: [String]) throws -> Harness.Result {
+            try Harness.run(Harness.binary, args + ["--lang", "en"], cwd: here)
+        }
+        try h.score(h.a, "m1", "D001", 20)
+        var r = try run(["sync", store, hub, "--as", "sec", "--key", h.fx.key("sec")])
+        #expect(r.status == 0 && r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
+        try FileManager.default.createDirectory(atPath: here + "/sub", withIntermediateDirectories: true)
+        r = try run(["clone", hub, "sub/c"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m1/000001.json.sig"))
+        r = try run(["remote", "add", store, "off", "./" + hub])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.out(h.a, ["config", "remote.off.url"]) == h.hub)
+        try h.score(h.a, "m2", "D001", 18)
+        r = try run(["sync", store, "off", "--as", "sec", "--key", h.fx.key("sec")])
+        #expect(r.status == 0 && r.stdout.contains("pushed"), "\(r.stdout) \(r.stderr)")
+        // A remote's name is still a name, and an scp-like host:path is left to git.
+        r = try run(["sync", "sub/c", "origin"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m2/000001.json.sig"))
+    }
+}
