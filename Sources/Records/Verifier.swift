@@ -25,8 +25,9 @@ public struct Problem: Codable, Hashable, Sendable {
     /// VerifierNotices.swift); group-rule, assignment-mismatch, assignment-input,
     /// assignment-rule, assignment-conflict, unassigned-sheet (field groups and assignment,
     /// issue 13: VerifierAssignments.swift); shortlist-mismatch, shortlist-input,
-    /// shortlist-conflict, round-rule (rounds and shortlists, issue 13: Review/Rounds.swift, added
-    /// by the `verify` command); attachment-changed, attachment-missing,
+    /// shortlist-conflict, shortlist-outdated, round-rule (rounds and shortlists, issue 13:
+    /// Review/Rounds.swift, added by `StoreVerify`), rounds-unchecked (those checks could not
+    /// run: no session opens on the store, `StoreVerify`); attachment-changed, attachment-missing,
     /// attachment-unpinned (the files of dossiers/ID/ against their signed pins: AttachmentPins.swift)
     public var kind: String
     public var message: String

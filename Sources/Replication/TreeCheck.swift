@@ -131,9 +131,10 @@ public enum TreeCheck {
     }
 
     /// The problems of `after` that `before` did not have (by path and kind), leaving out the
-    /// replicable ones.
+    /// replicable ones. `rounds-unchecked` is never excused as old: that this store's rounds
+    /// could not be checked either says nothing of the shortlists the fetch would bring.
     public static func newProblems(_ after: [Problem], over before: [Problem]) -> [Problem] {
         let old = Set(before.map { $0.path + "\u{0}" + $0.kind })
-        return after.filter { !replicable.contains($0.kind) && !old.contains($0.path + "\u{0}" + $0.kind) }
+        return after.filter { !replicable.contains($0.kind) && ($0.kind == StoreVerify.uncheckedKind || !old.contains($0.path + "\u{0}" + $0.kind)) }
     }
 }

@@ -10,9 +10,34 @@ import Records
 /// the round rules; `roundVerifyProblems`).
 public enum StoreVerify {
     /// The store's verify report, every problem in it (`ok` false when there is one).
+    ///
+    /// Fails closed: when the programme has rounds and their checks cannot run (the session
+    /// will not open on the store: a signed sanction or programme the panel refuses, a dossier
+    /// file that does not read…), that is a problem of its own, `rounds-unchecked`, naming the
+    /// cause; it is not replicable, so sync, the hub, `clone` and the level remotes refuse such
+    /// a tree. (Before, the checks were skipped and a forged shortlist passed.)
     public static func report(layout: StoreLayout, threads: Int = Verifier.defaultThreads(), language lang: Language, cached: Bool) throws -> VerifyReport {
-        var report = try Verifier.verifyStore(layout: layout, threads: threads, language: lang, cached: cached)
-        let more = reviewProblems(layout: layout, language: lang)
+        // The programme from the signed history, not the view: a store with one round (every
+        // store before issue 13) collects nothing and opens no session, so sync and the hub pay
+        // nothing for it. No signed programme (no valid genesis): the verifier reports why, and
+        // there is no round to check.
+        let governance = Result { try Governance.load(layout, language: lang) }
+        let rounds = (try? governance.get()).map { ($0.program?.roundCount ?? 1) > 1 }
+        // The records that count, as the verifier hands them over, make the session's ledger:
+        // the same summaries `Ledger.load` takes, so the session does not read and check every
+        // record a second time.
+        var ledger = Ledger(problems: [])
+        var report = try Verifier.verifyStore(layout: layout, threads: threads, language: lang, cached: cached,
+                                              counted: rounds == true ? { ledger.take($0) } : nil)
+        ledger.problems = report.problems
+        var more: [Problem] = []
+        switch governance {
+        case .failure(let error):
+            // (The verifier loads it too, and throws first; a store changing meanwhile.)
+            more.append(unchecked(error, layout: layout, language: lang))
+        case .success:
+            if rounds == true { more = reviewProblems(layout: layout, ledger: ledger, language: lang) }
+        }
         if !more.isEmpty {
             report.problems += more
             report.ok = false
@@ -20,19 +45,44 @@ public enum StoreVerify {
         return report
     }
 
-    /// What the session adds (rounds, issue 13): nothing for a programme with one round (a
-    /// shortlist there breaks the records' rules already: "not the last round"), nor for a
-    /// store no session opens (its problems are the records' already). The programme is read
-    /// from the signed history, not the view: a store with one round (every store before
-    /// issue 13) opens no session here, so sync and the hub pay nothing for it.
-    static func reviewProblems(layout: StoreLayout, language lang: Language) -> [Problem] {
-        guard let st = try? Governance.load(layout, language: lang), (st.program?.roundCount ?? 1) > 1 else { return [] }
-        let audit = try? Trace.phase("verify: rounds (a session on the store)") { try PanelMessages.$language.withValue(lang) { () -> [Problem] in
-            let session = try ReviewSession(root: layout.root)
+    /// What the session adds (rounds, issue 13): the recount of every shortlist and the round
+    /// rules (`roundVerifyProblems`), on a session opened with `ledger` (the verified records),
+    /// or `rounds-unchecked` when it cannot be opened.
+    static func reviewProblems(layout: StoreLayout, ledger: Ledger, language lang: Language) -> [Problem] {
+        let audit = Result { try Trace.phase("verify: rounds (a session on the store)") { try PanelMessages.$language.withValue(lang) { () -> [Problem] in
+            let session = try ReviewSession(root: layout.root, verified: ledger)
             return session.hasRounds || !session.shortlists().isEmpty ? session.roundVerifyProblems(language: lang) : []
-        } }
-        return audit ?? []
+        } } }
+        switch audit {
+        case .success(let problems): return problems
+        case .failure(let error): return [unchecked(error, layout: layout, language: lang)]
+        }
     }
+
+    /// `rounds-unchecked`: the round checks could not run, for `error`. Its path is the file
+    /// the error names when that is in the store, else `records`.
+    static func unchecked(_ error: Error, layout: StoreLayout, language lang: Language) -> Problem {
+        var path = "records"
+        var cause: String
+        switch error {
+        case var e as InputError:
+            let root = layout.root.hasSuffix("/") ? layout.root : layout.root + "/"
+            if e.path.hasPrefix(root), e.path.count > root.count { e.path = String(e.path.dropFirst(root.count)); path = e.path }
+            cause = e.description
+        case let e as RecordsError: cause = e.message(lang)
+        case let e as ActionError: cause = e.message(lang)
+        default: cause = "\(error)"
+        }
+        // Named relative to the store, as every problem is.
+        cause = cause.replacingOccurrences(of: layout.root + "/", with: "")
+        return Problem(path: path, kind: uncheckedKind, message: lang.pick(
+            "无法在此存储上打开评审会话，入围名单的重算与轮次规则未能检查：\(cause)",
+            "no review session opens on this store, so the shortlists' recount and the round rules could not be checked: \(cause)"))
+    }
+
+    /// The round checks could not run (see `report`): never replicable, and never excused by
+    /// the same problem in the store a fetch would come into (`TreeCheck.newProblems`).
+    public static let uncheckedKind = "rounds-unchecked"
 
     /// The problem kinds that do not stop a record from being replicated (`sync`, the hub,
     /// `clone`, the level remotes): what two hosts acting concurrently can bring about, which
@@ -47,6 +97,7 @@ public enum StoreVerify {
     /// A shortlist that does not recount from the records it counted (`shortlist-mismatch`),
     /// or pins what those records do not give (`shortlist-input`: its `counted` below its own
     /// `seen`, an assignment not in force…), with no record it had not seen to explain it, was
-    /// not signed by the session: refused.
+    /// not signed by the session: refused. Nor is `rounds-unchecked` (the round checks could
+    /// not run) replicable: what they would have found is unknown.
     public static let replicable: Set<String> = ["decision-conflict", "round-rule", "shortlist-conflict", "shortlist-outdated"]
 }
