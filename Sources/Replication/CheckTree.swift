@@ -10,7 +10,8 @@ import Darwin
 /// The checked-out tree a repository's checks run in, kept between checks (issue 14): a sync
 /// or a hub push used to write the whole merged tree into a scratch folder and remove it again
 /// (618k files for a 300k-record store). Kept in `GITDIR/pingshen/check-UID/` (a store's
-/// `.git`, a hub's own folder: never replicated), one per user:
+/// `.git`, a hub's own folder: never replicated), one per user; a level remote's fetch keeps
+/// its own, `GITDIR/pingshen/level-NAME-check-UID/` (another store's tree: `LevelRemote`):
 ///
 /// - `store/`: the work tree, a store of its own (its `.cache` keeps its store index, so
 ///   `verify --cached` on it reads again only the members whose files changed);
@@ -27,7 +28,9 @@ import Darwin
 /// is written, every path it will write is checked (`unsafe`).
 struct CheckTree {
     let dir: String
-    init(parent: String) { dir = parent + "/pingshen/check-\(getuid())" }
+    /// `name`: which kept tree (`check`: the repository's own; `level-NAME-check`: a level
+    /// remote's), a name of letters, digits, - and _ only (callers pass checked names).
+    init(parent: String, name: String = "check") { dir = parent + "/pingshen/\(name)-\(getuid())" }
     var work: String { dir + "/store" }
     var index: String { dir + "/index" }
     var marker: String { dir + "/held" }

@@ -194,6 +194,17 @@ public struct Git: Sendable {
     public static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
     public static let zeroID = String(repeating: "0", count: 40)
 
+    /// git's version as (major, minor) from `git version` ("git version 2.39.5"), nil when it
+    /// cannot be read.
+    public func version() -> (Int, Int)? {
+        guard let r = try? run(["version"]), r.status == 0 else { return nil }
+        let words = r.line.split(separator: " ")
+        guard words.count >= 3 else { return nil }
+        let parts = words[2].split(separator: ".")
+        guard parts.count >= 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+        return (major, minor)
+    }
+
     /// A 40-hex object id.
     public static func isObjectID(_ s: String) -> Bool {
         s.utf8.count == 40 && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

@@ -25,8 +25,11 @@ import Darwin
 /// (`StorePolicy`), its tree must verify against its own signed roster (`TreeCheck`: a forged
 /// approval is a bad signature or a role that may not sign it), and its genesis must be the
 /// pinned fingerprint. Only then does `refs/pingshen/levels/NAME` move to it. `promote
-/// --from-remote NAME` promotes from that checked tree (checked out into a scratch folder beside
-/// the objects), and the evidence it copies is checked against the same fingerprint.
+/// --from-remote NAME` promotes from that checked tree, and the evidence it copies is checked
+/// against the same fingerprint. The tree is checked in a kept tree of its own
+/// (`GITDIR/pingshen/level-NAME-check-UID/`, a `CheckTree`: sealed, never replicated), so a
+/// fetch writes only the files the district added since the last one; its `.cache` keeps the
+/// district's verified signatures and store index, so only what came in is checked again.
 public enum LevelRemote {
     /// Where the checked tip of each level remote is kept.
     public static let refPrefix = "refs/pingshen/levels/"
@@ -205,8 +208,9 @@ public enum LevelRemote {
         return (f, made)
     }
 
-    /// Fetch, check, move the level ref, then `use` the checked tree (checked out into a scratch
-    /// folder beside the objects). Nothing moves when a check fails; `use` runs only when all hold.
+    /// Fetch, check, move the level ref, then `use` the checked tree (the remote's kept check
+    /// tree, `CheckTree` named `level-NAME-check`). Nothing moves when a check fails; `use`
+    /// runs only when all hold.
     static func fetchChecked(_ layout: StoreLayout, name: String, language lang: Language,
                              use: (StoreLayout, Fetched) throws -> Void) throws -> Fetched {
         let git = try repository(layout)
@@ -263,7 +267,10 @@ public enum LevelRemote {
         if !out.refusals.isEmpty { out.status = .refused; return out }
         // 3. The tip verifies against its own signed roster, and is the store pinned.
         let tree = try git.ok(["rev-parse", theirs + "^{tree}"]).line
-        return try TreeCheck.withCheckout(git, tree: tree, scratchParent: layout.root + "/.git", persistent: false, language: lang) { source, st in
+        // In the remote's own kept tree (issue 14): a scratch checkout wrote and removed every
+        // file of the district's tree on each fetch (626k at 300k records).
+        return try TreeCheck.withCheckout(git, tree: tree, scratchParent: layout.root + "/.git", keptName: "level-\(name)-check",
+                                          language: lang) { source, st in
             let checked = try TreeCheck.check(source, governance: st, language: lang)
             out.fingerprint = checked.report.fingerprint
             out.records = checked.report.records

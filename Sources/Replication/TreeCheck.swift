@@ -62,10 +62,12 @@ public enum TreeCheck {
     /// tree's files, and its paths are checked before any file is written (`CheckTree.safe`: regular
     /// files at relative paths only).
     /// `cache`: a verified-record cache file the store starts from (see `verify`).
+    /// `keptName`: which kept tree (`CheckTree.init(parent:name:)`; a level remote keeps its own).
     public static func withCheckout<T>(_ git: Git, tree: String, scratchParent: String, cache: String? = nil, persistent: Bool = true,
+                                       keptName: String = "check",
                                        language lang: Language, _ body: (StoreLayout, Governance.State) throws -> T) throws -> T {
         guard persistent else { return try withScratch(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang, body) }
-        let kept = CheckTree(parent: scratchParent)
+        let kept = CheckTree(parent: scratchParent, name: keptName)
         let lock: Int32
         do { lock = try kept.lock() } catch {
             return try withScratch(git, tree: tree, scratchParent: scratchParent, cache: cache, language: lang, body)

@@ -11,7 +11,8 @@ import Darwin
 /// seal is stale, never lets a bad record pass.
 @Suite struct GitCheckTreeTests {
     /// The kept tree of a repository (a store's `.git`, a hub's folder).
-    static func kept(_ gitDir: String) -> String { gitDir + "/pingshen/check-\(getuid())" }
+    /// `name`: `check`, or a level remote's `level-NAME-check`.
+    static func kept(_ gitDir: String, _ name: String = "check") -> String { gitDir + "/pingshen/\(name)-\(getuid())" }
 
     /// Each git file of a kept tree (not the check's own views and cache) with its inode and
     /// change time: a file written again has another.
@@ -29,8 +30,8 @@ import Darwin
     }
 
     /// Every git file of the kept tree has the bytes of `tree`, and no other file is there.
-    static func holds(_ gitDir: String, tree: String, repo: String) throws -> Bool {
-        let work = kept(gitDir) + "/store"
+    static func holds(_ gitDir: String, tree: String, repo: String, name: String = "check") throws -> Bool {
+        let work = kept(gitDir, name) + "/store"
         let want = try GitCLI.out(repo, ["ls-tree", "-r", "--full-tree", tree]).split(separator: "\n").map { line -> (String, String) in
             let f = line.split(separator: "\t", maxSplits: 1)
             return (String(f[1]), String(f[0].split(separator: " ")[2]))

@@ -2,6 +2,11 @@ import Foundation
 import Panel
 import Records
 import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Between levels over git (issue 14): the city's store names the district's hub as a read-only
 /// remote and promotes the district's approved list straight from the fetched history, its
@@ -184,6 +189,152 @@ import Testing
         #expect(try GitCLI.run(work, ["push", "-q", "--force", "origin", first + ":refs/heads/main"]).status == 0)
         r = try Self.promote(city, "qingpu")
         #expect(r.status == 0, "\(r.stderr)")
+        #expect(Self.promoted(city))
+        #expect(try PromoteTests.verify(city.store).status == 0)
+    }
+
+    // MARK: the level remote's kept check tree (issue 14: a fetch wrote and removed a whole scratch checkout)
+
+    static let levelTree = "level-qingpu-check"
+
+    /// A district member added by the district's secretary (a new signed governance record),
+    /// committed on the district's host. Returns the paths of the record's two files.
+    static func memberAdded(_ qp: Fixture, _ id: String) throws -> [String] {
+        try Harness.sshKeygen(qp.key(id), comment: id)
+        let before = Set(try GitCLI.files(qp.store))
+        #expect(try qp.addMember(id, name: "专家" + id, pubkey: qp.key(id) + ".pub").status == 0)
+        #expect(try Harness.pingshen(["git", "enable", qp.store]).status == 0)
+        let added = Set(try GitCLI.files(qp.store)).subtracting(before).sorted()
+        #expect(added.count == 2 && added.allSatisfy { $0.hasPrefix("records/sec/") }, "\(added)")
+        return added
+    }
+
+    /// A second fetch writes into the remote's kept tree only the files the district added
+    /// (counted by inode and change time), and after a promotion from that tree the next fetch
+    /// is still incremental: promote leaves nothing there that makes it write the tree whole.
+    @Test func aSecondFetchWritesOnlyWhatCameIn() throws {
+        let (qp, qhub, qfp) = try Self.district(plain: false)
+        let city = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", city.store]).status == 0)
+        #expect(try Harness.pingshen(["remote", "add", city.store, "qingpu", qhub, "--read-only", "--fingerprint", qfp]).status == 0)
+        var r = try Harness.pingshen(["remote", "fetch", city.store, "qingpu"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let gitDir = city.store + "/.git"
+        let work = GitCheckTreeTests.kept(gitDir, Self.levelTree) + "/store"
+        #expect(try GitCheckTreeTests.holds(gitDir, tree: "refs/pingshen/levels/qingpu^{tree}", repo: city.store, name: Self.levelTree))
+        // Its own tree, not the city's sync check tree, and no scratch folder left behind.
+        #expect(!FileManager.default.fileExists(atPath: GitCheckTreeTests.kept(gitDir)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: gitDir).allSatisfy { !$0.hasPrefix("pingshen-check-") })
+        #expect(try GitCLI.out(city.store, ["ls-files"]).contains("pingshen/") == false)
+
+        func round(_ id: String, promote: Bool) throws {
+            let old = try GitCLI.out(city.store, ["rev-parse", "refs/pingshen/levels/qingpu"])
+            let before = GitCheckTreeTests.stamps(work)
+            let added = try Self.memberAdded(qp, id)
+            #expect(try Harness.pingshen(["sync", qp.store, qhub, "--as", "sec", "--key", qp.key("sec")]).status == 0)
+            r = promote ? try Self.promote(city, "qingpu") : try Harness.pingshen(["remote", "fetch", city.store, "qingpu"])
+            #expect(r.status == 0, "\(id): \(r.stdout) \(r.stderr)")
+            let new = try GitCLI.out(city.store, ["rev-parse", "refs/pingshen/levels/qingpu"])
+            let tip = try GitCLI.out(qhub, ["rev-parse", "main"])
+            #expect(new != old && new == tip)
+            let came = Set(try GitCLI.out(city.store, ["diff", "--name-only", old, new]).split(separator: "\n").map(String.init))
+            #expect(came == Set(added), "\(came)")
+            let after = GitCheckTreeTests.stamps(work)
+            let written = Set(after.filter { before[$0.key] != $0.value }.map(\.key))
+            #expect(written == came, "\(id): wrote \(written.count) files (\(written.sorted().prefix(5))…), came in: \(came.sorted())")
+            #expect(before.count > 20 && Set(before.keys).isSubset(of: Set(after.keys)))
+            #expect(try GitCheckTreeTests.holds(gitDir, tree: "refs/pingshen/levels/qingpu^{tree}", repo: city.store, name: Self.levelTree))
+        }
+        try round("m6", promote: false)
+        try round("m7", promote: true)
+        #expect(Self.promoted(city))
+        try round("m8", promote: false)
+        #expect(try PromoteTests.verify(city.store).status == 0)
+    }
+
+    /// Someone edits the remote's kept tree between fetches of a forged district record (its
+    /// signature no longer holds): the genuine bytes written over it with the modification time
+    /// put back, a file git does not hold, the member's folder made a symbolic link, the seal
+    /// broken. The same history is refused each time, the level ref stays, and the tree is
+    /// restored or written whole; then the genuine history is taken.
+    @Test func aTamperedLevelCheckTreeIsNeverTrusted() throws {
+        let (qp, evil, qfp) = try Self.district(plain: true)
+        let city = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", city.store]).status == 0)
+        #expect(try Harness.pingshen(["remote", "add", city.store, "qingpu", evil, "--read-only", "--fingerprint", qfp]).status == 0)
+        #expect(try Harness.pingshen(["remote", "fetch", city.store, "qingpu"]).status == 0)
+        let first = try GitCLI.out(evil, ["rev-parse", "main"])
+        let gitDir = city.store + "/.git"
+        let dir = GitCheckTreeTests.kept(gitDir, Self.levelTree)
+        let work = dir + "/store"
+
+        // The district's secretary adds a member; the attacker pushes that record edited.
+        let added = try Self.memberAdded(qp, "m6")
+        let json = try #require(added.first { $0.hasSuffix(".json") })
+        let genuine = try Data(contentsOf: URL(fileURLWithPath: qp.store + "/" + json))
+        let forged = Data(String(decoding: genuine, as: UTF8.self).replacingOccurrences(of: "专家m6", with: "专家m9").utf8)
+        #expect(forged != genuine)
+        let clone = qp.dir + "/evil-work"
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, clone]).status == 0)
+        for p in added { try FileManager.default.copyItem(atPath: qp.store + "/" + p, toPath: clone + "/" + p) }
+        try forged.write(to: URL(fileURLWithPath: clone + "/" + json))
+        #expect(try GitCLI.run(clone, ["add", "records"]).status == 0)
+        #expect(try GitCLI.run(clone, ["commit", "-q", "-m", "forged"]).status == 0)
+        #expect(try GitCLI.run(clone, ["push", "-q", "origin", "HEAD:main"]).status == 0)
+        let forgedTip = try GitCLI.out(evil, ["rev-parse", "main"])
+        func refused(_ what: String) throws {
+            let r = try Harness.pingshen(["remote", "fetch", city.store, "qingpu"])
+            #expect(r.status == 1 && r.stderr.contains(json) && r.stderr.contains("bad-signature"), "\(what): \(r.stdout) \(r.stderr)")
+            #expect(try GitCLI.out(city.store, ["rev-parse", "refs/pingshen/levels/qingpu"]) == first, "\(what)")
+            #expect(try GitCheckTreeTests.holds(gitDir, tree: forgedTip + "^{tree}", repo: evil, name: Self.levelTree), "\(what)")
+        }
+        try refused("first")
+        let kept = work + "/" + json
+        #expect(FileManager.default.contents(atPath: kept) == forged)
+        // 1. The forged record's bytes replaced by the genuine ones, modification time put back.
+        var st = stat()
+        #expect(lstat(kept, &st) == 0)
+        try genuine.write(to: URL(fileURLWithPath: kept))
+        var times = [timespec(tv_sec: st.st_atim.tv_sec, tv_nsec: st.st_atim.tv_nsec), timespec(tv_sec: st.st_mtim.tv_sec, tv_nsec: st.st_mtim.tv_nsec)]
+        #expect(utimensat(AT_FDCWD, kept, &times, 0) == 0)
+        try refused("a file of git's edited")
+        // 2. A file git does not hold.
+        let stray = work + "/records/m9"
+        try FileManager.default.createDirectory(atPath: stray, withIntermediateDirectories: true)
+        try genuine.write(to: URL(fileURLWithPath: stray + "/000001.json"))
+        try refused("a file git does not hold")
+        #expect(!FileManager.default.fileExists(atPath: stray))
+        // 3. The secretary's folder made a symbolic link to a folder holding the genuine record.
+        let elsewhere = qp.dir + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: work + "/records/sec") {
+            try FileManager.default.copyItem(atPath: work + "/records/sec/" + name, toPath: elsewhere + "/" + name)
+        }
+        let name = (json as NSString).lastPathComponent
+        try genuine.write(to: URL(fileURLWithPath: elsewhere + "/" + name))
+        try FileManager.default.removeItem(atPath: work + "/records/sec")
+        try FileManager.default.createSymbolicLink(atPath: work + "/records/sec", withDestinationPath: elsewhere)
+        try refused("a folder made a symbolic link")
+        #expect(lstat(work + "/records/sec", &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR)
+        #expect(FileManager.default.contents(atPath: elsewhere + "/" + name) == genuine, "nothing written through the link")
+        // 4. The seal broken, then gone, then an index that is not the sealed one.
+        try Data("0123456789012345678901234567890123456789 x".utf8).write(to: URL(fileURLWithPath: dir + "/held"))
+        try refused("a seal that is not one")
+        try FileManager.default.removeItem(atPath: dir + "/held")
+        try refused("no seal")
+        try Data("DIRC".utf8).write(to: URL(fileURLWithPath: dir + "/index"))
+        try refused("an index that is not the sealed one")
+        // The genuine history: taken, and the kept tree holds exactly it.
+        #expect(try GitCLI.run(clone, ["reset", "-q", "--hard", first]).status == 0)
+        for p in added { try FileManager.default.copyItem(atPath: qp.store + "/" + p, toPath: clone + "/" + p) }
+        #expect(try GitCLI.run(clone, ["add", "records"]).status == 0)
+        #expect(try GitCLI.run(clone, ["commit", "-q", "-m", "genuine"]).status == 0)
+        #expect(try GitCLI.run(clone, ["push", "-q", "-f", "origin", "HEAD:main"]).status == 0)
+        let r = try Self.promote(city, "qingpu")
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.out(city.store, ["rev-parse", "refs/pingshen/levels/qingpu"]) == GitCLI.out(evil, ["rev-parse", "main"]))
+        #expect(try GitCheckTreeTests.holds(gitDir, tree: "refs/pingshen/levels/qingpu^{tree}", repo: city.store, name: Self.levelTree))
+        #expect(FileManager.default.contents(atPath: kept) == genuine)
         #expect(Self.promoted(city))
         #expect(try PromoteTests.verify(city.store).status == 0)
     }

@@ -182,6 +182,55 @@ enum GitCLI {
     /// `git gc --auto` apart and return without waiting for it, and the repository still gets
     /// packed. git's `pre-auto-gc` hook (run inside `gc --auto` before it packs) marks that
     /// the gc started and holds it until the test releases it.
+    /// The first commit of a store of many files writes them into one pack, not a loose object
+    /// each (`GitStore.packOptions`): the tree is the one git's plain `update-index --add` of the
+    /// same paths gives, the index has every file's stat data (`git diff-files` finds nothing
+    /// without re-reading), and a record whose signature is not there is left out as before.
+    @Test func aLargeFirstCommitIsOnePack() throws {
+        let dir = try Harness.tempDir("gitpack")
+        let store = dir + "/store", plain = dir + "/plain"
+        var r = try Harness.pingshen(["simulate", store, "--dossiers", "60", "--members", "10", "--seed", "3"])
+        #expect(r.status == 0, "simulate: \(r.stderr)")
+        // One record whose signature is not there (yet): never committed.
+        let member = try #require(try FileManager.default.contentsOfDirectory(atPath: store + "/records").filter { $0 != "s01" }.sorted().first)
+        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: store + "/records/" + member).filter { $0.hasSuffix(".json") }.sorted().last)
+        let unsigned = "records/\(member)/\(last)"
+        try FileManager.default.moveItem(atPath: store + "/" + unsigned + ".sig", toPath: dir + "/held.sig")
+        #expect(try Harness.run("/bin/cp", ["-a", store, plain]).status == 0)
+        r = try Harness.pingshen(["git", "enable", store])
+        #expect(r.status == 0, "git enable: \(r.stderr)")
+        let files = try GitCLI.files(store)
+        #expect(files.count >= GitStore.packFrom, "\(files.count) files")
+        #expect(!files.contains(unsigned) && files.contains(".gitignore"))
+        func objects(_ repo: String) throws -> [String: Int] {
+            var out: [String: Int] = [:]
+            for line in try GitCLI.out(repo, ["count-objects", "-v"]).split(separator: "\n") {
+                let kv = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                if kv.count == 2, let n = Int(kv[1]) { out[kv[0]] = n }
+            }
+            return out
+        }
+        let packed = try objects(store)
+        // Loose: the commit and its trees (one per folder), not the files.
+        #expect(packed["packs"] == 1 && (packed["in-pack"] ?? 0) >= files.count - 1 && (packed["count"] ?? .max) < 100, "\(packed)")
+        #expect(try GitCLI.run(store, ["diff-files", "--quiet"]).status == 0, "stat data of the index")
+        #expect(try GitCLI.out(store, ["status", "--porcelain", "--untracked-files=all"]) == "?? " + unsigned)
+        #expect(try GitCLI.run(store, ["fsck", "--no-progress", "--strict"]).status == 0)
+        // git's own way, loose objects: the same tree.
+        #expect(try GitCLI.run(plain, ["init", "-q", "-b", "main"]).status == 0)
+        try FileManager.default.copyItem(atPath: store + "/.gitignore", toPath: plain + "/.gitignore")
+        let list = Data(files.map { $0 + "\u{0}" }.joined().utf8)
+        #expect(try Harness.run(GitCLI.exe, ["-C", plain, "update-index", "--add", "-z", "--stdin"], stdin: list).status == 0)
+        #expect(try GitCLI.out(plain, ["write-tree"]) == GitCLI.out(store, ["rev-parse", "HEAD^{tree}"]))
+        #expect((try objects(plain)["count"] ?? 0) >= files.count - 1)
+        // A later batch of a few files stays loose, as git writes it.
+        try FileManager.default.moveItem(atPath: dir + "/held.sig", toPath: store + "/" + unsigned + ".sig")
+        r = try Harness.pingshen(["git", "enable", store])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try GitCLI.out(store, ["diff", "--name-only", "HEAD~1", "HEAD"]) == unsigned + "\n" + unsigned + ".sig")
+        #expect(try objects(store)["packs"] == 1)
+    }
+
     @Test func gitsAutoGCRunsApartAndIsNotWaitedFor() throws {
         let fx = try Fixture()
         let hooks = fx.dir + "/gc-hooks", marks = fx.dir + "/gc-marks"
