@@ -17,10 +17,18 @@ extension ReviewSession {
                          "⚠ the store has \(n) problems (see pingshen verify): records with a problem are not counted; the result below is incomplete")
     }
 
+    /// Problems that stop no signature: `round-rule`, a validly signed sheet or recusal the
+    /// round rules leave out (every command and the recount leave it out alike). It replicates
+    /// (concurrency brings it about), so one signed by any member with their own key, a round-2
+    /// sheet before the shortlists or a round-1 sheet after them, stopped every shortlist and
+    /// the finalization for good (later records saw it: it cannot go).
+    static let nonBlockingKinds: Set<String> = ["round-rule"]
+
     /// Throws, naming the first problems, when the store has any: a signature or a published
-    /// list must not stand on records `verify` rejects (`what`: the act refused).
+    /// list must not stand on records `verify` rejects (`what`: the act refused). A record the
+    /// round rules leave out is not one of those (`nonBlockingKinds`).
     public func requireNoProblems(_ what: LocalizedText) throws {
-        let problems = ledger.problems
+        let problems = ledger.problems.filter { !Self.nonBlockingKinds.contains($0.kind) }
         guard !problems.isEmpty else { return }
         let list = problems.prefix(5).map { "\($0.path) (\($0.kind): \($0.message))" }.joined(separator: "; ") + (problems.count > 5 ? " …" : "")
         throw ActionError(zh: "评审库有 \(problems.count) 个问题，不能\(what.zh)：\(list)（用 pingshen verify 查看）",

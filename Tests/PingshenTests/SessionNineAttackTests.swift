@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Records
+import Panel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -72,5 +74,43 @@ import Darwin
         r = try run(["sync", "sub/c", "origin"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m2/000001.json.sig"))
+    }
+
+    /// A sheet the round rules leave out is a valid record that counts nowhere (`round-rule`,
+    /// replicable: the hub and sync take it, as concurrency brings it about). Every signing act
+    /// refused on a store with any problem, so one such record a member signs with their own key
+    /// — a round-2 sheet before the round-1 shortlists, a round-1 sheet after them — stopped the
+    /// chair for good: no shortlist, no finalization (the record stays: later records saw it).
+    /// Now a round-rule problem does not stop a signature (what it leaves out, every command and
+    /// the recount leave out), and verify still lists it.
+    @Test func aSheetTheRoundRulesLeaveOutStopsNoSignature() throws {
+        let rf = try RoundsFixture()
+        var points: [String: JSONValue] = [:]
+        for p in RoundsFixture.points(100) { let kv = p.split(separator: "="); points[String(kv[0])] = .int(Int64(kv[1])!) }
+        func forge(_ m: String, _ d: String, round: Int) throws -> String {
+            try Forge.record(rf.store, m, kind: .score, body: ["dossier": .string(d), "points": .object(points), "round": .int(Int64(round))],
+                             key: rf.fx.key(m))
+        }
+        let early = try forge("m1", "D13", round: 2)
+        let chairBefore = Harness.records(rf.store, "chair").count
+        try rf.shortlistRoundOne()
+        #expect(Harness.records(rf.store, "chair").count == chairBefore + 3, "the chair signed the three groups' round-1 shortlists")
+        for (d, t) in RoundsFixture.roundTwo.sorted(by: { $0.key < $1.key }) {
+            for m in ["m3", "m6", "m9"] { #expect(try rf.score(m, d, total: t).status == 0, "\(m) \(d)") }
+        }
+        let table = try rf.fx.table()
+        let member = try #require(table["D02"]?.members.first)
+        let late = try forge(member, "D02", round: 1)
+        let r = try rf.chair(["finalize"])
+        #expect(r.status == 0, "finalize: \(r.stderr)")
+        let v = try rf.fx.verify()
+        for p in [early, late] {
+            #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == p && $0["kind"] as? String == "round-rule" }, "\(p): \(v.problems)")
+        }
+        #expect(v.problems.allSatisfy { $0["kind"] as? String == "round-rule" }, "\(v.problems)")
+        // What was signed is what the recount gives without those two sheets.
+        let py = try RoundsTests.recountAgreesWithRank(rf)
+        let excluded = py.json["excluded"] as? [[String: Any]] ?? []
+        #expect(Set(excluded.compactMap { $0["path"] as? String }) == [early, late], "\(excluded)")
     }
 }
