@@ -195,12 +195,31 @@ public struct PanelStore: Sendable {
         // The fixed form `DossierImport.yaml` writes is read directly; anything else through Yams.
         let bytes = FileManager.default.contents(atPath: path)
         let d = try bytes.flatMap(DossierFastReader.parse) ?? YAMLFile.decode(Dossier.self, path: path)
-        // An id enters here: checked before anything keys on it (eligibility, records).
+        try checkDossierID(d, path: path, name: name)
+        return (d, bytes.map(DossierFile.init(bytes:)))
+    }
+
+    /// `readDossier` of bytes already read from dossiers/NAME (the dossier snapshot reads them
+    /// through the folder's descriptor): never reads the path.
+    public static func parseDossier(_ bytes: Data, _ layout: StoreLayout, name: String) throws -> Dossier {
+        let path = layout.dossiersDir + "/" + name
+        let d: Dossier
+        if let fast = DossierFastReader.parse(bytes) { d = fast } else {
+            guard let text = String(data: bytes, encoding: .utf8) else {
+                throw InputError(path: path, message: localized("不是有效的 UTF-8 文本", "not valid UTF-8"))
+            }
+            d = try YAMLFile.decode(Dossier.self, text: text, path: path)
+        }
+        try checkDossierID(d, path: path, name: name)
+        return d
+    }
+
+    /// An id enters here: checked before anything keys on it (eligibility, records).
+    static func checkDossierID(_ d: Dossier, path: String, name: String) throws {
         _ = try Identifier.check(d.id, what: ("申报编号", "dossier id"), path: path, field: "id")
         guard d.id + ".yaml" == name else {
             throw InputError(path: path, field: "id", message: localized("编号 “\(d.id)” 与文件名不符", "id '\(d.id)' does not match the file name"))
         }
-        return (d, bytes.map(DossierFile.init(bytes:)))
     }
 
     /// Every dossier file, read and parsed (`readDossier`).

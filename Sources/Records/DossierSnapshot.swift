@@ -99,12 +99,21 @@ public enum DossierSnapshot {
                 continue
             }
             read += 1
+            // Read through the folder's descriptor, and kept under the stamp of the very file
+            // read: by path, a folder swapped in between (another folder of the same names) put
+            // its bytes under this folder's stamps, and later opens took them without reading.
+            if stamp != nil, let (bytes, fileStamp) = readAt(dirFD, name) {
+                let d = try PanelStore.parseDossier(bytes, layout, name: name)
+                let file = DossierFile(bytes: bytes)
+                dossiers.append(d)
+                files[d.id] = file
+                if fileStamp.ctime < now - racy { next[name] = Entry(stamp: fileStamp, dossier: d, file: file) }
+                continue
+            }
+            // Anything else as without the snapshot, never kept.
             let (d, file) = try PanelStore.readDossier(layout, name: name)
             dossiers.append(d)
-            if let file {
-                files[d.id] = file
-                if let stamp, stamp.ctime < now - racy { next[name] = Entry(stamp: stamp, dossier: d, file: file) }
-            }
+            if let file { files[d.id] = file }
         }
         dossiers.sort { $0.id < $1.id }
         if read > 0 || next.count != kept.count {
@@ -114,6 +123,38 @@ public enum DossierSnapshot {
             }
         }
         return (dossiers, files, names.count - read, read)
+    }
+
+    /// The bytes of the regular file `name` in the folder `dirFD` and that file's stamp (fstat
+    /// of the descriptor read), nil when it is not a regular file of at most
+    /// `InputFile.textLimit` bytes or cannot be read (the caller reads it the usual way).
+    static func readAt(_ dirFD: Int32, _ name: String) -> (Data, Stamp)? {
+        let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size >= 0, st.st_size <= off_t(InputFile.textLimit) else { return nil }
+        let cap = Int(st.st_size) + 1
+        var data = Data(count: cap)
+        var n = 0
+        let ok = data.withUnsafeMutableBytes { buf -> Bool in
+            guard let base = buf.baseAddress else { return false }
+            while n < cap {
+                #if canImport(Glibc)
+                let r = Glibc.read(fd, base + n, cap - n)
+                #else
+                let r = Darwin.read(fd, base + n, cap - n)
+                #endif
+                if r < 0 { if errno == EINTR { continue }; return false }
+                if r == 0 { break }
+                n += r
+            }
+            return true
+        }
+        // Grown or shrunk while read: left to the usual way (and not kept).
+        guard ok, n == Int(st.st_size) else { return nil }
+        data.count = n
+        return (data, Stamp(st))
     }
 
     static func encode(_ c: Contents) -> [UInt8] {
