@@ -53,9 +53,32 @@ struct CheckTree {
     /// The files a check writes into the tree itself (the views, its cache): never git's.
     static let ownFiles = ["/.cache/", "/roster.yaml", "/allowed_signers", "/program.yaml", "/sanctions.yaml"]
 
+    /// A folder the kept tree may live in: a folder (not a symbolic link) of this user's, made
+    /// writable by no one else (its group and other write bits are taken off). The tree is
+    /// removed and written whole at times: a link planted as `check-UID` or `pingshen` (by
+    /// anyone who can write the repository folder; on a hub several users push to, each one's
+    /// hook keeps its own tree there) pointed that removal at another folder. Throws otherwise
+    /// (the check then runs in a scratch folder).
+    static func requireOwnFolder(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw DurableFile.Failure.system("open", path, errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_uid == getuid() else {
+            throw DurableFile.Failure.system("check tree: not a folder of this user's", path, EPERM)
+        }
+        if st.st_mode & 0o022 != 0, fchmod(fd, st.st_mode & 0o755) != 0 { throw DurableFile.Failure.system("fchmod", path, errno) }
+    }
+
     /// Takes the lock (waits for the check that holds it). Returns the descriptor to close.
     func lock() throws -> Int32 {
+        let parent = (dir as NSString).deletingLastPathComponent
+        for p in [parent, dir] where FileManager.default.fileExists(atPath: p) || (try? FileManager.default.destinationOfSymbolicLink(atPath: p)) != nil {
+            try Self.requireOwnFolder(p)
+        }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Self.requireOwnFolder(parent)
+        try Self.requireOwnFolder(dir)
         let path = dir + "/lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw DurableFile.Failure.system("open", path, errno) }

@@ -113,4 +113,43 @@ import Darwin
         let excluded = py.json["excluded"] as? [[String: Any]] ?? []
         #expect(Set(excluded.compactMap { $0["path"] as? String }) == [early, late], "\(excluded)")
     }
+
+    /// The check tree is removed and written whole at times (its `index`, `held` and `store/`).
+    /// A symbolic link planted as GITDIR/pingshen/check-UID, or as GITDIR/pingshen (by anyone who
+    /// can write the repository folder: on a hub several users push to, each user's hook keeps
+    /// its own check tree there), pointed that removal at another folder: a sync deleted the
+    /// folder's `store/` and overwrote its `index` (before). Now the kept tree is used only in
+    /// folders that are this user's, not links and not writable by others; otherwise the check
+    /// runs in a scratch folder, and the sync goes through.
+    @Test func aCheckTreeLinkedElsewhereTouchesNothingThere() throws {
+        let h = try GitHosts()
+        let kept = h.a + "/.git/pingshen/check-\(getuid())"
+        func bring() throws {
+            var r: Harness.Result
+            try h.score(h.b, "m2", ["D001", "D002", "D003"].first { !FileManager.default.fileExists(atPath: h.b + "/records/m2/" + $0) } ?? "D001",
+                        Int.random(in: 1...20))
+            r = try h.sync(h.b)
+            #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+            r = try h.sync(h.a)
+            #expect(r.status == 0 && r.stdout.contains("records received: 1"), "\(r.stdout) \(r.stderr)")
+        }
+        try bring()
+        #expect(FileManager.default.fileExists(atPath: kept + "/held"))
+        for link in [kept, h.a + "/.git/pingshen"] {
+            let victim = h.fx.dir + "/victim-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: victim + "/store/precious", withIntermediateDirectories: true)
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: victim + "/index"))
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: victim + "/store/precious/file"))
+            try FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+            try bring()
+            #expect(try String(contentsOfFile: victim + "/index", encoding: .utf8) == "keep", "\(link)")
+            #expect(try String(contentsOfFile: victim + "/store/precious/file", encoding: .utf8) == "keep", "\(link)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: victim).sorted() == ["index", "store"], "\(link)")
+            try FileManager.default.removeItem(atPath: link)
+        }
+        // A folder of this user's again: the kept tree is used and sealed.
+        try bring()
+        #expect(FileManager.default.fileExists(atPath: kept + "/held"))
+    }
 }
