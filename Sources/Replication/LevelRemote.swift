@@ -50,9 +50,6 @@ public enum LevelRemote {
         public var fetched: String?
     }
 
-    /// Whether `name` is a usable remote name (`checkName`).
-    public static func isName(_ name: String) -> Bool { (try? checkName(name)) != nil }
-
     /// A remote name: 1–64 letters, digits, - and _, starting with a letter or digit (it becomes
     /// part of a git ref and a config key).
     public static func checkName(_ name: String) throws {

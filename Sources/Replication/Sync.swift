@@ -78,7 +78,7 @@ public enum Sync {
     /// is, anything else a path or URL (`absoluteLocalPath`).
     static func remoteArgument(_ remote: String, git: Git) throws -> String {
         try LevelRemote.checkURL(remote)
-        if LevelRemote.isName(remote), try git.run(["config", "--get", "remote." + remote + ".url"]).status == 0 { return remote }
+        if !remote.contains("/"), try git.run(["config", "--get", "remote." + remote + ".url"]).status == 0 { return remote }
         return absoluteLocalPath(remote)
     }
 
