@@ -237,14 +237,8 @@ extension Verifier {
     /// (issue 17: a `rank` or UI open right after a `verify` re-verified every signature, 1.3×
     /// the verify's own time; now it takes the index and stats the files). Without a cache home
     /// (no per-user secret to seal the index), it checks the same and writes nothing.
-    ///
-    /// `counted`: also handed every record that counts (no problem in the records' report), in
-    /// (member, seq) order, as a summary: the same summaries `Ledger.load` takes, so that a
-    /// caller building a session's ledger (`StoreVerify`, for rounds) does not read and check
-    /// the records a second time.
     public static func verifyStore(layout: StoreLayout, threads: Int = defaultThreads(), language: Language = RecordsError.currentLanguage,
-                                   cached: Bool = false, cacheSecret: String? = nil, racy: Int64? = nil,
-                                   counted: ((RecordSummary) -> Void)? = nil) throws -> VerifyReport {
+                                   cached: Bool = false, cacheSecret: String? = nil, racy: Int64? = nil) throws -> VerifyReport {
         var kept: [(record: Record, path: String)] = []
         var report: VerifyReport
         // Groups and assignment (issue 13): the records they concern, and every score and recusal.
@@ -252,7 +246,6 @@ extension Verifier {
         func keep(_ s: RecordSummary) {
             if case .whole(let r, _) = s.content, r.kind == .intake || r.kind == .dossierAmend || r.kind == .finalize || r.kind == .attachment { kept.append((r, s.path)) }
             grouping.note(s)
-            counted?(s)
         }
         if cached {
             report = try forEachCountedSummary(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret, keep)
@@ -260,18 +253,14 @@ extension Verifier {
             report = try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret,
                                           racy: racy ?? StoreIndex.racyNanos, rebuild: true, keep).report
         } else {
-            // (Handed over as they pass their own checks: those a later check names are left out after.)
-            var summaries: [RecordSummary] = []
             report = try forEachVerifiedRecord(layout: layout, threads: threads, language: language) { s in
                 let k = s.record.kind
                 if k == .intake || k == .dossierAmend || k == .finalize || k == .attachment { kept.append((s.record, s.path)) }
                 grouping.note(s.record, path: s.path, sha: s.sha256)
-                if counted != nil { summaries.append(RecordSummary(s)) }
             }
             let bad = Set(report.problems.map(\.path))
             kept.removeAll { bad.contains($0.path) }
             grouping.forget(bad)
-            if let counted { for s in summaries where !bad.contains(s.path) { counted(s) } }
         }
         var pins = DossierPins()
         for k in kept { pins.take(k.record, path: k.path) }

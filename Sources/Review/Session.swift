@@ -44,17 +44,7 @@ public final class ReviewSession: @unchecked Sendable {
     /// at once, and the full open (every file's stamp, anything changed read and verified) runs
     /// on a thread beside it: `refreshIfChanged` takes its result as soon as it is there, and
     /// everything that checks rules or signs waits for it (`settle`).
-    public convenience init(root: String, checkInBackground: Bool = false) throws {
-        try self.init(root: root, checkInBackground: checkInBackground, ledger: nil)
-    }
-
-    /// Opens the store with `verified`, the ledger of the records the verifier has just read
-    /// and checked (`StoreVerify`: what `Ledger.load` would give, without a second pass).
-    convenience init(root: String, verified: Ledger) throws {
-        try self.init(root: root, checkInBackground: false, ledger: verified)
-    }
-
-    private init(root: String, checkInBackground: Bool, ledger given: Ledger?) throws {
+    public init(root: String, checkInBackground: Bool = false) throws {
         layout = StoreLayout(root)
         records = RecordStore(layout: layout)
         // The panel (10,000 dossier files at city scale) is read on a thread of its own while
@@ -65,7 +55,7 @@ public final class ReviewSession: @unchecked Sendable {
         let storeLayout = layout
         let killedRun = !((try? FileManager.default.contentsOfDirectory(atPath: layout.stagingDir)) ?? []).filter { !$0.hasPrefix(".") }.isEmpty
         let panelResult = killedRun ? nil : Background { try Trace.phase("panel: open") { try Governance.openPanel(root) } }
-        let ledgerResult = Result { try given ?? Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
+        let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
         if killedRun, let pins = try? ledgerResult.get().pins {
             _ = DossierStaging.recover(storeLayout) { pins.current[$0]?.sha256 }
         }

