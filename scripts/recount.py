@@ -475,6 +475,17 @@ def item(r, value):
     return {"signer": r["signer"], "seq": r["seq"], "saw": saw, "path": r["path"], "value": value}
 
 
+def signed_dossier_groups(grouping_recs):
+    """Each dossier's signed group: the latest `dossier-group` decision on it (DecisionOrder;
+    none when its latest decisions disagree)."""
+    decided = {}
+    for r in grouping_recs:
+        groups = r["body"].get("groups")
+        for d, g in (groups.items() if isinstance(groups, dict) else []):
+            decided.setdefault(d, []).append(item(r, g))
+    return {d: v["value"] for d, v in ((d, latest(i)) for d, i in decided.items()) if v is not None}
+
+
 def pin_later(a, b):
     """DossierPins: chain order for one signer, else the later `created`, then the signer id."""
     if a["signer"] == b["signer"]:
@@ -794,6 +805,39 @@ def shortlist_pin_problems(sl, shortlists, counted, force, program, lists, quota
     return problems
 
 
+def shortlist_list_problems(sl, shortlists, rounds, dossier_group, defined):
+    """A shortlist ranks its own list only, as `verify` checks it (`shortlist-input`): in a round
+    by groups, the group it names is one the programme or a group record defines (rule `group`),
+    and every dossier it ranks is of that group by the signed dossier-group records (in a
+    committee round, it names no group and no dossier has one); from round 2 on, every dossier
+    it ranks is on a signed shortlist of the round before (rule `list`: the first that is not,
+    in ranking order). Else a dossier would reach the next round through a list not its own.
+    Only the rounds that have shortlists (not the last)."""
+    b, n = sl["body"], sl["body"]["round"]
+    if not 1 <= n < len(rounds):
+        return []
+    g = b.get("group")
+    problems = []
+    if g is not None and (not isinstance(g, str) or g not in defined):
+        problems.append("%s: rule group (shortlist-input): a shortlist for group %r, which no programme or group record defines" % (sl["path"], g))
+    rd = next((x for x in rounds if isinstance(x, dict) and x.get("round") == n), {})
+    by_groups = rd.get("by") == "groups"
+    on_previous = None
+    if n > 1:
+        on_previous = {d for r in shortlists if r["body"]["round"] == n - 1 for d in r["body"]["shortlist"]}
+    for x in b["ranking"]:
+        d = x.get("dossier")
+        if not isinstance(d, str) or not isinstance(x.get("rank"), int) or isinstance(x.get("rank"), bool):
+            continue  # (pingshen's shape check refuses such a row)
+        own = dossier_group.get(d) if by_groups else None
+        if own != g or (on_previous is not None and d not in on_previous):
+            problems.append("%s: rule list (shortlist-input): it ranks %s, which is not on its list (round %d, %s; %s)" % (
+                sl["path"], d, n, "the committee" if g is None else "group %s" % g,
+                "on no signed round %d shortlist" % (n - 1) if own == g else "its signed group is %s" % (own or "none")))
+            break
+    return problems
+
+
 def rounds_report(root):
     """--rounds: every round recomputed from the signed records (README, "Rounds and shortlists"):
     each round-1 group ranked on its round's sheets, its shortlist sized (per_group, or ratio by
@@ -811,6 +855,14 @@ def rounds_report(root):
     problems, out = [], []
     records, unusable = signed_shortlists(counted)
     problems.extend("%s: not a shortlist body (round, counted, ranking, shortlist): not counted" % p for p in unusable)
+    # Each shortlist ranks its own list only (its group defined, its dossiers of that group and on
+    # the previous round's shortlists), as `verify` checks it.
+    groups = program.get("groups")
+    defined = {x.get("id") for x in (groups if isinstance(groups, list) else []) if isinstance(x, dict) and isinstance(x.get("id"), str)}
+    defined |= {r["body"].get("group") for r in counted if r["kind"] == "group" and isinstance(r["body"].get("group"), str)}
+    signed_group = signed_dossier_groups([r for r in counted if r["kind"] == "dossier-group"])
+    for rec in records:
+        problems.extend(shortlist_list_problems(rec, records, rounds, signed_group, defined))
     # The round rules, applied here from the signed records (not left to `verify`).
     excluded = round_rule_exclusions(counted, force, records, len(rounds))
     gone = {(x["member"], x["seq"]) for x in excluded}
@@ -1196,13 +1248,7 @@ def assignments_report(root):
     (the assignment's, else its signed grouping) and its members, the record in force, its seed
     and K; plus the problems the replay found (empty when every assignment is what it says)."""
     force, problems, dossiers, grouping_recs = replay_assignments(root)
-    signed_group = {}
-    if force is None:
-        decided = {}
-        for r in grouping_recs:
-            for d, g in (r["body"].get("groups") or {}).items():
-                decided.setdefault(d, []).append(item(r, g))
-        signed_group = {d: v["value"] for d, v in ((d, latest(i)) for d, i in decided.items()) if v is not None}
+    signed_group = signed_dossier_groups(grouping_recs) if force is None else {}
     rows = []
     for d in dossiers:
         g = (force["groups"] if force else signed_group).get(d["id"])

@@ -116,6 +116,7 @@ extension ReviewSession {
         let chair = try member(chairID)
         try requireRole(chair, for: .finalize)
         try requireNoProblems(LocalizedText(zh: "签署定稿", en: "sign the finalization"))
+        try requireReplicableRounds(LocalizedText(zh: "签署定稿", en: "sign the finalization"))
         if ledger.approval != nil {
             throw ActionError(zh: "名单已审定，不能再定稿", en: "the list has been approved; it cannot be finalized again")
         }

@@ -34,4 +34,19 @@ extension ReviewSession {
         throw ActionError(zh: "评审库有 \(problems.count) 个问题，不能\(what.zh)：\(list)（用 pingshen verify 查看）",
                           en: "the store has \(problems.count) problems; cannot \(what.en): \(list) (see pingshen verify)")
     }
+
+    /// Refuses `what` when the store holds a round problem replication refuses
+    /// (`StoreVerify.refusedRoundProblems`: a shortlist that does not recount, or pins what its
+    /// records do not give): a finalization or a later shortlist signed on top of a forged one
+    /// would build on it. Names each record and kind (the first five).
+    public func requireReplicableRounds(_ what: LocalizedText) throws {
+        let en = StoreVerify.refusedRoundProblems(self, language: .en)
+        guard !en.isEmpty else { return }
+        let zh = StoreVerify.refusedRoundProblems(self, language: .zh)
+        func list(_ ps: [Problem]) -> String {
+            ps.prefix(5).map { "\($0.path) (\($0.kind): \($0.message))" }.joined(separator: "; ") + (ps.count > 5 ? " …" : "")
+        }
+        throw ActionError(zh: "评审库有 \(zh.count) 个入围名单问题，不能\(what.zh)：\(list(zh))（用 pingshen verify 查看）",
+                          en: "the store has \(en.count) shortlist problems; cannot \(what.en): \(list(en)) (see pingshen verify)")
+    }
 }

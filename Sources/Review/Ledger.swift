@@ -455,6 +455,11 @@ public struct Ledger: Sendable {
         return out
     }
 
+    /// Every group id a signed `group` record names (its latest records conflicting or not).
+    public var groupIDs: Set<String> {
+        Set(decisionItems.keys.filter { $0.hasPrefix("group ") }.map { String($0.dropFirst(6)) })
+    }
+
     /// The group the secretary signed for each dossier (the latest `dossier-group` entry).
     public var dossierGroups: [String: String] {
         var out: [String: String] = [:]

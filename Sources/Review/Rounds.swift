@@ -207,6 +207,7 @@ extension ReviewSession {
         }
         if ledger.finalization != nil { throw ActionError(zh: "评审结果已定稿", en: "the ranking is finalized") }
         try requireNoProblems(LocalizedText(zh: "签署入围名单", en: "sign a shortlist"))
+        try requireReplicableRounds(LocalizedText(zh: "签署入围名单", en: "sign a shortlist"))
         let open = openRound
         if n < open { throw ActionError(zh: "第 \(n) 轮的入围名单已全部签署", en: "round \(n)'s shortlists are all signed") }
         if n > open { throw ActionError(zh: "第 \(n) 轮尚未开始：先签署第 \(open) 轮的入围名单", en: "round \(n) is not open: sign round \(open)'s shortlists first") }
@@ -485,6 +486,7 @@ extension ReviewSession {
         }
         var seen: [String: SignedShortlist] = [:]
         let inForce = (try? assignmentInForce())??.record.sha256
+        let definedGroups = Set((program.groups ?? []).map(\.id)).union(ledger.groupIDs)
         for s in all {
             let b = s.body
             let key = "\(b.round) \(b.group ?? "")"
@@ -523,6 +525,12 @@ extension ReviewSession {
                 if let dd = panel.dossier(d), qualification(of: dd).inRunning {
                     problem(s, "shortlist-input", "入围名单把 \(d) 列为未参评，而它在评审之中", "the shortlist leaves out \(d), which is in the running")
                 }
+            }
+            // It is the shortlist of a group someone defines (the programme or a group record):
+            // one for a group nobody defines is nobody's list.
+            if let g = b.group, !definedGroups.contains(g) {
+                problem(s, "shortlist-input", "入围名单属于未定义的专业组 “\(g)”（程序与 group 记录均未定义）",
+                        "the shortlist is for group '\(g)', which no programme or group record defines")
             }
             // It ranks its own list only: a dossier of another group (or of none), or one no
             // previous shortlist put on, would reach the next round through a list not its own.

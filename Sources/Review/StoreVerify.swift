@@ -54,7 +54,7 @@ public enum StoreVerify {
     static func reviewProblems(layout: StoreLayout, language lang: Language) -> [Problem] {
         let audit = Result { try Trace.phase("verify: rounds (a session on the store)") { try PanelMessages.$language.withValue(lang) { () -> [Problem] in
             let session = try ReviewSession(root: layout.root)
-            return session.hasRounds || !session.shortlists().isEmpty ? session.roundVerifyProblems(language: lang) : []
+            return roundProblems(session, language: lang)
         } } }
         switch audit {
         case .success(let problems): return problems
@@ -86,6 +86,21 @@ public enum StoreVerify {
     /// The round checks could not run (see `report`): never replicable, and never excused by
     /// the same problem in the store a fetch would come into (`TreeCheck.newProblems`).
     public static let uncheckedKind = "rounds-unchecked"
+
+    /// The round checks on an open session (the shortlists' recount, the round rules), as
+    /// `verify` runs them: none for a programme with one round (a shortlist there breaks the
+    /// records' rules already) or a store with no round and no shortlist.
+    static func roundProblems(_ session: ReviewSession, language lang: Language) -> [Problem] {
+        session.program.roundCount > 1 && (session.hasRounds || !session.shortlists().isEmpty) ? session.roundVerifyProblems(language: lang) : []
+    }
+
+    /// The round problems on `session` that replication refuses (not `replicable`): a
+    /// shortlist that does not recount from the records it had seen (`shortlist-mismatch`) or
+    /// pins what they do not give (`shortlist-input`). `finalize` and `shortlist` (and the UI's
+    /// finalize) sign nothing over one (`ReviewSession.requireReplicableRounds`).
+    public static func refusedRoundProblems(_ session: ReviewSession, language lang: Language) -> [Problem] {
+        roundProblems(session, language: lang).filter { !replicable.contains($0.kind) }
+    }
 
     /// The problem kinds that do not stop a record from being replicated (`sync`, the hub,
     /// `clone`, the level remotes): what two hosts acting concurrently can bring about, which
