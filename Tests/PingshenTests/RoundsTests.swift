@@ -154,9 +154,9 @@ struct RoundsFixture {
     let fx: GroupFixture
     var store: String { fx.store }
 
-    init(shortlist: String = "{ratio: \"3/2\"}") throws {
+    init(shortlist: String = "{ratio: \"3/2\"}", round2: String = "") throws {
         fx = try GroupFixture()
-        var r = try fx.amendProgram(GroupFixture.roundsYAML(shortlist: shortlist))
+        var r = try fx.amendProgram(GroupFixture.roundsYAML(shortlist: shortlist, round2: round2))
         #expect(r.status == 0, "rounds: \(r.stderr)")
         try fx.grouped()
         r = try fx.assign(["--per-dossier", "3", "--seed", "42"])

@@ -142,4 +142,29 @@ import TerminalUI
         #expect(Self.recordCount(rf.store) == before)   // the finalization for the forgery taken out
         #expect(try rf.fx.verify().status == 0)
     }
+
+    /// From round 2 on, a shortlist ranks only dossiers a signed shortlist of the round before
+    /// put on: a three-round programme, round 1 shortlisted honestly (two a group), then a
+    /// round-2 committee shortlist signed with the chair's key that ranks D05 (on no round-1
+    /// shortlist) is named by verify (`shortlist-input`) and by the recount (rule `list`).
+    @Test func theRecountNamesALaterShortlistRankingADossierNoShortlistPutOn() throws {
+        let third = "    shortlist: {per_group: 3}\n  - round: 3\n    name: {zh: 复评, en: third round}\n    by: committee\n"
+        let rf = try RoundsFixture(shortlist: "{per_group: 2}", round2: third)
+        try rf.shortlistRoundOne()
+        var later = try RoundsFixture.forgedWeldShortlist(rf.store, assignment: rf.assignmentSHA())
+        later["group"] = nil
+        later["round"] = .int(2)
+        later["size"] = .int(3)
+        later["nominations"] = .int(1)
+        later["ranking"] = .array([Self.row(1, 5, "selected")])
+        later["shortlist"] = .array([.string("D05")])
+        let path = try Forge.record(rf.store, "chair", kind: .shortlist, body: later, key: rf.fx.key("chair"))
+        let v = try rf.fx.verify()
+        #expect(v.status == 1 && v.problems.contains { $0["path"] as? String == path && $0["kind"] as? String == "shortlist-input"
+            && ($0["message"] as? String ?? "").contains("D05") }, "\(v.problems)")
+        let py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 1 && py.stderr.contains("\(path): rule list (shortlist-input): it ranks D05, which is not on its list (round 2, the committee; on no signed round 1 shortlist)"),
+                "\(py.stderr)")
+        #expect(!py.stderr.contains("rule group"), "\(py.stderr)")
+    }
 }
