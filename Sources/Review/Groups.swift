@@ -200,7 +200,7 @@ extension ReviewSession {
     func unassignedSheets() -> [(slot: Int, sheet: Ledger.SignedSheet)] {
         let heads = ledger.assignmentHeads
         guard heads.count == 1, let a = GroupingBody.assignment(heads[0].record.body) else { return [] }
-        return ledger.sheetsOutside(a.table.mapValues(Set.init))
+        return ledger.sheetsOutside(a.table)
     }
 
     /// The dossiers assigned to a member, in id order; nil when no assignment is in force.

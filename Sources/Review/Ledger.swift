@@ -587,13 +587,34 @@ public struct Ledger: Sendable {
         slotSeq.indices.filter { slotSeq[$0] > 0 }.map { ($0, sheetVersions(slot: $0)) }
     }
 
-    /// The latest sheets (slot, sheet) whose member `table` (dossier → members) does not list
-    /// for their dossier.
-    public func sheetsOutside(_ table: [String: Set<String>]) -> [(slot: Int, sheet: SignedSheet)] {
-        var out: [(slot: Int, sheet: SignedSheet)] = []
+    /// Every slot with a sheet: its member, its dossier and the seqs of all its signed sheets in
+    /// order (`sheetVersions` without building the sheets: the round rules read only these, over
+    /// 50,000 slots at the first frame). `seqs` is valid during the call only.
+    func forEachSheetSlot(_ body: (_ slot: Int, _ member: String, _ dossier: String, _ seqs: [Int]) -> Void) {
+        var seqs: [Int] = []
         for s in slotSeq.indices where slotSeq[s] > 0 {
-            let m = memberIDs[Int(slotMember[s])], d = dossierIDs[Int(slotDossier[s])]
-            if !(table[d]?.contains(m) ?? false) { out.append((s, signedSheet(slot: s))) }
+            seqs.removeAll(keepingCapacity: true)
+            seqs.append(Int(slotSeq[s]))
+            if !otherSheets.isEmpty, let others = otherSheets[Int32(s)] {
+                seqs.append(contentsOf: others.map { Int($0.seq) })
+                seqs.sort()
+            }
+            body(s, memberIDs[Int(slotMember[s])], dossierIDs[Int(slotDossier[s])], seqs)
+        }
+    }
+
+    /// The latest sheets (slot, sheet) whose member `table` (dossier → members) does not list
+    /// for their dossier. (Compared by interned numbers: no set per dossier, no string per slot.)
+    public func sheetsOutside<Members: Sequence<String>>(_ table: [String: Members]) -> [(slot: Int, sheet: SignedSheet)] {
+        var allowed = Set<UInt64>()
+        allowed.reserveCapacity(slotSeq.count)
+        for (d, members) in table {
+            guard let dn = dossierNumber[d] else { continue }
+            for m in members { if let mn = memberNumber[m] { allowed.insert(UInt64(UInt32(mn)) << 32 | UInt64(UInt32(dn))) } }
+        }
+        var out: [(slot: Int, sheet: SignedSheet)] = []
+        for s in slotSeq.indices where slotSeq[s] > 0 && !allowed.contains(UInt64(UInt32(slotMember[s])) << 32 | UInt64(UInt32(slotDossier[s]))) {
+            out.append((s, signedSheet(slot: s)))
         }
         return out
     }

@@ -111,6 +111,7 @@ extension Ledger {
             func map() -> [String: String]? {
                 guard let n = r.varint(), n < 1 << 32 else { return nil }
                 var d: [String: String] = [:]
+                d.reserveCapacity(min(Int(n), (raw.count - r.at) / 2))
                 for _ in 0..<n { guard let k = r.string(), let v = r.string() else { return nil }; d[k] = v }
                 return d
             }
@@ -141,6 +142,8 @@ extension Ledger {
             }
             guard let ed = map(), let nk = r.varint(), nk < 1 << 32 else { return nil }
             l.eligibilityDecisions = ed
+            // (Each key takes at least two bytes: a damaged count cannot reserve more than the file holds.)
+            l.decisionItems.reserveCapacity(min(Int(nk), (raw.count - r.at) / 2))
             for _ in 0..<nk {
                 guard let k = r.string(), let ni = r.varint(), ni < 1 << 32 else { return nil }
                 var items: [DecisionOrder.Item] = []

@@ -23,6 +23,11 @@ import Scoring
 struct RoundCache {
     var open: Int?
     var dossiers: [Int: [Dossier]] = [:]
+    /// Every signed shortlist, read (the round rules, the open round and each round's dossiers
+    /// read them: each body parsed once per change, not three times at the first frame).
+    var shortlists: [ReviewSession.SignedShortlist]?
+    /// `Ledger.dossierGroups` (a pass over every decision item).
+    var dossierGroups: [String: String]?
 }
 
 extension ReviewSession {
@@ -41,10 +46,22 @@ extension ReviewSession {
 
     /// Every signed shortlist of round `n` (all rounds when nil), in path order.
     public func shortlists(round n: Int? = nil) -> [SignedShortlist] {
-        ledger.shortlistRecords.compactMap { r in
-            guard let b = ShortlistBody.read(r.record.body), n == nil || b.round == n else { return nil }
-            return SignedShortlist(record: r, body: b)
+        let all: [SignedShortlist]
+        if let c = roundCache.shortlists {
+            all = c
+        } else {
+            all = ledger.shortlistRecords.compactMap { r in ShortlistBody.read(r.record.body).map { SignedShortlist(record: r, body: $0) } }
+            roundCache.shortlists = all
         }
+        return n.map { n in all.filter { $0.body.round == n } } ?? all
+    }
+
+    /// `ledger.dossierGroups`, kept with the round cache.
+    var signedDossierGroups: [String: String] {
+        if let g = roundCache.dossierGroups { return g }
+        let g = ledger.dossierGroups
+        roundCache.dossierGroups = g
+        return g
     }
 
     /// The dossiers round `n` ranks, in id order (see the file's notes).
@@ -65,7 +82,7 @@ extension ReviewSession {
     /// (nil: no signed group), nil for the committee.
     func listKey(round n: Int) -> (String) -> String? {
         guard program.roundSpec(n)?.byGroups == true else { return { _ in nil } }
-        let groups = ledger.dossierGroups
+        let groups = signedDossierGroups
         return { groups[$0] }
     }
 
@@ -378,67 +395,73 @@ extension ReviewSession {
         let all = shortlists()
         guard hasRounds || !all.isEmpty else { return out }
         let rounds = Array(Set([1] + ledger.laterRoundNumbers)).sorted()
-        // Round → dossier → the shortlist of that round that ranked it (built once: 50,000 sheets).
-        var closing: [Int: [String: SignedShortlist]] = [:]
-        for sl in all { for d in sl.body.ranking.map(\.dossier) where closing[sl.body.round]?[d] == nil { closing[sl.body.round, default: [:]][d] = sl } }
+        // Round → dossier → the shortlist of that round that ranked it (built once: 50,000
+        // sheets), as its index in `all` (read in place: no shortlist copied per sheet).
+        var closing: [Int: [String: Int]] = [:]
+        for (i, sl) in all.enumerated() { for d in sl.body.ranking.map(\.dossier) where closing[sl.body.round]?[d] == nil { closing[sl.body.round, default: [:]][d] = i } }
         // The recusals first: a late one bars nothing.
-        var lateRecusal: [Int: Set<Int>] = [:]
+        // Round → the (member, dossier) pairs with a recusal that counts (bars later rounds).
+        var recused: [Int: Set<Ledger.MemberDossier>] = [:]
         for n in rounds {
             for x in ledger.round(n).recusals {
-                guard let sl = closing[n]?[x.dossier], x.seq > (sl.body.counted[x.member] ?? 0) else { continue }
-                lateRecusal[n, default: []].insert(x.slot)
+                guard let i = closing[n]?[x.dossier], x.seq > (all[i].body.counted[x.member] ?? 0) else {
+                    recused[n, default: []].insert(Ledger.MemberDossier(x.member, x.dossier))
+                    continue
+                }
+                let sl = all[i]
                 out.recusals[n, default: []].insert(x.slot)
                 out.flagged.append((n, "records/\(x.member)/" + RecordFileName.json(x.seq), LocalizedText(
                     zh: "第 \(n) 轮的回避签于该轮入围名单 \(sl.record.path) 之后（不计）", en: "a round \(n) recusal signed after the round's shortlist \(sl.record.path) (not counted)")))
             }
         }
-        let byRound = Dictionary(uniqueKeysWithValues: rounds.map { ($0, ledger.round($0)) })
         func recusedBefore(_ m: String, _ d: String, _ n: Int) -> Int? {
-            (1..<max(1, n)).first { k in
-                guard let l = byRound[k], let s = l.slot(.init(m, d)) else { return false }
-                return l.slotRecusal[s] > 0 && !(lateRecusal[k]?.contains(s) ?? false)
-            }
+            guard n > 1 else { return nil }
+            let key = Ledger.MemberDossier(m, d)
+            return (1..<n).first { recused[$0]?.contains(key) ?? false }
         }
         for n in rounds {
             // Dossier → the round N−1 shortlists that put it on.
             var putOn: [String: [SignedShortlist]] = [:]
             for sl in all where sl.body.round == n - 1 { for d in sl.body.shortlist { putOn[d, default: []].append(sl) } }
-            let roundLedger = byRound[n] ?? ledger.round(n)
-            for (slot, versions) in roundLedger.allSheets {
-                guard let latest = versions.last else { continue }
-                let (m, d) = (latest.sheet.member, latest.sheet.dossier)
+            let closingN = closing[n] ?? [:]
+            let roundLedger = n == 1 ? ledger : ledger.round(n)
+            // Each slot's seqs only (`forEachSheetSlot`): a sheet's path is made when it is flagged.
+            roundLedger.forEachSheetSlot { slot, m, d, seqs in
+                guard let latest = seqs.last else { return }
+                func path(_ q: Int) -> String { "records/" + m + "/" + RecordFileName.json(q) }
                 if n > 1, putOn[d] == nil {
                     out.excluded[n, default: []].insert(slot)
-                    out.flagged.append((n, latest.path, LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
-                    continue
+                    out.flagged.append((n, path(latest), LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
+                    return
                 }
                 if let k = recusedBefore(m, d, n) {
                     out.excluded[n, default: []].insert(slot)
-                    out.flagged.append((n, latest.path, LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
-                    continue
+                    out.flagged.append((n, path(latest), LocalizedText(zh: "第 \(n) 轮评分表：\(m) 已在第 \(k) 轮声明回避 \(d)", en: "a round \(n) sheet by \(m), who recused from \(d) in round \(k)")))
+                    return
                 }
                 // A later round's sheet counts only once its member had seen a shortlist that
                 // put the dossier on (its `seen`): one signed before counts nowhere.
-                let early = n > 1 ? versions.filter { v in !(putOn[d] ?? []).contains { roundLedger.sheetSaw(member: m, seq: v.seq, $0.record.record) } } : []
-                for v in early {
+                let early = n > 1 ? seqs.filter { q in !(putOn[d] ?? []).contains { roundLedger.sheetSaw(member: m, seq: q, $0.record.record) } } : []
+                for q in early {
                     let sl = putOn[d]?.first
-                    out.flagged.append((n, v.path, LocalizedText(zh: "第 \(n) 轮评分表签于使 \(d) 入围的名单 \(sl?.record.path ?? "") 之前（不计）",
+                    out.flagged.append((n, path(q), LocalizedText(zh: "第 \(n) 轮评分表签于使 \(d) 入围的名单 \(sl?.record.path ?? "") 之前（不计）",
                                                                   en: "a round \(n) sheet signed before the shortlist \(sl?.record.path ?? "") that put \(d) on (not counted)")))
                 }
-                let closer = closing[n]?[d]
-                let cut = closer.map { $0.body.counted[m] ?? 0 } ?? Int.max
-                let late = versions.filter { $0.seq > cut }
-                if let sl = closer {
-                    for s in late {
-                        out.flagged.append((n, s.path, LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计；计入的是此前签的评分表，如有）",
+                let closer = closingN[d]
+                let cut = closer.map { all[$0].body.counted[m] ?? 0 } ?? Int.max
+                // (`seqs` ascend: some is late exactly when the latest is.)
+                let anyLate = latest > cut
+                if anyLate, let i = closer {
+                    let sl = all[i]
+                    for q in seqs where q > cut {
+                        out.flagged.append((n, path(q), LocalizedText(zh: "第 \(n) 轮评分表签于该轮入围名单 \(sl.record.path) 之后（不计；计入的是此前签的评分表，如有）",
                                                                       en: "a round \(n) sheet signed after the round's shortlist \(sl.record.path) (not counted: the member's sheet signed before it, if any, counts)")))
                     }
                 }
-                guard !early.isEmpty || !late.isEmpty else { continue }
+                guard !early.isEmpty || anyLate else { return }
                 // The slot counts its latest sheet that is neither early nor late, or nothing.
-                let earlySeqs = Set(early.map(\.seq))
-                if let counted = versions.last(where: { $0.seq <= cut && !earlySeqs.contains($0.seq) }) {
-                    if counted.seq != latest.seq { out.cutoffs[n, default: [:]][slot] = counted.seq }
+                if let counted = seqs.last(where: { $0 <= cut && !early.contains($0) }) {
+                    if counted != latest { out.cutoffs[n, default: [:]][slot] = counted }
                 } else {
                     out.excluded[n, default: []].insert(slot)
                 }

@@ -72,8 +72,8 @@ public final class ReviewSession: @unchecked Sendable {
             }
         }
         panelStamp = [:]
-        recordsStamp = ReviewSession.recordsStamp(layout)
-        applyPins()
+        recordsStamp = Trace.phase("session: records stamp") { ReviewSession.recordsStamp(storeLayout) }
+        Trace.phase("session: pins and rules") { applyPins() }
         panelStamp = ReviewSession.panelStamp(layout)
     }
 
@@ -84,21 +84,21 @@ public final class ReviewSession: @unchecked Sendable {
     func applyPins() {
         roundCache = RoundCache()
         let pins = ledger.pins
-        let recovery = DossierStaging.recover(layout) { pins.current[$0]?.sha256 }
+        let recovery = Trace.phase("session: staging recovery") { DossierStaging.recover(layout) { pins.current[$0]?.sha256 } }
         if !recovery.isEmpty, let reread = try? Governance.openPanel(layout.root) { (filesPanel, governance) = reread }
         var p = filesPanel
         p.dossiers = filesPanel.dossiers.filter { pins.current[$0.id] != nil }
         panel = p
         var files = filesPanel.files
         for id in recovery.inProgress where pins.current[id] == nil { files[id] = nil }
-        dossierProblems = pins.problems(files: files, language: RecordsError.currentLanguage)
+        dossierProblems = Trace.phase("session: dossier pins") { pins.problems(files: files, language: RecordsError.currentLanguage) }
         if let fin = ledger.finalization, let p = pins.finalizationProblem(fin.record, path: fin.path, language: RecordsError.currentLanguage) {
             dossierProblems.append(p)
         }
         ledger.problems = ledger.problems.filter { !DossierPins.problemKinds.contains($0.kind) && $0.kind != "unassigned-sheet" } + dossierProblems
         ledger.discardedMembers = Set(governance.members.values.filter(\.discardSheets).map(\.entry.id))
         // Sheets outside the assignment in force (issue 13): a problem, and never counted.
-        let outside = unassignedSheets()
+        let outside = Trace.phase("session: sheets outside the assignment") { unassignedSheets() }
         ledger.unassignedSlots = Set(outside.map(\.slot))
         ledger.problems += outside.map { o in
             Problem(path: o.sheet.path, kind: "unassigned-sheet",
@@ -107,7 +107,7 @@ public final class ReviewSession: @unchecked Sendable {
         }
         // Sheets the round rules leave out (issue 13, Rounds.swift): a problem, never counted.
         ledger.problems = ledger.problems.filter { $0.kind != "round-rule" }
-        for o in applyRoundRules() {
+        for o in Trace.phase("session: round rules") { applyRoundRules() } {
             ledger.problems.append(Problem(path: o.path, kind: "round-rule", message: o.why.text(RecordsError.currentLanguage)))
         }
     }

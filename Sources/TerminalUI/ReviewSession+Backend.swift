@@ -20,7 +20,7 @@ public final class SessionBackend: ReviewBackend {
 
     public init(session: ReviewSession, member: String, signer: RecordSigner?, signerProblem: ActionError? = nil) throws {
         self.session = session
-        self.me = try session.member(member)
+        self.me = try Trace.phase("ui: member") { try session.member(member) }
         self.signer = signer
         self.signerProblem = signerProblem
         reindex()
