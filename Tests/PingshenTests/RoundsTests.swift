@@ -233,6 +233,25 @@ struct RoundsFixture {
 
     /// Round 2 totals: the order of round 1 reversed on the shortlist.
     static let roundTwo = ["D23": 95, "D22": 90, "D21": 85, "D12": 80, "D11": 75, "D03": 70, "D02": 65, "D01": 60]
+
+    /// The store as a git store, synced to a `hub init` hub and to a plain bare repository, and
+    /// a clone of the plain one (`evil`, git-enabled): where the hostile tests forge.
+    func hubPlainAndClone() throws -> (hub: String, plain: String, evil: String, fingerprint: String) {
+        let dir = fx.dir
+        #expect(try Harness.pingshen(["git", "enable", store]).status == 0)
+        let fp = try Harness.json(Harness.pingshen(["verify", store, "--format", "json"]).stdout)["fingerprint"] as? String ?? ""
+        let hub = dir + "/hub.git", plain = dir + "/plain.git", evil = dir + "/evil"
+        let r = try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp])
+        #expect(r.status == 0, "hub init: \(r.stderr)")
+        #expect(try Harness.run(GitCLI.exe, ["init", "-q", "--bare", "-b", "main", plain]).status == 0)
+        for remote in [hub, plain] {
+            let s = try Harness.pingshen(["sync", store, remote, "--as", "sec", "--key", fx.key("sec")])
+            #expect(s.status == 0, "sync \(remote): \(s.stdout) \(s.stderr)")
+        }
+        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", plain, evil]).status == 0)
+        #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
+        return (hub, plain, evil, fp)
+    }
 }
 
 extension RoundsTests {
@@ -507,20 +526,11 @@ extension RoundsTests {
     /// sync take it, and it counts nowhere (`round-rule`).
     @Test func aForgedShortlistIsRefusedByTheHubAndBySync() throws {
         let rf = try RoundsFixture(shortlist: "{per_group: 2}")
+        let (hub, plain, evil, fp) = try rf.hubPlainAndClone()
         let dir = rf.fx.dir
-        #expect(try Harness.pingshen(["git", "enable", rf.store]).status == 0)
-        let fp = try Harness.json(Harness.pingshen(["verify", rf.store, "--format", "json"]).stdout)["fingerprint"] as? String ?? ""
-        let hub = dir + "/hub.git", plain = dir + "/plain.git", evil = dir + "/evil"
-        var r = try Harness.pingshen(["hub", "init", hub, "--store-fingerprint", fp])
-        #expect(r.status == 0, "hub init: \(r.stderr)")
-        #expect(try Harness.run(GitCLI.exe, ["init", "-q", "--bare", "-b", "main", plain]).status == 0)
         func sync(_ remote: String) throws -> Harness.Result { try Harness.pingshen(["sync", rf.store, remote, "--as", "sec", "--key", rf.fx.key("sec")]) }
-        r = try sync(hub)
-        #expect(r.status == 0, "sync hub: \(r.stdout) \(r.stderr)")
-        r = try sync(plain)
-        #expect(r.status == 0, "sync plain: \(r.stdout) \(r.stderr)")
-        #expect(try Harness.run(GitCLI.exe, ["clone", "-q", plain, evil]).status == 0)
-        #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
+        var r: Harness.Result
+        _ = (hub, dir, fp)
         // The forgery: every input as the session would pin it, only the ranking is not the sheets'.
         let body = try RoundsFixture.forgedWeldShortlist(evil, assignment: rf.assignmentSHA())
         let path = try Forge.record(evil, "chair", kind: .shortlist, body: body, key: rf.fx.key("chair"))
