@@ -69,7 +69,7 @@ public enum DossierSnapshot {
             return (r.dossiers, r.files, 0, r.dossiers.count)
         }
         guard let key = SealedFile.key(secretPath) else { return try plain() }
-        let names = PanelStore.dossierFileNames(layout)
+        let names = Trace.phase("panel: dossier names") { PanelStore.dossierFileNames(layout) }
         let dirFD = open(layout.dossiersDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if dirFD >= 0 { close(dirFD) } }
         var dirStat = stat()

@@ -704,7 +704,7 @@ extension Governance {
         guard FileManager.default.fileExists(atPath: layout.root, isDirectory: &isDir), isDir.boolValue else {
             throw StoreError(language.pick("\(layout.root)：没有这个存储（先运行 `pingshen init`）", "\(layout.root): no such store (run `pingshen init` first)"))
         }
-        let st = try load(layout, language: language)
+        let st = try Trace.phase("panel: governance") { try load(layout, language: language) }
         guard st.genesis != nil, let program = st.program else {
             let why = st.problems.first.map { "\($0.path)：\($0.message)" } ?? ""
             throw StoreError(language.pick("\(layout.root)：没有有效的创始记录，名单与项目无从确认（\(why)）",

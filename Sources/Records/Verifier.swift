@@ -322,19 +322,23 @@ public enum Verifier {
         } else {
             s.vouchFromIndex(trustingStamps: false)
         }
-        guard s.takeVouchedRecords() else { return nil }
+        guard Trace.phase("scan: take in the indexed records", { s.takeVouchedRecords() }) else { return nil }
         // 4–5. signatures and chains
         s.checkRecords(collect: collect, cache: useCache, cacheSecret: cacheSecret, sink: sink)
         if indexOpts != nil { indexOpts!.checked += s.checked }
         // 6. file checks
         s.checkFilePairs()
         // 7. global checks
-        s.globalChecks()
+        Trace.phase("scan: global checks") { s.globalChecks() }
         let report = s.report()
         guard indexed, let summaries, let opts = indexOpts else { return report }
 
-        let (next, changed) = s.nextIndex(trustedBefore: scanStart - opts.racy)
-        if changed, !opts.trustingStamps { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
+        // Trusting the stamps, no index is written (and none is made: the full open beside it
+        // makes it, with the stamps checked).
+        if !opts.trustingStamps {
+            guard let (next, changed) = s.nextIndex(trustedBefore: scanStart - opts.racy) else { return nil }
+            if changed { Trace.phase("scan: write the index") { next.write(path: opts.path, key: opts.key) } }
+        }
         indexOpts!.reused = s.reuse.reduce(0, +)
         if !opts.handOver { return report }
         if report.problems.isEmpty {

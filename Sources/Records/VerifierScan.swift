@@ -252,21 +252,19 @@ extension Verifier {
                 st.seqs = Array(e.seqs[0..<k])
                 st.shaFlat = Array(e.shaFlat[0..<(k * 32)])
                 st.present = [Bool](repeating: true, count: k)
-                st.kinds = e.kinds[0..<k].map { $0 < RecordKind.allCases.count ? RecordKind.allCases[Int($0)] : nil }
+                st.kinds = e.kinds[0..<k].map { StoreIndex.kindByCode[Int($0)] }
                 st.lastSeq = Int(e.seqs[k - 1])
                 st.lastSha = st.sha(at: k - 1)
                 st.lastPrev = k >= 2 ? Hex.encode(st.shaFlat[(k - 2) * 32..<(k - 1) * 32]) : Record.zeroHash
                 st.govKnown = false
-                for i in 0..<k {
-                    guard let kind = st.kinds[i], decisionKinds.contains(kind) || Pins.concerns(kind) else { continue }
+                // Only the summaries the index's head holds (never its bulk).
+                e.forEachTaken(below: k) { i, raw, r in
+                    guard let kind = st.kinds[i], decisionKinds.contains(kind) || Pins.concerns(kind) else { return }
                     let name = memberFiles[mi].member
                     let sha = Array(e.shaFlat[i * 32..<(i + 1) * 32])
-                    let summary = e.payload.withUnsafeBytes { raw -> RecordSummary? in
-                        let r = e.summaryBytes(i)
-                        var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
-                        return RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: kind, sha256: { Hex.encode(sha) })
-                    }
-                    guard case .whole(let r, _)? = summary?.content else { indexBroken = true; continue }
+                    var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
+                    let summary = RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: kind, sha256: { Hex.encode(sha) })
+                    guard case .whole(let r, _)? = summary?.content else { indexBroken = true; return }
                     let path = "records/\(name)/" + RecordFileName.json(Int(e.seqs[i]))
                     noteWhole(r, path: path, sha: sha)
                 }
@@ -590,7 +588,8 @@ extension Verifier {
         /// it differs from the previous one. Files changed this close before their stamps were
         /// taken (`trustedBefore`) may change again unseen within the same clock tick: they are
         /// left out (checked again next time).
-        func nextIndex(trustedBefore: Int64) -> (index: StoreIndex, changed: Bool) {
+        /// nil when the previous index's summaries do not read back (its bulk fails its seal).
+        func nextIndex(trustedBefore: Int64) -> (index: StoreIndex, changed: Bool)? {
             var next = StoreIndex(written: StoreIndex.now())
             next.merkleChecked = merkleChecked
             var changed = previous.map { checked > 0 || merkleChecked != $0.merkleChecked } ?? true
@@ -603,7 +602,11 @@ extension Verifier {
                 if k > 0, let old = entries[mi] {
                     e.seqs = Array(old.seqs[0..<k]); e.stamps = Array(old.stamps[0..<k])
                     e.shaFlat = Array(old.shaFlat[0..<(k * 32)]); e.kinds = Array(old.kinds[0..<k])
-                    e.ends = Array(old.ends[0..<k]); e.payload = Array(old.payload[0..<Int(old.ends[k - 1])])
+                    e.ends = Array(old.ends[0..<k])
+                    guard let p = old.withPayload({ raw -> [UInt8]? in
+                        Int(old.ends[k - 1]) <= raw.count ? Array(raw[0..<Int(old.ends[k - 1])]) : nil
+                    }).flatMap({ $0 }) else { return nil }
+                    e.payload = p
                 }
                 let st = chains[mi]
                 let f = fresh[mi]
@@ -659,7 +662,7 @@ extension Verifier {
                 let bad = badSeqs[mf.member] ?? []
                 let k = reuse[mi]
                 if k > 0, let e = entries[mi] {
-                    let ok = e.payload.withUnsafeBytes { raw -> Bool in
+                    let ok = e.withPayload { raw -> Bool in
                         for i in 0..<k where !bad.contains(Int(e.seqs[i])) {
                             let r = e.summaryBytes(i)
                             var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
@@ -669,7 +672,7 @@ extension Verifier {
                             summaries(s)
                         }
                         return true
-                    }
+                    } ?? false
                     if !ok { return false }
                 }
                 let f = fresh[mi]

@@ -160,6 +160,71 @@ import Panel
         #expect(r.reused == 0 && r.checked == 14 && got == 14)
     }
 
+    /// The index file's bytes and its head's length (see `StoreIndex.read`).
+    static func indexParts(_ path: String) throws -> (bytes: Data, head: Int) {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        var head = 0
+        for (i, b) in bytes[16..<24].enumerated() { head |= Int(b) << (8 * i) }
+        return (bytes, head)
+    }
+
+    /// Issue 13: the index is sealed in two parts, the head and the bulk of the summaries. A
+    /// change to either part or either seal, or a file cut short or made longer, is never used:
+    /// every record is read and checked again, and the summaries are the same.
+    @Test func aTamperedHeadOrBulkIsNeverUsed() throws {
+        let s = try Self.store()
+        let clean = try Self.open(s)
+        let path = StoreIndex.path(s.layout)
+        let (bytes, head) = try Self.indexParts(path)
+        #expect(head > 24 && bytes.count > head + 64 + 100, "a head, its seal, a bulk of summaries, its seal")
+        var variants: [(String, Data)] = []
+        for at in [30, 45, head - 1, head + 5, head + 32, bytes.count - 33, bytes.count - 1] {
+            var b = bytes
+            b[at] ^= 0x01
+            variants.append(("byte \(at) of \(bytes.count) (head \(head))", b))
+        }
+        variants.append(("cut short", bytes.dropLast(1)))
+        variants.append(("made longer", bytes + Data([0])))
+        var lengthLie = bytes
+        lengthLie[16] ^= 0x08
+        variants.append(("head length changed", lengthLie))
+        for (what, b) in variants {
+            try b.write(to: URL(fileURLWithPath: path))
+            let o = try Self.open(s)
+            #expect(o.reused == 0 && o.checked == 14 && o.report.ok, "\(what): reused \(o.reused), checked \(o.checked)")
+            #expect(o.paths == clean.paths, "\(what)")
+        }
+        // Written again, it is used again.
+        let again = try Self.open(s)
+        #expect(again.reused == 14 && again.checked == 0)
+    }
+
+    /// Issue 13: the UI's first open trusts the stamps and, when the kept ledger holds what the
+    /// summaries give, never reads the bulk; the full open beside it does, and a bulk that fails
+    /// its seal makes it read and check every record. A quick open asked for the summaries does
+    /// the same.
+    @Test func aTamperedBulkIsCaughtByTheOpenThatReadsIt() throws {
+        let s = try Self.store()
+        let secret = s.dir.path + "/home/cache-secret"
+        let clean = try Self.open(s)
+        let path = StoreIndex.path(s.layout)
+        let (bytes, head) = try Self.indexParts(path)
+        var tampered = bytes
+        tampered[head + 32 + 3] ^= 0x01
+        try tampered.write(to: URL(fileURLWithPath: path))
+        var handed = 0
+        let quick = try Verifier.openCounted(layout: s.layout, threads: 2, language: .en, cacheSecret: secret, trustingStamps: true,
+                                             alreadyHeld: { _ in true }) { _ in handed += 1 }
+        #expect(quick.report.ok && quick.report.records == 14 && !quick.handedOver && handed == 0)
+        let full = try Self.open(s)
+        #expect(full.reused == 0 && full.checked == 14 && full.report.ok && full.paths == clean.paths)
+        try tampered.write(to: URL(fileURLWithPath: path))
+        var got: [RecordSummary] = []
+        let r = try Verifier.countedSummaries(layout: s.layout, threads: 2, language: .en, cacheSecret: secret, racy: 0,
+                                              trustingStamps: true) { got.append($0) }
+        #expect(r.reused == 0 && r.checked == 14 && got.map(\.path) == clean.paths)
+    }
+
     @Test func aGovernanceChangeChecksEveryMemberAgain() throws {
         var s = try Self.store()
         let first = try Self.open(s)
