@@ -70,6 +70,26 @@ struct CheckTree {
         if st.st_mode & 0o022 != 0, fchmod(fd, st.st_mode & 0o755) != 0 { throw DurableFile.Failure.system("fchmod", path, errno) }
     }
 
+    /// What `remove` found.
+    enum Removal: Equatable { case nothing, removed, left(String) }
+
+    /// Removes the kept tree (its remote removed): only when `pingshen/` and the tree's folder are
+    /// folders of this user's, not symbolic links (`requireOwnFolder`, as for writing one). A
+    /// link planted at either is never followed: neither it nor what it points to is touched,
+    /// and `left` names it. `pingshen/` is writable by its owner alone once checked, so what is
+    /// checked is what is removed; a link inside the tree is removed as a link
+    /// (`FileManager.removeItem` does not follow one).
+    func remove() throws -> Removal {
+        let parent = (dir as NSString).deletingLastPathComponent
+        var st = stat()
+        guard lstat(parent, &st) == 0 else { return .nothing }
+        do { try Self.requireOwnFolder(parent) } catch { return .left(parent) }
+        guard lstat(dir, &st) == 0 else { return .nothing }
+        do { try Self.requireOwnFolder(dir) } catch { return .left(dir) }
+        try FileManager.default.removeItem(atPath: dir)
+        return .removed
+    }
+
     /// Takes the lock (waits for the check that holds it). Returns the descriptor to close.
     func lock() throws -> Int32 {
         let parent = (dir as NSString).deletingLastPathComponent

@@ -141,6 +141,44 @@ public enum LevelRemote {
         return Remote(name: name, url: url, readOnly: readOnly, fingerprint: want, fetched: nil)
     }
 
+    /// What `remove` removed.
+    public struct Removed: Sendable {
+        public var remote: Remote
+        /// A level remote's kept check tree (`GITDIR/pingshen/level-NAME-check-UID/`): removed.
+        public var checkTreeRemoved = false
+        /// A path where the kept tree or its `pingshen/` folder should be that is not a folder of
+        /// this user's (a symbolic link, another user's): left as it is, not followed.
+        public var left: String?
+    }
+
+    /// `pingshen remote remove STORE NAME`: the remote's git settings and remote-tracking refs
+    /// (`git remote remove`), a level remote's checked ref (`refs/pingshen/levels/NAME`: a remote
+    /// added again under that name starts afresh) and its kept check tree, which nothing else
+    /// would ever remove (`CheckTree.remove`: only a folder of this user's, never through a
+    /// link). Takes the sync lock: no fetch of it runs meanwhile.
+    public static func remove(_ given: StoreLayout, name: String) throws -> Removed {
+        let layout = StoreLayout(SSHAccess.absolute(given.root))   // git runs in the store: see Sync.run
+        let git = try repository(layout)
+        try checkName(name)
+        let fd = try Sync.lock(layout)
+        defer { close(fd) }
+        guard let url = try config(git, "remote.\(name).url") else {
+            throw ActionError(zh: "\(layout.root) 没有名为 \(name) 的远端（pingshen remote list \(layout.root)）",
+                              en: "\(layout.root) has no remote \(name) (pingshen remote list \(layout.root))")
+        }
+        var out = Removed(remote: try readOnly(git, name: name) ?? Remote(name: name, url: url, readOnly: false, fingerprint: nil, fetched: nil))
+        try git.ok(["remote", "remove", name])
+        for ref in [refPrefix + name, incomingPrefix + name] where try git.resolve(ref) != nil {
+            try git.ok(["update-ref", "-d", ref])
+        }
+        switch try CheckTree(parent: layout.root + "/.git", name: "level-\(name)-check").remove() {
+        case .nothing: break
+        case .removed: out.checkTreeRemoved = true
+        case .left(let path): out.left = path
+        }
+        return out
+    }
+
     /// The store's remotes, by name.
     public static func list(_ layout: StoreLayout) throws -> [Remote] {
         let git = try repository(layout)

@@ -10,7 +10,7 @@ import Replication
 /// `promote --from-remote` takes its approved list from the fetched history.
 struct RemoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remote", abstract: "A git store's remotes: other hosts of it, and other levels' hubs (read-only).",
-                                                    subcommands: [Add.self, List.self, Fetch.self])
+                                                    subcommands: [Add.self, List.self, Fetch.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -52,6 +52,27 @@ struct RemoteCommand: ParsableCommand {
                         say("\(r.name)\t\(url)\t" + lang.pick("同步", "sync"))
                     }
                 }
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a remote: its git settings, and for a read-only one its checked ref and its kept check tree.")
+        @OptionGroup var common: Common
+        @Argument(help: "The store (a git store).") var store: String
+        @Argument(help: "The remote's name.") var name: String
+
+        func run() throws {
+            let lang = common.language
+            try guarded(lang) {
+                let r = try LevelRemote.remove(StoreLayout(store), name: name)
+                if let left = r.left {
+                    warn(lang.pick("未删除 \(TerminalText.quoted(left))：不是本用户自己的文件夹（符号链接或他人的），原样保留，未跟随",
+                                   "left \(TerminalText.quoted(left)) as it is: not a folder of this user's (a symbolic link, or another user's); not followed"))
+                }
+                say(lang.pick("已删除远端 \(name)（\(r.remote.url)）" + (r.checkTreeRemoved ? "及其核验检出树" : ""),
+                              "removed remote \(name) (\(r.remote.url))" + (r.checkTreeRemoved ? " and its kept check tree" : "")))
             }
         }
     }

@@ -338,4 +338,89 @@ import Darwin
         #expect(Self.promoted(city))
         #expect(try PromoteTests.verify(city.store).status == 0)
     }
+
+    // MARK: remote remove (a removed level remote's kept check tree was never removed)
+
+    /// A folder holding one file, outside every store: what a planted link points to.
+    static func bait(_ path: String) throws -> Data {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let bytes = Data("keep me\n".utf8)
+        try bytes.write(to: URL(fileURLWithPath: path + "/precious.txt"))
+        return bytes
+    }
+
+    /// `remote remove` takes a level remote's settings, its checked ref and its kept check tree
+    /// (a link inside that tree removed as a link, what it points to kept); a plain remote's
+    /// settings; a name that is no remote is refused; the name added again starts afresh.
+    @Test func removingALevelRemoteRemovesItsCheckTree() throws {
+        let (qp, qhub, qfp) = try Self.district(plain: false)
+        let city = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", city.store]).status == 0)
+        #expect(try Harness.pingshen(["remote", "add", city.store, "qingpu", qhub, "--read-only", "--fingerprint", qfp]).status == 0)
+        #expect(try Harness.pingshen(["remote", "add", city.store, "offsite", qp.dir + "/offsite.git"]).status == 0)
+        var r = try Harness.pingshen(["remote", "fetch", city.store, "qingpu"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let gitDir = city.store + "/.git"
+        let dir = GitCheckTreeTests.kept(gitDir, Self.levelTree)
+        #expect(FileManager.default.fileExists(atPath: dir + "/store/records"))
+        let outside = qp.dir + "/outside"
+        let bytes = try Self.bait(outside)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/store/records/link", withDestinationPath: outside)
+
+        r = try Harness.pingshen(["remote", "remove", city.store, "qingpu"])
+        #expect(r.status == 0 && r.stdout.contains("removed remote qingpu") && r.stdout.contains("kept check tree"), "\(r.stdout) \(r.stderr)")
+        var st = stat()
+        #expect(lstat(dir, &st) != 0 && errno == ENOENT)
+        #expect(FileManager.default.contents(atPath: outside + "/precious.txt") == bytes)
+        #expect(try GitCLI.run(city.store, ["rev-parse", "-q", "--verify", "refs/pingshen/levels/qingpu"]).status != 0)
+        #expect(try GitCLI.run(city.store, ["config", "--get-regexp", "^remote\\.qingpu\\."]).status != 0)
+        r = try Harness.pingshen(["remote", "list", city.store])
+        #expect(r.status == 0 && !r.stdout.contains("qingpu") && r.stdout.contains("offsite"), "\(r.stdout)")
+        // Again: no such remote; a name that could not be one.
+        r = try Harness.pingshen(["remote", "remove", city.store, "qingpu"])
+        #expect(r.status == 1 && r.stderr.contains("has no remote qingpu"), "\(r.stderr)")
+        r = try Harness.pingshen(["remote", "remove", city.store, "../check"])
+        #expect(r.status == 1 && r.stderr.contains("is not usable"), "\(r.stderr)")
+        // A plain remote: its settings only; the sync check tree is not its own.
+        r = try Harness.pingshen(["remote", "remove", city.store, "offsite"])
+        #expect(r.status == 0 && r.stdout.contains("removed remote offsite") && !r.stdout.contains("check tree"), "\(r.stdout) \(r.stderr)")
+        #expect(try GitCLI.run(city.store, ["config", "--get", "remote.offsite.url"]).status != 0)
+        // Added again under that name: fetched and checked afresh.
+        #expect(try Harness.pingshen(["remote", "add", city.store, "qingpu", qhub, "--read-only", "--fingerprint", qfp]).status == 0)
+        r = try Harness.pingshen(["remote", "fetch", city.store, "qingpu"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try GitCheckTreeTests.holds(gitDir, tree: "refs/pingshen/levels/qingpu^{tree}", repo: city.store, name: Self.levelTree))
+    }
+
+    /// Hostile: a symbolic link planted where the kept tree is (`level-NAME-check-UID`), then
+    /// where `pingshen/` is, each pointing at a folder with files. `remote remove` removes the
+    /// remote, names the link, and neither the link nor anything it points to is touched.
+    @Test func removingALevelRemoteNeverFollowsAPlantedLink() throws {
+        let (_, qhub, qfp) = try Self.district(plain: false)
+        let city = try Fixture()
+        #expect(try Harness.pingshen(["git", "enable", city.store]).status == 0)
+        let gitDir = city.store + "/.git"
+        let dir = GitCheckTreeTests.kept(gitDir, Self.levelTree)
+        for planted in [dir, gitDir + "/pingshen"] {
+            #expect(try Harness.pingshen(["remote", "add", city.store, "qingpu", qhub, "--read-only", "--fingerprint", qfp]).status == 0)
+            var r = try Harness.pingshen(["remote", "fetch", city.store, "qingpu"])
+            #expect(r.status == 0, "\(r.stderr)")
+            // The target: a folder with files, shaped as the kept tree would be.
+            let target = city.dir + "/target-" + (planted as NSString).lastPathComponent
+            let bytes = try Self.bait(target)
+            let inner = planted == dir ? target : target + "/" + (dir as NSString).lastPathComponent
+            let innerBytes = try Self.bait(inner + "/store/records")
+            try FileManager.default.removeItem(atPath: planted)
+            try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: target)
+
+            r = try Harness.pingshen(["remote", "remove", city.store, "qingpu"])
+            #expect(r.status == 0 && r.stderr.contains("left") && r.stderr.contains(planted) && !r.stdout.contains("check tree"),
+                    "\(planted): \(r.stdout) \(r.stderr)")
+            #expect(try GitCLI.run(city.store, ["config", "--get", "remote.qingpu.url"]).status != 0)
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: planted)) == target, "\(planted): the link is left")
+            #expect(FileManager.default.contents(atPath: target + "/precious.txt") == bytes)
+            #expect(FileManager.default.contents(atPath: inner + "/store/records/precious.txt") == innerBytes)
+            try FileManager.default.removeItem(atPath: planted)
+        }
+    }
 }
