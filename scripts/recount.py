@@ -908,13 +908,15 @@ def rounds_report(root):
                 if sorted(f["body"].get("selected") or [], key=utf8) != sorted(selected, key=utf8):
                     problems.append("%s: selected %s, recounted %s" % (f["path"], ",".join(map(str, f["body"].get("selected") or [])), ",".join(selected)))
             break
-        # The lists of this round: by groups (round 1, the assignment's groups) or one committee list.
+        # The lists of this round: by groups, each dossier in its signed group (the latest
+        # `dossier-group` decision on it, a secretary's move after the assignment included, as
+        # `rank` has it: Rounds.swift listKey), or one committee list. A dossier with no signed
+        # group is on no list (its list gets no places).
         if rd.get("by") == "groups":
-            groups = (force or {}).get("groups") or {}
             lists = {}
             for d in in_play:
-                if d in groups:
-                    lists.setdefault(groups[d], set()).add(d)
+                if d in signed_group:
+                    lists.setdefault(signed_group[d], set()).add(d)
         else:
             lists = {None: set(in_play)}
         rule = rd.get("shortlist") or {}

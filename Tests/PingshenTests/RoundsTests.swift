@@ -722,3 +722,40 @@ extension RoundsTests {
         #expect(py.status == 0, "\(py.stderr)")
     }
 }
+
+extension RoundsTests {
+    /// Issue 13: a dossier moved between groups after the assignment (`group move`, a signed
+    /// `dossier-group` record) is ranked in round 1 in its signed group, by `rank` and by the
+    /// independent recount alike (recount.py once took the assignment's groups): D01, mech's
+    /// best, moved to weld after every sheet; the shortlists signed on the lists as moved (weld
+    /// 11 nominations, mech 9: 2/3/3 of 8, weld's tie at its line resolved) recount exactly
+    /// (exit 0), and every round-1 list of the recount is `rank --round 1 --group G`'s, entry by
+    /// entry.
+    @Test func theRecountFollowsASignedMoveBetweenGroups() throws {
+        let rf = try RoundsFixture()
+        var r = try rf.fx.sec(["group", "move", "--dossier", "D01", "--to", "weld", "--reason", "以焊接为主"])
+        #expect(r.status == 0, "move: \(r.stderr)")
+        r = try rf.chair(["shortlist", "--round", "1", "--resolve", "D12=selected:事迹更突出", "--resolve", "D13=not-selected:事迹较弱"])
+        #expect(r.status == 0, "shortlist: \(r.stdout) \(r.stderr)")
+        let py = try RecountGroupsTests.recount(["--rounds", rf.store])
+        #expect(py.status == 0, "recount.py: \(py.stderr)")
+        let keys = ["rank", "dossier", "exact", "sheets", "status"]
+        func pick(_ es: Any?) -> [NSDictionary] {
+            (es as? [[String: Any]] ?? []).map { e in NSDictionary(dictionary: e.filter { keys.contains($0.key) }) }
+        }
+        let lists = (py.json["rounds"] as? [[String: Any]] ?? []).filter { $0["round"] as? Int == 1 }
+        #expect(lists.count == 3, "\(py.json)")
+        var members: [String: Set<String>] = [:]
+        for l in lists {
+            let g = l["group"] as? String ?? "-"
+            let j = try rf.rank(["--round", "1", "--group", g])
+            #expect(!pick(j["entries"]).isEmpty && pick(j["entries"]) == pick(l["entries"]), "group \(g):\nrank: \(j)\nrecount.py: \(l)")
+            #expect(j["quota"] as? Int == l["size"] as? Int, "group \(g)")
+            members[g] = Set((l["entries"] as? [[String: Any]] ?? []).compactMap { $0["dossier"] as? String })
+        }
+        #expect(members["weld"]?.contains("D01") == true && members["mech"]?.contains("D01") == false, "\(members)")
+        #expect(members["weld"]?.count == 11 && members["mech"]?.count == 9, "\(members)")
+        let shortlists = Dictionary(lists.map { ($0["group"] as? String ?? "-", $0["shortlist"] as? [String] ?? []) }, uniquingKeysWith: { a, _ in a })
+        #expect(shortlists == ["weld": ["D01", "D11", "D12"], "mech": ["D02", "D03"], "elec": ["D21", "D22", "D23"]], "\(shortlists)")
+    }
+}
