@@ -183,22 +183,33 @@ public enum Eligibility {
         }
     }
 
-    /// Checks sanctions.yaml: every entry is a "unit" or a "person" with a name and a plausible year.
+    /// Checks sanctions.yaml: every entry is a "unit" or a "person" with a name and a plausible
+    /// year (`sanctionProblem`, the check the signed history applies to each `sanction-add` too).
     public static func validate(sanctions: [Sanction], path: String = "sanctions.yaml") throws {
         for (i, s) in sanctions.enumerated() {
-            guard s.kind == "unit" || s.kind == "person" else {
-                throw InputError(path: path, field: "[\(i)].kind",
-                                 message: localized("第 \(i + 1) 条的 kind 为“\(s.kind)”，应为 unit（单位）或 person（个人）",
-                                                    "entry \(i + 1) has kind '\(s.kind)': use unit or person"))
-            }
-            guard !s.name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw InputError(path: path, field: "[\(i)].name", message: localized("第 \(i + 1) 条缺少名称", "entry \(i + 1) has no name"))
-            }
-            guard (1990...2100).contains(s.year) else {
-                throw InputError(path: path, field: "[\(i)].year",
-                                 message: localized("第 \(i + 1) 条的年份 \(s.year) 不合理", "entry \(i + 1) has an implausible year \(s.year)"))
-            }
+            guard let p = sanctionProblem(s) else { continue }
+            throw InputError(path: path, field: "[\(i)].\(p.field)",
+                             message: localized("第 \(i + 1) 条：\(p.zh)", "entry \(i + 1): \(p.en)"))
         }
+    }
+
+    /// The years a sanction may name.
+    public static let sanctionYears = 1990...2100
+
+    /// What is wrong with one sanction, nil when the panel takes it: its kind is "unit" or
+    /// "person", it has a name, its year is within `sanctionYears`. The one check behind
+    /// sanctions.yaml (`validate(sanctions:)`) and the signed history's `sanction-add`
+    /// (Records' `GovernanceRules`).
+    public static func sanctionProblem(_ s: Sanction) -> (field: String, zh: String, en: String)? {
+        guard s.kind == "unit" || s.kind == "person" else {
+            return ("kind", "kind 为“\(TerminalText.sanitize(s.kind))”，应为 unit（单位）或 person（个人）", "kind is '\(TerminalText.sanitize(s.kind))': use unit or person")
+        }
+        guard !s.name.trimmingCharacters(in: .whitespaces).isEmpty else { return ("name", "缺少名称", "no name") }
+        guard sanctionYears.contains(s.year) else {
+            return ("year", "年份 \(s.year) 不合理（应在 \(sanctionYears.lowerBound)…\(sanctionYears.upperBound)）",
+                    "an implausible year \(s.year) (not within \(sanctionYears.lowerBound)…\(sanctionYears.upperBound))")
+        }
+        return nil
     }
 
     /// Runs every rule of `program` on `d` alone (a rule across dossiers, `unit_ranks`, sees

@@ -221,6 +221,14 @@ public enum Governance {
             st.refused.insert(genesis.path)
             return st
         }
+        // The programme the store is founded on, as the panel takes it (GovernanceRules): one it
+        // refuses leaves the store without a programme, named here, never an open that throws.
+        if let why = GovernanceRules.programProblem(text, language: lang) {
+            problem(genesis.path, "genesis-invalid", "创始记录的项目定义评审时无法采用：\(why)",
+                    "the genesis record's programme is not one the panel can take: \(why)")
+            st.refused.insert(genesis.path)
+            return st
+        }
         st.genesis = genesis
         st.instance = instance
         st.chain = [genesis]
@@ -366,15 +374,26 @@ public enum Governance {
             f.discardSheets = rec.body["sheets"]?.string == "discard"
             st.members[id] = f
         case .programAmend:
-            guard let text = rec.body["program_yaml"]?.string, let p = try? decodeProgram(text), (p.instance ?? p.id) == st.instance else {
-                return refuse("gov-invalid", "修订后的项目定义无法读取，或其 instance 与创始记录不同",
-                              "the amended programme cannot be read, or its instance differs from the genesis")
+            guard let text = rec.body["program_yaml"]?.string else { return refuse("malformed", "缺少 program_yaml", "no program_yaml") }
+            // The programme as the panel takes it (GovernanceRules, the check `openPanel` runs):
+            // one the panel refuses is refused here, so that the store opens on the history before it.
+            let p: Program
+            do { p = try GovernanceRules.program(text, language: lang) } catch {
+                let why = (error as? InputError)?.description ?? (error as? RecordsError)?.message(lang) ?? "\(error)"
+                return refuse("gov-invalid", "修订后的项目定义评审时无法采用：\(why)", "the amended programme is not one the panel can take: \(why)")
+            }
+            guard (p.instance ?? p.id) == st.instance else {
+                return refuse("gov-invalid", "修订后的项目定义的 instance 与创始记录不同", "the amended programme's instance differs from the genesis")
             }
             st.programText = text
             st.program = p
             st.programAt.append((position, Record.sha256Hex(Data(text.utf8))))
         case .sanctionAdd:
             guard let s = GovernanceBody.sanction(rec.body["sanction"]) else { return refuse("malformed", "处理条目无效", "the sanction entry is not valid") }
+            // What the panel refuses in a sanction (GovernanceRules, the check `openPanel` runs).
+            if let e = GovernanceRules.sanctionProblem(s) {
+                return refuse("gov-invalid", "处理条目评审时无法采用：\(e.zh)", "the sanction is not one the panel can take: \(e.en)")
+            }
             st.sanctions.append(s)
         case .hostAdd:
             // The body's shape (an Identifier, a bare key line) was checked above.
@@ -527,7 +546,7 @@ extension Governance {
     @discardableResult
     public static func found(layout: StoreLayout, programYAML text: String, founder: Member, signer: RecordSigner,
                              now: Date = Date()) throws -> State {
-        let program = try decodeProgram(text)
+        let program = try GovernanceRules.program(text)
         guard let instance = program.instance else {
             throw RecordsError("项目定义缺少 instance", "the programme definition has no instance")
         }
@@ -631,11 +650,11 @@ extension Governance {
             guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RecordsError("修订项目需要理由（--reason）", "amending the programme needs a reason (--reason)")
             }
-            var p = try decodeProgram(text)
+            var p = try GovernanceRules.program(text)
             if p.instance == nil {
                 // The instance is the store's identity, not the secretary's to choose: kept.
                 text += (text.hasSuffix("\n") ? "" : "\n") + "instance: \(instance)\n"
-                p = try decodeProgram(text)
+                p = try GovernanceRules.program(text)
             }
             guard p.instance == instance else {
                 throw RecordsError("修订后的项目 instance 须保持为 \(instance)", "the amended programme must keep instance \(instance)")
@@ -644,9 +663,7 @@ extension Governance {
             body["program_yaml"] = .string(text); body["program_sha256"] = .string(Record.sha256Hex(Data(text.utf8)))
             body["reason"] = .string(reason)
         case .sanction(let s):
-            guard s.kind == "unit" || s.kind == "person", !s.name.trimmingCharacters(in: .whitespaces).isEmpty, s.year >= 1 else {
-                throw RecordsError("处理条目须有 kind（unit 或 person）、名称和年份", "a sanction needs kind (unit or person), a name and a year")
-            }
+            if let e = GovernanceRules.sanctionProblem(s) { throw e }
             kind = .sanctionAdd
             body["sanction"] = GovernanceBody.sanctionJSON(s)
         case .hostAdd(let id, let name, let pubkey, let reason):

@@ -405,8 +405,8 @@ struct ProgramCommand: ParsableCommand {
                 guard let text = String(data: try InputFile.read(file, limit: InputFile.textLimit), encoding: .utf8) else {
                     throw ActionError(zh: "\(file) 不是 UTF-8 文本", en: "\(file) is not UTF-8 text")
                 }
-                let program = try YAMLFile.decode(Program.self, text: text, path: file)
-                try Eligibility.validate(program, path: file)
+                // The check the signed history applies to the record (GovernanceRules), named by the file.
+                _ = try GovernanceRules.program(text, path: file, language: lang)
                 let rec = try signGovernance(.amend(programYAML: text, reason: reason), store: store, as: secretary, key: key, lang: lang)
                 say(lang.pick("已修订项目定义：\(rec.path)", "amended the programme: \(rec.path)"))
             }

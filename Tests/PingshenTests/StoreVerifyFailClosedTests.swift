@@ -10,21 +10,25 @@ import Review
 /// `verify` reports (exit 1) and sync, the hub's hook and `clone` refuse. Before, the checks
 /// were skipped and the store passed with a forged shortlist in it.
 @Suite struct StoreVerifyFailClosedTests {
-    /// A sanction signed with the secretary's key outside pingshen, whose year the signed
-    /// history takes (≥ 1) but the panel refuses (1990–2100): every session open on the store
-    /// throws. The sanction comes first, so the forged shortlist after it has seen it.
-    static func sessionBreakingSanction(_ store: String, key: String) throws -> String {
-        try Forge.governance(store, "sec", kind: .sanctionAdd, body: [
-            "sanction": .object(["kind": .string("unit"), "name": .string("某厂"), "year": .int(5)]), "reason": .string("x"),
-        ], key: key)
+    /// A dossier file no session reads past (not YAML): every session open on the store throws,
+    /// whatever the records say. (Until issue 13's alignment this was a sanction of year 5
+    /// signed outside pingshen, which the history took and the panel refused; the history now
+    /// refuses it itself, `gov-invalid`, and the session opens without it:
+    /// GovernancePanelAgreementTests.) Returns its path in the store.
+    @discardableResult
+    static func sessionBreakingFile(_ store: String) throws -> String {
+        let layout = StoreLayout(store)
+        let file = layout.dossiersDir + "/X99.yaml"
+        try "id: [X99\nname: 未闭合\n".write(toFile: file, atomically: true, encoding: .utf8)
+        return String(file.dropFirst(layout.root.count + 1))
     }
 
     static func kinds(_ r: Harness.Result) -> [String] {
         ((try? Harness.json(r.stdout))?["problems"] as? [[String: Any]] ?? []).map { "\($0["path"] as? String ?? "") \($0["kind"] as? String ?? "")" }
     }
 
-    /// The hostile store: two rounds, a forged shortlist and a sanction that no session opens
-    /// past. verify names `rounds-unchecked` (exit 1, path and cause); the hub's hook refuses
+    /// The hostile store: two rounds, a forged shortlist and a dossier file that no session
+    /// opens past. verify names `rounds-unchecked` (exit 1, path and cause); the hub's hook refuses
     /// the push, sync from a plain remote takes nothing, clone refuses it.
     @Test func aStoreNoSessionOpensOnIsRefusedNotPassed() throws {
         let rf = try RoundsFixture(shortlist: "{per_group: 2}")
@@ -34,23 +38,23 @@ import Review
         var r: Harness.Result
         _ = (hub, dir, fp)
 
-        try Self.sessionBreakingSanction(evil, key: rf.fx.key("sec"))
+        let broken = try Self.sessionBreakingFile(evil)
         let body = try RoundsFixture.forgedWeldShortlist(evil, assignment: rf.assignmentSHA())
         let forged = try Forge.record(evil, "chair", kind: .shortlist, body: body, key: rf.fx.key("chair"))
         // The session indeed does not open (every command that reads the store says so).
         r = try Harness.pingshen(["rank", evil, "--format", "json"])
-        #expect(r.status != 0 && r.stderr.contains("sanctions.yaml"), "rank: \(r.stdout) \(r.stderr)")
+        #expect(r.status != 0 && r.stderr.contains("X99.yaml"), "rank: \(r.stdout) \(r.stderr)")
         // verify: exit 1, the kind, its path, the cause.
         var v = try Harness.pingshen(["verify", evil, "--format", "json", "--lang", "en"])
-        #expect(v.status == 1 && Self.kinds(v).contains("sanctions.yaml rounds-unchecked"), "\(v.stdout) \(v.stderr)")
+        #expect(v.status == 1 && Self.kinds(v).contains(broken + " rounds-unchecked"), "\(v.stdout) \(v.stderr)")
         let message = ((try? Harness.json(v.stdout))?["problems"] as? [[String: Any]] ?? []).first { $0["kind"] as? String == "rounds-unchecked" }?["message"] as? String ?? ""
-        #expect(message.contains("shortlists") && message.contains("year 5"), "\(message)")
+        #expect(message.contains("shortlists") && message.contains("X99.yaml"), "\(message)")
         #expect(!message.contains(evil), "the store's own path is not in the message: \(message)")
         v = try Harness.pingshen(["verify", evil, "--cached", "--format", "json"])
-        #expect(v.status == 1 && Self.kinds(v).contains("sanctions.yaml rounds-unchecked"), "--cached: \(v.stdout) \(v.stderr)")
+        #expect(v.status == 1 && Self.kinds(v).contains(broken + " rounds-unchecked"), "--cached: \(v.stdout) \(v.stderr)")
         // The hub refuses the push, naming the kind.
         #expect(try GitCLI.run(evil, ["add", "-A", "."]).status == 0)
-        #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "sanction and shortlist"]).status == 0)
+        #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "broken dossier file and shortlist"]).status == 0)
         let hubTip = try GitCLI.out(hub, ["rev-parse", "main"])
         r = try GitCLI.signedPush(evil, key: rf.fx.key("chair"), [hub, "HEAD:main"])
         #expect(r.status != 0 && r.stderr.contains("rounds-unchecked"), "hub: \(r.stderr)")
@@ -67,7 +71,7 @@ import Review
         #expect(r.status != 0 && r.stderr.contains("rounds-unchecked"), "clone: \(r.stdout) \(r.stderr)")
     }
 
-    /// A store whose own sessions do not open (the sanction reached it some other way) still
+    /// A store whose own sessions do not open (the broken file reached it some other way) still
     /// takes nothing it cannot check: `rounds-unchecked` is never excused as "this store had
     /// it already".
     @Test func aBrokenStoreTakesNothingUncheckedBySync() throws {
@@ -81,21 +85,18 @@ import Review
         #expect(r.status == 0, "sync plain: \(r.stdout) \(r.stderr)")
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", plain, other]).status == 0)
         #expect(try Harness.pingshen(["git", "enable", other]).status == 0)
-        // Both hold the sanction (written into each, as a copy would bring it).
-        let sanction = try Self.sessionBreakingSanction(other, key: rf.fx.key("sec"))
-        for name in [sanction, sanction + ".sig"] {
-            try FileManager.default.copyItem(atPath: other + "/" + name, toPath: rf.store + "/" + name)
-        }
-        try Governance.writeViews(try Governance.load(StoreLayout(rf.store)), layout: StoreLayout(rf.store))
+        // Both hold the broken file (written into each, as a copy would bring it).
+        let broken = try Self.sessionBreakingFile(other)
+        try Self.sessionBreakingFile(rf.store)
         #expect(try GitCLI.run(other, ["add", "-A", "."]).status == 0)
-        #expect(try GitCLI.run(other, ["commit", "-q", "-m", "sanction"]).status == 0)
+        #expect(try GitCLI.run(other, ["commit", "-q", "-m", "broken dossier file"]).status == 0)
         let body = try RoundsFixture.forgedWeldShortlist(other, assignment: rf.assignmentSHA())
         let forged = try Forge.record(other, "chair", kind: .shortlist, body: body, key: rf.fx.key("chair"))
         #expect(try GitCLI.run(other, ["add", "-A", "."]).status == 0)
         #expect(try GitCLI.run(other, ["commit", "-q", "-m", "forged shortlist"]).status == 0)
         #expect(try GitCLI.run(other, ["push", "-q", plain, "HEAD:main"]).status == 0)
         let v = try Harness.pingshen(["verify", rf.store, "--format", "json"])
-        #expect(v.status == 1 && Self.kinds(v).contains("sanctions.yaml rounds-unchecked"), "\(v.stdout)")
+        #expect(v.status == 1 && Self.kinds(v).contains(broken + " rounds-unchecked"), "\(v.stdout)")
         r = try sync(plain)
         #expect(r.status == 1 && r.stderr.contains("rounds-unchecked"), "sync: \(r.stdout) \(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: rf.store + "/" + forged))
@@ -110,7 +111,7 @@ import Review
         #expect(try fx.assign(["--per-dossier", "3", "--seed", "42"]).status == 0)
         var r = try Harness.pingshen(["verify", fx.store], env: ["PINGSHEN_TRACE": "1"])
         #expect(r.status == 0 && !r.stderr.contains("verify: rounds") && !r.stderr.contains("ledger: load"), "\(r.stderr)")
-        try Self.sessionBreakingSanction(fx.store, key: fx.key("sec"))
+        try Self.sessionBreakingFile(fx.store)
         let v = try fx.verify()
         #expect(!v.problems.contains { $0["kind"] as? String == "rounds-unchecked" }, "\(v.problems)")
 
