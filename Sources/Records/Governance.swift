@@ -714,14 +714,17 @@ extension Governance {
     /// gives (the view files are not read). Without a valid genesis the store cannot be opened.
     /// `cachedDossiers`: the dossier files through `DossierSnapshot` (those unchanged since the
     /// last open are not read); false reads every file (`verify`).
+    /// `loaded`: given the governance history as soon as it is replayed, before the dossiers
+    /// are read (the session hands it to its ledger's scan, `Verifier.IndexOptions.governance`).
     public static func openPanel(_ root: String, language: Language = RecordsError.currentLanguage,
-                                 cachedDossiers: Bool = true) throws -> (panel: PanelStore, governance: State) {
+                                 cachedDossiers: Bool = true, loaded: ((State) -> Void)? = nil) throws -> (panel: PanelStore, governance: State) {
         let layout = StoreLayout(root)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: layout.root, isDirectory: &isDir), isDir.boolValue else {
             throw StoreError(language.pick("\(layout.root)：没有这个存储（先运行 `pingshen init`）", "\(layout.root): no such store (run `pingshen init` first)"))
         }
         let st = try Trace.phase("panel: governance") { try load(layout, language: language) }
+        loaded?(st)
         guard st.genesis != nil, let program = st.program else {
             let why = st.problems.first.map { "\($0.path)：\($0.message)" } ?? ""
             throw StoreError(language.pick("\(layout.root)：没有有效的创始记录，名单与项目无从确认（\(why)）",

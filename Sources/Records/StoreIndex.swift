@@ -468,6 +468,13 @@ public enum SealedFile {
         key(secretPath).flatMap { key in open(path, key: key) { Array($0) } }
     }
 
+    /// `body` over the bytes read in place (no copy), when the file exists and its seal holds.
+    /// The bytes are this process's own memory, read once and then authenticated: nothing
+    /// another process writes to the file afterwards reaches them (never a mapping of the file).
+    public static func withBytes<T>(_ path: String, secretPath: String? = nil, _ body: (UnsafeRawBufferPointer) -> T?) -> T? {
+        key(secretPath).flatMap { key in open(path, key: key, body) }
+    }
+
     /// Writes the bytes and their seal (replacing, not synced: derived data).
     public static func write(_ bytes: [UInt8], to path: String, secretPath: String? = nil) {
         guard let key = key(secretPath) else { return }

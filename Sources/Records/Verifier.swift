@@ -213,11 +213,12 @@ public enum Verifier {
     /// answering true skips decoding and handing over every summary.
     public static func openCounted(layout: StoreLayout, threads: Int = defaultThreads(),
                                    language: Language = RecordsError.currentLanguage, cacheSecret: String? = nil,
-                                   trustingStamps: Bool = false, alreadyHeld: ([UInt8]) -> Bool,
+                                   trustingStamps: Bool = false, governance: (@Sendable () -> Governance.State?)? = nil,
+                                   alreadyHeld: ([UInt8]) -> Bool,
                                    _ sink: (RecordSummary) -> Void) throws -> CountedOpen {
         let r = try withoutActuallyEscaping(alreadyHeld) { held in
             try countedSummaries(layout: layout, threads: threads, language: language, cacheSecret: cacheSecret,
-                                 trustingStamps: trustingStamps, alreadyHeld: held, sink)
+                                 trustingStamps: trustingStamps, governance: governance, alreadyHeld: held, sink)
         }
         return CountedOpen(report: r.report, fingerprint: r.fingerprint, handedOver: r.handedOver)
     }
@@ -227,7 +228,8 @@ public enum Verifier {
     /// for the stamps to be trusted (tests set 0).
     static func countedSummaries(layout: StoreLayout, threads: Int = defaultThreads(), language: Language, cacheSecret: String? = nil,
                                  racy: Int64 = StoreIndex.racyNanos, trustingStamps: Bool = false, handOver: Bool = true,
-                                 rebuild: Bool = false, alreadyHeld: (([UInt8]) -> Bool)? = nil,
+                                 rebuild: Bool = false, governance: (@Sendable () -> Governance.State?)? = nil,
+                                 alreadyHeld: (([UInt8]) -> Bool)? = nil,
                                  _ sink: (RecordSummary) -> Void) throws -> (report: VerifyReport, reused: Int, checked: Int, fingerprint: [UInt8]?, handedOver: Bool) {
         guard let secret = VerifyCache.secret(at: cacheSecret ?? VerifyCache.defaultSecretPath()) else {
             // No index possible: the whole store, the slow way.
@@ -247,7 +249,7 @@ public enum Verifier {
             var previous = rebuild ? nil : Trace.phase("index: read") { StoreIndex.read(path: path, key: key) }
             while true {
                 var opts: IndexOptions? = IndexOptions(previous: previous, key: key, path: path, racy: racy, trustingStamps: trustingStamps,
-                                                       handOver: handOver, alreadyHeld: alreadyHeld)
+                                                       handOver: handOver, alreadyHeld: alreadyHeld, governance: governance)
                 if let report = try scan(layout: layout, threads: threads, language: language, collect: false, cache: !rebuild,
                                          cacheSecret: cacheSecret, index: &opts, sink: { _ in }, summaries: sink), let o = opts {
                     return (report, o.reused, o.checked, o.fingerprint, o.handedOver)
@@ -276,6 +278,10 @@ public enum Verifier {
         /// the summaries would give for this exact set of records (named by `fingerprint`);
         /// true skips the hand-over.
         var alreadyHeld: (([UInt8]) -> Bool)? = nil
+        /// The governance history as another reader of the same store loaded it at the same
+        /// time (the session's panel, `Governance.openPanel`), so that it is replayed once;
+        /// nil (or no answer): the scan loads it.
+        var governance: (@Sendable () -> Governance.State?)? = nil
         /// Set when the store has no problem: SHA-256 over every member's id, record count and
         /// head hash. The chains are hash-linked and all sound, so it names every record.
         var fingerprint: [UInt8]? = nil
@@ -312,7 +318,8 @@ public enum Verifier {
         let indexed = indexOpts != nil && summaries != nil
         let scanStart = StoreIndex.now()
         // 1. governance
-        var s = try Scan(layout: layout, threads: threads, language: language, previous: indexed ? indexOpts?.previous : nil, indexed: indexed)
+        var s = try Scan(layout: layout, threads: threads, language: language, previous: indexed ? indexOpts?.previous : nil, indexed: indexed,
+                         governance: indexOpts?.governance)
         defer { s.closeDirectories() }
         // 2. listing
         try Trace.phase("scan: list record directories") { try s.listRecordDirectories() }

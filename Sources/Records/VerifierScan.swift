@@ -103,7 +103,8 @@ extension Verifier {
 
         // MARK: 1. governance
 
-        init(layout: StoreLayout, threads: Int, language lang: Language, previous: StoreIndex?, indexed: Bool) throws {
+        init(layout: StoreLayout, threads: Int, language lang: Language, previous: StoreIndex?, indexed: Bool,
+             governance given: (@Sendable () -> Governance.State?)? = nil) throws {
             guard FileManager.default.fileExists(atPath: layout.programFile) else {
                 throw StoreError(lang.pick("\(layout.programFile)：缺失；\(layout.root) 是 pingshen 存储吗？",
                                            "\(layout.programFile): missing; is \(layout.root) a pingshen store?"))
@@ -113,7 +114,10 @@ extension Verifier {
             self.workers = max(1, threads)
             self.previous = previous
             self.indexed = indexed
-            let governance = try Trace.phase("scan: governance") { try Governance.load(layout, language: lang) }
+            // The same replay of the same files, done once: the panel's (`Governance.openPanel`,
+            // on its own thread) when it hands one over, else here.
+            let governance = try Trace.phase("scan: governance (the panel's)") { given?() }
+                ?? Trace.phase("scan: governance") { try Governance.load(layout, language: lang) }
             self.governance = governance
             // The programme and the roster the signed history gives (never the view files);
             // without a genesis (a problem already), the view's programme, for its instance and rules.

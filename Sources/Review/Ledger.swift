@@ -640,14 +640,17 @@ public struct Ledger: Sendable {
     /// store has no problem and is as it was at the last open, the ledger kept then is taken
     /// whole (`LedgerSnapshot`).
     /// `trustingStamps`: see `Verifier.forEachCountedSummary`.
-    public static func load(layout: StoreLayout, trustingStamps: Bool = false) throws -> Ledger {
+    /// `governance`: the governance history another reader of the store loaded at the same
+    /// time (see `Verifier.IndexOptions.governance`).
+    public static func load(layout: StoreLayout, trustingStamps: Bool = false,
+                            governance: (@Sendable () -> Governance.State?)? = nil) throws -> Ledger {
         var ledger = Ledger(problems: [])
         var kept: Ledger?
         let path = snapshotPath(layout)
         let opened = try Trace.phase(trustingStamps ? "ledger: load (trusting the index)" : "ledger: load") {
-            try Verifier.openCounted(layout: layout, trustingStamps: trustingStamps, alreadyHeld: { fingerprint in
+            try Verifier.openCounted(layout: layout, trustingStamps: trustingStamps, governance: governance, alreadyHeld: { fingerprint in
                 kept = Trace.phase("ledger: kept ledger") {
-                    SealedFile.read(path).flatMap { Ledger.fromSnapshot($0, fingerprint: fingerprint) }
+                    SealedFile.withBytes(path) { Ledger.fromSnapshot($0, fingerprint: fingerprint) }
                 }
                 return kept != nil
             }) { ledger.take($0) }

@@ -54,8 +54,15 @@ public final class ReviewSession: @unchecked Sendable {
         // leave one empty, which no command could read past.
         let storeLayout = layout
         let killedRun = !((try? FileManager.default.contentsOfDirectory(atPath: layout.stagingDir)) ?? []).filter { !$0.hasPrefix(".") }.isEmpty
-        let panelResult = killedRun ? nil : Background { try Trace.phase("panel: open") { try Governance.openPanel(root) } }
-        let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground) }
+        // The governance history is replayed once: the panel's thread hands it to the ledger's
+        // scan as soon as it is loaded (or nothing, if the panel fails first: the scan loads it).
+        let sharedGovernance = Handover<Governance.State>()
+        let panelResult = killedRun ? nil : Background {
+            defer { sharedGovernance.give(nil) }
+            return try Trace.phase("panel: open") { try Governance.openPanel(root, loaded: { sharedGovernance.give($0) }) }
+        }
+        let panelGovernance: (@Sendable () -> Governance.State?)? = killedRun ? nil : { @Sendable in sharedGovernance.take() }
+        let ledgerResult = Result { try Ledger.load(layout: storeLayout, trustingStamps: checkInBackground, governance: panelGovernance) }
         if killedRun, let pins = try? ledgerResult.get().pins {
             _ = DossierStaging.recover(storeLayout) { pins.current[$0]?.sha256 }
         }
@@ -403,6 +410,30 @@ public final class ReviewSession: @unchecked Sendable {
 }
 
 /// Runs `body` on a thread of its own; `value()` waits for it.
+/// One value handed from one thread to another: `take` waits for the first `give` (later
+/// ones are ignored); nil says there is none.
+final class Handover<T>: @unchecked Sendable {
+    private var value: T?
+    private var given = false
+    private let ready = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+
+    func give(_ v: T?) {
+        lock.lock()
+        guard !given else { lock.unlock(); return }
+        given = true; value = v
+        lock.unlock()
+        ready.signal()
+    }
+
+    func take() -> T? {
+        ready.wait()
+        ready.signal()
+        lock.lock(); defer { lock.unlock() }
+        return value
+    }
+}
+
 final class Background<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
