@@ -223,7 +223,9 @@ public enum Governance {
         }
         // The programme the store is founded on, as the panel takes it (GovernanceRules): one it
         // refuses leaves the store without a programme, named here, never an open that throws.
-        if let why = GovernanceRules.programProblem(text, language: lang) {
+        let program: Program
+        do { program = try GovernanceRules.program(text, language: lang) } catch {
+            let why = GovernanceRules.describe(error, language: lang)
             problem(genesis.path, "genesis-invalid", "创始记录的项目定义评审时无法采用：\(why)",
                     "the genesis record's programme is not one the panel can take: \(why)")
             st.refused.insert(genesis.path)
@@ -236,7 +238,7 @@ public enum Governance {
         st.members[founder.id] = MemberFacts(entry: founder, addedAt: 0, keys: [(founderKey.raw, founderKey.line, 1)])
         st.order = [founder.id]
         st.programText = text
-        st.program = try? decodeProgram(text)
+        st.program = program
         st.programAt = [(0, Record.sha256Hex(Data(text.utf8)))]
 
         // Governance records of every secretary's chain (read as secretaries appear), linked
@@ -379,7 +381,7 @@ public enum Governance {
             // one the panel refuses is refused here, so that the store opens on the history before it.
             let p: Program
             do { p = try GovernanceRules.program(text, language: lang) } catch {
-                let why = (error as? InputError)?.description ?? (error as? RecordsError)?.message(lang) ?? "\(error)"
+                let why = GovernanceRules.describe(error, language: lang)
                 return refuse("gov-invalid", "修订后的项目定义评审时无法采用：\(why)", "the amended programme is not one the panel can take: \(why)")
             }
             guard (p.instance ?? p.id) == st.instance else {

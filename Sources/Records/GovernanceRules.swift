@@ -24,14 +24,12 @@ public enum GovernanceRules {
         }
     }
 
-    /// The programme's problem as the panel would word it, nil when it takes the text.
-    public static func programProblem(_ text: String, language lang: Language) -> String? {
-        do { _ = try program(text, language: lang); return nil } catch let e as InputError {
-            return e.description
-        } catch let e as RecordsError {
-            return e.message(lang)
-        } catch {
-            return "\(error)"
+    /// An error of `program` as a problem's message says it.
+    public static func describe(_ error: Error, language lang: Language) -> String {
+        switch error {
+        case let e as InputError: return e.description
+        case let e as RecordsError: return e.message(lang)
+        default: return "\(error)"
         }
     }
 

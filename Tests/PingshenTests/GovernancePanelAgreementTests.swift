@@ -117,4 +117,36 @@ import Review
         #expect(session.governance.programText == text)
         #expect(try Self.entries(fx.store) == before)
     }
+
+    /// The genesis itself with a programme the panel refuses (a rule type the engine does not
+    /// know), re-signed with the founding secretary's key: the trust root is not valid, so the
+    /// whole store is refused, as for any invalid genesis: verify exits 1 naming it
+    /// (`genesis-invalid`, the reason), and a session open throws that error (never a trap).
+    @Test func aGenesisWhoseProgrammeThePanelRefusesRefusesTheStore() throws {
+        let dir = try Harness.tempDir("gen")
+        let store = dir + "/store"
+        try Harness.sshKeygen(dir + "/sec", comment: "sec")
+        let r = try Harness.pingshen(["init", store, "--program", "shanghai-craftsman", "--year", "2026", "--quota", "2",
+                                      "--secretary", "sec", "--name", "秘书", "--pubkey", dir + "/sec.pub", "--key", dir + "/sec"])
+        #expect(r.status == 0, "init: \(r.stderr)")
+        #expect(try Forge.verify(store).status == 0)
+        let file = try #require(Harness.records(store, "sec").first)
+        let g = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: file)))
+        let text = try #require(g.body["program_yaml"]?.string)
+        let at = try #require(text.range(of: "\nrules:\n")).upperBound
+        let indent = String(text[at...].prefix { $0 == " " })
+        let bad = text.replacingCharacters(in: at..<at, with: indent + "- {id: bogus, type: 不存在的规则}\n")
+        var body = g.body
+        body["program_yaml"] = .string(bad)
+        body["program_sha256"] = .string(Record.sha256Hex(Data(bad.utf8)))
+        let forged = Record(kind: g.kind, program: g.program, signer: g.signer, seq: g.seq, prev: g.prev, created: g.created, gov: g.gov, seen: g.seen, body: body)
+        try Forge.sign(forged.canonicalBytes(), to: file, key: dir + "/sec")
+        let path = String(file.dropFirst(store.count + 1))
+        let v = try Self.problems(store, lang: "en")
+        #expect(v.status == 1 && v.list.contains { $0["path"] as? String == path && $0["kind"] as? String == "genesis-invalid"
+            && ($0["message"] as? String)?.contains("unknown type") == true }, "\(v.list)")
+        #expect(throws: (any Error).self) { _ = try ReviewSession(root: store) }
+        let rank = try Harness.pingshen(["rank", store, "--format", "json"])
+        #expect(rank.status != 0 && rank.stderr.contains("unknown type"), "rank: \(rank.stdout) \(rank.stderr)")
+    }
 }
