@@ -121,12 +121,27 @@ extension ReviewSession {
     }
 
     /// Whether every list of round `n` (a round before the last) has its signed shortlist.
+    /// Its lists are those of its dossiers in the running (`roundLists`): closed when there is
+    /// one and each has its signed shortlist. A dossier of a signed list is qualified only
+    /// until one in the running is found, so the first screen (`openRound`) does not qualify
+    /// all 10,000 dossiers of round 1 (the same answer: only an unsigned list's must be).
     public func roundClosed(_ n: Int) -> Bool {
         guard n < program.roundCount else { return false }
-        let lists = roundLists(n)
-        guard !lists.isEmpty else { return false }
         let signed = Set(shortlists(round: n).map(\.body.group))
-        return lists.keys.allSatisfy { signed.contains($0) }
+        let key = listKey(round: n)
+        if let known = roundCache.dossiers[n] { return !known.isEmpty && known.allSatisfy { signed.contains(key($0.id)) } }
+        // The dossiers `roundDossiers(n)` would qualify, in the same order.
+        let on: Set<String>? = n > 1 ? Set(shortlists(round: n - 1).flatMap(\.body.shortlist)) : nil
+        let l = ledger
+        var anyInRunning = false
+        for d in panel.dossiers where on?.contains(d.id) ?? true {
+            let listed = signed.contains(key(d.id))
+            if listed && anyInRunning { continue }
+            guard ReviewSession.qualification(of: d, in: l).inRunning else { continue }
+            if !listed { return false }
+            anyInRunning = true
+        }
+        return anyInRunning
     }
 
     /// The round open for sheets: the first whose shortlists are not all signed; the last once

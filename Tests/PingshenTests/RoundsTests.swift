@@ -284,9 +284,21 @@ extension RoundsTests {
         r = try rf.chair(["shortlist", "--round", "1"])
         #expect(r.status != 0 && r.stderr.contains("D12") && r.stderr.contains("D13"), "\(r.stderr)")
         #expect(Harness.records(rf.store, "chair").isEmpty)
+        // Whether round 1 is closed, asked of a fresh session (its dossiers not yet qualified:
+        // the first screen's way) and then from its lists, as they say.
+        func closedAgrees(_ expected: Bool) throws {
+            let s = try ReviewSession(root: rf.store)
+            let first = s.roundClosed(1)
+            let lists = s.roundLists(1)
+            let signed = Set(s.shortlists(round: 1).map(\.body.group))
+            #expect(first == expected && first == (!lists.isEmpty && lists.keys.allSatisfy { signed.contains($0) }), "\(lists.keys)")
+            #expect(s.roundClosed(1) == first)
+        }
+        try closedAgrees(false)
         // One group, then the rest; round 2 not open while one group is missing.
         r = try rf.chair(["shortlist", "--round", "1", "--group", "mech"])
         #expect(r.status == 0, "\(r.stderr)")
+        try closedAgrees(false)
         r = try rf.score("m1", "D01", total: 60, extra: ["--round", "2"])
         #expect(r.status != 0 && r.stderr.contains("not open"), "\(r.stderr)")
         r = try rf.chair(["shortlist", "--round", "1", "--group", "mech"])
@@ -294,6 +306,7 @@ extension RoundsTests {
         r = try rf.chair(["shortlist", "--round", "1", "--resolve", "D12=selected:事迹更突出", "--resolve", "D13=not-selected:事迹较弱"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(Harness.records(rf.store, "chair").count == 3)
+        try closedAgrees(true)
         // The records: weld's pins its apportionment and the resolutions.
         let weld = try Harness.records(rf.store, "chair").map { try Record(bytes: Data(contentsOf: URL(fileURLWithPath: $0))) }
             .first { $0.body["group"]?.string == "weld" }
