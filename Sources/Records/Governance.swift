@@ -433,12 +433,12 @@ public enum Governance {
     /// eligibility, grouping and assignment records of a megabyte each at 10,000 dossiers, which
     /// every open used to parse here only to skip them (issue 13's grouped store: 0.5–0.9 s).
     static func readRecord(_ layout: StoreLayout, member: String, seq: Int, onlyGovernance: Bool = false) -> (StoredRecord, Data?)? {
-        let path = layout.memberRecordsDir(member) + "/" + RecordFileName.json(seq)
+        let path = layout.root + "/" + RecordFileName.path(member: member, seq: seq)
         guard let bytes = Verifier.readFile(path) else { return nil }
         if onlyGovernance, let k = Record.peekKind(bytes).flatMap(RecordKind.init(rawValue:)), !k.isGovernance || k == .genesis { return nil }
         guard let r = Record.fast(bytes) ?? (try? Record(bytes: bytes)) else { return nil }
         let sig = Verifier.readFile(path + ".sig")
-        return (StoredRecord(record: r, bytes: bytes, path: "records/" + member + "/" + RecordFileName.json(seq), sha256: Record.sha256Hex(bytes)), sig)
+        return (StoredRecord(record: r, bytes: bytes, path: RecordFileName.path(member: member, seq: seq), sha256: Record.sha256Hex(bytes)), sig)
     }
 
     /// The key that made a valid signature over `message`, nil when it is not one.

@@ -252,12 +252,12 @@ enum FastText {
 }
 
 enum FastPath {
-    /// "records/MEMBER/NNNNNN.json", as `"records/" + member + "/" + RecordFileName.json(seq)`,
-    /// built in one allocation.
+    /// "records/MEMBER/NNN/NNNNNN.json", as `RecordFileName.path(member:seq:)`, built in one
+    /// allocation (seqs below 1,000,000: three-digit folder, six-digit name).
     static func record(member: String, seq: Int) -> String {
-        guard seq >= 0, seq <= 999_999 else { return "records/" + member + "/" + RecordFileName.json(seq) }
+        guard seq >= 0, seq <= 999_999 else { return RecordFileName.path(member: member, seq: seq) }
         let m = member.utf8.count
-        let total = 8 + m + 1 + 6 + 5
+        let total = 8 + m + 1 + 4 + 6 + 5
         return String(unsafeUninitializedCapacity: total) { out in
             var n = 0
             func put(_ s: StaticString) {
@@ -267,7 +267,11 @@ enum FastPath {
             put("records/")
             for c in member.utf8 { out[n] = c; n += 1 }
             put("/")
-            var v = seq
+            var v = seq / RecordFileName.perFolder
+            for i in stride(from: 2, through: 0, by: -1) { out[n + i] = UInt8(0x30 + v % 10); v /= 10 }
+            n += 3
+            put("/")
+            v = seq
             for i in stride(from: 5, through: 0, by: -1) { out[n + i] = UInt8(0x30 + v % 10); v /= 10 }
             n += 6
             put(".json")

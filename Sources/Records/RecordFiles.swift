@@ -26,23 +26,72 @@ public enum RecordLimits {
     public static let maxSeq = Int(Int32.max)
 }
 
-/// One member directory's entries, as verify sees them.
+/// One member directory's entries, as verify sees them: the fan-out folders `NNN/` and the
+/// record files in them (`RecordFileName`).
 struct MemberListing {
-    /// Seqs with a regular NNNNNN.json / NNNNNN.json.sig, ascending.
+    /// Seqs with a regular NNN/NNNNNN.json / NNN/NNNNNN.json.sig in their own folder, ascending.
     var jsons: [Int32] = []
     var sigs: [Int32] = []
-    /// Entries pingshen never writes there: misnamed records, other files (names).
-    var strays: [String] = []
-    /// Entries named like a record or its signature that are not regular files (never opened).
+    /// Why an entry is a stray.
+    enum Stray { case misnamed, wrongFolder, outsideFolder, memberLevel, folderName }
+    /// Entries pingshen never writes there (paths relative to the member's directory), and why.
+    var strays: [(path: String, why: Stray)] = []
+    /// Entries named like a record or its signature, in their folder, that are not regular
+    /// files (never opened); `name` relative to the member's directory.
     var irregular: [(name: String, type: Verifier.FileType, seq: Int32, isSig: Bool)] = []
+    /// Entries named like a folder that are not directories (a symbolic link, a FIFO …; nil: a
+    /// regular file): never followed.
+    var irregularFolders: [(name: String, type: Verifier.FileType?)] = []
+    /// Temp files of a write in progress or of a killed writer, relative to the member's directory.
+    var temps: [String] = []
+}
+
+private func closeDescriptor(_ fd: Int32) { close(fd) }
+
+/// A member's record directory (opened without following a link) and the fan-out folder last
+/// opened in it, so that reads in seq order open each folder once. A folder is opened with
+/// O_NOFOLLOW | O_DIRECTORY: one that is a symbolic link, a file or a FIFO is never followed,
+/// `fd(for:)` is then -1 and every read there fails (the listing names the folder). The owner
+/// calls `close()` (a value, not an object whose deinit would close the fd: ARC may end an
+/// object's life before a read through its fd is done).
+struct RecordFolders {
+    let memberFD: Int32
+    private var number = -1
+    private var folderFD: Int32 = -1
+
+    init(memberFD: Int32) { self.memberFD = memberFD }
+
+    /// Closes the folder open now (the member's directory is the caller's).
+    mutating func close() {
+        if folderFD >= 0 { closeDescriptor(folderFD) }
+        folderFD = -1; number = -1
+    }
+
+    /// The open folder of `seq`, -1 when it cannot be opened as a real directory.
+    mutating func fd(for seq: Int) -> Int32 {
+        let n = RecordFileName.folderNumber(seq)
+        if n == number { return folderFD }
+        close()
+        number = n
+        folderFD = RecordFileName.openFolder(memberFD: memberFD, RecordFileName.folderName(number: n))
+        return folderFD
+    }
 }
 
 extension RecordFileName {
-    /// What pingshen itself keeps in a member's directory besides the records: the lock, and the
-    /// temp files of a write in progress or of a killed writer (`DurableFile`: `.tmp-NAME-RANDOM`,
-    /// removed by the member's next append).
-    static func isOwnAuxiliary(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.elementsEqual(".lock".utf8) || (name.count > 5 && name[0..<5].elementsEqual(".tmp-".utf8))
+    /// What pingshen itself keeps in a member's directory besides the folders: the lock.
+    static func isLock(_ name: UnsafeBufferPointer<UInt8>) -> Bool { name.elementsEqual(".lock".utf8) }
+
+    /// The temp files of a write in progress or of a killed writer (`DurableFile`:
+    /// `.tmp-NAME-RANDOM`, removed by the member's next append), in a folder.
+    static func isTemp(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.count > 5 && name[0..<5].elementsEqual(".tmp-".utf8)
+    }
+
+    /// A folder of the member's directory, opened without following a symbolic link and without
+    /// waiting on a FIFO; -1 when that fails.
+    static func openFolder(memberFD: Int32, _ name: String) -> Int32 {
+        openat(memberFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
     }
 
     /// Every entry of an open directory but "." and "..": its name bytes and readdir's d_type
@@ -68,25 +117,57 @@ extension RecordFileName {
         return true
     }
 
-    /// The record files of one member's directory, read with readdir (no String per record).
+    /// The record files of one member's directory: its folders, each opened without following
+    /// a link and read with readdir (no String per record). nil when a directory cannot be read.
     static func listing(dirFD: Int32) -> MemberListing? {
         var out = MemberListing()
+        var folders: [(Int, String)] = []
         let ok = entries(dirFD: dirFD) { name, type in
-            if let (seq, isSig) = parseName(name) {
-                if let type {
-                    out.irregular.append((String(decoding: name, as: UTF8.self), type, seq, isSig))
-                } else if isSig {
-                    out.sigs.append(seq)
-                } else {
-                    out.jsons.append(seq)
-                }
-            } else if !isOwnAuxiliary(name) {
-                out.strays.append(String(decoding: name, as: UTF8.self))
+            let text = String(decoding: name, as: UTF8.self)
+            if let n = parseFolder(name) {
+                if type == .directory { folders.append((n, text)) } else { out.irregularFolders.append((text, type)) }
+            } else if isLock(name) {
+                return
+            } else if type == .directory {
+                out.strays.append((text, .folderName))
+            } else {
+                out.strays.append((text, parseName(name) != nil ? .outsideFolder : .memberLevel))
             }
         }
         guard ok else { return nil }
+        for (number, folder) in folders {
+            let fd = openFolder(memberFD: dirFD, folder)
+            guard fd >= 0 else {
+                // Changed since readdir: name it as what it now is, never follow it.
+                switch errno {
+                case ELOOP: out.irregularFolders.append((folder, .symlink)); continue
+                case ENOTDIR: out.irregularFolders.append((folder, .other)); continue
+                default: return nil
+                }
+            }
+            defer { close(fd) }
+            let ok = entries(dirFD: fd) { name, type in
+                if let (seq, isSig) = parseName(name) {
+                    if folderNumber(Int(seq)) != number {
+                        out.strays.append((folder + "/" + String(decoding: name, as: UTF8.self), .wrongFolder))
+                    } else if let type {
+                        out.irregular.append((folder + "/" + String(decoding: name, as: UTF8.self), type, seq, isSig))
+                    } else if isSig {
+                        out.sigs.append(seq)
+                    } else {
+                        out.jsons.append(seq)
+                    }
+                } else if isTemp(name) {
+                    out.temps.append(folder + "/" + String(decoding: name, as: UTF8.self))
+                } else {
+                    out.strays.append((folder + "/" + String(decoding: name, as: UTF8.self), .misnamed))
+                }
+            }
+            guard ok else { return nil }
+        }
         out.jsons.sort(); out.sigs.sort()
-        out.strays.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        out.strays.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        out.irregularFolders.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         return out
     }
 }
@@ -120,19 +201,46 @@ extension Verifier {
                 message: lang.pick("是\(type.name(lang))，不是成员记录目录；其中的记录未读取", "\(type.name(lang)), not a member's record directory; its records are not read"))
     }
 
-    /// The problems of a member directory's listing: entries that are not regular files, and
-    /// stray or misnamed files.
+    /// The problems of a member directory's listing: entries that are not regular files or
+    /// directories where they should be, and stray or misnamed files.
     static func listingProblems(member: String, _ l: MemberListing, lang: Language) -> [Problem] {
         var out: [Problem] = []
+        let base = "records/\(member)/"
+        for f in l.irregularFolders {
+            if let t = f.type {
+                out.append(Problem(path: base + f.name, kind: "not-regular-file",
+                                   message: lang.pick("以记录文件夹命名，却是\(t.name(lang))：未跟随，其中的记录未读取",
+                                                      "named like a record folder but \(t.name(lang)); not followed, no record in it is read")))
+            } else {
+                out.append(Problem(path: base + f.name, kind: "stray-file",
+                                   message: lang.pick("以记录文件夹命名，却是文件：未读取", "named like a record folder but a file; not read")))
+            }
+        }
         for i in l.irregular {
-            out.append(Problem(path: "records/\(member)/" + i.name, kind: "not-regular-file",
+            out.append(Problem(path: base + i.name, kind: "not-regular-file",
                                message: lang.pick("以记录\(i.isSig ? "签名" : "")命名，却是\(i.type.name(lang))：未打开",
                                                   "named like a record\(i.isSig ? "'s signature" : "") but \(i.type.name(lang)); not opened")))
         }
         for s in l.strays {
-            out.append(Problem(path: "records/\(member)/" + s, kind: "stray-file",
-                               message: lang.pick("不是 pingshen 写下的文件（记录文件名须为 6 至 10 位数字的 NNNNNN.json 或 NNNNNN.json.sig）",
-                                                  "not a file pingshen writes (record files are named NNNNNN.json or NNNNNN.json.sig, 6 to 10 digits)")))
+            let (zh, en): (String, String)
+            switch s.why {
+            case .misnamed:
+                (zh, en) = ("不是 pingshen 写下的文件（记录文件名须为 6 至 10 位数字的 NNNNNN.json 或 NNNNNN.json.sig）",
+                            "not a file pingshen writes (record files are named NNNNNN.json or NNNNNN.json.sig, 6 to 10 digits)")
+            case .wrongFolder:
+                (zh, en) = ("记录文件不在它的文件夹中（序号 N 的记录在 N / 1000 的文件夹，至少 3 位数字）：未读取",
+                            "a record file in another record's folder (seq N is kept in folder N / 1000, at least three digits); not read")
+            case .outsideFolder:
+                (zh, en) = ("记录文件不在文件夹中（记录存放于 records/成员/NNN/NNNNNN.json）：未读取",
+                            "a record file outside the folders (records are kept as records/MEMBER/NNN/NNNNNN.json); not read")
+            case .memberLevel:
+                (zh, en) = ("不是 pingshen 写下的文件（成员目录中只有记录文件夹 NNN/ 与 .lock）",
+                            "not a file pingshen writes (a member's directory holds only the record folders NNN/ and .lock)")
+            case .folderName:
+                (zh, en) = ("不是记录文件夹（文件夹名为序号 / 1000，至少 3 位数字：000、001 … 1234）：未读取",
+                            "not a record folder (folders are named seq / 1000, at least three digits: 000, 001 … 1234); not read")
+            }
+            out.append(Problem(path: base + s.path, kind: "stray-file", message: lang.pick(zh, en)))
         }
         return out
     }
@@ -154,6 +262,7 @@ extension Verifier {
     }
 
     /// Reads a record's two files safely and checks the record.
+    /// `dirFD`: the seq's folder (`RecordFolders`).
     static func checkFiles(dirFD: Int32, member: String, seq: Int, context: Context, cache: VerifyCache?) -> (Checked, Data?) {
         let name = RecordFileName.json(seq)
         let json = readRegular(at: dirFD, name, limit: RecordLimits.recordBytes, noFollow: true)

@@ -62,7 +62,7 @@ extension Verifier {
             for (m, v) in logs[mi].maxima where Int(v.seq) > highest[m]?.seq ?? 0 {
                 let at = Int(v.at)
                 guard at < published[mi].count else { continue }
-                highest[m] = (Int(v.seq), "records/\(member)/" + RecordFileName.json(Int(published[mi][at])))
+                highest[m] = (Int(v.seq), RecordFileName.path(member: member, seq: Int(published[mi][at])))
             }
         }
         let listed = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1, $0) })
@@ -79,7 +79,7 @@ extension Verifier {
             guard seen > have else { continue }
             let from = have + 1
             let what = from == seen ? RecordFileName.json(from) : RecordFileName.json(from) + "…" + RecordFileName.json(seen)
-            out.append(Problem(path: "records/\(m)/" + RecordFileName.json(from), kind: "missing-record",
+            out.append(Problem(path: RecordFileName.path(member: m, seq: from), kind: "missing-record",
                 message: lang.pick("记录 \(what) 缺失，而 \(by) 见过 “\(m)” 的记录直到 seq \(seen)（被删除？）",
                                    "records \(what) are missing, while \(by) saw the records of '\(m)' up to seq \(seen) (deleted?)")))
         }

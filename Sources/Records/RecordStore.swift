@@ -7,8 +7,57 @@ import Glibc
 import Darwin
 #endif
 
-/// File names of records: NNNNNN.json (at least six digits) and NNNNNN.json.sig.
+/// Where a record lives: `records/MEMBER/NNN/NNNNNN.json` and `NNNNNN.json.sig`. The file name
+/// is the seq with at least six digits; the folder NNN (the fan-out, README "Decision on a
+/// fan-out") is seq / 1000 with at least three digits, 1,000 seqs a folder: seq 1…999 in `000`,
+/// 1000…1999 in `001`, 1234567 in `1234`. Each has exactly one spelling; every other name in a
+/// member's directory is a stray file.
 public enum RecordFileName {
+    /// Seqs a fan-out folder holds.
+    public static let perFolder = 1000
+
+    /// The folder number of `seq` (seq / 1000).
+    @inline(__always)
+    public static func folderNumber(_ seq: Int) -> Int { seq / perFolder }
+
+    /// The name of folder number `n`: at least three digits.
+    public static func folderName(number n: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, 3 - s.count)) + s
+    }
+
+    /// The name of the folder that holds `seq`.
+    public static func folder(_ seq: Int) -> String { folderName(number: folderNumber(seq)) }
+
+    /// The folder number a directory name spells canonically, nil for any other name.
+    public static func parseFolder(_ name: String) -> Int? {
+        Array(name.utf8).withUnsafeBufferPointer { parseFolder($0) }
+    }
+
+    /// `NNN/NNNNNN.json` (or `.json.sig`), relative to the member's directory.
+    public static func inMember(_ seq: Int, signature: Bool = false) -> String {
+        folder(seq) + "/" + (signature ? sig(seq) : json(seq))
+    }
+
+    /// The one spelling of a record's path relative to the store: `records/MEMBER/NNN/NNNNNN.json`
+    /// (`.json.sig` with `signature`).
+    public static func path(member: String, seq: Int, signature: Bool = false) -> String {
+        "records/" + member + "/" + inMember(seq, signature: signature)
+    }
+
+    /// The member and entry of a canonical record path `records/MEMBER/NNN/NNNNNN.json(.sig)`
+    /// (the folder the seq's own); nil for any other path.
+    public static func parsePath(_ path: String) -> (member: String, entry: Entry)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "records", isSafeFileName(String(parts[1])),
+              let folder = parseFolder(String(parts[2])), let e = parse(String(parts[3])) else { return nil }
+        switch e {
+        case .json(let n), .sig(let n): guard folderNumber(n) == folder else { return nil }
+        }
+        return (String(parts[1]), e)
+    }
+
+
     public static func json(_ seq: Int) -> String {
         let s = String(seq)
         return String(repeating: "0", count: max(0, 6 - s.count)) + s + ".json"
@@ -36,7 +85,7 @@ public enum AppendStep: Int, CaseIterable, Sendable {
     case sigTempCreated, sigTempWritten, sigLinked
 }
 
-/// The append-only record files of a store: records/MEMBER/NNNNNN.json(.sig).
+/// The append-only record files of a store: records/MEMBER/NNN/NNNNNN.json(.sig).
 public final class RecordStore: @unchecked Sendable {
     public let layout: StoreLayout
     /// fsync files and directories (turn off only for throw-away benchmark stores).
@@ -56,7 +105,6 @@ public final class RecordStore: @unchecked Sendable {
         self.layout = layout; self.durable = durable; self.checkRoster = checkRoster
     }
 
-    func relative(_ member: String, _ name: String) -> String { "records/" + member + "/" + name }
 
     /// The programme instance records of this store must name (program.yaml `instance`, else its `id`).
     public static func programInstance(_ layout: StoreLayout) throws -> String {
@@ -68,7 +116,8 @@ public final class RecordStore: @unchecked Sendable {
 
     /// Takes the member's lock, cleans temp files, reads the chain head, builds and signs the
     /// record (seq = head + 1, prev = SHA-256 of the head's bytes or 64 zeros), then publishes
-    /// NNNNNN.json and NNNNNN.json.sig, each durably and without replacing anything.
+    /// NNN/NNNNNN.json and NNN/NNNNNN.json.sig, each durably and without replacing anything (the
+    /// folder NNN made first when it is new, and the member's directory synced).
     /// `gov`: the governance head the signer's session had seen (nil: the store's head, read
     /// now); `seen`: member → highest seq the session had seen (the signer and zeros dropped).
     public func append(kind: RecordKind, body: [String: JSONValue], program: String, signerID: String,
@@ -104,8 +153,8 @@ public final class RecordStore: @unchecked Sendable {
         // The seq range is bounded (file names and the index hold Int32): past it, refuse
         // clearly instead of writing a file that verify would not read.
         guard head.seq < RecordLimits.maxSeq else {
-            throw RecordsError("“\(signerID)” 的记录链已到序号上限 \(RecordLimits.maxSeq)（\(relative(signerID, RecordFileName.json(head.seq)))），不能再追加记录",
-                               "the record chain of '\(signerID)' has reached the highest seq, \(RecordLimits.maxSeq) (\(relative(signerID, RecordFileName.json(head.seq)))); no record can follow it")
+            throw RecordsError("“\(signerID)” 的记录链已到序号上限 \(RecordLimits.maxSeq)（\(RecordFileName.path(member: signerID, seq: head.seq))），不能再追加记录",
+                               "the record chain of '\(signerID)' has reached the highest seq, \(RecordLimits.maxSeq) (\(RecordFileName.path(member: signerID, seq: head.seq))); no record can follow it")
         }
         let govHead = try gov ?? state?.head ?? Governance.load(layout).head
         let record = Record(kind: kind, program: program, signer: signerID, seq: head.seq + 1,
@@ -118,13 +167,19 @@ public final class RecordStore: @unchecked Sendable {
         }
         let armored = try SSHSig.sign(bytes, signer: signer)
         let name = RecordFileName.json(record.seq)
-        try publish(bytes, dirFD: dirFD, name: name, display: dir + "/" + name, steps: (.recordTempCreated, .recordTempWritten, .recordLinked))
+        let folder = RecordFileName.folder(record.seq)
+        // The seq's folder, made durably when it is new (mkdirat, fsync of the member's
+        // directory), opened without following a link; a symbolic link or a file there is refused.
+        guard let folderFD = try openDirectory(at: dirFD, folder, display: dir + "/" + folder, create: true) else { throw sysError(dir + "/" + folder, "open") }
+        defer { close(folderFD) }
+        let shown = dir + "/" + folder + "/" + name
+        try publish(bytes, dirFD: folderFD, name: name, display: shown, steps: (.recordTempCreated, .recordTempWritten, .recordLinked))
         if crash(.recordPublished) { throw SimulatedCrash() }
-        try publish(Data(armored.utf8), dirFD: dirFD, name: name + ".sig", display: dir + "/" + name + ".sig",
+        try publish(Data(armored.utf8), dirFD: folderFD, name: name + ".sig", display: shown + ".sig",
                     steps: (.sigTempCreated, .sigTempWritten, .sigLinked))
         let sha = Record.sha256Hex(bytes)
         mutex.withLock { heads[signerID] = (record.seq, sha) }
-        return StoredRecord(record: record, bytes: bytes, path: relative(signerID, RecordFileName.json(record.seq)), sha256: sha)
+        return StoredRecord(record: record, bytes: bytes, path: RecordFileName.path(member: signerID, seq: record.seq), sha256: sha)
     }
 
     func crash(_ step: AppendStep) -> Bool { crashHook?(step) ?? false }
@@ -201,39 +256,54 @@ public final class RecordStore: @unchecked Sendable {
 
     /// Under the member's lock: the last published record (seq, sha256 hex), after removing
     /// what a killed writer left (temp files, a record file whose signature never appeared).
+    /// The head is the highest seq with a signature, in the highest folder that holds one.
     func readHead(member: String, dirFD: Int32) throws -> (seq: Int, sha: String) {
         let firstTime = mutex.withLock { cleaned.insert(member).inserted }
         var seq: Int
         var sha: String?
+        var folders = RecordFolders(memberFD: dirFD)
+        defer { folders.close() }
+        /// A killed writer's temp files are in the folder of the seq it was writing.
+        func cleanTemps(after head: Int) {
+            for s in Set([max(1, head), head + 1]) where s <= RecordLimits.maxSeq {
+                let fd = folders.fd(for: s)
+                if fd >= 0 { _ = DurableFile.cleanTempFiles(inDirectory: fd) }
+            }
+        }
         if firstTime {
-            DurableFile.cleanTempFiles(inDirectory: dirFD)
             guard let l = RecordFileName.listing(dirFD: dirFD) else { throw sysError(layout.memberRecordsDir(member), "readdir") }
             let sigs = Set(l.sigs)
             seq = l.sigs.last.map(Int.init) ?? 0
             // Unpublished record files above the head (their writer died before the .sig).
             for s in l.jsons where Int(s) > seq && !sigs.contains(s) {
-                unlinkat(dirFD, RecordFileName.json(Int(s)), 0)
+                let fd = folders.fd(for: Int(s))
+                if fd >= 0 { unlinkat(fd, RecordFileName.json(Int(s)), 0) }
             }
+            cleanTemps(after: seq)
         } else {
             let cached = mutex.withLock { heads[member] }
             seq = cached?.seq ?? 0
-            if let c = cached, RecordStore.exists(at: dirFD, RecordFileName.sig(c.seq)) { sha = c.sha } else if cached != nil {
+            func exists(_ s: Int, signature: Bool) -> Bool {
+                let fd = folders.fd(for: s)
+                return fd >= 0 && RecordStore.exists(at: fd, signature ? RecordFileName.sig(s) : RecordFileName.json(s))
+            }
+            if let c = cached, exists(c.seq, signature: true) { sha = c.sha } else if cached != nil {
                 // The cache is stale (files moved under us): rescan.
                 _ = mutex.withLock { cleaned.remove(member) }
                 return try readHead(member: member, dirFD: dirFD)
             }
             // Others may have appended since: walk forward.
-            while seq < RecordLimits.maxSeq, RecordStore.exists(at: dirFD, RecordFileName.sig(seq + 1)) { seq += 1; sha = nil }
-            if seq < RecordLimits.maxSeq, RecordStore.exists(at: dirFD, RecordFileName.json(seq + 1)) {
-                unlinkat(dirFD, RecordFileName.json(seq + 1), 0)
-                DurableFile.cleanTempFiles(inDirectory: dirFD)
+            while seq < RecordLimits.maxSeq, exists(seq + 1, signature: true) { seq += 1; sha = nil }
+            if seq < RecordLimits.maxSeq, exists(seq + 1, signature: false) {
+                unlinkat(folders.fd(for: seq + 1), RecordFileName.json(seq + 1), 0)
+                cleanTemps(after: seq)
             }
         }
         if seq == 0 { return (0, Record.zeroHash) }
         if let sha { return (seq, sha) }
-        guard case .data(let bytes) = Verifier.readRegular(at: dirFD, RecordFileName.json(seq), limit: RecordLimits.recordBytes, noFollow: true) else {
-            throw RecordsError("\(relative(member, RecordFileName.json(seq)))：链头记录缺失、无法读取或不是普通文件（签名存在）；请运行 `pingshen verify`",
-                               "\(relative(member, RecordFileName.json(seq))): the chain head record is missing, unreadable or not a regular file (its signature exists); run `pingshen verify`")
+        guard case .data(let bytes) = Verifier.readRegular(at: folders.fd(for: seq), RecordFileName.json(seq), limit: RecordLimits.recordBytes, noFollow: true) else {
+            throw RecordsError("\(RecordFileName.path(member: member, seq: seq))：链头记录缺失、无法读取或不是普通文件（签名存在）；请运行 `pingshen verify`",
+                               "\(RecordFileName.path(member: member, seq: seq)): the chain head record is missing, unreadable or not a regular file (its signature exists); run `pingshen verify`")
         }
         let h = Record.sha256Hex(bytes)
         mutex.withLock { heads[member] = (seq, h) }
@@ -294,11 +364,16 @@ public final class RecordStore: @unchecked Sendable {
     }
 
     public func read(member: String, seq: Int) throws -> StoredRecord {
-        let rel = relative(member, RecordFileName.json(seq))
+        let rel = RecordFileName.path(member: member, seq: seq)
         let path = layout.root + "/" + rel
         let fd = try openMemberDirectory(member, create: false)
-        let got = fd.map { Verifier.readRegular(at: $0, RecordFileName.json(seq), limit: RecordLimits.recordBytes, noFollow: true) }
-        if let fd { close(fd) }
+        var got: Verifier.FileRead? = nil
+        if let fd {
+            var folders = RecordFolders(memberFD: fd)
+            got = Verifier.readRegular(at: folders.fd(for: seq), RecordFileName.json(seq), limit: RecordLimits.recordBytes, noFollow: true)
+            folders.close()
+            close(fd)
+        }
         guard case .data(let bytes)? = got else {
             throw InputError(path: path, message: RecordsError.currentLanguage.pick("无法读取记录（缺失、不是普通文件或超过大小上限）",
                                                                                      "cannot read the record (missing, not a regular file, or over the size limit)"))
@@ -324,9 +399,11 @@ public final class RecordStore: @unchecked Sendable {
             var last = 0
             guard let fd = try openMemberDirectory(member, create: false) else { continue }
             defer { close(fd) }
+            var folders = RecordFolders(memberFD: fd)
+            defer { folders.close() }
             for s in try publishedSeqs(of: member) {
                 guard s == last + 1 else { break }
-                guard case .data(let bytes) = Verifier.readRegular(at: fd, RecordFileName.json(s), limit: RecordLimits.recordBytes, noFollow: true) else { break }
+                guard case .data(let bytes) = Verifier.readRegular(at: folders.fd(for: s), RecordFileName.json(s), limit: RecordLimits.recordBytes, noFollow: true) else { break }
                 m.add(Array(SHA256.hash(data: bytes)))
                 last = s
             }
@@ -378,4 +455,14 @@ public enum Merkle {
             return Hex.encode(acc!)
         }
     }
+}
+
+extension StoreLayout {
+    /// The full path of a record file, `RecordFileName.path` under the store's root.
+    public func recordFile(_ member: String, seq: Int, signature: Bool = false) -> String {
+        root + "/" + RecordFileName.path(member: member, seq: seq, signature: signature)
+    }
+
+    /// The folder records/MEMBER/NNN that holds `seq`.
+    public func recordFolder(_ member: String, seq: Int) -> String { memberRecordsDir(member) + "/" + RecordFileName.folder(seq) }
 }

@@ -19,7 +19,7 @@ public struct RecordSummary: Sendable {
     public var content: Content
 
     /// records/MEMBER/NNNNNN.json
-    public var path: String { "records/" + signer + "/" + RecordFileName.json(seq) }
+    public var path: String { RecordFileName.path(member: signer, seq: seq) }
 
     public init(signer: String, seq: Int, kind: RecordKind, content: Content) {
         self.signer = signer; self.seq = seq; self.kind = kind; self.content = content

@@ -349,7 +349,7 @@ struct StoreIndex {
         var ctime: Int64
     }
 
-    /// The stamps of records/MEMBER/NNNNNN.json and its .sig, relative to the member's directory.
+    /// The stamps of records/MEMBER/NNN/NNNNNN.json and its .sig; `dirFD` is the folder NNN.
     static func stamp(dirFD: Int32, seq: Int) -> Stamp? {
         var name = NameBuffer()
         return stamp(dirFD: dirFD, seq: seq, name: &name)
@@ -393,6 +393,30 @@ struct StoreIndex {
         return Stamp(mix: h == 0 ? 1 : h, ctime: ctime(a))
     }
 
+    /// A member directory's stamp: the directory's own and each of its fan-out folders' (a
+    /// record file created, removed or renamed in a folder changes that folder, not the member's
+    /// directory); never 0. A folder's stat does not follow a symbolic link.
+    static func memberStamp(dirFD: Int32) -> Stamp? {
+        var a = stat()
+        guard fstat(dirFD, &a) == 0 else { return nil }
+        var h = StoreIndex.fnvBasis
+        fold(&h, a)
+        var newest = ctime(a)
+        // Order-free: readdir's order is not part of the stamp.
+        var folders: UInt64 = 0
+        let ok = RecordFileName.entries(dirFD: dirFD) { name, _ in
+            guard RecordFileName.parseFolder(name) != nil else { return }
+            var st = stat()
+            let got = name.baseAddress!.withMemoryRebound(to: CChar.self, capacity: name.count + 1) { fstatat(dirFD, $0, &st, AT_SYMLINK_NOFOLLOW) == 0 }
+            var f = StoreIndex.fnvBasis
+            if got { fold(&f, st); newest = max(newest, ctime(st)) }
+            folders &+= f
+        }
+        guard ok else { return nil }
+        h = (h ^ folders) &* 0x1000_0000_01b3
+        return Stamp(mix: h == 0 ? 1 : h, ctime: newest)
+    }
+
     static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// Mixes a file's device, inode, size, mtime and ctime into `h` (FNV-1a style, not
@@ -414,26 +438,23 @@ struct StoreIndex {
 }
 
 extension RecordFileName {
-    /// The record files of one member's directory, read with readdir (no String per entry):
-    /// seqs with a .json, seqs with a .sig, both ascending.
-    static func list(dirFD: Int32) -> (jsons: [Int32], sigs: [Int32])? {
-        let dup = dup(dirFD)
-        guard dup >= 0, let dir = fdopendir(dup) else { return nil }
-        defer { closedir(dir) }
-        rewinddir(dir)
-        var jsons: [Int32] = [], sigs: [Int32] = []
-        while let e = readdir(dir) {
-            DirectoryEntry.read(e) { name, _ in
-                guard let (seq, isSig) = parseName(name) else { return }
-                if isSig { sigs.append(seq) } else { jsons.append(seq) }
-            }
-        }
-        jsons.sort(); sigs.sort()
-        return (jsons, sigs)
-    }
-
     static let sigSuffix: [UInt8] = Array(".json.sig".utf8)
     static let jsonSuffix: [UInt8] = Array(".json".utf8)
+
+    /// The canonical name of a fan-out folder (3 to 7 digits, no zero padding beyond three, at
+    /// most `RecordLimits.maxSeq` / 1000): its number.
+    static func parseFolder(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = p.count
+        guard n >= 3, n <= 7 else { return nil }
+        var v = 0
+        for c in p {
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+        }
+        if n > 3, p[0] == 0x30 { return nil }
+        guard v <= RecordLimits.maxSeq / perFolder else { return nil }
+        return v
+    }
 
     /// The canonical "NNNNNN.json" / "NNNNNN.json.sig" (6 to 10 digits, no extra leading zeros).
     static func parseName(_ p: UnsafeBufferPointer<UInt8>) -> (Int32, Bool)? {

@@ -206,7 +206,7 @@ struct AssignmentChecks {
         }
         if heads.count == 1, let table = GroupingBody.assignment(heads[0].record.body)?.table {
             for s in scores where !(table[s.dossier] ?? []).contains(s.member) {
-                problem("records/\(s.member)/" + RecordFileName.json(s.seq), "unassigned-sheet",
+                problem(RecordFileName.path(member: s.member, seq: s.seq), "unassigned-sheet",
                         "\(s.member) 评了未分配给其的 \(s.dossier)（分配记录 \(heads[0].path)）", "\(s.member) scored \(s.dossier), which the assignment \(heads[0].path) does not give them")
             }
         }

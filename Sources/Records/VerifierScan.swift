@@ -168,9 +168,10 @@ extension Verifier {
                 let (fd, problem) = openMemberDirectory(recordsFD: recordsFD, name: name, type: type, lang: lang)
                 if let problem { problems.append(problem); continue }
                 guard fd >= 0 else { throw StoreError(lang.pick("\(dir)：无法读取", "\(dir): cannot be read")) }
-                let dirStamp = StoreIndex.stamp(dirFD: fd)
-                // A directory that has not changed since the index was written holds the same
-                // names (creating, removing or renaming an entry changes it): no need to list it.
+                let dirStamp = StoreIndex.memberStamp(dirFD: fd)
+                // A directory whose folders have not changed since the index was written holds
+                // the same names (creating, removing or renaming an entry changes its folder, and
+                // a new folder the member's directory): no need to list it.
                 if let previous, let e = previous.members[name], let ds = dirStamp, e.dirStamp == ds.mix {
                     memberFiles.append(MemberFiles(member: name, dirFD: fd, dirStamp: dirStamp, published: e.seqs, unsigned: [], sigOnly: []))
                     continue
@@ -228,11 +229,13 @@ extension Verifier {
             parallel(jobs.count, workers: workers) { j in
                 let job = js[j]
                 guard let e = ents[job.m] else { return }
-                let fd = files[job.m].dirFD
+                var folders = RecordFolders(memberFD: files[job.m].dirFD)
+                defer { folders.close() }
                 var bad = job.hi
                 var name = StoreIndex.NameBuffer()
                 for i in job.lo..<job.hi {
-                    guard let s = StoreIndex.stamp(dirFD: fd, seq: Int(e.seqs[i]), name: &name), s.mix == e.stamps[i] else { bad = i; break }
+                    let seq = Int(e.seqs[i])
+                    guard let s = StoreIndex.stamp(dirFD: folders.fd(for: seq), seq: seq, name: &name), s.mix == e.stamps[i] else { bad = i; break }
                 }
                 firstBad.buf[j] = bad
             }
@@ -269,7 +272,7 @@ extension Verifier {
                     var reader = ByteReader(raw, from: r.lowerBound, to: r.upperBound)
                     let summary = RecordSummary.decode(&reader, signer: name, seq: Int(e.seqs[i]), kind: kind, sha256: { Hex.encode(sha) })
                     guard case .whole(let r, _)? = summary?.content else { indexBroken = true; return }
-                    let path = "records/\(name)/" + RecordFileName.json(Int(e.seqs[i]))
+                    let path = FastPath.record(member: name, seq: Int(e.seqs[i]))
                     noteWhole(r, path: path, sha: sha)
                 }
                 chains[mi] = st
@@ -341,12 +344,17 @@ extension Verifier {
             let (context, indexed) = (self.context, self.indexed)
             parallel(slices, workers: workers) { sl in
                 let lo = n * sl / slices, hi = n * (sl + 1) / slices
+                var folders = RecordFolders(memberFD: -1)
+                var folderMember: Int32 = -1
+                defer { folders.close() }
                 for i in lo..<hi {
                     let t = batch[i]
                     let mf = files[Int(t.m)]
                     let seq = Int(t.seq)
-                    if indexed { stamps.buf[i] = StoreIndex.stamp(dirFD: mf.dirFD, seq: seq) }
-                    var (c, json) = checkFiles(dirFD: mf.dirFD, member: mf.member, seq: seq, context: context, cache: cache)
+                    if folderMember != t.m { folders.close(); folders = RecordFolders(memberFD: mf.dirFD); folderMember = t.m }
+                    let dirFD = folders.fd(for: seq)
+                    if indexed { stamps.buf[i] = StoreIndex.stamp(dirFD: dirFD, seq: seq) }
+                    var (c, json) = checkFiles(dirFD: dirFD, member: mf.member, seq: seq, context: context, cache: cache)
                     if collect, c.valid, let json { c.bytes = json }
                     results.buf[i] = c
                 }
@@ -416,7 +424,7 @@ extension Verifier {
         func checkGovOrder(_ r: Record, path recordPath: String, chain st: inout ChainState, member mi: Int, problems: inout [Problem]) {
             if !st.govKnown {
                 st.govKnown = true
-                let path = layout.memberRecordsDir(memberFiles[mi].member) + "/" + RecordFileName.json(st.lastSeq)
+                let path = layout.root + "/" + RecordFileName.path(member: memberFiles[mi].member, seq: st.lastSeq)
                 if let bytes = Verifier.readFile(path), let before = Record.fast(bytes) ?? (try? Record(bytes: bytes)) {
                     st.lastGov = governance.position[before.gov]
                 }
@@ -439,12 +447,12 @@ extension Verifier {
                 let last = mf.published.last ?? 0
                 for s in mf.unsigned where s < last {
                     memberProblem[mi] = true
-                    problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(Int(s)), kind: "missing-signature",
+                    problems.append(Problem(path: RecordFileName.path(member: mf.member, seq: Int(s)), kind: "missing-signature",
                         message: lang.pick("记录没有签名文件，而其后还有记录", "the record has no signature file but later records exist")))
                 }
                 for s in mf.sigOnly {
                     memberProblem[mi] = true
-                    problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.sig(Int(s)), kind: "malformed",
+                    problems.append(Problem(path: RecordFileName.path(member: mf.member, seq: Int(s), signature: true), kind: "malformed",
                         message: lang.pick("签名文件没有对应的记录", "a signature file without its record")))
                 }
             }
@@ -498,7 +506,7 @@ extension Verifier {
                     // Leaves for seq 1…upto; anything absent on the way is missing.
                     var expected = 1
                     func miss(_ s: Int, _ count: Int) {
-                        if missing.count < 6 { missing.append("records/\(m)/" + RecordFileName.json(s)) }
+                        if missing.count < 6 { missing.append(RecordFileName.path(member: m, seq: s)) }
                         missingCount += count
                     }
                     if let st = memberIndex[m].map({ chains[$0] }) {
@@ -533,7 +541,7 @@ extension Verifier {
                 let upto = latest.counted[mf.member] ?? 0
                 for (i, k) in st.kinds.enumerated() where Int(st.seqs[i]) > upto {
                     guard let k, k == .score || k == .recusal else { continue }
-                    problems.append(Problem(path: "records/\(mf.member)/" + RecordFileName.json(Int(st.seqs[i])), kind: "after-finalize",
+                    problems.append(Problem(path: RecordFileName.path(member: mf.member, seq: Int(st.seqs[i])), kind: "after-finalize",
                         message: lang.pick("\(k.rawValue) 记录未被定稿 \(latest.path) 计入（在定稿之后）",
                                            "\(k.rawValue) record not counted by the finalization \(latest.path) (comes after it)")))
                 }
@@ -655,9 +663,8 @@ extension Verifier {
         func handOver(_ report: VerifyReport, to summaries: (RecordSummary) -> Void) -> Bool {
             var badSeqs: [String: Set<Int>] = [:]
             for p in report.problems {
-                let parts = p.path.split(separator: "/")
-                if parts.count == 3, parts[0] == "records", case .json(let s)? = RecordFileName.parse(String(parts[2])) {
-                    badSeqs[String(parts[1]), default: []].insert(s)
+                if let (member, entry) = RecordFileName.parsePath(p.path), case .json(let s) = entry {
+                    badSeqs[member, default: []].insert(s)
                 }
             }
             // (Decoding on several threads was tried: no faster, as taking the summaries in is most

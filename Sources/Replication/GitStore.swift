@@ -31,7 +31,7 @@ public enum GitStore {
     /keys/
     /.governance.lock
     /records/*/.lock
-    /records/*/.tmp-*
+    /records/*/*/.tmp-*
     /dossiers/.tmp-*
 
     """
@@ -152,9 +152,8 @@ public enum GitStore {
             if xy == "??" || xy.contains("A") {
                 if case .record(let member, let seq, _) = place {
                     // A record exists once its signature does: both files or neither.
-                    let dir = layout.memberRecordsDir(member) + "/"
-                    guard FileManager.default.fileExists(atPath: dir + RecordFileName.sig(seq)),
-                          FileManager.default.fileExists(atPath: dir + RecordFileName.json(seq)) else { continue }
+                    guard FileManager.default.fileExists(atPath: layout.root + "/" + RecordFileName.path(member: member, seq: seq, signature: true)),
+                          FileManager.default.fileExists(atPath: layout.root + "/" + RecordFileName.path(member: member, seq: seq)) else { continue }
                 }
                 add.append(path)
                 continue

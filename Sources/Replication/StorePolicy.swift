@@ -5,7 +5,9 @@ import Records
 /// What may enter a store's git history, path by path: the rule a hub enforces on every pushed
 /// commit and `sync` on every fetched one (README "Several hosts"). A store only grows:
 ///
-/// - `records/MEMBER/NNNNNN.json` and `.json.sig`: added, never changed or deleted. A record
+/// - `records/MEMBER/NNN/NNNNNN.json` and `.json.sig` (`RecordFileName.path`, the one spelling:
+///   a record in another seq's folder or outside the folders is not a store file): added,
+///   never changed or deleted. A record
 ///   file that comes in with other bytes than the one already there is an edit, or a fork (the
 ///   member signed two different records at that seq on two hosts).
 /// - `evidence/NS/…` (a promotion's evidence, pinned by the intake record): added only.
@@ -59,10 +61,10 @@ public enum StorePolicy {
         guard let top = parts.first else { return nil }
         switch top {
         case "records":
-            guard parts.count == 3, Identifier.isValid(parts[1]), let e = RecordFileName.parse(parts[2]) else { return nil }
+            guard let (member, e) = RecordFileName.parsePath(path), Identifier.isValid(member) else { return nil }
             switch e {
-            case .json(let n): return .record(member: parts[1], seq: n, signature: false)
-            case .sig(let n): return .record(member: parts[1], seq: n, signature: true)
+            case .json(let n): return .record(member: member, seq: n, signature: false)
+            case .sig(let n): return .record(member: member, seq: n, signature: true)
             }
         case "dossiers":
             guard parts.count == 2, parts[1].hasSuffix(".yaml"), Identifier.isValid(String(parts[1].dropLast(5))) else { return nil }

@@ -221,13 +221,16 @@ public enum Sync {
             try git.ok(["update-ref", ref, theirs])
             let short = String(theirs.prefix(12))
             for (m, n) in forked {
-                let rel = ForkEvidence.folder + "/" + short + "/records/" + m
-                try FileManager.default.createDirectory(atPath: layout.root + "/" + rel, withIntermediateDirectories: true)
-                for name in [RecordFileName.json(n), RecordFileName.sig(n)] {
-                    let blob = try git.run(["cat-file", "blob", theirs + ":records/" + m + "/" + name])
-                    if blob.status == 0 { try DurableFile.write(blob.stdout, to: layout.root + "/" + rel + "/" + name) }
+                let kept = ForkEvidence.folder + "/" + short
+                try FileManager.default.createDirectory(atPath: layout.root + "/" + kept + "/records/" + m + "/" + RecordFileName.folder(n),
+                                                        withIntermediateDirectories: true)
+                for sig in [false, true] {
+                    let rel = RecordFileName.path(member: m, seq: n, signature: sig)
+                    let blob = try git.run(["cat-file", "blob", theirs + ":" + rel])
+                    if blob.status == 0 { try DurableFile.write(blob.stdout, to: layout.root + "/" + kept + "/" + rel) }
                 }
-                report.forks.append(Fork(member: m, seq: n, path: "records/" + m + "/" + RecordFileName.json(n), keptAt: rel + "/" + RecordFileName.json(n), ref: ref))
+                let path = RecordFileName.path(member: m, seq: n)
+                report.forks.append(Fork(member: m, seq: n, path: path, keptAt: kept + "/" + path, ref: ref))
             }
             report.status = .refused
             return false

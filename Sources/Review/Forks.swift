@@ -52,19 +52,22 @@ public enum ForkEvidence {
         for commit in commits.sorted() where Identifier.isValid(commit) {
             let recordsDir = base + "/" + commit + "/records"
             for member in ((try? fm.contentsOfDirectory(atPath: recordsDir)) ?? []).sorted() where Identifier.isValid(member) {
-                for name in ((try? fm.contentsOfDirectory(atPath: recordsDir + "/" + member)) ?? []).sorted() {
-                    guard case .json(let seq)? = RecordFileName.parse(name) else { continue }
-                    looked += 1
-                    if looked > limit { return found.sorted { ($0.member, $0.seq) < ($1.member, $1.seq) } }
-                    let key = member + "/" + name
-                    guard !seen.contains(key) else { continue }
-                    let keptPath = recordsDir + "/" + member + "/" + name
-                    let localPath = layout.memberRecordsDir(member) + "/" + name
-                    guard let kept = read(keptPath, RecordLimits.recordBytes), let keptSig = read(keptPath + ".sig", RecordLimits.signatureBytes),
-                          let local = read(localPath, RecordLimits.recordBytes), let localSig = read(localPath + ".sig", RecordLimits.signatureBytes),
-                          kept != local, check(kept, keptSig, member: member, seq: seq), check(local, localSig, member: member, seq: seq) else { continue }
-                    seen.insert(key)
-                    found.insert(ForkNotice(member: member, seq: seq, keptAt: folder + "/" + commit + "/records/" + member + "/" + name))
+                for sub in ((try? fm.contentsOfDirectory(atPath: recordsDir + "/" + member)) ?? []).sorted() where RecordFileName.parseFolder(sub) != nil {
+                    for name in ((try? fm.contentsOfDirectory(atPath: recordsDir + "/" + member + "/" + sub)) ?? []).sorted() {
+                        // Only a record at its own path (RecordFileName.path).
+                        let rel = "records/" + member + "/" + sub + "/" + name
+                        guard let (_, entry) = RecordFileName.parsePath(rel), case .json(let seq) = entry else { continue }
+                        looked += 1
+                        if looked > limit { return found.sorted { ($0.member, $0.seq) < ($1.member, $1.seq) } }
+                        guard !seen.contains(rel) else { continue }
+                        let keptPath = base + "/" + commit + "/" + rel
+                        let localPath = layout.root + "/" + rel
+                        guard let kept = read(keptPath, RecordLimits.recordBytes), let keptSig = read(keptPath + ".sig", RecordLimits.signatureBytes),
+                              let local = read(localPath, RecordLimits.recordBytes), let localSig = read(localPath + ".sig", RecordLimits.signatureBytes),
+                              kept != local, check(kept, keptSig, member: member, seq: seq), check(local, localSig, member: member, seq: seq) else { continue }
+                        seen.insert(rel)
+                        found.insert(ForkNotice(member: member, seq: seq, keptAt: folder + "/" + commit + "/" + rel))
+                    }
                 }
             }
         }

@@ -82,7 +82,7 @@ public struct Ledger: Sendable {
         /// The dossier version (SHA-256) the sheet names, nil when it names none.
         public var version: String?
         /// records/MEMBER/NNNNNN.json
-        public var path: String { "records/" + sheet.member + "/" + RecordFileName.json(seq) }
+        public var path: String { RecordFileName.path(member: sheet.member, seq: seq) }
     }
 
     // Interned ids.

@@ -425,7 +425,7 @@ extension ReviewSession {
                 }
                 let sl = all[i]
                 out.recusals[n, default: []].insert(x.slot)
-                out.flagged.append((n, "records/\(x.member)/" + RecordFileName.json(x.seq), LocalizedText(
+                out.flagged.append((n, RecordFileName.path(member: x.member, seq: x.seq), LocalizedText(
                     zh: "第 \(n) 轮的回避签于该轮入围名单 \(sl.record.path) 之后（不计）", en: "a round \(n) recusal signed after the round's shortlist \(sl.record.path) (not counted)")))
             }
         }
@@ -443,7 +443,7 @@ extension ReviewSession {
             // Each slot's seqs only (`forEachSheetSlot`): a sheet's path is made when it is flagged.
             roundLedger.forEachSheetSlot { slot, m, d, seqs in
                 guard let latest = seqs.last else { return }
-                func path(_ q: Int) -> String { "records/" + m + "/" + RecordFileName.json(q) }
+                func path(_ q: Int) -> String { RecordFileName.path(member: m, seq: q) }
                 if n > 1, putOn[d] == nil {
                     out.excluded[n, default: []].insert(slot)
                     out.flagged.append((n, path(latest), LocalizedText(zh: "第 \(n) 轮评分表：\(d) 不在第 \(n - 1) 轮签署的入围名单上", en: "a round \(n) sheet for \(d), which is on no signed round \(n - 1) shortlist")))
@@ -500,7 +500,7 @@ extension ReviewSession {
         let rec = s.record.record
         func horizon(_ m: String) -> Int { m == rec.signer ? rec.seq : (s.body.counted[m] ?? 0) }
         if let (m, q) = ledger.inputHeads.sorted(by: { $0.key < $1.key }).first(where: { $0.value > horizon($0.key) }) {
-            return "records/\(m)/" + RecordFileName.json(q)
+            return RecordFileName.path(member: m, seq: q)
         }
         return shortlists().first { $0.body.round < s.body.round && $0.record.record.seq > horizon($0.record.record.signer) }?.record.path
     }

@@ -234,11 +234,16 @@ public final class ReviewSession: @unchecked Sendable {
         return out
     }
 
+    /// The modification times of records/, each member's directory and each of its folders
+    /// NNN/ (a record added changes its folder, a new folder the member's directory).
     static func recordsStamp(_ layout: StoreLayout) -> [String: Int] {
         var out: [String: Int] = [layout.recordsDir: mtime(layout.recordsDir) ?? 0]
         for m in (try? FileManager.default.contentsOfDirectory(atPath: layout.recordsDir)) ?? [] {
             let dir = layout.memberRecordsDir(m)
             out[dir] = mtime(dir)
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where RecordFileName.parseFolder(f) != nil {
+                out[dir + "/" + f] = mtime(dir + "/" + f)
+            }
         }
         return out
     }
@@ -354,6 +359,8 @@ public final class ReviewSession: @unchecked Sendable {
         if stored.record.seq == ledger.head(of: memberID) + 1 {
             ledger.take(stored)
             if kind == .intake || kind == .dossierAmend || kind == .assignment || kind == .shortlist { applyPins() }
+            let folder = layout.memberRecordsDir(memberID) + "/" + RecordFileName.folder(stored.record.seq)
+            recordsStamp[folder] = ReviewSession.mtime(folder)
             recordsStamp[layout.memberRecordsDir(memberID)] = ReviewSession.mtime(layout.memberRecordsDir(memberID))
             recordsStamp[layout.recordsDir] = ReviewSession.mtime(layout.recordsDir)
         } else {

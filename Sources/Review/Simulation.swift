@@ -154,8 +154,7 @@ public enum Simulation {
                     var chain = chains.get()[j]
                     guard !work[j].isEmpty else { return }
                     let signer = try KeyFileSigner(path: keysDir + "/" + member)
-                    let dir = layout.memberRecordsDir(member)
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                    var folder = -1
                     func emit(_ kind: RecordKind, _ body: [String: JSONValue]) throws {
                         chain.seq += 1
                         var body = body
@@ -164,7 +163,12 @@ public enum Simulation {
                                             gov: gov, seen: seen.filter { $0.key != member }, body: body)
                         let bytes = record.canonicalBytes()
                         let sig = try SSHSig.sign(bytes, signer: signer)
-                        let name = dir + "/" + RecordFileName.json(chain.seq)
+                        if RecordFileName.folderNumber(chain.seq) != folder {
+                            folder = RecordFileName.folderNumber(chain.seq)
+                            try FileManager.default.createDirectory(atPath: layout.memberRecordsDir(member) + "/" + RecordFileName.folder(chain.seq),
+                                                                    withIntermediateDirectories: true)
+                        }
+                        let name = layout.root + "/" + RecordFileName.path(member: member, seq: chain.seq)
                         try DurableFile.write(bytes, to: name, replace: false, sync: false)
                         try DurableFile.write(Data(sig.utf8), to: name + ".sig", replace: false, sync: false)
                         chain.prev = Record.sha256Hex(bytes)
@@ -199,10 +203,9 @@ public enum Simulation {
 
         /// The chain of member `j` as its files now end (after the session signed for it).
         func resync(_ member: String, at j: Int) throws {
-            let dir = layout.memberRecordsDir(member)
-            let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }.sorted()
-            guard let last = names.last, let seq = Int(last.dropLast(5)) else { return }
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + last))
+            let store = RecordStore(layout: layout, durable: false, checkRoster: false)
+            guard let seq = try store.publishedSeqs(of: member).last else { return }
+            let bytes = try store.read(member: member, seq: seq).bytes
             chains.update { $0[j].seq = seq; $0[j].prev = Record.sha256Hex(bytes) }
         }
 

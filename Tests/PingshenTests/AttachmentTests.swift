@@ -168,7 +168,7 @@ import Review
         // A hand-signed record whose names climb out of the folder: malformed, never counted, nothing read.
         let rec = try HandSigned.append(fx, "sec", kind: "attachment", body: [
             "dossier": .string("D001"),
-            "files": .object(["../../records/sec/000001.json": .object(["sha256": .string(String(repeating: "0", count: 64)), "size": .int(1), "kind": .string("pdf")])]),
+            "files": .object(["../../records/sec/000/000001.json": .object(["sha256": .string(String(repeating: "0", count: 64)), "size": .int(1), "kind": .string("pdf")])]),
         ])
         let v2 = try Self.verify(fx)
         #expect(v2.problems.contains { $0.path == rec && $0.kind == "malformed" && $0.message.contains("attachment name") }, "\(v2.problems)")

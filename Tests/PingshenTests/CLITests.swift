@@ -119,7 +119,7 @@ import Testing
         try original.replacingOccurrences(of: "\"craft\":10", with: "\"craft\":19").write(toFile: rec, atomically: true, encoding: .utf8)
         var v = try Harness.pingshen(["verify", fx.store, "--format", "json"])
         #expect(v.status == 1)
-        #expect(v.stdout.contains("records/m2/000001.json"))
+        #expect(v.stdout.contains("records/m2/000/000001.json"))
         try original.write(toFile: rec, atomically: true, encoding: .utf8)
         #expect(try Harness.pingshen(["verify", fx.store]).status == 0)
         // a removed record (the first of m1's chain of two)
@@ -139,7 +139,7 @@ import Testing
         #expect(try a.score("m1", "D001", [10, 10, 10, 10]).status == 0)
         // b's roster has other keys: give b a's m1 key's record under a fresh member directory
         let rec = Harness.records(a.store, "m1")[0]
-        let dir = b.store + "/records/m1"
+        let dir = b.store + "/records/m1/000"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: rec, toPath: dir + "/000001.json")
         try FileManager.default.copyItem(atPath: rec + ".sig", toPath: dir + "/000001.json.sig")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Records
 
 /// Issue 16, "Deletions verify does not see": before finalization, deleting a member's last
 /// record, a whole member directory, or the chair's finalize record passed verify. Every record
@@ -16,7 +17,7 @@ import Testing
     }
 
     static func remove(_ fx: Fixture, _ member: String, _ seq: Int) throws {
-        let base = fx.store + "/records/\(member)/" + String(format: "%06d", seq) + ".json"
+        let base = fx.store + "/" + RecordFileName.path(member: member, seq: seq)
         try FileManager.default.removeItem(atPath: base)
         try FileManager.default.removeItem(atPath: base + ".sig")
     }
@@ -27,8 +28,8 @@ import Testing
         let (status, problems) = try Self.verify(fx.store)
         #expect(status == 1)
         let p = problems.first { $0["kind"] == "missing-record" }
-        #expect(p?["path"] == "records/m1/000002.json", "\(problems)")
-        #expect(p?["message"]?.contains("records/m2/000001.json") == true, "\(problems)")
+        #expect(p?["path"] == "records/m1/000/000002.json", "\(problems)")
+        #expect(p?["message"]?.contains("records/m2/000/000001.json") == true, "\(problems)")
     }
 
     @Test func aWholeMemberDirectoryThatAnotherSawIsMissed() throws {
@@ -36,7 +37,7 @@ import Testing
         try FileManager.default.removeItem(atPath: fx.store + "/records/m1")
         let (status, problems) = try Self.verify(fx.store)
         #expect(status == 1)
-        #expect(problems.contains { $0["kind"] == "missing-record" && $0["path"] == "records/m1" && $0["message"]?.contains("records/m2/000001.json") == true },
+        #expect(problems.contains { $0["kind"] == "missing-record" && $0["path"] == "records/m1" && $0["message"]?.contains("records/m2/000/000001.json") == true },
                 "\(problems)")
     }
 
@@ -60,7 +61,7 @@ import Testing
         let (status, problems) = try Self.verify(fx.store)
         #expect(status == 1)
         let p = problems.first { $0["kind"] == "missing-record" }
-        #expect(p?["path"] == "records/chair/" + String(format: "%06d", chair.count) + ".json", "\(problems)")
+        #expect(p?["path"] == RecordFileName.path(member: "chair", seq: chair.count), "\(problems)")
         #expect(p?["message"]?.contains("records/sec/") == true, "\(problems)")
     }
 

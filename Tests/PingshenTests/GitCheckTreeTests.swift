@@ -85,7 +85,7 @@ import Darwin
         #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
         let good = try GitCLI.out(h.hub, ["rev-parse", "main"])
         try h.score(evil, "m1", "D001", 20)
-        let p = evil + "/records/m1/000001.json"
+        let p = evil + "/records/m1/000/000001.json"
         let t = try String(contentsOfFile: p, encoding: .utf8)
         try t.replacingOccurrences(of: "\"craft\":20", with: "\"craft\":25").write(toFile: p, atomically: true, encoding: .utf8)
         #expect(try GitCLI.run(evil, ["add", "-A", "records"]).status == 0)
@@ -93,8 +93,8 @@ import Darwin
         #expect(try GitCLI.run(evil, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         try h.score(h.a, "m3", "D002", 18)
         var r = try h.sync(h.a)
-        #expect(r.status == 1 && r.stderr.contains("records/m1/000001.json") && r.stderr.contains("bad-signature"), "\(r.stderr)")
-        let forged = Self.kept(h.a + "/.git") + "/store/records/m1/000001.json"
+        #expect(r.status == 1 && r.stderr.contains("records/m1/000/000001.json") && r.stderr.contains("bad-signature"), "\(r.stderr)")
+        let forged = Self.kept(h.a + "/.git") + "/store/records/m1/000/000001.json"
         #expect(FileManager.default.fileExists(atPath: forged), "the refused tree is what the kept tree holds")
         // The attacker's history is replaced by a good one (a plain bare hub takes anything).
         #expect(try GitCLI.run(evil, ["reset", "-q", "--hard", good]).status == 0)
@@ -114,7 +114,7 @@ import Darwin
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", g.hub, bad]).status == 0)
         #expect(try Harness.pingshen(["git", "enable", bad]).status == 0)
         try g.score(bad, "m1", "D001", 20)
-        let q = bad + "/records/m1/000001.json"
+        let q = bad + "/records/m1/000/000001.json"
         try String(contentsOfFile: q, encoding: .utf8).replacingOccurrences(of: "\"craft\":20", with: "\"craft\":25")
             .write(toFile: q, atomically: true, encoding: .utf8)
         #expect(try GitCLI.run(bad, ["add", "-A", "records"]).status == 0)
@@ -138,7 +138,7 @@ import Darwin
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", h.hub, evil]).status == 0)
         #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
         try h.score(evil, "m1", "D001", 20)
-        let p = evil + "/records/m1/000001.json"
+        let p = evil + "/records/m1/000/000001.json"
         let genuine = try Data(contentsOf: URL(fileURLWithPath: p))
         try String(decoding: genuine, as: UTF8.self).replacingOccurrences(of: "\"craft\":20", with: "\"craft\":25")
             .write(toFile: p, atomically: true, encoding: .utf8)
@@ -147,11 +147,11 @@ import Darwin
         #expect(try GitCLI.run(evil, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         func refused(_ what: String) throws {
             let r = try h.sync(h.a)
-            #expect(r.status == 1 && r.stderr.contains("records/m1/000001.json") && r.stderr.contains("bad-signature"), "\(what): \(r.stderr)")
+            #expect(r.status == 1 && r.stderr.contains("records/m1/000/000001.json") && r.stderr.contains("bad-signature"), "\(what): \(r.stderr)")
         }
         try refused("first")
         let work = Self.kept(h.a + "/.git") + "/store"
-        let kept = work + "/records/m1/000001.json"
+        let kept = work + "/records/m1/000/000001.json"
         // 1. The refused record's bytes replaced by the genuine, verifying ones, mtime put back.
         var st = stat()
         #expect(lstat(kept, &st) == 0)
@@ -162,8 +162,8 @@ import Darwin
         #expect(FileManager.default.contents(atPath: kept) != genuine)
         // 2. Files git does not hold: a record folder only the kept tree has.
         let stray = work + "/records/m9"
-        try FileManager.default.createDirectory(atPath: stray, withIntermediateDirectories: true)
-        try genuine.write(to: URL(fileURLWithPath: stray + "/000001.json"))
+        try FileManager.default.createDirectory(atPath: stray + "/000", withIntermediateDirectories: true)
+        try genuine.write(to: URL(fileURLWithPath: stray + "/000/000001.json"))
         try refused("a file git does not hold")
         #expect(!FileManager.default.fileExists(atPath: stray))
         // 3. The member's folder replaced by a symbolic link to a folder holding the genuine record.
@@ -172,12 +172,12 @@ import Darwin
         for name in try FileManager.default.contentsOfDirectory(atPath: work + "/records/m1") {
             try FileManager.default.copyItem(atPath: work + "/records/m1/" + name, toPath: elsewhere + "/" + name)
         }
-        try genuine.write(to: URL(fileURLWithPath: elsewhere + "/000001.json"))
+        try genuine.write(to: URL(fileURLWithPath: elsewhere + "/000/000001.json"))
         try FileManager.default.removeItem(atPath: work + "/records/m1")
         try FileManager.default.createSymbolicLink(atPath: work + "/records/m1", withDestinationPath: elsewhere)
         try refused("a folder made a symbolic link")
         #expect(lstat(work + "/records/m1", &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR)
-        #expect(FileManager.default.contents(atPath: elsewhere + "/000001.json") == genuine, "nothing written through the link")
+        #expect(FileManager.default.contents(atPath: elsewhere + "/000/000001.json") == genuine, "nothing written through the link")
         #expect(try Harness.pingshen(["verify", h.a]).status == 0)
     }
 
@@ -246,9 +246,9 @@ import Darwin
         try h.score(h.b, "m2", "D002", 15)
         #expect(try h.sync(h.b).status == 0)
         #expect(try h.sync(h.a).status == 0)   // A's kept tree now exists
-        try FileManager.default.createDirectory(atPath: h.a + "/records/m1", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: h.a + "/records/m1/000009.json", withDestinationPath: "/etc/passwd")
-        #expect(try GitCLI.run(h.a, ["add", "-f", "records/m1/000009.json"]).status == 0)
+        try FileManager.default.createDirectory(atPath: h.a + "/records/m1/000", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: h.a + "/records/m1/000/000009.json", withDestinationPath: "/etc/passwd")
+        #expect(try GitCLI.run(h.a, ["add", "-f", "records/m1/000/000009.json"]).status == 0)
         #expect(try GitCLI.run(h.a, ["commit", "-q", "-m", "a link"]).status == 0)
         let work = Self.kept(h.a + "/.git") + "/store"
         for round in ["incremental", "whole"] {
@@ -256,9 +256,9 @@ import Darwin
             #expect(try h.sync(h.b).status == 0)
             if round == "whole" { try? FileManager.default.removeItem(atPath: Self.kept(h.a + "/.git") + "/held") }
             let r = try h.sync(h.a)
-            #expect(r.status == 1 && r.stderr.contains("records/m1/000009.json") && r.stderr.contains("120000"), "\(round): \(r.stdout) \(r.stderr)")
+            #expect(r.status == 1 && r.stderr.contains("records/m1/000/000009.json") && r.stderr.contains("120000"), "\(round): \(r.stdout) \(r.stderr)")
             var st = stat()
-            #expect(lstat(work + "/records/m1/000009.json", &st) != 0, "\(round): written")
+            #expect(lstat(work + "/records/m1/000/000009.json", &st) != 0, "\(round): written")
         }
     }
 

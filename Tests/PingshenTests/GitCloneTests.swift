@@ -51,13 +51,13 @@ import Testing
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", "--bare", h.hub, evil]).status == 0)
         let work = h.fx.dir + "/evilwork"
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, work]).status == 0)
-        let rec = work + "/records/m4/000001.json"
+        let rec = work + "/records/m4/000/000001.json"
         let t = try String(contentsOfFile: rec, encoding: .utf8)
         try t.replacingOccurrences(of: "16", with: "26").write(toFile: rec, atomically: true, encoding: .utf8)
         #expect(try GitCLI.run(work, ["commit", "-q", "-am", "rewrite"]).status == 0)
         #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         r = try Harness.pingshen(["clone", evil, h.fx.dir + "/fromevil"])
-        #expect(r.status == 1 && r.stderr.contains("records/m4/000001.json: changed"), "\(r.stderr)")
+        #expect(r.status == 1 && r.stderr.contains("records/m4/000/000001.json: changed"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: h.fx.dir + "/fromevil"))
     }
 
@@ -86,11 +86,11 @@ import Testing
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", "--bare", h.hub, evil]).status == 0)
         let work = h.fx.dir + "/evilwork"
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, work]).status == 0)
-        try FileManager.default.removeItem(atPath: work + "/records/sec/000002.json")
+        try FileManager.default.removeItem(atPath: work + "/records/sec/000/000002.json")
         #expect(try GitCLI.run(work, ["commit", "-q", "-am", "drop"]).status == 0)
         #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         r = try Harness.pingshen(["clone", evil, target])
-        #expect(r.status == 1 && r.stderr.contains("records/sec/000002.json: deleted"), "\(r.stderr)")
+        #expect(r.status == 1 && r.stderr.contains("records/sec/000/000002.json: deleted"), "\(r.stderr)")
         try unchanged("a deleted record")
         r = try Harness.pingshen(["clone", h.hub, target, "--fingerprint", fp])
         #expect(r.status == 0, "\(r.stderr)")
@@ -108,19 +108,19 @@ import Testing
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", evil, work]).status == 0)
         try h.score(h.a, "m2", "D001", 14)
         // m2's real sheet (a record the hub has not seen), its score raised after signing.
-        let sheet = try #require(try FileManager.default.contentsOfDirectory(atPath: h.a + "/records/m2").filter { $0.hasSuffix(".json") }.sorted().last)
-        try FileManager.default.createDirectory(atPath: work + "/records/m2", withIntermediateDirectories: true)
+        let sheet = Harness.recordPath(try #require(Harness.records(h.a, "m2").last))
+        try FileManager.default.createDirectory(atPath: work + "/" + (sheet as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         for name in [sheet, sheet + ".sig"] {
-            try FileManager.default.copyItem(atPath: h.a + "/records/m2/" + name, toPath: work + "/records/m2/" + name)
+            try FileManager.default.copyItem(atPath: h.a + "/" + name, toPath: work + "/" + name)
         }
-        let rec = work + "/records/m2/" + sheet
+        let rec = work + "/" + sheet
         try String(contentsOfFile: rec, encoding: .utf8).replacingOccurrences(of: "14", with: "19").write(toFile: rec, atomically: true, encoding: .utf8)
         #expect(try GitCLI.run(work, ["add", "records/m2"]).status == 0)
         #expect(try GitCLI.run(work, ["commit", "-q", "-m", "raised"]).status == 0)
         #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         let target = h.fx.dir + "/fromevil"
         let r = try Harness.pingshen(["clone", evil, target])
-        #expect(r.status == 1 && r.stderr.contains("records/m2/" + sheet), "\(r.stdout) \(r.stderr)")
+        #expect(r.status == 1 && r.stderr.contains(sheet), "\(r.stdout) \(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: target))
         // The same hub without that commit clones, and verifies.
         let good = h.fx.dir + "/good"

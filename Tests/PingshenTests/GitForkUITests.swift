@@ -42,7 +42,7 @@ import Testing
 
         // Hostile: what is kept must prove the fork.
         let forks = try FileManager.default.contentsOfDirectory(atPath: h.b + "/" + ForkEvidence.folder)
-        let kept = h.b + "/" + ForkEvidence.folder + "/" + (forks.first ?? "") + "/records/m1/000001.json"
+        let kept = h.b + "/" + ForkEvidence.folder + "/" + (forks.first ?? "") + "/records/m1/000/000001.json"
         let json = try Data(contentsOf: URL(fileURLWithPath: kept)), sig = try Data(contentsOf: URL(fileURLWithPath: kept + ".sig"))
         func shows() throws -> Bool { Self.title(try Self.ui(h.b, as: "sec")).contains("fork") }
         func restore() throws {
@@ -67,12 +67,12 @@ import Testing
         try FileManager.default.moveItem(atPath: moved, toPath: kept)
         try FileManager.default.moveItem(atPath: moved + ".sig", toPath: kept + ".sig")
         // This host's own record copied there: the same record twice is no fork.
-        let fake = h.b + "/" + ForkEvidence.folder + "/fake/records/m1"
+        let fake = h.b + "/" + ForkEvidence.folder + "/fake/records/m1/000"
         try FileManager.default.createDirectory(atPath: fake, withIntermediateDirectories: true)
         try FileManager.default.removeItem(atPath: kept)
-        try FileManager.default.copyItem(atPath: h.b + "/records/m1/000001.json", toPath: kept)
+        try FileManager.default.copyItem(atPath: h.b + "/records/m1/000/000001.json", toPath: kept)
         try FileManager.default.removeItem(atPath: kept + ".sig")
-        try FileManager.default.copyItem(atPath: h.b + "/records/m1/000001.json.sig", toPath: kept + ".sig")
+        try FileManager.default.copyItem(atPath: h.b + "/records/m1/000/000001.json.sig", toPath: kept + ".sig")
         // …and a FIFO and a folder where records would be: skipped, nothing hangs.
         #expect(mkfifo(fake + "/000001.json", 0o600) == 0)
         try FileManager.default.createDirectory(atPath: fake + "/000001.json.sig", withIntermediateDirectories: true)

@@ -118,7 +118,7 @@ import Glibc
         #expect(r.status == 0, "sync over ssh: \(r.stdout) \(r.stderr)")
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == GitCLI.out(laptop, ["rev-parse", "HEAD"]))
         #expect(try h.sync(h.a).status == 0)
-        #expect(FileManager.default.fileExists(atPath: h.a + "/records/m2/000001.json.sig"))
+        #expect(FileManager.default.fileExists(atPath: h.a + "/records/m2/000/000001.json.sig"))
         // A signed push over ssh: the certificate's signer must be the member the gate let in.
         try h.score(laptop, "m2", "D001", 15)
         let before = try GitCLI.out(h.hub, ["rev-parse", "main"])

@@ -53,21 +53,30 @@ import Testing
             for e in expect { #expect(r.stderr.contains(e), "\(name): expected \(e) in \(r.stderr)") }
             #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == good, "\(name): the hub moved")
         }
-        let rec = evil + "/records/sec/000002.json"
+        let rec = evil + "/records/sec/000/000002.json"
         try push("edit a record", {
             let t = try String(contentsOfFile: rec, encoding: .utf8)
             try t.replacingOccurrences(of: "\"member\"", with: "\"chair\"").write(toFile: rec, atomically: true, encoding: .utf8)
-        }, expect: ["pingshen hub refused: records/sec/000002.json: changed"])
-        try push("delete a record", { try FileManager.default.removeItem(atPath: rec) }, expect: ["records/sec/000002.json: deleted"])
+        }, expect: ["pingshen hub refused: records/sec/000/000002.json: changed"])
+        try push("delete a record", { try FileManager.default.removeItem(atPath: rec) }, expect: ["records/sec/000/000002.json: deleted"])
         try push("delete a dossier", { try FileManager.default.removeItem(atPath: evil + "/dossiers/D001.yaml") }, expect: ["dossiers/D001.yaml: deleted"])
         try push("a file no store holds", { try "x".write(toFile: evil + "/.gitmodules", atomically: true, encoding: .utf8) },
                  expect: [".gitmodules: not-a-store-file"])
+        // A real, signed record at a path that is not its one spelling (README "Decision on a
+        // fan-out"): outside the folders, in another seq's folder, in a folder spelled otherwise.
+        for to in ["records/sec/000002.json", "records/sec/001/000002.json", "records/sec/0000/000002.json", "records/sec/2/000002.json"] {
+            try push("a record at " + to, {
+                try FileManager.default.createDirectory(atPath: evil + "/" + (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: rec, toPath: evil + "/" + to)
+                try FileManager.default.copyItem(atPath: rec + ".sig", toPath: evil + "/" + to + ".sig")
+            }, expect: ["pingshen hub refused: " + to + ": not-a-store-file", to + ".sig: not-a-store-file"])
+        }
         try push("a forged record", {
             #expect(try h.score(evil, "m1", "D001", 20).status == 0)
-            let p = evil + "/records/m1/000001.json"
+            let p = evil + "/records/m1/000/000001.json"
             let t = try String(contentsOfFile: p, encoding: .utf8)
             try t.replacingOccurrences(of: "\"craft\":20", with: "\"craft\":25").write(toFile: p, atomically: true, encoding: .utf8)
-        }, expect: ["records/m1/000001.json", "bad-signature"])
+        }, expect: ["records/m1/000/000001.json", "bad-signature"])
         try push("an edited dossier with no signed amendment", {
             let p = evil + "/dossiers/D002.yaml"
             let t = try String(contentsOfFile: p, encoding: .utf8)
@@ -98,7 +107,7 @@ import Testing
         #expect(try GitCLI.run(evil, ["fetch", "-q", "origin"]).status == 0)
         _ = try GitCLI.run(evil, ["merge", "-q", "-X", "ours", "--no-edit", "origin/main"])
         let f = try GitCLI.signedPush(evil, key: h.fx.key("m1"), ["origin", "HEAD:main"])
-        #expect(f.status != 0 && f.stderr.contains("records/m1/000001.json: changed") && f.stderr.contains("member m1 signed two different records at seq 1"),
+        #expect(f.status != 0 && f.stderr.contains("records/m1/000/000001.json: changed") && f.stderr.contains("member m1 signed two different records at seq 1"),
                 "\(f.stderr)")
         // The hub is sound and still takes good pushes.
         #expect(try GitCLI.run(h.hub, ["fsck", "--no-progress"]).status == 0)
@@ -107,11 +116,11 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == h.head(h.b))
         // sync reports the hook's refusal as exit 1 with its reason: a record rewritten on B.
-        let p = h.b + "/records/m2/000001.json"
+        let p = h.b + "/records/m2/000/000001.json"
         #expect(try GitCLI.run(h.b, ["rm", "-q", "--cached", p]).status == 0)
         #expect(try GitCLI.run(h.b, ["commit", "-q", "-m", "drop"]).status == 0)
         let s = try h.sync(h.b)
-        #expect(s.status == 1 && s.stderr.contains("records/m2/000001.json: deleted"), "\(s.stdout) \(s.stderr)")
+        #expect(s.status == 1 && s.stderr.contains("records/m2/000/000001.json: deleted"), "\(s.stdout) \(s.stderr)")
     }
 
     /// Another store's history is refused by a hub made for this one (its fingerprint).

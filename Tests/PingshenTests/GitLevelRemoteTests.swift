@@ -87,7 +87,7 @@ import Darwin
         let promotion = try #require(body["promotion"] as? [String: Any])
         #expect(promotion["source_fingerprint"] as? String == qfp)
         let approval = try #require(Harness.records(qp.store, "appr-qp-ftu").last)
-        let rel = "records/appr-qp-ftu/" + (approval as NSString).lastPathComponent
+        let rel = Harness.recordPath(approval)
         #expect(FileManager.default.contents(atPath: city.store + "/evidence/QP2026/" + rel) == FileManager.default.contents(atPath: approval))
         let v = try PromoteTests.verify(city.store)
         #expect(v.status == 0, "\(v.text)")
@@ -142,14 +142,15 @@ import Darwin
         forged.seq = secRecord.seq + 1
         forged.prev = Record.sha256Hex(secBytes)
         forged.seen["sec"] = nil
-        let forgedPath = work + "/records/sec/" + String(format: "%06d", forged.seq) + ".json"
+        let forgedPath = work + "/" + RecordFileName.path(member: "sec", seq: forged.seq)
+        try FileManager.default.createDirectory(atPath: (forgedPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try forged.canonicalBytes().write(to: URL(fileURLWithPath: forgedPath))
         #expect(try Harness.run("/usr/bin/ssh-keygen", ["-Y", "sign", "-f", qp.key("sec"), "-n", "review-record@pingshen", forgedPath]).status == 0)
         #expect(try GitCLI.run(work, ["add", "records"]).status == 0)
         #expect(try GitCLI.run(work, ["commit", "-q", "-m", "approval"]).status == 0)
         #expect(try GitCLI.run(work, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         r = try Self.promote(city, "qingpu")
-        let forgedRel = "records/sec/" + String(format: "%06d", forged.seq) + ".json"
+        let forgedRel = RecordFileName.path(member: "sec", seq: forged.seq)
         #expect(r.status == 1 && r.stderr.contains("\(forgedRel): role") && r.stderr.contains("may not sign a approval record"), "\(r.stderr)")
         #expect(r.stderr.contains("refused qingpu's history: nothing was taken"), "\(r.stderr)")
         #expect(!Self.promoted(city))
@@ -169,7 +170,7 @@ import Darwin
         // A later commit that edits a record the district signed.
         #expect(try GitCLI.run(work, ["reset", "-q", "--hard", first]).status == 0)
         let m1 = try #require(Harness.records(qp.store, "m1").first)
-        let m1Rel = "records/m1/" + (m1 as NSString).lastPathComponent
+        let m1Rel = Harness.recordPath(m1)
         let text = try String(contentsOfFile: work + "/" + m1Rel, encoding: .utf8)
         try Data((text + " ").utf8).write(to: URL(fileURLWithPath: work + "/" + m1Rel))
         #expect(try GitCLI.run(work, ["commit", "-q", "-am", "edit"]).status == 0)

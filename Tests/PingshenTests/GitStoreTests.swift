@@ -42,7 +42,7 @@ enum GitCLI {
         #expect(r.status == 0, "init --git: \(r.stderr)")
         #expect(r.stdout.contains("git repository"))
         let files = try GitCLI.files(store)
-        #expect(files == [".gitignore", "records/sec/000001.json", "records/sec/000001.json.sig"], "\(files)")
+        #expect(files == [".gitignore", "records/sec/000/000001.json", "records/sec/000/000001.json.sig"], "\(files)")
         #expect(try GitCLI.out(store, ["config", "feature.manyFiles"]) == "true")
         #expect(try GitCLI.out(store, ["config", "index.version"]) == "4")
         #expect(try GitCLI.out(store, ["rev-parse", "--abbrev-ref", "HEAD"]) == "main")
@@ -51,7 +51,7 @@ enum GitCLI {
         let index = try Data(contentsOf: URL(fileURLWithPath: store + "/.git/index"))
         #expect(index.count > 8 && index[7] == 4)
         // Everything derived or private stays out of git.
-        for (path, text) in [("drafts/sec/D001.json", "{}"), (".cache/x", "x"), ("records/sec/.lock", ""), ("records/sec/.tmp-000002.json-abc", "x"),
+        for (path, text) in [("drafts/sec/D001.json", "{}"), (".cache/x", "x"), ("records/sec/.lock", ""), ("records/sec/000/.tmp-000002.json-abc", "x"),
                              (".keys/sec", "k"), ("keys/sec", "k"), (".staging/import-1/D9.yaml", "x"), (".governance.lock", "")] {
             let full = store + "/" + path
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -60,7 +60,7 @@ enum GitCLI {
         #expect(try GitCLI.out(store, ["status", "--porcelain"]) == "")
         // Views are ignored yet present, and stock ssh-keygen verifies with the README's paths.
         #expect(FileManager.default.fileExists(atPath: store + "/allowed_signers"))
-        #expect(try Harness.sshVerify(store: store, member: "sec", record: store + "/records/sec/000001.json").status == 0)
+        #expect(try Harness.sshVerify(store: store, member: "sec", record: store + "/records/sec/000/000001.json").status == 0)
     }
 
     @Test func enableCommitsAnExistingStoreAndThenEachBatch() throws {
@@ -68,7 +68,7 @@ enum GitCLI {
         var r = try Harness.pingshen(["git", "enable", fx.store])
         #expect(r.status == 0, "git enable: \(r.stderr)")
         var files = try GitCLI.files(fx.store)
-        #expect(files.contains("dossiers/D001.yaml") && files.contains("records/sec/000008.json.sig") && files.contains(".gitignore"))
+        #expect(files.contains("dossiers/D001.yaml") && files.contains("records/sec/000/000008.json.sig") && files.contains(".gitignore"))
         #expect(!files.contains { $0.hasPrefix("roster") || $0.hasPrefix("program") || $0.hasPrefix("allowed") || $0.hasPrefix(".staging") })
         let head = try GitCLI.out(fx.store, ["rev-parse", "HEAD"])
         // Again: nothing changes.
@@ -82,7 +82,7 @@ enum GitCLI {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try GitCLI.out(fx.store, ["rev-list", "--count", head + "..HEAD"]) == "1")
         files = try GitCLI.out(fx.store, ["diff", "--name-only", head, "HEAD"]).split(separator: "\n").map(String.init)
-        #expect(files == ["records/m1/000001.json", "records/m1/000001.json.sig", "records/m2/000001.json", "records/m2/000001.json.sig"], "\(files)")
+        #expect(files == ["records/m1/000/000001.json", "records/m1/000/000001.json.sig", "records/m2/000/000001.json", "records/m2/000/000001.json.sig"], "\(files)")
         #expect(try GitCLI.out(fx.store, ["log", "-1", "--format=%an"]) == "m1")
     }
 
@@ -109,7 +109,7 @@ enum GitCLI {
         let fx = try Fixture()
         #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
         let head = try GitCLI.out(fx.store, ["rev-parse", "HEAD"])
-        let rec = fx.store + "/records/m1/000001.json"
+        let rec = fx.store + "/records/m1/000/000001.json"
         #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
         #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
         let head2 = try GitCLI.out(fx.store, ["rev-parse", "HEAD"])
@@ -118,14 +118,14 @@ enum GitCLI {
         let original = try Data(contentsOf: URL(fileURLWithPath: rec))
         try Data(String(decoding: original, as: UTF8.self).replacingOccurrences(of: "20", with: "21").utf8).write(to: URL(fileURLWithPath: rec))
         var r = try Harness.pingshen(["git", "enable", fx.store])
-        #expect(r.status == 1 && r.stderr.contains("records/m1/000001.json") && r.stderr.contains("rewritten"), "\(r.stderr)")
+        #expect(r.status == 1 && r.stderr.contains("records/m1/000/000001.json") && r.stderr.contains("rewritten"), "\(r.stderr)")
         #expect(try GitCLI.out(fx.store, ["rev-parse", "HEAD"]) == head2)
         // Deleted.
         try original.write(to: URL(fileURLWithPath: rec))
         try FileManager.default.removeItem(atPath: rec + ".sig")
         r = try Harness.pingshen(["git", "enable", fx.store])
-        #expect(r.status == 1 && r.stderr.contains("records/m1/000001.json.sig") && r.stderr.contains("deleted"), "\(r.stderr)")
-        #expect(try GitCLI.run(fx.store, ["checkout", "--", "records/m1/000001.json.sig"]).status == 0)
+        #expect(r.status == 1 && r.stderr.contains("records/m1/000/000001.json.sig") && r.stderr.contains("deleted"), "\(r.stderr)")
+        #expect(try GitCLI.run(fx.store, ["checkout", "--", "records/m1/000/000001.json.sig"]).status == 0)
         #expect(try Harness.pingshen(["git", "enable", fx.store]).status == 0)
 
         // A .gitignore that is not pingshen's (it could hide records from the history).
@@ -147,33 +147,37 @@ enum GitCLI {
 
     /// The add-only rule, path by path, on hostile paths and changes.
     @Test func storePolicyOnHostilePaths() {
-        let ok = ["records/m1/000001.json", "records/m1/000001.json.sig", "records/a.b-c_d/1234567.json", "dossiers/D001.yaml",
-                  "evidence/QP2026/records/sec/000001.json", ".gitignore"]
+        let ok = ["records/m1/000/000001.json", "records/m1/000/000001.json.sig", "records/a.b-c_d/1234/1234567.json", "dossiers/D001.yaml",
+                  "evidence/QP2026/records/sec/000/000001.json", ".gitignore"]
         for p in ok { #expect(StorePolicy.place(p) != nil, "\(p)") }
         let bad = ["roster.yaml", "program.yaml", "allowed_signers", ".gitmodules", "hooks/pre-receive", "records/../x", "records/m1/0000001.json",
-                   "records/m1/000000.json", "records/.x/000001.json", "records/m1/000001.JSON", "records/m1/sub/000001.json", "records/m1/.lock",
+                   "records/m1/000000.json", "records/.x/000/000001.json",
+                   // The fan-out's one spelling: outside the folders, in another seq's folder, folders spelled otherwise.
+                   "records/m1/000001.json", "records/m1/000001.json.sig", "records/m1/001/000005.json", "records/m1/000/001000.json",
+                   "records/m1/0000/000001.json", "records/m1/1/000001.json", "records/m1/01/000001.json", "records/m1/abc/000001.json",
+                   "records/m1/001/001000.json/x", "records/m1/000/000/000001.json", "records/m1/1234/1234567.json.sig/",  "records/m1/000001.JSON", "records/m1/sub/000001.json", "records/m1/.lock",
                    "dossiers/a/b.yaml", "dossiers/.x.yaml", "dossiers/D001.yml", "evidence/NS", "evidence/../x/y", "drafts/m1/D001.json",
-                   ".cache/verified-v1", "records/m1\n/000001.json", "records/m 1/000001.json", "", "/records/m1/000001.json",
+                   ".cache/verified-v1", "records/m1\n/000001.json", "records/m 1/000001.json", "", "/records/m1/000/000001.json",
                    "evidence/a/b/c/d/e/f"]
         for p in bad { #expect(StorePolicy.place(p) == nil, "\(p.debugDescription)") }
         func change(_ s: String, _ path: String, mode: String = "100644") -> StorePolicy.Change {
             StorePolicy.Change(status: s, oldMode: "100644", newMode: s == "D" ? "000000" : mode, oldBlob: "", newBlob: "", path: path)
         }
-        #expect(StorePolicy.check(change("A", "records/m1/000002.json")) == nil)
+        #expect(StorePolicy.check(change("A", "records/m1/000/000002.json")) == nil)
         #expect(StorePolicy.check(change("M", "dossiers/D001.yaml")) == nil)
-        #expect(StorePolicy.check(change("M", "records/m1/000002.json"))?.kind == "changed")
-        #expect(StorePolicy.check(change("D", "records/m1/000002.json"))?.kind == "deleted")
+        #expect(StorePolicy.check(change("M", "records/m1/000/000002.json"))?.kind == "changed")
+        #expect(StorePolicy.check(change("D", "records/m1/000/000002.json"))?.kind == "deleted")
         #expect(StorePolicy.check(change("D", "dossiers/D001.yaml"))?.kind == "deleted")
-        #expect(StorePolicy.check(change("A", "records/m1/000002.json", mode: "120000"))?.kind == "not-a-regular-file")
-        #expect(StorePolicy.check(change("A", "records/m1/000002.json", mode: "100755"))?.kind == "not-a-regular-file")
+        #expect(StorePolicy.check(change("A", "records/m1/000/000002.json", mode: "120000"))?.kind == "not-a-regular-file")
+        #expect(StorePolicy.check(change("A", "records/m1/000/000002.json", mode: "100755"))?.kind == "not-a-regular-file")
         #expect(StorePolicy.check(change("A", "evidence/NS/x", mode: "160000"))?.kind == "not-a-regular-file")
         #expect(StorePolicy.check(change("A", "notes.txt"))?.kind == "not-a-store-file")
         #expect(StorePolicy.check(change("M", "evidence/NS/x"))?.kind == "changed")
         #expect(StorePolicy.check(change("T", "dossiers/D001.yaml", mode: "100644"))?.kind == "changed")
         // diff-tree output with a hostile path (a newline, a colon at the start) parses as one path.
-        let raw = Data("abc\0:000000 100644 0000 1111 A\0:odd\npath\0:100644 100644 1 2 M\0records/m1/000001.json\0".utf8)
+        let raw = Data("abc\0:000000 100644 0000 1111 A\0:odd\npath\0:100644 100644 1 2 M\0records/m1/000/000001.json\0".utf8)
         let parsed = StorePolicy.parseRaw(raw)
-        #expect(parsed.map(\.path) == [":odd\npath", "records/m1/000001.json"])
+        #expect(parsed.map(\.path) == [":odd\npath", "records/m1/000/000001.json"])
         #expect(parsed.map(\.status) == ["A", "M"])
     }
 
@@ -193,8 +197,8 @@ enum GitCLI {
         #expect(r.status == 0, "simulate: \(r.stderr)")
         // One record whose signature is not there (yet): never committed.
         let member = try #require(try FileManager.default.contentsOfDirectory(atPath: store + "/records").filter { $0 != "s01" }.sorted().first)
-        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: store + "/records/" + member).filter { $0.hasSuffix(".json") }.sorted().last)
-        let unsigned = "records/\(member)/\(last)"
+        let last = try #require(Harness.records(store, member).last)
+        let unsigned = Harness.recordPath(last)
         try FileManager.default.moveItem(atPath: store + "/" + unsigned + ".sig", toPath: dir + "/held.sig")
         #expect(try Harness.run("/bin/cp", ["-a", store, plain]).status == 0)
         r = try Harness.pingshen(["git", "enable", store])

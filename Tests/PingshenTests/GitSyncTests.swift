@@ -74,8 +74,8 @@ struct GitHosts {
             #expect(try GitCLI.out(s, ["status", "--porcelain"]) == "")
         }
         // Stock ssh-keygen verifies a record that came over, at the README's path.
-        #expect(try Harness.sshVerify(store: h.a, member: "m2", record: h.a + "/records/m2/000001.json").status == 0)
-        #expect(try Harness.sshVerify(store: h.b, member: "m1", record: h.b + "/records/m1/000001.json").status == 0)
+        #expect(try Harness.sshVerify(store: h.a, member: "m2", record: h.a + "/records/m2/000/000001.json").status == 0)
+        #expect(try Harness.sshVerify(store: h.b, member: "m1", record: h.b + "/records/m1/000/000001.json").status == 0)
         // One commit per batch: B's two sheets of m1 and m3 came as A's one commit.
         #expect(try GitCLI.out(h.a, ["log", "--format=%s"]).contains("pingshen sync: records of this host"))
         // A governance change replicates too, and the views follow it on the other host.
@@ -147,13 +147,13 @@ struct GitHosts {
         #expect(try Harness.run(GitCLI.exe, ["clone", "-q", h.hub, evil]).status == 0)
         #expect(try Harness.pingshen(["git", "enable", evil]).status == 0)
         try h.score(evil, "m2", "D003", 12)
-        let p = evil + "/records/m2/000001.json"
+        let p = evil + "/records/m2/000/000001.json"
         try String(contentsOfFile: p, encoding: .utf8).replacingOccurrences(of: "\"craft\":12", with: "\"craft\":22").write(toFile: p, atomically: true, encoding: .utf8)
         #expect(try GitCLI.run(evil, ["add", "-A", "records"]).status == 0)
         #expect(try GitCLI.run(evil, ["commit", "-q", "-m", "forged"]).status == 0)
         #expect(try GitCLI.run(evil, ["push", "-q", "origin", "HEAD:main"]).status == 0)
         let f = try h.sync(laptop, "origin")
-        #expect(f.status == 1 && f.stderr.contains("records/m2/000001.json") && f.stderr.contains("bad-signature"), "\(f.stderr)")
+        #expect(f.status == 1 && f.stderr.contains("records/m2/000/000001.json") && f.stderr.contains("bad-signature"), "\(f.stderr)")
     }
 
     /// The same member scoring differently on two hosts: a fork, stopped, both versions kept.
@@ -163,28 +163,28 @@ struct GitHosts {
         try h.score(h.b, "m1", "D002", 10)
         #expect(try h.sync(h.a).status == 0)
         let before = try h.head(h.b)
-        let local = try Data(contentsOf: URL(fileURLWithPath: h.b + "/records/m1/000001.json"))
+        let local = try Data(contentsOf: URL(fileURLWithPath: h.b + "/records/m1/000/000001.json"))
         let r = try h.sync(h.b)
         #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
         #expect(r.stderr.contains("fork: member m1 signed two different records at seq 1"), "\(r.stderr)")
         // Nothing merged or pushed; this host's version in place, the hub's kept beside it.
         #expect(try h.head(h.b) != before)   // B's own sheet was committed locally …
         #expect(try GitCLI.out(h.b, ["rev-list", "--count", before + "..HEAD"]) == "1")   // … and nothing else
-        #expect(try Data(contentsOf: URL(fileURLWithPath: h.b + "/records/m1/000001.json")) == local)
-        let remote = try Data(contentsOf: URL(fileURLWithPath: h.a + "/records/m1/000001.json"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: h.b + "/records/m1/000/000001.json")) == local)
+        let remote = try Data(contentsOf: URL(fileURLWithPath: h.a + "/records/m1/000/000001.json"))
         let forks = try FileManager.default.contentsOfDirectory(atPath: h.b + "/.cache/forks")
         #expect(forks.count == 1)
-        let kept = h.b + "/.cache/forks/" + (forks.first ?? "") + "/records/m1/000001.json"
+        let kept = h.b + "/.cache/forks/" + (forks.first ?? "") + "/records/m1/000/000001.json"
         #expect(FileManager.default.contents(atPath: kept) == remote)
         #expect(FileManager.default.fileExists(atPath: kept + ".sig"))
         let refs = try GitCLI.out(h.b, ["for-each-ref", "--format=%(refname)", "refs/pingshen/forks"])
         #expect(refs.hasPrefix("refs/pingshen/forks/"), "\(refs)")
-        #expect(try GitCLI.out(h.b, ["cat-file", "blob", "\(refs):records/m1/000001.json"]) == String(decoding: remote, as: UTF8.self))
+        #expect(try GitCLI.out(h.b, ["cat-file", "blob", "\(refs):records/m1/000/000001.json"]) == String(decoding: remote, as: UTF8.self))
         // The hub holds A's version only; B pushed nothing.
         #expect(try GitCLI.out(h.hub, ["rev-parse", "main"]) == h.head(h.a))
         // Both versions verify with stock ssh-keygen: a real equivocation by m1's key.
         #expect(try Harness.sshVerify(store: h.b, member: "m1", record: kept).status == 0)
-        #expect(try Harness.sshVerify(store: h.b, member: "m1", record: h.b + "/records/m1/000001.json").status == 0)
+        #expect(try Harness.sshVerify(store: h.b, member: "m1", record: h.b + "/records/m1/000/000001.json").status == 0)
     }
 
     /// A hub that is a plain bare repository (no hook): whatever an attacker pushes there, sync
@@ -212,12 +212,12 @@ struct GitHosts {
             #expect(try GitCLI.out(h.a, ["status", "--porcelain"]) == "", "\(name): A's tree changed")
             #expect(try GitCLI.out(h.a, ["for-each-ref", "refs/pingshen/incoming"]) == "")
         }
-        let rec = evil + "/records/sec/000002.json"
+        let rec = evil + "/records/sec/000/000002.json"
         try attack("edit a record", {
             let t = try String(contentsOfFile: rec, encoding: .utf8)
             try t.replacingOccurrences(of: "\"member\"", with: "\"chair\"").write(toFile: rec, atomically: true, encoding: .utf8)
-        }, expect: ["records/sec/000002.json: changed"])
-        try attack("delete a record", { try FileManager.default.removeItem(atPath: rec + ".sig") }, expect: ["records/sec/000002.json.sig: deleted"])
+        }, expect: ["records/sec/000/000002.json: changed"])
+        try attack("delete a record", { try FileManager.default.removeItem(atPath: rec + ".sig") }, expect: ["records/sec/000/000002.json.sig: deleted"])
         try attack("a view", {
             try "x\n".write(toFile: evil + "/roster.yaml", atomically: true, encoding: .utf8)
             #expect(try GitCLI.run(evil, ["add", "-f", "roster.yaml"]).status == 0)
@@ -227,30 +227,47 @@ struct GitHosts {
             try "#!/bin/sh\n".write(toFile: evil + "/hooks/post-merge", atomically: true, encoding: .utf8)
         }, expect: ["hooks/post-merge: not-a-store-file"])
         try attack("a symbolic link as a record", {
+            try FileManager.default.createDirectory(atPath: evil + "/records/m1/000", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: evil + "/records/m1/000/000001.json", withDestinationPath: "/etc/passwd")
+        }, expect: ["records/m1/000/000001.json: not-a-regular-file"])
+        // Records at a path that is not their one spelling (README "Decision on a fan-out"): a
+        // real, signed record of sec outside the folders, in another seq's folder, in folders
+        // spelled otherwise.
+        for (name, to) in [("outside the folders", "records/sec/000002.json"), ("in another seq's folder", "records/sec/001/000002.json"),
+                           ("in a folder 0000", "records/sec/0000/000002.json"), ("in a folder 1", "records/sec/1/000002.json"),
+                           ("in a folder abc", "records/sec/abc/000002.json")] {
+            try attack("a record " + name, {
+                try FileManager.default.createDirectory(atPath: evil + "/" + (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: rec, toPath: evil + "/" + to)
+                try FileManager.default.copyItem(atPath: rec + ".sig", toPath: evil + "/" + to + ".sig")
+            }, expect: [to + ": not-a-store-file", to + ".sig: not-a-store-file"])
+        }
+        // A symbolic link named like a folder.
+        try attack("a symbolic link as a folder", {
             try FileManager.default.createDirectory(atPath: evil + "/records/m1", withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(atPath: evil + "/records/m1/000001.json", withDestinationPath: "/etc/passwd")
-        }, expect: ["records/m1/000001.json: not-a-regular-file"])
+            try FileManager.default.createSymbolicLink(atPath: evil + "/records/m1/001", withDestinationPath: "../sec/000")
+        }, expect: ["records/m1/001: not-a-store-file"])
         // A record signed by m1 whose bytes were then changed: its signature no longer holds.
         try attack("a forged record", {
             let r = try Harness.pingshen(["score", evil, "--as", "m1", "--dossier", "D001", "--key", h.fx.key("m1"),
                                           "--score", "craft=20", "skill=20", "leadership=20", "contribution=20"])
             #expect(r.status == 0, "\(r.stderr)")
-            let p = evil + "/records/m1/000001.json"
+            let p = evil + "/records/m1/000/000001.json"
             let t = try String(contentsOfFile: p, encoding: .utf8)
             try t.replacingOccurrences(of: "\"craft\":20", with: "\"craft\":25").write(toFile: p, atomically: true, encoding: .utf8)
-        }, expect: ["records/m1/000001.json", "bad-signature"])
+        }, expect: ["records/m1/000/000001.json", "bad-signature"])
         // A record by someone not on the roster (a key of their own).
         try attack("a record by a stranger", {
             try Harness.sshKeygen(h.fx.dir + "/mallory", comment: "mallory")
-            let src = evil + "/records/m1"
-            try FileManager.default.createDirectory(atPath: evil + "/records/mallory", withIntermediateDirectories: true)
+            let src = evil + "/records/m1/000"
+            try FileManager.default.createDirectory(atPath: evil + "/records/mallory/000", withIntermediateDirectories: true)
             let r = try Harness.pingshen(["score", evil, "--as", "m1", "--dossier", "D001", "--key", h.fx.key("m1"),
                                           "--score", "craft=20", "skill=20", "leadership=20", "contribution=20"])
             #expect(r.status == 0, "\(r.stderr)")
-            try FileManager.default.moveItem(atPath: src + "/000001.json", toPath: evil + "/records/mallory/000001.json")
-            try FileManager.default.moveItem(atPath: src + "/000001.json.sig", toPath: evil + "/records/mallory/000001.json.sig")
+            try FileManager.default.moveItem(atPath: src + "/000001.json", toPath: evil + "/records/mallory/000/000001.json")
+            try FileManager.default.moveItem(atPath: src + "/000001.json.sig", toPath: evil + "/records/mallory/000/000001.json.sig")
             try FileManager.default.removeItem(atPath: src)
-        }, expect: ["records/mallory/000001.json"])
+        }, expect: ["records/mallory/000/000001.json"])
         // A dossier edited with no signed amendment.
         try attack("an edited dossier", {
             let p = evil + "/dossiers/D002.yaml"

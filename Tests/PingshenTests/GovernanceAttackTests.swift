@@ -9,7 +9,7 @@ import Panel
 enum Forge {
     static let namespace = "review-record@pingshen"
 
-    /// SHA-256 of a record file of the store (`records/M/NNNNNN.json`).
+    /// SHA-256 of a record file of the store (`records/M/NNN/NNNNNN.json`).
     static func sha(_ store: String, _ path: String) throws -> String {
         Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: store + "/" + path)))
     }
@@ -29,8 +29,6 @@ enum Forge {
     @discardableResult
     static func record(_ store: String, _ member: String, kind: RecordKind, body: [String: JSONValue], key: String,
                        gov: String? = nil, seen: [String: Int]? = nil, seq forced: Int? = nil, prev forcedPrev: String? = nil) throws -> String {
-        let dir = store + "/records/" + member
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var seq = 1, prev = Record.zeroHash
         if let last = Harness.records(store, member).last {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: last))
@@ -41,8 +39,9 @@ enum Forge {
         let layout = StoreLayout(store)
         let r = Record(kind: kind, program: try RecordStore.programInstance(layout), signer: member, seq: seq, prev: forcedPrev ?? prev,
                        created: "2026-11-20T10:00:00Z", gov: try gov ?? head(store), seen: seen ?? Self.seen(store, except: member), body: body)
-        try sign(r.canonicalBytes(), to: dir + "/" + String(format: "%06d.json", seq), key: key)
-        return "records/\(member)/" + String(format: "%06d.json", seq)
+        try FileManager.default.createDirectory(atPath: layout.recordFolder(member, seq: seq), withIntermediateDirectories: true)
+        try sign(r.canonicalBytes(), to: layout.recordFile(member, seq: seq), key: key)
+        return RecordFileName.path(member: member, seq: seq)
     }
 
     /// Writes `bytes` to `path` and signs it with `key` (stock ssh-keygen), replacing any signature.
@@ -160,8 +159,8 @@ enum Forge {
         for path in chain { try Forge.sign(try Data(contentsOf: URL(fileURLWithPath: path)), to: path, key: fx.dir + "/evil") }
         #expect(try Harness.sshVerify(store: fx.store, member: "m1", record: chain[0]).status == 0)
         try Forge.expectProblem(fx.store, "roster-view-mismatch", at: "roster.yaml")
-        try Forge.expectProblem(fx.store, "wrong-key", at: "records/m1/000001.json")
-        try Forge.expectProblem(fx.store, "wrong-key", at: "records/m1/000002.json")
+        try Forge.expectProblem(fx.store, "wrong-key", at: "records/m1/000/000001.json")
+        try Forge.expectProblem(fx.store, "wrong-key", at: "records/m1/000/000002.json")
     }
 
     @Test func aChairKeySwappedAndFinalizeResignedIsWrongKey() throws {
@@ -177,7 +176,7 @@ enum Forge {
         #expect(changed != text)
         try Forge.sign(Data(changed.utf8), to: fin, key: fx.dir + "/evil")
         try Forge.expectProblem(fx.store, "roster-view-mismatch", at: "allowed_signers")
-        try Forge.expectProblem(fx.store, "wrong-key", at: "records/chair/" + (fin as NSString).lastPathComponent)
+        try Forge.expectProblem(fx.store, "wrong-key", at: Harness.recordPath(fin))
     }
 
     @Test func theQuotaEditedAfterScoringIsAViewMismatch() throws {
@@ -261,7 +260,7 @@ enum Forge {
         try Forge.expectProblem(nowhere, "roster-unsigned", at: stray)
         // Linked to the genesis, beside the member-add that already follows it: a fork.
         let fork = try Forge.copy(fx, "fork")
-        let genesis = try Forge.sha(fork, "records/sec/000001.json")
+        let genesis = try Forge.sha(fork, "records/sec/000/000001.json")
         let forked = try Forge.governance(fork, "sec", kind: .memberAdd, body: body, key: fx.key("sec"), govPrev: genesis)
         try Forge.expectProblem(fork, "gov-fork", at: forked)
         // gov and gov_prev differ.
@@ -277,7 +276,7 @@ enum Forge {
         try Harness.sshKeygen(fx.dir + "/m6", comment: "m6")
         #expect(try fx.addMember("m6", name: "专家m6", pubkey: fx.dir + "/m6.pub").status == 0)
         // m6's sheet names the governance head from before m6 was added.
-        let genesis = try Forge.sha(fx.store, "records/sec/000001.json")
+        let genesis = try Forge.sha(fx.store, "records/sec/000/000001.json")
         let sheet = try Forge.record(fx.store, "m6", kind: .score, body: [
             "dossier": "D001", "points": ["craft": 25, "skill": 25, "leadership": 25, "contribution": 25]], key: fx.dir + "/m6", gov: genesis)
         try Forge.expectProblem(fx.store, "backdated", at: sheet)
@@ -327,10 +326,10 @@ enum Forge {
         _ = try Forge.governance(fx.store, "sec", kind: .memberRotate, body: ["id": "m1", "key": .string(key), "from_seq": 2],
                                  key: fx.key("sec"), seen: ["m2": 1])
         // …and m1's sheet 2, made before it, is re-signed with the new key.
-        let sheet = fx.store + "/records/m1/000002.json"
+        let sheet = fx.store + "/records/m1/000/000002.json"
         try Forge.sign(try Data(contentsOf: URL(fileURLWithPath: sheet)), to: sheet, key: fx.dir + "/evil")
         #expect(try Harness.sshVerify(store: fx.store, member: "m1", record: sheet).status == 0)
-        try Forge.expectProblem(fx.store, "rotation-retroactive", at: "records/m1/000002.json")
+        try Forge.expectProblem(fx.store, "rotation-retroactive", at: "records/m1/000/000002.json")
     }
 
     @Test func aRemovalWithAnUnknownSheetsDecisionIsRefused() throws {

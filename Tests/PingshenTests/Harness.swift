@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Panel
+import Records
 
 /// Runs the real `pingshen` binary and the real OpenSSH tools.
 enum Harness {
@@ -86,10 +87,33 @@ enum Harness {
                                          "-s", record + ".sig"], stdinFile: record)
     }
 
+    /// A member's record files (NNN/NNNNNN.json), in seq order, as full paths.
     static func records(_ store: String, _ member: String) -> [String] {
         let dir = store + "/records/" + member
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { dir + "/" + $0 }
+        let fm = FileManager.default
+        let folders = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { RecordFileName.parseFolder($0) != nil }
+        return folders.flatMap { f in
+            ((try? fm.contentsOfDirectory(atPath: dir + "/" + f)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { f + "/" + $0 }
+        }.sorted { ($0.count, $0) < ($1.count, $1) }.map { dir + "/" + $0 }
+    }
+
+    /// The store-relative path (records/MEMBER/NNN/NNNNNN.json) of a record file's full path.
+    static func recordPath(_ full: String) -> String {
+        (full as NSString).pathComponents.suffix(4).joined(separator: "/")
+    }
+
+    /// Grows `member`'s chain to `seq` with copies of its last record's body, appended through
+    /// the library (what `score` does, without a process per record; not fsync'd).
+    static func growChain(_ store: String, member: String, key: String, to seq: Int) throws {
+        let layout = StoreLayout(store)
+        let rs = RecordStore(layout: layout, durable: false)
+        let gov = try Governance.load(layout)
+        let signer = try KeyFileSigner(path: key)
+        guard let last = records(store, member).last else { throw StoreFailure("no record of \(member) to copy") }
+        let r = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: last)))
+        for _ in r.seq..<seq {
+            _ = try rs.append(kind: r.kind, body: r.body, program: r.program, signerID: member, signer: signer, governance: gov)
+        }
     }
 
     static func json(_ text: String) throws -> [String: Any] {

@@ -56,12 +56,12 @@ import Records
         #expect(try fx.publicise().status == 0)
         #expect(try fx.addApprover("appr").status == 0)
         // A record edited after finalization: its signature no longer holds.
-        let rec = fx.store + "/records/m2/000002.json"
+        let rec = fx.store + "/records/m2/000/000002.json"
         let text = try String(contentsOfFile: rec, encoding: .utf8).replacingOccurrences(of: "\"craft\":20", with: "\"craft\":21")
         try text.write(toFile: rec, atomically: false, encoding: .utf8)
         let approve = try fx.approve(as: "appr")
         #expect(approve.status == 1)
-        #expect(approve.stderr.contains("records/m2/000002.json"), "\(approve.stderr)")
+        #expect(approve.stderr.contains("records/m2/000/000002.json"), "\(approve.stderr)")
         #expect(Harness.records(fx.store, "appr").isEmpty)
     }
 

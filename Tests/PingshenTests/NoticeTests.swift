@@ -140,7 +140,7 @@ import Records
         let badDate = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--received", "2026-06-31"])
         #expect(badDate.status == 1 && badDate.stderr.contains("--received must be a date"), "\(badDate.stderr)")
         // Within it: the record names the notice and the day it came in.
-        let ok = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--publicity", "records/sec/" + (notice as NSString).lastPathComponent])
+        let ok = try Self.objection(fx, "D001", "pending", on: -25, extra: ["--publicity", Harness.recordPath(notice)])
         #expect(ok.status == 0, "\(ok.stderr)")
         let b = try Self.body(try #require(Harness.records(fx.store, "sec").last))
         #expect(b["publicity"] as? String == Record.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: notice))))
@@ -376,9 +376,9 @@ import Records
     /// candidate it adds and the upheld objection that freed the place.
     static func expectPublicityExport(_ fx: Fixture, from: String, to: String) throws {
         let records = Harness.records(fx.store, "sec")
-        let supplement = "records/sec/" + ((try #require(records.last)) as NSString).lastPathComponent
-        let main = "records/sec/" + ((try #require(records.dropLast(2).last)) as NSString).lastPathComponent
-        let objection = "records/sec/" + ((try #require(records.dropLast().last)) as NSString).lastPathComponent
+        let supplement = Harness.recordPath(try #require(records.last))
+        let main = Harness.recordPath(try #require(records.dropLast(2).last))
+        let objection = Harness.recordPath(try #require(records.dropLast().last))
         let csv = try Harness.pingshen(["export", fx.store, "publicity", "--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(whereSeparator: \.isNewline).map(String.init)

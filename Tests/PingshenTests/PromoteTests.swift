@@ -111,7 +111,7 @@ import Records
         let evidence = try #require(promotion["evidence"] as? [String: String])
         #expect(evidence["dossier_set.txt"] != nil && evidence["dossiers/QP001.yaml"] != nil)
         let approval = try #require(Harness.records(qp.store, "appr-qp-ftu").last)
-        let approvalRel = "records/appr-qp-ftu/" + (approval as NSString).lastPathComponent
+        let approvalRel = Harness.recordPath(approval)
         #expect(evidence[approvalRel] != nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: city.store + "/evidence/QP2026/" + approvalRel)) == Data(contentsOf: URL(fileURLWithPath: approval)))
         var v = try Self.verify(city.store)
@@ -140,10 +140,10 @@ import Records
         v = try Self.verify(city.store)
         #expect(v.status == 1 && v.kinds.contains("evidence-missing"), "\(v.text)")
         try FileManager.default.moveItem(atPath: city.dir + "/moved.yaml", toPath: evDossier)
-        try Data("x".utf8).write(to: URL(fileURLWithPath: city.store + "/evidence/QP2026/records/chair/000099.json"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: city.store + "/evidence/QP2026/records/chair/000/000099.json"))
         v = try Self.verify(city.store)
         #expect(v.status == 1 && v.kinds.contains("evidence-changed"), "\(v.text)")
-        try FileManager.default.removeItem(atPath: city.store + "/evidence/QP2026/records/chair/000099.json")
+        try FileManager.default.removeItem(atPath: city.store + "/evidence/QP2026/records/chair/000/000099.json")
         #expect(try Self.verify(city.store).status == 0)
 
         // Forgeries the intake's pins would not catch (a target secretary who signs what a

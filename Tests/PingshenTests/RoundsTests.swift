@@ -226,7 +226,7 @@ struct RoundsFixture {
     func assignmentSHA() throws -> String? {
         for p in Harness.records(store, "sec").reversed() {
             let r = try Record(bytes: Data(contentsOf: URL(fileURLWithPath: p)))
-            if r.kind == .assignment { return try Forge.sha(store, "records/sec/" + (p as NSString).lastPathComponent) }
+            if r.kind == .assignment { return try Forge.sha(store, Harness.recordPath(p)) }
         }
         return nil
     }

@@ -14,8 +14,6 @@ enum HandSigned {
                        created: String = "2026-11-20T10:00:00Z", seq forcedSeq: Int? = nil, seen: [String: Int] = [:],
                        store: String? = nil) throws -> String {
         let storePath = store ?? fx.store
-        let dir = storePath + "/records/" + member
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let existing = Harness.records(storePath, member)
         var seq = 1, prev = String(repeating: "0", count: 64)
         if let last = existing.last {
@@ -27,12 +25,13 @@ enum HandSigned {
         let layout = StoreLayout(storePath)
         let record = Record(kind: try #require(RecordKind(rawValue: kind)), program: try RecordStore.programInstance(layout), signer: member,
                             seq: seq, prev: prev, created: created, gov: try RecordStore(layout: layout).governanceHead(), seen: seen, body: body)
-        let path = dir + "/" + String(format: "%06d.json", seq)
+        try FileManager.default.createDirectory(atPath: layout.recordFolder(member, seq: seq), withIntermediateDirectories: true)
+        let path = layout.recordFile(member, seq: seq)
         try record.canonicalBytes().write(to: URL(fileURLWithPath: path))
         let r = try Harness.run("/usr/bin/ssh-keygen", ["-Y", "sign", "-f", fx.key(member), "-n", "review-record@pingshen", path])
         #expect(r.status == 0, "ssh-keygen -Y sign: \(r.stderr)")
         #expect(try Harness.sshVerify(store: storePath, member: member, record: path).status == 0)
-        return "records/\(member)/" + String(format: "%06d.json", seq)
+        return RecordFileName.path(member: member, seq: seq)
     }
 
     static func problems(_ fx: Fixture) throws -> (status: Int32, problems: [(path: String, kind: String)]) {
@@ -106,7 +105,7 @@ enum HandSigned {
         #expect(try fx.score("m1", "D001", [20, 20, 20, 20]).status == 0)
         try fx.signCheck()
         #expect(try Harness.pingshen(["finalize", fx.store, "--as", "chair", "--key", fx.key("chair")]).status == 0)
-        let finalize = try Record.sha256Hex(Data(contentsOf: URL(fileURLWithPath: fx.store + "/records/chair/000001.json")))
+        let finalize = try Record.sha256Hex(Data(contentsOf: URL(fileURLWithPath: fx.store + "/records/chair/000/000001.json")))
         // Pinned to the real finalization, but listing a dossier that does not exist.
         #expect(try fx.addApprover("appr").status == 0)
         let ghost = try HandSigned.append(fx, "appr", kind: "approval", body: [

@@ -496,7 +496,7 @@ final class SSHTestTmux {
         for id in ["m1", "m2"] { try tmux.keys(id, "C-s") }
         for id in ["m1", "m2"] { try tmux.waitFor(id, "\"kind\":\"score\"", "\"signer\":\"\(id)\"") }
         for id in ["m1", "m2"] { try tmux.keys(id, "y") }
-        for id in ["m1", "m2"] { try tmux.waitFor(id, "已签名并保存", "records/\(id)/000001.json") }
+        for id in ["m1", "m2"] { try tmux.waitFor(id, "已签名并保存", "records/\(id)/000/000001.json") }
         try tmux.waitFor("chair", "1. 专家m1：", "已签 1")
         for id in ["m1", "m2"] {
             let recs = Harness.records(fx.store, id)
@@ -570,7 +570,7 @@ final class SSHTestTmux {
         try tmux.keys("again", "C-s")
         try tmux.waitFor("again", "\"kind\":\"score\"")
         try tmux.keys("again", "y")
-        try tmux.waitFor("again", "records/m3/000001.json")
+        try tmux.waitFor("again", "records/m3/000/000001.json")
         let rec = try #require(Harness.records(fx.store, "m3").first)
         let body = try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any]
         #expect(body?["points"] as? [String: Int] == ["craft": 18, "skill": 19, "leadership": 20, "contribution": 21])
@@ -661,7 +661,7 @@ final class SSHTestTmux {
         try tmux.keys("allowed", "C-s")
         try tmux.waitFor("allowed", "keys/m4")
         try tmux.keys("allowed", "y")
-        try tmux.waitFor("allowed", "records/m4/000001.json")
+        try tmux.waitFor("allowed", "records/m4/000/000001.json")
         let rec = try #require(Harness.records(fx.store, "m4").first)
         #expect(try Harness.sshVerify(store: fx.store, member: "m4", record: rec).status == 0)
         #expect(try tmux.quit("allowed"))

@@ -103,7 +103,7 @@ import Testing
         // signed history, before any confirmation: a removed member's id is never reused, a key
         // a member held is never given to another. Nothing is signed.
         try Harness.sshKeygen(fx.dir + "/m9b", comment: "m9b")
-        let signedBefore = try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec").count
+        let signedBefore = try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec/000").count
         for (id, key, says) in [("m9", "/m9b.pub", "ids are never reused"), ("m10", "/m9.pub", "already belongs to 'm9'")] {
             Self.keys(c, .char("a"))
             Self.type(c, id); Self.keys(c, .tab)
@@ -113,7 +113,7 @@ import Testing
             #expect(c.state.modal == nil && c.state.messageRole == .error && c.state.message?.contains(says) == true, "\(id): \(c.state.message ?? "")")
             Self.keys(c, .escape)
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec").count == signedBefore)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fx.store + "/records/sec/000").count == signedBefore)
         let v = try Harness.pingshen(["verify", fx.store])
         #expect(v.status == 0, "\(v.stdout) \(v.stderr)")
     }

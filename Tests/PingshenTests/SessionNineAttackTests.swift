@@ -63,7 +63,7 @@ import Darwin
         try FileManager.default.createDirectory(atPath: here + "/sub", withIntermediateDirectories: true)
         r = try run(["clone", hub, "sub/c"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
-        #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m1/000001.json.sig"))
+        #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m1/000/000001.json.sig"))
         r = try run(["remote", "add", store, "off", "./" + hub])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         #expect(try GitCLI.out(h.a, ["config", "remote.off.url"]) == h.hub)
@@ -73,7 +73,7 @@ import Darwin
         // A remote's name is still a name, and an scp-like host:path is left to git.
         r = try run(["sync", "sub/c", "origin"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
-        #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m2/000001.json.sig"))
+        #expect(FileManager.default.fileExists(atPath: here + "/sub/c/records/m2/000/000001.json.sig"))
     }
 
     /// A sheet the round rules leave out is a valid record that counts nowhere (`round-rule`,

@@ -10,7 +10,7 @@ import TerminalUI
 /// as `verify`, and nothing is signed on top of it: `shortlist` and `finalize` (and the UI's
 /// finalize) refuse while the store holds a round problem replication refuses.
 @Suite struct ShortlistRefusalTests {
-    /// Every record file of the store (records/*/NNNNNN.json).
+    /// Every record file of the store (records/*/NNN/NNNNNN.json).
     static func recordCount(_ store: String) -> Int {
         ((try? FileManager.default.contentsOfDirectory(atPath: store + "/records")) ?? []).filter { !$0.hasPrefix(".") }
             .reduce(0) { $0 + Harness.records(store, $1).count }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct StoreFingerprintTests {
     /// SHA-256 of the store's genesis record (the secretary's first record), by coreutils.
     static func genesisSHA256(_ store: String) throws -> String {
-        let r = try Harness.run("/usr/bin/sha256sum", [store + "/records/sec/000001.json"])
+        let r = try Harness.run("/usr/bin/sha256sum", [store + "/records/sec/000/000001.json"])
         #expect(r.status == 0, "\(r.stderr)")
         return String(r.stdout.prefix(64))
     }

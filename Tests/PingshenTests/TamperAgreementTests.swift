@@ -27,13 +27,13 @@ import Records
         var tampered: [(String, String)] = []
         // 1. A record edited (its signature no longer holds).
         let edited = try copy("edited")
-        let rec = edited + "/records/m2/000002.json"
+        let rec = edited + "/records/m2/000/000002.json"
         try String(contentsOfFile: rec, encoding: .utf8).replacingOccurrences(of: "\"craft\":20", with: "\"craft\":25")
             .write(toFile: rec, atomically: false, encoding: .utf8)
         tampered.append(("edited record", edited))
         // 2. A record deleted from the middle of a chain.
         let deleted = try copy("deleted")
-        for ext in ["", ".sig"] { try FileManager.default.removeItem(atPath: deleted + "/records/m1/000002.json" + ext) }
+        for ext in ["", ".sig"] { try FileManager.default.removeItem(atPath: deleted + "/records/m1/000/000002.json" + ext) }
         tampered.append(("deleted record", deleted))
         // 3. A sheet that breaks the programme's sheet, validly signed by a member.
         let rule = try copy("rule")

@@ -86,8 +86,8 @@ final class Tmux {
         let confirm = try tmux.waitFor("\"kind\":\"score\"")
         #expect(confirm.contains("D002"))
         try tmux.keys("y")
-        try tmux.waitFor("records/m1/000001.json")
-        let rec = fx.store + "/records/m1/000001.json"
+        try tmux.waitFor("records/m1/000/000001.json")
+        let rec = fx.store + "/records/m1/000/000001.json"
         let v = try Harness.sshVerify(store: fx.store, member: "m1", record: rec)
         #expect(v.status == 0, "ssh-keygen: \(v.stderr)")
         let body = try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any]
@@ -125,8 +125,8 @@ final class Tmux {
         let confirm = try tmux.waitFor("\"kind\":\"score\"")
         #expect(confirm.contains(mine[0]))
         try tmux.keys("y")
-        try tmux.waitFor("records/m3/000001.json")
-        let rec = fx.store + "/records/m3/000001.json"
+        try tmux.waitFor("records/m3/000/000001.json")
+        let rec = fx.store + "/records/m3/000/000001.json"
         let v = try Harness.sshVerify(store: fx.store, member: "m3", record: rec)
         #expect(v.status == 0, "ssh-keygen: \(v.stderr)")
         #expect((try Harness.json(try String(contentsOfFile: rec, encoding: .utf8))["body"] as? [String: Any])?["dossier"] as? String == mine[0])

@@ -166,8 +166,9 @@ import Panel
         let first = try s.score("m1")
         let dir = s.layout.memberRecordsDir("m1") + "/"
         // The head at Int32.max: the next append is refused by name, nothing is written.
-        try FileManager.default.copyItem(atPath: dir + "000001.json", toPath: dir + "2147483647.json")
-        try FileManager.default.copyItem(atPath: dir + "000001.json.sig", toPath: dir + "2147483647.json.sig")
+        try FileManager.default.createDirectory(atPath: s.layout.recordFolder("m1", seq: 2_147_483_647), withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: dir + "000/000001.json", toPath: dir + "2147483/2147483647.json")
+        try FileManager.default.copyItem(atPath: dir + "000/000001.json.sig", toPath: dir + "2147483/2147483647.json.sig")
         #expect(first.record.seq == 1)
         do {
             try s.score("m1")
@@ -175,7 +176,8 @@ import Panel
         } catch let e as RecordsError {
             #expect(e.en.contains("'m1'") && e.en.contains("2147483647"), "\(e.en)")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [".lock", "000001.json", "000001.json.sig", "2147483647.json", "2147483647.json.sig"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [".lock", "000", "2147483"])
+        #expect(s.layout.namesInRecordFolders("m1").sorted() == ["000001.json", "000001.json.sig", "2147483647.json", "2147483647.json.sig"])
     }
 
     @Test func readingRefusesWhatIsNotARegularFileOfABoundedSize() throws {

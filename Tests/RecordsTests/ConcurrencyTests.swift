@@ -87,7 +87,7 @@ enum Writer {
         #expect(reported.sorted() == Array(1...(4 * per)))
         let r = try s.verify()
         #expect(r.ok && r.records == 4 * per + s.setupRecords, "\(r.problems)")
-        let names = try FileManager.default.contentsOfDirectory(atPath: s.layout.memberRecordsDir("m1"))
+        let names = s.layout.namesInRecordFolders("m1")
         #expect(!names.contains { $0.hasPrefix(".tmp-") })
     }
 
@@ -104,8 +104,7 @@ enum Writer {
             p.waitUntilExit()
             #expect(p.terminationReason == .uncaughtSignal)
             let reported = Writer.reported(out)
-            let dir = s.layout.memberRecordsDir("m1")
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            let names = s.layout.namesInRecordFolders("m1")
             if names.contains(where: { $0.hasPrefix(".tmp-") }) || names.contains(where: { n in
                 n.hasSuffix(".json") && !names.contains(n + ".sig") }) { killedMidWrite += 1 }
             // Verify accepts what is there, and everything reported as written is there.
@@ -120,7 +119,7 @@ enum Writer {
         }
         let final = try s.verify()
         #expect(final.ok && final.records == published + g)
-        let names = try FileManager.default.contentsOfDirectory(atPath: s.layout.memberRecordsDir("m1"))
+        let names = s.layout.namesInRecordFolders("m1")
         #expect(!names.contains { $0.hasPrefix(".tmp-") })
         #expect(!names.contains { $0.hasSuffix(".json") && !names.contains($0 + ".sig") })
         print("SIGKILL loop: \(published) records, \(killedMidWrite) of 12 kills left a partial write behind")
@@ -142,7 +141,7 @@ enum Writer {
         #expect(next.record.seq == expected + 1)
         let after = try s.verify()
         #expect(after.ok && after.records == expected + 1 + s.setupRecords)
-        let names = try FileManager.default.contentsOfDirectory(atPath: s.layout.memberRecordsDir("m1"))
+        let names = s.layout.namesInRecordFolders("m1")
         #expect(!names.contains { $0.hasPrefix(".tmp-") }, "\(step): \(names)")
     }
 }

@@ -125,12 +125,15 @@ import Panel
         }
     }
 
-    @Test func recordPathsAsBefore() {
-        for seq in [0, 1, 9, 10, 99_999, 100_000, 999_999, 1_000_000, 1_234_567, Int(Int32.max), -1] {
+    @Test func recordPathsAsTheCanonicalOne() {
+        for seq in [0, 1, 9, 10, 999, 1000, 1001, 99_999, 100_000, 999_999, 1_000_000, 1_234_567, Int(Int32.max), -1] {
             for m in ["c01", "专家", String(repeating: "m", count: 64)] {
-                #expect(FastPath.record(member: m, seq: seq) == "records/" + m + "/" + RecordFileName.json(seq))
+                #expect(FastPath.record(member: m, seq: seq) == RecordFileName.path(member: m, seq: seq))
             }
         }
+        #expect(FastPath.record(member: "m1", seq: 1) == "records/m1/000/000001.json")
+        #expect(FastPath.record(member: "m1", seq: 1000) == "records/m1/001/001000.json")
+        #expect(FastPath.record(member: "m1", seq: 1_234_567) == "records/m1/1234/1234567.json")
     }
 
     @Test func timestampsAsBefore() {
@@ -254,7 +257,7 @@ import Panel
         #expect(good.valid && good.problems.isEmpty)
         #expect(good.sha == Array(SHA256.hash(data: msg)))
         #expect(good.record == Self.score)
-        #expect(good.path == "records/c01/000017.json")
+        #expect(good.path == "records/c01/000/000017.json")
         // Signed by another roster member's key, and by a key off the roster: the message names the key.
         let wrong = Verifier.check(json: msg, signature: try Self.signed(msg, b), member: "c01", fileSeq: 17, context: ctx)
         #expect(!wrong.valid)

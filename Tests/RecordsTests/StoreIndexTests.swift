@@ -76,7 +76,7 @@ import Panel
         #expect(warm.reused == v.records && warm.checked == 0)
         #expect(warm.report.problems == v.problems)
         // A record changed after the verify is read again, as always.
-        try Self.overwrite(s.path("records/m1/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
+        try Self.overwrite(s.path("records/m1/000/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
         let after = try Self.open(s)
         #expect(after.checked >= 1 && !after.report.ok)
         // An index full of garbage: the full verify does not read it and says the same.
@@ -91,25 +91,25 @@ import Panel
         let s = try Self.store()
         _ = try Self.open(s)
         // Same length, same inode: only the change time tells.
-        try Self.overwrite(s.path("records/m1/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
+        try Self.overwrite(s.path("records/m1/000/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
         let o = try Self.open(s)
-        #expect(o.report.has("bad-signature", "records/m1/000003.json"), "\(o.report.problems)")
-        #expect(!o.paths.contains("records/m1/000003.json"))
+        #expect(o.report.has("bad-signature", "records/m1/000/000003.json"), "\(o.report.problems)")
+        #expect(!o.paths.contains("records/m1/000/000003.json"))
         #expect(o.reused == 2 + 5 + 4, "m1's records before the change, all of m2's and sec's")
         // m1 has a problem now: it is not indexed, so the next open checks it again.
         let again = try Self.open(s)
-        #expect(again.report.has("bad-signature", "records/m1/000003.json"))
+        #expect(again.report.has("bad-signature", "records/m1/000/000003.json"))
         #expect(again.reused == 5 + 4 && again.checked == 5)
     }
 
     @Test func aChangedSignatureFileIsSeenToo() throws {
         let s = try Self.store()
         _ = try Self.open(s)
-        let sig = s.path("records/m2/000002.json.sig")
-        let other = try String(contentsOfFile: s.path("records/m2/000003.json.sig"), encoding: .utf8)
+        let sig = s.path("records/m2/000/000002.json.sig")
+        let other = try String(contentsOfFile: s.path("records/m2/000/000003.json.sig"), encoding: .utf8)
         try Self.overwrite(sig) { _ in other }
         let o = try Self.open(s)
-        #expect(o.report.has("bad-signature", "records/m2/000002.json"), "\(o.report.problems)")
+        #expect(o.report.has("bad-signature", "records/m2/000/000002.json"), "\(o.report.problems)")
     }
 
     @Test func appendedRecordsAloneAreChecked() throws {
@@ -120,16 +120,16 @@ import Panel
         let o = try Self.open(s)
         #expect(o.reused == 14 && o.checked == 2)
         #expect(o.report.ok && o.report.records == 16)
-        #expect(o.paths.contains("records/m1/000006.json") && o.paths.contains("records/m2/000006.json"))
+        #expect(o.paths.contains("records/m1/000/000006.json") && o.paths.contains("records/m2/000/000006.json"))
     }
 
     @Test func removedOrRenamedRecordsBreakTheChainAsBefore() throws {
         let s = try Self.store()
         _ = try Self.open(s)
-        try FileManager.default.removeItem(atPath: s.path("records/m1/000002.json"))
-        try FileManager.default.removeItem(atPath: s.path("records/m1/000002.json.sig"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000/000002.json"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000/000002.json.sig"))
         let o = try Self.open(s)
-        #expect(o.report.has("chain-gap", "records/m1/000003.json"), "\(o.report.problems)")
+        #expect(o.report.has("chain-gap", "records/m1/000/000003.json"), "\(o.report.problems)")
         #expect(o.report.problems == (try Verifier.verify(layout: s.layout, language: .en)).problems)
     }
 
@@ -137,9 +137,9 @@ import Panel
         let s = try Self.store()
         _ = try Self.open(s)
         // A signature without its record: the directory changed, so it is listed again.
-        try Data("x".utf8).write(to: URL(fileURLWithPath: s.path("records/m1/000009.json.sig")))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: s.path("records/m1/000/000009.json.sig")))
         let o = try Self.open(s)
-        #expect(o.report.has("malformed", "records/m1/000009.json.sig"), "\(o.report.problems)")
+        #expect(o.report.has("malformed", "records/m1/000/000009.json.sig"), "\(o.report.problems)")
         #expect(o.reused == 14 && o.checked == 0)
         #expect(o.report.problems == (try Verifier.verify(layout: s.layout, language: .en)).problems)
     }
@@ -241,9 +241,9 @@ import Panel
         try RecordStore(layout: s.layout, checkRoster: false).append(kind: .score, body: ["dossier": "D001", "points": ["craft": 1]],
                                                                     program: s.instance, signerID: "m2", signer: old)
         let after = try Self.open(s)
-        #expect(after.report.has("key-not-valid-at-seq", "records/m2/000006.json"), "\(after.report.problems)")
-        #expect(!after.paths.contains("records/m2/000006.json"))
-        #expect(after.paths.contains("records/m2/000005.json"))
+        #expect(after.report.has("key-not-valid-at-seq", "records/m2/000/000006.json"), "\(after.report.problems)")
+        #expect(!after.paths.contains("records/m2/000/000006.json"))
+        #expect(after.paths.contains("records/m2/000/000005.json"))
         _ = oldKeyFile
     }
 
@@ -270,10 +270,10 @@ import Panel
         let second = try Self.open(s)
         #expect(second.report.ok && second.reused == 15)
         // A counted record changed: the Merkle check runs again and fails.
-        try Self.overwrite(s.path("records/m2/000001.json")) { $0.replacingOccurrences(of: "\"craft\":20", with: "\"craft\":29") }
+        try Self.overwrite(s.path("records/m2/000/000001.json")) { $0.replacingOccurrences(of: "\"craft\":20", with: "\"craft\":29") }
         let third = try Self.open(s)
-        #expect(third.report.has("merkle", "records/chair/000001.json"), "\(third.report.problems)")
-        #expect(third.report.has("bad-signature", "records/m2/000001.json"))
+        #expect(third.report.has("merkle", "records/chair/000/000001.json"), "\(third.report.problems)")
+        #expect(third.report.has("bad-signature", "records/m2/000/000001.json"))
     }
 }
 
@@ -298,19 +298,18 @@ import Panel
         let again = try StoreIndexTests.open(s)
         #expect(again.reused == 6 + s.setupRecords && again.report.ok)   // and the set-up's governance records
         // m1's last record goes: m2's records, taken from the index, saw it.
-        let dir = s.layout.memberRecordsDir("m1") + "/"
-        try FileManager.default.removeItem(atPath: dir + "000003.json")
-        try FileManager.default.removeItem(atPath: dir + "000003.json.sig")
+        try FileManager.default.removeItem(atPath: s.layout.recordFile("m1", seq: 3))
+        try FileManager.default.removeItem(atPath: s.layout.recordFile("m1", seq: 3, signature: true))
         let indexed = try StoreIndexTests.open(s)
         #expect(indexed.reused >= 3, "m2's records come from the index")
         let full = try Verifier.verify(layout: s.layout, threads: 2, language: .en)
-        let want = [Problem(path: "records/m1/000003.json", kind: "missing-record",
-                            message: "records 000003.json are missing, while records/m2/000002.json saw the records of 'm1' up to seq 3 (deleted?)")]
+        let want = [Problem(path: "records/m1/000/000003.json", kind: "missing-record",
+                            message: "records 000003.json are missing, while records/m2/000/000002.json saw the records of 'm1' up to seq 3 (deleted?)")]
         #expect(full.problems == want)
         #expect(indexed.report.problems == full.problems)
         // m2's middle record changed on disk: its chain is read again from there, and what the
         // records before it saw still counts.
-        try StoreIndexTests.overwrite(s.layout.memberRecordsDir("m2") + "/000003.json") { $0 + " " }
+        try StoreIndexTests.overwrite(s.layout.recordFile("m2", seq: 3)) { $0 + " " }
         let partly = try StoreIndexTests.open(s)
         #expect(partly.report.problems.contains(want[0]), "\(partly.report.problems)")
         #expect(partly.report.problems == (try Verifier.verify(layout: s.layout, threads: 2, language: .en)).problems)

@@ -71,7 +71,7 @@ import Panel
         #expect(r1.record.prev == Record.zeroHash)
         #expect(r2.record.prev == r1.sha256 && r3.record.prev == r2.sha256)
         #expect(r1.record.created == "2026-11-21T13:04:05Z")
-        #expect(r1.path == "records/m1/000001.json")
+        #expect(r1.path == "records/m1/000/000001.json")
         try s.score("m2")
         _ = try store.append(kind: .eligibility, body: ["dossier": "D001", "result": "eligible", "reasons": []],
                              program: s.instance, signerID: "sec", signer: try s.signer("sec"))
@@ -119,7 +119,7 @@ import Panel
         // Write record 1 by hand and sign it with `ssh-keygen -Y sign`.
         let rec = Record(kind: .score, program: s.instance, signer: "m1", seq: 1, prev: Record.zeroHash,
                          created: "2026-11-21T13:04:05Z", gov: s.govHead, body: ["dossier": "D001", "points": ["craft": 30]])
-        let dir = s.layout.memberRecordsDir("m1")
+        let dir = s.layout.recordFolder("m1", seq: 1)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try rec.canonicalBytes().write(to: URL(fileURLWithPath: dir + "/000001.json"))
         let sign = try run(sshKeygen, ["-Y", "sign", "-f", s.keys["m1"]!, "-n", "review-record@pingshen", dir + "/000001.json"])
@@ -144,7 +144,7 @@ import Panel
         // Not on the roster; not a safe id.
         #expect(throws: RecordsError.self) { try store.append(kind: .score, body: [:], program: s.instance, signerID: "zz", signer: try s.signer("m1")) }
         #expect(throws: RecordsError.self) { try store.append(kind: .score, body: [:], program: s.instance, signerID: "../m1", signer: try s.signer("m1")) }
-        #expect(!FileManager.default.fileExists(atPath: s.layout.memberRecordsDir("m1") + "/000001.json"))
+        #expect(!FileManager.default.fileExists(atPath: s.layout.recordFile("m1", seq: 1)))
     }
 
     struct BodyCase: Sendable, CustomTestStringConvertible {
@@ -185,10 +185,10 @@ import Panel
     }
 
     @Test func reportEncodesAsTheContract() throws {
-        let r = VerifyReport(ok: false, records: 3, problems: [Problem(path: "records/m1/000002.json", kind: "chain-gap", message: "x")])
+        let r = VerifyReport(ok: false, records: 3, problems: [Problem(path: "records/m1/000/000002.json", kind: "chain-gap", message: "x")])
         let enc = JSONEncoder(); enc.outputFormatting = .sortedKeys
         let text = String(decoding: try enc.encode(r), as: UTF8.self)
-        #expect(text == #"{"ok":false,"problems":[{"kind":"chain-gap","message":"x","path":"records\/m1\/000002.json"}],"records":3}"#)
+        #expect(text == #"{"ok":false,"problems":[{"kind":"chain-gap","message":"x","path":"records\/m1\/000\/000002.json"}],"records":3}"#)
     }
 
     @Test func unreadableStoreThrows() throws {
@@ -207,8 +207,8 @@ import Panel
     @Test func problemMessagesInBothLanguages() throws {
         let s = try TestStore()
         try s.score("m1"); try s.score("m1")
-        try FileManager.default.removeItem(atPath: s.path("records/m1/000001.json"))
-        try FileManager.default.removeItem(atPath: s.path("records/m1/000001.json.sig"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000/000001.json"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000/000001.json.sig"))
         let en = try Verifier.verify(layout: s.layout, language: .en)
         let zh = try Verifier.verify(layout: s.layout, language: .zh)
         #expect(en.problems.map(\.kind) == zh.problems.map(\.kind))
@@ -228,33 +228,33 @@ import Panel
     @Test func aChangedByteIsCaught() throws {
         let s = try TestStore()
         try s.score("m1", points: 40); try s.score("m1", points: 42)
-        try flip(s.path("records/m1/000001.json"), from: "\"craft\":40", to: "\"craft\":49")
+        try flip(s.path("records/m1/000/000001.json"), from: "\"craft\":40", to: "\"craft\":49")
         let r = try s.verify()
         #expect(!r.ok)
-        #expect(r.has("bad-signature", "records/m1/000001.json"))
+        #expect(r.has("bad-signature", "records/m1/000/000001.json"))
         // The next record's prev no longer matches either.
-        #expect(r.has("chain-prev", "records/m1/000002.json"))
+        #expect(r.has("chain-prev", "records/m1/000/000002.json"))
     }
 
     @Test func aChangedByteInTheSignatureIsCaught() throws {
         let s = try TestStore()
         try s.score("m1")
-        let p = s.path("records/m1/000001.json.sig")
+        let p = s.path("records/m1/000/000001.json.sig")
         var lines = try String(contentsOfFile: p, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var l = Array(lines[3].utf8); l[10] = l[10] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         lines[3] = String(decoding: l, as: UTF8.self)
         try lines.joined(separator: "\n").write(toFile: p, atomically: false, encoding: .utf8)
         let r = try s.verify()
-        #expect(r.has("bad-signature", "records/m1/000001.json"), "\(r.problems)")
+        #expect(r.has("bad-signature", "records/m1/000/000001.json"), "\(r.problems)")
     }
 
     @Test func aRemovedRecordIsCaught() throws {
         let s = try TestStore()
         for _ in 0..<4 { try s.score("m1") }
-        for f in ["000002.json", "000002.json.sig"] { try FileManager.default.removeItem(atPath: s.path("records/m1/" + f)) }
+        for f in ["000002.json", "000002.json.sig"] { try FileManager.default.removeItem(atPath: s.path("records/m1/000/" + f)) }
         let r = try s.verify()
         #expect(!r.ok)
-        #expect(r.has("chain-gap", "records/m1/000003.json"), "\(r.problems)")
+        #expect(r.has("chain-gap", "records/m1/000/000003.json"), "\(r.problems)")
         #expect(r.records == 3 + s.setupRecords)
     }
 
@@ -266,9 +266,9 @@ import Panel
         _ = try store.append(kind: .finalize, body: ["counted": .object(sum.counted.mapValues { .int(Int64($0)) }), "merkle_root": .string(sum.merkleRoot)],
                              program: s.instance, signerID: "chair", signer: try s.signer("chair"))
         #expect(try s.verify().ok)
-        for f in ["000002.json", "000002.json.sig"] { try FileManager.default.removeItem(atPath: s.path("records/m1/" + f)) }
+        for f in ["000002.json", "000002.json.sig"] { try FileManager.default.removeItem(atPath: s.path("records/m1/000/" + f)) }
         let r = try s.verify()
-        #expect(r.has("merkle", "records/chair/000001.json"), "\(r.problems)")
+        #expect(r.has("merkle", "records/chair/000/000001.json"), "\(r.problems)")
     }
 
     @Test func aSignatureByANonMemberIsCaught() throws {
@@ -283,13 +283,13 @@ import Panel
         // A member signing in another member's name.
         _ = try loose.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 50]], program: s.instance, signerID: "m2", signer: try s.signer("m1"))
         let r = try s.verify()
-        #expect(r.has("wrong-key", "records/m1/000002.json"), "\(r.problems)")
-        #expect(r.has("unknown-signer", "records/ghost/000001.json"))
-        #expect(r.problems.contains { $0.path == "records/m2/000001.json" && $0.kind == "wrong-key" && $0.message.contains("'m1'") })
+        #expect(r.has("wrong-key", "records/m1/000/000002.json"), "\(r.problems)")
+        #expect(r.has("unknown-signer", "records/ghost/000/000001.json"))
+        #expect(r.problems.contains { $0.path == "records/m2/000/000001.json" && $0.kind == "wrong-key" && $0.message.contains("'m1'") })
         // ssh-keygen agrees the stranger's record is not m1's.
         let v = try run(sshKeygen, ["-Y", "verify", "-f", s.layout.allowedSigners, "-I", "m1", "-n", "review-record@pingshen",
-                                    "-s", s.path("records/m1/000002.json.sig")],
-                        stdin: try Data(contentsOf: URL(fileURLWithPath: s.path("records/m1/000002.json"))))
+                                    "-s", s.path("records/m1/000/000002.json.sig")],
+                        stdin: try Data(contentsOf: URL(fileURLWithPath: s.path("records/m1/000/000002.json"))))
         #expect(v.status != 0)
     }
 
@@ -300,12 +300,12 @@ import Panel
         let rec = Record(kind: .score, program: "shanghai-2026-b", signer: "m1", seq: 1, prev: Record.zeroHash,
                          created: "2026-11-21T13:04:05Z", gov: a.govHead, body: ["dossier": "D001", "points": ["craft": 30]])
         try a.score("m2")
-        let d = a.layout.memberRecordsDir("m1")
+        let d = a.layout.recordFolder("m1", seq: 1)
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         try rec.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000001.json"))
         try SSHSig.sign(rec.canonicalBytes(), signer: try a.signer("m1")).write(toFile: d + "/000001.json.sig", atomically: false, encoding: .utf8)
         let r = try a.verify()
-        #expect(r.has("foreign-program", "records/m1/000001.json"), "\(r.problems)")
+        #expect(r.has("foreign-program", "records/m1/000/000001.json"), "\(r.problems)")
         #expect(r.problems.count == 1)
     }
 
@@ -317,9 +317,9 @@ import Panel
         _ = try loose.append(kind: .eligibility, body: ["dossier": "D1", "result": "eligible", "reasons": []], program: s.instance, signerID: "m2", signer: try s.signer("m2"))
         _ = try loose.append(kind: .score, body: ["dossier": "D1", "points": ["craft": 1]], program: s.instance, signerID: "sec", signer: try s.signer("sec"))
         let r = try s.verify()
-        #expect(r.has("role", "records/m1/000001.json"), "\(r.problems)")
-        #expect(r.has("role", "records/m2/000001.json"))
-        #expect(r.has("role", "records/sec/" + RecordFileName.json(g + 1)))
+        #expect(r.has("role", "records/m1/000/000001.json"), "\(r.problems)")
+        #expect(r.has("role", "records/m2/000/000001.json"))
+        #expect(r.has("role", RecordFileName.path(member: "sec", seq: g + 1)))
         // An invalid finalize does not count as a finalization.
         #expect(!r.kinds.contains("merkle") && !r.kinds.contains("after-finalize"))
     }
@@ -327,7 +327,7 @@ import Panel
     @Test func reorderedRecordsAreCaught() throws {
         let s = try TestStore()
         for p in [10, 20, 30] { try s.score("m1", points: Int64(p)) }
-        let d = s.layout.memberRecordsDir("m1")
+        let d = s.layout.recordFolder("m1", seq: 1)
         let fm = FileManager.default
         for ext in ["json", "json.sig"] {
             try fm.moveItem(atPath: "\(d)/000002.\(ext)", toPath: "\(d)/tmp.\(ext)")
@@ -336,8 +336,8 @@ import Panel
         }
         let r = try s.verify()
         #expect(!r.ok)
-        #expect(r.has("chain-prev", "records/m1/000002.json"), "\(r.problems)")
-        #expect(r.problems.contains { $0.path == "records/m1/000003.json" && $0.kind.hasPrefix("chain-") })
+        #expect(r.has("chain-prev", "records/m1/000/000002.json"), "\(r.problems)")
+        #expect(r.problems.contains { $0.path == "records/m1/000/000003.json" && $0.kind.hasPrefix("chain-") })
     }
 
     @Test func aForkIsCaught() throws {
@@ -348,40 +348,40 @@ import Panel
                              created: "2026-11-21T13:04:05Z", body: ["dossier": "D009", "points": ["craft": 1]])
         try s.score("m1")
         let sig = try SSHSig.sign(sibling.canonicalBytes(), signer: try s.signer("m1"))
-        let d = s.layout.memberRecordsDir("m1")
+        let d = s.layout.recordFolder("m1", seq: 1)
         try sibling.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000003.json"))
         try sig.write(toFile: d + "/000003.json.sig", atomically: false, encoding: .utf8)
         let r = try s.verify()
-        #expect(r.has("chain-fork", "records/m1/000003.json"), "\(r.problems)")
+        #expect(r.has("chain-fork", "records/m1/000/000003.json"), "\(r.problems)")
     }
 
     @Test func aRecordInTheWrongDirectoryIsCaught() throws {
         let s = try TestStore()
         try s.score("m1")
         let fm = FileManager.default
-        try fm.createDirectory(atPath: s.layout.memberRecordsDir("m2"), withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: s.layout.recordFolder("m2", seq: 1), withIntermediateDirectories: true)
         for ext in ["json", "json.sig"] {
-            try fm.copyItem(atPath: s.path("records/m1/000001.\(ext)"), toPath: s.path("records/m2/000001.\(ext)"))
+            try fm.copyItem(atPath: s.path("records/m1/000/000001.\(ext)"), toPath: s.path("records/m2/000/000001.\(ext)"))
         }
         let r = try s.verify()
-        #expect(r.has("signer-mismatch", "records/m2/000001.json"), "\(r.problems)")
+        #expect(r.has("signer-mismatch", "records/m2/000/000001.json"), "\(r.problems)")
     }
 
     @Test func missingSignaturesAndStrayFiles() throws {
         let s = try TestStore()
         for _ in 0..<3 { try s.score("m1") }
-        try FileManager.default.removeItem(atPath: s.path("records/m1/000002.json.sig"))
-        try FileManager.default.copyItem(atPath: s.path("records/m1/000001.json.sig"), toPath: s.path("records/m1/000007.json.sig"))
+        try FileManager.default.removeItem(atPath: s.path("records/m1/000/000002.json.sig"))
+        try FileManager.default.copyItem(atPath: s.path("records/m1/000/000001.json.sig"), toPath: s.path("records/m1/000/000007.json.sig"))
         let r = try s.verify()
-        #expect(r.has("missing-signature", "records/m1/000002.json"), "\(r.problems)")
-        #expect(r.has("malformed", "records/m1/000007.json.sig"))
+        #expect(r.has("missing-signature", "records/m1/000/000002.json"), "\(r.problems)")
+        #expect(r.has("malformed", "records/m1/000/000007.json.sig"))
     }
 
     @Test func anUnsignedLastRecordIsPendingNotAProblem() throws {
         // What a writer killed between the record and its signature leaves.
         let s = try TestStore()
         try s.score("m1")
-        let d = s.layout.memberRecordsDir("m1")
+        let d = s.layout.recordFolder("m1", seq: 1)
         try Data("{\"half\":".utf8).write(to: URL(fileURLWithPath: d + "/000002.json"))
         try Data("junk".utf8).write(to: URL(fileURLWithPath: d + "/.tmp-000002.json.sig-abc"))
         let r = try s.verify()
@@ -404,14 +404,14 @@ import Panel
         try s.score("chair")   // the chair is absent from counted
         _ = try store.append(kind: .objection, body: ["dossier": "D001"], program: s.instance, signerID: "sec", signer: try s.signer("sec"))
         var r = try s.verify()
-        #expect(r.has("after-finalize", "records/m1/000002.json"), "\(r.problems)")
-        #expect(r.has("after-finalize", "records/chair/000002.json"))
+        #expect(r.has("after-finalize", "records/m1/000/000002.json"), "\(r.problems)")
+        #expect(r.has("after-finalize", "records/chair/000/000002.json"))
         #expect(r.problems.count == 2)   // an objection after the finalization is fine
         // A finalization whose root does not match what it counted.
         _ = try store.append(kind: .finalize, body: ["counted": ["m1": 2, "m2": 1, "chair": 2], "merkle_root": .string(Record.zeroHash)],
                              program: s.instance, signerID: "chair", signer: try s.signer("chair"))
         r = try s.verify()
-        #expect(r.has("merkle", "records/chair/000003.json"), "\(r.problems)")
+        #expect(r.has("merkle", "records/chair/000/000003.json"), "\(r.problems)")
         #expect(!r.kinds.contains("after-finalize"))   // the later finalization counted them
     }
 
@@ -426,27 +426,28 @@ import Panel
         let big = Record(kind: .score, program: s.instance, signer: "m1", seq: 2_147_483_647, prev: Record.zeroHash,
                          created: "2026-11-21T13:04:05Z", gov: s.govHead, body: ["dossier": "D1", "points": ["craft": 1]])
         let d = s.layout.memberRecordsDir("m1")
-        try big.canonicalBytes().write(to: URL(fileURLWithPath: d + "/2147483647.json"))
-        try SSHSig.sign(big.canonicalBytes(), signer: try s.signer("m1")).write(toFile: d + "/2147483647.json.sig", atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: s.layout.recordFolder("m1", seq: 2_147_483_647), withIntermediateDirectories: true)
+        try big.canonicalBytes().write(to: URL(fileURLWithPath: s.layout.recordFile("m1", seq: 2_147_483_647)))
+        try SSHSig.sign(big.canonicalBytes(), signer: try s.signer("m1")).write(toFile: s.layout.recordFile("m1", seq: 2_147_483_647, signature: true), atomically: false, encoding: .utf8)
         // Beyond Int32: not a record file name at all.
         try Data("x".utf8).write(to: URL(fileURLWithPath: d + "/9999999999.json.sig"))
         let r = try s.verify()
         #expect(r.records == 3 + s.setupRecords)
-        #expect(r.has("chain-gap", "records/m1/2147483647.json"), "\(r.problems)")
+        #expect(r.has("chain-gap", "records/m1/2147483/2147483647.json"), "\(r.problems)")
         #expect(r.problems.contains { $0.kind == "merkle" && $0.message.contains("1999999999 records") })
-        #expect(r.has("after-finalize", "records/m1/2147483647.json"))
+        #expect(r.has("after-finalize", "records/m1/2147483/2147483647.json"))
     }
 
     @Test func malformedRecordsAreNamed() throws {
         let s = try TestStore()
         try s.score("m1")
-        let d = s.layout.memberRecordsDir("m1")
+        let d = s.layout.recordFolder("m1", seq: 1)
         // A non-canonical record that is properly signed.
         let text = Data("{\"v\": 1}".utf8)
         try text.write(to: URL(fileURLWithPath: d + "/000002.json"))
         try SSHSig.sign(text, signer: try s.signer("m1")).write(toFile: d + "/000002.json.sig", atomically: false, encoding: .utf8)
         let r = try s.verify()
-        #expect(r.has("malformed", "records/m1/000002.json"), "\(r.problems)")
+        #expect(r.has("malformed", "records/m1/000/000002.json"), "\(r.problems)")
         #expect(r.problems.first { $0.kind == "malformed" }?.message.contains("canonical") == true)
     }
 
@@ -454,23 +455,23 @@ import Panel
         let s = try TestStore()
         let rec = Record(kind: .score, program: s.instance, signer: "m1", seq: 1, prev: Record.zeroHash,
                          created: "2026-11-21T13:04:05Z", gov: s.govHead, body: ["dossier": "D1", "points": ["craft": "many"]])
-        let d = s.layout.memberRecordsDir("m1")
+        let d = s.layout.recordFolder("m1", seq: 1)
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         try rec.canonicalBytes().write(to: URL(fileURLWithPath: d + "/000001.json"))
         try SSHSig.sign(rec.canonicalBytes(), signer: try s.signer("m1")).write(toFile: d + "/000001.json.sig", atomically: false, encoding: .utf8)
         let r = try s.verify()
-        #expect(r.has("malformed", "records/m1/000001.json"), "\(r.problems)")
+        #expect(r.has("malformed", "records/m1/000/000001.json"), "\(r.problems)")
         #expect(try Verifier.verifiedRecords(layout: s.layout).records.allSatisfy { $0.record.kind.isGovernance })
     }
 
     @Test func verifyGivesTheSameAnswerOnOneThreadAndMany() throws {
         let s = try TestStore()
         for i in 0..<30 { try s.score(i % 2 == 0 ? "m1" : "m2", points: Int64(i)) }
-        try flip(s.path("records/m2/000004.json"), from: "\"craft\":7", to: "\"craft\":8")
+        try flip(s.path("records/m2/000/000004.json"), from: "\"craft\":7", to: "\"craft\":8")
         let one = try Verifier.verify(layout: s.layout, threads: 1, language: .en)
         let many = try Verifier.verify(layout: s.layout, threads: 8, language: .en)
         #expect(one.problems == many.problems && one.records == 30 + s.setupRecords && many.records == 30 + s.setupRecords)
-        #expect(one.has("bad-signature", "records/m2/000004.json"))
+        #expect(one.has("bad-signature", "records/m2/000/000004.json"))
     }
 }
 
@@ -483,18 +484,18 @@ import Panel
         _ = try loose.append(kind: .score, body: ["dossier": "D001", "points": ["craft": 50]], program: s.instance,
                              signerID: "m2", signer: KeyFileSigner(privateKey: .init()))
         // A changed record, and one that is not even JSON but signed.
-        let p = s.path("records/m1/000002.json")
+        let p = s.path("records/m1/000/000002.json")
         try (try String(contentsOfFile: p, encoding: .utf8)).replacingOccurrences(of: "\"craft\":1", with: "\"craft\":9")
             .write(toFile: p, atomically: false, encoding: .utf8)
         let junk = Data("not json".utf8)
-        try junk.write(to: URL(fileURLWithPath: s.path("records/m2/000003.json")))
-        try SSHSig.sign(junk, signer: try s.signer("m2")).write(toFile: s.path("records/m2/000003.json.sig"), atomically: false, encoding: .utf8)
+        try junk.write(to: URL(fileURLWithPath: s.path("records/m2/000/000003.json")))
+        try SSHSig.sign(junk, signer: try s.signer("m2")).write(toFile: s.path("records/m2/000/000003.json.sig"), atomically: false, encoding: .utf8)
 
         let (records, report) = try Verifier.verifiedRecords(layout: s.layout, language: .en)
         #expect(report.records == 6 + s.setupRecords)
-        #expect(records.map(\.path).filter { !$0.hasPrefix("records/sec/") } == ["records/m1/000001.json", "records/m2/000001.json"])
+        #expect(records.map(\.path).filter { !$0.hasPrefix("records/sec/") } == ["records/m1/000/000001.json", "records/m2/000/000001.json"])
         let bad = Set(report.problems.map(\.path))
-        #expect(bad == ["records/m1/000002.json", "records/m1/000003.json", "records/m2/000002.json", "records/m2/000003.json"])
+        #expect(bad == ["records/m1/000/000002.json", "records/m1/000/000003.json", "records/m2/000/000002.json", "records/m2/000/000003.json"])
         for r in records {
             #expect(r.bytes == (try Data(contentsOf: URL(fileURLWithPath: s.path(r.path)))))
             #expect(r.sha256 == Record.sha256Hex(r.bytes))
@@ -521,11 +522,11 @@ import Panel
         #expect(try run().ok)
 
         // A changed record misses the cache and fails.
-        let p = s.path("records/m1/000003.json")
+        let p = s.path("records/m1/000/000003.json")
         try (try String(contentsOfFile: p, encoding: .utf8)).replacingOccurrences(of: "\"craft\":4", with: "\"craft\":5")
             .write(toFile: p, atomically: false, encoding: .utf8)
         let r = try run()
-        #expect(r.has("bad-signature", "records/m1/000003.json"), "\(r.problems)")
+        #expect(r.has("bad-signature", "records/m1/000/000003.json"), "\(r.problems)")
 
         // The cache is really consulted: an entry made with this machine's secret for the bad
         // bytes would hide it (which is why the secret stays outside the store)…
@@ -540,7 +541,7 @@ import Panel
         var oe = other.entry(json: try Data(contentsOf: URL(fileURLWithPath: p)), signature: try Data(contentsOf: URL(fileURLWithPath: p + ".sig")))
         var foreign = Data(); withUnsafeBytes(of: &oe) { foreign.append(contentsOf: $0) }
         try foreign.write(to: URL(fileURLWithPath: file))
-        #expect(try run().has("bad-signature", "records/m1/000003.json"))
+        #expect(try run().has("bad-signature", "records/m1/000/000003.json"))
         // Without the cache the answer is the same as with it.
         #expect(try Verifier.verify(layout: s.layout, language: .en).problems == (try run()).problems)
     }
@@ -550,24 +551,24 @@ import Panel
 @Suite struct DecisionOrderTests {
     typealias Item = DecisionOrder.Item
     @Test func oneSignersLaterRecordWins() {
-        let a = Item(path: "records/s/000001.json", signer: "s", seq: 1, saw: [:], value: "ineligible")
-        let b = Item(path: "records/s/000002.json", signer: "s", seq: 2, saw: [:], value: "eligible")
+        let a = Item(path: "records/s/000/000001.json", signer: "s", seq: 1, saw: [:], value: "ineligible")
+        let b = Item(path: "records/s/000/000002.json", signer: "s", seq: 2, saw: [:], value: "eligible")
         #expect(DecisionOrder.latest([b, a])?.path == b.path)
         #expect(DecisionOrder.conflicting([a, b]).isEmpty)
     }
 
     @Test func acrossSignersWhatWasSeenComesFirst() {
-        let a = Item(path: "records/s1/000001.json", signer: "s1", seq: 1, saw: [:], value: "ineligible")
-        let b = Item(path: "records/s2/000004.json", signer: "s2", seq: 4, saw: ["s1": 1], value: "eligible")
+        let a = Item(path: "records/s1/000/000001.json", signer: "s1", seq: 1, saw: [:], value: "ineligible")
+        let b = Item(path: "records/s2/000/000004.json", signer: "s2", seq: 4, saw: ["s1": 1], value: "eligible")
         #expect(DecisionOrder.latest([a, b])?.value == "eligible")
         // Not seen: concurrent. Disagreeing heads conflict; agreeing ones do not.
-        let c = Item(path: "records/s2/000004.json", signer: "s2", seq: 4, saw: [:], value: "eligible")
+        let c = Item(path: "records/s2/000/000004.json", signer: "s2", seq: 4, saw: [:], value: "eligible")
         #expect(DecisionOrder.latest([a, c]) == nil)
         #expect(Set(DecisionOrder.conflicting([a, c]).map(\.path)) == [a.path, c.path])
-        let d = Item(path: "records/s2/000004.json", signer: "s2", seq: 4, saw: [:], value: "ineligible")
+        let d = Item(path: "records/s2/000/000004.json", signer: "s2", seq: 4, saw: [:], value: "ineligible")
         #expect(DecisionOrder.latest([a, d]) != nil)
         // A third who saw both settles it.
-        let e = Item(path: "records/s3/000001.json", signer: "s3", seq: 1, saw: ["s1": 1, "s2": 4], value: "eligible")
+        let e = Item(path: "records/s3/000/000001.json", signer: "s3", seq: 1, saw: ["s1": 1, "s2": 4], value: "eligible")
         #expect(DecisionOrder.latest([a, c, e])?.path == e.path)
     }
 }

@@ -117,3 +117,13 @@ extension VerifyReport {
     var kinds: Set<String> { Set(problems.map(\.kind)) }
     func has(_ kind: String, _ path: String) -> Bool { problems.contains { $0.kind == kind && $0.path == path } }
 }
+
+extension StoreLayout {
+    /// The names of the files in all of a member's record folders NNN/.
+    func namesInRecordFolders(_ member: String) -> [String] {
+        let fm = FileManager.default
+        let dir = memberRecordsDir(member)
+        return ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { RecordFileName.parseFolder($0) != nil }
+            .flatMap { f in (try? fm.contentsOfDirectory(atPath: dir + "/" + f)) ?? [] }
+    }
+}

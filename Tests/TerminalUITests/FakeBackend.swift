@@ -204,7 +204,7 @@ final class FakeBackend: ReviewBackend {
         sheets[me.id, default: [:]][input.dossier] = input
         statuses[me.id, default: [:]][input.dossier] = .signed
         drafts[input.dossier] = nil
-        return "records/\(me.id)/00000\(submitted.count).json"
+        return "records/\(me.id)/000/00000\(submitted.count).json"
     }
 
     func previewRecusal(_ dossier: String, reason: String) throws -> String {
@@ -241,7 +241,7 @@ final class FakeBackend: ReviewBackend {
 
     func finalize(resolutions: [String: TieResolution]) throws -> String {
         finalizedWith = resolutions
-        return "records/\(me.id)/000009.json"
+        return "records/\(me.id)/000/000009.json"
     }
 
     var finalized: Bool { finalizedWith != nil }
@@ -301,7 +301,7 @@ extension FakeBackend {
     func performSecretary(_ action: SecretaryAction, lang: Language) throws -> String {
         if failSecretary { throw UIError(zh: "ssh-agent 拒绝签名", en: "the ssh-agent refused to sign") }
         secretaryDone.append(action)
-        return lang.pick("已签署：records/\(me.id)/000042.json", "Signed: records/\(me.id)/000042.json")
+        return lang.pick("已签署：records/\(me.id)/000/000042.json", "Signed: records/\(me.id)/000/000042.json")
     }
 
     func writeList(_ list: PublishedList, format: String, to path: String, lang: Language) throws -> String {

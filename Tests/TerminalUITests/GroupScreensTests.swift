@@ -124,10 +124,10 @@ import Testing
                      AssignmentOverview.Load(member: "m2", perGroup: [3, 1], total: 4, open: 4),
                      AssignmentOverview.Load(member: "m3", perGroup: [1, 3], total: 4, open: 0)]
         for i in 0..<many { loads.append(.init(member: "x\(i)", perGroup: [1, 0], total: 1, open: 1)) }
-        return AssignmentOverview(record: "records/sec/000012.json", perDossier: 2, seed: "5", groups: ["mech", "weld"], loads: loads,
+        return AssignmentOverview(record: "records/sec/000/000012.json", perDossier: 2, seed: "5", groups: ["mech", "weld"], loads: loads,
                                   kept: [.init(member: "m1", dossier: "SH2026-002", why: "unit"), .init(member: "m4", dossier: "SH2026-003", why: "conflict")],
                                   ungrouped: ["SH2026-012"], unconfirmed: ["SH2026-011"], memberless: [.init(group: "paint", dossiers: ["SH2026-010"])],
-                                  replacement: replacement ? .init(replaces: "records/sec/000012.json", dropped: [.init(member: "m2", dossier: "SH2026-004", why: "recusal")],
+                                  replacement: replacement ? .init(replaces: "records/sec/000/000012.json", dropped: [.init(member: "m2", dossier: "SH2026-004", why: "recusal")],
                                                                    dossiers: 11, loadMin: 3, loadMax: 4, short: [.init(member: "", dossier: "SH2026-009", why: "1")]) : nil,
                                   problem: problem)
     }

@@ -195,7 +195,7 @@ enum SecretaryFixtures {
     @Test func anObjectionAndItsOutcome() {
         let (c, b) = secretary {
             $0.finalizedWith = [:]
-            $0.noticeItems = [NoticeItem(path: "records/sec/000012.json", from: "2026-06-01", to: "2026-06-05", dossiers: ["SH2026-003"])]
+            $0.noticeItems = [NoticeItem(path: "records/sec/000/000012.json", from: "2026-06-01", to: "2026-06-05", dossiers: ["SH2026-003"])]
         }
         press(c, .char("x"), .char("a"), .tab)
         typeText(c, "来信反映获奖情况不实")

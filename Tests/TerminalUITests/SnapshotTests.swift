@@ -179,7 +179,7 @@ import Testing
         case "objection-form":
             let b = FakeBackend(role: .secretary)
             b.finalizedWith = [:]
-            b.noticeItems = [NoticeItem(path: "records/sec/000012.json", from: "2026-06-01", to: "2026-06-05", dossiers: ["SH2026-003", "SH2026-001"])]
+            b.noticeItems = [NoticeItem(path: "records/sec/000/000012.json", from: "2026-06-01", to: "2026-06-05", dossiers: ["SH2026-003", "SH2026-001"])]
             let c = AppController(backend: b, lang: lang, size: size)
             press(c, .char("w"), .char("4"), .char("a"), .right, .tab)
             typeText(c, "群众来信反映：获奖证书与实际不符（待核实）")

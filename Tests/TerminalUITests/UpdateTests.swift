@@ -740,7 +740,7 @@ import Testing
         let fb = FakeBackend()
         let c = AppController(backend: fb, lang: .en, size: (120, 24))
         #expect(!c.frame().lines()[0].contains("fork"))
-        fb.forks = [ForkNotice(member: "m1", seq: 12, keptAt: ".cache/forks/abc/records/m1/000012.json")]
+        fb.forks = [ForkNotice(member: "m1", seq: 12, keptAt: ".cache/forks/abc/records/m1/000/000012.json")]
         fb.changed = true
         #expect(c.poll())
         var top = c.frame().lines()[0]
