@@ -20,7 +20,7 @@ INPUT.json:
   records). A latest sheet whose dossier_sha256 is not its dossier's pin was made on an older
   version: it is listed in "stale_sheets" and, with aggregation "stale_sheets": "drop", not counted.
 
-With --store, the input is built from the store itself (records/MEMBER/NNNNNN.json, dossiers/ID.yaml),
+With --store, the input is built from the store itself (records/MEMBER/NNN/NNNNNN.json, dossiers/ID.yaml),
 never from the views (roster.yaml, program.yaml, allowed_signers): the genesis record (the first record
 of a member's chain, kind "genesis") and the governance records chained to it by body.gov_prev
 (member-add, member-rotate, member-remove, program-amend, sanction-add) give the roster and the
@@ -313,7 +313,7 @@ def recount(spec):
         for ev in latest:
             if ev["dossier"] in names and is_stale(ev, pins):
                 stale.append({"member": ev["member"], "dossier": ev["dossier"],
-                              "path": "records/%s/%06d.json" % (ev["member"], ev["seq"]), "counted": not drop_stale})
+                              "path": record_path(ev["member"], ev["seq"]), "counted": not drop_stale})
     result = {"program": spec["program"], "method": method, "quota": quota, "entries": out,
               "quorum": quorum, "approval_threshold": None if threshold is None else str(threshold),
               "stale_sheets": stale,
@@ -348,6 +348,19 @@ def warn(text):
     sys.stderr.write("recount.py: warning: %s\n" % text)
 
 
+RECORD_FOLDER = re.compile(r"^(?:[0-9]{3}|[1-9][0-9]{3,6})$")
+
+
+def record_folder(seq):
+    """The fan-out folder of a seq: seq / 1000 with at least three digits (000, 001, ... 1234)."""
+    return "%03d" % (seq // 1000)
+
+
+def record_path(member, seq):
+    """records/MEMBER/NNN/NNNNNN.json, the one spelling of a record's path."""
+    return "records/%s/%s/%06d.json" % (member, record_folder(seq), seq)
+
+
 def read_chains(root):
     """member -> its records in seq order, each {signer, seq, kind, body, seen, created, path, sha256}."""
     base = os.path.join(root, "records")
@@ -357,11 +370,18 @@ def read_chains(root):
         if member.startswith(".") or os.path.islink(d) or not os.path.isdir(d):
             continue
         recs = []
-        for name in os.listdir(d):
+        names = []
+        for folder in os.listdir(d):
+            fd = os.path.join(d, folder)
+            # The fan-out: NNN = seq / 1000, at least three digits; never through a link.
+            if not RECORD_FOLDER.match(folder) or os.path.islink(fd) or not os.path.isdir(fd):
+                continue
+            names += [(folder, name) for name in os.listdir(fd)]
+        for folder, name in names:
             m = RECORD_NAME.match(name)
-            path = os.path.join(d, name)
-            # A record exists once its signature does.
-            if not m or os.path.islink(path) or not os.path.isfile(path) or not os.path.isfile(path + ".sig"):
+            path = os.path.join(d, folder, name)
+            # A record exists once its signature does, in its own folder.
+            if not m or record_folder(int(m.group(1))) != folder or os.path.islink(path) or not os.path.isfile(path) or not os.path.isfile(path + ".sig"):
                 continue
             with open(path, "rb") as f:
                 raw = f.read()
@@ -371,7 +391,7 @@ def read_chains(root):
                 continue
             recs.append({"signer": member, "seq": rec["seq"], "kind": rec.get("kind"), "body": rec.get("body") or {},
                          "seen": rec.get("seen") or {}, "created": rec.get("created", ""), "prev": rec.get("prev"), "gov": rec.get("gov"),
-                         "path": "records/%s/%s" % (member, name), "sha256": hashlib.sha256(raw).hexdigest()})
+                         "path": "records/%s/%s/%s" % (member, folder, name), "sha256": hashlib.sha256(raw).hexdigest()})
         recs.sort(key=lambda r: r["seq"])
         for a, b in zip(recs, recs[1:]):
             if b["prev"] != a["sha256"] or b["seq"] != a["seq"] + 1:
