@@ -7,7 +7,7 @@ public struct DossierPin: Hashable, Sendable {
     /// Lowercase hex SHA-256 of the file's bytes, and their count.
     public var sha256: String
     public var size: Int
-    /// The record that signed this version (records/MEMBER/NNNNNN.json), its signer, seq and time.
+    /// The record that signed this version (records/MEMBER/NNN/NNNNNN.json), its signer, seq and time.
     public var path: String
     public var signer: String
     public var seq: Int

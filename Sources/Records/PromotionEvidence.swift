@@ -7,7 +7,7 @@ import Panel
 /// the keys and roles they are checked against, and whose genesis hash is the source's store
 /// fingerprint), the set of dossier versions the finalization pinned, and each promoted dossier's
 /// file as the source signed it. `promote` copies these into `evidence/NAMESPACE/` of the target
-/// store, laid out as a store of their own (records/MEMBER/NNNNNN.json with its .sig,
+/// store, laid out as a store of their own (records/MEMBER/NNN/NNNNNN.json with its .sig,
 /// dossiers/ID.yaml, dossier_set.txt), and the target's intake record pins every one of them by
 /// SHA-256 in its `promotion` section. `verify` then checks:
 ///

@@ -177,7 +177,7 @@ public struct StoredRecord: Sendable {
     public var record: Record
     /// The exact bytes of the .json file.
     public var bytes: Data
-    /// Relative to the store root: records/MEMBER/NNNNNN.json
+    /// Relative to the store root: records/MEMBER/NNN/NNNNNN.json
     public var path: String
     /// Lowercase hex SHA-256 of `bytes`.
     public var sha256: String

@@ -18,7 +18,7 @@ public struct RecordSummary: Sendable {
     public var kind: RecordKind
     public var content: Content
 
-    /// records/MEMBER/NNNNNN.json
+    /// records/MEMBER/NNN/NNNNNN.json
     public var path: String { RecordFileName.path(member: signer, seq: seq) }
 
     public init(signer: String, seq: Int, kind: RecordKind, content: Content) {

@@ -37,4 +37,4 @@
 //                        (roster, key rotation, removal, programme, sanctions), views written and checked
 //
 // A record exists once its .sig exists. Problems are named by the record's path relative to
-// the store root (records/MEMBER/NNNNNN.json) with a kind from Problem.kind's list.
+// the store root (records/MEMBER/NNN/NNNNNN.json) with a kind from Problem.kind's list.

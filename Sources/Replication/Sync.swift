@@ -32,7 +32,7 @@ public enum Sync {
     public struct Fork: Sendable, Hashable {
         public var member: String
         public var seq: Int
-        /// records/MEMBER/NNNNNN.json
+        /// records/MEMBER/NNN/NNNNNN.json
         public var path: String
         /// Where the remote's version is kept: a folder under the store, and the ref.
         public var keptAt: String

@@ -4,7 +4,7 @@ import Records
 
 /// A fork a `sync` found (issue 14): one member signed two different records at the same seq,
 /// this host's in the store, the other host's kept by the sync under
-/// `.cache/forks/COMMIT/records/MEMBER/NNNNNN.json` (with its .sig). The UI says which member
+/// `.cache/forks/COMMIT/records/MEMBER/NNN/NNNNNN.json` (with its .sig). The UI says which member
 /// forked while such a pair is there.
 public struct ForkNotice: Sendable, Hashable {
     public var member: String

@@ -27,7 +27,7 @@ extension ReviewSession {
         public var members: [String]
         /// Whether program.yaml defines it (else a `group` record does).
         public var fromProgramme: Bool
-        /// The latest `group` record, records/MEMBER/NNNNNN.json.
+        /// The latest `group` record, records/MEMBER/NNN/NNNNNN.json.
         public var record: String?
     }
 

@@ -81,7 +81,7 @@ public struct Ledger: Sendable {
         public var seq: Int
         /// The dossier version (SHA-256) the sheet names, nil when it names none.
         public var version: String?
-        /// records/MEMBER/NNNNNN.json
+        /// records/MEMBER/NNN/NNNNNN.json
         public var path: String { RecordFileName.path(member: sheet.member, seq: seq) }
     }
 

@@ -407,8 +407,8 @@ extension ReviewSession {
         let notice: StoredRecord
         if let ref {
             guard let n = ledger.publicities.first(where: { $0.sha256 == ref || $0.path == ref || $0.path.hasSuffix("/" + ref) }) else {
-                throw ActionError(zh: "没有公示记录 “\(TerminalText.sanitize(ref))”（给出其路径 records/秘书/NNNNNN.json 或 SHA-256）",
-                                  en: "no publicity record '\(TerminalText.sanitize(ref))' (give its path records/SEC/NNNNNN.json or its SHA-256)")
+                throw ActionError(zh: "没有公示记录 “\(TerminalText.sanitize(ref))”（给出其路径 records/秘书/NNN/NNNNNN.json 或 SHA-256）",
+                                  en: "no publicity record '\(TerminalText.sanitize(ref))' (give its path records/SEC/NNN/NNNNNN.json or its SHA-256)")
             }
             notice = n
         } else if let named = earlier?["publicity"]?.string, let n = ledger.publicities.first(where: { $0.sha256 == named }) {

@@ -81,7 +81,7 @@ public struct RankEntry: Sendable, Hashable {
 public struct StaleSheet: Sendable, Hashable {
     public var member: String
     public var dossier: String
-    /// records/MEMBER/NNNNNN.json
+    /// records/MEMBER/NNN/NNNNNN.json
     public var path: String
     /// Whether it is counted (program.yaml `aggregation.stale_sheets: count`, the default).
     public var counted: Bool

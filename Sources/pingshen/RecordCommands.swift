@@ -259,7 +259,7 @@ struct Objection: ParsableCommand {
     @Option var dossier: String
     @Option var text: String
     @Option(help: "pending, upheld (the candidate is removed; the place is filled only by a supplementary notice) or dismissed") var outcome: String = "pending"
-    @Option(help: "The notice it answers: the publicity record's path (records/SEC/NNNNNN.json) or SHA-256 (default: the latest notice listing the dossier).")
+    @Option(help: "The notice it answers: the publicity record's path (records/SEC/NNN/NNNNNN.json) or SHA-256 (default: the latest notice listing the dossier).")
     var publicity: String?
     @Option(help: "The date the objection came in, YYYY-MM-DD, within the notice period (default: today, or the earlier record's).")
     var received: String?
