@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Records
 
 /// Hosts in step through a hub (issue 14, step 2): `pingshen sync` with real git, two stores
 /// cloned from one bare repository in a temp folder.
@@ -50,6 +51,34 @@ struct GitHosts {
 }
 
 @Suite struct GitSyncTests {
+    /// A member's chain crossing a fan-out folder boundary (seq 999 in 000/, 1000 and 1001 in
+    /// 001/) goes through a hub whose hook verifies it, to a host that verifies it too, at the
+    /// paths README shows.
+    @Test func aChainAcrossAFolderBoundarySyncsThroughAHub() throws {
+        let h = try GitHosts(pingshenHub: true)
+        try h.score(h.a, "m1", "D001", 20)
+        try Harness.growChain(h.a, member: "m1", key: h.fx.key("m1"), to: 998)
+        var r = try h.sync(h.a)
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        try h.score(h.a, "m1", "D002", 15)
+        try h.score(h.a, "m1", "D003", 16)
+        try h.score(h.a, "m1", "D001", 17)
+        r = try h.sync(h.a)
+        #expect(r.status == 0 && r.stdout.contains("3 records"), "\(r.stdout) \(r.stderr)")
+        r = try h.sync(h.b)
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(try h.tree(h.a) == h.tree(h.b))
+        let names = try GitCLI.out(h.hub, ["ls-tree", "-r", "--name-only", "main", "records/m1/"]).split(separator: "\n").map(String.init)
+        #expect(names.contains("records/m1/000/000999.json") && names.contains("records/m1/001/001000.json.sig") && names.contains("records/m1/001/001001.json"))
+        #expect(names.allSatisfy { RecordFileName.parsePath($0) != nil }, "\(names.filter { RecordFileName.parsePath($0) == nil })")
+        for s in [h.a, h.b] {
+            let v = try Harness.pingshen(["verify", s, "--format", "json"])
+            #expect(v.status == 0, "verify \(s): \(v.stdout)")
+        }
+        #expect(try Harness.sshVerify(store: h.b, member: "m1", record: h.b + "/records/m1/001/001000.json").status == 0)
+        #expect(try Harness.sshVerify(store: h.b, member: "m1", record: h.b + "/records/m1/000/000999.json").status == 0)
+    }
+
     /// Two hosts whose members score different dossiers end with identical records, verify 0 on both.
     @Test func twoHostsEndWithTheSameRecords() throws {
         let h = try GitHosts()

@@ -388,7 +388,8 @@ final class Tmux {
     /// A signed store of 2,000 dossiers × 20 members (41,000 records), simulated once and kept
     /// between runs (simulating it takes minutes on two cores); its cache is removed by the test.
     static func coldOpenStore() throws -> String {
-        let dir = "/tmp/pingshen-test-stores/2000x20"
+        // Named by layout: a store kept from before the fan-out (records/MEMBER/NNNNNN.json) is not a store now.
+        let dir = "/tmp/pingshen-test-stores/2000x20-fanout"
         if FileManager.default.fileExists(atPath: dir + "/complete") { return dir + "/store" }
         let tmp = try Harness.tempDir("sim2000")
         let sim = try Harness.pingshen(["simulate", tmp + "/store", "--dossiers", "2000", "--members", "20"])
