@@ -45,6 +45,8 @@ public enum DecisionOrder {
 
     /// The heads: the items no other item comes after, in path order.
     public static func heads(_ items: [Item]) -> [Item] {
+        // One decision is its own head (most of them: each dossier's group, 10,000 at city scale).
+        if items.count == 1, items[0].seq > 0 { return items }
         // Each signer's last decision first (its chain puts it after the signer's others), so
         // the pairwise pass is over signers, never over records (a signer could sign thousands).
         var last: [String: Item] = [:]
