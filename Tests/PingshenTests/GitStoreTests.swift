@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Panel
 import Replication
 
 /// `git` as the tests run it: the real binary, in DIR, with a fixed identity.
@@ -233,6 +234,40 @@ enum GitCLI {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try GitCLI.out(store, ["diff", "--name-only", "HEAD~1", "HEAD"]) == unsigned + "\n" + unsigned + ".sig")
         #expect(try objects(store)["packs"] == 1)
+    }
+
+    /// A first commit of many files goes to `update-index` in parts (`GitStore.packChunk`), a
+    /// pack each (git's bulk checkin scans all it wrote in a run: quadratic in one run of 626k
+    /// files): the tree is the one a single `update-index --add` of the same paths gives, the
+    /// index has every file's stat data, and every file is in one of the packs.
+    @Test func aLargeFirstCommitIsPackedInParts() throws {
+        let dir = try Harness.tempDir("gitparts")
+        let store = dir + "/store", plain = dir + "/plain"
+        var r = try Harness.pingshen(["simulate", store, "--dossiers", "60", "--members", "10", "--seed", "3"])
+        #expect(r.status == 0, "simulate: \(r.stderr)")
+        #expect(try Harness.run("/bin/cp", ["-a", store, plain]).status == 0)
+        #expect(try GitCLI.run(store, ["init", "-q", "-b", "main"]).status == 0)
+        let layout = StoreLayout(store)
+        let git = try #require(GitStore.repository(layout))
+        let batch = try #require(try GitStore.commitBatch(layout, git: git, message: "parts", author: nil, language: .en, packChunk: 400))
+        let files = try GitCLI.files(store)
+        #expect(batch.files == files.count && files.count > 1000, "\(batch.files) \(files.count)")
+        let packs = try FileManager.default.contentsOfDirectory(atPath: store + "/.git/objects/pack").filter { $0.hasSuffix(".pack") }
+        #expect(packs.count == (files.count + 399) / 400, "\(packs.count) packs for \(files.count) files")
+        var inPack = 0
+        for p in packs {
+            let v = try GitCLI.out(store, ["verify-pack", "-v", ".git/objects/pack/" + p])
+            inPack += v.split(separator: "\n").filter { $0.contains(" blob ") }.count
+        }
+        #expect(inPack == Set(try GitCLI.out(store, ["ls-files", "-s"]).split(separator: "\n").map { $0.split(separator: " ")[1] }).count)
+        #expect(try GitCLI.run(store, ["diff-files", "--quiet"]).status == 0, "stat data of the index")
+        #expect(try GitCLI.run(store, ["fsck", "--no-progress", "--strict"]).status == 0)
+        #expect(try GitCLI.run(plain, ["init", "-q", "-b", "main"]).status == 0)
+        let list = Data(files.map { $0 + "\u{0}" }.joined().utf8)
+        #expect(try Harness.run(GitCLI.exe, ["-C", plain, "update-index", "--add", "-z", "--stdin"], stdin: list).status == 0)
+        #expect(try GitCLI.out(plain, ["write-tree"]) == GitCLI.out(store, ["rev-parse", "HEAD^{tree}"]))
+        r = try Harness.pingshen(["verify", store])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
     }
 
     @Test func gitsAutoGCRunsApartAndIsNotWaitedFor() throws {
