@@ -225,6 +225,42 @@ import Panel
         #expect(r.reused == 0 && r.checked == 14 && got.map(\.path) == clean.paths)
     }
 
+    /// Anyone who can write the store's .cache can put back an index this user wrote earlier,
+    /// or splice the head of one with the bulk of another (both sealed under this user's key).
+    /// The bulk's seal covers the head's seal: a bulk from another index, even one holding the
+    /// very same summaries, is never used; an older index put back is believed only where its
+    /// stamps still hold (a record changed since is read and checked).
+    @Test func aSplicedOrOlderIndexIsNeverTrustedBeyondItsStamps() throws {
+        let s = try Self.store()
+        let secret = s.dir.path + "/home/cache-secret"
+        let clean = try Self.open(s)
+        let path = StoreIndex.path(s.layout)
+        let (a, headA) = try Self.indexParts(path)
+        // The same store indexed again: the same stamps and summaries, another time written.
+        try FileManager.default.removeItem(atPath: path)
+        _ = try Self.open(s)
+        let (b, headB) = try Self.indexParts(path)
+        #expect(headA == headB && a.count == b.count && a != b)
+        #expect(a[(headA + 32)..<(a.count - 32)] == b[(headB + 32)..<(b.count - 32)], "the same bulk, sealed with each head")
+        let spliced = a.prefix(headA + 32) + b[(headB + 32)...]
+        try spliced.write(to: URL(fileURLWithPath: path))
+        var got: [RecordSummary] = []
+        let r = try Verifier.countedSummaries(layout: s.layout, threads: 2, language: .en, cacheSecret: secret, racy: 0,
+                                              trustingStamps: true) { got.append($0) }
+        #expect(r.reused == 0 && r.checked == 14 && r.report.ok && got.map(\.path) == clean.paths)
+        // A's bulk with B's head, the other way round.
+        try (b.prefix(headB + 32) + a[(headA + 32)...]).write(to: URL(fileURLWithPath: path))
+        let o = try Self.open(s)
+        #expect(o.reused == 0 && o.checked == 14 && o.paths == clean.paths)
+        // The older index put back after a record changed in place: that record is read again.
+        try Self.overwrite(s.path("records/m1/000/000003.json")) { $0.replacingOccurrences(of: "\"craft\":12", with: "\"craft\":13") }
+        try a.write(to: URL(fileURLWithPath: path))
+        let after = try Self.open(s)
+        #expect(after.report.has("bad-signature", "records/m1/000/000003.json"), "\(after.report.problems)")
+        #expect(!after.paths.contains("records/m1/000/000003.json"))
+        #expect(after.reused == 2 + 5 + 4)
+    }
+
     @Test func aGovernanceChangeChecksEveryMemberAgain() throws {
         var s = try Self.store()
         let first = try Self.open(s)
