@@ -145,6 +145,7 @@ public enum DossierImport {
     static func readYAMLNumbered(data: Data, path: String, program: Program, encoding: Encoding, existingIDs: Set<String>) throws -> (dossiers: [Dossier], numbered: Bool) {
         let text = try TextDecoding.decode(data, path: path, encoding: encoding).text
         let root: Node?
+        try YAMLBounds.check(text, path: path)
         do {
             root = try Yams.compose(yaml: text)
         } catch let e as YamlError {

@@ -72,6 +72,7 @@ public enum YAMLFile {
     /// The same from text already read (`path` names it in errors).
     public static func decode<T: Decodable>(_ type: T.Type, text: String, path: String) throws -> T {
         let root: Node
+        try YAMLBounds.check(text, path: path)
         do {
             guard let n = try Yams.compose(yaml: text) else {
                 throw InputError(path: path, message: localized("文件是空的", "the file is empty"))
