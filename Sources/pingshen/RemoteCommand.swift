@@ -71,8 +71,9 @@ struct RemoteCommand: ParsableCommand {
                     warn(lang.pick("未删除 \(TerminalText.quoted(left))：不是本用户自己的文件夹（符号链接或他人的），原样保留，未跟随",
                                    "left \(TerminalText.quoted(left)) as it is: not a folder of this user's (a symbolic link, or another user's); not followed"))
                 }
-                say(lang.pick("已删除远端 \(name)（\(r.remote.url)）" + (r.checkTreeRemoved ? "及其核验检出树" : ""),
-                              "removed remote \(name) (\(r.remote.url))" + (r.checkTreeRemoved ? " and its kept check tree" : "")))
+                let url = TerminalText.quoted(r.remote.url)
+                say(lang.pick("已删除远端 \(name)（\(url)）" + (r.checkTreeRemoved ? "及其核验检出树" : ""),
+                              "removed remote \(name) (\(url))" + (r.checkTreeRemoved ? " and its kept check tree" : "")))
             }
         }
     }
