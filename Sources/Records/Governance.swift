@@ -433,7 +433,7 @@ public enum Governance {
     /// eligibility, grouping and assignment records of a megabyte each at 10,000 dossiers, which
     /// every open used to parse here only to skip them (issue 13's grouped store: 0.5–0.9 s).
     static func readRecord(_ layout: StoreLayout, member: String, seq: Int, onlyGovernance: Bool = false) -> (StoredRecord, Data?)? {
-        let path = layout.root + "/" + RecordFileName.path(member: member, seq: seq)
+        let path = layout.recordFile(member, seq: seq)
         guard let bytes = Verifier.readFile(path) else { return nil }
         if onlyGovernance, let k = Record.peekKind(bytes).flatMap(RecordKind.init(rawValue:)), !k.isGovernance || k == .genesis { return nil }
         guard let r = Record.fast(bytes) ?? (try? Record(bytes: bytes)) else { return nil }

@@ -424,7 +424,7 @@ extension Verifier {
         func checkGovOrder(_ r: Record, path recordPath: String, chain st: inout ChainState, member mi: Int, problems: inout [Problem]) {
             if !st.govKnown {
                 st.govKnown = true
-                let path = layout.root + "/" + RecordFileName.path(member: memberFiles[mi].member, seq: st.lastSeq)
+                let path = layout.recordFile(memberFiles[mi].member, seq: st.lastSeq)
                 if let bytes = Verifier.readFile(path), let before = Record.fast(bytes) ?? (try? Record(bytes: bytes)) {
                     st.lastGov = governance.position[before.gov]
                 }

@@ -154,8 +154,8 @@ public enum GitStore {
             if xy == "??" || xy.contains("A") {
                 if case .record(let member, let seq, _) = place {
                     // A record exists once its signature does: both files or neither.
-                    guard FileManager.default.fileExists(atPath: layout.root + "/" + RecordFileName.path(member: member, seq: seq, signature: true)),
-                          FileManager.default.fileExists(atPath: layout.root + "/" + RecordFileName.path(member: member, seq: seq)) else { continue }
+                    guard FileManager.default.fileExists(atPath: layout.recordFile(member, seq: seq, signature: true)),
+                          FileManager.default.fileExists(atPath: layout.recordFile(member, seq: seq)) else { continue }
                 }
                 add.append(path)
                 continue

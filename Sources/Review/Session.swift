@@ -359,7 +359,7 @@ public final class ReviewSession: @unchecked Sendable {
         if stored.record.seq == ledger.head(of: memberID) + 1 {
             ledger.take(stored)
             if kind == .intake || kind == .dossierAmend || kind == .assignment || kind == .shortlist { applyPins() }
-            let folder = layout.memberRecordsDir(memberID) + "/" + RecordFileName.folder(stored.record.seq)
+            let folder = layout.recordFolder(memberID, seq: stored.record.seq)
             recordsStamp[folder] = ReviewSession.mtime(folder)
             recordsStamp[layout.memberRecordsDir(memberID)] = ReviewSession.mtime(layout.memberRecordsDir(memberID))
             recordsStamp[layout.recordsDir] = ReviewSession.mtime(layout.recordsDir)
@@ -416,7 +416,6 @@ public final class ReviewSession: @unchecked Sendable {
     public var finalized: Bool { ledger.finalization != nil }
 }
 
-/// Runs `body` on a thread of its own; `value()` waits for it.
 /// One value handed from one thread to another: `take` waits for the first `give` (later
 /// ones are ignored); nil says there is none.
 final class Handover<T>: @unchecked Sendable {
@@ -441,6 +440,7 @@ final class Handover<T>: @unchecked Sendable {
     }
 }
 
+/// Runs `body` on a thread of its own; `value()` waits for it.
 final class Background<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)

@@ -165,10 +165,10 @@ public enum Simulation {
                         let sig = try SSHSig.sign(bytes, signer: signer)
                         if RecordFileName.folderNumber(chain.seq) != folder {
                             folder = RecordFileName.folderNumber(chain.seq)
-                            try FileManager.default.createDirectory(atPath: layout.memberRecordsDir(member) + "/" + RecordFileName.folder(chain.seq),
+                            try FileManager.default.createDirectory(atPath: layout.recordFolder(member, seq: chain.seq),
                                                                     withIntermediateDirectories: true)
                         }
-                        let name = layout.root + "/" + RecordFileName.path(member: member, seq: chain.seq)
+                        let name = layout.recordFile(member, seq: chain.seq)
                         try DurableFile.write(bytes, to: name, replace: false, sync: false)
                         try DurableFile.write(Data(sig.utf8), to: name + ".sig", replace: false, sync: false)
                         chain.prev = Record.sha256Hex(bytes)
